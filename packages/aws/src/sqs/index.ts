@@ -1,0 +1,118 @@
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { Queue, QueueName, ReceivedMessage } from "@outreach/core/port";
+
+export interface SqsQueueOptions {
+  /** Queue URLs by name (from SST `Resource` on AWS, from `ensureQueues` locally). */
+  urls: Record<QueueName, string>;
+  client: SQSClient;
+}
+
+export const createSqsClient = (opts: { endpoint?: string; region?: string } = {}) =>
+  new SQSClient({
+    region: opts.region ?? process.env.AWS_REGION ?? "us-east-1",
+    ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
+    maxAttempts: 3,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 25_000 }),
+  });
+
+/** The Queue port on SQS standard queues: batches of 10, per-message delays (0–900 s). */
+export const createSqsQueue = ({ urls, client }: SqsQueueOptions): Queue => ({
+  async send(queue, messages) {
+    for (let i = 0; i < messages.length; i += 10) {
+      let entries = messages.slice(i, i + 10).map((m, j) => ({
+        Id: String(j),
+        MessageBody: JSON.stringify(m.body),
+        DelaySeconds: Math.max(0, Math.min(900, Math.floor(m.delaySeconds ?? 0))),
+      }));
+      for (let attempt = 0; entries.length > 0; attempt++) {
+        const res = await client.send(new SendMessageBatchCommand({ QueueUrl: urls[queue], Entries: entries }));
+        const failed = new Set((res.Failed ?? []).map((f) => f.Id));
+        entries = entries.filter((e) => failed.has(e.Id));
+        if (entries.length > 0) {
+          if (attempt >= 5) throw new Error(`SQS refused ${entries.length} messages: ${JSON.stringify(res.Failed)}`);
+          await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        }
+      }
+    }
+  },
+
+  async receive(queue, { max, waitSeconds, visibilitySeconds }) {
+    const res = await client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: urls[queue],
+        MaxNumberOfMessages: Math.min(10, max),
+        WaitTimeSeconds: waitSeconds,
+        VisibilityTimeout: visibilitySeconds,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+      }),
+    );
+    return (res.Messages ?? []).map(
+      (m): ReceivedMessage => ({
+        id: m.MessageId ?? "",
+        body: safeParse(m.Body),
+        receiptHandle: m.ReceiptHandle ?? "",
+        receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1),
+      }),
+    );
+  },
+
+  async delete(queue, receiptHandles) {
+    for (let i = 0; i < receiptHandles.length; i += 10) {
+      await client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: urls[queue],
+          Entries: receiptHandles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h })),
+        }),
+      );
+    }
+  },
+
+  async release(queue, receiptHandle, seconds) {
+    await client.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: urls[queue], ReceiptHandle: receiptHandle, VisibilityTimeout: Math.max(0, Math.min(43200, Math.ceil(seconds))) }),
+    );
+  },
+});
+
+const safeParse = (body: string | undefined): unknown => {
+  try {
+    return JSON.parse(body ?? "null");
+  } catch {
+    return null;
+  }
+};
+
+/** Creates the events and sends queues (and their dead-letter queues) when missing; returns their URLs. */
+export const ensureQueues = async (client: SQSClient, prefix: string): Promise<Record<QueueName, string>> => {
+  const make = async (name: string, attributes: Record<string, string>) => {
+    try {
+      const r = await client.send(new GetQueueUrlCommand({ QueueName: name }));
+      if (r.QueueUrl) return r.QueueUrl;
+    } catch {}
+    const r = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    if (!r.QueueUrl) throw new Error(`could not create queue ${name}`);
+    return r.QueueUrl;
+  };
+  const urls = {} as Record<QueueName, string>;
+  for (const [name, visibility] of [
+    ["events", "120"],
+    ["sends", "120"],
+  ] as const) {
+    await make(`${prefix}-${name}-dlq`, {});
+    const dlqArn = `arn:aws:sqs:us-east-1:123456789012:${prefix}-${name}-dlq`;
+    urls[name] = await make(`${prefix}-${name}`, {
+      VisibilityTimeout: visibility,
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 10 }),
+    });
+  }
+  return urls;
+};

@@ -1,0 +1,182 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  BatchWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { DomainError, invalid } from "@outreach/core/error";
+
+export type Item = Record<string, unknown>;
+
+export interface Db {
+  doc: DynamoDBDocumentClient;
+  table: string;
+}
+
+/**
+ * A DynamoDB document client with short timeouts, so an unreachable store becomes a quick 503,
+ * never a hanging request.
+ */
+export const createDb = (opts: { table: string; endpoint?: string; region?: string; config?: DynamoDBClientConfig }): Db => {
+  const client = new DynamoDBClient({
+    region: opts.region ?? process.env.AWS_REGION ?? "us-east-1",
+    ...(opts.endpoint
+      ? { endpoint: opts.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+      : {}),
+    maxAttempts: 3,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
+    ...opts.config,
+  });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return { doc, table: opts.table };
+};
+
+/** Opaque cursor for paging: base64url JSON of DynamoDB's LastEvaluatedKey. */
+export const encodeCursor = (key: Item | undefined): string | null =>
+  key ? Buffer.from(JSON.stringify(key)).toString("base64url") : null;
+
+export const decodeCursor = (cursor: string | undefined): Item | undefined => {
+  if (!cursor) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (v && typeof v === "object" && !Array.isArray(v)) return v as Item;
+  } catch {}
+  throw invalid("request.invalid_cursor", "The cursor is not valid; use the next_cursor value of a previous page.");
+};
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+  offset?: number;
+}
+
+/**
+ * One page of a query, by cursor or by offset (MoltFlow's paging). Filters are applied client-side
+ * via `keep`, so `limit` counts the items returned, not the items read.
+ */
+export const queryPage = async <T>(
+  db: Db,
+  input: Omit<QueryCommandInput, "TableName" | "Limit" | "ExclusiveStartKey">,
+  page: PageRequest,
+  map: (item: Item) => T | undefined,
+): Promise<Page<T>> => {
+  let start = decodeCursor(page.cursor);
+  let skip = page.cursor ? 0 : (page.offset ?? 0);
+  const items: T[] = [];
+  const keyNames = input.IndexName ? ["pk", "sk", "gsi1pk", "gsi1sk"] : ["pk", "sk"];
+  let lastIncluded: Item | undefined;
+  for (;;) {
+    const res = await db.doc.send(
+      new QueryCommand({ ...input, TableName: db.table, ExclusiveStartKey: start, Limit: Math.min(1000, page.limit + skip + 1) }),
+    );
+    for (const raw of res.Items ?? []) {
+      const v = map(raw);
+      if (v === undefined) continue;
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      if (items.length === page.limit && lastIncluded) {
+        return { items, next_cursor: encodeCursor(pick(lastIncluded, keyNames)) };
+      }
+      items.push(v);
+      lastIncluded = raw;
+    }
+    if (!res.LastEvaluatedKey) return { items, next_cursor: null };
+    start = res.LastEvaluatedKey;
+  }
+};
+
+const pick = (item: Item, keys: string[]) => {
+  const out: Item = {};
+  for (const k of keys) if (item[k] !== undefined) out[k] = item[k];
+  return out;
+};
+
+/** Every item of a query, page by page, in constant memory. */
+export async function* queryAll(
+  db: Db,
+  input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey">,
+): AsyncGenerator<Item> {
+  let start: Item | undefined;
+  do {
+    const res = await db.doc.send(new QueryCommand({ ...input, TableName: db.table, ExclusiveStartKey: start }));
+    for (const item of res.Items ?? []) yield item;
+    start = res.LastEvaluatedKey;
+  } while (start);
+}
+
+/** Number of items a query matches (server-side count, page by page). */
+export const queryCount = async (db: Db, input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey" | "Select">) => {
+  let n = 0;
+  let start: Item | undefined;
+  do {
+    const res = await db.doc.send(new QueryCommand({ ...input, TableName: db.table, Select: "COUNT", ExclusiveStartKey: start }));
+    n += res.Count ?? 0;
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return n;
+};
+
+/** BatchWrite in chunks of 25, retrying unprocessed items with backoff. */
+export const batchWrite = async (db: Db, requests: ({ put: Item } | { delete: Item })[]) => {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending = requests.slice(i, i + 25).map((r) =>
+      "put" in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } },
+    );
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
+      pending = (res.UnprocessedItems?.[db.table] ?? []) as typeof pending;
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      if (attempt > 10) throw new DomainError("unavailable", "store.throttled", "The store is busy; try again shortly.");
+    }
+  }
+};
+
+export type TransactItems = NonNullable<TransactWriteCommandInput["TransactItems"]>;
+
+/**
+ * TransactWrite that reports which items failed their condition instead of throwing.
+ * Retries transaction conflicts (real DynamoDB only) with backoff.
+ */
+export const transact = async (
+  db: Db,
+  items: TransactItems,
+): Promise<{ ok: true } | { ok: false; failed: number[] }> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return { ok: true };
+    } catch (e) {
+      const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
+      if (err.name !== "TransactionCanceledException") throw e;
+      const reasons = err.CancellationReasons ?? [];
+      if (reasons.some((r) => r.Code === "TransactionConflict") && attempt < 8) {
+        await new Promise((r) => setTimeout(r, 10 * 2 ** attempt + Math.random() * 20));
+        continue;
+      }
+      const failed = reasons.flatMap((r, i) => (r.Code === "ConditionalCheckFailed" ? [i] : []));
+      if (failed.length === 0) throw e;
+      return { ok: false, failed };
+    }
+  }
+};
+
+export const isConditionFailed = (e: unknown) => (e as { name?: string })?.name === "ConditionalCheckFailedException";
+
+/** Strips key attributes before an item leaves the store. */
+export const strip = <T>(item: Item): T => {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ttl: _ttl, ...rest } = item;
+  return rest as T;
+};

@@ -1,0 +1,280 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Contact, Group, Member, WaGroupRecord } from "@outreach/core/port";
+import { type Db, type Item, type PageRequest, type TransactItems, batchWrite, isConditionFailed, queryAll, queryCount, queryPage, strip, transact } from "./db";
+
+/** Members per transaction: each member is a put plus a contact update, and one action is the group counter. */
+const CHUNK = 49;
+
+const groupKey = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `GROUP#${id}` });
+
+/**
+ * Custom groups and their members (`G#<id>` · `M#<e164>`; the key is the dedupe), contacts and synced
+ * WhatsApp groups. `member_count` changes only in the same transaction as the member items it counts.
+ */
+export const createGroupStore = (db: Db) => {
+  const contactUpdate = (tenantId: string, phone: string, name: string | null, groupId: string, op: "ADD" | "DELETE") => ({
+    Update: {
+      TableName: db.table,
+      Key: { pk: `T#${tenantId}`, sk: `CONTACT#${phone}` },
+      UpdateExpression:
+        op === "ADD" ? "ADD group_ids :g SET phone = :p, #name = if_not_exists(#name, :n)" : "DELETE group_ids :g",
+      ExpressionAttributeNames: op === "ADD" ? { "#name": "name" } : undefined,
+      ExpressionAttributeValues: op === "ADD" ? { ":g": new Set([groupId]), ":p": phone, ":n": name } : { ":g": new Set([groupId]) },
+    },
+  });
+
+  /** Runs member transactions chunk by chunk, dropping members whose condition failed and retrying the rest. */
+  const applyMembers = async (
+    tenantId: string,
+    groupId: string,
+    entries: { phone: string; name: string | null }[],
+    now: string,
+    op: "add" | "remove",
+  ) => {
+    let applied = 0;
+    let rejected = 0;
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      let chunk = entries.slice(i, i + CHUNK);
+      while (chunk.length > 0) {
+        const items: TransactItems = [
+          {
+            Update: {
+              TableName: db.table,
+              Key: groupKey(tenantId, groupId),
+              UpdateExpression: "ADD member_count :n SET updated_at = :now",
+              ConditionExpression: "attribute_exists(pk)",
+              ExpressionAttributeValues: { ":n": op === "add" ? chunk.length : -chunk.length, ":now": now },
+            },
+          },
+        ];
+        for (const m of chunk) {
+          items.push(
+            op === "add"
+              ? {
+                  Put: {
+                    TableName: db.table,
+                    Item: { pk: `G#${groupId}`, sk: `M#${m.phone}`, phone: m.phone, name: m.name, added_at: now },
+                    ConditionExpression: "attribute_not_exists(pk)",
+                  },
+                }
+              : {
+                  Delete: {
+                    TableName: db.table,
+                    Key: { pk: `G#${groupId}`, sk: `M#${m.phone}` },
+                    ConditionExpression: "attribute_exists(pk)",
+                  },
+                },
+            contactUpdate(tenantId, m.phone, m.name, groupId, op === "add" ? "ADD" : "DELETE"),
+          );
+        }
+        const res = await transact(db, items);
+        if (res.ok) {
+          applied += chunk.length;
+          break;
+        }
+        if (res.failed.includes(0)) return { found: false as const, applied, rejected };
+        const bad = new Set(res.failed.map((i) => Math.floor((i - 1) / 2)));
+        rejected += bad.size;
+        chunk = chunk.filter((_, idx) => !bad.has(idx));
+      }
+    }
+    return { found: true as const, applied, rejected };
+  };
+
+  return {
+    /** Creates the group and counts it against the tenant's limit in one transaction. */
+    async create(tenantId: string, group: Group, limit: number | null): Promise<"ok" | "limit"> {
+      const res = await transact(db, [
+        {
+          Update: {
+            TableName: db.table,
+            Key: { pk: `T#${tenantId}`, sk: "TENANT" },
+            UpdateExpression: "ADD group_count :one",
+            ConditionExpression: limit === null ? "attribute_exists(pk)" : "attribute_exists(pk) AND group_count < :limit",
+            ExpressionAttributeValues: limit === null ? { ":one": 1 } : { ":one": 1, ":limit": limit },
+          },
+        },
+        { Put: { TableName: db.table, Item: { ...groupKey(tenantId, group.id), tenant_id: tenantId, ...group }, ConditionExpression: "attribute_not_exists(pk)" } },
+      ]);
+      return res.ok ? "ok" : "limit";
+    },
+
+    async get(tenantId: string, id: string, consistent = false): Promise<Group | undefined> {
+      const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: groupKey(tenantId, id), ConsistentRead: consistent }));
+      return res.Item ? toGroup(res.Item) : undefined;
+    },
+
+    list: (tenantId: string, page: PageRequest) =>
+      queryPage(
+        db,
+        {
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+          ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":p": "GROUP#" },
+          ScanIndexForward: false,
+        },
+        page,
+        toGroup,
+      ),
+
+    async update(tenantId: string, id: string, patch: { name?: string; description?: string | null }, now: string) {
+      const sets = ["updated_at = :now"];
+      const values: Item = { ":now": now };
+      const names: Record<string, string> = {};
+      if (patch.name !== undefined) {
+        sets.push("#name = :name");
+        names["#name"] = "name";
+        values[":name"] = patch.name;
+      }
+      if (patch.description !== undefined) {
+        sets.push("description = :d");
+        values[":d"] = patch.description;
+      }
+      try {
+        const res = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: groupKey(tenantId, id),
+            UpdateExpression: `SET ${sets.join(", ")}`,
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+            ExpressionAttributeValues: values,
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return res.Attributes ? toGroup(res.Attributes) : undefined;
+      } catch (e) {
+        if (isConditionFailed(e)) return undefined;
+        throw e;
+      }
+    },
+
+    /** Deletes the group item and frees its slot in the plan; members are purged afterwards (`purgeMembers`). */
+    async delete(tenantId: string, id: string): Promise<boolean> {
+      const res = await transact(db, [
+        { Delete: { TableName: db.table, Key: groupKey(tenantId, id), ConditionExpression: "attribute_exists(pk)" } },
+        {
+          Update: {
+            TableName: db.table,
+            Key: { pk: `T#${tenantId}`, sk: "TENANT" },
+            UpdateExpression: "ADD group_count :m",
+            ExpressionAttributeValues: { ":m": -1 },
+          },
+        },
+      ]);
+      return res.ok;
+    },
+
+    /** Deletes up to `max` members of a deleted group; returns how many were deleted. */
+    async purgeMembers(groupId: string, max: number): Promise<number> {
+      const keys: Item[] = [];
+      for await (const m of queryAll(db, {
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": `G#${groupId}` },
+        ProjectionExpression: "pk, sk",
+        Limit: Math.min(max, 1000),
+      })) {
+        keys.push({ pk: m.pk, sk: m.sk });
+        if (keys.length >= max) break;
+      }
+      await batchWrite(db, keys.map((k) => ({ delete: k })));
+      return keys.length;
+    },
+
+    addMembers: (tenantId: string, groupId: string, members: { phone: string; name: string | null }[], now: string) =>
+      applyMembers(tenantId, groupId, members, now, "add"),
+
+    removeMembers: (tenantId: string, groupId: string, phones: string[], now: string) =>
+      applyMembers(tenantId, groupId, phones.map((phone) => ({ phone, name: null })), now, "remove"),
+
+    listMembers: (groupId: string, page: PageRequest) =>
+      queryPage(
+        db,
+        { KeyConditionExpression: "pk = :pk AND begins_with(sk, :m)", ExpressionAttributeValues: { ":pk": `G#${groupId}`, ":m": "M#" } },
+        page,
+        (i) => strip<Member>(i),
+      ),
+
+    async *members(groupId: string): AsyncGenerator<Member> {
+      for await (const i of queryAll(db, {
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :m)",
+        ExpressionAttributeValues: { ":pk": `G#${groupId}`, ":m": "M#" },
+      }))
+        yield strip<Member>(i);
+    },
+
+    /** Member items actually stored (for checks of `member_count`). */
+    countMembers: (groupId: string) =>
+      queryCount(db, { KeyConditionExpression: "pk = :pk AND begins_with(sk, :m)", ExpressionAttributeValues: { ":pk": `G#${groupId}`, ":m": "M#" } }),
+
+    async listContacts(tenantId: string, page: PageRequest, liveGroupIds: Set<string>) {
+      return queryPage(
+        db,
+        {
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :c)",
+          ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":c": "CONTACT#" },
+        },
+        page,
+        (i): Contact | undefined => {
+          const group_ids = [...((i.group_ids as Set<string>) ?? [])].filter((g) => liveGroupIds.has(g)).sort();
+          const session_ids = [...((i.session_ids as Set<string>) ?? [])].sort();
+          if (group_ids.length === 0 && session_ids.length === 0) return undefined;
+          return { phone: i.phone as string, name: (i.name as string | null) ?? null, session_ids, group_ids };
+        },
+      );
+    },
+
+    /** Contacts learned from a session's WhatsApp address book. */
+    async upsertSessionContacts(tenantId: string, sessionId: string, contacts: { phone: string; name?: string }[]) {
+      for (const c of contacts) {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: { pk: `T#${tenantId}`, sk: `CONTACT#${c.phone}` },
+            UpdateExpression: "ADD session_ids :s SET phone = :p, #name = if_not_exists(#name, :n)",
+            ExpressionAttributeNames: { "#name": "name" },
+            ExpressionAttributeValues: { ":s": new Set([sessionId]), ":p": c.phone, ":n": c.name ?? null },
+          }),
+        );
+      }
+    },
+
+    async putWaGroup(tenantId: string, g: WaGroupRecord) {
+      await db.doc.send(
+        new PutCommand({ TableName: db.table, Item: { pk: `T#${tenantId}`, sk: `WAGROUP#${g.session_id}#${g.wa_group_id}`, ...g } }),
+      );
+    },
+
+    async deleteWaGroup(tenantId: string, sessionId: string, waGroupId: string) {
+      await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: `T#${tenantId}`, sk: `WAGROUP#${sessionId}#${waGroupId}` } }));
+    },
+
+    async getWaGroup(tenantId: string, sessionId: string, waGroupId: string): Promise<WaGroupRecord | undefined> {
+      const res = await db.doc.send(
+        new GetCommand({ TableName: db.table, Key: { pk: `T#${tenantId}`, sk: `WAGROUP#${sessionId}#${waGroupId}` } }),
+      );
+      return res.Item ? strip<WaGroupRecord>(res.Item) : undefined;
+    },
+
+    listWaGroups: (tenantId: string, sessionId: string | undefined, page: PageRequest) =>
+      queryPage(
+        db,
+        {
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+          ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":p": sessionId ? `WAGROUP#${sessionId}#` : "WAGROUP#" },
+        },
+        page,
+        (i) => strip<WaGroupRecord>(i),
+      ),
+  };
+};
+
+const toGroup = (i: Item): Group => ({
+  id: i.id as string,
+  name: i.name as string,
+  description: (i.description as string | null) ?? null,
+  member_count: (i.member_count as number) ?? 0,
+  created_at: i.created_at as string,
+  updated_at: i.updated_at as string,
+});
+
+export type GroupStore = ReturnType<typeof createGroupStore>;

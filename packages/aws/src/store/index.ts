@@ -1,0 +1,27 @@
+import type { Db } from "./db";
+import { createGroupStore } from "./groups";
+import { createIdempotencyStore } from "./idempotency";
+import { createJobStore } from "./jobs";
+import { createOptOutStore } from "./optouts";
+import { createRecipientStore } from "./recipients";
+import { createSandboxStore } from "./sandbox";
+import { createSessionStore } from "./sessions";
+import { createTenantStore } from "./tenants";
+
+export { createDb, type Db } from "./db";
+export { tableDefinition, TTL_ATTRIBUTE } from "./table";
+export { ensureTable } from "./ensure";
+
+/** The one store implementation (DynamoDB, single table), used locally and on AWS. */
+export const createStore = (db: Db) => ({
+  tenants: createTenantStore(db),
+  idempotency: createIdempotencyStore(db),
+  groups: createGroupStore(db),
+  sessions: createSessionStore(db),
+  jobs: createJobStore(db),
+  recipients: createRecipientStore(db),
+  optouts: createOptOutStore(db),
+  sandbox: createSandboxStore(db),
+});
+
+export type DynamoStore = ReturnType<typeof createStore>;

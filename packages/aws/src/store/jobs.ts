@@ -1,0 +1,174 @@
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Job, JobStatus } from "@outreach/core/port";
+import { type Db, type Item, type PageRequest, isConditionFailed, queryAll, queryPage, strip, transact } from "./db";
+
+export const jobKey = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `BULK#${id}` });
+export const usageKey = (tenantId: string, month: string) => ({ pk: `T#${tenantId}`, sk: `USAGE#${month}` });
+
+/** The usage item keeps `committed` = sent + reserved, so a reservation is one conditional ADD. */
+export const reserveUpdate = (db: Db, tenantId: string, month: string, n: number, limit: number | null) => ({
+  Update: {
+    TableName: db.table,
+    Key: usageKey(tenantId, month),
+    UpdateExpression: "ADD reserved_messages :n, committed :n",
+    ...(limit === null
+      ? {}
+      : { ConditionExpression: "attribute_not_exists(committed) OR committed <= :max", ExpressionAttributeValues: { ":n": n, ":max": limit - n } }),
+    ...(limit === null ? { ExpressionAttributeValues: { ":n": n } } : {}),
+  },
+});
+
+/** Active jobs (pending, running, paused) are in the sparse index `ACTIVE_JOBS` for the reconciler. */
+const ACTIVE: JobStatus[] = ["pending", "running", "paused"];
+
+/** Bulk-send jobs: creation with quota reservation, state transitions, listing. */
+export const createJobStore = (db: Db) => ({
+  /** Puts the job and reserves `reserve` messages of the month in one transaction. */
+  async create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota"> {
+    if (limit !== null && reserve > limit) return "quota";
+    const res = await transact(db, [
+      { Put: { TableName: db.table, Item: { ...jobKey(job.tenant_id, job.id), gsi1pk: "ACTIVE_JOBS", gsi1sk: job.id, ...job }, ConditionExpression: "attribute_not_exists(pk)" } },
+      ...(reserve > 0 ? [reserveUpdate(db, job.tenant_id, job.quota_month, reserve, limit)] : []),
+    ]);
+    return res.ok ? "ok" : "quota";
+  },
+
+  async get(tenantId: string, id: string, consistent = false): Promise<Job | undefined> {
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: jobKey(tenantId, id), ConsistentRead: consistent }));
+    return res.Item ? strip<Job>(res.Item) : undefined;
+  },
+
+  list: (tenantId: string, status: JobStatus | undefined, page: PageRequest) =>
+    queryPage(
+      db,
+      {
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :b)",
+        ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":b": "BULK#" },
+        ScanIndexForward: false,
+      },
+      page,
+      (i) => (status && i.status !== status ? undefined : strip<Job>(i)),
+    ),
+
+  /** Jobs created in [from, to), for reports. */
+  async createdBetween(tenantId: string, fromId: string, toId: string): Promise<Job[]> {
+    const out: Job[] = [];
+    for await (const i of queryAll(db, {
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
+      ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":a": `BULK#${fromId}`, ":b": `BULK#${toId}` },
+    }))
+      out.push(strip<Job>(i));
+    return out;
+  },
+
+  async active(): Promise<{ tenant_id: string; id: string; status: JobStatus }[]> {
+    const out: { tenant_id: string; id: string; status: JobStatus }[] = [];
+    for await (const i of queryAll(db, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :p",
+      ExpressionAttributeValues: { ":p": "ACTIVE_JOBS" },
+    }))
+      out.push({ tenant_id: i.tenant_id as string, id: i.id as string, status: i.status as JobStatus });
+    return out;
+  },
+
+  /**
+   * Conditional state change: applies `set` only when the job is in one of `from` (and, if given, at
+   * `epoch`). Returns the new job, or undefined when the condition did not hold.
+   */
+  async transition(
+    tenantId: string,
+    id: string,
+    from: JobStatus[],
+    set: Partial<Job>,
+    opts: { epoch?: number; bumpEpoch?: boolean; extraCondition?: string } = {},
+  ): Promise<Job | undefined> {
+    const names: Record<string, string> = { "#status": "status" };
+    const values: Item = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    Object.entries(set).forEach(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:v${i}`] = v;
+      sets.push(`#f${i} = :v${i}`);
+    });
+    if (set.status && !ACTIVE.includes(set.status)) removes.push("gsi1pk", "gsi1sk");
+    if (set.status && ACTIVE.includes(set.status)) {
+      sets.push("gsi1pk = :active, gsi1sk = id");
+      values[":active"] = "ACTIVE_JOBS";
+    }
+    from.forEach((s, i) => {
+      values[`:from${i}`] = s;
+    });
+    let cond = `#status IN (${from.map((_, i) => `:from${i}`).join(", ")})`;
+    if (opts.epoch !== undefined) {
+      cond += " AND plan_epoch = :epoch";
+      values[":epoch"] = opts.epoch;
+    }
+    if (opts.extraCondition) cond += ` AND ${opts.extraCondition}`;
+    let expr = sets.length ? `SET ${sets.join(", ")}` : "";
+    if (opts.bumpEpoch) {
+      expr += " ADD plan_epoch :one";
+      values[":one"] = 1;
+    }
+    if (removes.length) expr += ` REMOVE ${removes.join(", ")}`;
+    try {
+      const res = await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: jobKey(tenantId, id),
+          UpdateExpression: expr.trim(),
+          ConditionExpression: cond,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return res.Attributes ? strip<Job>(res.Attributes) : undefined;
+    } catch (e) {
+      if (isConditionFailed(e)) return undefined;
+      throw e;
+    }
+  },
+
+  /** Moves the planning cursor forward, only from where this planner started (a redelivered plan message is a no-op). */
+  async advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean): Promise<boolean> {
+    try {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: jobKey(tenantId, id),
+          UpdateExpression: "SET plan_cursor = :to, plan_done = :done",
+          ConditionExpression: `plan_epoch = :e AND ${from === null ? "(attribute_not_exists(plan_cursor) OR plan_cursor = :null)" : "plan_cursor = :from"}`,
+          ExpressionAttributeValues: { ":to": to, ":done": done, ":e": epoch, ...(from === null ? { ":null": null } : { ":from": from }) },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
+  },
+
+  /** Releases `n` reserved messages that will not be sent (used when a reservation could not be used at all). */
+  async releaseQuota(tenantId: string, month: string, n: number) {
+    if (n <= 0) return;
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: usageKey(tenantId, month),
+        UpdateExpression: "ADD reserved_messages :m, committed :m",
+        ExpressionAttributeValues: { ":m": -n },
+      }),
+    );
+  },
+
+  async reserveQuota(tenantId: string, month: string, n: number, limit: number | null): Promise<boolean> {
+    if (n <= 0) return true;
+    if (limit !== null && n > limit) return false;
+    const res = await transact(db, [reserveUpdate(db, tenantId, month, n, limit)]);
+    return res.ok;
+  },
+});
+
+export type JobStore = ReturnType<typeof createJobStore>;

@@ -1,0 +1,48 @@
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type Db, queryAll, strip } from "./db";
+
+export interface SandboxMessage {
+  id: string;
+  session_id: string;
+  to: string;
+  type: "text" | "media";
+  text: string | null;
+  media_url: string | null;
+  sent_at: string;
+  status: "sent" | "delivered" | "read";
+}
+
+/**
+ * The sandbox transport's outbox. Each message is written here before the send is acknowledged,
+ * so a crash test can count exactly what went out. Local only; one partition is plenty.
+ */
+export const createSandboxStore = (db: Db) => ({
+  async record(m: SandboxMessage, seq: string) {
+    await db.doc.send(new PutCommand({ TableName: db.table, Item: { pk: "SANDBOX", sk: `${m.sent_at}#${seq}`, ...m } }));
+  },
+
+  async setStatus(sk: { sent_at: string; seq: string }, status: SandboxMessage["status"]) {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: { pk: "SANDBOX", sk: `${sk.sent_at}#${sk.seq}` },
+        UpdateExpression: "SET #s = :s",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":s": status },
+      }),
+    );
+  },
+
+  async list(filter: { to?: string; session_id?: string }): Promise<SandboxMessage[]> {
+    const out: SandboxMessage[] = [];
+    for await (const i of queryAll(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": "SANDBOX" }, ConsistentRead: true })) {
+      const m = strip<SandboxMessage>(i);
+      if (filter.to && m.to !== filter.to) continue;
+      if (filter.session_id && m.session_id !== filter.session_id) continue;
+      out.push(m);
+    }
+    return out;
+  },
+});
+
+export type SandboxStore = ReturnType<typeof createSandboxStore>;

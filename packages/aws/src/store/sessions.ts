@@ -1,0 +1,223 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { randomBytes } from "node:crypto";
+import type { Session } from "@outreach/core/port";
+import type { SessionStatus } from "@outreach/core/port";
+import { type Db, type Item, isConditionFailed, queryAll, strip } from "./db";
+
+const key = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `SESSION#${id}` });
+
+export interface SessionStatusEvent {
+  at: string;
+  status: SessionStatus;
+  reason: string | null;
+}
+
+export interface SlotState {
+  last_slot_at: number | null;
+  slot_day: string | null;
+  slot_day_count: number;
+}
+
+/**
+ * Sessions: desired and actual state, QR and pairing code, the pacing timeline (`last_slot_at`,
+ * per-day count), status history (for session_health) and the single-owner lease.
+ */
+export const createSessionStore = (db: Db) => ({
+  async create(s: Session) {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { ...key(s.tenant_id, s.id), gsi1pk: "SESSIONS", gsi1sk: `${s.tenant_id}#${s.id}`, ...s },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  },
+
+  async get(tenantId: string, id: string, consistent = false): Promise<Session | undefined> {
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: key(tenantId, id), ConsistentRead: consistent }));
+    return res.Item ? strip<Session>(res.Item) : undefined;
+  },
+
+  async list(tenantId: string): Promise<Session[]> {
+    const out: Session[] = [];
+    for await (const i of queryAll(db, {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :s)",
+      ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":s": "SESSION#" },
+    }))
+      out.push(strip<Session>(i));
+    return out;
+  },
+
+  /** Every session of every tenant (the session host's view; sessions are few). */
+  async all(): Promise<Session[]> {
+    const out: Session[] = [];
+    for await (const i of queryAll(db, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :p",
+      ExpressionAttributeValues: { ":p": "SESSIONS" },
+    }))
+      out.push(strip<Session>(i));
+    return out;
+  },
+
+  async setDesired(tenantId: string, id: string, desired: Session["desired"], now: string) {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: key(tenantId, id),
+        UpdateExpression: "SET desired = :d, updated_at = :now",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":d": desired, ":now": now },
+      }),
+    );
+  },
+
+  /** Writes the actual state and records the transition for session_health when the status changes. */
+  async setStatus(
+    tenantId: string,
+    id: string,
+    patch: { status: SessionStatus; reason?: string | null; phone?: string; qr?: string | null; qr_png_data_url?: string | null; pairing_code?: string | null },
+    now: string,
+  ): Promise<boolean> {
+    const sets = ["#status = :status", "status_reason = :reason", "updated_at = :now"];
+    const values: Item = { ":status": patch.status, ":reason": patch.reason ?? null, ":now": now };
+    for (const f of ["phone", "qr", "qr_png_data_url", "pairing_code"] as const) {
+      if (patch[f] !== undefined) {
+        sets.push(`${f} = :${f}`);
+        values[`:${f}`] = patch[f];
+      }
+    }
+    try {
+      const res = await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: key(tenantId, id),
+          UpdateExpression: `SET ${sets.join(", ")}`,
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: values,
+          ReturnValues: "UPDATED_OLD",
+        }),
+      );
+      const before = res.Attributes?.status;
+      if (before !== patch.status || (patch.reason && res.Attributes?.status_reason !== patch.reason)) {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: {
+              pk: `S#${id}`,
+              sk: `EV#${now}#${randomBytes(3).toString("hex")}`,
+              at: now,
+              status: patch.status,
+              reason: patch.reason ?? null,
+              ttl: Math.floor(Date.parse(now) / 1000) + 90 * 86400,
+            },
+          }),
+        );
+      }
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
+  },
+
+  async statusEvents(sessionId: string, fromIso: string, toIso: string): Promise<SessionStatusEvent[]> {
+    const out: SessionStatusEvent[] = [];
+    for await (const i of queryAll(db, {
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
+      ExpressionAttributeValues: { ":pk": `S#${sessionId}`, ":a": `EV#${fromIso}`, ":b": `EV#${toIso}~` },
+    }))
+      out.push({ at: i.at as string, status: i.status as SessionStatus, reason: (i.reason as string | null) ?? null });
+    return out;
+  },
+
+  /** The last status transition before `beforeIso` (the state a period starts in). */
+  async statusBefore(sessionId: string, beforeIso: string): Promise<SessionStatusEvent | undefined> {
+    const res = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: "pk = :pk AND sk < :b",
+        ExpressionAttributeValues: { ":pk": `S#${sessionId}`, ":b": `EV#${beforeIso}` },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const i = res.Items?.[0];
+    return i ? { at: i.at as string, status: i.status as SessionStatus, reason: (i.reason as string | null) ?? null } : undefined;
+  },
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    try {
+      await db.doc.send(new DeleteCommand({ TableName: db.table, Key: key(tenantId, id), ConditionExpression: "attribute_exists(pk)" }));
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
+  },
+
+  /** Optimistic update of the pacing timeline: succeeds only if nobody reserved slots since `expected` was read. */
+  async reserveSlots(tenantId: string, id: string, expected: SlotState, next: SlotState): Promise<boolean> {
+    try {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: key(tenantId, id),
+          UpdateExpression: "SET last_slot_at = :nl, slot_day = :nd, slot_day_count = :nc",
+          ConditionExpression:
+            expected.last_slot_at === null
+              ? "attribute_exists(pk) AND attribute_not_exists(last_slot_at)"
+              : "attribute_exists(pk) AND last_slot_at = :el AND slot_day_count = :ec",
+          ExpressionAttributeValues: {
+            ":nl": next.last_slot_at,
+            ":nd": next.slot_day,
+            ":nc": next.slot_day_count,
+            ...(expected.last_slot_at === null ? {} : { ":el": expected.last_slot_at, ":ec": expected.slot_day_count }),
+          },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
+  },
+
+  /** Takes or renews the single-owner lease of a session; another owner's lease is taken only after it expired. */
+  async acquireLease(sessionId: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    try {
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: { pk: `S#${sessionId}`, sk: "LEASE", owner, expires_at: now + ttlMs },
+          ConditionExpression: "attribute_not_exists(pk) OR #owner = :me OR expires_at < :now",
+          ExpressionAttributeNames: { "#owner": "owner" },
+          ExpressionAttributeValues: { ":me": owner, ":now": now },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
+  },
+
+  async releaseLease(sessionId: string, owner: string) {
+    await db.doc
+      .send(
+        new DeleteCommand({
+          TableName: db.table,
+          Key: { pk: `S#${sessionId}`, sk: "LEASE" },
+          ConditionExpression: "#owner = :me",
+          ExpressionAttributeNames: { "#owner": "owner" },
+          ExpressionAttributeValues: { ":me": owner },
+        }),
+      )
+      .catch((e) => {
+        if (!isConditionFailed(e)) throw e;
+      });
+  },
+});
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -1,0 +1,112 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { ApiKey, Tenant, Usage } from "@outreach/core/port";
+import type { PlanId } from "@outreach/core/plan";
+import { type Db, isConditionFailed, strip } from "./db";
+
+/** Tenants, API keys (by SHA-256), per-key rate limits and idempotency records. */
+export const createTenantStore = (db: Db) => ({
+  async create(tenant: Tenant) {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { pk: `T#${tenant.id}`, sk: "TENANT", ...tenant, group_count: 0, report_count: 0 },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  },
+
+  async get(id: string): Promise<(Tenant & { group_count: number; report_count: number }) | undefined> {
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `T#${id}`, sk: "TENANT" } }));
+    return res.Item ? strip(res.Item) : undefined;
+  },
+
+  async setPlan(id: string, plan: PlanId) {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: { pk: `T#${id}`, sk: "TENANT" },
+        UpdateExpression: "SET #plan = :plan",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#plan": "plan" },
+        ExpressionAttributeValues: { ":plan": plan },
+      }),
+    );
+  },
+
+  async createKey(key: ApiKey, hash: string) {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { pk: `KEY#${hash}`, sk: "KEY", gsi1pk: `T#${key.tenant_id}#KEYS`, gsi1sk: key.id, hash, ...key },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  },
+
+  async findKey(hash: string): Promise<ApiKey | undefined> {
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `KEY#${hash}`, sk: "KEY" } }));
+    if (!res.Item) return undefined;
+    const { hash: _h, ...key } = strip<ApiKey & { hash: string }>(res.Item);
+    return key;
+  },
+
+  async listKeys(tenantId: string): Promise<(ApiKey & { hash: string })[]> {
+    const res = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :p",
+        ExpressionAttributeValues: { ":p": `T#${tenantId}#KEYS` },
+      }),
+    );
+    return (res.Items ?? []).map((i) => strip(i));
+  },
+
+  async revokeKey(hash: string, at: string) {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: { pk: `KEY#${hash}`, sk: "KEY" },
+        UpdateExpression: "SET revoked_at = :at",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":at": at },
+      }),
+    );
+  },
+
+  /**
+   * Fixed-window request counter per key, in the store (Lambda instances share no memory).
+   * Returns whether this request is within `limit` for the window starting at `windowStart` (epoch s).
+   */
+  async hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number): Promise<boolean> {
+    try {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: { pk: `RL#${keyId}`, sk: String(windowStart) },
+          UpdateExpression: "ADD #n :one SET #ttl = :ttl",
+          ConditionExpression: "attribute_not_exists(#n) OR #n < :limit",
+          ExpressionAttributeNames: { "#n": "count", "#ttl": "ttl" },
+          ExpressionAttributeValues: { ":one": 1, ":limit": limit, ":ttl": windowStart + windowSeconds + 60 },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
+  },
+
+  async usage(tenantId: string, month: string): Promise<Usage> {
+    const res = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: { pk: `T#${tenantId}`, sk: `USAGE#${month}` }, ConsistentRead: true }),
+    );
+    return {
+      month,
+      total_messages: (res.Item?.total_messages as number) ?? 0,
+      reserved_messages: (res.Item?.reserved_messages as number) ?? 0,
+    };
+  },
+});
+
+export type TenantStore = ReturnType<typeof createTenantStore>;

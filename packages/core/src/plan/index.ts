@@ -1,0 +1,24 @@
+export type PlanId = "free" | "starter" | "pro" | "business" | "unlimited";
+export const PLAN_IDS = ["free", "starter", "pro", "business", "unlimited"] as const;
+
+export interface PlanLimits {
+  custom_groups: number | null;
+  bulk_send: boolean;
+  scheduled_messages: boolean;
+  reports: number | null;
+  messages_per_month: number | null;
+}
+
+/** API.md "Plans". `null` means unlimited. */
+export const PLANS: Record<PlanId, PlanLimits> = {
+  free: { custom_groups: 2, bulk_send: false, scheduled_messages: false, reports: 2, messages_per_month: 50 },
+  starter: { custom_groups: 5, bulk_send: true, scheduled_messages: true, reports: 5, messages_per_month: 500 },
+  pro: { custom_groups: 20, bulk_send: true, scheduled_messages: true, reports: 10, messages_per_month: 1500 },
+  business: { custom_groups: 100, bulk_send: true, scheduled_messages: true, reports: null, messages_per_month: 3000 },
+  unlimited: { custom_groups: null, bulk_send: true, scheduled_messages: true, reports: null, messages_per_month: null },
+};
+
+export const isPlanId = (v: string): v is PlanId => (PLAN_IDS as readonly string[]).includes(v);
+
+/** Month key for usage counters, in UTC: `2026-11`. */
+export const monthKey = (ms: number) => new Date(ms).toISOString().slice(0, 7);

@@ -1,0 +1,65 @@
+/** Session status model of the API: starting → qr → working; failed; stopped. */
+export type SessionStatus = "starting" | "qr" | "working" | "failed" | "stopped";
+
+export type Outbound =
+  | { kind: "text"; to: string; text: string; messageId: string }
+  | { kind: "media"; to: string; url: string; caption?: string; messageId: string };
+
+export interface WaParticipant {
+  /** E.164 when WhatsApp told us the number; absent for LID-only participants. */
+  phone?: string;
+  lid?: string;
+  name?: string;
+}
+
+export interface WaGroup {
+  waGroupId: string;
+  name: string;
+  participants: WaParticipant[];
+}
+
+export interface StatusEvent {
+  sessionId: string;
+  status: SessionStatus;
+  reason?: string;
+  phone?: string;
+  qr?: string | null;
+  pairingCode?: string | null;
+}
+
+/** Callbacks a transport reports to; the session host maps them into the store. */
+export interface TransportEvents {
+  status(e: StatusEvent): Promise<void>;
+  receipt(e: { sessionId: string; messageId: string; state: "delivered" | "read"; at: number }): Promise<void>;
+  inbound(e: { sessionId: string; from: string; text: string; at: number; messageId: string }): Promise<void>;
+  groups(e: { sessionId: string; groups: WaGroup[] }): Promise<void>;
+  contacts(e: { sessionId: string; contacts: { phone: string; name?: string }[] }): Promise<void>;
+}
+
+export type TransportErrorKind = "transient" | "permanent" | "logout";
+
+/** A send that did not happen. `transient` may be retried; `permanent` will fail again; `logout` ends the session. */
+export class TransportError extends Error {
+  override readonly name = "TransportError";
+  constructor(
+    readonly kind: TransportErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Transport port: one WhatsApp connection per session. Adapters: `baileys` (real WhatsApp Web)
+ * and `sandbox` (simulated, for local use and tests).
+ */
+export interface Transport {
+  readonly name: "sandbox" | "baileys";
+  start(session: { tenantId: string; sessionId: string }): Promise<void>;
+  /** Close the connection; `logout` also unlinks the device and forgets its credentials. */
+  stop(sessionId: string, opts: { logout: boolean }): Promise<void>;
+  /** Resolves once WhatsApp (or the sandbox's durable record) has the message. */
+  send(sessionId: string, message: Outbound): Promise<{ messageId: string }>;
+  requestPairingCode(sessionId: string, phone: string): Promise<string>;
+  isRunning(sessionId: string): boolean;
+}
