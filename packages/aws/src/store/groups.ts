@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Contact, Group, Member, WaGroupRecord } from "@outreach/core/port";
 import { type Db, type Item, type PageRequest, type TransactItems, batchWrite, isConditionFailed, queryAll, queryCount, queryPage, strip, transact } from "./db";
 
@@ -200,6 +200,19 @@ export const createGroupStore = (db: Db) => {
         ExpressionAttributeValues: { ":pk": `G#${groupId}`, ":m": "M#" },
       }))
         yield strip<Member>(i);
+    },
+
+    async membersAfter(groupId: string, afterPhone: string | null, max: number): Promise<Member[]> {
+      const res = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: afterPhone ? "pk = :pk AND sk > :after" : "pk = :pk AND begins_with(sk, :m)",
+          ExpressionAttributeValues: afterPhone ? { ":pk": `G#${groupId}`, ":after": `M#${afterPhone}` } : { ":pk": `G#${groupId}`, ":m": "M#" },
+          ConsistentRead: true,
+          Limit: max,
+        }),
+      );
+      return (res.Items ?? []).map((i) => strip<Member>(i));
     },
 
     /** Member items actually stored (for checks of `member_count`). */

@@ -61,14 +61,14 @@ export const createJobStore = (db: Db) => ({
     return out;
   },
 
-  async active(): Promise<{ tenant_id: string; id: string; status: JobStatus }[]> {
-    const out: { tenant_id: string; id: string; status: JobStatus }[] = [];
+  async active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string }[]> {
+    const out: { tenant_id: string; id: string; status: JobStatus; session_id: string }[] = [];
     for await (const i of queryAll(db, {
       IndexName: "gsi1",
       KeyConditionExpression: "gsi1pk = :p",
       ExpressionAttributeValues: { ":p": "ACTIVE_JOBS" },
     }))
-      out.push({ tenant_id: i.tenant_id as string, id: i.id as string, status: i.status as JobStatus });
+      out.push({ tenant_id: i.tenant_id as string, id: i.id as string, status: i.status as JobStatus, session_id: i.session_id as string });
     return out;
   },
 
@@ -81,7 +81,7 @@ export const createJobStore = (db: Db) => ({
     id: string,
     from: JobStatus[],
     set: Partial<Job>,
-    opts: { epoch?: number; bumpEpoch?: boolean; extraCondition?: string } = {},
+    opts: { epoch?: number; bumpEpoch?: boolean; extraCondition?: string; extraValues?: Item } = {},
   ): Promise<Job | undefined> {
     const names: Record<string, string> = { "#status": "status" };
     const values: Item = {};
@@ -106,6 +106,7 @@ export const createJobStore = (db: Db) => ({
       values[":epoch"] = opts.epoch;
     }
     if (opts.extraCondition) cond += ` AND ${opts.extraCondition}`;
+    Object.assign(values, opts.extraValues ?? {});
     let expr = sets.length ? `SET ${sets.join(", ")}` : "";
     if (opts.bumpEpoch) {
       expr += " ADD plan_epoch :one";

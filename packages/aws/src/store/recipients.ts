@@ -126,17 +126,23 @@ export const createRecipientStore = (db: Db) => {
             values[`:f${idx}`] = s;
           });
           const sets = ["#status = :to"];
+          const names: Record<string, string> = { "#status": "status" };
           Object.entries(m.set ?? {}).forEach(([k, v], idx) => {
-            sets.push(`${k} = :s${idx}`);
+            sets.push(`#s${idx} = :s${idx}`);
+            names[`#s${idx}`] = k;
             values[`:s${idx}`] = v;
+          });
+          const removes = (m.remove ?? []).map((k, idx) => {
+            names[`#r${idx}`] = k;
+            return `#r${idx}`;
           });
           items.push({
             Update: {
               TableName: db.table,
               Key: recipientKey(job.id, m.phone),
-              UpdateExpression: `SET ${sets.join(", ")}${m.remove?.length ? ` REMOVE ${m.remove.join(", ")}` : ""}`,
+              UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
               ConditionExpression: `#status IN (${from.map((_, idx) => `:f${idx}`).join(", ")})`,
-              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeNames: names,
               ExpressionAttributeValues: values,
             },
           });
@@ -191,7 +197,10 @@ export const createRecipientStore = (db: Db) => {
         db,
         { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `B#${jobId}` } },
         page,
-        (i) => (status && i.status !== status ? undefined : publicRecipient(strip<Recipient>(i))),
+        (i) => {
+          const r = publicRecipient(strip<Recipient>(i));
+          return status && r.status !== status ? undefined : r;
+        },
       ),
 
     async *all(jobId: string): AsyncGenerator<Recipient> {
@@ -316,7 +325,7 @@ export const createRecipientStore = (db: Db) => {
 export const publicRecipient = (r: Recipient) => ({
   phone: r.phone,
   name: r.name ?? null,
-  status: r.status === "sending" ? ("pending" as const) : r.status,
+  status: (r.status === "sending" ? "pending" : r.status) as Exclude<RecipientStatus, "sending">,
   attempts: r.attempts ?? 0,
   sent_at: r.sent_at ?? null,
   error: r.error ?? null,

@@ -136,6 +136,9 @@ export interface Job extends JobCounts {
   quota_held: number;
   quota_month: string;
   consecutive_failures: number;
+  snapshot_cursor?: string | null;
+  snapshot_count?: number;
+  snapshot_settled?: boolean;
 }
 
 export interface Recipient {

@@ -72,6 +72,7 @@ export interface GroupRepo {
   removeMembers(tenantId: string, groupId: string, phones: string[], now: string): Promise<{ found: boolean; applied: number; rejected: number }>;
   listMembers(groupId: string, page: PageRequest): Promise<Page<Member>>;
   members(groupId: string): AsyncGenerator<Member>;
+  membersAfter(groupId: string, afterPhone: string | null, max: number): Promise<Member[]>;
   countMembers(groupId: string): Promise<number>;
   listContacts(tenantId: string, page: PageRequest, liveGroupIds: Set<string>): Promise<Page<Contact>>;
   upsertSessionContacts(tenantId: string, sessionId: string, contacts: { phone: string; name?: string }[]): Promise<void>;
@@ -111,13 +112,13 @@ export interface JobRepo {
   get(tenantId: string, id: string, consistent?: boolean): Promise<Job | undefined>;
   list(tenantId: string, status: JobStatus | undefined, page: PageRequest): Promise<Page<Job>>;
   createdBetween(tenantId: string, fromId: string, toId: string): Promise<Job[]>;
-  active(): Promise<{ tenant_id: string; id: string; status: JobStatus }[]>;
+  active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string }[]>;
   transition(
     tenantId: string,
     id: string,
     from: JobStatus[],
     set: Partial<Job>,
-    opts?: { epoch?: number; bumpEpoch?: boolean; extraCondition?: string },
+    opts?: { epoch?: number; bumpEpoch?: boolean; extraCondition?: string; extraValues?: Item },
   ): Promise<Job | undefined>;
   advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean): Promise<boolean>;
   releaseQuota(tenantId: string, month: string, n: number): Promise<void>;
@@ -145,7 +146,7 @@ export interface RecipientRepo {
     jobId: string,
     status: RecipientStatus | undefined,
     page: PageRequest,
-  ): Promise<Page<{ phone: string; name: string | null; status: RecipientStatus; attempts: number; sent_at: string | null; error: string | null }>>;
+  ): Promise<Page<{ phone: string; name: string | null; status: Exclude<RecipientStatus, "sending">; attempts: number; sent_at: string | null; error: string | null }>>;
   all(jobId: string): AsyncGenerator<Recipient>;
   withStatusAfter(jobId: string, status: RecipientStatus, cursor: string | null, max: number): Promise<Recipient[]>;
   claim(job: JobRef, phone: string, epoch: number, leaseUntil: number, messageId: string): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending">;

@@ -21,7 +21,7 @@ export interface WaGroup {
 export interface StatusEvent {
   sessionId: string;
   status: SessionStatus;
-  reason?: string;
+  reason?: string | null;
   phone?: string;
   qr?: string | null;
   pairingCode?: string | null;

@@ -1,0 +1,25 @@
+import type { Deps } from "@outreach/core/deps";
+import type { ApiKey } from "@outreach/core/port";
+import type { Logger } from "../log";
+
+export interface ApiConfig {
+  /** Requests per second per key; 0 disables the limit. */
+  rateLimitPerSecond: number;
+  /** Transport new sessions use. */
+  transport: "sandbox" | "baileys";
+}
+
+export interface ApiDeps extends Deps {
+  logger: Logger;
+  config: ApiConfig;
+}
+
+export interface Env {
+  Variables: {
+    deps: ApiDeps;
+    requestId: string;
+    apiKey: ApiKey;
+    tenantId: string;
+    log: Logger;
+  };
+}

@@ -1,0 +1,78 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { authMiddleware } from "../auth";
+import { docsPage } from "../docs";
+import { errorBody, toResponse } from "../errors";
+import { bulkRoutes } from "../routes/bulk";
+import { groupRoutes } from "../routes/groups";
+import { optOutRoutes } from "../routes/optouts";
+import { sessionRoutes } from "../routes/sessions";
+import { usageRoutes } from "../routes/usage";
+import type { ApiDeps, Env } from "./env";
+import { validationHook } from "./validation";
+
+export type { ApiDeps, ApiConfig, Env } from "./env";
+
+export const BASE = "/api/v2";
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** The Hono app: the whole HTTP API, served by Node locally and by Lambda (streaming) on AWS. */
+export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>) => void } = {}) => {
+  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+
+  app.use("*", async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : deps.ids.next("req");
+    const log = deps.logger.child({ request_id: requestId });
+    c.set("deps", deps);
+    c.set("requestId", requestId);
+    c.set("log", log);
+    const started = performance.now();
+    await next();
+    c.header("X-Request-Id", requestId);
+    log.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), tenant_id: c.get("tenantId") },
+      "request",
+    );
+  });
+  app.onError((e, c) => toResponse(c, e, (obj, msg) => c.get("log")?.error(obj, msg)));
+  app.notFound((c) => c.json(errorBody("route.not_found", `No route ${c.req.method} ${c.req.path}. See /docs for the API reference.`), 404));
+  app.use("*", bodyLimit({ maxSize: 2 * 1024 * 1024, onError: (c) => c.json(errorBody("request.too_large", "The request body is larger than 2 MB."), 413) }));
+
+  const health = (c: { json: (v: unknown) => Response }) => c.json({ status: "ok" });
+  app.get("/health", health);
+  app.get(`${BASE}/health`, health);
+
+  const api = new OpenAPIHono<Env>({ defaultHook: validationHook });
+  api.use("*", async (c, next) => {
+    if (c.req.path === `${BASE}/openapi.json` || c.req.path === `${BASE}/docs`) return next();
+    return authMiddleware()(c, next);
+  });
+  api.route("/", usageRoutes());
+  api.route("/", sessionRoutes());
+  api.route("/", groupRoutes());
+  api.route("/", bulkRoutes());
+  api.route("/", optOutRoutes());
+  app.route(BASE, api);
+
+  api.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "X-API-Key" });
+  api.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer" });
+  const document = () =>
+    api.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: { title: "Outreach API", version: "2.0.0", description: "WhatsApp campaign engine, compatible with the MoltFlow outreach API." },
+      servers: [{ url: BASE }],
+      security: [{ ApiKey: [] }, { Bearer: [] }],
+    });
+  let cached: ReturnType<typeof document> | undefined;
+  const openapi = (c: { json: (v: unknown) => Response }) => c.json((cached ??= document()));
+  app.get("/openapi.json", openapi);
+  app.get(`${BASE}/openapi.json`, openapi);
+  const docs = (c: { html: (v: string) => Response | Promise<Response> }) => c.html(docsPage((cached ??= document())));
+  app.get("/docs", docs);
+  app.get(`${BASE}/docs`, docs);
+
+  opts.extend?.(app);
+  return app;
+};

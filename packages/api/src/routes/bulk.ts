@@ -1,0 +1,227 @@
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import * as Campaign from "@outreach/core/campaign";
+import type { Job } from "@outreach/core/port";
+import { streamSSE } from "hono/streaming";
+import type { Env } from "../app/env";
+import { idempotency } from "../app/idempotency";
+import { validationHook } from "../app/validation";
+import { requireScope } from "../auth";
+import { IdParam, PageQuery, body, errors, json } from "../schemas";
+
+const HM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM (24 h)");
+export const SendWindow = z.object({ start: HM, end: HM, timezone: z.string().min(1).max(64) });
+const Delay = z.number().int().min(0).max(3600);
+
+/** Message and pacing fields shared by bulk sends and scheduled messages. */
+export const MessageFields = {
+  message_type: z.enum(["text", "media"]).optional(),
+  message_content: z.string().max(4096).nullish(),
+  media_url: z
+    .string()
+    .max(2048)
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), "must be an http or https URL")
+    .nullish(),
+  min_delay_seconds: Delay.optional(),
+  max_delay_seconds: Delay.optional(),
+  daily_limit: z.number().int().min(1).max(100_000).nullish(),
+  send_window: SendWindow.nullish(),
+  max_consecutive_failures: z.number().int().min(1).max(10_000).optional(),
+};
+
+const CreateBody = z.object({
+  session_id: z.string().min(1).max(100),
+  custom_group_id: z.string().min(1).max(100),
+  ...MessageFields,
+  start_at: z.string().datetime({ offset: true }).nullish(),
+});
+
+const STATUSES = ["pending", "running", "paused", "completed", "cancelled", "failed"] as const;
+const R_STATUSES = ["pending", "sent", "delivered", "read", "failed", "skipped", "cancelled", "unknown"] as const;
+
+const JobSchema = z
+  .object({
+    id: z.string(),
+    session_id: z.string(),
+    custom_group_id: z.string(),
+    message_type: z.enum(["text", "media"]),
+    message_content: z.string().nullable(),
+    media_url: z.string().nullable(),
+    status: z.enum(STATUSES),
+    pause_reason: z.enum(["user", "failures", "session"]).nullable(),
+    total_recipients: z.number().int(),
+    sent_count: z.number().int(),
+    failed_count: z.number().int(),
+    skipped_count: z.number().int(),
+    delivered_count: z.number().int(),
+    read_count: z.number().int(),
+    cancelled_count: z.number().int(),
+    unknown_count: z.number().int(),
+    pending_count: z.number().int(),
+    created_at: z.string(),
+    started_at: z.string().nullable(),
+    completed_at: z.string().nullable(),
+  })
+  .passthrough()
+  .openapi("BulkSend");
+
+const RecipientSchema = z
+  .object({
+    phone: z.string(),
+    name: z.string().nullable(),
+    status: z.enum(R_STATUSES),
+    attempts: z.number().int(),
+    sent_at: z.string().nullable(),
+    error: z.string().nullable(),
+  })
+  .openapi("Recipient");
+
+const read = requireScope("bulk-send:read");
+const manage = requireScope("bulk-send:manage");
+
+/** MoltFlow's progress event plus our counts. */
+export const progressEvent = (j: Job) => {
+  const v = Campaign.view(j);
+  return {
+    sent: v.sent_count,
+    total: v.total_recipients,
+    failed: v.failed_count,
+    status: v.status,
+    skipped: v.skipped_count,
+    delivered: v.delivered_count,
+    read: v.read_count,
+    pending: v.pending_count,
+    cancelled: v.cancelled_count,
+    unknown: v.unknown_count,
+  };
+};
+
+export const bulkRoutes = () => {
+  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+  const tags = ["Bulk send"];
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/bulk-send",
+      tags,
+      summary: "Create a bulk send to a custom group",
+      middleware: [manage, idempotency()],
+      request: body(CreateBody),
+      responses: { 201: json(JobSchema, "Created"), 409: errors[404], ...errors },
+    }),
+    async (c) => c.json(await Campaign.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/bulk-send",
+      tags,
+      summary: "List bulk sends",
+      middleware: [read],
+      request: { query: PageQuery.extend({ status: z.enum(STATUSES).optional() }) },
+      responses: { 200: json(z.object({ jobs: z.array(JobSchema), next_cursor: z.string().nullable() }), "Jobs"), ...errors },
+    }),
+    async (c) => {
+      const { status, ...page } = c.req.valid("query");
+      const p = await c.get("deps").store.jobs.list(c.get("tenantId"), status, page);
+      return c.json({ jobs: p.items.map(Campaign.view), next_cursor: p.next_cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/bulk-send/{id}",
+      tags,
+      summary: "A bulk send with counts and the first page of recipients",
+      middleware: [read],
+      request: { params: IdParam, query: PageQuery },
+      responses: { 200: json(JobSchema.extend({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Job"), ...errors },
+    }),
+    async (c) => {
+      const { store } = c.get("deps");
+      const job = await Campaign.get(store, c.get("tenantId"), c.req.valid("param").id);
+      const p = await store.recipients.list(job.id, undefined, c.req.valid("query"));
+      return c.json({ ...Campaign.view(job), recipients: p.items, next_cursor: p.next_cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/bulk-send/{id}/recipients",
+      tags,
+      summary: "Per-recipient state",
+      middleware: [read],
+      request: { params: IdParam, query: PageQuery.extend({ status: z.enum(R_STATUSES).optional() }) },
+      responses: { 200: json(z.object({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Recipients"), ...errors },
+    }),
+    async (c) => {
+      const { store } = c.get("deps");
+      const job = await Campaign.get(store, c.get("tenantId"), c.req.valid("param").id);
+      const { status, ...page } = c.req.valid("query");
+      const p = await store.recipients.list(job.id, status, page);
+      return c.json({ recipients: p.items, next_cursor: p.next_cursor }, 200);
+    },
+  );
+
+  for (const [action, fn, summary] of [
+    ["pause", Campaign.pause, "Stop sending until resumed"],
+    ["resume", Campaign.resume, "Continue where it stopped"],
+    ["cancel", Campaign.cancel, "Stop for good; pending recipients become cancelled"],
+    ["retry-failed", Campaign.retryFailed, "Send again to failed recipients"],
+  ] as const) {
+    app.openapi(
+      createRoute({
+        method: "post",
+        path: `/bulk-send/{id}/${action}`,
+        tags,
+        summary,
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(JobSchema, "Job"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await fn(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/bulk-send/{id}/progress",
+      tags,
+      summary: "Live progress as Server-Sent Events",
+      middleware: [read],
+      request: { params: IdParam },
+      responses: { 200: { content: { "text/event-stream": { schema: z.string() } }, description: "Event stream" }, ...errors },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const tenantId = c.get("tenantId");
+      const first = await Campaign.get(deps.store, tenantId, c.req.valid("param").id);
+      return streamSSE(c, async (s) => {
+        let last = "";
+        let lastAt = 0;
+        let job: Job | undefined = first;
+        let aborted = false;
+        s.onAbort(() => {
+          aborted = true;
+        });
+        while (!aborted && job) {
+          const data = JSON.stringify(progressEvent(job));
+          if (data !== last || Date.now() - lastAt >= 15_000) {
+            await s.writeSSE({ data });
+            last = data;
+            lastAt = Date.now();
+          }
+          if (["completed", "cancelled", "failed"].includes(job.status)) break;
+          await s.sleep(1000);
+          job = await deps.store.jobs.get(tenantId, first.id, true).catch(() => job);
+        }
+      }) as never;
+    },
+  );
+  return app;
+};

@@ -1,0 +1,271 @@
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import * as Group from "@outreach/core/group";
+import { stream } from "hono/streaming";
+import type { Env } from "../app/env";
+import { idempotency } from "../app/idempotency";
+import { validationHook } from "../app/validation";
+import { requireScope } from "../auth";
+import { Description, IdParam, Name, PageQuery, Phone, body, errors, json } from "../schemas";
+import { csvRow } from "./csv";
+
+const GroupSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    member_count: z.number().int(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("CustomGroup");
+
+const MemberSchema = z.object({ phone: z.string(), name: z.string().nullable(), added_at: z.string() }).openapi("Member");
+const ContactIn = z.object({ phone: Phone, name: z.string().max(255).nullish() });
+const Invalid = z.array(z.object({ phone: z.string(), reason: z.string() }));
+const AddResult = z.object({ added: z.number().int(), duplicates: z.number().int(), invalid: Invalid }).openapi("AddMembersResult");
+
+const read = requireScope("custom-groups:read");
+const manage = requireScope("custom-groups:manage");
+
+export const groupRoutes = () => {
+  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+  const tag = ["Custom groups"];
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/custom-groups",
+      tags: tag,
+      summary: "List custom groups",
+      middleware: [read],
+      request: { query: PageQuery },
+      responses: { 200: json(z.object({ groups: z.array(GroupSchema), next_cursor: z.string().nullable() }), "Groups"), ...errors },
+    }),
+    async (c) => {
+      const p = await Group.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
+      return c.json({ groups: p.items, next_cursor: p.next_cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/custom-groups",
+      tags: tag,
+      summary: "Create a custom group, optionally with members",
+      middleware: [manage, idempotency()],
+      request: {
+        ...body(z.object({ name: Name, description: Description.optional(), members: z.array(ContactIn).max(1000).optional() })),
+      },
+      responses: {
+        201: json(GroupSchema.extend({ added: z.number().int().optional(), duplicates: z.number().int().optional(), invalid: Invalid.optional() }), "Created"),
+        ...errors,
+      },
+    }),
+    async (c) => c.json(await Group.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/custom-groups/contacts",
+      tags: tag,
+      summary: "Unique contacts across all sessions and groups",
+      middleware: [read],
+      request: { query: PageQuery },
+      responses: {
+        200: json(
+          z.object({
+            contacts: z.array(z.object({ phone: z.string(), name: z.string().nullable(), session_ids: z.array(z.string()), group_ids: z.array(z.string()) })),
+            next_cursor: z.string().nullable(),
+          }),
+          "Contacts",
+        ),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const p = await Group.contacts(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
+      return c.json({ contacts: p.items, next_cursor: p.next_cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/custom-groups/wa-groups",
+      tags: tag,
+      summary: "WhatsApp groups the tenant's sessions are in",
+      middleware: [read],
+      request: { query: PageQuery.extend({ session_id: z.string().max(100).optional() }) },
+      responses: {
+        200: json(
+          z.object({
+            wa_groups: z.array(z.object({ wa_group_id: z.string(), session_id: z.string(), name: z.string(), participant_count: z.number().int() })),
+            next_cursor: z.string().nullable(),
+          }),
+          "WhatsApp groups",
+        ),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { session_id, ...page } = c.req.valid("query");
+      const p = await Group.waGroups(c.get("deps"), c.get("tenantId"), session_id, page);
+      return c.json({ wa_groups: p.items, next_cursor: p.next_cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/custom-groups/from-wa-groups",
+      tags: tag,
+      summary: "Create a group from the participants of WhatsApp groups",
+      middleware: [manage, idempotency()],
+      request: {
+        ...body(
+          z.object({
+            name: Name,
+            wa_groups: z.array(z.object({ wa_group_id: z.string().min(1).max(200), session_id: z.string().min(1).max(100) })).max(50),
+          }),
+        ),
+      },
+      responses: {
+        201: json(GroupSchema.extend({ imported: z.number().int(), skipped_without_phone: z.number().int() }), "Created"),
+        ...errors,
+      },
+    }),
+    async (c) => c.json(await Group.fromWaGroups(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/custom-groups/{id}",
+      tags: tag,
+      summary: "A group with the first page of its members",
+      middleware: [read],
+      request: { params: IdParam, query: PageQuery },
+      responses: { 200: json(GroupSchema.extend({ members: z.array(MemberSchema), next_cursor: z.string().nullable() }), "Group"), ...errors },
+    }),
+    async (c) => c.json(await Group.detail(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query")), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/custom-groups/{id}",
+      tags: tag,
+      summary: "Rename or describe a group",
+      middleware: [manage],
+      request: { params: IdParam, ...body(z.object({ name: Name.optional(), description: Description.optional() })) },
+      responses: { 200: json(GroupSchema, "Updated"), ...errors },
+    }),
+    async (c) => c.json(await Group.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json")), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/custom-groups/{id}",
+      tags: tag,
+      summary: "Delete a group and its members",
+      middleware: [manage],
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted" }, ...errors },
+    }),
+    async (c) => {
+      await Group.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/custom-groups/{id}/members/add",
+      tags: tag,
+      summary: "Add up to 1,000 contacts",
+      middleware: [manage],
+      request: { params: IdParam, ...body(z.object({ contacts: z.array(ContactIn).max(1000, "at most 1,000 contacts per request") })) },
+      responses: { 200: json(AddResult, "Result"), ...errors },
+    }),
+    async (c) => c.json(await Group.addMembers(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json").contacts), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/custom-groups/{id}/members/remove",
+      tags: tag,
+      summary: "Remove members by phone",
+      middleware: [manage],
+      request: { params: IdParam, ...body(z.object({ phones: z.array(Phone).max(1000) })) },
+      responses: { 200: json(z.object({ removed: z.number().int(), not_found: z.number().int() }), "Result"), ...errors },
+    }),
+    async (c) => c.json(await Group.removeMembers(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json").phones), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/custom-groups/{id}/export/csv",
+      tags: tag,
+      summary: "Export members as CSV (streamed)",
+      middleware: [read],
+      request: { params: IdParam },
+      responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "CSV" }, ...errors },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const group = await Group.get(deps, c.get("tenantId"), c.req.valid("param").id);
+      c.header("Content-Type", "text/csv; charset=utf-8");
+      c.header("Content-Disposition", `attachment; filename="${group.id}.csv"`);
+      return stream(c, async (s) => {
+        await s.write("phone,name,added_at\r\n");
+        let buf = "";
+        for await (const m of deps.store.groups.members(group.id)) {
+          buf += csvRow([m.phone, m.name ?? "", m.added_at]);
+          if (buf.length > 16_384) {
+            await s.write(buf);
+            buf = "";
+          }
+        }
+        if (buf) await s.write(buf);
+      }) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/custom-groups/{id}/export/json",
+      tags: tag,
+      summary: "Export members as a JSON array (streamed)",
+      middleware: [read],
+      request: { params: IdParam },
+      responses: { 200: json(z.array(MemberSchema), "Members"), ...errors },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const group = await Group.get(deps, c.get("tenantId"), c.req.valid("param").id);
+      c.header("Content-Type", "application/json; charset=utf-8");
+      return stream(c, async (s) => {
+        let buf = "[";
+        let first = true;
+        for await (const m of deps.store.groups.members(group.id)) {
+          buf += (first ? "" : ",") + JSON.stringify({ phone: m.phone, name: m.name ?? null, added_at: m.added_at });
+          first = false;
+          if (buf.length > 16_384) {
+            await s.write(buf);
+            buf = "";
+          }
+        }
+        await s.write(`${buf}]`);
+      }) as never;
+    },
+  );
+
+  return app;
+};

@@ -1,0 +1,75 @@
+import { normalize } from "@outreach/core/phone";
+import type { SandboxTransport } from "@outreach/whatsapp/sandbox";
+import { Hono } from "hono";
+import { z } from "zod";
+import { errorBody } from "../errors";
+import { inboxPage } from "./sandbox-page";
+
+const Inbound = z.object({ session_id: z.string().min(1).max(100), from: z.string().min(1).max(64), text: z.string().min(1).max(4096) });
+const WaGroup = z.object({
+  session_id: z.string().min(1).max(100),
+  wa_group_id: z.string().min(1).max(200),
+  name: z.string().min(1).max(255),
+  participants: z.array(z.object({ phone: z.string().max(64).optional(), lid: z.string().max(100).optional(), name: z.string().max(255).optional() })).max(5000),
+});
+const Faults = z.object({ session_id: z.string().min(1).max(100), fail_next: z.number().int().min(0).max(10_000), error: z.enum(["transient", "permanent", "logout"]) });
+const Receipts = z.object({ phone: z.string().min(1).max(64), mode: z.enum(["normal", "none", "delivered_only"]) });
+
+/** The sandbox's routes (no API key; served only with the sandbox transport, never with a real one). */
+export const sandboxRoutes = (sandbox: SandboxTransport) => {
+  const app = new Hono();
+  const parse = async <T>(c: { req: { json: () => Promise<unknown> } }, schema: z.ZodType<T>) => {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      return { error: errorBody("request.malformed", "The request body is not valid JSON."), status: 400 as const };
+    }
+    const r = schema.safeParse(raw);
+    if (!r.success) return { error: errorBody("request.invalid", r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")), status: 400 as const };
+    return { data: r.data };
+  };
+  const running = (id: string) => sandbox.isRunning(id);
+
+  app.get("/sandbox", async (c) => c.html(inboxPage(await sandbox.messages({}))));
+  app.get("/sandbox/api/messages", async (c) => {
+    const to = c.req.query("to");
+    const n = to ? normalize(to) : undefined;
+    const messages = await sandbox.messages({ to: n?.ok ? n.e164 : to, session_id: c.req.query("session_id") });
+    return c.json({ messages });
+  });
+  app.post("/sandbox/api/inbound", async (c) => {
+    const p = await parse(c, Inbound);
+    if (!p.data) return c.json(p.error, p.status);
+    if (!running(p.data.session_id)) return c.json(errorBody("session.not_found", `No running sandbox session ${p.data.session_id}.`), 404);
+    await sandbox.inbound(p.data.session_id, p.data.from, p.data.text);
+    return c.json({ ok: true });
+  });
+  app.post("/sandbox/api/wa-groups", async (c) => {
+    const p = await parse(c, WaGroup);
+    if (!p.data) return c.json(p.error, p.status);
+    if (!running(p.data.session_id)) return c.json(errorBody("session.not_found", `No running sandbox session ${p.data.session_id}.`), 404);
+    const participants = p.data.participants.map((x) => {
+      const n = x.phone ? normalize(x.phone) : undefined;
+      return { phone: n?.ok ? n.e164 : undefined, lid: x.lid, name: x.name };
+    });
+    await sandbox.defineGroup(p.data.session_id, { wa_group_id: p.data.wa_group_id, name: p.data.name, participants });
+    return c.json({ ok: true }, 201);
+  });
+  app.post("/sandbox/api/faults", async (c) => {
+    const p = await parse(c, Faults);
+    if (!p.data) return c.json(p.error, p.status);
+    if (!running(p.data.session_id)) return c.json(errorBody("session.not_found", `No running sandbox session ${p.data.session_id}.`), 404);
+    sandbox.injectFaults(p.data.session_id, p.data.fail_next, p.data.error);
+    return c.json({ ok: true });
+  });
+  app.post("/sandbox/api/receipts", async (c) => {
+    const p = await parse(c, Receipts);
+    if (!p.data) return c.json(p.error, p.status);
+    const n = normalize(p.data.phone);
+    if (!n.ok) return c.json(errorBody("phone.invalid", `Not a valid phone number (${n.reason}).`), 400);
+    sandbox.setReceipts(n.e164, p.data.mode);
+    return c.json({ ok: true });
+  });
+  return app;
+};

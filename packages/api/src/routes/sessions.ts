@@ -1,0 +1,94 @@
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import * as Session from "@outreach/core/session";
+import type { Env } from "../app/env";
+import { idempotency } from "../app/idempotency";
+import { validationHook } from "../app/validation";
+import { requireScope } from "../auth";
+import { IdParam, Name, Phone, body, errors, json } from "../schemas";
+
+const SessionSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum(["starting", "qr", "working", "failed", "stopped"]),
+    status_reason: z.string().nullable(),
+    phone: z.string().nullable(),
+    transport: z.enum(["sandbox", "baileys"]),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Session");
+
+const read = requireScope("sessions:read");
+const manage = requireScope("sessions:manage");
+
+export const sessionRoutes = () => {
+  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+  const tags = ["Sessions"];
+
+  app.openapi(
+    createRoute({ method: "get", path: "/sessions", tags, summary: "List sessions", middleware: [read], responses: { 200: json(z.array(SessionSchema), "Sessions"), ...errors } }),
+    async (c) => {
+      const { store } = c.get("deps");
+      const list = await store.sessions.list(c.get("tenantId"));
+      return c.json(list.map(Session.view), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/sessions",
+      tags,
+      summary: "Create and start a session",
+      middleware: [manage, idempotency()],
+      request: body(z.object({ name: Name })),
+      responses: { 201: json(SessionSchema, "Created"), ...errors },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const s = await Session.create(deps, c.get("tenantId"), c.req.valid("json"), deps.config.transport);
+      return c.json(Session.view(s), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: "get", path: "/sessions/{id}", tags, summary: "One session", middleware: [read], request: { params: IdParam }, responses: { 200: json(SessionSchema, "Session"), ...errors } }),
+    async (c) => c.json(Session.view(await Session.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/sessions/{id}/qr",
+      tags,
+      summary: "Current pairing QR (while status is qr)",
+      middleware: [read],
+      request: { params: IdParam },
+      responses: { 200: json(z.object({ qr: z.string(), png_data_url: z.string().nullable() }), "QR"), 409: errors[404], ...errors },
+    }),
+    async (c) => c.json(await Session.qr(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/sessions/{id}/pairing-code",
+      tags,
+      summary: "Pair by phone number instead of QR",
+      middleware: [manage],
+      request: { params: IdParam, ...body(z.object({ phone: Phone })) },
+      responses: { 200: json(z.object({ code: z.string() }), "Pairing code"), 409: errors[404], ...errors },
+    }),
+    async (c) => c.json(await Session.pairingCode(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json").phone), 200),
+  );
+
+  app.openapi(
+    createRoute({ method: "delete", path: "/sessions/{id}", tags, summary: "Log out and delete", middleware: [manage], request: { params: IdParam }, responses: { 204: { description: "Deleted" }, ...errors } }),
+    async (c) => {
+      await Session.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  );
+  return app;
+};

@@ -1,0 +1,51 @@
+import { z } from "@hono/zod-openapi";
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "custom_group.not_found" }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi("Error");
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Items per page (1–200)." }),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional().openapi({ description: "MoltFlow-style offset paging." }),
+  cursor: z.string().max(2000).optional().openapi({ description: "next_cursor of the previous page." }),
+});
+export type PageQuery = z.infer<typeof PageQuery>;
+
+export const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
+
+/** Trims and refuses empty text; any Unicode (Chinese, emoji) passes unchanged. */
+export const Name = z.string().trim().min(1, "must not be empty").max(255);
+export const Description = z.string().max(2000).nullable();
+
+export const Phone = z.string().max(64).openapi({ example: "+5511999998888" });
+
+const err = (description: string) => ({ content: { "application/json": { schema: ErrorResponse } }, description });
+
+/** The error responses every authenticated route may give. */
+export const errors = {
+  400: err("Malformed request"),
+  401: err("Missing or unknown API key"),
+  403: err("Scope missing or plan limit reached"),
+  404: err("Not found"),
+  422: err("Missing parameter or refused by a rule"),
+  429: err("Rate limit; see Retry-After"),
+  503: err("A backing service is unreachable; nothing was changed"),
+} as const;
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+export const body = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
+
+export const pageOf = (items: string) => (schema: z.ZodType) =>
+  z.object({ [items]: z.array(schema), next_cursor: z.string().nullable() });

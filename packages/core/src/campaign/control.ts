@@ -1,0 +1,124 @@
+import { DomainError, conflict } from "../error";
+import type { Deps } from "../deps";
+import { PLANS } from "../plan";
+import { type Job, iso } from "../port";
+import { FINAL, get, ref, stateConflict, view } from "./job";
+
+type D = Pick<Deps, "store" | "queue" | "clock">;
+
+const plan = (d: Pick<D, "queue">, job: Job) =>
+  d.queue.send("events", [{ body: { type: "job.plan", tenant_id: job.tenant_id, job_id: job.id, epoch: job.plan_epoch } }]);
+
+/** Stops sending: the epoch moves on, so every queued send of the old epoch is dropped at claim time. */
+export const pause = async (d: D, tenantId: string, id: string) => {
+  await get(d.store, tenantId, id);
+  const next = await d.store.jobs.transition(tenantId, id, ["pending", "running"], { status: "paused", pause_reason: "user" }, { bumpEpoch: true });
+  if (!next) throw stateConflict(await get(d.store, tenantId, id, true), "pause");
+  return view(next);
+};
+
+export const resume = async (d: D, tenantId: string, id: string) => {
+  const job = await get(d.store, tenantId, id, true);
+  if (job.status !== "paused") throw stateConflict(job, "resume");
+  const session = await d.store.sessions.get(tenantId, job.session_id, true);
+  if (!session || session.status !== "working") {
+    throw conflict("session.not_working", `Session ${job.session_id} is ${session?.status ?? "deleted"}; it must be working to resume.`);
+  }
+  const next = await d.store.jobs.transition(
+    tenantId,
+    id,
+    ["paused"],
+    { status: job.started_at ? "running" : "pending", pause_reason: null, plan_cursor: null, plan_done: false, consecutive_failures: 0 },
+    { bumpEpoch: true },
+  );
+  if (!next) throw stateConflict(await get(d.store, tenantId, id, true), "resume");
+  if (next.snapshot_settled) await plan(d, next);
+  return view(next);
+};
+
+/** Stops for good; pending recipients become cancelled and their reservations are released. */
+export const cancel = async (d: D, tenantId: string, id: string) => {
+  const next = await d.store.jobs.transition(
+    tenantId,
+    id,
+    ["pending", "running", "paused"],
+    { status: "cancelled", completed_at: iso(d.clock.now()) },
+    { bumpEpoch: true },
+  );
+  if (!next) throw stateConflict(await get(d.store, tenantId, id, true), "cancel");
+  await finalize(d, tenantId, id);
+  // Recipients being sent right now may come back to pending after this pass: sweep once more later.
+  await d.queue.send("events", [{ body: { type: "job.finalize", tenant_id: tenantId, job_id: id }, delaySeconds: 60 }]);
+  return view(await get(d.store, tenantId, id, true));
+};
+
+/** Turns every pending recipient of a cancelled job into `cancelled` (idempotent). */
+export const finalize = async (d: D, tenantId: string, id: string) => {
+  const job = await d.store.jobs.get(tenantId, id, true);
+  if (!job || job.status !== "cancelled") return;
+  for (;;) {
+    const batch = await d.store.recipients.withStatusAfter(id, "pending", null, 500);
+    if (batch.length === 0) break;
+    const { moved } = await d.store.recipients.move(ref(job), ["pending"], "cancelled", batch.map((r) => ({ phone: r.phone })));
+    if (moved.length === 0) break;
+  }
+};
+
+/** Puts failed recipients back to pending and runs the job again; `sent` ones are never touched. */
+export const retryFailed = async (d: D, tenantId: string, id: string) => {
+  const job = await get(d.store, tenantId, id, true);
+  if (job.status === "cancelled" || job.status === "pending") throw stateConflict(job, "retry the failed recipients of");
+  if (job.failed_count === 0) throw conflict("bulk_send.nothing_to_retry", "This bulk send has no failed recipients.");
+  const tenant = await d.store.tenants.get(tenantId);
+  const limit = tenant ? PLANS[tenant.plan].messages_per_month : 0;
+  const n = job.failed_count;
+  if (!(await d.store.jobs.reserveQuota(tenantId, job.quota_month, n, limit))) {
+    const usage = await d.store.tenants.usage(tenantId, job.quota_month);
+    const remaining = Math.max(0, (limit ?? 0) - usage.total_messages - usage.reserved_messages);
+    throw new DomainError("forbidden", "plan.monthly_limit", `Retrying needs ${n} messages but only ${remaining} remain this month.`, {
+      limit,
+      remaining,
+      required: n,
+    });
+  }
+  let moved = 0;
+  for (;;) {
+    const batch = await d.store.recipients.withStatusAfter(id, "failed", null, 500);
+    if (batch.length === 0) break;
+    // The quota was reserved above in one step, so the per-recipient move does not reserve again.
+    const res = await d.store.recipients.move(ref(job), ["failed"], "pending", batch.map((r) => ({ phone: r.phone, set: { error: null, attempts: 0 } })));
+    moved += res.moved.length;
+    if (res.moved.length === 0) break;
+  }
+  if (moved < n) await d.store.jobs.releaseQuota(tenantId, job.quota_month, n - moved);
+  const next = await d.store.jobs.transition(
+    tenantId,
+    id,
+    ["completed", "paused", "running", "failed"],
+    { status: "running", pause_reason: null, completed_at: null, plan_cursor: null, plan_done: false, consecutive_failures: 0 },
+    { bumpEpoch: true },
+  );
+  if (!next) throw stateConflict(await get(d.store, tenantId, id, true), "retry");
+  await plan(d, next);
+  return view(next);
+};
+
+/** Completes a running job once nothing is pending. Safe to call any number of times. */
+export const checkCompletion = async (d: Pick<D, "store" | "clock">, tenantId: string, id: string) => {
+  const job = await d.store.jobs.get(tenantId, id, true);
+  if (!job || job.status !== "running" || job.pending_count > 0 || !job.snapshot_settled) return job;
+  return (
+    (await d.store.jobs.transition(tenantId, id, ["running"], { status: "completed", completed_at: iso(d.clock.now()) }, { extraCondition: "pending_count = :zero AND snapshot_settled = :yes", extraValues: { ":zero": 0, ":yes": true } })) ??
+    job
+  );
+};
+
+/** A session logged out or disappeared: its running jobs pause with `pause_reason: "session"`. */
+export const pauseSessionJobs = async (d: Pick<D, "store">, tenantId: string, sessionId: string) => {
+  for (const j of await d.store.jobs.active()) {
+    if (j.tenant_id !== tenantId || j.session_id !== sessionId || (j.status !== "running" && j.status !== "pending")) continue;
+    await d.store.jobs.transition(tenantId, j.id, ["running", "pending"], { status: "paused", pause_reason: "session" }, { bumpEpoch: true });
+  }
+};
+
+export const isFinal = (j: Job) => FINAL.includes(j.status);

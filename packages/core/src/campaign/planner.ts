@@ -1,0 +1,112 @@
+import { reserveSlots } from "../pacing";
+import type { Deps } from "../deps";
+import { iso } from "../port";
+import { pauseSessionJobs } from "./control";
+
+/** How far ahead sends are put on the queue (SQS delays reach 15 minutes). */
+export const HORIZON_MS = 14 * 60_000;
+/** Recipients planned per pass; a continuation plans the next ones. */
+export const PLAN_BATCH = 100;
+/** Sends are queued this much before their slot; the sender holds them until the slot, to the millisecond. */
+export const LEAD_MS = 2_000;
+
+export interface SendMessage {
+  type: "send";
+  tenant_id: string;
+  job_id: string;
+  session_id: string;
+  phone: string;
+  slot_at: number;
+  epoch: number;
+  attempt: number;
+  min_gap_ms: number;
+  name: string | null;
+}
+
+/**
+ * Handles `job.plan`: reserves the next slots of the job on its session's timeline (shared by every
+ * job of the session) and queues one delayed `send` per recipient, then a continuation.
+ */
+export const planJob = async (d: Deps, msg: { tenant_id: string; job_id: string; epoch: number }, random: () => number = Math.random) => {
+  const now = d.clock.now();
+  let job = await d.store.jobs.get(msg.tenant_id, msg.job_id, true);
+  if (!job || job.plan_epoch !== msg.epoch || !job.snapshot_settled) return;
+  if (job.status === "pending") {
+    const startAt = job.start_at ? Date.parse(job.start_at) : 0;
+    if (startAt > now + 1000) {
+      await d.queue.send("events", [{ body: { type: "job.plan", ...msg }, delaySeconds: Math.min(900, Math.floor((startAt - now) / 1000)) }]);
+      return;
+    }
+    job = await d.store.jobs.transition(msg.tenant_id, msg.job_id, ["pending"], { status: "running", started_at: iso(now) }, { epoch: msg.epoch });
+    if (!job) return;
+  }
+  if (job.status !== "running" || job.plan_done) return;
+
+  const session = await d.store.sessions.get(job.tenant_id, job.session_id, true);
+  if (!session || session.status !== "working") {
+    await pauseSessionJobs(d, job.tenant_id, job.session_id);
+    return;
+  }
+  const from = job.plan_cursor ?? null;
+  const recipients = await d.store.recipients.withStatusAfter(job.id, "pending", from, PLAN_BATCH);
+  if (recipients.length === 0) {
+    await d.store.jobs.advanceCursor(job.tenant_id, job.id, job.plan_epoch, from, from, true);
+    return;
+  }
+
+  // Reserve slots with an optimistic write on the session item; retry when another planner got there first.
+  let slots: number[] = [];
+  let nextAt: number | null = null;
+  for (let attempt = 0; ; attempt++) {
+    const s = attempt === 0 ? session : await d.store.sessions.get(job.tenant_id, job.session_id, true);
+    if (!s) return;
+    const expected = { last_slot_at: s.last_slot_at ?? null, slot_day: s.slot_day ?? null, slot_day_count: s.slot_day_count ?? 0 };
+    const r = reserveSlots(expected, {
+      now: d.clock.now(),
+      count: recipients.length,
+      minMs: job.min_delay_seconds * 1000,
+      maxMs: job.max_delay_seconds * 1000,
+      dailyLimit: job.daily_limit,
+      window: job.send_window,
+      horizonMs: HORIZON_MS,
+      random,
+    });
+    if (r.slots.length === 0 || (await d.store.sessions.reserveSlots(job.tenant_id, job.session_id, expected, r.state))) {
+      slots = r.slots;
+      nextAt = r.nextAt;
+      break;
+    }
+    if (attempt > 20) throw new Error(`could not reserve slots on session ${job.session_id}`);
+  }
+
+  const t = d.clock.now();
+  const planned = recipients.slice(0, slots.length);
+  await d.queue.send(
+    "sends",
+    planned.map((r, i) => {
+      const slot = slots[i] as number;
+      const body: SendMessage = {
+        type: "send",
+        tenant_id: job.tenant_id,
+        job_id: job.id,
+        session_id: job.session_id,
+        phone: r.phone,
+        slot_at: slot,
+        epoch: job.plan_epoch,
+        attempt: 1,
+        min_gap_ms: job.min_delay_seconds * 1000,
+        name: r.name ?? null,
+      };
+      return { body, delaySeconds: Math.max(0, Math.floor((slot - t - LEAD_MS) / 1000)) };
+    }),
+  );
+  const last = planned.at(-1)?.phone ?? from;
+  if (!(await d.store.jobs.advanceCursor(job.tenant_id, job.id, job.plan_epoch, from, last, false))) return;
+
+  // Continue shortly before the queued sends run out (or when the next slot comes within reach).
+  const lastSlot = slots.at(-1) ?? t;
+  const continueAt = planned.length < recipients.length ? (nextAt ?? t) - HORIZON_MS / 2 : lastSlot - 30_000;
+  await d.queue.send("events", [
+    { body: { type: "job.plan", tenant_id: job.tenant_id, job_id: job.id, epoch: job.plan_epoch }, delaySeconds: Math.max(0, Math.min(900, Math.floor((continueAt - t) / 1000))) },
+  ]);
+};

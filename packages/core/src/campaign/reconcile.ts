@@ -1,0 +1,42 @@
+import type { Deps } from "../deps";
+import { checkCompletion } from "./control";
+
+/**
+ * Recovery after a crash or lost queue messages:
+ * - recipients left `sending` whose claim expired before `sendingBefore` become `unknown` (never resent);
+ * - active jobs are re-planned under a new epoch (queued sends of the old epoch are dropped), and
+ *   unfinished snapshots are resumed.
+ */
+export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: boolean }) => {
+  const stuck = await d.store.recipients.sendingExpired(opts.sendingBefore);
+  const touched = new Set<string>();
+  for (const s of stuck) {
+    const job = await d.store.jobs.get(s.tenant_id, s.job_id, true);
+    if (!job) continue;
+    await d.store.recipients.move({ tenant_id: job.tenant_id, id: job.id, quota_month: job.quota_month }, ["sending"], "unknown", [
+      { phone: s.phone, set: { error: "interrupted between sending and recording; not retried to avoid a duplicate" }, remove: ["lease_until", "gsi1pk", "gsi1sk"] },
+    ]);
+    touched.add(`${s.tenant_id}/${s.job_id}`);
+  }
+  for (const key of touched) {
+    const [tenantId, jobId] = key.split("/") as [string, string];
+    await checkCompletion(d, tenantId, jobId);
+  }
+  if (!opts.replan) return { unknown: stuck.length, replanned: 0 };
+  let replanned = 0;
+  for (const a of await d.store.jobs.active()) {
+    const job = await d.store.jobs.get(a.tenant_id, a.id, true);
+    if (!job) continue;
+    if (!job.snapshot_settled) {
+      await d.queue.send("events", [{ body: { type: "job.snapshot", tenant_id: job.tenant_id, job_id: job.id } }]);
+      continue;
+    }
+    if (job.status === "cancelled") continue;
+    if (job.status !== "running" && job.status !== "pending") continue;
+    const next = await d.store.jobs.transition(job.tenant_id, job.id, [job.status], { plan_cursor: null, plan_done: false }, { bumpEpoch: true });
+    if (!next) continue;
+    await d.queue.send("events", [{ body: { type: "job.plan", tenant_id: job.tenant_id, job_id: job.id, epoch: next.plan_epoch } }]);
+    replanned++;
+  }
+  return { unknown: stuck.length, replanned };
+};

@@ -1,0 +1,11 @@
+import type { Ids } from "../id";
+import type { Clock, Queue, Store, Timers } from "../port";
+
+/** What domain services are built from. Composition roots fill it; tests fill it with real local parts. */
+export interface Deps {
+  store: Store;
+  queue: Queue;
+  clock: Clock;
+  ids: Ids;
+  timers: Timers;
+}

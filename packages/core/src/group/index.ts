@@ -1,0 +1,176 @@
+import { DomainError, notFound, unprocessable } from "../error";
+import type { Deps } from "../deps";
+import { looksLikeId } from "../id";
+import { normalize } from "../phone";
+import { PLANS } from "../plan";
+import { type Group, type PageRequest, iso } from "../port";
+import { planLimitError } from "../tenant";
+
+export interface ContactInput {
+  phone: string;
+  name?: string | null;
+}
+
+export interface AddResult {
+  added: number;
+  duplicates: number;
+  invalid: { phone: string; reason: string }[];
+}
+
+type D = Pick<Deps, "store" | "clock" | "ids" | "queue">;
+
+/** Normalizes and dedupes contacts; invalid numbers are reported, never stored. */
+export const prepareContacts = (contacts: ContactInput[]) => {
+  const valid = new Map<string, string | null>();
+  const invalid: { phone: string; reason: string }[] = [];
+  let duplicates = 0;
+  for (const c of contacts) {
+    const r = normalize(c.phone);
+    if (!r.ok) {
+      invalid.push({ phone: String(c.phone), reason: r.reason });
+      continue;
+    }
+    if (valid.has(r.e164)) {
+      duplicates++;
+      continue;
+    }
+    valid.set(r.e164, c.name?.trim() || null);
+  }
+  return { members: [...valid].map(([phone, name]) => ({ phone, name })), invalid, duplicates };
+};
+
+export const get = async (d: Pick<D, "store">, tenantId: string, id: string, consistent = false): Promise<Group> => {
+  const g = looksLikeId("grp", id) ? await d.store.groups.get(tenantId, id, consistent) : undefined;
+  if (!g) throw notFound("custom_group", id);
+  return g;
+};
+
+export const create = async (
+  d: D,
+  tenantId: string,
+  input: { name: string; description?: string | null; members?: ContactInput[] },
+): Promise<Group & Partial<AddResult>> => {
+  const tenant = await d.store.tenants.get(tenantId);
+  if (!tenant) throw new DomainError("unauthorized", "auth.unknown_tenant", "The key's tenant no longer exists.");
+  const limit = PLANS[tenant.plan].custom_groups;
+  const now = iso(d.clock.now());
+  const group: Group = {
+    id: d.ids.next("grp"),
+    name: input.name,
+    description: input.description ?? null,
+    member_count: 0,
+    created_at: now,
+    updated_at: now,
+  };
+  if ((await d.store.groups.create(tenantId, group, limit)) === "limit") {
+    throw planLimitError("plan.group_limit", "custom groups", limit ?? 0, tenant.group_count);
+  }
+  if (!input.members) return group;
+  try {
+    const result = await addPrepared(d, tenantId, group.id, prepareContacts(input.members));
+    return { ...(await get(d, tenantId, group.id, true)), ...result };
+  } catch (e) {
+    // Never leave a half-filled new group behind: the client sees the error and may simply retry.
+    await remove(d, tenantId, group.id).catch(() => {});
+    throw e;
+  }
+};
+
+const addPrepared = async (d: D, tenantId: string, groupId: string, prepared: ReturnType<typeof prepareContacts>): Promise<AddResult> => {
+  const res = await d.store.groups.addMembers(tenantId, groupId, prepared.members, iso(d.clock.now()));
+  if (!res.found) throw notFound("custom_group", groupId);
+  return { added: res.applied, duplicates: prepared.duplicates + res.rejected, invalid: prepared.invalid };
+};
+
+export const addMembers = async (d: D, tenantId: string, id: string, contacts: ContactInput[]): Promise<AddResult> => {
+  await get(d, tenantId, id);
+  return addPrepared(d, tenantId, id, prepareContacts(contacts));
+};
+
+export const removeMembers = async (d: D, tenantId: string, id: string, phones: string[]) => {
+  await get(d, tenantId, id);
+  const wanted = new Set<string>();
+  let notFoundCount = 0;
+  for (const p of phones) {
+    const r = normalize(p);
+    if (!r.ok || wanted.has(r.e164)) {
+      notFoundCount++;
+      continue;
+    }
+    wanted.add(r.e164);
+  }
+  const res = await d.store.groups.removeMembers(tenantId, id, [...wanted], iso(d.clock.now()));
+  if (!res.found) throw notFound("custom_group", id);
+  return { removed: res.applied, not_found: notFoundCount + res.rejected };
+};
+
+export const list = (d: Pick<D, "store">, tenantId: string, page: PageRequest) => d.store.groups.list(tenantId, page);
+
+export const detail = async (d: Pick<D, "store">, tenantId: string, id: string, page: PageRequest) => {
+  const group = await get(d, tenantId, id);
+  const members = await d.store.groups.listMembers(id, page);
+  return { ...group, members: members.items, next_cursor: members.next_cursor };
+};
+
+export const update = async (d: D, tenantId: string, id: string, patch: { name?: string; description?: string | null }) => {
+  await get(d, tenantId, id);
+  const g = await d.store.groups.update(tenantId, id, patch, iso(d.clock.now()));
+  if (!g) throw notFound("custom_group", id);
+  return g;
+};
+
+/** Deletes the group now; its members are purged by the events consumer (`group.purge`), chunk by chunk. */
+export const remove = async (d: D, tenantId: string, id: string) => {
+  await get(d, tenantId, id);
+  if (!(await d.store.groups.delete(tenantId, id))) throw notFound("custom_group", id);
+  await d.queue.send("events", [{ body: { type: "group.purge", tenant_id: tenantId, group_id: id } }]);
+};
+
+/** Handles `group.purge`: deletes a chunk of members; returns true when more remain. */
+export const purge = async (d: Pick<D, "store">, groupId: string) => (await d.store.groups.purgeMembers(groupId, 2000)) === 2000;
+
+export const contacts = async (d: Pick<D, "store">, tenantId: string, page: PageRequest) => {
+  const live = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const p = await d.store.groups.list(tenantId, { limit: 200, cursor });
+    for (const g of p.items) live.add(g.id);
+    cursor = p.next_cursor ?? undefined;
+  } while (cursor);
+  return d.store.groups.listContacts(tenantId, page, live);
+};
+
+export const waGroups = async (d: Pick<D, "store">, tenantId: string, sessionId: string | undefined, page: PageRequest) => {
+  const p = await d.store.groups.listWaGroups(tenantId, sessionId, page);
+  return {
+    items: p.items.map(({ participants: _p, updated_at: _u, ...g }) => g),
+    next_cursor: p.next_cursor,
+  };
+};
+
+/** Builds a custom group from WhatsApp groups of one or more sessions, deduplicated by phone. */
+export const fromWaGroups = async (d: D, tenantId: string, input: { name: string; wa_groups: { wa_group_id: string; session_id: string }[] }) => {
+  if (input.wa_groups.length === 0) throw unprocessable("request.missing_field", "wa_groups must name at least one WhatsApp group.");
+  const members = new Map<string, string | null>();
+  let skipped = 0;
+  for (const ref of input.wa_groups) {
+    const g = await d.store.groups.getWaGroup(tenantId, ref.session_id, ref.wa_group_id);
+    if (!g) throw notFound("wa_group", `${ref.wa_group_id} (session ${ref.session_id})`);
+    for (const p of g.participants) {
+      if (!p.phone) {
+        skipped++;
+        continue;
+      }
+      if (!members.has(p.phone)) members.set(p.phone, p.name ?? null);
+    }
+  }
+  const group = await create(d, tenantId, { name: input.name });
+  try {
+    const res = await d.store.groups.addMembers(tenantId, group.id, [...members].map(([phone, name]) => ({ phone, name })), iso(d.clock.now()));
+    const fresh = await get(d, tenantId, group.id, true);
+    return { ...fresh, imported: res.applied, skipped_without_phone: skipped };
+  } catch (e) {
+    await remove(d, tenantId, group.id).catch(() => {});
+    throw e;
+  }
+};

@@ -1,0 +1,86 @@
+import { DomainError, conflict, notFound } from "../error";
+import type { Deps } from "../deps";
+import { looksLikeId } from "../id";
+import { normalize } from "../phone";
+import { type Session, iso } from "../port";
+
+type D = Pick<Deps, "store" | "queue" | "clock" | "ids">;
+
+/** A session as the API shows it. */
+export const view = (s: Session) => ({
+  id: s.id,
+  name: s.name,
+  status: s.status,
+  status_reason: s.status_reason ?? null,
+  phone: s.phone ?? null,
+  transport: s.transport,
+  created_at: s.created_at,
+  updated_at: s.updated_at,
+});
+
+export const get = async (d: Pick<D, "store">, tenantId: string, id: string, consistent = false) => {
+  const s = looksLikeId("ses", id) ? await d.store.sessions.get(tenantId, id, consistent) : undefined;
+  if (!s) throw notFound("session", id);
+  return s;
+};
+
+/** Tells the session host to reconcile this session with its desired state. */
+export const sync = (d: Pick<D, "queue">, tenantId: string, sessionId: string) =>
+  d.queue.send("events", [{ body: { type: "session.sync", tenant_id: tenantId, session_id: sessionId } }]);
+
+export const create = async (d: D, tenantId: string, input: { name: string }, transport: Session["transport"]) => {
+  const now = iso(d.clock.now());
+  const s: Session = {
+    id: d.ids.next("ses"),
+    tenant_id: tenantId,
+    name: input.name,
+    status: "starting",
+    status_reason: null,
+    phone: null,
+    transport,
+    desired: "running",
+    qr: null,
+    qr_png_data_url: null,
+    pairing_code: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await d.store.sessions.create(s);
+  await sync(d, tenantId, s.id);
+  return s;
+};
+
+export const remove = async (d: D, tenantId: string, id: string) => {
+  await get(d, tenantId, id);
+  await d.store.sessions.setDesired(tenantId, id, "stopped", iso(d.clock.now()));
+  if (!(await d.store.sessions.delete(tenantId, id))) throw notFound("session", id);
+  await sync(d, tenantId, id);
+};
+
+export const qr = async (d: Pick<D, "store">, tenantId: string, id: string) => {
+  const s = await get(d, tenantId, id, true);
+  if (s.transport === "sandbox") throw conflict("session.no_qr", "Sandbox sessions are connected already; they have no QR code.");
+  if (s.status !== "qr" || !s.qr) throw conflict("session.no_qr", `The session is ${s.status}; a QR code exists only while its status is qr.`);
+  return { qr: s.qr, png_data_url: s.qr_png_data_url };
+};
+
+/**
+ * Asks the session host for a pairing code and waits for it (the API never calls the worker
+ * directly: the request and the answer travel through the store and the events queue).
+ */
+export const pairingCode = async (d: D, tenantId: string, id: string, phone: string, timeoutMs = 20_000) => {
+  const s = await get(d, tenantId, id, true);
+  if (s.transport === "sandbox") throw conflict("session.no_pairing", "Sandbox sessions are connected already; they need no pairing code.");
+  if (s.status === "working") throw conflict("session.already_paired", "The session is connected already.");
+  const r = normalize(phone);
+  if (!r.ok) throw new DomainError("invalid", "phone.invalid", `The phone number is not valid (${r.reason}).`);
+  await d.store.sessions.setStatus(tenantId, id, { status: s.status, reason: s.status_reason, pairing_code: null }, iso(d.clock.now()));
+  await d.queue.send("events", [{ body: { type: "session.pair", tenant_id: tenantId, session_id: id, phone: r.e164 } }]);
+  const deadline = d.clock.now() + timeoutMs;
+  while (d.clock.now() < deadline) {
+    const cur = await d.store.sessions.get(tenantId, id, true);
+    if (cur?.pairing_code) return { code: cur.pairing_code };
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new DomainError("unavailable", "session.pairing_timeout", "The session host did not produce a pairing code in time; try again.", { retry_after: 5 });
+};

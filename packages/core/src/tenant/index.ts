@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from "node:crypto";
+import { DomainError } from "../error";
+import type { Ids } from "../id";
+import { type PlanId, PLANS, monthKey } from "../plan";
+import { type ApiKey, type Clock, SCOPES, type Scope, type Store, iso } from "../port";
+
+/** API keys are shown once; only their SHA-256 is stored. */
+export const hashKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");
+
+export const generateKey = () => `ok_${randomBytes(24).toString("base64url")}`;
+
+export const ALL_SCOPES: Scope[] = [...SCOPES];
+
+/** `manage` implies `read` of the same resource. */
+export const hasScope = (granted: readonly Scope[], needed: Scope) =>
+  granted.includes(needed) || (needed.endsWith(":read") && granted.includes(needed.replace(":read", ":manage") as Scope));
+
+export const createTenant = async (d: { store: Store; ids: Ids; clock: Clock }, input: { name: string; plan: PlanId; id?: string }) => {
+  const tenant = { id: input.id ?? d.ids.next("ten"), name: input.name, plan: input.plan, created_at: iso(d.clock.now()) };
+  await d.store.tenants.create(tenant);
+  return tenant;
+};
+
+/** Creates a key for a tenant. `plain` lets a self-hoster choose the key (e.g. OUTREACH_DEV_API_KEY). */
+export const createKey = async (
+  d: { store: Store; ids: Ids; clock: Clock },
+  input: { tenantId: string; name: string; scopes?: Scope[]; plain?: string },
+): Promise<{ key: string; record: ApiKey }> => {
+  const plain = input.plain ?? generateKey();
+  if (plain.length < 16) throw new DomainError("invalid", "key.too_short", "An API key must be at least 16 characters long.");
+  const record: ApiKey = {
+    id: d.ids.next("key"),
+    tenant_id: input.tenantId,
+    name: input.name,
+    prefix: plain.slice(0, 7),
+    scopes: input.scopes ?? ALL_SCOPES,
+    created_at: iso(d.clock.now()),
+  };
+  await d.store.tenants.createKey(record, hashKey(plain));
+  return { key: plain, record };
+};
+
+/** The key's record when it is known and not revoked. */
+export const authenticate = async (store: Store, plain: string): Promise<ApiKey | undefined> => {
+  if (plain.length < 16 || plain.length > 200) return undefined;
+  const rec = await store.tenants.findKey(hashKey(plain));
+  return rec && !rec.revoked_at ? rec : undefined;
+};
+
+/** MoltFlow's usage fields plus ours. */
+export const currentUsage = async (d: { store: Store; clock: Clock }, tenantId: string) => {
+  const tenant = await d.store.tenants.get(tenantId);
+  if (!tenant) throw new DomainError("not_found", "tenant.not_found", "Tenant not found.");
+  const limits = PLANS[tenant.plan];
+  const usage = await d.store.tenants.usage(tenantId, monthKey(d.clock.now()));
+  const limit = limits.messages_per_month;
+  return {
+    total_messages: usage.total_messages,
+    limit_messages: limit,
+    usage_percentage: limit ? Math.round((usage.total_messages / limit) * 10000) / 100 : 0,
+    plan: tenant.plan,
+    limits,
+    reserved_messages: usage.reserved_messages,
+    custom_groups: tenant.group_count ?? 0,
+    reports: tenant.report_count ?? 0,
+    month: usage.month,
+  };
+};
+
+export const planLimitError = (code: string, what: string, limit: number, used: number) =>
+  new DomainError("forbidden", code, `Your plan allows ${limit} ${what}; ${used} are in use. Upgrade the plan or delete some first.`, {
+    limit,
+    used,
+    remaining: Math.max(0, limit - used),
+  });

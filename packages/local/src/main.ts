@@ -1,0 +1,46 @@
+import { isPlanId } from "@outreach/core/plan";
+import { resolve } from "node:path";
+import { StartupError } from "./dynamo-local";
+import { startRuntime } from "./runtime";
+
+/** `npm start`: the local runtime. Configuration comes from the environment (see README). */
+const env = process.env;
+const plan = env.OUTREACH_DEV_PLAN ?? "business";
+const transport = env.OUTREACH_TRANSPORT ?? "sandbox";
+
+const fail = (msg: string) => {
+  console.error(`outreach: ${msg}`);
+  process.exit(1);
+};
+if (!isPlanId(plan)) fail(`OUTREACH_DEV_PLAN must be one of free, starter, pro, business, unlimited (got "${plan}").`);
+if (transport !== "sandbox" && transport !== "baileys") fail(`OUTREACH_TRANSPORT must be sandbox or baileys (got "${transport}").`);
+const port = Number(env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a port number (got "${env.PORT}").`);
+
+try {
+  const rt = await startRuntime({
+    port,
+    dataDir: resolve(env.OUTREACH_DATA_DIR ?? ".data"),
+    transport: transport as "sandbox" | "baileys",
+    devApiKey: env.OUTREACH_DEV_API_KEY || undefined,
+    devPlan: plan as "business",
+    logLevel: env.OUTREACH_LOG_LEVEL ?? "info",
+    rateLimitPerSecond: Number(env.OUTREACH_RATE_LIMIT ?? 100),
+  });
+  console.log(`\nOutreach is running on http://localhost:${rt.port}  (API docs: http://localhost:${rt.port}/docs, sandbox inbox: /sandbox)`);
+  console.log(`Development API key (plan ${plan}): ${rt.devKey}`);
+  console.log(`  saved to ${resolve(env.OUTREACH_DATA_DIR ?? ".data", "dev-api-key")}\n`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    rt.logger.info({ signal }, "stopping");
+    await rt.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+} catch (e) {
+  if (e instanceof StartupError) fail(e.message);
+  throw e;
+}

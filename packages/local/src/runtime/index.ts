@@ -1,0 +1,146 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { serve, type ServerType } from "@hono/node-server";
+import { type ApiDeps, createApp } from "@outreach/api/app";
+import { createLogger } from "@outreach/api/log";
+import { sandboxRoutes } from "@outreach/api/routes";
+import { createSqsClient, createSqsQueue, ensureQueues } from "@outreach/aws/sqs";
+import { createDb, createStore, ensureTable } from "@outreach/aws/store";
+import * as Campaign from "@outreach/core/campaign";
+import { createIds } from "@outreach/core/id";
+import type { PlanId } from "@outreach/core/plan";
+import { systemClock } from "@outreach/core/port";
+import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
+import { createSandboxTransport } from "@outreach/whatsapp/sandbox";
+import { startConsumer } from "@outreach/worker/consumer";
+import { createEventHandler } from "@outreach/worker/events";
+import { createSessionHost } from "@outreach/worker/host";
+import { createLanes } from "@outreach/worker/lane";
+import { startDynamoLocal } from "../dynamo-local";
+import { portIsFree } from "../net";
+import { startSqsLocal } from "../sqs-local";
+import { createLocalTimers } from "../timers";
+import { StartupError } from "../dynamo-local";
+
+export interface RuntimeConfig {
+  port: number;
+  dataDir: string;
+  transport: "sandbox" | "baileys";
+  devApiKey?: string;
+  devPlan: PlanId;
+  logLevel: string;
+  rateLimitPerSecond: number;
+}
+
+/**
+ * The whole system in one process: DynamoDB Local (Java) with data under `dataDir`, the local SQS
+ * server, the API, the events consumer (planner, snapshots, timers), the sender and the session host.
+ */
+export const startRuntime = async (config: RuntimeConfig) => {
+  const logger = createLogger({ level: config.logLevel });
+  if (!(await portIsFree(config.port))) {
+    throw new StartupError(`Port ${config.port} is already in use; stop whatever uses it or start with PORT=<another port>.`);
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.splice(0).reverse()) await s().catch((e) => logger.error({ err: e }, "stop failed"));
+  };
+  try {
+    const dynamo = await startDynamoLocal({ dataDir: join(config.dataDir, "dynamodb"), log: (m) => logger.warn(m) });
+    stops.push(() => dynamo.stop());
+    const sqs = await startSqsLocal();
+    stops.push(() => sqs.stop());
+
+    const db = createDb({ table: "outreach", endpoint: dynamo.endpoint });
+    await ensureTable(db);
+    const store = createStore(db);
+    const sqsClient = createSqsClient({ endpoint: sqs.endpoint });
+    const queue = createSqsQueue({ urls: await ensureQueues(sqsClient, "outreach"), client: sqsClient });
+    const clock = systemClock;
+    const ids = createIds();
+    const timers = createLocalTimers({ queue, clock });
+    stops.push(async () => timers.close());
+    const deps = { store, queue, clock, ids, timers };
+
+    const devKey = await ensureDevTenant(deps, config);
+
+    // Session host and transport.
+    const owner = `local-${process.pid}-${randomBytes(3).toString("hex")}`;
+    const host = createSessionHost({ ...deps, logger, owner });
+    const sandbox = createSandboxTransport({ outbox: store.sandbox, events: host.events, clock });
+    host.attach(sandbox);
+    stops.push(async () => {
+      await host.stop();
+      sandbox.close();
+    });
+
+    // Anything left `sending` belongs to a previous process that died: it becomes `unknown`, never resent.
+    const recovered = await Campaign.reconcile(deps, { sendingBefore: Number.MAX_SAFE_INTEGER, replan: true });
+    if (recovered.unknown || recovered.replanned) logger.info(recovered, "recovered jobs from the previous run");
+
+    const handleEvent = createEventHandler(
+      deps,
+      {
+        session: async (b) => (b.type === "session.sync" ? host.sync(b.tenant_id, b.session_id) : host.pair(b.tenant_id, b.session_id, b.phone)),
+      },
+      logger,
+    );
+    const events = startConsumer({ queue, name: "events", handle: handleEvent, concurrency: 8, pollers: 2, waitSeconds: 1, logger });
+    stops.push(() => events.stop());
+    const lanes = createLanes(clock);
+    const sender = Campaign.createSender(deps, sandbox, lanes);
+    const sends = startConsumer({
+      queue,
+      name: "sends",
+      handle: (b) => sender.handle(b as Campaign.SendMessage),
+      concurrency: 64,
+      pollers: 4,
+      waitSeconds: 1,
+      logger,
+    });
+    stops.push(() => sends.stop());
+    await host.syncAll();
+
+    const apiDeps: ApiDeps = { ...deps, logger, config: { rateLimitPerSecond: config.rateLimitPerSecond, transport: config.transport } };
+    const app = createApp(apiDeps, { extend: (a) => a.route("/", sandboxRoutes(sandbox)) });
+    const server: ServerType = await new Promise((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port }, () => resolve(s));
+      s.once("error", reject);
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+          server.close(() => resolve());
+        }),
+    );
+    writeFileSync(
+      join(config.dataDir, "runtime.json"),
+      JSON.stringify({ pid: process.pid, port: config.port, dynamodb_endpoint: dynamo.endpoint, table: "outreach" }, null, 2),
+    );
+    return { port: config.port, devKey, dynamoEndpoint: dynamo.endpoint, store, logger, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+};
+
+/** The development tenant and its key: the configured key, the one from the last run, or a new one. */
+const ensureDevTenant = async (deps: Parameters<typeof createKey>[0], config: RuntimeConfig) => {
+  const keyFile = join(config.dataDir, "dev-api-key");
+  const candidate = config.devApiKey ?? (existsSync(keyFile) ? readFileSync(keyFile, "utf8").trim() : undefined);
+  let key = candidate;
+  const existing = candidate ? await authenticate(deps.store, candidate) : undefined;
+  if (existing) {
+    const tenant = await deps.store.tenants.get(existing.tenant_id);
+    if (tenant && tenant.plan !== config.devPlan) await deps.store.tenants.setPlan(tenant.id, config.devPlan);
+  } else {
+    const tenant = await createTenant(deps, { name: "Development", plan: config.devPlan });
+    const created = await createKey(deps, { tenantId: tenant.id, name: "development", plain: candidate });
+    key = created.key;
+  }
+  writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
+  return key as string;
+};

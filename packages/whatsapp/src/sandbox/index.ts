@@ -1,0 +1,151 @@
+import { createHash, randomBytes } from "node:crypto";
+import { type Clock, type Outbound, type Transport, TransportError, type TransportErrorKind, type TransportEvents, type WaParticipant, iso } from "@outreach/core/port";
+
+export interface SandboxMessage {
+  id: string;
+  session_id: string;
+  to: string;
+  type: "text" | "media";
+  text: string | null;
+  media_url: string | null;
+  sent_at: string;
+  status: "sent" | "delivered" | "read";
+}
+
+/** Where the sandbox keeps its outbox: durable (DynamoDB), so a crash test can count what went out. */
+export interface SandboxOutbox {
+  record(m: SandboxMessage, seq: string): Promise<void>;
+  setStatus(key: { sent_at: string; seq: string }, status: SandboxMessage["status"]): Promise<void>;
+  list(filter: { to?: string; session_id?: string }): Promise<SandboxMessage[]>;
+}
+
+export interface SandboxTransport extends Transport {
+  /** The next `n` sends of the session fail with `error`. */
+  injectFaults(sessionId: string, n: number, error: TransportErrorKind): void;
+  /** A contact writes to the session. */
+  inbound(sessionId: string, from: string, text: string): Promise<void>;
+  /** Declares (or replaces) a WhatsApp group the session is in. */
+  defineGroup(sessionId: string, group: { wa_group_id: string; name: string; participants: WaParticipant[] }): Promise<void>;
+  /** Numbers whose messages are never delivered or read (receipts stay `sent`). */
+  setReceipts(phone: string, mode: "normal" | "none" | "delivered_only"): void;
+  messages(filter: { to?: string; session_id?: string }): Promise<SandboxMessage[]>;
+  /** Pending receipt timers are dropped (the runtime is stopping). */
+  close(): void;
+}
+
+/** A fictional, valid number per session: +1 202 555 xxxx (555 numbers are reserved for fiction). */
+export const sandboxPhone = (sessionId: string) => {
+  const n = createHash("sha256").update(sessionId).digest().readUInt16BE(0) % 10000;
+  return `+1202555${String(n).padStart(4, "0")}`;
+};
+
+/**
+ * A simulated WhatsApp: sessions are `working` at once, every outbound message is written to the
+ * outbox before the send is acknowledged, receipts follow after ~1 s (delivered) and ~2 s (read).
+ */
+export const createSandboxTransport = (deps: {
+  outbox: SandboxOutbox;
+  events: TransportEvents;
+  clock: Clock;
+  receiptDelays?: { delivered: number; read: number };
+}): SandboxTransport => {
+  const running = new Map<string, string>();
+  const faults = new Map<string, { n: number; error: TransportErrorKind }>();
+  const receiptModes = new Map<string, "normal" | "none" | "delivered_only">();
+  const timers = new Set<NodeJS.Timeout>();
+  const delays = deps.receiptDelays ?? { delivered: 1000, read: 2000 };
+
+  const later = (ms: number, fn: () => Promise<void>) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn().catch(() => {});
+    }, ms);
+    t.unref();
+    timers.add(t);
+  };
+
+  return {
+    name: "sandbox",
+    isRunning: (id) => running.has(id),
+
+    async start({ sessionId }) {
+      running.set(sessionId, sandboxPhone(sessionId));
+      await deps.events.status({ sessionId, status: "working", phone: sandboxPhone(sessionId), reason: null, qr: null, pairingCode: null });
+    },
+
+    async stop(sessionId, { logout }) {
+      running.delete(sessionId);
+      faults.delete(sessionId);
+      await deps.events.status({ sessionId, status: "stopped", reason: logout ? "logged out" : "stopped" });
+    },
+
+    async send(sessionId, message: Outbound) {
+      if (!running.has(sessionId)) throw new TransportError("transient", "the session is not connected");
+      const f = faults.get(sessionId);
+      if (f && f.n > 0) {
+        f.n--;
+        if (f.n === 0) faults.delete(sessionId);
+        if (f.error === "logout") {
+          running.delete(sessionId);
+          await deps.events.status({ sessionId, status: "stopped", reason: "logged out (sandbox fault)" });
+        }
+        throw new TransportError(f.error, `sandbox fault: ${f.error}`);
+      }
+      const sentAt = iso(deps.clock.now());
+      const seq = randomBytes(4).toString("hex");
+      const m: SandboxMessage = {
+        id: message.messageId,
+        session_id: sessionId,
+        to: message.to,
+        type: message.kind,
+        text: message.kind === "text" ? message.text : (message.caption ?? null),
+        media_url: message.kind === "media" ? message.url : null,
+        sent_at: sentAt,
+        status: "sent",
+      };
+      await deps.outbox.record(m, seq);
+      const mode = receiptModes.get(message.to) ?? "normal";
+      if (mode !== "none") {
+        later(delays.delivered, async () => {
+          await deps.outbox.setStatus({ sent_at: sentAt, seq }, "delivered");
+          await deps.events.receipt({ sessionId, messageId: message.messageId, state: "delivered", at: deps.clock.now() });
+        });
+      }
+      if (mode === "normal") {
+        later(delays.read, async () => {
+          await deps.outbox.setStatus({ sent_at: sentAt, seq }, "read");
+          await deps.events.receipt({ sessionId, messageId: message.messageId, state: "read", at: deps.clock.now() });
+        });
+      }
+      return { messageId: message.messageId };
+    },
+
+    async requestPairingCode() {
+      throw new TransportError("permanent", "sandbox sessions need no pairing");
+    },
+
+    injectFaults(sessionId, n, error) {
+      if (n <= 0) faults.delete(sessionId);
+      else faults.set(sessionId, { n, error });
+    },
+
+    async inbound(sessionId, from, text) {
+      await deps.events.inbound({ sessionId, from, text, at: deps.clock.now(), messageId: `in_${randomBytes(8).toString("hex")}` });
+    },
+
+    async defineGroup(sessionId, g) {
+      await deps.events.groups({ sessionId, groups: [{ waGroupId: g.wa_group_id, name: g.name, participants: g.participants }] });
+    },
+
+    setReceipts(phone, mode) {
+      receiptModes.set(phone, mode);
+    },
+
+    messages: (filter) => deps.outbox.list(filter),
+
+    close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    },
+  };
+};

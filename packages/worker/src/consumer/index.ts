@@ -1,0 +1,95 @@
+import type { Queue, QueueName, ReceivedMessage } from "@outreach/core/port";
+import type { Logger } from "pino";
+
+export interface Consumer {
+  stop(): Promise<void>;
+}
+
+/**
+ * Long-polls a queue and runs `handle` for each message with bounded concurrency. A message is
+ * deleted only after its handler succeeded; a failure leaves it to come back (at least once).
+ */
+export const startConsumer = (opts: {
+  queue: Queue;
+  name: QueueName;
+  handle: (body: unknown, m: ReceivedMessage) => Promise<void>;
+  concurrency: number;
+  pollers?: number;
+  waitSeconds: number;
+  visibilitySeconds?: number;
+  logger: Logger;
+}): Consumer => {
+  let stopping = false;
+  let inFlight = 0;
+  const waiters: (() => void)[] = [];
+  const pending = new Set<Promise<void>>();
+  const toDelete: string[] = [];
+  let flushing: Promise<void> | undefined;
+
+  const flush = async () => {
+    while (toDelete.length > 0) {
+      const batch = toDelete.splice(0, 10);
+      await opts.queue.delete(opts.name, batch).catch((e) => opts.logger.warn({ err: e, queue: opts.name }, "delete failed; messages will be redelivered"));
+    }
+  };
+  const scheduleFlush = () => {
+    if (toDelete.length >= 10 || !flushing) {
+      flushing = flush().finally(() => {
+        flushing = undefined;
+      });
+    }
+  };
+
+  const slot = () => (inFlight < opts.concurrency ? Promise.resolve() : new Promise<void>((r) => waiters.push(r)));
+
+  const poll = async () => {
+    while (!stopping) {
+      await slot();
+      if (stopping) break;
+      let msgs: ReceivedMessage[] = [];
+      try {
+        msgs = await opts.queue.receive(opts.name, {
+          max: Math.min(10, opts.concurrency - inFlight),
+          waitSeconds: opts.waitSeconds,
+          visibilitySeconds: opts.visibilitySeconds,
+        });
+      } catch (e) {
+        if (!stopping) opts.logger.warn({ err: e, queue: opts.name }, "receive failed; retrying");
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      for (const m of msgs) {
+        inFlight++;
+        const p = opts
+          .handle(m.body, m)
+          .then(
+            () => {
+              toDelete.push(m.receiptHandle);
+              scheduleFlush();
+            },
+            (e) => {
+              opts.logger.error({ err: e, queue: opts.name, message_id: m.id, receive_count: m.receiveCount }, "message failed; it will be retried");
+              const backoff = Math.min(300, 2 ** Math.min(m.receiveCount, 8));
+              return opts.queue.release(opts.name, m.receiptHandle, backoff).catch(() => {});
+            },
+          )
+          .finally(() => {
+            inFlight--;
+            pending.delete(p);
+            waiters.shift()?.();
+          });
+        pending.add(p);
+      }
+    }
+  };
+
+  const pollers = Array.from({ length: opts.pollers ?? 1 }, () => poll());
+  return {
+    async stop() {
+      stopping = true;
+      for (const w of waiters.splice(0)) w();
+      await Promise.allSettled([...pollers, ...pending]);
+      await flush();
+    },
+  };
+};

@@ -1,0 +1,132 @@
+import * as Campaign from "@outreach/core/campaign";
+import type { Deps } from "@outreach/core/deps";
+import * as OptOut from "@outreach/core/optout";
+import { type Session, type Transport, type TransportEvents, iso } from "@outreach/core/port";
+import { normalize } from "@outreach/core/phone";
+import type { Logger } from "pino";
+
+export const LEASE_TTL_MS = 30_000;
+const RENEW_MS = 10_000;
+
+/**
+ * The session host: runs every session whose desired state is running, owning each only while it
+ * holds the session's lease item (renewed; taken over only after expiry), and maps transport events
+ * into the store.
+ */
+export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) => {
+  const tenants = new Map<string, string>();
+  const owned = new Set<string>();
+  let shuttingDown = false;
+  let transport: Transport | undefined;
+  let renewTimer: NodeJS.Timeout | undefined;
+  const now = () => iso(d.clock.now());
+
+  const events: TransportEvents = {
+    async status(e) {
+      const tenantId = tenants.get(e.sessionId);
+      // A host shutting down closes its sockets; that is not a status change of the session.
+      if (!tenantId || shuttingDown) return;
+      await d.store.sessions.setStatus(
+        tenantId,
+        e.sessionId,
+        { status: e.status, reason: e.reason ?? null, phone: e.phone, qr: e.qr, pairing_code: e.pairingCode, qr_png_data_url: e.qr === null ? null : undefined },
+        now(),
+      );
+      if (e.status === "stopped" || e.status === "failed") await Campaign.pauseSessionJobs(d, tenantId, e.sessionId);
+    },
+    async receipt(e) {
+      await Campaign.onReceipt(d, e.messageId, e.state);
+    },
+    async inbound(e) {
+      const tenantId = tenants.get(e.sessionId);
+      if (!tenantId) return;
+      const from = normalize(e.from);
+      await d.store.optouts.countActivity(tenantId, OptOut.dayKey(e.at), { received: 1 });
+      if (from.ok && OptOut.isStopMessage(e.text)) {
+        await OptOut.add(d, tenantId, [from.e164], "inbound");
+        d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
+      }
+    },
+    async groups(e) {
+      const tenantId = tenants.get(e.sessionId);
+      if (!tenantId) return;
+      for (const g of e.groups) {
+        await d.store.groups.putWaGroup(tenantId, {
+          wa_group_id: g.waGroupId,
+          session_id: e.sessionId,
+          name: g.name,
+          participant_count: g.participants.length,
+          participants: g.participants,
+          updated_at: now(),
+        });
+      }
+    },
+    async contacts(e) {
+      const tenantId = tenants.get(e.sessionId);
+      if (tenantId) await d.store.groups.upsertSessionContacts(tenantId, e.sessionId, e.contacts);
+    },
+  };
+
+  const release = async (sessionId: string, logout: boolean) => {
+    if (transport?.isRunning(sessionId)) await transport.stop(sessionId, { logout });
+    if (owned.delete(sessionId)) await d.store.sessions.releaseLease(sessionId, d.owner);
+  };
+
+  /** Brings one session to its desired state. */
+  const sync = async (tenantId: string, sessionId: string) => {
+    if (!transport) return;
+    tenants.set(sessionId, tenantId);
+    const s: Session | undefined = await d.store.sessions.get(tenantId, sessionId, true);
+    if (!s || s.desired === "stopped") {
+      await release(sessionId, !s);
+      if (!s) await Campaign.pauseSessionJobs(d, tenantId, sessionId);
+      return;
+    }
+    if (s.transport !== transport.name) return;
+    if (owned.has(sessionId) && transport.isRunning(sessionId)) return;
+    if (!(await d.store.sessions.acquireLease(sessionId, d.owner, d.clock.now(), LEASE_TTL_MS))) {
+      d.logger.info({ session_id: sessionId }, "session is owned by another host");
+      return;
+    }
+    owned.add(sessionId);
+    await transport.start({ tenantId, sessionId });
+  };
+
+  const renew = async () => {
+    for (const id of owned) {
+      if (!(await d.store.sessions.acquireLease(id, d.owner, d.clock.now(), LEASE_TTL_MS).catch(() => true))) {
+        d.logger.warn({ session_id: id }, "lost the session lease; stopping it here");
+        owned.delete(id);
+        if (transport?.isRunning(id)) await transport.stop(id, { logout: false });
+      }
+    }
+  };
+
+  return {
+    events,
+    attach(t: Transport) {
+      transport = t;
+    },
+    sync,
+    async syncAll() {
+      for (const s of await d.store.sessions.all()) await sync(s.tenant_id, s.id).catch((e) => d.logger.error({ err: e, session_id: s.id }, "session sync failed"));
+      if (!renewTimer) {
+        renewTimer = setInterval(() => void renew().catch(() => {}), RENEW_MS);
+        renewTimer.unref();
+      }
+    },
+    async pair(tenantId: string, sessionId: string, phone: string) {
+      if (!transport || !owned.has(sessionId)) return;
+      const code = await transport.requestPairingCode(sessionId, phone);
+      await d.store.sessions.setStatus(tenantId, sessionId, { status: "qr", pairing_code: code }, now());
+    },
+    owns: (sessionId: string) => owned.has(sessionId),
+    async stop() {
+      shuttingDown = true;
+      if (renewTimer) clearInterval(renewTimer);
+      for (const id of [...owned]) await release(id, false).catch(() => {});
+    },
+  };
+};
+
+export type SessionHost = ReturnType<typeof createSessionHost>;

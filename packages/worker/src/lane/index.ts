@@ -1,0 +1,62 @@
+import type { Clock } from "@outreach/core/port";
+import type { Lane } from "@outreach/core/campaign";
+
+interface Entry {
+  notBefore: number;
+  minGapMs: number;
+  fn: () => Promise<boolean>;
+  done: (e?: unknown) => void;
+}
+
+/**
+ * Per-session send lanes: one message at a time per session, earliest slot first, held until its slot
+ * to the millisecond and never closer than `minGapMs` to the session's previous message.
+ */
+export const createLanes = (clock: Clock): Lane & { idle(): boolean } => {
+  const lanes = new Map<string, { queue: Entry[]; busy: boolean; lastSent: number; timer?: NodeJS.Timeout }>();
+
+  const pump = (id: string) => {
+    const lane = lanes.get(id);
+    if (!lane || lane.busy) return;
+    const next = lane.queue[0];
+    if (!next) return;
+    const at = Math.max(next.notBefore, lane.lastSent + next.minGapMs);
+    const wait = at - clock.now();
+    if (lane.timer) clearTimeout(lane.timer);
+    if (wait > 0) {
+      lane.timer = setTimeout(() => pump(id), wait);
+      return;
+    }
+    lane.queue.shift();
+    lane.busy = true;
+    next
+      .fn()
+      .then(
+        (sent) => {
+          if (sent) lane.lastSent = clock.now();
+          next.done();
+        },
+        (e) => next.done(e),
+      )
+      .finally(() => {
+        lane.busy = false;
+        pump(id);
+      });
+  };
+
+  const run: Lane = (sessionId, notBefore, minGapMs, fn) =>
+    new Promise<void>((resolve, reject) => {
+      let lane = lanes.get(sessionId);
+      if (!lane) {
+        lane = { queue: [], busy: false, lastSent: 0 };
+        lanes.set(sessionId, lane);
+      }
+      const entry: Entry = { notBefore, minGapMs, fn, done: (e) => (e ? reject(e) : resolve()) };
+      const idx = lane.queue.findIndex((q) => q.notBefore > notBefore);
+      if (idx === -1) lane.queue.push(entry);
+      else lane.queue.splice(idx, 0, entry);
+      pump(sessionId);
+    });
+
+  return Object.assign(run, { idle: () => [...lanes.values()].every((l) => !l.busy && l.queue.length === 0) });
+};

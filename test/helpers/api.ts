@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { inject } from "vitest";
+import { createDb, createStore } from "../../packages/aws/src/store";
+import { createIds } from "../../packages/core/src/id";
+import type { PlanId } from "../../packages/core/src/plan";
+import { type Scope, systemClock } from "../../packages/core/src/port";
+import { createKey, createTenant } from "../../packages/core/src/tenant";
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+  text: string;
+}
+
+/** A tiny HTTP client for the API of a running runtime. */
+export const client = (baseUrl: string, key?: string) => {
+  const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> => {
+    const res = await fetch(`${baseUrl}${path.startsWith("/api/") || path.startsWith("/sandbox") || path.startsWith("/health") || path.startsWith("/docs") || path.startsWith("/openapi") ? "" : "/api/v2"}${path}`, {
+      method,
+      headers: {
+        ...(key ? { "X-API-Key": key } : {}),
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body: parsed as T, headers: res.headers, text };
+  };
+  return {
+    get: <T = any>(p: string, h?: Record<string, string>) => call<T>("GET", p, undefined, h),
+    post: <T = any>(p: string, b?: unknown, h?: Record<string, string>) => call<T>("POST", p, b ?? {}, h),
+    patch: <T = any>(p: string, b: unknown) => call<T>("PATCH", p, b),
+    del: <T = any>(p: string) => call<T>("DELETE", p),
+    raw: call,
+  };
+};
+export type Client = ReturnType<typeof client>;
+
+/** The shared runtime of this test run, with its development key. */
+export const runtime = () => client(inject("runtimeUrl"), inject("runtimeKey"));
+export const sandbox = () => client(inject("runtimeUrl"));
+
+/** The runtime's store, reached through the DynamoDB Local endpoint it wrote to runtime.json. */
+export const runtimeStore = (dataDir = inject("runtimeDataDir")) => {
+  const rt = JSON.parse(readFileSync(join(dataDir, "runtime.json"), "utf8")) as { dynamodb_endpoint: string; table: string };
+  return createStore(createDb({ table: rt.table, endpoint: rt.dynamodb_endpoint }));
+};
+
+/** A fresh tenant on `plan` in the shared runtime, and a client with its key. */
+export const newTenant = async (plan: PlanId, scopes?: Scope[]) => {
+  const store = runtimeStore();
+  const deps = { store, ids: createIds(), clock: systemClock };
+  const tenant = await createTenant(deps, { name: `test ${plan}`, plan });
+  const { key } = await createKey(deps, { tenantId: tenant.id, name: "test", scopes });
+  return { tenantId: tenant.id, key, api: client(inject("runtimeUrl"), key), store };
+};
+
+/** Waits until `check` returns a truthy value (polling), or fails with the last value seen. */
+export const waitFor = async <T>(check: () => Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> => {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
+  }
+  throw new Error(`timed out waiting for ${opts.what ?? "condition"}; last value: ${JSON.stringify(last)}`);
+};
+
+/** A sandbox session that is `working`. */
+export const workingSession = async (api: Client, name = "test session") => {
+  const created = await api.post("/sessions", { name });
+  if (created.status !== 201) throw new Error(`session create failed: ${created.text}`);
+  const id = created.body.id as string;
+  await waitFor(async () => (await api.get(`/sessions/${id}`)).body.status === "working", { what: "session working" });
+  return (await api.get(`/sessions/${id}`)).body as { id: string; phone: string };
+};
+
+let seq = 0;
+/** Distinct valid Brazilian mobile numbers for a test (E.164). */
+export const phones = (n: number, prefix = Math.floor(Math.random() * 9000) + 1000) =>
+  Array.from({ length: n }, () => `+55119${String(prefix).padStart(4, "0")}${String(seq++ % 10000).padStart(4, "0")}`);
