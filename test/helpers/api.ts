@@ -87,3 +87,61 @@ let seq = 0;
 /** Distinct valid Brazilian mobile numbers for a test (E.164). */
 export const phones = (n: number, prefix = Math.floor(Math.random() * 9000) + 1000) =>
   Array.from({ length: n }, () => `+55119${String(prefix).padStart(4, "0")}${String(seq++ % 10000).padStart(4, "0")}`);
+
+/** Reads a Server-Sent Events stream to its end (the server closes it); returns each event's data. */
+export const readSse = async (url: string, key: string, timeoutMs = 60_000) => {
+  const res = await fetch(url, { headers: { "X-API-Key": key }, signal: AbortSignal.timeout(timeoutMs) });
+  const events: any[] = [];
+  const reader = res.body?.getReader();
+  const decoder = new TextDecoder();
+  let buf = "";
+  for (;;) {
+    const { value, done } = (await reader?.read()) ?? { done: true, value: undefined };
+    if (done) break;
+    buf += decoder.decode(value, { stream: true });
+    let idx = buf.indexOf("\n\n");
+    while (idx !== -1) {
+      const chunk = buf.slice(0, idx);
+      buf = buf.slice(idx + 2);
+      const data = chunk.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
+      if (data) events.push(JSON.parse(data));
+      idx = buf.indexOf("\n\n");
+    }
+  }
+  return { status: res.status, contentType: res.headers.get("content-type"), events };
+};
+
+/** A group with `n` fresh members, returned with their phones. */
+export const groupWith = async (api: Client, n: number, names = true) => {
+  const members = phones(n).map((phone, i) => ({ phone, name: names ? `Member ${i}` : undefined }));
+  const created = await api.post("/custom-groups", { name: `group of ${n}`, members });
+  if (created.status !== 201) throw new Error(created.text);
+  return { id: created.body.id as string, phones: members.map((m) => m.phone), members };
+};
+
+export const outbox = async (sessionId: string) =>
+  (await sandbox().get(`/sandbox/api/messages?session_id=${sessionId}`)).body.messages as { to: string; text: string; sent_at: string; id: string }[];
+
+export const waitJob = (api: Client, id: string, statuses: string[], timeoutMs = 60_000) =>
+  waitFor(
+    async () => {
+      const j = await api.get(`/bulk-send/${id}`);
+      return statuses.includes(j.body.status) ? j.body : undefined;
+    },
+    { timeoutMs, intervalMs: 200, what: `job ${id} to be ${statuses.join("|")}` },
+  );
+
+/** Sets this month's usage counters of a tenant directly in the runtime's table (a tenant that already sent a lot). */
+export const setUsage = async (tenantId: string, u: { total_messages: number; reserved_messages: number }) => {
+  const { UpdateCommand } = await import("@aws-sdk/lib-dynamodb");
+  const rt = JSON.parse(readFileSync(join(inject("runtimeDataDir"), "runtime.json"), "utf8")) as { dynamodb_endpoint: string; table: string };
+  const db = createDb({ table: rt.table, endpoint: rt.dynamodb_endpoint });
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: rt.table,
+      Key: { pk: `T#${tenantId}`, sk: `USAGE#${new Date().toISOString().slice(0, 7)}` },
+      UpdateExpression: "SET total_messages = :t, reserved_messages = :r, committed = :c",
+      ExpressionAttributeValues: { ":t": u.total_messages, ":r": u.reserved_messages, ":c": u.total_messages + u.reserved_messages },
+    }),
+  );
+};
