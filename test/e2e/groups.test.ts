@@ -168,8 +168,8 @@ describe("custom groups over HTTP", () => {
     expect(res.status).toBe(200);
     const byPhone = Object.fromEntries(res.body.contacts.map((x: { phone: string }) => [x.phone, x]));
     expect(Object.keys(byPhone).sort()).toEqual([a, b, c].sort());
-    expect(byPhone[b].group_ids.sort()).toEqual([g1.body.id, g2.body.id].sort());
-    expect(byPhone[a].name).toBe("A");
+    expect(byPhone[b as string].group_ids.sort()).toEqual([g1.body.id, g2.body.id].sort());
+    expect(byPhone[a as string].name).toBe("A");
     await api.del(`/custom-groups/${g1.body.id}`);
     const after = (await api.get("/custom-groups/contacts")).body.contacts.map((x: { phone: string }) => x.phone).sort();
     expect(after).toEqual([b, c].sort());

@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { Recipient, RecipientStatus } from "@outreach/core/port";
+import type { MessageRef, Recipient, RecipientStatus } from "@outreach/core/port";
 import { type Db, type Item, type PageRequest, type TransactItems, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey, usageKey } from "./jobs";
 
@@ -296,13 +296,14 @@ export const createRecipientStore = (db: Db) => {
     },
 
     /** The small index item that leads a receipt or a reply back to its recipient with one read. */
-    messageIndexPut: (messageId: string, ref: { tenant_id: string; job_id: string; phone: string }, ttlS: number) => ({
+    messageIndexPut: (messageId: string, ref: MessageRef, ttlS: number) => ({
       Put: { TableName: db.table, Item: { pk: `MSG#${messageId}`, sk: "MSG", ...ref, ttl: ttlS } },
     }),
 
-    async messageIndexGet(messageId: string): Promise<{ tenant_id: string; job_id: string; phone: string } | undefined> {
+    async messageIndexGet(messageId: string): Promise<MessageRef | undefined> {
       const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `MSG#${messageId}`, sk: "MSG" } }));
-      return res.Item ? { tenant_id: res.Item.tenant_id, job_id: res.Item.job_id, phone: res.Item.phone } : undefined;
+      const i = res.Item;
+      return i ? { tenant_id: i.tenant_id, job_id: i.job_id, phone: i.phone, quota_month: i.quota_month } : undefined;
     },
 
     /** Which of `phones` are opted out for the tenant (BatchGet, 100 a call). */

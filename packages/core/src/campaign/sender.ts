@@ -111,7 +111,7 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
           "sent",
           [{ phone: msg.phone, set: { sent_at: iso(o.at), message_id: o.messageId, error: null }, remove: ["lease_until", "gsi1pk", "gsi1sk"] }],
           [
-            d.store.recipients.messageIndexPut(o.messageId, { tenant_id: job.tenant_id, job_id: job.id, phone: msg.phone }, Math.floor(o.at / 1000) + 60 * 86400),
+            d.store.recipients.messageIndexPut(o.messageId, { tenant_id: job.tenant_id, job_id: job.id, phone: msg.phone, quota_month: job.quota_month }, Math.floor(o.at / 1000) + 60 * 86400),
             d.store.optouts.activityUpdate(job.tenant_id, dayKey(o.at), { sent: 1 }),
           ],
         ),

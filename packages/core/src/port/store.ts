@@ -131,6 +131,14 @@ export interface JobRef {
   quota_month: string;
 }
 
+/** Where a message id leads: enough to move its recipient without reading the job. */
+export interface MessageRef {
+  tenant_id: string;
+  job_id: string;
+  phone: string;
+  quota_month: string;
+}
+
 export interface RecipientRepo {
   /** Moves recipients `from` → `to` with the job's counters and quota in the same transactions; extra items join them. */
   move(
@@ -151,8 +159,8 @@ export interface RecipientRepo {
   withStatusAfter(jobId: string, status: RecipientStatus, cursor: string | null, max: number): Promise<Recipient[]>;
   claim(job: JobRef, phone: string, epoch: number, leaseUntil: number, messageId: string): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending">;
   sendingExpired(before: number): Promise<{ tenant_id: string; job_id: string; phone: string }[]>;
-  messageIndexPut(messageId: string, ref: { tenant_id: string; job_id: string; phone: string }, ttlS: number): Tx;
-  messageIndexGet(messageId: string): Promise<{ tenant_id: string; job_id: string; phone: string } | undefined>;
+  messageIndexPut(messageId: string, ref: MessageRef, ttlS: number): Tx;
+  messageIndexGet(messageId: string): Promise<MessageRef | undefined>;
   optedOut(tenantId: string, phones: string[]): Promise<Set<string>>;
 }
 
