@@ -12,6 +12,8 @@ export interface RuntimeProcess {
   dataDir: string;
   port: number;
   child: ChildProcess;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
   output: () => string;
   stop(): Promise<number | null>;
   kill(): Promise<void>;
@@ -21,7 +23,7 @@ export interface RuntimeProcess {
 export const startRuntimeProcess = async (opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<RuntimeProcess> => {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "outreach-e2e-"));
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "packages/local/src/main.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "packages/local/src/main.ts")], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), OUTREACH_DATA_DIR: dataDir, OUTREACH_LOG_LEVEL: "warn", AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -50,6 +52,7 @@ export const startRuntimeProcess = async (opts: { dataDir?: string; port?: numbe
     dataDir,
     port,
     child,
+    exited,
     output: () => out,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");

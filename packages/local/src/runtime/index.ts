@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { serve, type ServerType } from "@hono/node-server";
 import { type ApiDeps, createApp } from "@outreach/api/app";
 import { createLogger } from "@outreach/api/log";
@@ -43,6 +43,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
     throw new StartupError(`Port ${config.port} is already in use; stop whatever uses it or start with PORT=<another port>.`);
   }
   mkdirSync(config.dataDir, { recursive: true });
+  claimDataDir(config.dataDir);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const s of stops.splice(0).reverse()) await s().catch((e) => logger.error({ err: e }, "stop failed"));
@@ -67,7 +68,8 @@ export const startRuntime = async (config: RuntimeConfig) => {
     const devKey = await ensureDevTenant(deps, config);
 
     // Session host and transport.
-    const owner = `local-${process.pid}-${randomBytes(3).toString("hex")}`;
+    // One runtime per data directory, so its owner id is stable: a restart after a crash takes its sessions back at once.
+    const owner = `local:${createHash("sha256").update(config.dataDir).digest("hex").slice(0, 16)}`;
     const host = createSessionHost({ ...deps, logger, owner });
     const sandbox = createSandboxTransport({ outbox: store.sandbox, events: host.events, clock });
     host.attach(sandbox);
@@ -143,4 +145,34 @@ const ensureDevTenant = async (deps: Parameters<typeof createKey>[0], config: Ru
   }
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   return key as string;
+};
+
+/** Refuses to share a data directory with another live runtime (its DynamoDB Local would be stopped under it). */
+const claimDataDir = (dataDir: string) => {
+  const file = join(dataDir, "runtime.json");
+  if (existsSync(file)) {
+    try {
+      const { pid } = JSON.parse(readFileSync(file, "utf8")) as { pid?: number };
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new StartupError(`Another Outreach runtime (pid ${pid}) is using ${dataDir}; stop it or set OUTREACH_DATA_DIR to another directory.`);
+      }
+    } catch (e) {
+      if (e instanceof StartupError) throw e;
+    }
+  }
+  writeFileSync(file, JSON.stringify({ pid: process.pid }));
+};
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return cmd.includes("main.ts") || cmd.includes("outreach");
+  } catch {
+    return true;
+  }
 };

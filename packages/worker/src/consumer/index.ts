@@ -40,23 +40,38 @@ export const startConsumer = (opts: {
     }
   };
 
-  const slot = () => (inFlight < opts.concurrency ? Promise.resolve() : new Promise<void>((r) => waiters.push(r)));
+  /** Reserves room for up to 10 messages; resolves with how many this poller may receive. */
+  let reserved = 0;
+  const room = async (): Promise<number> => {
+    for (;;) {
+      const free = opts.concurrency - inFlight - reserved;
+      if (free > 0 || stopping) {
+        const n = Math.max(0, Math.min(10, free));
+        reserved += n;
+        return n;
+      }
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
 
   const poll = async () => {
     while (!stopping) {
-      await slot();
-      if (stopping) break;
+      const n = await room();
+      if (stopping || n === 0) {
+        reserved -= n;
+        if (stopping) break;
+        continue;
+      }
       let msgs: ReceivedMessage[] = [];
       try {
-        msgs = await opts.queue.receive(opts.name, {
-          max: Math.min(10, opts.concurrency - inFlight),
-          waitSeconds: opts.waitSeconds,
-          visibilitySeconds: opts.visibilitySeconds,
-        });
+        msgs = await opts.queue.receive(opts.name, { max: n, waitSeconds: opts.waitSeconds, visibilitySeconds: opts.visibilitySeconds });
       } catch (e) {
         if (!stopping) opts.logger.warn({ err: e, queue: opts.name }, "receive failed; retrying");
         await new Promise((r) => setTimeout(r, 1000));
         continue;
+      } finally {
+        reserved -= n;
+        waiters.shift()?.();
       }
       for (const m of msgs) {
         inFlight++;

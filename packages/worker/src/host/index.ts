@@ -102,19 +102,26 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     }
   };
 
+  const syncAll = async () => {
+    for (const s of await d.store.sessions.all()) await sync(s.tenant_id, s.id).catch((e) => d.logger.error({ err: e, session_id: s.id }, "session sync failed"));
+    if (!renewTimer && !shuttingDown) {
+      // Renew what we own; pick up sessions whose lease expired (a crashed owner) or that were missed.
+      renewTimer = setInterval(() => {
+        void renew()
+          .then(syncAll)
+          .catch((e) => d.logger.warn({ err: e }, "session sync round failed"));
+      }, RENEW_MS);
+      renewTimer.unref();
+    }
+  };
+
   return {
     events,
     attach(t: Transport) {
       transport = t;
     },
     sync,
-    async syncAll() {
-      for (const s of await d.store.sessions.all()) await sync(s.tenant_id, s.id).catch((e) => d.logger.error({ err: e, session_id: s.id }, "session sync failed"));
-      if (!renewTimer) {
-        renewTimer = setInterval(() => void renew().catch(() => {}), RENEW_MS);
-        renewTimer.unref();
-      }
-    },
+    syncAll,
     async pair(tenantId: string, sessionId: string, phone: string) {
       if (!transport || !owned.has(sessionId)) return;
       const code = await transport.requestPairingCode(sessionId, phone);
