@@ -1,5 +1,4 @@
-import { describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { groupWith, newTenant, outbox, readSse, sandbox, setUsage, waitFor, waitJob, workingSession } from "../helpers/api";
 
 const fast = { min_delay_seconds: 0, max_delay_seconds: 0 };
@@ -9,7 +8,12 @@ describe("bulk send over HTTP", () => {
     const { api, key } = await newTenant("business");
     const s = await workingSession(api);
     const g = await groupWith(api, 200);
-    const job = await api.post("/bulk-send", { session_id: s.id, custom_group_id: g.id, message_content: "Olá {{name|amigo}}, your number is {{phone}}", ...fast });
+    const job = await api.post("/bulk-send", {
+      session_id: s.id,
+      custom_group_id: g.id,
+      message_content: "Olá {{name|amigo}}, your number is {{phone}}",
+      ...fast,
+    });
     expect(job.status).toBe(201);
     expect(job.body).toMatchObject({ status: "pending", total_recipients: 200, sent_count: 0, failed_count: 0 });
     const sse = await readSse(`${inject("runtimeUrl")}/api/v2/bulk-send/${job.body.id}/progress`, key);
@@ -103,7 +107,9 @@ describe("bulk send over HTTP", () => {
     const to = (await outbox(s.id)).map((m) => m.to);
     expect(to).not.toContain(viaApi);
     expect(to).not.toContain(viaStop);
-    expect((await api.get(`/bulk-send/${job.body.id}/recipients?status=skipped`)).body.recipients.map((r: { phone: string }) => r.phone).sort()).toEqual([viaApi, viaStop].sort());
+    expect((await api.get(`/bulk-send/${job.body.id}/recipients?status=skipped`)).body.recipients.map((r: { phone: string }) => r.phone).sort()).toEqual(
+      [viaApi, viaStop].sort(),
+    );
     expect((await api.del(`/opt-outs/${encodeURIComponent(viaApi as string)}`)).status).toBe(204);
     expect((await api.get("/opt-outs")).body.opt_outs).toHaveLength(1);
   });
@@ -173,7 +179,13 @@ describe("bulk send over HTTP", () => {
     expect(await outbox(ss.id)).toEqual([]);
 
     const small = await groupWith(starter.api, 4);
-    const job = await starter.api.post("/bulk-send", { session_id: ss.id, custom_group_id: small.id, message_content: "x", min_delay_seconds: 3600, max_delay_seconds: 3600 });
+    const job = await starter.api.post("/bulk-send", {
+      session_id: ss.id,
+      custom_group_id: small.id,
+      message_content: "x",
+      min_delay_seconds: 3600,
+      max_delay_seconds: 3600,
+    });
     expect(job.status).toBe(201);
     await waitFor(async () => (await starter.api.get(`/bulk-send/${job.body.id}`)).body.sent_count === 1, { what: "first send" });
     const usage = (await starter.api.get("/usage/current")).body;

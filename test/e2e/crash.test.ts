@@ -34,7 +34,13 @@ describe("crash safety", () => {
     for (let round = 0; round < ROUNDS; round++) {
       const members = phones(RECIPIENTS).map((phone) => ({ phone }));
       const group = await api.post("/custom-groups", { name: `crash ${round}`, members });
-      const job = await api.post("/bulk-send", { session_id: session.id, custom_group_id: group.body.id, message_content: `round ${round}`, min_delay_seconds: 0, max_delay_seconds: 0 });
+      const job = await api.post("/bulk-send", {
+        session_id: session.id,
+        custom_group_id: group.body.id,
+        message_content: `round ${round}`,
+        min_delay_seconds: 0,
+        max_delay_seconds: 0,
+      });
       expect(job.status).toBe(201);
       await new Promise((r) => setTimeout(r, 300 + Math.random() * 4000));
       await rt.kill();
@@ -51,7 +57,10 @@ describe("crash safety", () => {
       const sent = (await sb.get(`/sandbox/api/messages?session_id=${session.id}`)).body.messages.filter((m: { text: string }) => m.text === `round ${round}`);
       const perPhone = new Map<string, number>();
       for (const m of sent) perPhone.set(m.to, (perPhone.get(m.to) ?? 0) + 1);
-      expect([...perPhone.values()].every((n) => n === 1), `round ${round}: a phone got two messages`).toBe(true);
+      expect(
+        [...perPhone.values()].every((n) => n === 1),
+        `round ${round}: a phone got two messages`,
+      ).toBe(true);
       const states = await recipients(api, job.body.id);
       expect(states).toHaveLength(RECIPIENTS);
       for (const r of states) {

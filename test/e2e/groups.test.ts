@@ -43,7 +43,12 @@ describe("custom groups over HTTP", () => {
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split("\r\n");
     expect(lines[0]).toBe("phone,name,added_at");
-    expect(lines.slice(1).map((l) => l.split(",")[0]).sort()).toEqual([...all].sort());
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(",")[0])
+        .sort(),
+    ).toEqual([...all].sort());
     const json = await api.get(`/custom-groups/${created.body.id}/export/json`);
     expect(json.body.map((m: { phone: string }) => m.phone).sort()).toEqual([...all].sort());
   });
@@ -114,9 +119,7 @@ describe("custom groups over HTTP", () => {
     expect((await api.del(`/custom-groups/${id}`)).status).toBe(204);
     expect((await api.get(`/custom-groups/${id}`)).status).toBe(404);
     const store = runtimeStore();
-    await expect
-      .poll(() => store.groups.countMembers(id), { timeout: 10_000 })
-      .toBe(0);
+    await expect.poll(() => store.groups.countMembers(id), { timeout: 10_000 }).toBe(0);
   });
 
   it("answers 422 for a missing name and 400 for wrong types", async () => {
@@ -146,9 +149,9 @@ describe("custom groups over HTTP", () => {
     const g = await api.post("/custom-groups", {
       name: "csv",
       members: [
-        { phone: a, name: "=HYPERLINK(\"http://evil\")" },
+        { phone: a, name: '=HYPERLINK("http://evil")' },
         { phone: b, name: "+1+1" },
-        { phone: c, name: "Smith, \"Jr\"" },
+        { phone: c, name: 'Smith, "Jr"' },
         { phone: d, name: "@SUM(A1)" },
       ],
     });
@@ -182,10 +185,21 @@ describe("custom groups over HTTP", () => {
     const [a, b, c] = phones(3);
     const sb = sandbox();
     expect(
-      (await sb.post("/sandbox/api/wa-groups", { session_id: s1.id, wa_group_id: "111@g.us", name: "Família", participants: [{ phone: a, name: "A" }, { phone: b }, { lid: "123456@lid" }] }))
-        .status,
+      (
+        await sb.post("/sandbox/api/wa-groups", {
+          session_id: s1.id,
+          wa_group_id: "111@g.us",
+          name: "Família",
+          participants: [{ phone: a, name: "A" }, { phone: b }, { lid: "123456@lid" }],
+        })
+      ).status,
     ).toBe(201);
-    await sb.post("/sandbox/api/wa-groups", { session_id: s2.id, wa_group_id: "222@g.us", name: "Work", participants: [{ phone: b }, { phone: c, lid: "999@lid" }] });
+    await sb.post("/sandbox/api/wa-groups", {
+      session_id: s2.id,
+      wa_group_id: "222@g.us",
+      name: "Work",
+      participants: [{ phone: b }, { phone: c, lid: "999@lid" }],
+    });
     const list = await api.get("/custom-groups/wa-groups");
     expect(list.body.wa_groups).toEqual(
       expect.arrayContaining([

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:net";
 import { mkdtempSync, symlinkSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -18,7 +18,10 @@ const alive = (pid: number | undefined) => {
 };
 const javaProcesses = (dataDir: string) => {
   try {
-    return execFileSync("pgrep", ["-f", `dbPath ${dataDir}`], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+    return execFileSync("pgrep", ["-f", `dbPath ${dataDir}`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter(Boolean);
   } catch {
     return [];
   }

@@ -17,15 +17,18 @@ export interface Res<T = any> {
 /** A tiny HTTP client for the API of a running runtime. */
 export const client = (baseUrl: string, key?: string) => {
   const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> => {
-    const res = await fetch(`${baseUrl}${path.startsWith("/api/") || path.startsWith("/sandbox") || path.startsWith("/health") || path.startsWith("/docs") || path.startsWith("/openapi") ? "" : "/api/v2"}${path}`, {
-      method,
-      headers: {
-        ...(key ? { "X-API-Key": key } : {}),
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...headers,
+    const res = await fetch(
+      `${baseUrl}${path.startsWith("/api/") || path.startsWith("/sandbox") || path.startsWith("/health") || path.startsWith("/docs") || path.startsWith("/openapi") ? "" : "/api/v2"}${path}`,
+      {
+        method,
+        headers: {
+          ...(key ? { "X-API-Key": key } : {}),
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
+    );
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -103,7 +106,11 @@ export const readSse = async (url: string, key: string, timeoutMs = 60_000) => {
     while (idx !== -1) {
       const chunk = buf.slice(0, idx);
       buf = buf.slice(idx + 2);
-      const data = chunk.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
+      const data = chunk
+        .split("\n")
+        .filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5).trim())
+        .join("\n");
       if (data) events.push(JSON.parse(data));
       idx = buf.indexOf("\n\n");
     }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "../../packages/local/src/net";
@@ -25,7 +25,14 @@ export const startRuntimeProcess = async (opts: { dataDir?: string; port?: numbe
   const port = opts.port ?? (await freePort());
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "packages/local/src/main.ts")], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), OUTREACH_DATA_DIR: dataDir, OUTREACH_LOG_LEVEL: "warn", AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1", ...opts.env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      OUTREACH_DATA_DIR: dataDir,
+      OUTREACH_LOG_LEVEL: "warn",
+      AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1",
+      ...opts.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -72,7 +72,13 @@ switch (cmd) {
   }
   case "list-keys": {
     const keys = await store.tenants.listKeys(need(values.tenant, "tenant"));
-    console.log(JSON.stringify(keys.map(({ hash: _h, ...k }) => k), null, 2));
+    console.log(
+      JSON.stringify(
+        keys.map(({ hash: _h, ...k }) => k),
+        null,
+        2,
+      ),
+    );
     break;
   }
   case "revoke-key": {

@@ -1,5 +1,5 @@
-import { isPlanId } from "@outreach/core/plan";
 import { resolve } from "node:path";
+import { isPlanId } from "@outreach/core/plan";
 import { StartupError } from "./dynamo-local";
 import { startRuntime } from "./runtime";
 

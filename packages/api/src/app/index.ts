@@ -11,7 +11,7 @@ import { usageRoutes } from "../routes/usage";
 import type { ApiDeps, Env } from "./env";
 import { validationHook } from "./validation";
 
-export type { ApiDeps, ApiConfig, Env } from "./env";
+export type { ApiConfig, ApiDeps, Env } from "./env";
 
 export const BASE = "/api/v2";
 
@@ -66,10 +66,14 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
       security: [{ ApiKey: [] }, { Bearer: [] }],
     });
   let cached: ReturnType<typeof document> | undefined;
-  const openapi = (c: { json: (v: unknown) => Response }) => c.json((cached ??= document()));
+  const doc = () => {
+    if (!cached) cached = document();
+    return cached;
+  };
+  const openapi = (c: { json: (v: unknown) => Response }) => c.json(doc());
   app.get("/openapi.json", openapi);
   app.get(`${BASE}/openapi.json`, openapi);
-  const docs = (c: { html: (v: string) => Response | Promise<Response> }) => c.html(docsPage((cached ??= document())));
+  const docs = (c: { html: (v: string) => Response | Promise<Response> }) => c.html(docsPage(doc()));
   app.get("/docs", docs);
   app.get(`${BASE}/docs`, docs);
 

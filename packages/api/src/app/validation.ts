@@ -7,7 +7,6 @@ type Issue = { code: string; path: PropertyKey[]; message: string; input?: unkno
  * Request validation failures: a missing required field is 422 (API.md), anything else malformed
  * (wrong type, unknown enum value, too long) is 400. The message names the field.
  */
-// biome-ignore lint/suspicious/noExplicitAny: the hook is shared by all routes
 export const validationHook: Hook<any, any, any, any> = (result, c) => {
   if (result.success) return;
   const issues = (result.error as { issues: Issue[] }).issues;

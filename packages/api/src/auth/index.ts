@@ -1,5 +1,5 @@
-import type { ApiKey, Scope } from "@outreach/core/port";
 import { DomainError } from "@outreach/core/error";
+import type { ApiKey, Scope } from "@outreach/core/port";
 import { authenticate, hasScope } from "@outreach/core/tenant";
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../app/env";
@@ -33,10 +33,12 @@ export const authMiddleware = (): MiddlewareHandler<Env> => async (c, next) => {
   await next();
 };
 
-export const requireScope = (scope: Scope): MiddlewareHandler<Env> => async (c, next) => {
-  const key = c.get("apiKey") as ApiKey | undefined;
-  if (!key || !hasScope(key.scopes, scope)) {
-    throw new DomainError("forbidden", "auth.scope_missing", `This API key lacks the ${scope} scope.`, { required_scope: scope });
-  }
-  await next();
-};
+export const requireScope =
+  (scope: Scope): MiddlewareHandler<Env> =>
+  async (c, next) => {
+    const key = c.get("apiKey") as ApiKey | undefined;
+    if (!key || !hasScope(key.scopes, scope)) {
+      throw new DomainError("forbidden", "auth.scope_missing", `This API key lacks the ${scope} scope.`, { required_scope: scope });
+    }
+    await next();
+  };

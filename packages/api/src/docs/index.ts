@@ -1,6 +1,21 @@
 const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-type Doc = { info?: { title?: string; description?: string }; paths?: Record<string, Record<string, { summary?: string; tags?: string[]; parameters?: { name: string; in: string; required?: boolean }[]; requestBody?: { content?: Record<string, { schema?: unknown }> }; responses?: Record<string, { description?: string }> }>> };
+type Doc = {
+  info?: { title?: string; description?: string };
+  paths?: Record<
+    string,
+    Record<
+      string,
+      {
+        summary?: string;
+        tags?: string[];
+        parameters?: { name: string; in: string; required?: boolean }[];
+        requestBody?: { content?: Record<string, { schema?: unknown }> };
+        responses?: Record<string, { description?: string }>;
+      }
+    >
+  >;
+};
 
 /** A self-contained API reference page rendered from the OpenAPI document (no external scripts or fonts). */
 export const docsPage = (doc: unknown) => {

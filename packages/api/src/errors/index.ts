@@ -22,7 +22,15 @@ export const errorBody = (code: string, message: string, details?: unknown) => (
 /** AWS SDK and socket errors that mean "the store or queue cannot be reached right now". */
 const isUnavailable = (e: unknown): boolean => {
   const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
-  const names = ["TimeoutError", "RequestTimeout", "ProvisionedThroughputExceededException", "ThrottlingException", "ServiceUnavailable", "InternalServerError", "RequestLimitExceeded"];
+  const names = [
+    "TimeoutError",
+    "RequestTimeout",
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "ServiceUnavailable",
+    "InternalServerError",
+    "RequestLimitExceeded",
+  ];
   const codes = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"];
   if (err?.name && names.includes(err.name)) return true;
   if (err?.code && codes.includes(err.code)) return true;

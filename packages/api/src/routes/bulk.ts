@@ -1,4 +1,4 @@
-import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Campaign from "@outreach/core/campaign";
 import type { Job } from "@outreach/core/port";
 import { streamSSE } from "hono/streaming";
@@ -6,7 +6,7 @@ import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
-import { IdParam, PageQuery, body, errors, json } from "../schemas";
+import { body, errors, IdParam, json, PageQuery } from "../schemas";
 
 const HM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM (24 h)");
 export const SendWindow = z.object({ start: HM, end: HM, timezone: z.string().min(1).max(64) });

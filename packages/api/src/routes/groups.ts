@@ -1,11 +1,11 @@
-import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Group from "@outreach/core/group";
 import { stream } from "hono/streaming";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
-import { Description, IdParam, Name, PageQuery, Phone, body, errors, json } from "../schemas";
+import { body, Description, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
 import { csvRow } from "./csv";
 
 const GroupSchema = z

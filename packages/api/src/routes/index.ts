@@ -1,2 +1,2 @@
-export { sandboxRoutes } from "./sandbox";
 export { bulkRoutes, MessageFields, SendWindow } from "./bulk";
+export { sandboxRoutes } from "./sandbox";

@@ -1,9 +1,9 @@
-import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as OptOut from "@outreach/core/optout";
 import type { Env } from "../app/env";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
-import { PageQuery, Phone, body, errors, json } from "../schemas";
+import { body, errors, json, PageQuery, Phone } from "../schemas";
 
 const OptOutSchema = z.object({ phone: z.string(), source: z.enum(["api", "inbound"]), created_at: z.string() }).openapi("OptOut");
 
@@ -35,7 +35,10 @@ export const optOutRoutes = () => {
       middleware: [requireScope("bulk-send:manage")],
       request: body(z.object({ phones: z.array(Phone).min(1).max(1000) })),
       responses: {
-        200: json(z.object({ added: z.number().int(), already_opted_out: z.number().int(), invalid: z.array(z.object({ phone: z.string(), reason: z.string() })) }), "Result"),
+        200: json(
+          z.object({ added: z.number().int(), already_opted_out: z.number().int(), invalid: z.array(z.object({ phone: z.string(), reason: z.string() })) }),
+          "Result",
+        ),
         ...errors,
       },
     }),
@@ -48,7 +51,14 @@ export const optOutRoutes = () => {
       tags,
       summary: "Remove an opt-out",
       middleware: [requireScope("bulk-send:manage")],
-      request: { params: z.object({ phone: z.string().max(64).openapi({ param: { name: "phone", in: "path" } }) }) },
+      request: {
+        params: z.object({
+          phone: z
+            .string()
+            .max(64)
+            .openapi({ param: { name: "phone", in: "path" } }),
+        }),
+      },
       responses: { 204: { description: "Removed" }, ...errors },
     }),
     async (c) => {

@@ -10,9 +10,15 @@ const WaGroup = z.object({
   session_id: z.string().min(1).max(100),
   wa_group_id: z.string().min(1).max(200),
   name: z.string().min(1).max(255),
-  participants: z.array(z.object({ phone: z.string().max(64).optional(), lid: z.string().max(100).optional(), name: z.string().max(255).optional() })).max(5000),
+  participants: z
+    .array(z.object({ phone: z.string().max(64).optional(), lid: z.string().max(100).optional(), name: z.string().max(255).optional() }))
+    .max(5000),
 });
-const Faults = z.object({ session_id: z.string().min(1).max(100), fail_next: z.number().int().min(0).max(10_000), error: z.enum(["transient", "permanent", "logout"]) });
+const Faults = z.object({
+  session_id: z.string().min(1).max(100),
+  fail_next: z.number().int().min(0).max(10_000),
+  error: z.enum(["transient", "permanent", "logout"]),
+});
 const Receipts = z.object({ phone: z.string().min(1).max(64), mode: z.enum(["normal", "none", "delivered_only"]) });
 
 /** The sandbox's routes (no API key; served only with the sandbox transport, never with a real one). */
@@ -26,7 +32,8 @@ export const sandboxRoutes = (sandbox: SandboxTransport) => {
       return { error: errorBody("request.malformed", "The request body is not valid JSON."), status: 400 as const };
     }
     const r = schema.safeParse(raw);
-    if (!r.success) return { error: errorBody("request.invalid", r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")), status: 400 as const };
+    if (!r.success)
+      return { error: errorBody("request.invalid", r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")), status: 400 as const };
     return { data: r.data };
   };
   const running = (id: string) => sandbox.isRunning(id);

@@ -1,10 +1,10 @@
-import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Session from "@outreach/core/session";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
-import { IdParam, Name, Phone, body, errors, json } from "../schemas";
+import { body, errors, IdParam, json, Name, Phone } from "../schemas";
 
 const SessionSchema = z
   .object({
@@ -27,7 +27,14 @@ export const sessionRoutes = () => {
   const tags = ["Sessions"];
 
   app.openapi(
-    createRoute({ method: "get", path: "/sessions", tags, summary: "List sessions", middleware: [read], responses: { 200: json(z.array(SessionSchema), "Sessions"), ...errors } }),
+    createRoute({
+      method: "get",
+      path: "/sessions",
+      tags,
+      summary: "List sessions",
+      middleware: [read],
+      responses: { 200: json(z.array(SessionSchema), "Sessions"), ...errors },
+    }),
     async (c) => {
       const { store } = c.get("deps");
       const list = await store.sessions.list(c.get("tenantId"));
@@ -53,7 +60,15 @@ export const sessionRoutes = () => {
   );
 
   app.openapi(
-    createRoute({ method: "get", path: "/sessions/{id}", tags, summary: "One session", middleware: [read], request: { params: IdParam }, responses: { 200: json(SessionSchema, "Session"), ...errors } }),
+    createRoute({
+      method: "get",
+      path: "/sessions/{id}",
+      tags,
+      summary: "One session",
+      middleware: [read],
+      request: { params: IdParam },
+      responses: { 200: json(SessionSchema, "Session"), ...errors },
+    }),
     async (c) => c.json(Session.view(await Session.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id)), 200),
   );
 
@@ -84,7 +99,15 @@ export const sessionRoutes = () => {
   );
 
   app.openapi(
-    createRoute({ method: "delete", path: "/sessions/{id}", tags, summary: "Log out and delete", middleware: [manage], request: { params: IdParam }, responses: { 204: { description: "Deleted" }, ...errors } }),
+    createRoute({
+      method: "delete",
+      path: "/sessions/{id}",
+      tags,
+      summary: "Log out and delete",
+      middleware: [manage],
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted" }, ...errors },
+    }),
     async (c) => {
       await Session.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").id);
       return c.body(null, 204);

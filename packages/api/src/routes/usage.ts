@@ -1,4 +1,4 @@
-import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { currentUsage } from "@outreach/core/tenant";
 import type { Env } from "../app/env";
 import { validationHook } from "../app/validation";

@@ -17,7 +17,13 @@ export const PageQuery = z.object({
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
-export const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 /** Trims and refuses empty text; any Unicode (Chinese, emoji) passes unchanged. */
 export const Name = z.string().trim().min(1, "must not be empty").max(255);
@@ -47,5 +53,4 @@ export const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
 
-export const pageOf = (items: string) => (schema: z.ZodType) =>
-  z.object({ [items]: z.array(schema), next_cursor: z.string().nullable() });
+export const pageOf = (items: string) => (schema: z.ZodType) => z.object({ [items]: z.array(schema), next_cursor: z.string().nullable() });

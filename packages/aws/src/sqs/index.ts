@@ -7,8 +7,8 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { Queue, QueueName, ReceivedMessage } from "@outreach/core/port";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 export interface SqsQueueOptions {
   /** Queue URLs by name (from SST `Resource` on AWS, from `ensureQueues` locally). */
@@ -78,7 +78,11 @@ export const createSqsQueue = ({ urls, client }: SqsQueueOptions): Queue => ({
 
   async release(queue, receiptHandle, seconds) {
     await client.send(
-      new ChangeMessageVisibilityCommand({ QueueUrl: urls[queue], ReceiptHandle: receiptHandle, VisibilityTimeout: Math.max(0, Math.min(43200, Math.ceil(seconds))) }),
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: urls[queue],
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: Math.max(0, Math.min(43200, Math.ceil(seconds))),
+      }),
     );
   },
 });

@@ -1,14 +1,14 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import {
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  BatchWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { DomainError, invalid } from "@outreach/core/error";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 export type Item = Record<string, unknown>;
 
@@ -24,9 +24,7 @@ export interface Db {
 export const createDb = (opts: { table: string; endpoint?: string; region?: string; config?: DynamoDBClientConfig }): Db => {
   const client = new DynamoDBClient({
     region: opts.region ?? process.env.AWS_REGION ?? "us-east-1",
-    ...(opts.endpoint
-      ? { endpoint: opts.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
-      : {}),
+    ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
     maxAttempts: 3,
     requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
     ...opts.config,
@@ -38,8 +36,7 @@ export const createDb = (opts: { table: string; endpoint?: string; region?: stri
 };
 
 /** Opaque cursor for paging: base64url JSON of DynamoDB's LastEvaluatedKey. */
-export const encodeCursor = (key: Item | undefined): string | null =>
-  key ? Buffer.from(JSON.stringify(key)).toString("base64url") : null;
+export const encodeCursor = (key: Item | undefined): string | null => (key ? Buffer.from(JSON.stringify(key)).toString("base64url") : null);
 
 export const decodeCursor = (cursor: string | undefined): Item | undefined => {
   if (!cursor) return undefined;
@@ -77,9 +74,7 @@ export const queryPage = async <T>(
   const keyNames = input.IndexName ? ["pk", "sk", "gsi1pk", "gsi1sk"] : ["pk", "sk"];
   let lastIncluded: Item | undefined;
   for (;;) {
-    const res = await db.doc.send(
-      new QueryCommand({ ...input, TableName: db.table, ExclusiveStartKey: start, Limit: Math.min(1000, page.limit + skip + 1) }),
-    );
+    const res = await db.doc.send(new QueryCommand({ ...input, TableName: db.table, ExclusiveStartKey: start, Limit: Math.min(1000, page.limit + skip + 1) }));
     for (const raw of res.Items ?? []) {
       const v = map(raw);
       if (v === undefined) continue;
@@ -105,10 +100,7 @@ const pick = (item: Item, keys: string[]) => {
 };
 
 /** Every item of a query, page by page, in constant memory. */
-export async function* queryAll(
-  db: Db,
-  input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey">,
-): AsyncGenerator<Item> {
+export async function* queryAll(db: Db, input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey">): AsyncGenerator<Item> {
   let start: Item | undefined;
   do {
     const res = await db.doc.send(new QueryCommand({ ...input, TableName: db.table, ExclusiveStartKey: start }));
@@ -132,9 +124,7 @@ export const queryCount = async (db: Db, input: Omit<QueryCommandInput, "TableNa
 /** BatchWrite in chunks of 25, retrying unprocessed items with backoff. */
 export const batchWrite = async (db: Db, requests: ({ put: Item } | { delete: Item })[]) => {
   for (let i = 0; i < requests.length; i += 25) {
-    let pending = requests.slice(i, i + 25).map((r) =>
-      "put" in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } },
-    );
+    let pending = requests.slice(i, i + 25).map((r) => ("put" in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
       pending = (res.UnprocessedItems?.[db.table] ?? []) as typeof pending;
@@ -150,10 +140,7 @@ export type TransactItems = NonNullable<TransactWriteCommandInput["TransactItems
  * TransactWrite that reports which items failed their condition instead of throwing.
  * Retries transaction conflicts (real DynamoDB only) with backoff.
  */
-export const transact = async (
-  db: Db,
-  items: TransactItems,
-): Promise<{ ok: true } | { ok: false; failed: number[] }> => {
+export const transact = async (db: Db, items: TransactItems): Promise<{ ok: true } | { ok: false; failed: number[] }> => {
   for (let attempt = 0; ; attempt++) {
     try {
       await db.doc.send(new TransactWriteCommand({ TransactItems: items }));

@@ -11,8 +11,6 @@ export const ensureTable = async (db: Db) => {
     if ((e as { name?: string }).name !== "ResourceNotFoundException") throw e;
   }
   await db.doc.send(new CreateTableCommand(tableDefinition(db.table)));
-  await db.doc.send(
-    new UpdateTimeToLiveCommand({ TableName: db.table, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }),
-  );
+  await db.doc.send(new UpdateTimeToLiveCommand({ TableName: db.table, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
   return true;
 };

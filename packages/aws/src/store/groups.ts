@@ -1,6 +1,18 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Contact, Group, Member, WaGroupRecord } from "@outreach/core/port";
-import { type Db, type Item, type PageRequest, type TransactItems, batchWrite, isConditionFailed, queryAll, queryCount, queryPage, strip, transact } from "./db";
+import {
+  batchWrite,
+  type Db,
+  type Item,
+  isConditionFailed,
+  type PageRequest,
+  queryAll,
+  queryCount,
+  queryPage,
+  strip,
+  type TransactItems,
+  transact,
+} from "./db";
 
 /** Members per transaction: each member is a put plus a contact update, and one action is the group counter. */
 const CHUNK = 49;
@@ -16,21 +28,14 @@ export const createGroupStore = (db: Db) => {
     Update: {
       TableName: db.table,
       Key: { pk: `T#${tenantId}`, sk: `CONTACT#${phone}` },
-      UpdateExpression:
-        op === "ADD" ? "ADD group_ids :g SET phone = :p, #name = if_not_exists(#name, :n)" : "DELETE group_ids :g",
+      UpdateExpression: op === "ADD" ? "ADD group_ids :g SET phone = :p, #name = if_not_exists(#name, :n)" : "DELETE group_ids :g",
       ExpressionAttributeNames: op === "ADD" ? { "#name": "name" } : undefined,
       ExpressionAttributeValues: op === "ADD" ? { ":g": new Set([groupId]), ":p": phone, ":n": name } : { ":g": new Set([groupId]) },
     },
   });
 
   /** Runs member transactions chunk by chunk, dropping members whose condition failed and retrying the rest. */
-  const applyMembers = async (
-    tenantId: string,
-    groupId: string,
-    entries: { phone: string; name: string | null }[],
-    now: string,
-    op: "add" | "remove",
-  ) => {
+  const applyMembers = async (tenantId: string, groupId: string, entries: { phone: string; name: string | null }[], now: string, op: "add" | "remove") => {
     let applied = 0;
     let rejected = 0;
     for (let i = 0; i < entries.length; i += CHUNK) {
@@ -94,7 +99,13 @@ export const createGroupStore = (db: Db) => {
             ExpressionAttributeValues: limit === null ? { ":one": 1 } : { ":one": 1, ":limit": limit },
           },
         },
-        { Put: { TableName: db.table, Item: { ...groupKey(tenantId, group.id), tenant_id: tenantId, ...group }, ConditionExpression: "attribute_not_exists(pk)" } },
+        {
+          Put: {
+            TableName: db.table,
+            Item: { ...groupKey(tenantId, group.id), tenant_id: tenantId, ...group },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
       ]);
       return res.ok ? "ok" : "limit";
     },
@@ -176,7 +187,10 @@ export const createGroupStore = (db: Db) => {
         keys.push({ pk: m.pk, sk: m.sk });
         if (keys.length >= max) break;
       }
-      await batchWrite(db, keys.map((k) => ({ delete: k })));
+      await batchWrite(
+        db,
+        keys.map((k) => ({ delete: k })),
+      );
       return keys.length;
     },
 
@@ -184,7 +198,13 @@ export const createGroupStore = (db: Db) => {
       applyMembers(tenantId, groupId, members, now, "add"),
 
     removeMembers: (tenantId: string, groupId: string, phones: string[], now: string) =>
-      applyMembers(tenantId, groupId, phones.map((phone) => ({ phone, name: null })), now, "remove"),
+      applyMembers(
+        tenantId,
+        groupId,
+        phones.map((phone) => ({ phone, name: null })),
+        now,
+        "remove",
+      ),
 
     listMembers: (groupId: string, page: PageRequest) =>
       queryPage(
@@ -252,9 +272,7 @@ export const createGroupStore = (db: Db) => {
     },
 
     async putWaGroup(tenantId: string, g: WaGroupRecord) {
-      await db.doc.send(
-        new PutCommand({ TableName: db.table, Item: { pk: `T#${tenantId}`, sk: `WAGROUP#${g.session_id}#${g.wa_group_id}`, ...g } }),
-      );
+      await db.doc.send(new PutCommand({ TableName: db.table, Item: { pk: `T#${tenantId}`, sk: `WAGROUP#${g.session_id}#${g.wa_group_id}`, ...g } }));
     },
 
     async deleteWaGroup(tenantId: string, sessionId: string, waGroupId: string) {
@@ -262,9 +280,7 @@ export const createGroupStore = (db: Db) => {
     },
 
     async getWaGroup(tenantId: string, sessionId: string, waGroupId: string): Promise<WaGroupRecord | undefined> {
-      const res = await db.doc.send(
-        new GetCommand({ TableName: db.table, Key: { pk: `T#${tenantId}`, sk: `WAGROUP#${sessionId}#${waGroupId}` } }),
-      );
+      const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `T#${tenantId}`, sk: `WAGROUP#${sessionId}#${waGroupId}` } }));
       return res.Item ? strip<WaGroupRecord>(res.Item) : undefined;
     },
 

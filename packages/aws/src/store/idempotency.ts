@@ -1,9 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, isConditionFailed } from "./db";
 
-export type IdempotencyRecord =
-  | { state: "in_progress"; request_hash: string }
-  | { state: "done"; request_hash: string; status: number; body: string };
+export type IdempotencyRecord = { state: "in_progress"; request_hash: string } | { state: "done"; request_hash: string; status: number; body: string };
 
 /** `Idempotency-Key` records, 24 h TTL, claimed with a conditional put so two racing retries create one thing. */
 export const createIdempotencyStore = (db: Db) => ({
@@ -43,17 +41,19 @@ export const createIdempotencyStore = (db: Db) => ({
 
   /** A request that failed with an error releases its claim, so a retry may try again. */
   async release(tenantId: string, key: string) {
-    await db.doc.send(
-      new DeleteCommand({
-        TableName: db.table,
-        Key: { pk: `T#${tenantId}`, sk: `IDEM#${key}` },
-        ConditionExpression: "#state = :ip",
-        ExpressionAttributeNames: { "#state": "state" },
-        ExpressionAttributeValues: { ":ip": "in_progress" },
-      }),
-    ).catch((e) => {
-      if (!isConditionFailed(e)) throw e;
-    });
+    await db.doc
+      .send(
+        new DeleteCommand({
+          TableName: db.table,
+          Key: { pk: `T#${tenantId}`, sk: `IDEM#${key}` },
+          ConditionExpression: "#state = :ip",
+          ExpressionAttributeNames: { "#state": "state" },
+          ExpressionAttributeValues: { ":ip": "in_progress" },
+        }),
+      )
+      .catch((e) => {
+        if (!isConditionFailed(e)) throw e;
+      });
   },
 });
 

@@ -9,8 +9,8 @@ import { createSessionStore } from "./sessions";
 import { createTenantStore } from "./tenants";
 
 export { createDb, type Db } from "./db";
-export { tableDefinition, TTL_ATTRIBUTE } from "./table";
 export { ensureTable } from "./ensure";
+export { TTL_ATTRIBUTE, tableDefinition } from "./table";
 
 /** The one store implementation (DynamoDB, single table), used locally and on AWS. */
 export const createStore = (db: Db) => ({

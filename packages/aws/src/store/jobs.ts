@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Job, JobStatus } from "@outreach/core/port";
-import { type Db, type Item, type PageRequest, isConditionFailed, queryAll, queryPage, strip, transact } from "./db";
+import { type Db, type Item, isConditionFailed, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 
 export const jobKey = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `BULK#${id}` });
 export const usageKey = (tenantId: string, month: string) => ({ pk: `T#${tenantId}`, sk: `USAGE#${month}` });
@@ -27,7 +27,13 @@ export const createJobStore = (db: Db) => ({
   async create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota"> {
     if (limit !== null && reserve > limit) return "quota";
     const res = await transact(db, [
-      { Put: { TableName: db.table, Item: { ...jobKey(job.tenant_id, job.id), gsi1pk: "ACTIVE_JOBS", gsi1sk: job.id, ...job }, ConditionExpression: "attribute_not_exists(pk)" } },
+      {
+        Put: {
+          TableName: db.table,
+          Item: { ...jobKey(job.tenant_id, job.id), gsi1pk: "ACTIVE_JOBS", gsi1sk: job.id, ...job },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
       ...(reserve > 0 ? [reserveUpdate(db, job.tenant_id, job.quota_month, reserve, limit)] : []),
     ]);
     return res.ok ? "ok" : "quota";

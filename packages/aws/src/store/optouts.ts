@@ -1,6 +1,6 @@
 import { DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { OptOut } from "@outreach/core/port";
-import { type Db, type PageRequest, isConditionFailed, queryAll, queryPage, strip } from "./db";
+import { type Db, isConditionFailed, type PageRequest, queryAll, queryPage, strip } from "./db";
 
 const key = (tenantId: string, phone: string) => ({ pk: `T#${tenantId}`, sk: `OPTOUT#${phone}` });
 

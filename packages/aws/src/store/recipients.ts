@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { MessageRef, Recipient, RecipientStatus } from "@outreach/core/port";
-import { type Db, type Item, type PageRequest, type TransactItems, queryAll, queryPage, strip, transact } from "./db";
+import { type Db, type Item, type PageRequest, queryAll, queryPage, strip, type TransactItems, transact } from "./db";
 import { jobKey, usageKey } from "./jobs";
 
 export interface JobRef {
@@ -113,8 +113,7 @@ export const createRecipientStore = (db: Db) => {
             Update: {
               TableName: db.table,
               Key: usageKey(job.tenant_id, job.quota_month),
-              UpdateExpression:
-                fx.usage === "consume" ? "ADD total_messages :n, reserved_messages :m" : "ADD reserved_messages :m, committed :m",
+              UpdateExpression: fx.usage === "consume" ? "ADD total_messages :n, reserved_messages :m" : "ADD reserved_messages :m, committed :m",
               ExpressionAttributeValues: fx.usage === "consume" ? { ":n": n, ":m": -n } : { ":m": -n },
             },
           });
@@ -179,7 +178,14 @@ export const createRecipientStore = (db: Db) => {
             Key: jobKey(job.tenant_id, job.id),
             UpdateExpression: "ADD pending_count :p, skipped_count :s, snapshot_count :t SET snapshot_cursor = :to, snapshot_done = :done",
             ConditionExpression: from === null ? "attribute_not_exists(snapshot_cursor)" : "snapshot_cursor = :from",
-            ExpressionAttributeValues: { ":p": pending, ":s": skipped, ":t": recipients.length, ":to": to, ":done": done, ...(from === null ? {} : { ":from": from }) },
+            ExpressionAttributeValues: {
+              ":p": pending,
+              ":s": skipped,
+              ":t": recipients.length,
+              ":to": to,
+              ":done": done,
+              ...(from === null ? {} : { ":from": from }),
+            },
           },
         },
         ...recipients.map((r) => ({ Put: { TableName: db.table, Item: { ...recipientKey(job.id, r.phone), ...r } } })),
@@ -193,19 +199,13 @@ export const createRecipientStore = (db: Db) => {
     },
 
     list: (jobId: string, status: RecipientStatus | undefined, page: PageRequest) =>
-      queryPage(
-        db,
-        { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `B#${jobId}` } },
-        page,
-        (i) => {
-          const r = publicRecipient(strip<Recipient>(i));
-          return status && r.status !== status ? undefined : r;
-        },
-      ),
+      queryPage(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `B#${jobId}` } }, page, (i) => {
+        const r = publicRecipient(strip<Recipient>(i));
+        return status && r.status !== status ? undefined : r;
+      }),
 
     async *all(jobId: string): AsyncGenerator<Recipient> {
-      for await (const i of queryAll(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `B#${jobId}` } }))
-        yield strip<Recipient>(i);
+      for await (const i of queryAll(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `B#${jobId}` } })) yield strip<Recipient>(i);
     },
 
     /** Up to `max` recipients with `status`, after `cursor` (a phone) in key order. */
@@ -238,7 +238,13 @@ export const createRecipientStore = (db: Db) => {
      * Claims a recipient for sending, in one transaction that also checks the job is running at this
      * planning epoch and the number is not opted out.
      */
-    async claim(job: JobRef, phone: string, epoch: number, leaseUntil: number, messageId: string): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending"> {
+    async claim(
+      job: JobRef,
+      phone: string,
+      epoch: number,
+      leaseUntil: number,
+      messageId: string,
+    ): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending"> {
       const res = await transact(db, [
         {
           ConditionCheck: {

@@ -1,7 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { randomBytes } from "node:crypto";
-import type { Session } from "@outreach/core/port";
-import type { SessionStatus } from "@outreach/core/port";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Session, SessionStatus } from "@outreach/core/port";
 import { type Db, type Item, isConditionFailed, queryAll, strip } from "./db";
 
 const key = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `SESSION#${id}` });

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { ApiKey, Tenant, Usage } from "@outreach/core/port";
 import type { PlanId } from "@outreach/core/plan";
+import type { ApiKey, Tenant, Usage } from "@outreach/core/port";
 import { type Db, isConditionFailed, strip } from "./db";
 
 /** Tenants, API keys (by SHA-256), per-key rate limits and idempotency records. */
@@ -98,9 +98,7 @@ export const createTenantStore = (db: Db) => ({
   },
 
   async usage(tenantId: string, month: string): Promise<Usage> {
-    const res = await db.doc.send(
-      new GetCommand({ TableName: db.table, Key: { pk: `T#${tenantId}`, sk: `USAGE#${month}` }, ConsistentRead: true }),
-    );
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `T#${tenantId}`, sk: `USAGE#${month}` }, ConsistentRead: true }));
     return {
       month,
       total_messages: (res.Item?.total_messages as number) ?? 0,

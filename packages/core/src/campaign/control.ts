@@ -1,7 +1,7 @@
-import { DomainError, conflict } from "../error";
 import type { Deps } from "../deps";
+import { conflict, DomainError } from "../error";
 import { PLANS } from "../plan";
-import { type Job, iso } from "../port";
+import { iso, type Job } from "../port";
 import { FINAL, get, ref, stateConflict, view } from "./job";
 
 type D = Pick<Deps, "store" | "queue" | "clock">;
@@ -21,7 +21,7 @@ export const resume = async (d: D, tenantId: string, id: string) => {
   const job = await get(d.store, tenantId, id, true);
   if (job.status !== "paused") throw stateConflict(job, "resume");
   const session = await d.store.sessions.get(tenantId, job.session_id, true);
-  if (!session || session.status !== "working") {
+  if (session?.status !== "working") {
     throw conflict("session.not_working", `Session ${job.session_id} is ${session?.status ?? "deleted"}; it must be working to resume.`);
   }
   const next = await d.store.jobs.transition(
@@ -55,11 +55,16 @@ export const cancel = async (d: D, tenantId: string, id: string) => {
 /** Turns every pending recipient of a cancelled job into `cancelled` (idempotent). */
 export const finalize = async (d: D, tenantId: string, id: string) => {
   const job = await d.store.jobs.get(tenantId, id, true);
-  if (!job || job.status !== "cancelled") return;
+  if (job?.status !== "cancelled") return;
   for (;;) {
     const batch = await d.store.recipients.withStatusAfter(id, "pending", null, 500);
     if (batch.length === 0) break;
-    const { moved } = await d.store.recipients.move(ref(job), ["pending"], "cancelled", batch.map((r) => ({ phone: r.phone })));
+    const { moved } = await d.store.recipients.move(
+      ref(job),
+      ["pending"],
+      "cancelled",
+      batch.map((r) => ({ phone: r.phone })),
+    );
     if (moved.length === 0) break;
   }
 };
@@ -86,7 +91,12 @@ export const retryFailed = async (d: D, tenantId: string, id: string) => {
     const batch = await d.store.recipients.withStatusAfter(id, "failed", null, 500);
     if (batch.length === 0) break;
     // The quota was reserved above in one step, so the per-recipient move does not reserve again.
-    const res = await d.store.recipients.move(ref(job), ["failed"], "pending", batch.map((r) => ({ phone: r.phone, set: { error: null, attempts: 0 } })));
+    const res = await d.store.recipients.move(
+      ref(job),
+      ["failed"],
+      "pending",
+      batch.map((r) => ({ phone: r.phone, set: { error: null, attempts: 0 } })),
+    );
     moved += res.moved.length;
     if (res.moved.length === 0) break;
   }
@@ -106,10 +116,15 @@ export const retryFailed = async (d: D, tenantId: string, id: string) => {
 /** Completes a running job once nothing is pending. Safe to call any number of times. */
 export const checkCompletion = async (d: Pick<D, "store" | "clock">, tenantId: string, id: string) => {
   const job = await d.store.jobs.get(tenantId, id, true);
-  if (!job || job.status !== "running" || job.pending_count > 0 || !job.snapshot_settled) return job;
+  if (job?.status !== "running" || job.pending_count > 0 || !job.snapshot_settled) return job;
   return (
-    (await d.store.jobs.transition(tenantId, id, ["running"], { status: "completed", completed_at: iso(d.clock.now()) }, { extraCondition: "pending_count = :zero AND snapshot_settled = :yes", extraValues: { ":zero": 0, ":yes": true } })) ??
-    job
+    (await d.store.jobs.transition(
+      tenantId,
+      id,
+      ["running"],
+      { status: "completed", completed_at: iso(d.clock.now()) },
+      { extraCondition: "pending_count = :zero AND snapshot_settled = :yes", extraValues: { ":zero": 0, ":yes": true } },
+    )) ?? job
   );
 };
 

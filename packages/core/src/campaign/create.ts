@@ -1,9 +1,9 @@
 import { DateTime } from "luxon";
-import { DomainError, conflict, unprocessable } from "../error";
 import type { Deps } from "../deps";
+import { conflict, DomainError, unprocessable } from "../error";
 import * as Group from "../group";
-import { PLANS, monthKey } from "../plan";
-import { type Job, type SendWindow, iso } from "../port";
+import { monthKey, PLANS } from "../plan";
+import { iso, type Job, type SendWindow } from "../port";
 import * as Session from "../session";
 import { get, view } from "./job";
 import { snapshot } from "./snapshot";

@@ -1,9 +1,9 @@
-export { create, checkContent, validZone, INLINE_SNAPSHOT, type CreateInput } from "./create";
-export { pause, resume, cancel, retryFailed, finalize, checkCompletion, pauseSessionJobs } from "./control";
-export { view, get, ref, type JobView } from "./job";
-export { planJob, type SendMessage, HORIZON_MS, LEAD_MS } from "./planner";
-export { createSender, messageIdFor, outbound, type Lane, LEASE_MS } from "./sender";
+export { cancel, checkCompletion, finalize, pause, pauseSessionJobs, resume, retryFailed } from "./control";
+export { type CreateInput, checkContent, create, INLINE_SNAPSHOT, validZone } from "./create";
+export { get, type JobView, ref, view } from "./job";
+export { HORIZON_MS, LEAD_MS, planJob, type SendMessage } from "./planner";
 export { onReceipt } from "./receipts";
 export { reconcile } from "./reconcile";
+export { createSender, type Lane, LEASE_MS, messageIdFor, outbound } from "./sender";
 export { snapshot } from "./snapshot";
 export { render } from "./template";

@@ -1,5 +1,5 @@
-import { reserveSlots } from "../pacing";
 import type { Deps } from "../deps";
+import { reserveSlots } from "../pacing";
 import { iso } from "../port";
 import { pauseSessionJobs } from "./control";
 
@@ -43,7 +43,7 @@ export const planJob = async (d: Deps, msg: { tenant_id: string; job_id: string;
   if (job.status !== "running" || job.plan_done) return;
 
   const session = await d.store.sessions.get(job.tenant_id, job.session_id, true);
-  if (!session || session.status !== "working") {
+  if (session?.status !== "working") {
     await pauseSessionJobs(d, job.tenant_id, job.session_id);
     return;
   }
@@ -107,6 +107,9 @@ export const planJob = async (d: Deps, msg: { tenant_id: string; job_id: string;
   const lastSlot = slots.at(-1) ?? t;
   const continueAt = planned.length < recipients.length ? (nextAt ?? t) - HORIZON_MS / 2 : lastSlot - 30_000;
   await d.queue.send("events", [
-    { body: { type: "job.plan", tenant_id: job.tenant_id, job_id: job.id, epoch: job.plan_epoch }, delaySeconds: Math.max(0, Math.min(900, Math.floor((continueAt - t) / 1000))) },
+    {
+      body: { type: "job.plan", tenant_id: job.tenant_id, job_id: job.id, epoch: job.plan_epoch },
+      delaySeconds: Math.max(0, Math.min(900, Math.floor((continueAt - t) / 1000))),
+    },
   ]);
 };

@@ -14,7 +14,11 @@ export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: 
     const job = await d.store.jobs.get(s.tenant_id, s.job_id, true);
     if (!job) continue;
     await d.store.recipients.move({ tenant_id: job.tenant_id, id: job.id, quota_month: job.quota_month }, ["sending"], "unknown", [
-      { phone: s.phone, set: { error: "interrupted between sending and recording; not retried to avoid a duplicate" }, remove: ["lease_until", "gsi1pk", "gsi1sk"] },
+      {
+        phone: s.phone,
+        set: { error: "interrupted between sending and recording; not retried to avoid a duplicate" },
+        remove: ["lease_until", "gsi1pk", "gsi1sk"],
+      },
     ]);
     touched.add(`${s.tenant_id}/${s.job_id}`);
   }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Deps } from "../deps";
 import { dayKey } from "../optout";
-import { type Job, type Outbound, type Transport, TransportError, iso } from "../port";
+import { iso, type Job, type Outbound, type Transport, TransportError } from "../port";
 import { checkCompletion, pauseSessionJobs } from "./control";
 import { ref } from "./job";
 import type { SendMessage } from "./planner";
@@ -30,11 +30,7 @@ export const outbound = (job: Content, r: { phone: string; name: string | null }
     : { kind: "text", to: r.phone, text: text ?? "", messageId };
 };
 
-type Outcome =
-  | { kind: "dropped" }
-  | { kind: "opted_out" }
-  | { kind: "sent"; messageId: string; at: number }
-  | { kind: "error"; error: unknown };
+type Outcome = { kind: "dropped" } | { kind: "opted_out" } | { kind: "sent"; messageId: string; at: number } | { kind: "error"; error: unknown };
 
 /** Retries a store write for up to ~a minute: used after a send, when giving up would turn `sent` into `unknown`. */
 const persist = async <T>(d: Pick<Deps, "clock">, fn: () => Promise<T>): Promise<T> => {
@@ -111,7 +107,11 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
           "sent",
           [{ phone: msg.phone, set: { sent_at: iso(o.at), message_id: o.messageId, error: null }, remove: ["lease_until", "gsi1pk", "gsi1sk"] }],
           [
-            d.store.recipients.messageIndexPut(o.messageId, { tenant_id: job.tenant_id, job_id: job.id, phone: msg.phone, quota_month: job.quota_month }, Math.floor(o.at / 1000) + 60 * 86400),
+            d.store.recipients.messageIndexPut(
+              o.messageId,
+              { tenant_id: job.tenant_id, job_id: job.id, phone: msg.phone, quota_month: job.quota_month },
+              Math.floor(o.at / 1000) + 60 * 86400,
+            ),
             d.store.optouts.activityUpdate(job.tenant_id, dayKey(o.at), { sent: 1 }),
           ],
         ),

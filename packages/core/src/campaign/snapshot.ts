@@ -1,7 +1,7 @@
 import type { Deps } from "../deps";
 import type { Recipient } from "../port";
-import { ref } from "./job";
 import { finalize } from "./control";
+import { ref } from "./job";
 
 const CHUNK = 98;
 
@@ -18,7 +18,10 @@ export const snapshot = async (d: Deps, tenantId: string, jobId: string, opts: {
     if (job.snapshot_done) break;
     const from = job.snapshot_cursor ?? null;
     const members = await d.store.groups.membersAfter(job.custom_group_id, from, CHUNK);
-    const opted = await d.store.recipients.optedOut(tenantId, members.map((m) => m.phone));
+    const opted = await d.store.recipients.optedOut(
+      tenantId,
+      members.map((m) => m.phone),
+    );
     const recipients: Recipient[] = members.map((m) => ({
       phone: m.phone,
       name: m.name ?? null,
@@ -52,7 +55,11 @@ export const snapshot = async (d: Deps, tenantId: string, jobId: string, opts: {
   if (extra > 0) await d.store.jobs.releaseQuota(tenantId, job.quota_month, extra);
   if (settled.status === "cancelled") return finalize(d, tenantId, jobId);
   if (settled.pending_count === 0) {
-    await d.store.jobs.transition(tenantId, jobId, ["pending", "running"], { status: "completed", completed_at: new Date(d.clock.now()).toISOString(), started_at: settled.started_at ?? new Date(d.clock.now()).toISOString() });
+    await d.store.jobs.transition(tenantId, jobId, ["pending", "running"], {
+      status: "completed",
+      completed_at: new Date(d.clock.now()).toISOString(),
+      started_at: settled.started_at ?? new Date(d.clock.now()).toISOString(),
+    });
     return;
   }
   await d.queue.send("events", [{ body: { type: "job.plan", tenant_id: tenantId, job_id: jobId, epoch: settled.plan_epoch } }]);

@@ -29,13 +29,10 @@ export const isDomainError = (e: unknown): e is DomainError => e instanceof Doma
 export const notFound = (what: string, id: string) =>
   new DomainError("not_found", `${what}.not_found`, `${capitalize(what.replace(/_/g, " "))} ${id} not found.`);
 
-export const conflict = (code: string, message: string, details?: unknown) =>
-  new DomainError("conflict", code, message, details);
+export const conflict = (code: string, message: string, details?: unknown) => new DomainError("conflict", code, message, details);
 
-export const unprocessable = (code: string, message: string, details?: unknown) =>
-  new DomainError("unprocessable", code, message, details);
+export const unprocessable = (code: string, message: string, details?: unknown) => new DomainError("unprocessable", code, message, details);
 
-export const invalid = (code: string, message: string, details?: unknown) =>
-  new DomainError("invalid", code, message, details);
+export const invalid = (code: string, message: string, details?: unknown) => new DomainError("invalid", code, message, details);
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

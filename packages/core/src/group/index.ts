@@ -1,9 +1,9 @@
-import { DomainError, notFound, unprocessable } from "../error";
 import type { Deps } from "../deps";
+import { DomainError, notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
 import { normalize } from "../phone";
 import { PLANS } from "../plan";
-import { type Group, type PageRequest, iso } from "../port";
+import { type Group, iso, type PageRequest } from "../port";
 import { planLimitError } from "../tenant";
 
 export interface ContactInput {
@@ -166,7 +166,12 @@ export const fromWaGroups = async (d: D, tenantId: string, input: { name: string
   }
   const group = await create(d, tenantId, { name: input.name });
   try {
-    const res = await d.store.groups.addMembers(tenantId, group.id, [...members].map(([phone, name]) => ({ phone, name })), iso(d.clock.now()));
+    const res = await d.store.groups.addMembers(
+      tenantId,
+      group.id,
+      [...members].map(([phone, name]) => ({ phone, name })),
+      iso(d.clock.now()),
+    );
     const fresh = await get(d, tenantId, group.id, true);
     return { ...fresh, imported: res.applied, skipped_without_phone: skipped };
   } catch (e) {

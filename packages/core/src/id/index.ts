@@ -32,5 +32,4 @@ export const createIds = (now: () => number = Date.now): Ids => ({
 });
 
 /** Shape check for ids taken from URLs, so a malformed id is a 404, never a store error. */
-export const looksLikeId = (prefix: IdPrefix, value: string) =>
-  new RegExp(`^${prefix}_[0-9a-z]{26}$`).test(value);
+export const looksLikeId = (prefix: IdPrefix, value: string) => new RegExp(`^${prefix}_[0-9a-z]{26}$`).test(value);

@@ -38,8 +38,7 @@ export const intoWindow = (t: number, w: SendWindow | null): number => {
 const dayOf = (t: number, zone: string) => DateTime.fromMillis(t, { zone }).toISODate() ?? "";
 
 /** Start of the next day in `zone`, then into the window. */
-const nextDay = (t: number, w: SendWindow | null, zone: string) =>
-  intoWindow(DateTime.fromMillis(t, { zone }).plus({ days: 1 }).startOf("day").toMillis(), w);
+const nextDay = (t: number, w: SendWindow | null, zone: string) => intoWindow(DateTime.fromMillis(t, { zone }).plus({ days: 1 }).startOf("day").toMillis(), w);
 
 /**
  * Reserves consecutive send slots on a session's timeline: a random gap in [min, max] after the
@@ -55,7 +54,7 @@ export const reserveSlots = (state: SlotState, o: PacingOptions): { slots: numbe
   const slots: number[] = [];
   let nextAt: number | null = null;
   while (slots.length < o.count) {
-    const gap = o.minMs + Math.floor(random() * (o.maxMs - o.minMs + 1));
+    const gap = Math.min(o.maxMs, o.minMs + Math.floor(random() * (o.maxMs - o.minMs + 1)));
     let t = last === null ? o.now : Math.max(o.now, last + gap);
     t = intoWindow(t, o.window);
     for (let guard = 0; guard < 400; guard++) {

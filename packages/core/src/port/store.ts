@@ -1,19 +1,5 @@
 import type { PlanId } from "../plan";
-import type {
-  ApiKey,
-  Contact,
-  Group,
-  Job,
-  JobStatus,
-  Member,
-  OptOut,
-  Recipient,
-  RecipientStatus,
-  Session,
-  Tenant,
-  Usage,
-  WaGroupRecord,
-} from "./records";
+import type { ApiKey, Contact, Group, Job, JobStatus, Member, OptOut, Recipient, RecipientStatus, Session, Tenant, Usage, WaGroupRecord } from "./records";
 import type { SessionStatus } from "./transport";
 
 /**
@@ -46,9 +32,7 @@ export interface TenantRepo {
   usage(tenantId: string, month: string): Promise<Usage>;
 }
 
-export type IdempotencyRecord =
-  | { state: "in_progress"; request_hash: string }
-  | { state: "done"; request_hash: string; status: number; body: string };
+export type IdempotencyRecord = { state: "in_progress"; request_hash: string } | { state: "done"; request_hash: string; status: number; body: string };
 
 export interface IdempotencyRepo {
   claim(tenantId: string, key: string, requestHash: string, now: number): Promise<IdempotencyRecord | null>;
@@ -154,7 +138,9 @@ export interface RecipientRepo {
     jobId: string,
     status: RecipientStatus | undefined,
     page: PageRequest,
-  ): Promise<Page<{ phone: string; name: string | null; status: Exclude<RecipientStatus, "sending">; attempts: number; sent_at: string | null; error: string | null }>>;
+  ): Promise<
+    Page<{ phone: string; name: string | null; status: Exclude<RecipientStatus, "sending">; attempts: number; sent_at: string | null; error: string | null }>
+  >;
   all(jobId: string): AsyncGenerator<Recipient>;
   withStatusAfter(jobId: string, status: RecipientStatus, cursor: string | null, max: number): Promise<Recipient[]>;
   claim(job: JobRef, phone: string, epoch: number, leaseUntil: number, messageId: string): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending">;

@@ -1,8 +1,8 @@
-import { DomainError, conflict, notFound } from "../error";
 import type { Deps } from "../deps";
+import { conflict, DomainError, notFound } from "../error";
 import { looksLikeId } from "../id";
 import { normalize } from "../phone";
-import { type Session, iso } from "../port";
+import { iso, type Session } from "../port";
 
 type D = Pick<Deps, "store" | "queue" | "clock" | "ids">;
 

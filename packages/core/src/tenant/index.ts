@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { DomainError } from "../error";
 import type { Ids } from "../id";
-import { type PlanId, PLANS, monthKey } from "../plan";
-import { type ApiKey, type Clock, SCOPES, type Scope, type Store, iso } from "../port";
+import { monthKey, PLANS, type PlanId } from "../plan";
+import { type ApiKey, type Clock, iso, SCOPES, type Scope, type Store } from "../port";
 
 /** API keys are shown once; only their SHA-256 is stored. */
 export const hashKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");

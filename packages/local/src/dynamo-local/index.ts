@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { freePort, waitForPort } from "../net";
@@ -29,9 +29,7 @@ export const findJar = () => {
 export const checkJava = () => {
   const r = spawnSync("java", ["-version"], { encoding: "utf8" });
   if (r.error || r.status !== 0) {
-    throw new StartupError(
-      "Java was not found: DynamoDB Local needs Java 17 or newer (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless).",
-    );
+    throw new StartupError("Java was not found: DynamoDB Local needs Java 17 or newer (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless).");
   }
   const m = /version "(\d+)/.exec(`${r.stderr}${r.stdout}`);
   if (m && Number(m[1]) < 17) throw new StartupError(`Java ${m[1]} is too old: DynamoDB Local needs Java 17 or newer.`);

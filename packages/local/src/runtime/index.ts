@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { serve, type ServerType } from "@hono/node-server";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type ServerType, serve } from "@hono/node-server";
 import { type ApiDeps, createApp } from "@outreach/api/app";
 import { createLogger } from "@outreach/api/log";
 import { sandboxRoutes } from "@outreach/api/routes";
@@ -17,11 +17,10 @@ import { startConsumer } from "@outreach/worker/consumer";
 import { createEventHandler } from "@outreach/worker/events";
 import { createSessionHost } from "@outreach/worker/host";
 import { createLanes } from "@outreach/worker/lane";
-import { startDynamoLocal } from "../dynamo-local";
+import { StartupError, startDynamoLocal } from "../dynamo-local";
 import { portIsFree } from "../net";
 import { startSqsLocal } from "../sqs-local";
 import { createLocalTimers } from "../timers";
-import { StartupError } from "../dynamo-local";
 
 export interface RuntimeConfig {
   port: number;

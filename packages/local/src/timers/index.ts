@@ -1,4 +1,4 @@
-import type { Clock, Queue, TimerTarget, Timers } from "@outreach/core/port";
+import type { Clock, Queue, Timers, TimerTarget } from "@outreach/core/port";
 
 /**
  * In-process timers for the local runtime: each fires by putting `timer.fire` on the events queue,

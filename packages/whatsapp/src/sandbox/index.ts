@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
-import { type Clock, type Outbound, type Transport, TransportError, type TransportErrorKind, type TransportEvents, type WaParticipant, iso } from "@outreach/core/port";
+import {
+  type Clock,
+  iso,
+  type Outbound,
+  type Transport,
+  TransportError,
+  type TransportErrorKind,
+  type TransportEvents,
+  type WaParticipant,
+} from "@outreach/core/port";
 
 export interface SandboxMessage {
   id: string;

@@ -1,8 +1,8 @@
 import * as Campaign from "@outreach/core/campaign";
 import type { Deps } from "@outreach/core/deps";
 import * as OptOut from "@outreach/core/optout";
-import { type Session, type Transport, type TransportEvents, iso } from "@outreach/core/port";
 import { normalize } from "@outreach/core/phone";
+import { iso, type Session, type Transport, type TransportEvents } from "@outreach/core/port";
 import type { Logger } from "pino";
 
 export const LEASE_TTL_MS = 30_000;
@@ -29,7 +29,14 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       await d.store.sessions.setStatus(
         tenantId,
         e.sessionId,
-        { status: e.status, reason: e.reason ?? null, phone: e.phone, qr: e.qr, pairing_code: e.pairingCode, qr_png_data_url: e.qr === null ? null : undefined },
+        {
+          status: e.status,
+          reason: e.reason ?? null,
+          phone: e.phone,
+          qr: e.qr,
+          pairing_code: e.pairingCode,
+          qr_png_data_url: e.qr === null ? null : undefined,
+        },
         now(),
       );
       if (e.status === "stopped" || e.status === "failed") await Campaign.pauseSessionJobs(d, tenantId, e.sessionId);
@@ -103,7 +110,8 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
   };
 
   const syncAll = async () => {
-    for (const s of await d.store.sessions.all()) await sync(s.tenant_id, s.id).catch((e) => d.logger.error({ err: e, session_id: s.id }, "session sync failed"));
+    for (const s of await d.store.sessions.all())
+      await sync(s.tenant_id, s.id).catch((e) => d.logger.error({ err: e, session_id: s.id }, "session sync failed"));
     if (!renewTimer && !shuttingDown) {
       // Renew what we own; pick up sessions whose lease expired (a crashed owner) or that were missed.
       renewTimer = setInterval(() => {

@@ -1,5 +1,5 @@
-import type { Clock } from "@outreach/core/port";
 import type { Lane } from "@outreach/core/campaign";
+import type { Clock } from "@outreach/core/port";
 
 interface Entry {
   notBefore: number;
@@ -29,19 +29,15 @@ export const createLanes = (clock: Clock): Lane & { idle(): boolean } => {
     }
     lane.queue.shift();
     lane.busy = true;
-    next
-      .fn()
-      .then(
-        (sent) => {
-          if (sent) lane.lastSent = clock.now();
-          next.done();
-        },
-        (e) => next.done(e),
-      )
-      .finally(() => {
-        lane.busy = false;
-        pump(id);
-      });
+    const finish = (e?: unknown) => {
+      lane.busy = false;
+      next.done(e);
+      pump(id);
+    };
+    next.fn().then((sent) => {
+      if (sent) lane.lastSent = clock.now();
+      finish();
+    }, finish);
   };
 
   const run: Lane = (sessionId, notBefore, minGapMs, fn) =>

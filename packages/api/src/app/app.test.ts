@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import { beforeAll, describe, expect, it, inject } from "vitest";
+import { createSqsClient, createSqsQueue, ensureQueues } from "@outreach/aws/sqs";
+import { createDb, createStore, ensureTable } from "@outreach/aws/store";
+import { createIds } from "@outreach/core/id";
+import { systemClock } from "@outreach/core/port";
+import { createKey, createTenant } from "@outreach/core/tenant";
+import { createLogger } from "../log";
+import { createApp } from ".";
+
+const logger = createLogger({ level: "silent" });
+const noTimers = { arm: async () => {}, disarm: async () => {} };
+
+const appOn = async (endpoint: string, rateLimitPerSecond: number) => {
+  const db = createDb({ table: `api-${randomBytes(4).toString("hex")}`, endpoint });
+  const client = createSqsClient({ endpoint: inject("sqsEndpoint") });
+  const queue = createSqsQueue({ client, urls: await ensureQueues(client, `a${randomBytes(3).toString("hex")}`) });
+  const deps = { store: createStore(db), queue, clock: systemClock, ids: createIds(), timers: noTimers };
+  return { db, deps, app: createApp({ ...deps, logger, config: { rateLimitPerSecond, transport: "sandbox" } }) };
+};
+
+describe("HTTP app (app.request, store on DynamoDB Local)", () => {
+  let key: string;
+  let app: Awaited<ReturnType<typeof appOn>>["app"];
+  beforeAll(async () => {
+    const built = await appOn(inject("dynamoEndpoint"), 3);
+    await ensureTable(built.db);
+    const t = await createTenant(built.deps, { name: "rl", plan: "starter" });
+    key = (await createKey(built.deps, { tenantId: t.id, name: "k" })).key;
+    app = built.app;
+  });
+
+  it("answers 429 with Retry-After beyond the per-key rate", async () => {
+    // Align to the start of a second so all requests fall in one window.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await app.request("/api/v2/usage/current", { headers: { "X-API-Key": key } })).status);
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    const limited = await app.request("/api/v2/usage/current", { headers: { "X-API-Key": key } });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("1");
+    expect((await limited.json()).error.code).toBe("rate_limit.exceeded");
+  });
+
+  it("stores only the SHA-256 of a key", async () => {
+    const built = await appOn(inject("dynamoEndpoint"), 0);
+    await ensureTable(built.db);
+    const t = await createTenant(built.deps, { name: "h", plan: "free" });
+    const { key: plain } = await createKey(built.deps, { tenantId: t.id, name: "k" });
+    const keys = await built.deps.store.tenants.listKeys(t.id);
+    expect(JSON.stringify(keys)).not.toContain(plain);
+    expect(keys[0]?.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("answers 503 with Retry-After, not 500 and not a hang, when the store is unreachable", async () => {
+    const { app: down } = await appOn("http://127.0.0.1:9", 0);
+    const started = Date.now();
+    const res = await down.request("/api/v2/custom-groups", { headers: { "X-API-Key": "ok_some_key_that_is_long_enough" } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBeTruthy();
+    expect((await res.json()).error.code).toBe("service.unavailable");
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});

@@ -1,0 +1,138 @@
+import { randomBytes } from "node:crypto";
+import { beforeAll, describe, expect, it, inject } from "vitest";
+import type { Job } from "@outreach/core/port";
+import { createDb, createStore, ensureTable } from ".";
+
+/** Store tests run against DynamoDB Local (started once for the run), each file on its own table. */
+const db = createDb({ table: `store-${randomBytes(4).toString("hex")}`, endpoint: inject("dynamoEndpoint") });
+const store = createStore(db);
+beforeAll(() => ensureTable(db));
+
+const tenant = async (plan: "business" | "starter" = "business") => {
+  const id = `ten_${randomBytes(6).toString("hex")}`;
+  await store.tenants.create({ id, name: "t", plan, created_at: new Date().toISOString() });
+  return id;
+};
+
+const job = (tenantId: string, over: Partial<Job> = {}): Job => ({
+  id: `bulk_${randomBytes(6).toString("hex")}`,
+  tenant_id: tenantId,
+  session_id: "ses_1",
+  custom_group_id: "grp_1",
+  message_type: "text",
+  message_content: "hi",
+  media_url: null,
+  min_delay_seconds: 0,
+  max_delay_seconds: 0,
+  daily_limit: null,
+  send_window: null,
+  start_at: null,
+  max_consecutive_failures: 10,
+  status: "running",
+  pause_reason: null,
+  created_at: new Date().toISOString(),
+  started_at: null,
+  completed_at: null,
+  scheduled_message_id: null,
+  total_recipients: 3,
+  pending_count: 0,
+  sent_count: 0,
+  delivered_count: 0,
+  read_count: 0,
+  failed_count: 0,
+  skipped_count: 0,
+  cancelled_count: 0,
+  unknown_count: 0,
+  snapshot_done: false,
+  plan_epoch: 0,
+  plan_cursor: null,
+  plan_done: false,
+  quota_held: 3,
+  quota_month: "2026-11",
+  consecutive_failures: 0,
+  ...over,
+});
+
+const recipient = (phone: string) => ({ phone, name: null, status: "pending" as const, attempts: 0, sent_at: null, error: null, message_id: null });
+
+describe("DynamoDB store (DynamoDB Local)", () => {
+  it("limits requests per key per window", async () => {
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await store.tenants.hitRateLimit("key_a", 1000, 1, 3));
+    expect(results).toEqual([true, true, true, false]);
+    expect(await store.tenants.hitRateLimit("key_a", 1001, 1, 3)).toBe(true);
+  });
+
+  it("lets exactly one of two racing requests claim an idempotency key, and replays the stored response", async () => {
+    const t = await tenant();
+    const [a, b] = await Promise.all([store.idempotency.claim(t, "k", "h1", Date.now()), store.idempotency.claim(t, "k", "h1", Date.now())]);
+    expect([a, b].filter((x) => x === null)).toHaveLength(1);
+    expect([a, b].find((x) => x !== null)).toMatchObject({ state: "in_progress", request_hash: "h1" });
+    await store.idempotency.complete(t, "k", 201, '{"id":"x"}');
+    expect(await store.idempotency.claim(t, "k", "h1", Date.now())).toMatchObject({ state: "done", status: 201, body: '{"id":"x"}' });
+    expect(await store.idempotency.claim(t, "k", "other", Date.now())).toMatchObject({ request_hash: "h1" });
+  });
+
+  it("counts groups against the plan limit in the same transaction", async () => {
+    const t = await tenant();
+    const g = (id: string) => ({ id, name: id, description: null, member_count: 0, created_at: "x", updated_at: "x" });
+    expect(await store.groups.create(t, g("grp_a"), 1)).toBe("ok");
+    expect(await store.groups.create(t, g("grp_b"), 1)).toBe("limit");
+    expect(await store.groups.get(t, "grp_b")).toBeUndefined();
+    expect(await store.groups.delete(t, "grp_a")).toBe(true);
+    expect(await store.groups.create(t, g("grp_b"), 1)).toBe("ok");
+  });
+
+  it("adds members once, keeping member_count exact, and rejects duplicates inside a chunk", async () => {
+    const t = await tenant();
+    await store.groups.create(t, { id: "grp_m", name: "m", description: null, member_count: 0, created_at: "x", updated_at: "x" }, null);
+    const members = Array.from({ length: 120 }, (_, i) => ({ phone: `+551199999${String(i).padStart(4, "0")}`, name: null }));
+    expect(await store.groups.addMembers(t, "grp_m", members.slice(0, 50), "now")).toMatchObject({ found: true, applied: 50, rejected: 0 });
+    expect(await store.groups.addMembers(t, "grp_m", members, "now")).toMatchObject({ applied: 70, rejected: 50 });
+    expect((await store.groups.get(t, "grp_m"))?.member_count).toBe(120);
+    expect(await store.groups.countMembers("grp_m")).toBe(120);
+    expect(await store.groups.removeMembers(t, "grp_m", [members[0]?.phone as string, "+19999999999"], "now")).toMatchObject({ applied: 1, rejected: 1 });
+    expect((await store.groups.get(t, "grp_m"))?.member_count).toBe(119);
+    expect((await store.groups.addMembers(t, "grp_missing", members.slice(0, 1), "now")).found).toBe(false);
+  });
+
+  it("reserves the month's quota with one conditional write and refuses what does not fit", async () => {
+    const t = await tenant();
+    expect(await store.jobs.create(job(t, { quota_held: 400 }), 400, 500)).toBe("ok");
+    expect(await store.jobs.create(job(t), 101, 500)).toBe("quota");
+    expect(await store.jobs.create(job(t), 100, 500)).toBe("ok");
+    expect(await store.tenants.usage(t, "2026-11")).toMatchObject({ reserved_messages: 500, total_messages: 0 });
+  });
+
+  it("claims a recipient only while the job runs at its epoch, the number is not opted out and it is pending", async () => {
+    const t = await tenant();
+    const j = job(t);
+    await store.jobs.create(j, 3, null);
+    const ref = { tenant_id: t, id: j.id, quota_month: j.quota_month };
+    expect(await store.recipients.writeSnapshotChunk(ref, ["+5511999990001", "+5511999990002", "+5511999990003"].map(recipient), null, "+5511999990003", true)).toBe(true);
+    // A redelivered snapshot chunk writes nothing twice.
+    expect(await store.recipients.writeSnapshotChunk(ref, ["+5511999990001"].map(recipient), null, "+5511999990001", true)).toBe(false);
+    expect((await store.jobs.get(t, j.id))?.pending_count).toBe(3);
+
+    await store.optouts.add(t, { phone: "+5511999990002", source: "api", created_at: "x" });
+    expect(await store.recipients.claim(ref, "+5511999990002", 0, Date.now() + 1000, "m2")).toBe("opted_out");
+    expect(await store.recipients.claim(ref, "+5511999990001", 1, Date.now() + 1000, "m1")).toBe("job_inactive");
+    expect(await store.recipients.claim(ref, "+5511999990001", 0, Date.now() + 1000, "m1")).toBe("claimed");
+    expect(await store.recipients.claim(ref, "+5511999990001", 0, Date.now() + 1000, "m1")).toBe("not_pending");
+    expect(await store.recipients.sendingExpired(Date.now() + 5000)).toContainEqual({ tenant_id: t, job_id: j.id, phone: "+5511999990001" });
+
+    await store.recipients.move(ref, ["sending"], "sent", [{ phone: "+5511999990001", set: { sent_at: "now" }, remove: ["lease_until", "gsi1pk", "gsi1sk"] }]);
+    await store.recipients.move(ref, ["pending"], "skipped", [{ phone: "+5511999990002" }]);
+    const again = await store.recipients.move(ref, ["pending"], "skipped", [{ phone: "+5511999990002" }]);
+    expect(again).toEqual({ moved: [], refused: ["+5511999990002"] });
+    expect(await store.recipients.sendingExpired(Date.now() + 5000)).not.toContainEqual(expect.objectContaining({ job_id: j.id }));
+    const after = await store.jobs.get(t, j.id);
+    expect(after).toMatchObject({ pending_count: 1, sent_count: 1, skipped_count: 1, quota_held: 1 });
+    expect(await store.tenants.usage(t, "2026-11")).toMatchObject({ total_messages: 1, reserved_messages: 1 });
+
+    const paused = await store.jobs.transition(t, j.id, ["running"], { status: "paused", pause_reason: "user" }, { bumpEpoch: true });
+    expect(paused).toMatchObject({ status: "paused", plan_epoch: 1 });
+    expect(await store.recipients.claim(ref, "+5511999990003", 0, Date.now() + 1000, "m3")).toBe("job_inactive");
+    expect(await store.jobs.transition(t, j.id, ["running"], { status: "completed" })).toBeUndefined();
+  });
+});
