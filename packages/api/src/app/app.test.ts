@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { beforeAll, describe, expect, it, inject } from "vitest";
 import { createSqsClient, createSqsQueue, ensureQueues } from "@outreach/aws/sqs";
 import { createDb, createStore, ensureTable } from "@outreach/aws/store";
 import { createIds } from "@outreach/core/id";
 import { systemClock } from "@outreach/core/port";
 import { createKey, createTenant } from "@outreach/core/tenant";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createLogger } from "../log";
 import { createApp } from ".";
 
@@ -39,7 +39,7 @@ describe("HTTP app (app.request, store on DynamoDB Local)", () => {
     const limited = await app.request("/api/v2/usage/current", { headers: { "X-API-Key": key } });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("1");
-    expect((await limited.json()).error.code).toBe("rate_limit.exceeded");
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe("rate_limit.exceeded");
   });
 
   it("stores only the SHA-256 of a key", async () => {
@@ -58,7 +58,7 @@ describe("HTTP app (app.request, store on DynamoDB Local)", () => {
     const res = await down.request("/api/v2/custom-groups", { headers: { "X-API-Key": "ok_some_key_that_is_long_enough" } });
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBeTruthy();
-    expect((await res.json()).error.code).toBe("service.unavailable");
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("service.unavailable");
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

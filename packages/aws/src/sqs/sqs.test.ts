@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { beforeAll, describe, expect, it, inject } from "vitest";
 import type { Queue } from "@outreach/core/port";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createSqsClient, createSqsQueue, ensureQueues } from ".";
 
 /** Queue tests run against the local SQS server started once for the run. */
@@ -16,14 +16,20 @@ const drain = async (name: "events" | "sends", want: number, timeoutMs = 5000) =
   while (got.length < want && Date.now() < deadline) {
     const msgs = await queue.receive(name, { max: 10, waitSeconds: 1 });
     got.push(...msgs.map((m) => m.body));
-    await queue.delete(name, msgs.map((m) => m.receiptHandle));
+    await queue.delete(
+      name,
+      msgs.map((m) => m.receiptHandle),
+    );
   }
   return got;
 };
 
 describe("SQS queue adapter (local SQS server)", () => {
   it("sends more than 10 messages in batches and receives them all", async () => {
-    await queue.send("events", Array.from({ length: 25 }, (_, i) => ({ body: { i } })));
+    await queue.send(
+      "events",
+      Array.from({ length: 25 }, (_, i) => ({ body: { i } })),
+    );
     const got = await drain("events", 25);
     expect(got.map((b) => (b as { i: number }).i).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });

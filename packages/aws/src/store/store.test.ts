@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { beforeAll, describe, expect, it, inject } from "vitest";
 import type { Job } from "@outreach/core/port";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, createStore, ensureTable } from ".";
 
 /** Store tests run against DynamoDB Local (started once for the run), each file on its own table. */
@@ -109,7 +109,9 @@ describe("DynamoDB store (DynamoDB Local)", () => {
     const j = job(t);
     await store.jobs.create(j, 3, null);
     const ref = { tenant_id: t, id: j.id, quota_month: j.quota_month };
-    expect(await store.recipients.writeSnapshotChunk(ref, ["+5511999990001", "+5511999990002", "+5511999990003"].map(recipient), null, "+5511999990003", true)).toBe(true);
+    expect(
+      await store.recipients.writeSnapshotChunk(ref, ["+5511999990001", "+5511999990002", "+5511999990003"].map(recipient), null, "+5511999990003", true),
+    ).toBe(true);
     // A redelivered snapshot chunk writes nothing twice.
     expect(await store.recipients.writeSnapshotChunk(ref, ["+5511999990001"].map(recipient), null, "+5511999990001", true)).toBe(false);
     expect((await store.jobs.get(t, j.id))?.pending_count).toBe(3);

@@ -58,7 +58,10 @@ describe("pacing on a session's timeline", () => {
     const window = { start: "00:00", end: "23:59", timezone: "America/New_York" };
     // 03:00 UTC on the 26th is still the 25th in New York.
     const now = t("2026-11-26T03:00:00Z");
-    const r = reserveSlots({ last_slot_at: now - 1000, slot_day: "2026-11-25", slot_day_count: 5 }, { ...base, minMs: 0, maxMs: 0, now, count: 1, dailyLimit: 5, window, horizonMs: 48 * 3600_000 });
+    const r = reserveSlots(
+      { last_slot_at: now - 1000, slot_day: "2026-11-25", slot_day_count: 5 },
+      { ...base, minMs: 0, maxMs: 0, now, count: 1, dailyLimit: 5, window, horizonMs: 48 * 3600_000 },
+    );
     expect(r.slots).toEqual([DateTime.fromISO("2026-11-26T00:00", { zone: "America/New_York" }).toMillis()]);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { systemClock } from "@outreach/core/port";
+import { describe, expect, it } from "vitest";
 import { createLanes } from ".";
 
 describe("session lanes", () => {
