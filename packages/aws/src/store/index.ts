@@ -1,3 +1,4 @@
+import type { ScheduledMessage, ScheduleRun } from "@outreach/core/port";
 import type { Db } from "./db";
 import { createGroupStore } from "./groups";
 import { createIdempotencyStore } from "./idempotency";
@@ -7,6 +8,7 @@ import { createRecipientStore } from "./recipients";
 import { createSandboxStore } from "./sandbox";
 import { createSessionStore } from "./sessions";
 import { createTenantStore } from "./tenants";
+import { createRunStore, createTimedStore, timersDue } from "./timed";
 
 export { createDb, type Db } from "./db";
 export { ensureTable } from "./ensure";
@@ -22,6 +24,9 @@ export const createStore = (db: Db) => ({
   recipients: createRecipientStore(db),
   optouts: createOptOutStore(db),
   sandbox: createSandboxStore(db),
+  schedules: createTimedStore<ScheduledMessage>(db, "schedule"),
+  scheduleRuns: createRunStore<ScheduleRun>(db, "SC"),
+  timers: { due: (beforeIso?: string) => timersDue(db, beforeIso) },
 });
 
 export type DynamoStore = ReturnType<typeof createStore>;

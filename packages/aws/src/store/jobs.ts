@@ -24,7 +24,7 @@ const ACTIVE: JobStatus[] = ["pending", "running", "paused"];
 /** Bulk-send jobs: creation with quota reservation, state transitions, listing. */
 export const createJobStore = (db: Db) => ({
   /** Puts the job and reserves `reserve` messages of the month in one transaction. */
-  async create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota"> {
+  async create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota" | "exists"> {
     if (limit !== null && reserve > limit) return "quota";
     const res = await transact(db, [
       {
@@ -36,7 +36,8 @@ export const createJobStore = (db: Db) => ({
       },
       ...(reserve > 0 ? [reserveUpdate(db, job.tenant_id, job.quota_month, reserve, limit)] : []),
     ]);
-    return res.ok ? "ok" : "quota";
+    if (res.ok) return "ok";
+    return res.failed.includes(0) ? "exists" : "quota";
   },
 
   async get(tenantId: string, id: string, consistent = false): Promise<Job | undefined> {

@@ -49,7 +49,11 @@ export const checkContent = (input: CreateInput) => {
  * Creates a bulk send: checks ownership, plan and quota, reserves the month's messages, snapshots the
  * group's members into recipients, and hands the job to the planner.
  */
-export const create = async (d: Deps, tenantId: string, input: CreateInput, opts: { scheduledMessageId?: string } = {}) => {
+export const create = async (d: Deps, tenantId: string, input: CreateInput, opts: { scheduledMessageId?: string; jobId?: string } = {}) => {
+  if (opts.jobId) {
+    const existing = await d.store.jobs.get(tenantId, opts.jobId, true);
+    if (existing) return view(existing);
+  }
   const tenant = await d.store.tenants.get(tenantId);
   if (!tenant) throw new DomainError("unauthorized", "auth.unknown_tenant", "The key's tenant no longer exists.");
   const plan = PLANS[tenant.plan];
@@ -77,7 +81,7 @@ export const create = async (d: Deps, tenantId: string, input: CreateInput, opts
   }
   const month = monthKey(now);
   const job: Job = {
-    id: d.ids.next("bulk"),
+    id: opts.jobId ?? d.ids.next("bulk"),
     tenant_id: tenantId,
     session_id: session.id,
     custom_group_id: group.id,
@@ -114,7 +118,9 @@ export const create = async (d: Deps, tenantId: string, input: CreateInput, opts
     quota_month: month,
     consecutive_failures: 0,
   };
-  if ((await d.store.jobs.create(job, reserve, plan.messages_per_month)) === "quota") {
+  const created = await d.store.jobs.create(job, reserve, plan.messages_per_month);
+  if (created === "exists") return view(await get(d.store, tenantId, job.id, true));
+  if (created === "quota") {
     const usage = await d.store.tenants.usage(tenantId, month);
     const limit = plan.messages_per_month ?? 0;
     const used = usage.total_messages + usage.reserved_messages;

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 /** Crockford base32: sortable, no ambiguous letters. */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -30,6 +30,17 @@ const encodeRandom = (len: number) => {
 export const createIds = (now: () => number = Date.now): Ids => ({
   next: (prefix) => `${prefix}_${encodeTime(now())}${encodeRandom(16)}`,
 });
+
+/**
+ * A deterministic id for something that must exist once per (seed, instant), e.g. the bulk send of a
+ * scheduled run: sortable by `ms`, the rest derived from `seed`.
+ */
+export const idAt = (prefix: IdPrefix, ms: number, seed: string) => {
+  const digest = createHash("sha256").update(seed).digest();
+  let rest = "";
+  for (let i = 0; i < 16; i++) rest += ALPHABET[(digest[i] as number) % 32];
+  return `${prefix}_${encodeTime(ms)}${rest}`;
+};
 
 /** Shape check for ids taken from URLs, so a malformed id is a 404, never a store error. */
 export const looksLikeId = (prefix: IdPrefix, value: string) => new RegExp(`^${prefix}_[0-9a-z]{26}$`).test(value);

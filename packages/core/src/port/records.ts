@@ -163,3 +163,46 @@ export interface Usage {
   total_messages: number;
   reserved_messages: number;
 }
+
+export type ScheduleStatus = "active" | "paused" | "cancelled" | "completed";
+
+/** Fields shared by everything that runs on a recurrence (scheduled messages and reports). */
+export interface TimedRecord {
+  id: string;
+  tenant_id: string;
+  name: string;
+  status: ScheduleStatus;
+  schedule_type: "one_time" | "daily" | "weekly" | "monthly" | "cron";
+  timezone: string;
+  scheduled_time: string | null;
+  cron_expression: string | null;
+  time_of_day: string | null;
+  days_of_week: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[] | null;
+  day_of_month: number | null;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  run_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScheduledMessage extends TimedRecord {
+  session_id: string;
+  custom_group_id: string;
+  message_type: "text" | "media";
+  message_content: string | null;
+  media_url: string | null;
+  min_delay_seconds: number | null;
+  max_delay_seconds: number | null;
+  daily_limit: number | null;
+  send_window: SendWindow | null;
+  max_consecutive_failures: number | null;
+}
+
+export interface ScheduleRun {
+  run_at: string;
+  status: "running" | "created" | "failed";
+  bulk_send_id: string | null;
+  error: string | null;
+  created_at: string;
+}

@@ -1,5 +1,23 @@
 import type { PlanId } from "../plan";
-import type { ApiKey, Contact, Group, Job, JobStatus, Member, OptOut, Recipient, RecipientStatus, Session, Tenant, Usage, WaGroupRecord } from "./records";
+import type {
+  ApiKey,
+  Contact,
+  Group,
+  Job,
+  JobStatus,
+  Member,
+  OptOut,
+  Recipient,
+  RecipientStatus,
+  ScheduledMessage,
+  ScheduleRun,
+  ScheduleStatus,
+  Session,
+  Tenant,
+  TimedRecord,
+  Usage,
+  WaGroupRecord,
+} from "./records";
 import type { SessionStatus } from "./transport";
 
 /**
@@ -92,7 +110,8 @@ export interface SessionRepo {
 }
 
 export interface JobRepo {
-  create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota">;
+  /** "exists" when a job with this id was created before (deterministic ids of scheduled runs). */
+  create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota" | "exists">;
   get(tenantId: string, id: string, consistent?: boolean): Promise<Job | undefined>;
   list(tenantId: string, status: JobStatus | undefined, page: PageRequest): Promise<Page<Job>>;
   createdBetween(tenantId: string, fromId: string, toId: string): Promise<Job[]>;
@@ -161,6 +180,27 @@ export interface OptOutRepo {
   activity(tenantId: string, fromDay: string, toDay: string): Promise<{ day: string; sent: number; received: number; opt_outs: number }[]>;
 }
 
+export interface TimedRepo<T extends TimedRecord> {
+  create(r: T): Promise<void>;
+  get(tenantId: string, id: string): Promise<T | undefined>;
+  list(tenantId: string, page: PageRequest): Promise<Page<T>>;
+  /** Replaces the record if it is still in one of `from` (and still due at `nextRunAt` when given). */
+  replace(next: T, cond: { from: ScheduleStatus[]; nextRunAt?: string | null }): Promise<boolean>;
+  delete(tenantId: string, id: string, from: ScheduleStatus[]): Promise<boolean>;
+}
+
+export interface RunRepo<R extends { run_at: string }> {
+  claim(parentId: string, run: R): Promise<{ first: boolean; run: R }>;
+  update(parentId: string, runAt: string, patch: Partial<R>): Promise<void>;
+  list(parentId: string, page: PageRequest): Promise<Page<R>>;
+  latest(parentId: string, n: number): Promise<R[]>;
+}
+
+export interface TimerIndex {
+  /** Active records with a next run before `beforeIso` (all when omitted). */
+  due(beforeIso?: string): Promise<{ kind: "schedule" | "report"; tenant_id: string; id: string; next_run_at: string }[]>;
+}
+
 export interface Store {
   tenants: TenantRepo;
   idempotency: IdempotencyRepo;
@@ -169,4 +209,7 @@ export interface Store {
   jobs: JobRepo;
   recipients: RecipientRepo;
   optouts: OptOutRepo;
+  schedules: TimedRepo<ScheduledMessage>;
+  scheduleRuns: RunRepo<ScheduleRun>;
+  timers: TimerIndex;
 }

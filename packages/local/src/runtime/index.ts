@@ -11,6 +11,7 @@ import * as Campaign from "@outreach/core/campaign";
 import { createIds } from "@outreach/core/id";
 import type { PlanId } from "@outreach/core/plan";
 import { systemClock } from "@outreach/core/port";
+import { repair, Scheduled } from "@outreach/core/schedule";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
 import { createSandboxTransport } from "@outreach/whatsapp/sandbox";
 import { startConsumer } from "@outreach/worker/consumer";
@@ -81,10 +82,14 @@ export const startRuntime = async (config: RuntimeConfig) => {
     const recovered = await Campaign.reconcile(deps, { sendingBefore: Number.MAX_SAFE_INTEGER, replan: true });
     if (recovered.unknown || recovered.replanned) logger.info(recovered, "recovered jobs from the previous run");
 
+    const fire = async (kind: "schedule" | "report", tenantId: string, id: string, runAt: string) => {
+      if (kind === "schedule") await Scheduled.fire(deps, tenantId, id, runAt);
+    };
     const handleEvent = createEventHandler(
       deps,
       {
         session: async (b) => (b.type === "session.sync" ? host.sync(b.tenant_id, b.session_id) : host.pair(b.tenant_id, b.session_id, b.phone)),
+        timer: (b) => fire(b.kind, b.tenant_id, b.id, b.run_at),
       },
       logger,
     );
@@ -103,6 +108,9 @@ export const startRuntime = async (config: RuntimeConfig) => {
     });
     stops.push(() => sends.stop());
     await host.syncAll();
+    // Timers live in this process: fire what came due while it was down (once), arm the rest.
+    const swept = await repair(deps, fire);
+    if (swept.fired) logger.info(swept, "fired overdue schedules");
 
     const apiDeps: ApiDeps = { ...deps, logger, config: { rateLimitPerSecond: config.rateLimitPerSecond, transport: config.transport } };
     const app = createApp(apiDeps, { extend: (a) => a.route("/", sandboxRoutes(sandbox)) });

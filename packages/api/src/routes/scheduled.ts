@@ -1,0 +1,149 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { Scheduled } from "@outreach/core/schedule";
+import type { Env } from "../app/env";
+import { idempotency } from "../app/idempotency";
+import { validationHook } from "../app/validation";
+import { requireScope } from "../auth";
+import { body, errors, IdParam, json, Name, PageQuery } from "../schemas";
+import { MessageFields } from "./bulk";
+import { TimedOut, TimingFields } from "./timing";
+
+const Fields = {
+  name: Name,
+  session_id: z.string().min(1).max(100),
+  custom_group_id: z.string().min(1).max(100),
+  ...MessageFields,
+  ...TimingFields,
+};
+const CreateBody = z.object(Fields);
+const PatchBody = z.object(Fields).partial();
+
+const Run = z
+  .object({ run_at: z.string(), status: z.enum(["running", "created", "failed"]), bulk_send_id: z.string().nullable(), error: z.string().nullable() })
+  .openapi("ScheduleRun");
+const Out = z
+  .object({
+    ...TimedOut,
+    session_id: z.string(),
+    custom_group_id: z.string(),
+    message_type: z.string(),
+    message_content: z.string().nullable(),
+    media_url: z.string().nullable(),
+  })
+  .passthrough()
+  .openapi("ScheduledMessage");
+
+const read = requireScope("scheduled:read");
+const manage = requireScope("scheduled:manage");
+
+export const scheduledRoutes = () => {
+  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+  const tags = ["Scheduled messages"];
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/scheduled-messages",
+      tags,
+      summary: "Schedule a message to a custom group",
+      middleware: [manage, idempotency()],
+      request: body(CreateBody),
+      responses: { 201: json(Out, "Created"), ...errors },
+    }),
+    async (c) => c.json(await Scheduled.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/scheduled-messages",
+      tags,
+      summary: "List scheduled messages",
+      middleware: [read],
+      request: { query: PageQuery },
+      responses: { 200: json(z.object({ messages: z.array(Out), next_cursor: z.string().nullable() }), "Scheduled messages"), ...errors },
+    }),
+    async (c) => {
+      const p = await Scheduled.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
+      return c.json({ messages: p.items, next_cursor: p.next_cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/scheduled-messages/{id}",
+      tags,
+      summary: "A scheduled message with its latest executions",
+      middleware: [read],
+      request: { params: IdParam },
+      responses: { 200: json(Out.extend({ executions: z.array(Run) }), "Scheduled message"), ...errors },
+    }),
+    async (c) => c.json(await Scheduled.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/scheduled-messages/{id}",
+      tags,
+      summary: "Change anything; the next run is recomputed",
+      middleware: [manage],
+      request: { params: IdParam, ...body(PatchBody) },
+      responses: { 200: json(Out, "Updated"), 409: errors[404], ...errors },
+    }),
+    async (c) => c.json(await Scheduled.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json")), 200),
+  );
+
+  for (const [action, fn] of [
+    ["pause", Scheduled.pause],
+    ["resume", Scheduled.resume],
+    ["cancel", Scheduled.cancel],
+  ] as const) {
+    app.openapi(
+      createRoute({
+        method: "post",
+        path: `/scheduled-messages/{id}/${action}`,
+        tags,
+        summary: `${action[0]?.toUpperCase()}${action.slice(1)} a scheduled message`,
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(Out, "Scheduled message"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await fn(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/scheduled-messages/{id}",
+      tags,
+      summary: "Delete a cancelled or completed scheduled message",
+      middleware: [manage],
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted" }, 409: errors[404], ...errors },
+    }),
+    async (c) => {
+      await Scheduled.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/scheduled-messages/{id}/history",
+      tags,
+      summary: "Executions, newest first",
+      middleware: [read],
+      request: { params: IdParam, query: PageQuery },
+      responses: { 200: json(z.object({ executions: z.array(Run), next_cursor: z.string().nullable() }), "History"), ...errors },
+    }),
+    async (c) => {
+      const p = await Scheduled.history(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query"));
+      return c.json({ executions: p.items, next_cursor: p.next_cursor }, 200);
+    },
+  );
+  return app;
+};

@@ -1,0 +1,33 @@
+import { z } from "@hono/zod-openapi";
+
+/** Timing fields shared by scheduled messages and reports. */
+export const TimingFields = {
+  schedule_type: z.enum(["one_time", "daily", "weekly", "monthly", "cron"]),
+  timezone: z.string().min(1).max(64).optional().openapi({ example: "Asia/Shanghai" }),
+  scheduled_time: z.string().max(64).nullish().openapi({ example: "2026-02-15T09:00:00" }),
+  cron_expression: z.string().max(200).nullish().openapi({ example: "0 9 * * MON-FRI" }),
+  time_of_day: z.string().max(5).nullish().openapi({ example: "09:00" }),
+  days_of_week: z
+    .array(z.enum(["sun", "mon", "tue", "wed", "thu", "fri", "sat"]))
+    .max(7)
+    .nullish(),
+  day_of_month: z.number().int().min(1).max(31).nullish(),
+};
+
+export const TimedOut = {
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(["active", "paused", "cancelled", "completed"]),
+  schedule_type: z.string(),
+  timezone: z.string(),
+  scheduled_time: z.string().nullable(),
+  cron_expression: z.string().nullable(),
+  time_of_day: z.string().nullable(),
+  days_of_week: z.array(z.string()).nullable(),
+  day_of_month: z.number().nullable(),
+  next_run_at: z.string().nullable(),
+  last_run_at: z.string().nullable(),
+  run_count: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+};

@@ -1,0 +1,173 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { ScheduleStatus, TimedRecord } from "@outreach/core/port";
+import { type Db, type Item, isConditionFailed, type PageRequest, queryAll, queryPage, strip } from "./db";
+
+export type TimedKind = "schedule" | "report";
+
+const SK: Record<TimedKind, string> = { schedule: "SCHED#", report: "REPORT#" };
+
+/** The sparse `TIMERS` index holds every active record with a next run, ordered by that instant. */
+const timerIndex = (kind: TimedKind, r: Pick<TimedRecord, "tenant_id" | "id" | "status" | "next_run_at">) =>
+  r.status === "active" && r.next_run_at ? { gsi1pk: "TIMERS", gsi1sk: `${r.next_run_at}#${kind}#${r.tenant_id}#${r.id}` } : {};
+
+/**
+ * Records that run on a recurrence (scheduled messages, reports): conditional updates keyed on the
+ * expected status and next run, so a fire, a pause and a PATCH never overwrite each other.
+ */
+export const createTimedStore = <T extends TimedRecord>(db: Db, kind: TimedKind) => {
+  const key = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `${SK[kind]}${id}` });
+  return {
+    async create(r: T) {
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: { ...key(r.tenant_id, r.id), ...r, ...timerIndex(kind, r) },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    },
+
+    async get(tenantId: string, id: string): Promise<T | undefined> {
+      const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: key(tenantId, id), ConsistentRead: true }));
+      return res.Item ? strip<T>(res.Item) : undefined;
+    },
+
+    list: (tenantId: string, page: PageRequest) =>
+      queryPage(
+        db,
+        {
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+          ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":p": SK[kind] },
+          ScanIndexForward: false,
+        },
+        page,
+        (i) => strip<T>(i),
+      ),
+
+    /**
+     * Replaces the record if it is still in one of `from` (and, when given, still due at `nextRunAt`).
+     * Returns false when someone else changed it first.
+     */
+    async replace(next: T, cond: { from: ScheduleStatus[]; nextRunAt?: string | null }): Promise<boolean> {
+      const values: Item = {};
+      cond.from.forEach((s, i) => {
+        values[`:s${i}`] = s;
+      });
+      let expr = `attribute_exists(pk) AND #status IN (${cond.from.map((_, i) => `:s${i}`).join(", ")})`;
+      if (cond.nextRunAt !== undefined) {
+        expr += cond.nextRunAt === null ? " AND next_run_at = :null" : " AND next_run_at = :due";
+        values[cond.nextRunAt === null ? ":null" : ":due"] = cond.nextRunAt;
+      }
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: { ...key(next.tenant_id, next.id), ...next, ...timerIndex(kind, next) },
+            ConditionExpression: expr,
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionFailed(e)) return false;
+        throw e;
+      }
+    },
+
+    async delete(tenantId: string, id: string, from: ScheduleStatus[]): Promise<boolean> {
+      const values: Item = {};
+      from.forEach((s, i) => {
+        values[`:s${i}`] = s;
+      });
+      try {
+        await db.doc.send(
+          new DeleteCommand({
+            TableName: db.table,
+            Key: key(tenantId, id),
+            ConditionExpression: `#status IN (${from.map((_, i) => `:s${i}`).join(", ")})`,
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionFailed(e)) return false;
+        throw e;
+      }
+    },
+  };
+};
+
+/** Every armed record due before `beforeIso` (or all when omitted), of both kinds, oldest first. */
+export const timersDue = async (db: Db, beforeIso?: string) => {
+  const out: { kind: TimedKind; tenant_id: string; id: string; next_run_at: string }[] = [];
+  for await (const i of queryAll(db, {
+    IndexName: "gsi1",
+    KeyConditionExpression: beforeIso ? "gsi1pk = :t AND gsi1sk < :b" : "gsi1pk = :t",
+    ExpressionAttributeValues: beforeIso ? { ":t": "TIMERS", ":b": beforeIso } : { ":t": "TIMERS" },
+  })) {
+    const [next_run_at, kind, tenant_id, id] = (i.gsi1sk as string).split("#");
+    if (next_run_at && kind && tenant_id && id) out.push({ kind: kind as TimedKind, tenant_id, id, next_run_at });
+  }
+  return out;
+};
+
+/** Run history of a scheduled message (`SC#<id>` · `RUN#<run_at>`), one item per run time. */
+export const createRunStore = <R extends { run_at: string }>(db: Db, prefix: string) => ({
+  /** Records the run if it is the first for this run time; returns the existing run otherwise. */
+  async claim(parentId: string, run: R): Promise<{ first: boolean; run: R }> {
+    try {
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: { pk: `${prefix}#${parentId}`, sk: `RUN#${run.run_at}`, ...run },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return { first: true, run };
+    } catch (e) {
+      if (!isConditionFailed(e)) throw e;
+    }
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `${prefix}#${parentId}`, sk: `RUN#${run.run_at}` }, ConsistentRead: true }));
+    return { first: false, run: strip<R>(res.Item ?? {}) };
+  },
+
+  async update(parentId: string, runAt: string, patch: Partial<R>) {
+    const entries = Object.entries(patch);
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: { pk: `${prefix}#${parentId}`, sk: `RUN#${runAt}` },
+        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+      }),
+    );
+  },
+
+  list: (parentId: string, page: PageRequest) =>
+    queryPage(
+      db,
+      {
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :r)",
+        ExpressionAttributeValues: { ":pk": `${prefix}#${parentId}`, ":r": "RUN#" },
+        ScanIndexForward: false,
+      },
+      page,
+      (i) => strip<R>(i),
+    ),
+
+  async latest(parentId: string, n: number): Promise<R[]> {
+    const res = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :r)",
+        ExpressionAttributeValues: { ":pk": `${prefix}#${parentId}`, ":r": "RUN#" },
+        ScanIndexForward: false,
+        Limit: n,
+      }),
+    );
+    return (res.Items ?? []).map((i) => strip<R>(i));
+  },
+});

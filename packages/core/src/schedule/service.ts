@@ -1,0 +1,193 @@
+import * as Campaign from "../campaign";
+import type { Deps } from "../deps";
+import { conflict, DomainError, isDomainError } from "../error";
+import * as Group from "../group";
+import { idAt } from "../id";
+import { PLANS } from "../plan";
+import { iso, type PageRequest, type ScheduledMessage } from "../port";
+import * as Session from "../session";
+import type { ScheduleType, Weekday } from "./recurrence";
+import { createLifecycle, firstRun, runAfter } from "./timed";
+
+export interface ScheduleInput {
+  name: string;
+  session_id: string;
+  custom_group_id: string;
+  message_type?: "text" | "media";
+  message_content?: string | null;
+  media_url?: string | null;
+  min_delay_seconds?: number;
+  max_delay_seconds?: number;
+  daily_limit?: number | null;
+  send_window?: ScheduledMessage["send_window"];
+  max_consecutive_failures?: number;
+  schedule_type: ScheduleType;
+  timezone?: string;
+  scheduled_time?: string | null;
+  cron_expression?: string | null;
+  time_of_day?: string | null;
+  days_of_week?: Weekday[] | null;
+  day_of_month?: number | null;
+}
+
+const lifecycle = (d: Deps) =>
+  createLifecycle<ScheduledMessage>({ repo: d.store.schedules, timers: d.timers, clock: d.clock }, "schedule", "sch", "scheduled_message");
+
+/** A scheduled message as the API shows it. */
+export const view = (s: ScheduledMessage) => {
+  const { tenant_id: _t, ...rest } = s;
+  return rest;
+};
+
+const checkPlan = async (d: Deps, tenantId: string) => {
+  const tenant = await d.store.tenants.get(tenantId);
+  if (!tenant || !PLANS[tenant.plan].scheduled_messages) {
+    throw new DomainError(
+      "forbidden",
+      "plan.feature_unavailable",
+      `Scheduled messages are not included in the ${tenant?.plan ?? "current"} plan; upgrade to starter or above.`,
+      {
+        feature: "scheduled_messages",
+      },
+    );
+  }
+};
+
+/** Builds the record from input, checking ownership, content and timing (422 with a clear message). */
+const build = async (d: Deps, tenantId: string, input: ScheduleInput, base?: ScheduledMessage): Promise<ScheduledMessage> => {
+  await Session.get(d, tenantId, input.session_id);
+  await Group.get(d, tenantId, input.custom_group_id);
+  Campaign.checkContent(input);
+  const now = d.clock.now();
+  const timing = {
+    schedule_type: input.schedule_type,
+    timezone: input.timezone ?? "UTC",
+    scheduled_time: input.scheduled_time ?? null,
+    cron_expression: input.cron_expression ?? null,
+    time_of_day: input.time_of_day ?? null,
+    days_of_week: input.days_of_week ?? null,
+    day_of_month: input.day_of_month ?? null,
+  };
+  const status = base?.status ?? "active";
+  // The timing is checked in every state; only an active schedule keeps a next run.
+  const next = firstRun(timing, now);
+  return {
+    id: base?.id ?? d.ids.next("sch"),
+    tenant_id: tenantId,
+    name: input.name,
+    status,
+    session_id: input.session_id,
+    custom_group_id: input.custom_group_id,
+    message_type: input.message_type ?? (input.media_url && !input.message_content ? "media" : "text"),
+    message_content: input.message_content ?? null,
+    media_url: input.media_url ?? null,
+    min_delay_seconds: input.min_delay_seconds ?? null,
+    max_delay_seconds: input.max_delay_seconds ?? null,
+    daily_limit: input.daily_limit ?? null,
+    send_window: input.send_window ?? null,
+    max_consecutive_failures: input.max_consecutive_failures ?? null,
+    ...timing,
+    next_run_at: status === "active" ? next : null,
+    last_run_at: base?.last_run_at ?? null,
+    run_count: base?.run_count ?? 0,
+    created_at: base?.created_at ?? iso(now),
+    updated_at: iso(now),
+  };
+};
+
+export const create = async (d: Deps, tenantId: string, input: ScheduleInput) => {
+  await checkPlan(d, tenantId);
+  return view(await lifecycle(d).create(await build(d, tenantId, input)));
+};
+
+export const get = async (d: Deps, tenantId: string, id: string) => {
+  const s = await lifecycle(d).get(tenantId, id);
+  return { ...view(s), executions: await d.store.scheduleRuns.latest(s.id, 5) };
+};
+
+export const list = async (d: Deps, tenantId: string, page: PageRequest) => {
+  const p = await d.store.schedules.list(tenantId, page);
+  return { items: p.items.map((s) => view(s)), next_cursor: p.next_cursor };
+};
+
+/** PATCH: any field; the next run is recomputed and the timer re-armed. */
+export const update = async (d: Deps, tenantId: string, id: string, patch: Partial<ScheduleInput>) => {
+  const lc = lifecycle(d);
+  const cur = await lc.get(tenantId, id);
+  if (cur.status === "cancelled" || cur.status === "completed")
+    throw conflict("scheduled_message.invalid_state", `A ${cur.status} scheduled message cannot be changed.`);
+  const merged: ScheduleInput = { ...cur, ...patch } as ScheduleInput;
+  // Switching the way a recurrence is given drops the other way's fields.
+  if (patch.cron_expression)
+    Object.assign(merged, { time_of_day: patch.time_of_day ?? null, days_of_week: patch.days_of_week ?? null, day_of_month: patch.day_of_month ?? null });
+  if (patch.time_of_day && patch.cron_expression === undefined) merged.cron_expression = null;
+  const next = await build(d, tenantId, merged, cur);
+  return view(await lc.save(next, [cur.status], "change", cur.next_run_at));
+};
+
+export const pause = async (d: Deps, t: string, id: string) => view(await lifecycle(d).pause(t, id));
+export const resume = async (d: Deps, t: string, id: string) => view(await lifecycle(d).resume(t, id));
+export const cancel = async (d: Deps, t: string, id: string) => view(await lifecycle(d).cancel(t, id));
+export const remove = (d: Deps, t: string, id: string) => lifecycle(d).remove(t, id, ["cancelled", "completed"]);
+
+export const history = async (d: Deps, tenantId: string, id: string, page: PageRequest) => {
+  await lifecycle(d).get(tenantId, id);
+  return d.store.scheduleRuns.list(id, page);
+};
+
+/**
+ * A timer fired for (schedule, run time). Idempotent: the run is recorded once, its bulk send has an id
+ * derived from (schedule, run time), and the next run is armed only by the fire that moves next_run_at.
+ */
+export const fire = async (d: Deps, tenantId: string, id: string, runAt: string) => {
+  const lc = lifecycle(d);
+  const s = await d.store.schedules.get(tenantId, id);
+  if (!s || s.status !== "active" || s.next_run_at !== runAt) return "stale";
+  const due = Date.parse(runAt);
+  const early = due - d.clock.now();
+  if (early > 60_000) {
+    await lc.syncTimer(s);
+    return "early";
+  }
+  if (early > 0) await d.clock.sleep(early);
+
+  const { run } = await d.store.scheduleRuns.claim(s.id, { run_at: runAt, status: "running", bulk_send_id: null, error: null, created_at: iso(d.clock.now()) });
+  if (run.status === "running") {
+    try {
+      const job = await Campaign.create(
+        d,
+        tenantId,
+        {
+          session_id: s.session_id,
+          custom_group_id: s.custom_group_id,
+          message_type: s.message_type,
+          message_content: s.message_content,
+          media_url: s.media_url,
+          min_delay_seconds: s.min_delay_seconds ?? undefined,
+          max_delay_seconds: s.max_delay_seconds ?? undefined,
+          daily_limit: s.daily_limit,
+          send_window: s.send_window,
+          max_consecutive_failures: s.max_consecutive_failures ?? undefined,
+        },
+        { scheduledMessageId: s.id, jobId: idAt("bulk", due, `${s.id}@${runAt}`) },
+      );
+      await d.store.scheduleRuns.update(s.id, runAt, { status: "created", bulk_send_id: job.id });
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      // A refused run (session down, quota, group deleted) is recorded; the schedule goes on.
+      await d.store.scheduleRuns.update(s.id, runAt, { status: "failed", error: e.message });
+    }
+  }
+  const now = d.clock.now();
+  const next = runAfter(s, due, now);
+  const moved: ScheduledMessage = {
+    ...s,
+    next_run_at: next,
+    status: next ? "active" : "completed",
+    last_run_at: runAt,
+    run_count: s.run_count + 1,
+    updated_at: iso(now),
+  };
+  if (await d.store.schedules.replace(moved, { from: ["active"], nextRunAt: runAt })) await lc.syncTimer(moved);
+  return "fired";
+};

@@ -1,0 +1,106 @@
+import { conflict, notFound, unprocessable } from "../error";
+import type { IdPrefix } from "../id";
+import { looksLikeId } from "../id";
+import { type Clock, iso, type ScheduleStatus, type TimedRecord, type TimedRepo, type Timers } from "../port";
+import { compile, type Timing } from "./recurrence";
+
+/**
+ * The lifecycle shared by scheduled messages and reports: compute the next run, keep exactly one
+ * timer armed per active record, pause / resume / cancel / delete with conditional writes.
+ */
+export type Kind = "schedule" | "report";
+
+export const timingOf = (r: TimingFields): Timing => ({
+  schedule_type: r.schedule_type,
+  timezone: r.timezone,
+  scheduled_time: r.scheduled_time,
+  cron_expression: r.cron_expression,
+  time_of_day: r.time_of_day,
+  days_of_week: r.days_of_week,
+  day_of_month: r.day_of_month,
+});
+
+type TimingFields = Pick<TimedRecord, "schedule_type" | "timezone" | "scheduled_time" | "cron_expression" | "time_of_day" | "days_of_week" | "day_of_month">;
+
+/** The first run after `now`; a one_time in the past is refused with 422. */
+export const firstRun = (t: TimingFields, now: number): string => {
+  const rec = compile(timingOf(t), now);
+  const next = rec.next(now);
+  if (next === null) {
+    throw unprocessable(
+      "schedule.in_the_past",
+      t.schedule_type === "one_time" ? `scheduled_time ${t.scheduled_time} is in the past.` : "This schedule has no future run.",
+    );
+  }
+  return iso(next);
+};
+
+/** The run after a fire at `runAt`; overdue runs are not repeated: the next one is after now. */
+export const runAfter = (t: TimingFields, runAt: number, now: number): string | null => {
+  const next = compile(timingOf(t), now).next(Math.max(runAt, now));
+  return next === null ? null : iso(next);
+};
+
+export const createLifecycle = <T extends TimedRecord>(d: { repo: TimedRepo<T>; timers: Timers; clock: Clock }, kind: Kind, prefix: IdPrefix, noun: string) => {
+  const get = async (tenantId: string, id: string) => {
+    const r = looksLikeId(prefix, id) ? await d.repo.get(tenantId, id) : undefined;
+    if (!r) throw notFound(noun, id);
+    return r;
+  };
+
+  /** Arms or disarms the record's timer to match its state. */
+  const syncTimer = async (r: T) => {
+    if (r.status === "active" && r.next_run_at) await d.timers.arm({ kind, tenantId: r.tenant_id, id: r.id, runAt: r.next_run_at });
+    else await d.timers.disarm({ kind, tenantId: r.tenant_id, id: r.id });
+  };
+
+  const save = async (next: T, from: ScheduleStatus[], action: string, nextRunAt?: string | null) => {
+    if (!(await d.repo.replace(next, { from, nextRunAt }))) {
+      const cur = await get(next.tenant_id, next.id);
+      throw conflict(`${noun}.invalid_state`, `Cannot ${action} a ${noun.replace(/_/g, " ")} that is ${cur.status}.`, { status: cur.status });
+    }
+    await syncTimer(next);
+    return next;
+  };
+
+  const transition = async (tenantId: string, id: string, action: string, from: ScheduleStatus[], change: (r: T, now: number) => Partial<T>) => {
+    const r = await get(tenantId, id);
+    if (!from.includes(r.status))
+      throw conflict(`${noun}.invalid_state`, `Cannot ${action} a ${noun.replace(/_/g, " ")} that is ${r.status}.`, { status: r.status });
+    const now = d.clock.now();
+    return save({ ...r, ...change(r, now), updated_at: iso(now) }, [r.status], action);
+  };
+
+  return {
+    get,
+    syncTimer,
+    save,
+    async create(r: T) {
+      await d.repo.create(r);
+      await syncTimer(r);
+      return r;
+    },
+    pause: (tenantId: string, id: string) => transition(tenantId, id, "pause", ["active"], () => ({ status: "paused", next_run_at: null }) as Partial<T>),
+    resume: (tenantId: string, id: string) =>
+      transition(tenantId, id, "resume", ["paused"], (r, now) => {
+        const next = runAfter(r, now, now);
+        if (!next) throw conflict(`${noun}.no_future_run`, `This ${noun.replace(/_/g, " ")} has no future run; change its timing with PATCH first.`);
+        return { status: "active", next_run_at: next } as Partial<T>;
+      }),
+    cancel: (tenantId: string, id: string) =>
+      transition(tenantId, id, "cancel", ["active", "paused"], () => ({ status: "cancelled", next_run_at: null }) as Partial<T>),
+    async remove(tenantId: string, id: string, from: ScheduleStatus[]) {
+      const r = await get(tenantId, id);
+      if (!from.includes(r.status) || !(await d.repo.delete(tenantId, id, from))) {
+        throw conflict(
+          `${noun}.invalid_state`,
+          `Only a ${from.join(" or ")} ${noun.replace(/_/g, " ")} can be deleted; this one is ${r.status}. Cancel it first.`,
+          {
+            status: r.status,
+          },
+        );
+      }
+      await d.timers.disarm({ kind, tenantId, id });
+    },
+  };
+};
