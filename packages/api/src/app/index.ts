@@ -6,6 +6,7 @@ import { errorBody, toResponse } from "../errors";
 import { bulkRoutes } from "../routes/bulk";
 import { groupRoutes } from "../routes/groups";
 import { optOutRoutes } from "../routes/optouts";
+import { reportRoutes } from "../routes/reports";
 import { scheduledRoutes } from "../routes/scheduled";
 import { sessionRoutes } from "../routes/sessions";
 import { usageRoutes } from "../routes/usage";
@@ -56,6 +57,7 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
   api.route("/", bulkRoutes());
   api.route("/", optOutRoutes());
   api.route("/", scheduledRoutes());
+  api.route("/", reportRoutes());
   app.route(BASE, api);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "X-API-Key" });

@@ -7,10 +7,20 @@ type Issue = { code: string; path: PropertyKey[]; message: string; input?: unkno
  * Request validation failures: a missing required field is 422 (API.md), anything else malformed
  * (wrong type, unknown enum value, too long) is 400. The message names the field.
  */
-export const validationHook: Hook<any, any, any, any> = (result, c) => {
+export const validationHook: Hook<any, any, any, any> = async (result, c) => {
   if (result.success) return;
   const issues = (result.error as { issues: Issue[] }).issues;
-  const missing = issues.filter((i) => i.code === "invalid_type" && / received undefined$/.test(i.message));
+  // What the client sent, to tell "missing" from "wrong" whatever the schema type (enums, unions, …).
+  const input: unknown =
+    result.target === "json"
+      ? await c.req.json().catch(() => undefined)
+      : result.target === "query"
+        ? c.req.query()
+        : result.target === "param"
+          ? c.req.param()
+          : undefined;
+  const at = (path: PropertyKey[]) => path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+  const missing = issues.filter((i) => i.path.length > 0 && at(i.path) === undefined && i.code !== "unrecognized_keys");
   const describe = (i: Issue) => `${i.path.length ? i.path.join(".") : result.target}: ${i.message}`;
   if (missing.length > 0 && missing.length === issues.length) {
     return c.json(

@@ -43,7 +43,7 @@ const JobSchema = z
   .object({
     id: z.string(),
     session_id: z.string(),
-    custom_group_id: z.string(),
+    custom_group_id: z.string().nullable(),
     message_type: z.enum(["text", "media"]),
     message_content: z.string().nullable(),
     media_url: z.string().nullable(),
@@ -125,7 +125,7 @@ export const bulkRoutes = () => {
     }),
     async (c) => {
       const { status, ...page } = c.req.valid("query");
-      const p = await c.get("deps").store.jobs.list(c.get("tenantId"), status, page);
+      const p = await c.get("deps").store.jobs.list(c.get("tenantId"), status, page, { excludeOrigin: "report" });
       return c.json({ jobs: p.items.map(Campaign.view), next_cursor: p.next_cursor }, 200);
     },
   );

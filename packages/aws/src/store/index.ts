@@ -1,5 +1,6 @@
-import type { ScheduledMessage, ScheduleRun } from "@outreach/core/port";
+import type { Report, ReportRun, ScheduledMessage, ScheduleRun } from "@outreach/core/port";
 import type { Db } from "./db";
+import { createExecutionStore } from "./executions";
 import { createGroupStore } from "./groups";
 import { createIdempotencyStore } from "./idempotency";
 import { createJobStore } from "./jobs";
@@ -26,6 +27,9 @@ export const createStore = (db: Db) => ({
   sandbox: createSandboxStore(db),
   schedules: createTimedStore<ScheduledMessage>(db, "schedule"),
   scheduleRuns: createRunStore<ScheduleRun>(db, "SC"),
+  reports: createTimedStore<Report>(db, "report"),
+  reportRuns: createRunStore<ReportRun>(db, "RP"),
+  executions: createExecutionStore(db),
   timers: { due: (beforeIso?: string) => timersDue(db, beforeIso) },
 });
 

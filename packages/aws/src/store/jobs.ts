@@ -45,7 +45,7 @@ export const createJobStore = (db: Db) => ({
     return res.Item ? strip<Job>(res.Item) : undefined;
   },
 
-  list: (tenantId: string, status: JobStatus | undefined, page: PageRequest) =>
+  list: (tenantId: string, status: JobStatus | undefined, page: PageRequest, opts: { excludeOrigin?: Job["origin"] } = {}) =>
     queryPage(
       db,
       {
@@ -54,7 +54,7 @@ export const createJobStore = (db: Db) => ({
         ScanIndexForward: false,
       },
       page,
-      (i) => (status && i.status !== status ? undefined : strip<Job>(i)),
+      (i) => ((status && i.status !== status) || (opts.excludeOrigin && i.origin === opts.excludeOrigin) ? undefined : strip<Job>(i)),
     ),
 
   /** Jobs created in [from, to), for reports. */

@@ -19,6 +19,7 @@ const job = (tenantId: string, over: Partial<Job> = {}): Job => ({
   tenant_id: tenantId,
   session_id: "ses_1",
   custom_group_id: "grp_1",
+  origin: "api",
   message_type: "text",
   message_content: "hi",
   media_url: null,

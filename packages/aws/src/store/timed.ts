@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ScheduleStatus, TimedRecord } from "@outreach/core/port";
-import { type Db, type Item, isConditionFailed, type PageRequest, queryAll, queryPage, strip } from "./db";
+import { type Db, type Item, isConditionFailed, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 
 export type TimedKind = "schedule" | "report";
 
@@ -16,7 +16,36 @@ const timerIndex = (kind: TimedKind, r: Pick<TimedRecord, "tenant_id" | "id" | "
  */
 export const createTimedStore = <T extends TimedRecord>(db: Db, kind: TimedKind) => {
   const key = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `${SK[kind]}${id}` });
+  const counter = (tenantId: string, delta: number, limit?: number | null) => ({
+    Update: {
+      TableName: db.table,
+      Key: { pk: `T#${tenantId}`, sk: "TENANT" },
+      UpdateExpression: "ADD #c :d",
+      ConditionExpression:
+        limit === undefined || limit === null ? "attribute_exists(pk)" : "attribute_exists(pk) AND (attribute_not_exists(#c) OR #c < :limit)",
+      ExpressionAttributeNames: { "#c": `${kind}_count` },
+      ExpressionAttributeValues: limit === undefined || limit === null ? { ":d": delta } : { ":d": delta, ":limit": limit },
+    },
+  });
   return {
+    /** Creates the record counted against the tenant's `<kind>_count` limit, in one transaction. */
+    async createCounted(r: T, limit: number | null): Promise<"ok" | "limit"> {
+      const res = await transact(db, [
+        counter(r.tenant_id, 1, limit),
+        { Put: { TableName: db.table, Item: { ...key(r.tenant_id, r.id), ...r, ...timerIndex(kind, r) }, ConditionExpression: "attribute_not_exists(pk)" } },
+      ]);
+      return res.ok ? "ok" : "limit";
+    },
+
+    /** Deletes a counted record and frees its place in the plan. */
+    async deleteCounted(tenantId: string, id: string): Promise<boolean> {
+      const res = await transact(db, [
+        { Delete: { TableName: db.table, Key: key(tenantId, id), ConditionExpression: "attribute_exists(pk)" } },
+        counter(tenantId, -1),
+      ]);
+      return res.ok;
+    },
+
     async create(r: T) {
       await db.doc.send(
         new PutCommand({

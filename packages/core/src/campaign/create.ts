@@ -45,62 +45,44 @@ export const checkContent = (input: CreateInput) => {
   return { type, min, max };
 };
 
-/**
- * Creates a bulk send: checks ownership, plan and quota, reserves the month's messages, snapshots the
- * group's members into recipients, and hands the job to the planner.
- */
-export const create = async (d: Deps, tenantId: string, input: CreateInput, opts: { scheduledMessageId?: string; jobId?: string } = {}) => {
-  if (opts.jobId) {
-    const existing = await d.store.jobs.get(tenantId, opts.jobId, true);
-    if (existing) return view(existing);
-  }
+/** Plan, quota and session checks shared by bulk sends and direct sends (scheduled reports). */
+const admit = async (d: Deps, tenantId: string, sessionId: string, startAt: number | null, needBulk: boolean) => {
   const tenant = await d.store.tenants.get(tenantId);
   if (!tenant) throw new DomainError("unauthorized", "auth.unknown_tenant", "The key's tenant no longer exists.");
   const plan = PLANS[tenant.plan];
-  if (!plan.bulk_send) {
+  if (needBulk && !plan.bulk_send) {
     throw new DomainError("forbidden", "plan.feature_unavailable", `Bulk send is not included in the ${tenant.plan} plan; upgrade to starter or above.`, {
       feature: "bulk_send",
     });
   }
-  const { type, min, max } = checkContent(input);
-  const now = d.clock.now();
-  const startAt = input.start_at ? Date.parse(input.start_at) : null;
-  const session = await Session.get(d, tenantId, input.session_id, true);
-  if (session.status !== "working" && !(startAt && startAt > now)) {
+  const session = await Session.get(d, tenantId, sessionId, true);
+  if (session.status !== "working" && !(startAt && startAt > d.clock.now())) {
     throw conflict("session.not_working", `Session ${session.id} is ${session.status}; it must be working to send.`, { status: session.status });
   }
-  const group = await Group.get(d, tenantId, input.custom_group_id, true);
+  return { plan, session };
+};
 
-  // Small groups: read members and opt-outs now, so the reservation excludes opted-out numbers exactly.
-  let reserve = group.member_count;
-  if (group.member_count <= INLINE_SNAPSHOT) {
-    const phones: string[] = [];
-    for await (const m of d.store.groups.members(group.id)) phones.push(m.phone);
-    const opted = await d.store.recipients.optedOut(tenantId, phones);
-    reserve = phones.length - opted.size;
-  }
-  const month = monthKey(now);
-  const job: Job = {
-    id: opts.jobId ?? d.ids.next("bulk"),
+const newJob = (d: Deps, tenantId: string, fields: Partial<Job> & Pick<Job, "session_id" | "custom_group_id" | "total_recipients" | "quota_held">): Job => {
+  const now = d.clock.now();
+  return {
+    id: d.ids.next("bulk"),
     tenant_id: tenantId,
-    session_id: session.id,
-    custom_group_id: group.id,
-    message_type: type as Job["message_type"],
-    message_content: input.message_content ?? null,
-    media_url: input.media_url ?? null,
-    min_delay_seconds: min,
-    max_delay_seconds: max,
-    daily_limit: input.daily_limit ?? null,
-    send_window: input.send_window ?? null,
-    start_at: startAt ? iso(startAt) : null,
-    max_consecutive_failures: input.max_consecutive_failures ?? 10,
+    message_type: "text",
+    message_content: null,
+    media_url: null,
+    min_delay_seconds: 30,
+    max_delay_seconds: 120,
+    daily_limit: null,
+    send_window: null,
+    start_at: null,
+    max_consecutive_failures: 10,
     status: "pending",
     pause_reason: null,
     created_at: iso(now),
     started_at: null,
     completed_at: null,
-    scheduled_message_id: opts.scheduledMessageId ?? null,
-    total_recipients: group.member_count,
+    scheduled_message_id: null,
+    origin: "api",
     pending_count: 0,
     sent_count: 0,
     delivered_count: 0,
@@ -114,25 +96,97 @@ export const create = async (d: Deps, tenantId: string, input: CreateInput, opts
     plan_epoch: 0,
     plan_cursor: null,
     plan_done: false,
-    quota_held: reserve,
-    quota_month: month,
+    quota_month: monthKey(now),
     consecutive_failures: 0,
+    ...fields,
   };
-  const created = await d.store.jobs.create(job, reserve, plan.messages_per_month);
-  if (created === "exists") return view(await get(d.store, tenantId, job.id, true));
+};
+
+/** Stores the job with its reservation, then snapshots its recipients (inline when small, else by the events consumer). */
+const insert = async (d: Deps, job: Job, reserve: number, limit: number | null, inline: boolean) => {
+  const created = await d.store.jobs.create(job, reserve, limit);
+  if (created === "exists") return view(await get(d.store, job.tenant_id, job.id, true));
   if (created === "quota") {
-    const usage = await d.store.tenants.usage(tenantId, month);
-    const limit = plan.messages_per_month ?? 0;
+    const usage = await d.store.tenants.usage(job.tenant_id, job.quota_month);
     const used = usage.total_messages + usage.reserved_messages;
+    const max = limit ?? 0;
     throw new DomainError(
       "forbidden",
       "plan.monthly_limit",
-      `This send needs ${reserve} messages but only ${Math.max(0, limit - used)} remain in this month's plan (${limit}).`,
-      { limit, used, remaining: Math.max(0, limit - used), required: reserve },
+      `This send needs ${reserve} messages but only ${Math.max(0, max - used)} remain in this month's plan (${max}).`,
+      { limit: max, used, remaining: Math.max(0, max - used), required: reserve },
     );
   }
   // The queued snapshot message finishes the work if this process dies before the inline snapshot does.
-  await d.queue.send("events", [{ body: { type: "job.snapshot", tenant_id: tenantId, job_id: job.id } }]);
-  if (group.member_count <= INLINE_SNAPSHOT) await snapshot(d, tenantId, job.id, { budgetMs: 10_000 });
-  return view(await get(d.store, tenantId, job.id, true));
+  await d.queue.send("events", [{ body: { type: "job.snapshot", tenant_id: job.tenant_id, job_id: job.id } }]);
+  if (inline) await snapshot(d, job.tenant_id, job.id, { budgetMs: 10_000 });
+  return view(await get(d.store, job.tenant_id, job.id, true));
+};
+
+/**
+ * Creates a bulk send: checks ownership, plan and quota, reserves the month's messages, snapshots the
+ * group's members into recipients, and hands the job to the planner.
+ */
+export const create = async (d: Deps, tenantId: string, input: CreateInput, opts: { scheduledMessageId?: string; jobId?: string } = {}) => {
+  if (opts.jobId) {
+    const existing = await d.store.jobs.get(tenantId, opts.jobId, true);
+    if (existing) return view(existing);
+  }
+  const startAt = input.start_at ? Date.parse(input.start_at) : null;
+  const { type, min, max } = checkContent(input);
+  const { plan, session } = await admit(d, tenantId, input.session_id, startAt, true);
+  const group = await Group.get(d, tenantId, input.custom_group_id, true);
+  // Small groups: read members and opt-outs now, so the reservation excludes opted-out numbers exactly.
+  let reserve = group.member_count;
+  if (group.member_count <= INLINE_SNAPSHOT) {
+    const phones: string[] = [];
+    for await (const m of d.store.groups.members(group.id)) phones.push(m.phone);
+    const opted = await d.store.recipients.optedOut(tenantId, phones);
+    reserve = phones.length - opted.size;
+  }
+  const job = newJob(d, tenantId, {
+    ...(opts.jobId ? { id: opts.jobId } : {}),
+    session_id: session.id,
+    custom_group_id: group.id,
+    message_type: type as Job["message_type"],
+    message_content: input.message_content ?? null,
+    media_url: input.media_url ?? null,
+    min_delay_seconds: min,
+    max_delay_seconds: max,
+    daily_limit: input.daily_limit ?? null,
+    send_window: input.send_window ?? null,
+    start_at: startAt ? iso(startAt) : null,
+    max_consecutive_failures: input.max_consecutive_failures ?? 10,
+    scheduled_message_id: opts.scheduledMessageId ?? null,
+    origin: opts.scheduledMessageId ? "schedule" : "api",
+    total_recipients: group.member_count,
+    quota_held: reserve,
+  });
+  return insert(d, job, reserve, plan.messages_per_month, group.member_count <= INLINE_SNAPSHOT);
+};
+
+/**
+ * A message to a few given numbers through the normal send path (quota, opt-outs, pacing, never
+ * twice): how a report reaches WhatsApp. Not listed among the tenant's bulk sends.
+ */
+export const createDirect = async (d: Deps, tenantId: string, input: { session_id: string; to: string[]; text: string; jobId: string }) => {
+  const existing = await d.store.jobs.get(tenantId, input.jobId, true);
+  if (existing) return view(existing);
+  const { plan, session } = await admit(d, tenantId, input.session_id, null, false);
+  const to = [...new Set(input.to)];
+  const opted = await d.store.recipients.optedOut(tenantId, to);
+  const reserve = to.length - opted.size;
+  const job = newJob(d, tenantId, {
+    id: input.jobId,
+    session_id: session.id,
+    custom_group_id: null,
+    message_content: input.text,
+    min_delay_seconds: 0,
+    max_delay_seconds: 0,
+    origin: "report",
+    direct_recipients: to.map((phone) => ({ phone, name: null })),
+    total_recipients: to.length,
+    quota_held: reserve,
+  });
+  return insert(d, job, reserve, plan.messages_per_month, true);
 };

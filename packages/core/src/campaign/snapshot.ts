@@ -17,7 +17,14 @@ export const snapshot = async (d: Deps, tenantId: string, jobId: string, opts: {
     if (!job) return;
     if (job.snapshot_done) break;
     const from = job.snapshot_cursor ?? null;
-    const members = await d.store.groups.membersAfter(job.custom_group_id, from, CHUNK);
+    const members = job.direct_recipients
+      ? job.direct_recipients
+          .filter((r) => from === null || r.phone > from)
+          .sort((a, b) => a.phone.localeCompare(b.phone))
+          .slice(0, CHUNK)
+      : job.custom_group_id
+        ? await d.store.groups.membersAfter(job.custom_group_id, from, CHUNK)
+        : [];
     const opted = await d.store.recipients.optedOut(
       tenantId,
       members.map((m) => m.phone),

@@ -42,5 +42,8 @@ export const idAt = (prefix: IdPrefix, ms: number, seed: string) => {
   return `${prefix}_${encodeTime(ms)}${rest}`;
 };
 
+/** The smallest / largest id of `prefix` created at `ms`: bounds for a range query over time-sorted ids. */
+export const idBound = (prefix: IdPrefix, ms: number, side: "low" | "high") => `${prefix}_${encodeTime(ms)}${(side === "low" ? "0" : "z").repeat(16)}`;
+
 /** Shape check for ids taken from URLs, so a malformed id is a 404, never a store error. */
 export const looksLikeId = (prefix: IdPrefix, value: string) => new RegExp(`^${prefix}_[0-9a-z]{26}$`).test(value);

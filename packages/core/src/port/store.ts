@@ -2,6 +2,7 @@ import type { PlanId } from "../plan";
 import type {
   ApiKey,
   Contact,
+  Execution,
   Group,
   Job,
   JobStatus,
@@ -9,6 +10,8 @@ import type {
   OptOut,
   Recipient,
   RecipientStatus,
+  Report,
+  ReportRun,
   ScheduledMessage,
   ScheduleRun,
   ScheduleStatus,
@@ -113,7 +116,7 @@ export interface JobRepo {
   /** "exists" when a job with this id was created before (deterministic ids of scheduled runs). */
   create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota" | "exists">;
   get(tenantId: string, id: string, consistent?: boolean): Promise<Job | undefined>;
-  list(tenantId: string, status: JobStatus | undefined, page: PageRequest): Promise<Page<Job>>;
+  list(tenantId: string, status: JobStatus | undefined, page: PageRequest, opts?: { excludeOrigin?: Job["origin"] }): Promise<Page<Job>>;
   createdBetween(tenantId: string, fromId: string, toId: string): Promise<Job[]>;
   active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string }[]>;
   transition(
@@ -187,6 +190,15 @@ export interface TimedRepo<T extends TimedRecord> {
   /** Replaces the record if it is still in one of `from` (and still due at `nextRunAt` when given). */
   replace(next: T, cond: { from: ScheduleStatus[]; nextRunAt?: string | null }): Promise<boolean>;
   delete(tenantId: string, id: string, from: ScheduleStatus[]): Promise<boolean>;
+  /** Creates the record counted against the tenant's limit (`report_count` for reports), in one transaction. */
+  createCounted(r: T, limit: number | null): Promise<"ok" | "limit">;
+  deleteCounted(tenantId: string, id: string): Promise<boolean>;
+}
+
+export interface ExecutionRepo {
+  put(e: Execution): Promise<boolean>;
+  get(reportId: string, id: string): Promise<Execution | undefined>;
+  list(reportId: string, page: PageRequest): Promise<Page<Execution>>;
 }
 
 export interface RunRepo<R extends { run_at: string }> {
@@ -211,5 +223,8 @@ export interface Store {
   optouts: OptOutRepo;
   schedules: TimedRepo<ScheduledMessage>;
   scheduleRuns: RunRepo<ScheduleRun>;
+  reports: TimedRepo<Report>;
+  reportRuns: RunRepo<ReportRun>;
+  executions: ExecutionRepo;
   timers: TimerIndex;
 }

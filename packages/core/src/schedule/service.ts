@@ -142,7 +142,7 @@ export const history = async (d: Deps, tenantId: string, id: string, page: PageR
 export const fire = async (d: Deps, tenantId: string, id: string, runAt: string) => {
   const lc = lifecycle(d);
   const s = await d.store.schedules.get(tenantId, id);
-  if (!s || s.status !== "active" || s.next_run_at !== runAt) return "stale";
+  if (s?.status !== "active" || s.next_run_at !== runAt) return "stale";
   const due = Date.parse(runAt);
   const early = due - d.clock.now();
   if (early > 60_000) {

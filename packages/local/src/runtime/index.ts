@@ -11,6 +11,7 @@ import * as Campaign from "@outreach/core/campaign";
 import { createIds } from "@outreach/core/id";
 import type { PlanId } from "@outreach/core/plan";
 import { systemClock } from "@outreach/core/port";
+import * as Report from "@outreach/core/report";
 import { repair, Scheduled } from "@outreach/core/schedule";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
 import { createSandboxTransport } from "@outreach/whatsapp/sandbox";
@@ -84,6 +85,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
 
     const fire = async (kind: "schedule" | "report", tenantId: string, id: string, runAt: string) => {
       if (kind === "schedule") await Scheduled.fire(deps, tenantId, id, runAt);
+      else await Report.fire(deps, tenantId, id, runAt);
     };
     const handleEvent = createEventHandler(
       deps,

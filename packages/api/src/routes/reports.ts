@@ -1,0 +1,226 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { PERIODS, TEMPLATE_IDS } from "@outreach/core/port";
+import * as Report from "@outreach/core/report";
+import type { Env } from "../app/env";
+import { idempotency } from "../app/idempotency";
+import { validationHook } from "../app/validation";
+import { requireScope } from "../auth";
+import { body, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
+import { TimedOut, TimingFields } from "./timing";
+
+const Fields = {
+  name: Name,
+  template_id: z.enum(TEMPLATE_IDS),
+  ...TimingFields,
+  delivery_method: z.enum(["dashboard", "whatsapp"]).optional(),
+  session_id: z.string().min(1).max(100).nullish(),
+  recipient_phone: Phone.nullish(),
+  period: z.enum(PERIODS).optional(),
+};
+
+const Out = z
+  .object({
+    ...TimedOut,
+    template_id: z.string(),
+    delivery_method: z.string(),
+    session_id: z.string().nullable(),
+    recipient_phone: z.string().nullable(),
+    period: z.string(),
+  })
+  .openapi("Report");
+const ExecutionSchema = z
+  .object({
+    id: z.string(),
+    report_id: z.string(),
+    template_id: z.string(),
+    generated_at: z.string(),
+    period_start: z.string(),
+    period_end: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    text: z.string(),
+    delivery: z.object({
+      method: z.string(),
+      status: z.string(),
+      to: z.string().nullable(),
+      bulk_send_id: z.string().nullable(),
+      error: z.string().nullable(),
+    }),
+  })
+  .openapi("ReportExecution");
+
+const read = requireScope("reports:read");
+const manage = requireScope("reports:manage");
+
+export const reportRoutes = () => {
+  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+  const tags = ["Reports"];
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/templates",
+      tags,
+      summary: "Templates this system can generate",
+      middleware: [read],
+      responses: { 200: json(z.array(z.object({ id: z.string(), name: z.string(), description: z.string() })), "Templates"), ...errors },
+    }),
+    (c) => c.json(Report.TEMPLATES, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/reports",
+      tags,
+      summary: "Create a scheduled report",
+      middleware: [manage, idempotency()],
+      request: body(z.object(Fields)),
+      responses: { 201: json(Out, "Created"), ...errors },
+    }),
+    async (c) => c.json(await Report.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/reports",
+      tags,
+      summary: "List reports",
+      middleware: [read],
+      request: { query: PageQuery },
+      responses: { 200: json(z.object({ reports: z.array(Out), next_cursor: z.string().nullable() }), "Reports"), ...errors },
+    }),
+    async (c) => {
+      const p = await Report.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
+      return c.json({ reports: p.items, next_cursor: p.next_cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/{id}",
+      tags,
+      summary: "A report with its latest executions",
+      middleware: [read],
+      request: { params: IdParam },
+      responses: { 200: json(Out.extend({ executions: z.array(ExecutionSchema) }), "Report"), ...errors },
+    }),
+    async (c) => c.json(await Report.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/reports/{id}",
+      tags,
+      summary: "Change schedule or settings; the next run is recomputed",
+      middleware: [manage],
+      request: { params: IdParam, ...body(z.object(Fields).partial()) },
+      responses: { 200: json(Out, "Updated"), 409: errors[404], ...errors },
+    }),
+    async (c) => c.json(await Report.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json")), 200),
+  );
+
+  for (const [action, fn] of [
+    ["pause", Report.pause],
+    ["resume", Report.resume],
+  ] as const) {
+    app.openapi(
+      createRoute({
+        method: "post",
+        path: `/reports/{id}/${action}`,
+        tags,
+        summary: `${action === "pause" ? "Pause" : "Resume"} a report`,
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(Out, "Report"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await fn(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/reports/{id}",
+      tags,
+      summary: "Delete a report",
+      middleware: [manage],
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted" }, ...errors },
+    }),
+    async (c) => {
+      await Report.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/reports/{id}/run",
+      tags,
+      summary: "Generate one execution now",
+      middleware: [manage],
+      request: { params: IdParam },
+      responses: { 201: json(ExecutionSchema, "Execution"), ...errors },
+    }),
+    async (c) => c.json(await Report.runNow(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/{id}/history",
+      tags,
+      summary: "Executions, newest first",
+      middleware: [read],
+      request: { params: IdParam, query: PageQuery },
+      responses: { 200: json(z.object({ executions: z.array(ExecutionSchema), next_cursor: z.string().nullable() }), "History"), ...errors },
+    }),
+    async (c) => {
+      const p = await Report.history(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query"));
+      return c.json({ executions: p.items, next_cursor: p.next_cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/{id}/history/{execution_id}",
+      tags,
+      summary: "One execution as JSON, CSV (?format=csv) or an HTML page with a chart (?format=html)",
+      middleware: [read],
+      request: {
+        params: IdParam.extend({
+          execution_id: z
+            .string()
+            .min(1)
+            .max(100)
+            .openapi({ param: { name: "execution_id", in: "path" } }),
+        }),
+        query: z.object({ format: z.enum(["json", "csv", "html"]).default("json") }),
+      },
+      responses: {
+        200: {
+          description: "Execution",
+          content: { "application/json": { schema: ExecutionSchema }, "text/csv": { schema: z.string() }, "text/html": { schema: z.string() } },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { id, execution_id } = c.req.valid("param");
+      const { report, execution } = await Report.execution(c.get("deps"), c.get("tenantId"), id, execution_id);
+      const format = c.req.valid("query").format;
+      if (format === "csv") {
+        c.header("Content-Disposition", `attachment; filename="${execution.id}.csv"`);
+        return c.body(Report.toCsv(execution), 200, { "Content-Type": "text/csv; charset=utf-8" }) as never;
+      }
+      if (format === "html") return c.html(Report.toHtml(execution, report.timezone)) as never;
+      return c.json(execution, 200);
+    },
+  );
+  return app;
+};

@@ -1,0 +1,4 @@
+export { barChart, rows, toCsv, toHtml } from "./render";
+export * from "./service";
+export { compute, jobCounts, TEMPLATES, type Window } from "./templates";
+export { summary } from "./text";

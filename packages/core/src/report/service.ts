@@ -1,0 +1,229 @@
+import * as Campaign from "../campaign";
+import type { Deps } from "../deps";
+import { DomainError, isDomainError, notFound } from "../error";
+import { idAt } from "../id";
+import { normalize } from "../phone";
+import { PLANS } from "../plan";
+import { type Delivery, type Execution, iso, type PageRequest, type Period, type Report, type TemplateId } from "../port";
+import type { ScheduleType, Weekday } from "../schedule/recurrence";
+import { createLifecycle, firstRun, runAfter } from "../schedule/timed";
+import * as Session from "../session";
+import { planLimitError } from "../tenant";
+import { compute, TEMPLATES, type Window } from "./templates";
+import { summary } from "./text";
+
+export interface ReportInput {
+  name: string;
+  template_id: TemplateId;
+  schedule_type: ScheduleType;
+  timezone?: string;
+  scheduled_time?: string | null;
+  cron_expression?: string | null;
+  time_of_day?: string | null;
+  days_of_week?: Weekday[] | null;
+  day_of_month?: number | null;
+  delivery_method?: "dashboard" | "whatsapp";
+  session_id?: string | null;
+  recipient_phone?: string | null;
+  period?: Period;
+}
+
+const lifecycle = (d: Deps) => createLifecycle<Report>({ repo: d.store.reports, timers: d.timers, clock: d.clock }, "report", "rpt", "report");
+
+export const view = (r: Report) => {
+  const { tenant_id: _t, ...rest } = r;
+  return rest;
+};
+
+const DAY = 86_400_000;
+
+/** The period an execution covers, ending at `end`. */
+export const periodWindow = async (d: Deps, r: Report, end: number): Promise<Window> => {
+  switch (r.period) {
+    case "last_day":
+      return { start: end - DAY, end };
+    case "last_7_days":
+      return { start: end - 7 * DAY, end };
+    case "last_30_days":
+      return { start: end - 30 * DAY, end };
+    case "since_last_run": {
+      const last = (await d.store.executions.list(r.id, { limit: 1 })).items[0];
+      const start = last ? Date.parse(last.period_end) : Date.parse(r.created_at);
+      return { start: Math.min(start, end), end };
+    }
+  }
+};
+
+const build = async (d: Deps, tenantId: string, input: ReportInput, base?: Report): Promise<Report> => {
+  if (!TEMPLATES.some((t) => t.id === input.template_id))
+    throw new DomainError("invalid", "report.unknown_template", `Unknown template_id "${input.template_id}"; see GET /reports/templates.`);
+  const delivery = input.delivery_method ?? "dashboard";
+  if (input.session_id) await Session.get(d, tenantId, input.session_id);
+  let recipient: string | null = null;
+  if (input.recipient_phone) {
+    const p = normalize(input.recipient_phone);
+    if (!p.ok) throw new DomainError("invalid", "phone.invalid", `recipient_phone is not a valid phone number (${p.reason}).`);
+    recipient = p.e164;
+  }
+  const now = d.clock.now();
+  const timing = {
+    schedule_type: input.schedule_type,
+    timezone: input.timezone ?? "UTC",
+    scheduled_time: input.scheduled_time ?? null,
+    cron_expression: input.cron_expression ?? null,
+    time_of_day: input.time_of_day ?? null,
+    days_of_week: input.days_of_week ?? null,
+    day_of_month: input.day_of_month ?? null,
+  };
+  const status = base?.status ?? "active";
+  const next = firstRun(timing, now);
+  return {
+    id: base?.id ?? d.ids.next("rpt"),
+    tenant_id: tenantId,
+    name: input.name,
+    status,
+    template_id: input.template_id,
+    delivery_method: delivery,
+    session_id: input.session_id ?? null,
+    recipient_phone: recipient,
+    period: input.period ?? "since_last_run",
+    ...timing,
+    next_run_at: status === "active" ? next : null,
+    last_run_at: base?.last_run_at ?? null,
+    run_count: base?.run_count ?? 0,
+    created_at: base?.created_at ?? iso(now),
+    updated_at: iso(now),
+  };
+};
+
+export const create = async (d: Deps, tenantId: string, input: ReportInput) => {
+  const tenant = await d.store.tenants.get(tenantId);
+  if (!tenant) throw new DomainError("unauthorized", "auth.unknown_tenant", "The key's tenant no longer exists.");
+  const r = await build(d, tenantId, input);
+  const limit = PLANS[tenant.plan].reports;
+  if ((await d.store.reports.createCounted(r, limit)) === "limit")
+    throw planLimitError("plan.report_limit", "scheduled reports", limit ?? 0, tenant.report_count ?? 0);
+  await lifecycle(d).syncTimer(r);
+  return view(r);
+};
+
+export const list = async (d: Deps, tenantId: string, page: PageRequest) => {
+  const p = await d.store.reports.list(tenantId, page);
+  return { items: p.items.map(view), next_cursor: p.next_cursor };
+};
+
+export const get = async (d: Deps, tenantId: string, id: string) => {
+  const r = await lifecycle(d).get(tenantId, id);
+  return { ...view(r), executions: (await d.store.executions.list(r.id, { limit: 5 })).items };
+};
+
+export const update = async (d: Deps, tenantId: string, id: string, patch: Partial<ReportInput>) => {
+  const lc = lifecycle(d);
+  const cur = await lc.get(tenantId, id);
+  const merged = { ...cur, ...patch } as ReportInput;
+  if (patch.cron_expression)
+    Object.assign(merged, { time_of_day: patch.time_of_day ?? null, days_of_week: patch.days_of_week ?? null, day_of_month: patch.day_of_month ?? null });
+  if (patch.time_of_day && patch.cron_expression === undefined) merged.cron_expression = null;
+  const next = await build(d, tenantId, merged, cur);
+  return view(await lc.save(next, [cur.status], "change", cur.next_run_at));
+};
+
+export const pause = async (d: Deps, t: string, id: string) => view(await lifecycle(d).pause(t, id));
+export const resume = async (d: Deps, t: string, id: string) => view(await lifecycle(d).resume(t, id));
+
+export const remove = async (d: Deps, tenantId: string, id: string) => {
+  await lifecycle(d).get(tenantId, id);
+  if (!(await d.store.reports.deleteCounted(tenantId, id))) throw notFound("report", id);
+  await d.timers.disarm({ kind: "report", tenantId, id });
+};
+
+/** Sends the summary through the normal send path: the report's session (or the first working one), to recipient_phone or the session's own number. */
+const deliver = async (d: Deps, r: Report, exe: Omit<Execution, "delivery">, due: number): Promise<Delivery> => {
+  if (r.delivery_method === "dashboard") return { method: "dashboard", status: "kept", to: null, bulk_send_id: null, error: null };
+  try {
+    const sessions = await d.store.sessions.list(r.tenant_id);
+    const session = r.session_id ? sessions.find((s) => s.id === r.session_id) : sessions.find((s) => s.status === "working");
+    if (!session) throw new DomainError("conflict", "session.not_working", "No working session to deliver the report through.");
+    const to = r.recipient_phone ?? session.phone;
+    if (!to) throw new DomainError("conflict", "session.no_phone", `Session ${session.id} has no phone number yet.`);
+    const job = await Campaign.createDirect(d, r.tenant_id, {
+      session_id: session.id,
+      to: [to],
+      text: exe.text,
+      jobId: idAt("bulk", due, `${exe.id}:delivery`),
+    });
+    return { method: "whatsapp", status: "queued", to, bulk_send_id: job.id, error: null };
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    return { method: "whatsapp", status: "failed", to: r.recipient_phone, bulk_send_id: null, error: e.message };
+  }
+};
+
+/** Generates (once per id) and delivers one execution covering the period that ends at `end`. */
+const execute = async (d: Deps, r: Report, end: number, id: string): Promise<Execution> => {
+  const existing = await d.store.executions.get(r.id, id);
+  if (existing) return existing;
+  const w = await periodWindow(d, r, end);
+  const data = await compute(d, r.template_id, r.tenant_id, w);
+  const base = {
+    id,
+    report_id: r.id,
+    template_id: r.template_id,
+    generated_at: iso(d.clock.now()),
+    period_start: iso(w.start),
+    period_end: iso(w.end),
+    data,
+    text: summary(r.template_id, data, w, r.timezone),
+  };
+  const exe: Execution = { ...base, delivery: await deliver(d, r, base, end) };
+  await d.store.executions.put(exe);
+  return exe;
+};
+
+/** POST /reports/{id}/run: one execution now. */
+export const runNow = async (d: Deps, tenantId: string, id: string) => {
+  const r = await lifecycle(d).get(tenantId, id);
+  return execute(d, r, d.clock.now(), d.ids.next("exe"));
+};
+
+export const history = async (d: Deps, tenantId: string, id: string, page: PageRequest) => {
+  await lifecycle(d).get(tenantId, id);
+  return d.store.executions.list(id, page);
+};
+
+export const execution = async (d: Deps, tenantId: string, id: string, executionId: string) => {
+  const r = await lifecycle(d).get(tenantId, id);
+  const e = await d.store.executions.get(r.id, executionId);
+  if (!e) throw notFound("execution", executionId);
+  return { report: r, execution: e };
+};
+
+/** A timer fired for (report, run time): one execution per run time, then the next run is armed. */
+export const fire = async (d: Deps, tenantId: string, id: string, runAt: string) => {
+  const lc = lifecycle(d);
+  const r = await d.store.reports.get(tenantId, id);
+  if (r?.status !== "active" || r.next_run_at !== runAt) return "stale";
+  const due = Date.parse(runAt);
+  const early = due - d.clock.now();
+  if (early > 60_000) {
+    await lc.syncTimer(r);
+    return "early";
+  }
+  if (early > 0) await d.clock.sleep(early);
+  const exeId = idAt("exe", due, `${r.id}@${runAt}`);
+  await d.store.reportRuns.claim(r.id, { run_at: runAt, status: "running", execution_id: exeId, created_at: iso(d.clock.now()) });
+  await execute(d, r, due, exeId);
+  await d.store.reportRuns.update(r.id, runAt, { status: "done" });
+  const now = d.clock.now();
+  const next = runAfter(r, due, now);
+  const moved: Report = {
+    ...r,
+    next_run_at: next,
+    status: next ? "active" : "completed",
+    last_run_at: runAt,
+    run_count: r.run_count + 1,
+    updated_at: iso(now),
+  };
+  if (await d.store.reports.replace(moved, { from: ["active"], nextRunAt: runAt })) await lc.syncTimer(moved);
+  return "fired";
+};

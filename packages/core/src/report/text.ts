@@ -1,0 +1,40 @@
+import { DateTime } from "luxon";
+import type { TemplateId } from "../port";
+import { TEMPLATES, type Window } from "./templates";
+
+const pct = (x: unknown) => `${Math.round(Number(x) * 100)}%`;
+const n = (x: unknown) => Number(x ?? 0).toLocaleString("en-US");
+
+/** The plain-text summary a WhatsApp delivery sends: a few lines, times in the report's time zone. */
+export const summary = (template: TemplateId, data: Record<string, any>, w: Window, zone: string) => {
+  const fmt = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat("d LLL yyyy HH:mm");
+  const head = [`Outreach report: ${TEMPLATES.find((t) => t.id === template)?.name ?? template}`, `${fmt(w.start)} – ${fmt(w.end)} (${zone})`];
+  const lines: string[] = [];
+  switch (template) {
+    case "bulk_send_progress": {
+      const t = data.totals;
+      lines.push(`${n(t.jobs)} bulk sends, ${n(t.total)} recipients`);
+      lines.push(`Sent ${n(t.sent)} · delivered ${n(t.delivered)} (${pct(t.delivery_rate)}) · read ${n(t.read)} (${pct(t.read_rate)})`);
+      lines.push(`Failed ${n(t.failed)} · skipped ${n(t.skipped)} · unknown ${n(t.unknown)}`);
+      break;
+    }
+    case "scheduled_messages_status":
+      lines.push(`Executed ${n(data.totals.executed)} · failed ${n(data.totals.failed)} across ${n(data.schedules.length)} scheduled messages`);
+      break;
+    case "usage_plan":
+      lines.push(`Plan ${data.plan}, ${data.month}`);
+      for (const l of data.limits) lines.push(`${l.name}: ${n(l.used)}${l.limit ? ` of ${n(l.limit)} (${l.percentage}%)` : " (unlimited)"}`);
+      if (data.suggestion) lines.push(data.suggestion);
+      break;
+    case "session_health":
+      for (const s of data.sessions) lines.push(`${s.name}: ${s.status}, connected ${pct(s.connected_ratio)}, ${n(s.disconnects)} disconnects`);
+      if (data.sessions.length === 0) lines.push("No sessions.");
+      break;
+    case "daily_activity":
+      lines.push(
+        `Sent ${n(data.totals.sent)} · received ${n(data.totals.received)} · opt-outs ${n(data.totals.opt_outs)} · sessions connected ${n(data.totals.sessions_connected)}`,
+      );
+      break;
+  }
+  return [...head, ...lines].join("\n");
+};
