@@ -27,7 +27,9 @@ try {
     logLevel: env.OUTREACH_LOG_LEVEL ?? "info",
     rateLimitPerSecond: Number(env.OUTREACH_RATE_LIMIT ?? 100),
   });
-  console.log(`\nOutreach is running on http://localhost:${rt.port}  (API docs: http://localhost:${rt.port}/docs, sandbox inbox: /sandbox)`);
+  console.log(
+    `\nOutreach is running on http://localhost:${rt.port}  (API docs: http://localhost:${rt.port}/docs${transport === "sandbox" ? ", sandbox inbox: /sandbox" : ""})`,
+  );
   console.log(`Development API key (plan ${plan}): ${rt.devKey}`);
   console.log(`  saved to ${resolve(env.OUTREACH_DATA_DIR ?? ".data", "dev-api-key")}\n`);
   let stopping = false;

@@ -1,4 +1,5 @@
 import type { Report, ReportRun, ScheduledMessage, ScheduleRun } from "@outreach/core/port";
+import { createAuthStore } from "./auth";
 import type { Db } from "./db";
 import { createExecutionStore } from "./executions";
 import { createGroupStore } from "./groups";
@@ -25,6 +26,7 @@ export const createStore = (db: Db) => ({
   recipients: createRecipientStore(db),
   optouts: createOptOutStore(db),
   sandbox: createSandboxStore(db),
+  auth: createAuthStore(db),
   schedules: createTimedStore<ScheduledMessage>(db, "schedule"),
   scheduleRuns: createRunStore<ScheduleRun>(db, "SC"),
   reports: createTimedStore<Report>(db, "report"),

@@ -24,6 +24,8 @@ export interface StatusEvent {
   reason?: string | null;
   phone?: string;
   qr?: string | null;
+  /** The QR as a PNG data URL, for the API's `png_data_url`. */
+  qrPngDataUrl?: string | null;
   pairingCode?: string | null;
 }
 

@@ -72,11 +72,12 @@ export const startRuntime = async (config: RuntimeConfig) => {
     // One runtime per data directory, so its owner id is stable: a restart after a crash takes its sessions back at once.
     const owner = `local:${createHash("sha256").update(config.dataDir).digest("hex").slice(0, 16)}`;
     const host = createSessionHost({ ...deps, logger, owner });
-    const sandbox = createSandboxTransport({ outbox: store.sandbox, events: host.events, clock });
-    host.attach(sandbox);
+    const sandbox = config.transport === "sandbox" ? createSandboxTransport({ outbox: store.sandbox, events: host.events, clock }) : undefined;
+    const transport = sandbox ?? (await baileysTransport(store, host.events, logger));
+    host.attach(transport);
     stops.push(async () => {
       await host.stop();
-      sandbox.close();
+      sandbox?.close();
     });
 
     // Anything left `sending` belongs to a previous process that died: it becomes `unknown`, never resent.
@@ -98,7 +99,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
     const events = startConsumer({ queue, name: "events", handle: handleEvent, concurrency: 8, pollers: 2, waitSeconds: 1, logger });
     stops.push(() => events.stop());
     const lanes = createLanes(clock);
-    const sender = Campaign.createSender(deps, sandbox, lanes);
+    const sender = Campaign.createSender(deps, transport, lanes);
     const sends = startConsumer({
       queue,
       name: "sends",
@@ -115,7 +116,8 @@ export const startRuntime = async (config: RuntimeConfig) => {
     if (swept.fired) logger.info(swept, "fired overdue schedules");
 
     const apiDeps: ApiDeps = { ...deps, logger, config: { rateLimitPerSecond: config.rateLimitPerSecond, transport: config.transport } };
-    const app = createApp(apiDeps, { extend: (a) => a.route("/", sandboxRoutes(sandbox)) });
+    // The sandbox's routes exist only with the sandbox transport, never with a real one.
+    const app = createApp(apiDeps, { extend: (a) => (sandbox ? a.route("/", sandboxRoutes(sandbox)) : undefined) });
     const server: ServerType = await new Promise((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port }, () => resolve(s));
       s.once("error", reject);
@@ -184,4 +186,24 @@ const isAlive = (pid: number) => {
   } catch {
     return true;
   }
+};
+
+/** Real WhatsApp: loaded only when asked for (Baileys is large); prints each pairing QR in the terminal. */
+const baileysTransport = async (
+  store: ReturnType<typeof createStore>,
+  events: Parameters<typeof createSandboxTransport>[0]["events"],
+  logger: ReturnType<typeof createLogger>,
+) => {
+  const { createBaileysTransport } = await import("@outreach/whatsapp/baileys");
+  const QRCode = (await import("qrcode")).default;
+  return createBaileysTransport({
+    auth: store.auth,
+    events,
+    logger,
+    onQr: (sessionId, qr) => {
+      void QRCode.toString(qr, { type: "terminal", small: true }).then((art) => {
+        console.log(`\nSession ${sessionId}: scan this QR with WhatsApp (Settings → Linked devices → Link a device):\n${art}`);
+      });
+    },
+  });
 };

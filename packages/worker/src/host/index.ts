@@ -35,7 +35,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
           phone: e.phone,
           qr: e.qr,
           pairing_code: e.pairingCode,
-          qr_png_data_url: e.qr === null ? null : undefined,
+          qr_png_data_url: e.qrPngDataUrl,
         },
         now(),
       );
