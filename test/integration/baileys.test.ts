@@ -420,3 +420,20 @@ describe("QR and pairing code through the API (Baileys sessions)", () => {
     }
   });
 });
+
+describe("auth state encryption", () => {
+  it("stores auth state encrypted when a key is configured, and refuses to read it without the key", async () => {
+    const key = randomBytes(32);
+    const sealed = createStore(db, { authKey: key }).auth;
+    await sealed.setCreds("ses_enc", '{"secret":"noise-key"}');
+    await sealed.setKeys("ses_enc", [{ type: "session", id: "a", value: '{"k":1}' }]);
+    expect(await sealed.getCreds("ses_enc")).toBe('{"secret":"noise-key"}');
+    expect(await sealed.getKeys("ses_enc", "session", ["a"])).toEqual({ a: '{"k":1}' });
+    const { GetCommand } = await import("@aws-sdk/lib-dynamodb");
+    const raw = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: "S#ses_enc", sk: "AUTH#creds" } }));
+    expect(raw.Item?.value).toMatch(/^enc:v1:/);
+    expect(raw.Item?.value).not.toContain("noise-key");
+    await expect(createStore(db).auth.getCreds("ses_enc")).rejects.toThrow(/encrypted/);
+    await expect(createStore(db, { authKey: randomBytes(32) }).auth.getCreds("ses_enc")).rejects.toThrow();
+  });
+});

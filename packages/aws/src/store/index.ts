@@ -17,7 +17,7 @@ export { ensureTable } from "./ensure";
 export { TTL_ATTRIBUTE, tableDefinition } from "./table";
 
 /** The one store implementation (DynamoDB, single table), used locally and on AWS. */
-export const createStore = (db: Db) => ({
+export const createStore = (db: Db, opts: { authKey?: Buffer } = {}) => ({
   tenants: createTenantStore(db),
   idempotency: createIdempotencyStore(db),
   groups: createGroupStore(db),
@@ -26,7 +26,7 @@ export const createStore = (db: Db) => ({
   recipients: createRecipientStore(db),
   optouts: createOptOutStore(db),
   sandbox: createSandboxStore(db),
-  auth: createAuthStore(db),
+  auth: createAuthStore(db, { key: opts.authKey }),
   schedules: createTimedStore<ScheduledMessage>(db, "schedule"),
   scheduleRuns: createRunStore<ScheduleRun>(db, "SC"),
   reports: createTimedStore<Report>(db, "report"),
