@@ -1,0 +1,12 @@
+import { composeAws } from "@outreach/worker/compose";
+import { handle, streamHandle } from "hono/aws-lambda";
+import { resources } from "../resources";
+import { buildApp } from "./app";
+
+const app = buildApp(composeAws(resources()));
+
+/**
+ * The API Lambda behind a Function URL. Deployed: response streaming (`/bulk-send/{id}/progress` is
+ * SSE). Under `sst dev` the buffered adapter, since the dev bridge does not stream.
+ */
+export const handler = process.env.SST_DEV ? handle(app) : streamHandle(app);

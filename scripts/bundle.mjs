@@ -1,0 +1,46 @@
+// Bundles every Lambda entry and the worker with esbuild the way SST does (ESM, Node 22, minified,
+// with a `require` shim for CommonJS dependencies), and prints their sizes.
+// Usage: node scripts/bundle.mjs [all|lambdas|worker] [--out dist]
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const what = process.argv[2] ?? "all";
+const out = process.argv.includes("--out") ? process.argv[process.argv.indexOf("--out") + 1] : "dist";
+
+const entries = {
+  lambdas: {
+    "functions/api": "packages/functions/src/api/index.ts",
+    "functions/events": "packages/functions/src/events/index.ts",
+    "functions/repair": "packages/functions/src/repair/index.ts",
+  },
+  worker: { worker: "packages/worker/src/main.ts" },
+};
+const selected = what === "all" ? { ...entries.lambdas, ...entries.worker } : entries[what];
+if (!selected) throw new Error(`unknown target ${what}`);
+
+const banner = `import { createRequire as topLevelCreateRequire } from "module"; const require = topLevelCreateRequire(import.meta.url); import { fileURLToPath as topLevelFileUrlToPath } from "url"; import { dirname as topLevelDirname } from "path"; const __filename = topLevelFileUrlToPath(import.meta.url); const __dirname = topLevelDirname(__filename);`;
+
+const results = [];
+for (const [name, entry] of Object.entries(selected)) {
+  const outfile = `${out}/${name}/index.mjs`;
+  mkdirSync(`${out}/${name}`, { recursive: true });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    minify: true,
+    sourcemap: "external",
+    mainFields: ["module", "main"],
+    banner: { js: banner },
+    // Optional peers Baileys loads only when present (thumbnails, link previews, audio waveforms).
+    external: ["sharp", "jimp", "link-preview-js", "audio-decode", "@hapi/boom/lib/*", "qrcode-terminal"],
+    logLevel: "warning",
+  });
+  const bytes = statSync(outfile).size;
+  results.push({ name, bytes, gzip: gzipSync(readFileSync(outfile)).length });
+}
+for (const r of results) console.log(`${r.name.padEnd(18)} ${(r.bytes / 1024).toFixed(0).padStart(6)} KiB  (${(r.gzip / 1024).toFixed(0)} KiB gzipped)`);
