@@ -143,6 +143,21 @@ describe("bulk send over HTTP", () => {
     expect(finished).toMatchObject({ sent_count: 12, failed_count: 0 });
   });
 
+  it("pauses the session's running jobs with pause_reason session when WhatsApp logs the session out", async () => {
+    const { api } = await newTenant("business");
+    const s = await workingSession(api);
+    const g = await groupWith(api, 5);
+    await sandbox().post("/sandbox/api/faults", { session_id: s.id, fail_next: 1, error: "logout" });
+    const job = await api.post("/bulk-send", { session_id: s.id, custom_group_id: g.id, message_content: "bye", ...fast });
+    const paused = await waitJob(api, job.body.id, ["paused"]);
+    expect(paused).toMatchObject({ pause_reason: "session", sent_count: 0, failed_count: 0, pending_count: 5 });
+    expect((await api.get(`/sessions/${s.id}`)).body).toMatchObject({ status: "stopped", status_reason: expect.stringMatching(/logged out/) });
+    expect(await outbox(s.id)).toEqual([]);
+    const resume = await api.post(`/bulk-send/${job.body.id}/resume`);
+    expect(resume.status).toBe(409);
+    expect(resume.body.error.code).toBe("session.not_working");
+  });
+
   it("returns the same job for two POSTs with one Idempotency-Key, and 422 for a different body", async () => {
     const { api } = await newTenant("business");
     const s = await workingSession(api);

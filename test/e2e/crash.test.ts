@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type Client, client, phones, waitFor, workingSession } from "../helpers/api";
 import { type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
 
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.OUTREACH_CRASH_ROUNDS ?? 5);
 const RECIPIENTS = 500;
 
 /** All recipients of a job, page by page. */

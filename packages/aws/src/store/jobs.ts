@@ -140,15 +140,15 @@ export const createJobStore = (db: Db) => ({
   },
 
   /** Moves the planning cursor forward, only from where this planner started (a redelivered plan message is a no-op). */
-  async advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean): Promise<boolean> {
+  async advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean, watchAt: number): Promise<boolean> {
     try {
       await db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: jobKey(tenantId, id),
-          UpdateExpression: "SET plan_cursor = :to, plan_done = :done",
+          UpdateExpression: "SET plan_cursor = :to, plan_done = :done, watch_at = :watch",
           ConditionExpression: `plan_epoch = :e AND ${from === null ? "(attribute_not_exists(plan_cursor) OR plan_cursor = :null)" : "plan_cursor = :from"}`,
-          ExpressionAttributeValues: { ":to": to, ":done": done, ":e": epoch, ...(from === null ? { ":null": null } : { ":from": from }) },
+          ExpressionAttributeValues: { ":to": to, ":done": done, ":e": epoch, ":watch": watchAt, ...(from === null ? { ":null": null } : { ":from": from }) },
         }),
       );
       return true;

@@ -9,6 +9,8 @@ export const HORIZON_MS = 14 * 60_000;
 export const PLAN_BATCH = 100;
 /** Sends are queued this much before their slot; the sender holds them until the slot, to the millisecond. */
 export const LEAD_MS = 2_000;
+/** How long after its expected next activity a running job counts as stalled (its queued messages lost). */
+export const WATCH_GRACE_MS = 2 * 60_000;
 
 export interface SendMessage {
   type: "send";
@@ -50,7 +52,7 @@ export const planJob = async (d: Deps, msg: { tenant_id: string; job_id: string;
   const from = job.plan_cursor ?? null;
   const recipients = await d.store.recipients.withStatusAfter(job.id, "pending", from, PLAN_BATCH);
   if (recipients.length === 0) {
-    await d.store.jobs.advanceCursor(job.tenant_id, job.id, job.plan_epoch, from, from, true);
+    await d.store.jobs.advanceCursor(job.tenant_id, job.id, job.plan_epoch, from, from, true, d.clock.now() + WATCH_GRACE_MS);
     return;
   }
 
@@ -101,11 +103,13 @@ export const planJob = async (d: Deps, msg: { tenant_id: string; job_id: string;
     }),
   );
   const last = planned.at(-1)?.phone ?? from;
-  if (!(await d.store.jobs.advanceCursor(job.tenant_id, job.id, job.plan_epoch, from, last, false))) return;
-
   // Continue shortly before the queued sends run out (or when the next slot comes within reach).
   const lastSlot = slots.at(-1) ?? t;
   const continueAt = planned.length < recipients.length ? (nextAt ?? t) - HORIZON_MS / 2 : lastSlot - 30_000;
+  // If nothing happens by then, the queued messages were lost: the reconciler plans the job again.
+  const watchAt = Math.max(continueAt, lastSlot) + WATCH_GRACE_MS;
+  if (!(await d.store.jobs.advanceCursor(job.tenant_id, job.id, job.plan_epoch, from, last, false, watchAt))) return;
+
   await d.queue.send("events", [
     {
       body: { type: "job.plan", tenant_id: job.tenant_id, job_id: job.id, epoch: job.plan_epoch },

@@ -5,9 +5,9 @@ import { checkCompletion } from "./control";
  * Recovery after a crash or lost queue messages:
  * - recipients left `sending` whose claim expired before `sendingBefore` become `unknown` (never resent);
  * - active jobs are re-planned under a new epoch (queued sends of the old epoch are dropped), and
- *   unfinished snapshots are resumed.
+ *   unfinished snapshots are resumed; with `replan: "stalled"` only running jobs past their `watch_at`.
  */
-export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: boolean }) => {
+export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: boolean | "stalled" }) => {
   const stuck = await d.store.recipients.sendingExpired(opts.sendingBefore);
   const touched = new Set<string>();
   for (const s of stuck) {
@@ -37,6 +37,9 @@ export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: 
     }
     if (job.status === "cancelled") continue;
     if (job.status !== "running" && job.status !== "pending") continue;
+    // "stalled": only jobs that should have shown activity by now (their queued messages were lost).
+    if (opts.replan === "stalled" && (job.status !== "running" || job.pending_count === 0 || (job.watch_at ?? Number.POSITIVE_INFINITY) > d.clock.now()))
+      continue;
     const next = await d.store.jobs.transition(job.tenant_id, job.id, [job.status], { plan_cursor: null, plan_done: false }, { bumpEpoch: true });
     if (!next) continue;
     await d.queue.send("events", [{ body: { type: "job.plan", tenant_id: job.tenant_id, job_id: job.id, epoch: next.plan_epoch } }]);

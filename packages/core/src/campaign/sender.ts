@@ -30,7 +30,11 @@ export const outbound = (job: Content, r: { phone: string; name: string | null }
     : { kind: "text", to: r.phone, text: text ?? "", messageId };
 };
 
-type Outcome = { kind: "dropped" } | { kind: "opted_out" } | { kind: "sent"; messageId: string; at: number } | { kind: "error"; error: unknown };
+type Outcome =
+  | { kind: "dropped" }
+  | { kind: "opted_out" }
+  | { kind: "sent"; messageId: string; at: number }
+  | { kind: "error"; result: "retry" | "failed" | "logout" };
 
 /** Retries a store write for up to ~a minute: used after a send, when giving up would turn `sent` into `unknown`. */
 const persist = async <T>(d: Pick<Deps, "clock">, fn: () => Promise<T>): Promise<T> => {
@@ -62,19 +66,72 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
     return job;
   };
 
-  const afterFailure = async (job: Content) => {
+  /**
+   * Messages of each job being handled in this process. Only the one that brings its job's count to
+   * zero checks for completion (one read instead of one per message); whichever process handles a
+   * job's last message still sees its count reach zero, so the check always happens at the end.
+   */
+  const inFlight = new Map<string, number>();
+  const lastOfJob = (jobId: string) => {
+    const n = (inFlight.get(jobId) ?? 1) - 1;
+    if (n <= 0) inFlight.delete(jobId);
+    else inFlight.set(jobId, n);
+    return n <= 0;
+  };
+  const complete = async (job: Content) => {
+    if (lastOfJob(job.id)) await persist(d, () => checkCompletion(d, job.tenant_id, job.id));
+  };
+
+  /** Pauses the job after `max_consecutive_failures` failures in a row; returns whether it did. */
+  const pauseOnFailures = async (job: Content) => {
     const cur = await d.store.jobs.get(job.tenant_id, job.id, true);
-    if (cur && cur.status === "running" && cur.consecutive_failures >= cur.max_consecutive_failures) {
-      await d.store.jobs.transition(job.tenant_id, job.id, ["running"], { status: "paused", pause_reason: "failures" }, { bumpEpoch: true });
-      return;
-    }
-    await checkCompletion(d, job.tenant_id, job.id);
+    if (cur?.status !== "running" || cur.consecutive_failures < cur.max_consecutive_failures) return false;
+    await d.store.jobs.transition(job.tenant_id, job.id, ["running"], { status: "paused", pause_reason: "failures" }, { bumpEpoch: true });
+    return true;
   };
 
   /** Processes one `send` message; returns a delay in seconds when the message should be retried later. */
   const handle = async (msg: SendMessage & { name?: string | null }): Promise<void> => {
+    inFlight.set(msg.job_id, (inFlight.get(msg.job_id) ?? 0) + 1);
+    let finished = false;
+    try {
+      await handleOne(msg);
+      finished = true;
+    } finally {
+      // A message that failed (it comes back later) still leaves this process's count.
+      if (!finished) lastOfJob(msg.job_id);
+    }
+  };
+
+  /**
+   * A send that did not happen. Handled inside the session's lane, so a pause caused by it (failures in
+   * a row, a logout) is in place before the lane claims its next message.
+   */
+  const onSendError = async (job: Content, msg: SendMessage, err: unknown): Promise<"retry" | "failed" | "logout"> => {
+    const r = ref(job);
+    const kind = err instanceof TransportError ? err.kind : "transient";
+    const reason = err instanceof Error ? err.message : String(err);
+    const back = { phone: msg.phone, set: { error: reason }, remove: ["lease_until", "gsi1pk", "gsi1sk"] };
+    // Every move after a send attempt waits out a short store outage rather than leave the claim behind.
+    if (kind === "logout") {
+      await persist(d, () => d.store.recipients.move(r, ["sending"], "pending", [back]));
+      await pauseSessionJobs(d, job.tenant_id, msg.session_id);
+      return "logout";
+    }
+    if (kind === "transient" && msg.attempt < MAX_ATTEMPTS) {
+      await persist(d, () => d.store.recipients.move(r, ["sending"], "pending", [back]));
+      const delay = 5 * 2 ** (msg.attempt - 1);
+      await d.queue.send("sends", [{ body: { ...msg, attempt: msg.attempt + 1, slot_at: d.clock.now() + delay * 1000 }, delaySeconds: delay }]);
+      return "retry";
+    }
+    await persist(d, () => d.store.recipients.move(r, ["sending"], "failed", [back]));
+    await pauseOnFailures(job);
+    return "failed";
+  };
+
+  const handleOne = async (msg: SendMessage & { name?: string | null }): Promise<void> => {
     const job = await content(msg.tenant_id, msg.job_id);
-    if (!job) return;
+    if (!job) return void lastOfJob(msg.job_id);
     const messageId = messageIdFor(job.id, msg.phone);
     let outcome: Outcome = { kind: "dropped" };
     await lane(msg.session_id, msg.slot_at, msg.min_gap_ms, async () => {
@@ -86,19 +143,14 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
         outcome = { kind: "sent", messageId, at: d.clock.now() };
         return true;
       } catch (error) {
-        outcome = { kind: "error", error };
+        outcome = { kind: "error", result: await onSendError(job, msg, error) };
         return false;
       }
     });
 
     const r = ref(job);
     const o = outcome as Outcome;
-    if (o.kind === "dropped") return;
-    if (o.kind === "opted_out") {
-      await d.store.recipients.move(r, ["pending"], "skipped", [{ phone: msg.phone, set: { error: "opted out" } }]);
-      await checkCompletion(d, job.tenant_id, job.id);
-      return;
-    }
+    if (o.kind === "opted_out") await d.store.recipients.move(r, ["pending"], "skipped", [{ phone: msg.phone, set: { error: "opted out" } }]);
     if (o.kind === "sent") {
       await persist(d, () =>
         d.store.recipients.move(
@@ -116,26 +168,10 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
           ],
         ),
       );
-      await persist(d, () => checkCompletion(d, job.tenant_id, job.id));
-      return;
     }
-    const err = o.error;
-    const kind = err instanceof TransportError ? err.kind : "transient";
-    const reason = err instanceof Error ? err.message : String(err);
-    const back = { phone: msg.phone, set: { error: reason }, remove: ["lease_until", "gsi1pk", "gsi1sk"] };
-    if (kind === "logout") {
-      await d.store.recipients.move(r, ["sending"], "pending", [back]);
-      await pauseSessionJobs(d, job.tenant_id, msg.session_id);
-      return;
-    }
-    if (kind === "transient" && msg.attempt < MAX_ATTEMPTS) {
-      await d.store.recipients.move(r, ["sending"], "pending", [back]);
-      const delay = 5 * 2 ** (msg.attempt - 1);
-      await d.queue.send("sends", [{ body: { ...msg, attempt: msg.attempt + 1, slot_at: d.clock.now() + delay * 1000 }, delaySeconds: delay }]);
-      return;
-    }
-    await d.store.recipients.move(r, ["sending"], "failed", [{ ...back, set: { error: reason } }]);
-    await afterFailure(job);
+    // A retried or logged-out recipient is pending again: the job cannot be complete.
+    if (o.kind === "error" && o.result !== "failed") return void lastOfJob(job.id);
+    return complete(job);
   };
 
   return { handle };

@@ -143,6 +143,8 @@ export interface Job extends JobCounts {
   snapshot_cursor?: string | null;
   snapshot_count?: number;
   snapshot_settled?: boolean;
+  /** Epoch ms by which the job should have shown activity; past it (plus grace) its queued messages are presumed lost. */
+  watch_at?: number;
 }
 
 export interface Recipient {

@@ -126,7 +126,8 @@ export interface JobRepo {
     set: Partial<Job>,
     opts?: { epoch?: number; bumpEpoch?: boolean; extraCondition?: string; extraValues?: Item },
   ): Promise<Job | undefined>;
-  advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean): Promise<boolean>;
+  /** Moves the planning cursor (only from `from`, at `epoch`) and records when the job is next expected to show activity. */
+  advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean, watchAt: number): Promise<boolean>;
   releaseQuota(tenantId: string, month: string, n: number): Promise<void>;
   reserveQuota(tenantId: string, month: string, n: number, limit: number | null): Promise<boolean>;
 }

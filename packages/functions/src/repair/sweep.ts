@@ -6,7 +6,8 @@ import { repair, Scheduled } from "@outreach/core/schedule";
 
 /**
  * The 5-minute repair sweep: overdue schedules and reports fire once, timers due within the next
- * 15 minutes are armed again (arming is idempotent), and claims whose lease expired become `unknown`.
+ * 15 minutes are armed again (arming is idempotent), claims whose lease expired become `unknown`, and
+ * running jobs past their watch time (messages lost to the dead-letter queue) are planned again.
  */
 export const createSweep = (deps: Deps) => {
   const logger = createLogger({ name: "repair" });
@@ -16,7 +17,7 @@ export const createSweep = (deps: Deps) => {
       (kind, tenantId, id, runAt) => (kind === "schedule" ? Scheduled.fire(deps, tenantId, id, runAt) : Report.fire(deps, tenantId, id, runAt)),
       { armWithinMs: 15 * 60_000 },
     );
-    const claims = await Campaign.reconcile(deps, { sendingBefore: deps.clock.now(), replan: false });
+    const claims = await Campaign.reconcile(deps, { sendingBefore: deps.clock.now(), replan: "stalled" });
     logger.info({ ...timers, ...claims }, "repair sweep");
     return { ...timers, ...claims };
   };

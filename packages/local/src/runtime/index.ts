@@ -32,6 +32,8 @@ export interface RuntimeConfig {
   devPlan: PlanId;
   logLevel: string;
   rateLimitPerSecond: number;
+  /** Benchmarks attach AWS SDK middleware (request counting) to the runtime's clients. */
+  instrument?: (client: { middlewareStack: { add: (...args: any[]) => void } }) => void;
 }
 
 /**
@@ -52,14 +54,23 @@ export const startRuntime = async (config: RuntimeConfig) => {
   try {
     const dynamo = await startDynamoLocal({ dataDir: join(config.dataDir, "dynamodb"), log: (m) => logger.warn(m) });
     stops.push(() => dynamo.stop());
-    const sqs = await startSqsLocal();
+    let sqs = await startSqsLocal();
     stops.push(() => sqs.stop());
 
     const db = createDb({ table: "outreach", endpoint: dynamo.endpoint });
+    config.instrument?.(db.doc);
     await ensureTable(db);
     const store = createStore(db);
     const sqsClient = createSqsClient({ endpoint: sqs.endpoint });
+    config.instrument?.(sqsClient);
     const queue = createSqsQueue({ urls: await ensureQueues(sqsClient, "outreach"), client: sqsClient });
+    /** Fault tests: the local SQS server restarts empty on the same port, as after a crash of it. */
+    const restartQueues = async () => {
+      const port = sqs.port;
+      await sqs.stop();
+      sqs = await startSqsLocal({ port });
+      await ensureQueues(sqsClient, "outreach");
+    };
     const clock = systemClock;
     const ids = createIds();
     const timers = createLocalTimers({ queue, clock });
@@ -111,6 +122,15 @@ export const startRuntime = async (config: RuntimeConfig) => {
     });
     stops.push(() => sends.stop());
     await host.syncAll();
+    // Every 30 s: claims whose lease expired become unknown; running jobs past their watch time
+    // (queued messages lost, e.g. the SQS server restarted) are planned again.
+    const watchdog = setInterval(() => {
+      void Campaign.reconcile(deps, { sendingBefore: clock.now(), replan: "stalled" })
+        .then((r) => (r.unknown || r.replanned ? logger.warn(r, "recovered stalled jobs") : undefined))
+        .catch((e) => logger.warn({ err: e }, "reconcile round failed"));
+    }, 30_000);
+    watchdog.unref();
+    stops.push(async () => clearInterval(watchdog));
     // Timers live in this process: fire what came due while it was down (once), arm the rest.
     const swept = await repair(deps, fire);
     if (swept.fired) logger.info(swept, "fired overdue schedules");
@@ -133,7 +153,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
       join(config.dataDir, "runtime.json"),
       JSON.stringify({ pid: process.pid, port: config.port, dynamodb_endpoint: dynamo.endpoint, table: "outreach" }, null, 2),
     );
-    return { port: config.port, devKey, dynamoEndpoint: dynamo.endpoint, store, logger, stop: stopAll };
+    return { port: config.port, devKey, sandbox, deps, restartQueues, dynamoEndpoint: dynamo.endpoint, store, logger, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

@@ -32,11 +32,25 @@ export const startConsumer = (opts: {
       await opts.queue.delete(opts.name, batch).catch((e) => opts.logger.warn({ err: e, queue: opts.name }, "delete failed; messages will be redelivered"));
     }
   };
+  // Deletes go out in batches of 10: at once when a batch is full, else after a short wait for company.
+  let flushTimer: NodeJS.Timeout | undefined;
   const scheduleFlush = () => {
-    if (toDelete.length >= 10 || !flushing) {
+    if (toDelete.length >= 10 && !flushing) {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = undefined;
       flushing = flush().finally(() => {
         flushing = undefined;
+        if (toDelete.length) scheduleFlush();
       });
+    } else if (!flushTimer) {
+      flushTimer = setTimeout(() => {
+        flushTimer = undefined;
+        if (!flushing) {
+          flushing = flush().finally(() => {
+            flushing = undefined;
+          });
+        }
+      }, 50);
     }
   };
 
@@ -104,6 +118,8 @@ export const startConsumer = (opts: {
       stopping = true;
       for (const w of waiters.splice(0)) w();
       await Promise.allSettled([...pollers, ...pending]);
+      if (flushTimer) clearTimeout(flushTimer);
+      await flushing;
       await flush();
     },
   };

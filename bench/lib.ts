@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { freePort } from "../packages/local/src/net";
+import { startRuntime } from "../packages/local/src/runtime";
+
+/** Requests made through the runtime's AWS SDK clients, by service and command, with estimated write units. */
+export const createCounter = () => {
+  const counts: Record<string, number> = {};
+  let writeUnits = 0;
+  let readUnits = 0;
+  const instrument = (client: { middlewareStack: { add: (...args: any[]) => void } }) => {
+    client.middlewareStack.add(
+      (next: any, context: any) => async (args: any) => {
+        const name = `${context.clientName?.replace("Client", "") ?? "?"}.${context.commandName?.replace("Command", "") ?? "?"}`;
+        counts[name] = (counts[name] ?? 0) + 1;
+        const input = args.input ?? {};
+        // On-demand units for items under 1 KB: transactions cost 2 per item, strongly consistent reads 1 per item.
+        if (context.commandName === "TransactWriteItemsCommand") writeUnits += 2 * (input.TransactItems?.length ?? 0);
+        else if (context.commandName === "BatchWriteItemCommand")
+          writeUnits += Object.values(input.RequestItems ?? {}).reduce((n: number, v: any) => n + v.length, 0);
+        else if (["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"].includes(context.commandName)) writeUnits += 1;
+        else if (["GetItemCommand"].includes(context.commandName)) readUnits += input.ConsistentRead ? 1 : 0.5;
+        return next(args);
+      },
+      { step: "initialize", name: "outreachBenchCounter" },
+    );
+  };
+  return {
+    instrument,
+    snapshot: () => ({ counts: { ...counts }, writeUnits, readUnits }),
+    reset() {
+      for (const k of Object.keys(counts)) delete counts[k];
+      writeUnits = 0;
+      readUnits = 0;
+    },
+  };
+};
+
+/** A local runtime in this process, on a fresh data directory, unlimited plan, no rate limit. */
+export const runtime = async (counter?: ReturnType<typeof createCounter>) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "outreach-bench-"));
+  const port = await freePort();
+  const rt = await startRuntime({
+    port,
+    dataDir,
+    transport: "sandbox",
+    devPlan: "unlimited",
+    logLevel: "warn",
+    rateLimitPerSecond: 0,
+    instrument: counter?.instrument,
+  });
+  const H = { "X-API-Key": rt.devKey, "content-type": "application/json" };
+  const base = `http://127.0.0.1:${port}`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}/api/v2${path}`, { method, headers: H, body: body === undefined ? undefined : JSON.stringify(body) });
+    return (await res.json()) as any;
+  };
+  return {
+    ...rt,
+    base,
+    key: rt.devKey,
+    call,
+    async session() {
+      const s = await call("POST", "/sessions", { name: "bench" });
+      while ((await call("GET", `/sessions/${s.id}`)).status !== "working") await new Promise((r) => setTimeout(r, 50));
+      return s.id as string;
+    },
+    async group(n: number, prefix = 1000) {
+      const g = await call("POST", "/custom-groups", { name: `bench ${n}` });
+      for (let i = 0; i < n; i += 1000) {
+        const contacts = Array.from({ length: Math.min(1000, n - i) }, (_, j) => ({
+          phone: `+55119${String(prefix).padStart(4, "0")}${String(i + j).padStart(4, "0")}`,
+          name: `Member ${i + j}`,
+        }));
+        await call("POST", `/custom-groups/${g.id}/members/add`, { contacts });
+      }
+      return g.id as string;
+    },
+    async close() {
+      await rt.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+export const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? 0;
+};
+
+export const machine = () => `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;

@@ -1,0 +1,31 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { apiLatency } from "./api-latency";
+import { groups } from "./groups";
+import { machine } from "./lib";
+import { pipeline } from "./pipeline";
+import { scale } from "./scale";
+import { timers } from "./timers";
+
+/** `npm run bench [-- name ...]`: runs the benchmarks (all by default) and prints JSON results. */
+const all: Record<string, () => Promise<unknown>> = {
+  pipeline: async () => ({
+    without_receipts: await pipeline(Number(process.env.BENCH_RECIPIENTS ?? 5000), false),
+    with_receipts: await pipeline(Number(process.env.BENCH_RECIPIENTS ?? 5000), true),
+  }),
+  groups: () => groups(),
+  "api-latency": () => apiLatency(),
+  timers: () => timers(100),
+  scale: () => scale(50),
+};
+const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
+const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };
+for (const name of names) {
+  const fn = all[name];
+  if (!fn) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(all).join(", ")}`);
+  console.error(`running ${name}…`);
+  results[name] = await fn();
+  console.log(JSON.stringify({ [name]: results[name] }, null, 2));
+}
+mkdirSync("bench/out", { recursive: true });
+writeFileSync(`bench/out/${names.join("+")}.json`, JSON.stringify(results, null, 2));
+process.exit(0);

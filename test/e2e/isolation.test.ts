@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { groupWith, newTenant, sandbox, waitJob, workingSession } from "../helpers/api";
+
+/** Minimal valid bodies, so a refusal can only come from ownership, never from validation. */
+const BODIES: Record<string, unknown> = {
+  "PATCH /custom-groups/{id}": { name: "taken over" },
+  "POST /custom-groups/{id}/members/add": { contacts: [{ phone: "+5511999912345" }] },
+  "POST /custom-groups/{id}/members/remove": { phones: ["+5511999912345"] },
+  "POST /sessions/{id}/pairing-code": { phone: "+5511999912345" },
+  "PATCH /scheduled-messages/{id}": { name: "taken over" },
+  "PATCH /reports/{id}": { name: "taken over" },
+};
+
+describe("tenant isolation", () => {
+  it("answers 404 to another tenant on every route with an id (from the OpenAPI document) and changes nothing", async () => {
+    const a = await newTenant("business");
+    const b = await newTenant("business");
+    const session = await workingSession(a.api);
+    const g = await groupWith(a.api, 3);
+    const job = await a.api.post("/bulk-send", {
+      session_id: session.id,
+      custom_group_id: g.id,
+      message_content: "x",
+      min_delay_seconds: 0,
+      max_delay_seconds: 0,
+    });
+    await waitJob(a.api, job.body.id, ["completed"]);
+    const sched = await a.api.post("/scheduled-messages", {
+      name: "s",
+      session_id: session.id,
+      custom_group_id: g.id,
+      message_content: "x",
+      schedule_type: "daily",
+      time_of_day: "09:00",
+    });
+    const report = await a.api.post("/reports", { name: "r", template_id: "usage_plan", schedule_type: "daily", time_of_day: "09:00" });
+    const exe = await a.api.post(`/reports/${report.body.id}/run`);
+    const ids: Record<string, string> = {
+      "custom-groups": g.id,
+      "bulk-send": job.body.id,
+      "scheduled-messages": sched.body.id,
+      reports: report.body.id,
+      sessions: session.id,
+    };
+    const doc = (await sandbox().get("/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
+    const snapshot = async () =>
+      JSON.stringify(
+        await Promise.all(
+          [
+            a.api.get(`/custom-groups/${g.id}`),
+            a.api.get(`/bulk-send/${job.body.id}`),
+            a.api.get(`/scheduled-messages/${sched.body.id}`),
+            a.api.get(`/reports/${report.body.id}`),
+            a.api.get(`/sessions/${session.id}`),
+          ].map(async (p) => (await p).body),
+        ),
+      );
+    const before = await snapshot();
+    let checked = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (!path.includes("{id}")) continue;
+      const resource = path.split("/")[1] as string;
+      const concrete = path.replace("{id}", ids[resource] as string).replace("{execution_id}", exe.body.id);
+      for (const method of Object.keys(ops)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        const body = BODIES[key] ?? (method === "post" || method === "patch" ? {} : undefined);
+        const res = await b.api.raw(method.toUpperCase(), concrete, body);
+        expect(res.status, key).toBe(404);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(25);
+    expect(await snapshot()).toBe(before);
+
+    // Lists and exports never show another tenant's data.
+    for (const [path, field] of [
+      ["/custom-groups", "groups"],
+      ["/bulk-send", "jobs"],
+      ["/scheduled-messages", "messages"],
+      ["/reports", "reports"],
+      ["/custom-groups/contacts", "contacts"],
+      ["/custom-groups/wa-groups", "wa_groups"],
+      ["/opt-outs", "opt_outs"],
+    ] as const) {
+      expect((await b.api.get(path)).body[field], path).toEqual([]);
+    }
+    expect((await b.api.get("/sessions")).body).toEqual([]);
+    expect((await b.api.get("/usage/current")).body).toMatchObject({ total_messages: 0, custom_groups: 0, reports: 0 });
+  });
+});
