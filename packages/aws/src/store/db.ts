@@ -8,6 +8,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { DomainError, invalid } from "@outreach/core/error";
+import type { Page, PageRequest } from "@outreach/core/port";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 export type Item = Record<string, unknown>;
@@ -47,16 +48,7 @@ export const decodeCursor = (cursor: string | undefined): Item | undefined => {
   throw invalid("request.invalid_cursor", "The cursor is not valid; use the next_cursor value of a previous page.");
 };
 
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-
-export interface PageRequest {
-  limit: number;
-  cursor?: string;
-  offset?: number;
-}
+export type { Page, PageRequest } from "@outreach/core/port";
 
 /**
  * One page of a query, by cursor or by offset (MoltFlow's paging). Filters are applied client-side
@@ -161,6 +153,23 @@ export const transact = async (db: Db, items: TransactItems): Promise<{ ok: true
 };
 
 export const isConditionFailed = (e: unknown) => (e as { name?: string })?.name === "ConditionalCheckFailedException";
+
+/** Runs a conditional write: true when it applied, false when its condition did not hold. */
+export const conditional = async (write: Promise<unknown>): Promise<boolean> => {
+  try {
+    await write;
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+};
+
+/** `#status IN (:s0, :s1, …)` with its values. */
+export const statusIn = (statuses: readonly string[]) => ({
+  expr: `#status IN (${statuses.map((_, i) => `:s${i}`).join(", ")})`,
+  values: Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s])) as Item,
+});
 
 /** Strips key attributes before an item leaves the store. */
 export const strip = <T>(item: Item): T => {

@@ -1,16 +1,6 @@
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { SandboxMessage } from "@outreach/core/port";
 import { type Db, queryAll, strip } from "./db";
-
-export interface SandboxMessage {
-  id: string;
-  session_id: string;
-  to: string;
-  type: "text" | "media";
-  text: string | null;
-  media_url: string | null;
-  sent_at: string;
-  status: "sent" | "delivered" | "read";
-}
 
 /**
  * The sandbox transport's outbox. Each message is written here before the send is acknowledged,
@@ -45,4 +35,5 @@ export const createSandboxStore = (db: Db) => ({
   },
 });
 
+export type { SandboxMessage };
 export type SandboxStore = ReturnType<typeof createSandboxStore>;

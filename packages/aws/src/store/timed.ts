@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ScheduleStatus, TimedRecord } from "@outreach/core/port";
-import { type Db, type Item, isConditionFailed, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
+import { conditional, type Db, type Item, isConditionFailed, type PageRequest, queryAll, queryPage, statusIn, strip, transact } from "./db";
 
 export type TimedKind = "schedule" | "report";
 
@@ -78,17 +78,15 @@ export const createTimedStore = <T extends TimedRecord>(db: Db, kind: TimedKind)
      * Returns false when someone else changed it first.
      */
     async replace(next: T, cond: { from: ScheduleStatus[]; nextRunAt?: string | null }): Promise<boolean> {
-      const values: Item = {};
-      cond.from.forEach((s, i) => {
-        values[`:s${i}`] = s;
-      });
-      let expr = `attribute_exists(pk) AND #status IN (${cond.from.map((_, i) => `:s${i}`).join(", ")})`;
+      const status = statusIn(cond.from);
+      let expr = `attribute_exists(pk) AND ${status.expr}`;
+      const values: Item = { ...status.values };
       if (cond.nextRunAt !== undefined) {
-        expr += cond.nextRunAt === null ? " AND next_run_at = :null" : " AND next_run_at = :due";
-        values[cond.nextRunAt === null ? ":null" : ":due"] = cond.nextRunAt;
+        expr += " AND next_run_at = :due";
+        values[":due"] = cond.nextRunAt;
       }
-      try {
-        await db.doc.send(
+      return conditional(
+        db.doc.send(
           new PutCommand({
             TableName: db.table,
             Item: { ...key(next.tenant_id, next.id), ...next, ...timerIndex(kind, next) },
@@ -96,34 +94,23 @@ export const createTimedStore = <T extends TimedRecord>(db: Db, kind: TimedKind)
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: values,
           }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionFailed(e)) return false;
-        throw e;
-      }
+        ),
+      );
     },
 
-    async delete(tenantId: string, id: string, from: ScheduleStatus[]): Promise<boolean> {
-      const values: Item = {};
-      from.forEach((s, i) => {
-        values[`:s${i}`] = s;
-      });
-      try {
-        await db.doc.send(
+    delete(tenantId: string, id: string, from: ScheduleStatus[]): Promise<boolean> {
+      const status = statusIn(from);
+      return conditional(
+        db.doc.send(
           new DeleteCommand({
             TableName: db.table,
             Key: key(tenantId, id),
-            ConditionExpression: `#status IN (${from.map((_, i) => `:s${i}`).join(", ")})`,
+            ConditionExpression: status.expr,
             ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: values,
+            ExpressionAttributeValues: status.values,
           }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionFailed(e)) return false;
-        throw e;
-      }
+        ),
+      );
     },
   };
 };

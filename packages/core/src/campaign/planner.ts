@@ -10,7 +10,7 @@ export const PLAN_BATCH = 100;
 /** Sends are queued this much before their slot; the sender holds them until the slot, to the millisecond. */
 export const LEAD_MS = 2_000;
 /** How long after its expected next activity a running job counts as stalled (its queued messages lost). */
-export const WATCH_GRACE_MS = 2 * 60_000;
+export const WATCH_GRACE_MS = 60_000;
 
 export interface SendMessage {
   type: "send";

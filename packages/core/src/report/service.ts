@@ -5,28 +5,20 @@ import { idAt } from "../id";
 import { normalize } from "../phone";
 import { PLANS } from "../plan";
 import { type Delivery, type Execution, iso, type PageRequest, type Period, type Report, type TemplateId } from "../port";
-import type { ScheduleType, Weekday } from "../schedule/recurrence";
-import { createLifecycle, firstRun, runAfter } from "../schedule/timed";
+import { createLifecycle, patchTiming, runAfter, type TimingInput, timedFields } from "../schedule/timed";
 import * as Session from "../session";
 import { planLimitError } from "../tenant";
 import { compute, TEMPLATES, type Window } from "./templates";
 import { summary } from "./text";
 
-export interface ReportInput {
+export type ReportInput = TimingInput & {
   name: string;
   template_id: TemplateId;
-  schedule_type: ScheduleType;
-  timezone?: string;
-  scheduled_time?: string | null;
-  cron_expression?: string | null;
-  time_of_day?: string | null;
-  days_of_week?: Weekday[] | null;
-  day_of_month?: number | null;
   delivery_method?: "dashboard" | "whatsapp";
   session_id?: string | null;
   recipient_phone?: string | null;
   period?: Period;
-}
+};
 
 const lifecycle = (d: Deps) => createLifecycle<Report>({ repo: d.store.reports, timers: d.timers, clock: d.clock }, "report", "rpt", "report");
 
@@ -65,34 +57,15 @@ const build = async (d: Deps, tenantId: string, input: ReportInput, base?: Repor
     if (!p.ok) throw new DomainError("invalid", "phone.invalid", `recipient_phone is not a valid phone number (${p.reason}).`);
     recipient = p.e164;
   }
-  const now = d.clock.now();
-  const timing = {
-    schedule_type: input.schedule_type,
-    timezone: input.timezone ?? "UTC",
-    scheduled_time: input.scheduled_time ?? null,
-    cron_expression: input.cron_expression ?? null,
-    time_of_day: input.time_of_day ?? null,
-    days_of_week: input.days_of_week ?? null,
-    day_of_month: input.day_of_month ?? null,
-  };
-  const status = base?.status ?? "active";
-  const next = firstRun(timing, now);
   return {
     id: base?.id ?? d.ids.next("rpt"),
     tenant_id: tenantId,
-    name: input.name,
-    status,
+    ...timedFields(input, base, d.clock.now()),
     template_id: input.template_id,
     delivery_method: delivery,
     session_id: input.session_id ?? null,
     recipient_phone: recipient,
     period: input.period ?? "since_last_run",
-    ...timing,
-    next_run_at: status === "active" ? next : null,
-    last_run_at: base?.last_run_at ?? null,
-    run_count: base?.run_count ?? 0,
-    created_at: base?.created_at ?? iso(now),
-    updated_at: iso(now),
   };
 };
 
@@ -120,11 +93,7 @@ export const get = async (d: Deps, tenantId: string, id: string) => {
 export const update = async (d: Deps, tenantId: string, id: string, patch: Partial<ReportInput>) => {
   const lc = lifecycle(d);
   const cur = await lc.get(tenantId, id);
-  const merged = { ...cur, ...patch } as ReportInput;
-  if (patch.cron_expression)
-    Object.assign(merged, { time_of_day: patch.time_of_day ?? null, days_of_week: patch.days_of_week ?? null, day_of_month: patch.day_of_month ?? null });
-  if (patch.time_of_day && patch.cron_expression === undefined) merged.cron_expression = null;
-  const next = await build(d, tenantId, merged, cur);
+  const next = await build(d, tenantId, patchTiming(cur, patch) as unknown as ReportInput, cur);
   return view(await lc.save(next, [cur.status], "change", cur.next_run_at));
 };
 

@@ -6,29 +6,10 @@ import { idAt } from "../id";
 import { PLANS } from "../plan";
 import { iso, type PageRequest, type ScheduledMessage } from "../port";
 import * as Session from "../session";
-import type { ScheduleType, Weekday } from "./recurrence";
-import { createLifecycle, firstRun, runAfter } from "./timed";
+import { createLifecycle, patchTiming, runAfter, type TimingInput, timedFields } from "./timed";
 
-export interface ScheduleInput {
-  name: string;
-  session_id: string;
-  custom_group_id: string;
-  message_type?: "text" | "media";
-  message_content?: string | null;
-  media_url?: string | null;
-  min_delay_seconds?: number;
-  max_delay_seconds?: number;
-  daily_limit?: number | null;
-  send_window?: ScheduledMessage["send_window"];
-  max_consecutive_failures?: number;
-  schedule_type: ScheduleType;
-  timezone?: string;
-  scheduled_time?: string | null;
-  cron_expression?: string | null;
-  time_of_day?: string | null;
-  days_of_week?: Weekday[] | null;
-  day_of_month?: number | null;
-}
+/** A scheduled message: a bulk send's message and pacing fields, a name and a timing. */
+export type ScheduleInput = Omit<Campaign.CreateInput, "start_at"> & TimingInput & { name: string };
 
 const lifecycle = (d: Deps) =>
   createLifecycle<ScheduledMessage>({ repo: d.store.schedules, timers: d.timers, clock: d.clock }, "schedule", "sch", "scheduled_message");
@@ -58,24 +39,10 @@ const build = async (d: Deps, tenantId: string, input: ScheduleInput, base?: Sch
   await Session.get(d, tenantId, input.session_id);
   await Group.get(d, tenantId, input.custom_group_id);
   Campaign.checkContent(input);
-  const now = d.clock.now();
-  const timing = {
-    schedule_type: input.schedule_type,
-    timezone: input.timezone ?? "UTC",
-    scheduled_time: input.scheduled_time ?? null,
-    cron_expression: input.cron_expression ?? null,
-    time_of_day: input.time_of_day ?? null,
-    days_of_week: input.days_of_week ?? null,
-    day_of_month: input.day_of_month ?? null,
-  };
-  const status = base?.status ?? "active";
-  // The timing is checked in every state; only an active schedule keeps a next run.
-  const next = firstRun(timing, now);
   return {
     id: base?.id ?? d.ids.next("sch"),
     tenant_id: tenantId,
-    name: input.name,
-    status,
+    ...timedFields(input, base, d.clock.now()),
     session_id: input.session_id,
     custom_group_id: input.custom_group_id,
     message_type: input.message_type ?? (input.media_url && !input.message_content ? "media" : "text"),
@@ -86,12 +53,6 @@ const build = async (d: Deps, tenantId: string, input: ScheduleInput, base?: Sch
     daily_limit: input.daily_limit ?? null,
     send_window: input.send_window ?? null,
     max_consecutive_failures: input.max_consecutive_failures ?? null,
-    ...timing,
-    next_run_at: status === "active" ? next : null,
-    last_run_at: base?.last_run_at ?? null,
-    run_count: base?.run_count ?? 0,
-    created_at: base?.created_at ?? iso(now),
-    updated_at: iso(now),
   };
 };
 
@@ -116,12 +77,7 @@ export const update = async (d: Deps, tenantId: string, id: string, patch: Parti
   const cur = await lc.get(tenantId, id);
   if (cur.status === "cancelled" || cur.status === "completed")
     throw conflict("scheduled_message.invalid_state", `A ${cur.status} scheduled message cannot be changed.`);
-  const merged: ScheduleInput = { ...cur, ...patch } as ScheduleInput;
-  // Switching the way a recurrence is given drops the other way's fields.
-  if (patch.cron_expression)
-    Object.assign(merged, { time_of_day: patch.time_of_day ?? null, days_of_week: patch.days_of_week ?? null, day_of_month: patch.day_of_month ?? null });
-  if (patch.time_of_day && patch.cron_expression === undefined) merged.cron_expression = null;
-  const next = await build(d, tenantId, merged, cur);
+  const next = await build(d, tenantId, patchTiming(cur, patch) as unknown as ScheduleInput, cur);
   return view(await lc.save(next, [cur.status], "change", cur.next_run_at));
 };
 

@@ -22,6 +22,54 @@ export const timingOf = (r: TimingFields): Timing => ({
 
 type TimingFields = Pick<TimedRecord, "schedule_type" | "timezone" | "scheduled_time" | "cron_expression" | "time_of_day" | "days_of_week" | "day_of_month">;
 
+/** Timing fields as clients send them (all optional but `schedule_type`). */
+export interface TimingInput {
+  schedule_type: TimedRecord["schedule_type"];
+  timezone?: string;
+  scheduled_time?: string | null;
+  cron_expression?: string | null;
+  time_of_day?: string | null;
+  days_of_week?: TimedRecord["days_of_week"];
+  day_of_month?: number | null;
+}
+
+/**
+ * The fields every timed record (re)computes from its input: timing (checked in every state, 422 when
+ * wrong), status, next run (only an active record has one) and bookkeeping kept from `base`.
+ */
+export const timedFields = (input: TimingInput & { name: string }, base: TimedRecord | undefined, now: number) => {
+  const timing = {
+    schedule_type: input.schedule_type,
+    timezone: input.timezone ?? "UTC",
+    scheduled_time: input.scheduled_time ?? null,
+    cron_expression: input.cron_expression ?? null,
+    time_of_day: input.time_of_day ?? null,
+    days_of_week: input.days_of_week ?? null,
+    day_of_month: input.day_of_month ?? null,
+  };
+  const status = base?.status ?? "active";
+  const next = firstRun(timing, now);
+  return {
+    name: input.name,
+    status,
+    ...timing,
+    next_run_at: status === "active" ? next : null,
+    last_run_at: base?.last_run_at ?? null,
+    run_count: base?.run_count ?? 0,
+    created_at: base?.created_at ?? iso(now),
+    updated_at: iso(now),
+  };
+};
+
+/** A PATCH over a record: switching the way a recurrence is given (cron or time of day) drops the other way's fields. */
+export const patchTiming = <T extends object>(cur: T, patch: Partial<TimingInput> & object): T => {
+  const merged = { ...cur, ...patch } as T & Partial<TimingInput>;
+  if (patch.cron_expression)
+    Object.assign(merged, { time_of_day: patch.time_of_day ?? null, days_of_week: patch.days_of_week ?? null, day_of_month: patch.day_of_month ?? null });
+  if (patch.time_of_day && patch.cron_expression === undefined) merged.cron_expression = null;
+  return merged;
+};
+
 /** The first run after `now`; a one_time in the past is refused with 422. */
 export const firstRun = (t: TimingFields, now: number): string => {
   const rec = compile(timingOf(t), now);

@@ -3,6 +3,7 @@ import {
   type Clock,
   iso,
   type Outbound,
+  type SandboxMessage,
   type Transport,
   TransportError,
   type TransportErrorKind,
@@ -10,16 +11,7 @@ import {
   type WaParticipant,
 } from "@outreach/core/port";
 
-export interface SandboxMessage {
-  id: string;
-  session_id: string;
-  to: string;
-  type: "text" | "media";
-  text: string | null;
-  media_url: string | null;
-  sent_at: string;
-  status: "sent" | "delivered" | "read";
-}
+export type { SandboxMessage };
 
 /** Where the sandbox keeps its outbox: durable (DynamoDB), so a crash test can count what went out. */
 export interface SandboxOutbox {
