@@ -109,7 +109,7 @@ describe("fuzzing every endpoint from the OpenAPI document", () => {
               payload = JSON.stringify(body ?? {});
             } else if (encoding === "text") {
               headers["content-type"] = "text/plain";
-              payload = String(body);
+              payload = typeof body === "string" ? body : JSON.stringify(body ?? null);
             } else if (encoding === "raw") {
               headers["content-type"] = "application/json";
               payload = `{"name": "${"\\ud800"}", broken`;
@@ -126,7 +126,7 @@ describe("fuzzing every endpoint from the OpenAPI document", () => {
           return res.status < 500;
         },
       ),
-      { numRuns: 400, seed: 20261125 },
+      { numRuns: Number(process.env.OUTREACH_FUZZ_RUNS ?? 400), seed: Number(process.env.OUTREACH_FUZZ_SEED ?? 20261125) },
     );
     expect(failures).toEqual([]);
 

@@ -62,7 +62,7 @@ export const optOutRoutes = () => {
       responses: { 204: { description: "Removed" }, ...errors },
     }),
     async (c) => {
-      await OptOut.remove(c.get("deps"), c.get("tenantId"), decodeURIComponent(c.req.valid("param").phone));
+      await OptOut.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").phone);
       return c.body(null, 204);
     },
   );
