@@ -8,7 +8,7 @@ export default defineConfig({
     testTimeout: 900_000,
     hookTimeout: 120_000,
     pool: "forks",
-    maxWorkers: 1,
+    maxWorkers: 2,
     env: { AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1", OUTREACH_CRASH_ROUNDS: "10" },
   },
 });

@@ -1,9 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { client, waitFor } from "../helpers/api";
-import { removeDir, type RuntimeProcess, startRuntimeProcess } from "../helpers/runtime";
+import { type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const admin = (...args: string[]) =>

@@ -4,6 +4,7 @@ import type { AuthenticationState } from "baileys";
 import QRCode from "qrcode";
 import { type AuthStore, useStoredAuthState } from "./auth";
 import { contentOf, groupOf, inboundOf, jidOf, mediaKindOf, phoneOf, receiptOf, typingMs } from "./map";
+import { CODE, classify, headContentType, silentLogger } from "./support";
 
 export { type AuthStore, useStoredAuthState } from "./auth";
 export * from "./map";
@@ -28,19 +29,6 @@ export type MakeSocket = (opts: {
   syncFullHistory: boolean;
   browser?: [string, string, string];
 }) => SocketLike;
-
-/** Close codes (Baileys' DisconnectReason). */
-const CODE = {
-  loggedOut: 401,
-  forbidden: 403,
-  timedOut: 408,
-  multideviceMismatch: 411,
-  connectionClosed: 428,
-  connectionReplaced: 440,
-  badSession: 500,
-  unavailableService: 503,
-  restartRequired: 515,
-};
 
 export interface BaileysOptions {
   auth: AuthStore;
@@ -71,21 +59,6 @@ interface State {
   groupsTimer?: NodeJS.Timeout;
   lastGroupsFetch: number;
 }
-
-const headContentType = async (url: string) => {
-  try {
-    const res = await fetch(url, { method: "HEAD", signal: AbortSignal.timeout(3000) });
-    return res.headers.get("content-type") ?? undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-const silentLogger = () => {
-  const l: any = { level: "silent", trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {} };
-  l.child = () => l;
-  return l;
-};
 
 /**
  * The Baileys transport: real WhatsApp Web sessions with auth state in the store, reconnection by
@@ -225,16 +198,6 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
         s.timer.unref?.();
       }
     }
-  };
-
-  const classify = (e: any): TransportError => {
-    const code: number | undefined = e?.output?.statusCode;
-    const message = e?.message ?? String(e);
-    if (code === CODE.loggedOut) return new TransportError("logout", message);
-    if (code === undefined || [CODE.timedOut, CODE.connectionClosed, CODE.badSession, CODE.unavailableService, CODE.restartRequired, 429].includes(code)) {
-      return new TransportError("transient", message);
-    }
-    return new TransportError("permanent", message);
   };
 
   return {

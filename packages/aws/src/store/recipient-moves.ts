@@ -1,0 +1,168 @@
+import type { RecipientStatus } from "@outreach/core/port";
+import { type Db, type Item, type TransactItems, transact } from "./db";
+import { jobKey, usageKey } from "./jobs";
+
+export interface JobRef {
+  tenant_id: string;
+  id: string;
+  quota_month: string;
+}
+
+export const recipientKey = (jobId: string, phone: string) => ({ pk: `B#${jobId}`, sk: `R#${phone}` });
+
+/** Job counter and quota effects of a recipient moving from one state to another. */
+const effects = (from: RecipientStatus, to: RecipientStatus) => {
+  const job: Record<string, number> = {};
+  let usage: "none" | "consume" | "release" | "reserve" = "none";
+  let held = 0;
+  let failures: "reset" | "inc" | null = null;
+  const open = (s: RecipientStatus) => s === "pending" || s === "sending";
+  if (open(from) && !open(to)) {
+    job.pending_count = -1;
+    held = -1;
+    usage = to === "sent" || to === "unknown" ? "consume" : "release";
+  }
+  if (!open(from) && open(to)) {
+    job.pending_count = 1;
+    held = 1;
+    usage = "reserve";
+  }
+  const counter: Partial<Record<RecipientStatus, string>> = {
+    sent: "sent_count",
+    failed: "failed_count",
+    skipped: "skipped_count",
+    cancelled: "cancelled_count",
+    unknown: "unknown_count",
+  };
+  const fromC = counter[from];
+  const toC = counter[to];
+  if (fromC && from !== "sent") job[fromC] = (job[fromC] ?? 0) - 1;
+  if (toC) job[toC] = (job[toC] ?? 0) + 1;
+  if (to === "delivered") job.delivered_count = 1;
+  if (to === "read") {
+    job.read_count = 1;
+    if (from === "sent") job.delivered_count = 1;
+  }
+  if (to === "sent") failures = "reset";
+  if (to === "failed") failures = "inc";
+  return { job, usage, held, failures };
+};
+
+export interface Move {
+  phone: string;
+  set?: Item;
+  remove?: string[];
+}
+
+/**
+ * Recipients of a job (`B#<job>` · `R#<e164>`). Every state change is one transaction with the job's
+ * counters and the month's quota, so the counts always equal the recipients by state.
+ */
+/**
+ * Recipient state changes, each one transaction with the job's counters and the month's quota, so
+ * the counts always equal the recipients by state.
+ */
+export const createMover = (db: Db) => {
+  /**
+   * Moves recipients `from` → `to` in chunks. Recipients not in `from` are left alone and reported.
+   * `reserved` tells that quota for a `reserve` move was already taken by the caller.
+   */
+  const move = async (job: JobRef, from: RecipientStatus[], to: RecipientStatus, moves: Move[], extra: TransactItems = []) => {
+    const moved: string[] = [];
+    const refused: string[] = [];
+    // The job update's effects depend on `from`; with several possible `from` states the caller moves one at a time.
+    const fx = effects(from[0] as RecipientStatus, to);
+    const chunkSize = 97 - extra.length;
+    for (let i = 0; i < moves.length; i += chunkSize) {
+      let chunk = moves.slice(i, i + chunkSize);
+      while (chunk.length > 0) {
+        const n = chunk.length;
+        const jobAdds = Object.entries(fx.job).map(([k, v], idx) => ({ k, v: v * n, idx }));
+        const jobValues: Item = {};
+        const jobNames: Record<string, string> = {};
+        const adds: string[] = [];
+        for (const a of jobAdds) {
+          jobNames[`#c${a.idx}`] = a.k;
+          jobValues[`:c${a.idx}`] = a.v;
+          adds.push(`#c${a.idx} :c${a.idx}`);
+        }
+        if (fx.held) {
+          adds.push("quota_held :held");
+          jobValues[":held"] = fx.held * n;
+        }
+        if (fx.failures === "inc") {
+          adds.push("consecutive_failures :fail");
+          jobValues[":fail"] = n;
+        }
+        let jobExpr = adds.length ? `ADD ${adds.join(", ")}` : "";
+        if (fx.failures === "reset") {
+          jobExpr += " SET consecutive_failures = :zero";
+          jobValues[":zero"] = 0;
+        }
+        const items: TransactItems = [];
+        if (jobExpr) {
+          items.push({
+            Update: {
+              TableName: db.table,
+              Key: jobKey(job.tenant_id, job.id),
+              UpdateExpression: jobExpr.trim(),
+              ExpressionAttributeNames: Object.keys(jobNames).length ? jobNames : undefined,
+              ExpressionAttributeValues: jobValues,
+            },
+          });
+        }
+        if (fx.usage !== "none" && fx.usage !== "reserve") {
+          items.push({
+            Update: {
+              TableName: db.table,
+              Key: usageKey(job.tenant_id, job.quota_month),
+              UpdateExpression: fx.usage === "consume" ? "ADD total_messages :n, reserved_messages :m" : "ADD reserved_messages :m, committed :m",
+              ExpressionAttributeValues: fx.usage === "consume" ? { ":n": n, ":m": -n } : { ":m": -n },
+            },
+          });
+        }
+        const head = items.length;
+        for (const m of chunk) {
+          const values: Item = { ":to": to };
+          from.forEach((s, idx) => {
+            values[`:f${idx}`] = s;
+          });
+          const sets = ["#status = :to"];
+          const names: Record<string, string> = { "#status": "status" };
+          Object.entries(m.set ?? {}).forEach(([k, v], idx) => {
+            sets.push(`#s${idx} = :s${idx}`);
+            names[`#s${idx}`] = k;
+            values[`:s${idx}`] = v;
+          });
+          const removes = (m.remove ?? []).map((k, idx) => {
+            names[`#r${idx}`] = k;
+            return `#r${idx}`;
+          });
+          items.push({
+            Update: {
+              TableName: db.table,
+              Key: recipientKey(job.id, m.phone),
+              UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
+              ConditionExpression: `#status IN (${from.map((_, idx) => `:f${idx}`).join(", ")})`,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            },
+          });
+        }
+        items.push(...extra);
+        const res = await transact(db, items);
+        if (res.ok) {
+          moved.push(...chunk.map((m) => m.phone));
+          break;
+        }
+        const bad = new Set(res.failed.filter((x) => x >= head && x < head + chunk.length).map((x) => x - head));
+        if (bad.size === 0) throw new Error(`recipient move ${from.join("|")}→${to} refused by a non-recipient condition`);
+        refused.push(...chunk.filter((_, idx) => bad.has(idx)).map((m) => m.phone));
+        chunk = chunk.filter((_, idx) => !bad.has(idx));
+      }
+    }
+    return { moved, refused };
+  };
+
+  return move;
+};

@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import { beforeAll, inject } from "vitest";
+import { createLogger } from "../../packages/api/src/log";
+import { createDb, createStore, ensureTable } from "../../packages/aws/src/store";
+import type { StatusEvent, TransportEvents } from "../../packages/core/src/port";
+import { createBaileysTransport } from "../../packages/whatsapp/src/baileys";
+import { FakeSocket, tick } from "./fake-socket";
+
+export const db = createDb({ table: `baileys-${randomBytes(4).toString("hex")}`, endpoint: inject("dynamoEndpoint") });
+export const store = createStore(db);
+/** Call from a test file: creates this file's table on DynamoDB Local. */
+export const useTable = () => beforeAll(() => ensureTable(db));
+export const logger = createLogger({ level: "silent" });
+
+export const recorder = () => {
+  const seen = { status: [] as StatusEvent[], receipts: [] as unknown[], inbound: [] as unknown[], groups: [] as any[], contacts: [] as any[] };
+  const events: TransportEvents = {
+    status: async (e) => void seen.status.push(e),
+    receipt: async (e) => void seen.receipts.push(e),
+    inbound: async (e) => void seen.inbound.push(e),
+    groups: async (e) => void seen.groups.push(e),
+    contacts: async (e) => void seen.contacts.push(e),
+  };
+  return { seen, events };
+};
+
+export const setup = (opts: { groupsThrottleMs?: number } = {}) => {
+  const sockets: FakeSocket[] = [];
+  const { seen, events } = recorder();
+  const transport = createBaileysTransport({
+    auth: store.auth,
+    events,
+    logger,
+    makeSocket: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+    backoff: { baseMs: 50, maxMs: 200 },
+    readDelayMs: [10, 20],
+    groupsThrottleMs: opts.groupsThrottleMs ?? 100,
+    sleep: async () => {},
+    probeContentType: async (url) => (url.includes("report") ? "application/pdf" : undefined),
+  });
+  return { transport, sockets, seen, last: () => sockets.at(-1) as FakeSocket };
+};
+
+export const open = async (s: FakeSocket) => {
+  s.emit("connection.update", { connection: "open" });
+  await tick();
+};
