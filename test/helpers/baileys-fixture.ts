@@ -24,8 +24,9 @@ export const recorder = () => {
   return { seen, events };
 };
 
-export const setup = (opts: { groupsThrottleMs?: number } = {}) => {
+export const setup = (opts: { groupsThrottleMs?: number; backoff?: { baseMs: number; maxMs: number } } = {}) => {
   const sockets: FakeSocket[] = [];
+  const createdAt: number[] = [];
   const { seen, events } = recorder();
   const transport = createBaileysTransport({
     auth: store.auth,
@@ -34,18 +35,28 @@ export const setup = (opts: { groupsThrottleMs?: number } = {}) => {
     makeSocket: () => {
       const s = new FakeSocket();
       sockets.push(s);
+      createdAt.push(Date.now());
       return s;
     },
-    backoff: { baseMs: 50, maxMs: 200 },
+    backoff: opts.backoff ?? { baseMs: 50, maxMs: 200 },
     readDelayMs: [10, 20],
     groupsThrottleMs: opts.groupsThrottleMs ?? 100,
     sleep: async () => {},
     probeContentType: async (url) => (url.includes("report") ? "application/pdf" : undefined),
   });
-  return { transport, sockets, seen, last: () => sockets.at(-1) as FakeSocket };
+  return { transport, sockets, createdAt, seen, last: () => sockets.at(-1) as FakeSocket };
 };
 
 export const open = async (s: FakeSocket) => {
   s.emit("connection.update", { connection: "open" });
   await tick();
+};
+
+/** Polls until `check` holds (timing under load varies; the assertions that follow are exact). */
+export const until = async (check: () => boolean, timeoutMs = 5000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await tick(10);
+  }
 };

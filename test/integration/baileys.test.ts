@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { TransportError } from "../../packages/core/src/port";
 import { useStoredAuthState } from "../../packages/whatsapp/src/baileys";
-import { open, setup, store, useTable } from "../helpers/baileys-fixture";
+import { open, setup, store, until, useTable } from "../helpers/baileys-fixture";
 import { boom, tick } from "../helpers/fake-socket";
 
 /** WhatsApp's servers cannot be reached here: the adapter is driven through a fake socket at makeWASocket's boundary. */
@@ -66,7 +66,7 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
       },
     };
     s.emit("connection.update", { qr: "2@abc,def" });
-    await tick(100);
+    await until(() => t.seen.status.some((e) => e.status === "qr"));
     const qr = t.seen.status.find((e) => e.status === "qr");
     expect(qr?.qr).toBe("2@abc,def");
     expect(qr?.qrPngDataUrl).toMatch(/^data:image\/png;base64,/);
@@ -90,8 +90,10 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
     s.emit("groups.update", [{ id: "1@g.us" }]);
     s.emit("group-participants.update", { id: "1@g.us" });
     s.emit("groups.update", [{ id: "1@g.us" }]);
+    const fetches = () => s.calls.filter((c) => c[0] === "groupFetch").length;
+    await until(() => fetches() === 2);
     await tick(250);
-    expect(s.calls.filter((c) => c[0] === "groupFetch")).toHaveLength(2);
+    expect(fetches()).toBe(2);
   });
 
   it("maps receipts, inbound messages (marked read after a delay) and contacts, ignoring our own and status broadcasts", async () => {
@@ -124,7 +126,7 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
       { id: "444@lid" },
       { id: "555@lid", phoneNumber: "5511999990009@s.whatsapp.net", notify: "Duda" },
     ]);
-    await tick(80);
+    await until(() => s.calls.filter((c) => c[0] === "read").length === 2 && t.seen.contacts.length === 1);
     expect(t.seen.receipts).toEqual([
       expect.objectContaining({ messageId: "3EB0A", state: "delivered" }),
       expect.objectContaining({ messageId: "3EB0B", state: "read" }),
@@ -183,36 +185,39 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
     await a.transport.start({ tenantId: "t", sessionId: "ses_out" });
     await open(a.last());
     a.last().emit("connection.update", { connection: "close", lastDisconnect: { error: boom(401) } });
-    await tick(100);
+    await until(() => a.seen.status.at(-1)?.status === "stopped");
     expect(a.seen.status.at(-1)).toMatchObject({ status: "stopped", reason: expect.stringMatching(/logged out/) });
+    await until(() => !a.transport.isRunning("ses_out"));
     expect(await store.auth.getCreds("ses_out")).toBeUndefined();
+    await tick(100);
     expect(a.sockets).toHaveLength(1);
-    expect(a.transport.isRunning("ses_out")).toBe(false);
 
     // restartRequired: a new socket at once.
-    const b = setup();
+    const b = setup({ backoff: { baseMs: 5000, maxMs: 5000 } });
     await b.transport.start({ tenantId: "t", sessionId: "ses_restart" });
     b.last().emit("connection.update", { connection: "close", lastDisconnect: { error: boom(515) } });
-    await tick(40);
-    expect(b.sockets).toHaveLength(2);
+    await until(() => b.sockets.length === 2, 2000);
 
     // connection lost: status says why, reconnects after a growing, capped delay.
-    const c = setup();
+    const c = setup({ backoff: { baseMs: 300, maxMs: 600 } });
     await c.transport.start({ tenantId: "t", sessionId: "ses_lost" });
+    const firstClose = Date.now();
     c.last().emit("connection.update", { connection: "close", lastDisconnect: { error: boom(408, "Connection was lost") } });
-    await tick(10);
-    expect(c.seen.status.at(-1)).toMatchObject({
-      status: "starting",
-      reason: expect.stringMatching(/connection lost \(Connection was lost, code 408\); reconnecting in 0 s \(attempt 1\)/),
-    });
-    expect(c.sockets).toHaveLength(1);
-    await tick(80);
-    expect(c.sockets).toHaveLength(2);
+    await until(() => c.seen.status.at(-1)?.status === "starting" && /attempt 1/.test(c.seen.status.at(-1)?.reason ?? ""));
+    expect(c.seen.status.at(-1)?.reason).toMatch(/connection lost \(Connection was lost, code 408\); reconnecting in 0 s \(attempt 1\)/);
+    await until(() => c.sockets.length === 2);
+    expect((c.createdAt[1] as number) - firstClose).toBeGreaterThanOrEqual(290);
+    const secondClose = Date.now();
     c.last().emit("connection.update", { connection: "close", lastDisconnect: { error: boom(428) } });
-    await tick(60);
-    expect(c.sockets).toHaveLength(2);
-    await tick(80);
-    expect(c.sockets).toHaveLength(3);
+    await until(() => c.sockets.length === 3);
+    expect((c.createdAt[2] as number) - secondClose).toBeGreaterThanOrEqual(590);
+    expect(c.seen.status.at(-1)?.reason).toMatch(/attempt 2/);
+    const thirdClose = Date.now();
+    c.last().emit("connection.update", { connection: "close", lastDisconnect: { error: boom(503) } });
+    await until(() => c.sockets.length === 4);
+    // Capped: the third wait is the maximum, not 1,200 ms.
+    expect((c.createdAt[3] as number) - thirdClose).toBeGreaterThanOrEqual(590);
+    expect((c.createdAt[3] as number) - thirdClose).toBeLessThan(1190);
     await open(c.last());
     expect(c.seen.status.at(-1)?.status).toBe("working");
 
@@ -221,8 +226,9 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
     await d.transport.start({ tenantId: "t", sessionId: "ses_replaced" });
     await open(d.last());
     d.last().emit("connection.update", { connection: "close", lastDisconnect: { error: boom(440) } });
-    await tick(150);
+    await until(() => d.seen.status.at(-1)?.status === "failed");
     expect(d.seen.status.at(-1)).toMatchObject({ status: "failed", reason: expect.stringMatching(/replaced/) });
+    await tick(300);
     expect(d.sockets).toHaveLength(1);
   });
 });

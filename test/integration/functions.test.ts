@@ -10,6 +10,7 @@ import { buildApp } from "../../packages/functions/src/api/app";
 import { createSqsHandler } from "../../packages/functions/src/events/consumer";
 import { createSweep } from "../../packages/functions/src/repair/sweep";
 import { createLocalTimers } from "../../packages/local/src/timers";
+import { jobRecord, sessionRecord } from "../helpers/records";
 
 /**
  * The Lambda entries' handlers with real event shapes, on DynamoDB Local and the local SQS server.
@@ -80,7 +81,7 @@ const streamingRuntime = () => {
 describe("Lambda handlers", () => {
   it("serves a Function URL event through the streaming API handler, including a streamed SSE response", async () => {
     const { streamHandle, handle } = await import("hono/aws-lambda");
-    const app = buildApp(deps, { OUTREACH_RATE_LIMIT: "0" });
+    const app = buildApp(deps, { OUTREACH_RATE_LIMIT: "0", OUTREACH_LOG_LEVEL: "silent" });
     const buffered = handle(app);
     const res = (await buffered(urlEvent("GET", "/api/v2/usage/current", { "x-api-key": key }) as never, {} as never)) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(200);
@@ -90,45 +91,19 @@ describe("Lambda handlers", () => {
     const ids = createIds();
     const jobId = ids.next("bulk");
     await store.jobs.create(
-      {
+      jobRecord({
         id: jobId,
         tenant_id: tenantId,
-        session_id: ids.next("ses"),
-        custom_group_id: ids.next("grp"),
-        origin: "api",
-        message_type: "text",
-        message_content: "x",
-        media_url: null,
-        min_delay_seconds: 0,
-        max_delay_seconds: 0,
-        daily_limit: null,
-        send_window: null,
-        start_at: null,
-        max_consecutive_failures: 10,
         status: "completed",
-        pause_reason: null,
-        created_at: new Date().toISOString(),
-        started_at: null,
         completed_at: new Date().toISOString(),
-        scheduled_message_id: null,
         total_recipients: 2,
-        pending_count: 0,
         sent_count: 2,
         delivered_count: 1,
         read_count: 1,
-        failed_count: 0,
-        skipped_count: 0,
-        cancelled_count: 0,
-        unknown_count: 0,
         snapshot_done: true,
         snapshot_count: 2,
-        plan_epoch: 0,
-        plan_cursor: null,
         plan_done: true,
-        quota_held: 0,
-        quota_month: new Date().toISOString().slice(0, 7),
-        consecutive_failures: 0,
-      },
+      }),
       0,
       null,
     );
@@ -171,7 +146,7 @@ describe("Lambda handlers", () => {
   });
 
   it("fires a scheduled message from an EventBridge Scheduler–delivered message, once", async () => {
-    const app = buildApp(deps, { OUTREACH_RATE_LIMIT: "0" });
+    const app = buildApp(deps, { OUTREACH_RATE_LIMIT: "0", OUTREACH_LOG_LEVEL: "silent" });
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await app.request(`/api/v2${path}`, {
         method,
@@ -183,22 +158,8 @@ describe("Lambda handlers", () => {
     // A working session and a group, straight in the store (no worker runs here).
     const ids = createIds();
     const sessionId = ids.next("ses");
-    const now = new Date().toISOString();
-    await store.sessions.create({
-      id: sessionId,
-      tenant_id: tenantId,
-      name: "s",
-      status: "working",
-      status_reason: null,
-      phone: "+12025550100",
-      transport: "baileys",
-      desired: "running",
-      qr: null,
-      qr_png_data_url: null,
-      pairing_code: null,
-      created_at: now,
-      updated_at: now,
-    });
+    const _now = new Date().toISOString();
+    await store.sessions.create(sessionRecord({ id: sessionId, tenant_id: tenantId, name: "s", status: "working", phone: "+12025550100" }));
     const group = await call("POST", "/custom-groups", { name: "g", members: [{ phone: "+5511999990001" }] });
     const runAt = new Date(Date.now() + 1500).toISOString();
     const s = await call("POST", "/scheduled-messages", {

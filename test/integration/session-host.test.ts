@@ -7,6 +7,7 @@ import { createBaileysTransport } from "../../packages/whatsapp/src/baileys";
 import { createSessionHost } from "../../packages/worker/src/host";
 import { db, logger, open, setup, store, useTable } from "../helpers/baileys-fixture";
 import { FakeSocket, tick } from "../helpers/fake-socket";
+import { sessionRecord } from "../helpers/records";
 
 useTable();
 
@@ -15,22 +16,8 @@ describe("session host ownership (leases in DynamoDB Local)", () => {
     const ids = createIds();
     const tenantId = `ten_${randomBytes(5).toString("hex")}`;
     const sessionId = ids.next("ses");
-    const now = new Date().toISOString();
-    await store.sessions.create({
-      id: sessionId,
-      tenant_id: tenantId,
-      name: "race",
-      status: "starting",
-      status_reason: null,
-      phone: null,
-      transport: "baileys",
-      desired: "running",
-      qr: null,
-      qr_png_data_url: null,
-      pairing_code: null,
-      created_at: now,
-      updated_at: now,
-    });
+    const _now = new Date().toISOString();
+    await store.sessions.create(sessionRecord({ id: sessionId, tenant_id: tenantId, name: "race" }));
     const deps = {
       store: store as never,
       queue: { send: async () => {} } as never,

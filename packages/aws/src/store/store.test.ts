@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Job } from "@outreach/core/port";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { jobRecord } from "../../../../test/helpers/records";
 import { createDb, createStore, ensureTable } from ".";
 
 /** Store tests run against DynamoDB Local (started once for the run), each file on its own table. */
@@ -14,45 +15,8 @@ const tenant = async (plan: "business" | "starter" = "business") => {
   return id;
 };
 
-const job = (tenantId: string, over: Partial<Job> = {}): Job => ({
-  id: `bulk_${randomBytes(6).toString("hex")}`,
-  tenant_id: tenantId,
-  session_id: "ses_1",
-  custom_group_id: "grp_1",
-  origin: "api",
-  message_type: "text",
-  message_content: "hi",
-  media_url: null,
-  min_delay_seconds: 0,
-  max_delay_seconds: 0,
-  daily_limit: null,
-  send_window: null,
-  start_at: null,
-  max_consecutive_failures: 10,
-  status: "running",
-  pause_reason: null,
-  created_at: new Date().toISOString(),
-  started_at: null,
-  completed_at: null,
-  scheduled_message_id: null,
-  total_recipients: 3,
-  pending_count: 0,
-  sent_count: 0,
-  delivered_count: 0,
-  read_count: 0,
-  failed_count: 0,
-  skipped_count: 0,
-  cancelled_count: 0,
-  unknown_count: 0,
-  snapshot_done: false,
-  plan_epoch: 0,
-  plan_cursor: null,
-  plan_done: false,
-  quota_held: 3,
-  quota_month: "2026-11",
-  consecutive_failures: 0,
-  ...over,
-});
+const job = (tenantId: string, over: Partial<Job> = {}): Job =>
+  jobRecord({ id: `bulk_${randomBytes(6).toString("hex")}`, tenant_id: tenantId, total_recipients: 3, quota_held: 3, quota_month: "2026-11", ...over });
 
 const recipient = (phone: string) => ({ phone, name: null, status: "pending" as const, attempts: 0, sent_at: null, error: null, message_id: null });
 

@@ -5,7 +5,7 @@ import { idAt } from "../id";
 import { normalize } from "../phone";
 import { PLANS } from "../plan";
 import { type Delivery, type Execution, iso, type PageRequest, type Period, type Report, type TemplateId } from "../port";
-import { createLifecycle, patchTiming, runAfter, type TimingInput, timedFields } from "../schedule/timed";
+import { createLifecycle, patchTiming, type TimingInput, timedFields } from "../schedule/timed";
 import * as Session from "../session";
 import { planLimitError } from "../tenant";
 import { compute, TEMPLATES, type Window } from "./templates";
@@ -168,31 +168,10 @@ export const execution = async (d: Deps, tenantId: string, id: string, execution
 };
 
 /** A timer fired for (report, run time): one execution per run time, then the next run is armed. */
-export const fire = async (d: Deps, tenantId: string, id: string, runAt: string) => {
-  const lc = lifecycle(d);
-  const r = await d.store.reports.get(tenantId, id);
-  if (r?.status !== "active" || r.next_run_at !== runAt) return "stale";
-  const due = Date.parse(runAt);
-  const early = due - d.clock.now();
-  if (early > 60_000) {
-    await lc.syncTimer(r);
-    return "early";
-  }
-  if (early > 0) await d.clock.sleep(early);
-  const exeId = idAt("exe", due, `${r.id}@${runAt}`);
-  await d.store.reportRuns.claim(r.id, { run_at: runAt, status: "running", execution_id: exeId, created_at: iso(d.clock.now()) });
-  await execute(d, r, due, exeId);
-  await d.store.reportRuns.update(r.id, runAt, { status: "done" });
-  const now = d.clock.now();
-  const next = runAfter(r, due, now);
-  const moved: Report = {
-    ...r,
-    next_run_at: next,
-    status: next ? "active" : "completed",
-    last_run_at: runAt,
-    run_count: r.run_count + 1,
-    updated_at: iso(now),
-  };
-  if (await d.store.reports.replace(moved, { from: ["active"], nextRunAt: runAt })) await lc.syncTimer(moved);
-  return "fired";
-};
+export const fire = (d: Deps, tenantId: string, id: string, runAt: string) =>
+  lifecycle(d).fire(tenantId, id, runAt, async (r, due) => {
+    const exeId = idAt("exe", due, `${r.id}@${runAt}`);
+    await d.store.reportRuns.claim(r.id, { run_at: runAt, status: "running", execution_id: exeId, created_at: iso(d.clock.now()) });
+    await execute(d, r, due, exeId);
+    await d.store.reportRuns.update(r.id, runAt, { status: "done" });
+  });

@@ -6,7 +6,7 @@ import { idAt } from "../id";
 import { PLANS } from "../plan";
 import { iso, type PageRequest, type ScheduledMessage } from "../port";
 import * as Session from "../session";
-import { createLifecycle, patchTiming, runAfter, type TimingInput, timedFields } from "./timed";
+import { createLifecycle, patchTiming, type TimingInput, timedFields } from "./timed";
 
 /** A scheduled message: a bulk send's message and pacing fields, a name and a timing. */
 export type ScheduleInput = Omit<Campaign.CreateInput, "start_at"> & TimingInput & { name: string };
@@ -95,20 +95,16 @@ export const history = async (d: Deps, tenantId: string, id: string, page: PageR
  * A timer fired for (schedule, run time). Idempotent: the run is recorded once, its bulk send has an id
  * derived from (schedule, run time), and the next run is armed only by the fire that moves next_run_at.
  */
-export const fire = async (d: Deps, tenantId: string, id: string, runAt: string) => {
-  const lc = lifecycle(d);
-  const s = await d.store.schedules.get(tenantId, id);
-  if (s?.status !== "active" || s.next_run_at !== runAt) return "stale";
-  const due = Date.parse(runAt);
-  const early = due - d.clock.now();
-  if (early > 60_000) {
-    await lc.syncTimer(s);
-    return "early";
-  }
-  if (early > 0) await d.clock.sleep(early);
-
-  const { run } = await d.store.scheduleRuns.claim(s.id, { run_at: runAt, status: "running", bulk_send_id: null, error: null, created_at: iso(d.clock.now()) });
-  if (run.status === "running") {
+export const fire = (d: Deps, tenantId: string, id: string, runAt: string) =>
+  lifecycle(d).fire(tenantId, id, runAt, async (s, due) => {
+    const { run } = await d.store.scheduleRuns.claim(s.id, {
+      run_at: runAt,
+      status: "running",
+      bulk_send_id: null,
+      error: null,
+      created_at: iso(d.clock.now()),
+    });
+    if (run.status !== "running") return;
     try {
       const job = await Campaign.create(
         d,
@@ -133,17 +129,4 @@ export const fire = async (d: Deps, tenantId: string, id: string, runAt: string)
       // A refused run (session down, quota, group deleted) is recorded; the schedule goes on.
       await d.store.scheduleRuns.update(s.id, runAt, { status: "failed", error: e.message });
     }
-  }
-  const now = d.clock.now();
-  const next = runAfter(s, due, now);
-  const moved: ScheduledMessage = {
-    ...s,
-    next_run_at: next,
-    status: next ? "active" : "completed",
-    last_run_at: runAt,
-    run_count: s.run_count + 1,
-    updated_at: iso(now),
-  };
-  if (await d.store.schedules.replace(moved, { from: ["active"], nextRunAt: runAt })) await lc.syncTimer(moved);
-  return "fired";
-};
+  });

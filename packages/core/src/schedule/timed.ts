@@ -119,10 +119,35 @@ export const createLifecycle = <T extends TimedRecord>(d: { repo: TimedRepo<T>; 
     return save({ ...r, ...change(r, now), updated_at: iso(now) }, [r.status], action);
   };
 
+  /**
+   * A timer fired for (record, run time): stale fires (paused, changed, already advanced) do nothing,
+   * an early one waits for its second (or re-arms when more than a minute early), `run` does the
+   * work (it must be idempotent per run time), then the next run is computed from the later of the
+   * run time and now (an overdue record runs once, not once per missed run) and armed.
+   */
+  const fire = async (tenantId: string, id: string, runAt: string, run: (r: T, due: number) => Promise<void>) => {
+    const r = await d.repo.get(tenantId, id);
+    if (r?.status !== "active" || r.next_run_at !== runAt) return "stale";
+    const due = Date.parse(runAt);
+    const early = due - d.clock.now();
+    if (early > 60_000) {
+      await syncTimer(r);
+      return "early";
+    }
+    if (early > 0) await d.clock.sleep(early);
+    await run(r, due);
+    const now = d.clock.now();
+    const next = runAfter(r, due, now);
+    const moved: T = { ...r, next_run_at: next, status: next ? "active" : "completed", last_run_at: runAt, run_count: r.run_count + 1, updated_at: iso(now) };
+    if (await d.repo.replace(moved, { from: ["active"], nextRunAt: runAt })) await syncTimer(moved);
+    return "fired";
+  };
+
   return {
     get,
     syncTimer,
     save,
+    fire,
     async create(r: T) {
       await d.repo.create(r);
       await syncTimer(r);
