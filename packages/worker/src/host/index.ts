@@ -110,8 +110,12 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
   };
 
   const syncAll = async () => {
-    for (const s of await d.store.sessions.all())
+    for (const s of await d.store.sessions.all()) {
+      // Sessions this host already runs need no consistent re-read every round: a change of their
+      // desired state arrives as a session.sync message, which syncs with a consistent read.
+      if (owned.has(s.id) && transport?.isRunning(s.id) && s.desired === "running") continue;
       await sync(s.tenant_id, s.id).catch((e) => d.logger.error({ err: e, session_id: s.id }, "session sync failed"));
+    }
     if (!renewTimer && !shuttingDown) {
       // Renew what we own; pick up sessions whose lease expired (a crashed owner) or that were missed.
       renewTimer = setInterval(() => {
