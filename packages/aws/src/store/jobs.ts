@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Job, JobStatus } from "@outreach/core/port";
-import { type Db, type Item, isConditionFailed, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
+import { conditional, type Db, type Item, isConditionFailed, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 
 export const jobKey = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `BULK#${id}` });
 export const usageKey = (tenantId: string, month: string) => ({ pk: `T#${tenantId}`, sk: `USAGE#${month}` });
@@ -141,8 +141,8 @@ export const createJobStore = (db: Db) => ({
 
   /** Moves the planning cursor forward, only from where this planner started (a redelivered plan message is a no-op). */
   async advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean, watchAt: number): Promise<boolean> {
-    try {
-      await db.doc.send(
+    return conditional(
+      db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: jobKey(tenantId, id),
@@ -150,12 +150,8 @@ export const createJobStore = (db: Db) => ({
           ConditionExpression: `plan_epoch = :e AND ${from === null ? "(attribute_not_exists(plan_cursor) OR plan_cursor = :null)" : "plan_cursor = :from"}`,
           ExpressionAttributeValues: { ":to": to, ":done": done, ":e": epoch, ":watch": watchAt, ...(from === null ? { ":null": null } : { ":from": from }) },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   },
 
   /** Releases `n` reserved messages that will not be sent (used when a reservation could not be used at all). */

@@ -1,6 +1,6 @@
 import { DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { OptOut } from "@outreach/core/port";
-import { type Db, isConditionFailed, type PageRequest, queryAll, queryPage, strip } from "./db";
+import { conditional, type Db, type PageRequest, queryAll, queryPage, strip } from "./db";
 
 const key = (tenantId: string, phone: string) => ({ pk: `T#${tenantId}`, sk: `OPTOUT#${phone}` });
 
@@ -8,8 +8,8 @@ const key = (tenantId: string, phone: string) => ({ pk: `T#${tenantId}`, sk: `OP
 export const createOptOutStore = (db: Db) => ({
   /** Adds an opt-out; returns false when the number was already opted out. */
   async add(tenantId: string, o: OptOut): Promise<boolean> {
-    try {
-      await db.doc.send(
+    return conditional(
+      db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: key(tenantId, o.phone),
@@ -18,22 +18,12 @@ export const createOptOutStore = (db: Db) => ({
           ExpressionAttributeNames: { "#source": "source" },
           ExpressionAttributeValues: { ":p": o.phone, ":s": o.source, ":c": o.created_at },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   },
 
   async remove(tenantId: string, phone: string): Promise<boolean> {
-    try {
-      await db.doc.send(new DeleteCommand({ TableName: db.table, Key: key(tenantId, phone), ConditionExpression: "attribute_exists(pk)" }));
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+    return conditional(db.doc.send(new DeleteCommand({ TableName: db.table, Key: key(tenantId, phone), ConditionExpression: "attribute_exists(pk)" })));
   },
 
   list: (tenantId: string, page: PageRequest) =>

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Session, SessionStatus } from "@outreach/core/port";
-import { type Db, type Item, isConditionFailed, queryAll, strip } from "./db";
+import { conditional, type Db, type Item, isConditionFailed, queryAll, strip } from "./db";
 
 const key = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `SESSION#${id}` });
 
@@ -147,19 +147,13 @@ export const createSessionStore = (db: Db) => ({
   },
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    try {
-      await db.doc.send(new DeleteCommand({ TableName: db.table, Key: key(tenantId, id), ConditionExpression: "attribute_exists(pk)" }));
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+    return conditional(db.doc.send(new DeleteCommand({ TableName: db.table, Key: key(tenantId, id), ConditionExpression: "attribute_exists(pk)" })));
   },
 
   /** Optimistic update of the pacing timeline: succeeds only if nobody reserved slots since `expected` was read. */
   async reserveSlots(tenantId: string, id: string, expected: SlotState, next: SlotState): Promise<boolean> {
-    try {
-      await db.doc.send(
+    return conditional(
+      db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: key(tenantId, id),
@@ -175,18 +169,14 @@ export const createSessionStore = (db: Db) => ({
             ...(expected.last_slot_at === null ? {} : { ":el": expected.last_slot_at, ":ec": expected.slot_day_count }),
           },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   },
 
   /** Takes or renews the single-owner lease of a session; another owner's lease is taken only after it expired. */
   async acquireLease(sessionId: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
-    try {
-      await db.doc.send(
+    return conditional(
+      db.doc.send(
         new PutCommand({
           TableName: db.table,
           Item: { pk: `S#${sessionId}`, sk: "LEASE", owner, expires_at: now + ttlMs },
@@ -194,12 +184,8 @@ export const createSessionStore = (db: Db) => ({
           ExpressionAttributeNames: { "#owner": "owner" },
           ExpressionAttributeValues: { ":me": owner, ":now": now },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   },
 
   async releaseLease(sessionId: string, owner: string) {

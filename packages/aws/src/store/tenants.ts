@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { PlanId } from "@outreach/core/plan";
 import type { ApiKey, Tenant, Usage } from "@outreach/core/port";
-import { type Db, isConditionFailed, strip } from "./db";
+import { conditional, type Db, strip } from "./db";
 
 /** Tenants, API keys (by SHA-256), per-key rate limits and idempotency records. */
 export const createTenantStore = (db: Db) => ({
@@ -79,8 +79,8 @@ export const createTenantStore = (db: Db) => ({
    * Returns whether this request is within `limit` for the window starting at `windowStart` (epoch s).
    */
   async hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number): Promise<boolean> {
-    try {
-      await db.doc.send(
+    return conditional(
+      db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: { pk: `RL#${keyId}`, sk: String(windowStart) },
@@ -89,12 +89,8 @@ export const createTenantStore = (db: Db) => ({
           ExpressionAttributeNames: { "#n": "count", "#ttl": "ttl" },
           ExpressionAttributeValues: { ":one": 1, ":limit": limit, ":ttl": windowStart + windowSeconds + 60 },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   },
 
   async usage(tenantId: string, month: string): Promise<Usage> {

@@ -2,7 +2,7 @@ import type { Deps } from "../deps";
 import { conflict, DomainError } from "../error";
 import { PLANS } from "../plan";
 import { iso, type Job } from "../port";
-import { FINAL, get, ref, stateConflict, view } from "./job";
+import { get, ref, stateConflict, view } from "./job";
 
 type D = Pick<Deps, "store" | "queue" | "clock">;
 
@@ -135,5 +135,3 @@ export const pauseSessionJobs = async (d: Pick<D, "store">, tenantId: string, se
     await d.store.jobs.transition(tenantId, j.id, ["running", "pending"], { status: "paused", pause_reason: "session" }, { bumpEpoch: true });
   }
 };
-
-export const isFinal = (j: Job) => FINAL.includes(j.status);
