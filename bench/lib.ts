@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../packages/local/src/net";
@@ -7,6 +7,7 @@ import { startRuntime } from "../packages/local/src/runtime";
 /** Requests made through the runtime's AWS SDK clients, by service and command, with estimated write units. */
 export const createCounter = () => {
   const counts: Record<string, number> = {};
+  const millis: Record<string, number> = {};
   let writeUnits = 0;
   let readUnits = 0;
   const instrument = (client: { middlewareStack: { add: (...args: any[]) => void } }) => {
@@ -21,16 +22,22 @@ export const createCounter = () => {
           writeUnits += Object.values(input.RequestItems ?? {}).reduce((n: number, v: any) => n + v.length, 0);
         else if (["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"].includes(context.commandName)) writeUnits += 1;
         else if (["GetItemCommand"].includes(context.commandName)) readUnits += input.ConsistentRead ? 1 : 0.5;
-        return next(args);
+        const t0 = performance.now();
+        try {
+          return await next(args);
+        } finally {
+          millis[name] = (millis[name] ?? 0) + performance.now() - t0;
+        }
       },
       { step: "initialize", name: "outreachBenchCounter" },
     );
   };
   return {
     instrument,
-    snapshot: () => ({ counts: { ...counts }, writeUnits, readUnits }),
+    snapshot: () => ({ counts: { ...counts }, millis: { ...millis }, writeUnits, readUnits }),
     reset() {
       for (const k of Object.keys(counts)) delete counts[k];
+      for (const k of Object.keys(millis)) delete millis[k];
       writeUnits = 0;
       readUnits = 0;
     },
@@ -58,6 +65,8 @@ export const runtime = async (counter?: ReturnType<typeof createCounter>) => {
   };
   return {
     ...rt,
+    /** CPU seconds the runtime's DynamoDB Local (java) has used so far. */
+    dynamoCpuSeconds: () => javaCpuSeconds(dataDir),
     base,
     key: rt.devKey,
     call,
@@ -90,3 +99,16 @@ export const percentile = (xs: number[], p: number) => {
 };
 
 export const machine = () => `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+
+/** CPU seconds (user + system) of the java process whose command line mentions `dataDir`; 0 when not found. */
+const javaCpuSeconds = (dataDir: string) => {
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmd.includes("DynamoDBLocal") || !cmd.includes(dataDir)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {}
+  }
+  return 0;
+};

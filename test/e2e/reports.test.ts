@@ -155,7 +155,9 @@ describe("scheduled reports over HTTP", () => {
     expect(msgs.find((m) => m.to === boss)?.text).toBe(e1.body.text);
     expect(msgs.find((m) => m.to === s.phone)?.text).toBe(e2.body.text);
     expect(e1.body.text).toMatch(/Asia\/Shanghai/);
-    // Report deliveries go through the normal send path (they count against the quota) but are not listed as bulk sends.
+    // Report deliveries go through the normal send path (they count against the quota once recorded,
+    // a moment after the send) but are not listed as bulk sends.
+    await waitFor(async () => (await api.get("/usage/current")).body.total_messages === 2, { what: "both deliveries counted" });
     expect((await api.get("/usage/current")).body.total_messages).toBe(2);
     expect((await api.get("/bulk-send")).body.jobs).toEqual([]);
   });

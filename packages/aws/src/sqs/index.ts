@@ -14,6 +14,12 @@ export interface SqsQueueOptions {
   /** Queue URLs by name (from SST `Resource` on AWS, from `ensureQueues` locally). */
   urls: Record<QueueName, string>;
   client: SQSClient;
+  /**
+   * For the local SQS server, which answers a long poll only once it has `MaxNumberOfMessages` or the
+   * wait is over: long-poll for one message, then take what else is there without waiting. SQS itself
+   * answers as soon as any message is there, so this stays off on AWS (it would cost a request more).
+   */
+  firstMessageFirst?: boolean;
 }
 
 export const createSqsClient = (opts: { endpoint?: string; region?: string } = {}) =>
@@ -25,27 +31,8 @@ export const createSqsClient = (opts: { endpoint?: string; region?: string } = {
   });
 
 /** The Queue port on SQS standard queues: batches of 10, per-message delays (0–900 s). */
-export const createSqsQueue = ({ urls, client }: SqsQueueOptions): Queue => ({
-  async send(queue, messages) {
-    for (let i = 0; i < messages.length; i += 10) {
-      let entries = messages.slice(i, i + 10).map((m, j) => ({
-        Id: String(j),
-        MessageBody: JSON.stringify(m.body),
-        DelaySeconds: Math.max(0, Math.min(900, Math.floor(m.delaySeconds ?? 0))),
-      }));
-      for (let attempt = 0; entries.length > 0; attempt++) {
-        const res = await client.send(new SendMessageBatchCommand({ QueueUrl: urls[queue], Entries: entries }));
-        const failed = new Set((res.Failed ?? []).map((f) => f.Id));
-        entries = entries.filter((e) => failed.has(e.Id));
-        if (entries.length > 0) {
-          if (attempt >= 5) throw new Error(`SQS refused ${entries.length} messages: ${JSON.stringify(res.Failed)}`);
-          await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        }
-      }
-    }
-  },
-
-  async receive(queue, { max, waitSeconds, visibilitySeconds }) {
+export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOptions): Queue => {
+  const receive = async (queue: QueueName, max: number, waitSeconds: number, visibilitySeconds: number | undefined) => {
     const res = await client.send(
       new ReceiveMessageCommand({
         QueueUrl: urls[queue],
@@ -63,29 +50,55 @@ export const createSqsQueue = ({ urls, client }: SqsQueueOptions): Queue => ({
         receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1),
       }),
     );
-  },
+  };
+  return {
+    async send(queue, messages) {
+      for (let i = 0; i < messages.length; i += 10) {
+        let entries = messages.slice(i, i + 10).map((m, j) => ({
+          Id: String(j),
+          MessageBody: JSON.stringify(m.body),
+          DelaySeconds: Math.max(0, Math.min(900, Math.floor(m.delaySeconds ?? 0))),
+        }));
+        for (let attempt = 0; entries.length > 0; attempt++) {
+          const res = await client.send(new SendMessageBatchCommand({ QueueUrl: urls[queue], Entries: entries }));
+          const failed = new Set((res.Failed ?? []).map((f) => f.Id));
+          entries = entries.filter((e) => failed.has(e.Id));
+          if (entries.length > 0) {
+            if (attempt >= 5) throw new Error(`SQS refused ${entries.length} messages: ${JSON.stringify(res.Failed)}`);
+            await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          }
+        }
+      }
+    },
 
-  async delete(queue, receiptHandles) {
-    for (let i = 0; i < receiptHandles.length; i += 10) {
+    async receive(queue, { max, waitSeconds, visibilitySeconds }) {
+      if (!firstMessageFirst || max <= 1 || waitSeconds === 0) return receive(queue, max, waitSeconds, visibilitySeconds);
+      const first = await receive(queue, 1, waitSeconds, visibilitySeconds);
+      return first.length === 0 ? first : [...first, ...(await receive(queue, max - 1, 0, visibilitySeconds))];
+    },
+
+    async delete(queue, receiptHandles) {
+      for (let i = 0; i < receiptHandles.length; i += 10) {
+        await client.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: urls[queue],
+            Entries: receiptHandles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h })),
+          }),
+        );
+      }
+    },
+
+    async release(queue, receiptHandle, seconds) {
       await client.send(
-        new DeleteMessageBatchCommand({
+        new ChangeMessageVisibilityCommand({
           QueueUrl: urls[queue],
-          Entries: receiptHandles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h })),
+          ReceiptHandle: receiptHandle,
+          VisibilityTimeout: Math.max(0, Math.min(43200, Math.ceil(seconds))),
         }),
       );
-    }
-  },
-
-  async release(queue, receiptHandle, seconds) {
-    await client.send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: urls[queue],
-        ReceiptHandle: receiptHandle,
-        VisibilityTimeout: Math.max(0, Math.min(43200, Math.ceil(seconds))),
-      }),
-    );
-  },
-});
+    },
+  };
+};
 
 const safeParse = (body: string | undefined): unknown => {
   try {

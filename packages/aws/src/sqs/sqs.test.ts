@@ -5,9 +5,11 @@ import { createSqsClient, createSqsQueue, ensureQueues } from ".";
 
 /** Queue tests run against the local SQS server started once for the run. */
 let queue: Queue;
+let eager: Queue;
 beforeAll(async () => {
   const client = createSqsClient({ endpoint: inject("sqsEndpoint") });
   queue = createSqsQueue({ client, urls: await ensureQueues(client, `t${randomBytes(4).toString("hex")}`) });
+  eager = createSqsQueue({ client, urls: await ensureQueues(client, `e${randomBytes(4).toString("hex")}`), firstMessageFirst: true });
 });
 
 const drain = async (name: "events" | "sends", want: number, timeoutMs = 5000) => {
@@ -50,5 +52,18 @@ describe("SQS queue adapter (local SQS server)", () => {
     await queue.release("events", first?.receiptHandle as string, 1);
     const again = await drain("events", 1, 5000);
     expect(again).toEqual([{ retry: 1 }]);
+  });
+
+  it("with firstMessageFirst, answers a long poll as soon as a message is there, with what else is there", async () => {
+    // The local server would hold a poll for 10 messages until the wait is over when fewer are queued.
+    await eager.send("events", [{ body: { n: 1 } }, { body: { n: 2 } }, { body: { n: 3 } }]);
+    const t0 = Date.now();
+    const got = await eager.receive("events", { max: 10, waitSeconds: 10 });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(got.map((m) => m.body)).toEqual(expect.arrayContaining([{ n: 1 }, { n: 2 }, { n: 3 }]));
+    expect(got).toHaveLength(3);
+    // With nothing queued it still waits, and returns the message that comes during the wait.
+    setTimeout(() => void eager.send("events", [{ body: { n: 4 } }]), 500);
+    expect((await eager.receive("events", { max: 10, waitSeconds: 3 })).map((m) => m.body)).toEqual([{ n: 4 }]);
   });
 });

@@ -52,12 +52,16 @@ export interface Move {
   phone: string;
   set?: Item;
   remove?: string[];
+  /** Items written with this recipient's move (and dropped with it when its condition fails). */
+  with?: TransactItems;
 }
 
-/**
- * Recipients of a job (`B#<job>` · `R#<e164>`). Every state change is one transaction with the job's
- * counters and the month's quota, so the counts always equal the recipients by state.
- */
+/** Items written once per transaction; a function gets the number of recipients the transaction moves. */
+export type Extra = TransactItems | ((moved: number) => TransactItems);
+
+/** At most 100 items per transaction: the job's counters and the month's usage take two. */
+const MAX_ITEMS = 98;
+
 /**
  * Recipient state changes, each one transaction with the job's counters and the month's quota, so
  * the counts always equal the recipients by state.
@@ -67,14 +71,21 @@ export const createMover = (db: Db) => {
    * Moves recipients `from` → `to` in chunks. Recipients not in `from` are left alone and reported.
    * `reserved` tells that quota for a `reserve` move was already taken by the caller.
    */
-  const move = async (job: JobRef, from: RecipientStatus[], to: RecipientStatus, moves: Move[], extra: TransactItems = []) => {
+  const move = async (job: JobRef, from: RecipientStatus[], to: RecipientStatus, moves: Move[], extra: Extra = []) => {
     const moved: string[] = [];
     const refused: string[] = [];
     // The job update's effects depend on `from`; with several possible `from` states the caller moves one at a time.
     const fx = effects(from[0] as RecipientStatus, to);
-    const chunkSize = 97 - extra.length;
-    for (let i = 0; i < moves.length; i += chunkSize) {
-      let chunk = moves.slice(i, i + chunkSize);
+    const extraFor = (n: number) => (typeof extra === "function" ? extra(n) : extra);
+    const budget = MAX_ITEMS - extraFor(1).length;
+    for (let i = 0; i < moves.length; ) {
+      let chunk: Move[] = [];
+      for (let used = 0; i < moves.length; i++) {
+        const size = 1 + ((moves[i] as Move).with?.length ?? 0);
+        if (chunk.length > 0 && used + size > budget) break;
+        chunk.push(moves[i] as Move);
+        used += size;
+      }
       while (chunk.length > 0) {
         const n = chunk.length;
         const jobAdds = Object.entries(fx.job).map(([k, v], idx) => ({ k, v: v * n, idx }));
@@ -122,7 +133,9 @@ export const createMover = (db: Db) => {
           });
         }
         const head = items.length;
+        const withs: TransactItems = [];
         for (const m of chunk) {
+          withs.push(...(m.with ?? []));
           const values: Item = { ":to": to };
           from.forEach((s, idx) => {
             values[`:f${idx}`] = s;
@@ -149,7 +162,7 @@ export const createMover = (db: Db) => {
             },
           });
         }
-        items.push(...extra);
+        items.push(...withs, ...extraFor(chunk.length));
         const res = await transact(db, items);
         if (res.ok) {
           moved.push(...chunk.map((m) => m.phone));

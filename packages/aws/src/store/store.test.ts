@@ -69,6 +69,45 @@ describe("DynamoDB store (DynamoDB Local)", () => {
     expect(await store.tenants.usage(t, "2026-11")).toMatchObject({ reserved_messages: 500, total_messages: 0 });
   });
 
+  it("records many recipients in several transactions, each recipient with its own items and each transaction counted once", async () => {
+    const t = await tenant();
+    const phones = Array.from({ length: 120 }, (_, i) => `+55119888${String(i).padStart(5, "0")}`);
+    const j = job(t, { total_recipients: 120, quota_held: 120 });
+    await store.jobs.create(j, 120, null);
+    const ref = { tenant_id: t, id: j.id, quota_month: j.quota_month };
+    for (let i = 0; i < 120; i += 40) {
+      const chunk = phones.slice(i, i + 40);
+      expect(await store.recipients.writeSnapshotChunk(ref, chunk.map(recipient), phones[i - 1] ?? null, chunk.at(-1) as string, i + 40 >= 120)).toBe(true);
+    }
+    // One recipient is no longer pending: its move is refused and its own items are not written.
+    await store.recipients.move(ref, ["pending"], "skipped", [{ phone: phones[77] as string }]);
+
+    const transactions: number[] = [];
+    const res = await store.recipients.move(
+      ref,
+      ["pending"],
+      "sent",
+      phones.map((phone, i) => ({
+        phone,
+        set: { message_id: `m${i}` },
+        with: [store.recipients.messageIndexPut(`m-${j.id}-${i}`, { tenant_id: t, job_id: j.id, phone, quota_month: j.quota_month }, 4_000_000_000)],
+      })),
+      (n) => {
+        transactions.push(n);
+        return [store.optouts.activityUpdate(t, "2026-11-25", { sent: n })];
+      },
+    );
+    expect(res.moved).toHaveLength(119);
+    expect(res.refused).toEqual([phones[77]]);
+    // Two items per recipient: 240 items cannot go in fewer than three transactions of at most 100.
+    expect(transactions.filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
+    expect(await store.jobs.get(t, j.id)).toMatchObject({ sent_count: 119, skipped_count: 1, pending_count: 0, quota_held: 0 });
+    expect(await store.optouts.activity(t, "2026-11-25", "2026-11-25")).toEqual([{ day: "2026-11-25", sent: 119, received: 0, opt_outs: 0 }]);
+    expect(await store.recipients.messageIndexGet(`m-${j.id}-0`)).toMatchObject({ job_id: j.id, phone: phones[0] });
+    expect(await store.recipients.messageIndexGet(`m-${j.id}-77`)).toBeUndefined();
+    expect(await store.tenants.usage(t, "2026-11")).toMatchObject({ total_messages: 119 });
+  });
+
   it("claims a recipient only while the job runs at its epoch, the number is not opted out and it is pending", async () => {
     const t = await tenant();
     const j = job(t);

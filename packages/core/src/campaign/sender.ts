@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Deps } from "../deps";
 import { dayKey } from "../optout";
 import { iso, type Job, type Outbound, type Transport, TransportError } from "../port";
+import { createCoalescer } from "./coalesce";
 import { checkCompletion, pauseSessionJobs } from "./control";
 import { ref } from "./job";
 import type { SendMessage } from "./planner";
@@ -10,6 +11,10 @@ import { render } from "./template";
 /** A claim older than this is taken to be a crash between send and record (the recipient becomes `unknown`). */
 export const LEASE_MS = 10 * 60_000;
 export const MAX_ATTEMPTS = 3;
+/** Sent messages of one job recorded in one transaction (two items each, plus three shared). */
+export const RECORD_BATCH = 40;
+/** How long a sent message waits for others of its job before it is recorded (the crash window grows by as much). */
+export const RECORD_LINGER_MS = 100;
 
 /** Our message id for (job, recipient): a retry of the same message is recognizable by WhatsApp and by us. */
 export const messageIdFor = (jobId: string, phone: string) =>
@@ -82,6 +87,44 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
     if (lastOfJob(job.id)) await persist(d, () => checkCompletion(d, job.tenant_id, job.id));
   };
 
+  /**
+   * Records sent messages: recipient `sent` with the job's counters, the month's usage, the message-id
+   * index and the day's activity. Messages of one job sent close together share one transaction (the
+   * counters once, not once per message); a message waits at most RECORD_LINGER_MS for company.
+   */
+  const record = createCoalescer<{ job: Content; phone: string; messageId: string; at: number }>({
+    max: RECORD_BATCH,
+    lingerMs: RECORD_LINGER_MS,
+    flush: async (_jobId, sent) => {
+      const job = (sent[0] as (typeof sent)[number]).job;
+      // The day's activity is counted per day: a group that spans midnight is written per day.
+      const days = new Map<string, typeof sent>();
+      for (const m of sent) days.set(dayKey(m.at), [...(days.get(dayKey(m.at)) ?? []), m]);
+      for (const [day, group] of days) {
+        await persist(d, () =>
+          d.store.recipients.move(
+            ref(job),
+            ["sending"],
+            "sent",
+            group.map((m) => ({
+              phone: m.phone,
+              set: { sent_at: iso(m.at), message_id: m.messageId, error: null },
+              remove: ["lease_until", "gsi1pk", "gsi1sk"],
+              with: [
+                d.store.recipients.messageIndexPut(
+                  m.messageId,
+                  { tenant_id: job.tenant_id, job_id: job.id, phone: m.phone, quota_month: job.quota_month },
+                  Math.floor(m.at / 1000) + 60 * 86400,
+                ),
+              ],
+            })),
+            (n) => [d.store.optouts.activityUpdate(job.tenant_id, day, { sent: n })],
+          ),
+        );
+      }
+    },
+  });
+
   /** Pauses the job after `max_consecutive_failures` failures in a row; returns whether it did. */
   const pauseOnFailures = async (job: Content) => {
     const cur = await d.store.jobs.get(job.tenant_id, job.id, true);
@@ -124,6 +167,8 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
       await d.queue.send("sends", [{ body: { ...msg, attempt: msg.attempt + 1, slot_at: d.clock.now() + delay * 1000 }, delaySeconds: delay }]);
       return "retry";
     }
+    // A sent message resets the failures in a row: its record must land before this failure counts.
+    await record.drain(job.id);
     await persist(d, () => d.store.recipients.move(r, ["sending"], "failed", [back]));
     await pauseOnFailures(job);
     return "failed";
@@ -148,27 +193,9 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
       }
     });
 
-    const r = ref(job);
     const o = outcome as Outcome;
-    if (o.kind === "opted_out") await d.store.recipients.move(r, ["pending"], "skipped", [{ phone: msg.phone, set: { error: "opted out" } }]);
-    if (o.kind === "sent") {
-      await persist(d, () =>
-        d.store.recipients.move(
-          r,
-          ["sending"],
-          "sent",
-          [{ phone: msg.phone, set: { sent_at: iso(o.at), message_id: o.messageId, error: null }, remove: ["lease_until", "gsi1pk", "gsi1sk"] }],
-          [
-            d.store.recipients.messageIndexPut(
-              o.messageId,
-              { tenant_id: job.tenant_id, job_id: job.id, phone: msg.phone, quota_month: job.quota_month },
-              Math.floor(o.at / 1000) + 60 * 86400,
-            ),
-            d.store.optouts.activityUpdate(job.tenant_id, dayKey(o.at), { sent: 1 }),
-          ],
-        ),
-      );
-    }
+    if (o.kind === "opted_out") await d.store.recipients.move(ref(job), ["pending"], "skipped", [{ phone: msg.phone, set: { error: "opted out" } }]);
+    if (o.kind === "sent") await record(job.id, { job, phone: msg.phone, messageId: o.messageId, at: o.at });
     // A retried or logged-out recipient is pending again: the job cannot be complete.
     if (o.kind === "error" && o.result !== "failed") return void lastOfJob(job.id);
     return complete(job);

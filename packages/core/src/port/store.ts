@@ -147,13 +147,16 @@ export interface MessageRef {
 }
 
 export interface RecipientRepo {
-  /** Moves recipients `from` → `to` with the job's counters and quota in the same transactions; extra items join them. */
+  /**
+   * Moves recipients `from` → `to` with the job's counters and quota in the same transactions. A move's
+   * `with` items go with its recipient; `extra` items join each transaction (given how many it moves).
+   */
   move(
     job: JobRef,
     from: RecipientStatus[],
     to: RecipientStatus,
-    moves: { phone: string; set?: Item; remove?: string[] }[],
-    extra?: Tx[],
+    moves: { phone: string; set?: Item; remove?: string[]; with?: Tx[] }[],
+    extra?: Tx[] | ((moved: number) => Tx[]),
   ): Promise<{ moved: string[]; refused: string[] }>;
   writeSnapshotChunk(job: JobRef, recipients: Recipient[], from: string | null, to: string, done: boolean): Promise<boolean>;
   get(jobId: string, phone: string): Promise<Recipient | undefined>;

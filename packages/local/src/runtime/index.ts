@@ -63,7 +63,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
     const store = createStore(db);
     const sqsClient = createSqsClient({ endpoint: sqs.endpoint });
     config.instrument?.(sqsClient);
-    const queue = createSqsQueue({ urls: await ensureQueues(sqsClient, "outreach"), client: sqsClient });
+    const queue = createSqsQueue({ urls: await ensureQueues(sqsClient, "outreach"), client: sqsClient, firstMessageFirst: true });
     /** Fault tests: the local SQS server restarts empty on the same port, as after a crash of it. */
     const restartQueues = async () => {
       const port = sqs.port;

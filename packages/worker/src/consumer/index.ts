@@ -54,12 +54,17 @@ export const startConsumer = (opts: {
     }
   };
 
-  /** Reserves room for up to 10 messages; resolves with how many this poller may receive. */
+  /**
+   * Reserves room for up to 10 messages; resolves with how many this poller may receive. A poller waits
+   * until a quarter of the concurrency (at most 10) is free, so a busy consumer receives in batches
+   * instead of one message per request.
+   */
   let reserved = 0;
+  const batch = Math.max(1, Math.min(10, Math.floor(opts.concurrency / 4)));
   const room = async (): Promise<number> => {
     for (;;) {
       const free = opts.concurrency - inFlight - reserved;
-      if (free > 0 || stopping) {
+      if (free >= batch || stopping) {
         const n = Math.max(0, Math.min(10, free));
         reserved += n;
         return n;
