@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { BatchGetCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { batchWrite, type Db, type Item, queryAll } from "./db";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGet, batchWrite, type Db, type Item, queryAll } from "./db";
 
 const PREFIX = "enc:v1:";
 
@@ -46,14 +46,12 @@ export const createAuthStore = (db: Db, opts: { key?: Buffer } = {}) => {
 
     async getKeys(sessionId: string, type: string, ids: string[]): Promise<Record<string, string>> {
       const out: Record<string, string> = {};
-      for (let i = 0; i < ids.length; i += 100) {
-        let keys: Item[] = [...new Set(ids.slice(i, i + 100))].map((id) => ({ pk: pk(sessionId), sk: `AUTH#${type}#${id}` }));
-        while (keys.length > 0) {
-          const res = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.table]: { Keys: keys, ConsistentRead: true } } }));
-          for (const item of res.Responses?.[db.table] ?? []) out[(item.sk as string).slice(`AUTH#${type}#`.length)] = open(item.value as string);
-          keys = (res.UnprocessedKeys?.[db.table]?.Keys as Item[] | undefined) ?? [];
-        }
-      }
+      const items = await batchGet(
+        db,
+        ids.map((id) => ({ pk: pk(sessionId), sk: `AUTH#${type}#${id}` })),
+        { consistent: true },
+      );
+      for (const item of items) out[(item.sk as string).slice(`AUTH#${type}#`.length)] = open(item.value as string);
       return out;
     },
 

@@ -1,6 +1,6 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { MessageRef, Recipient, RecipientStatus } from "@outreach/core/port";
-import { type Db, type Item, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
+import { batchGet, type Db, type Item, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
 
@@ -154,23 +154,28 @@ export const createRecipientStore = (db: Db) => {
     }),
 
     async messageIndexGet(messageId: string): Promise<MessageRef | undefined> {
-      const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `MSG#${messageId}`, sk: "MSG" } }));
-      const i = res.Item;
-      return i ? { tenant_id: i.tenant_id, job_id: i.job_id, phone: i.phone, quota_month: i.quota_month } : undefined;
+      return (await this.messageIndexGetMany([messageId])).get(messageId);
+    },
+
+    /** Where each of the message ids leads (one BatchGet per 100); ids without an index entry are absent. */
+    async messageIndexGetMany(messageIds: string[]): Promise<Map<string, MessageRef>> {
+      const items = await batchGet(
+        db,
+        messageIds.map((id) => ({ pk: `MSG#${id}`, sk: "MSG" })),
+      );
+      return new Map(
+        items.map((i) => [(i.pk as string).slice(4), { tenant_id: i.tenant_id, job_id: i.job_id, phone: i.phone, quota_month: i.quota_month } as MessageRef]),
+      );
     },
 
     /** Which of `phones` are opted out for the tenant (BatchGet, 100 a call). */
     async optedOut(tenantId: string, phones: string[]): Promise<Set<string>> {
-      const out = new Set<string>();
-      for (let i = 0; i < phones.length; i += 100) {
-        let keys: Item[] = phones.slice(i, i + 100).map((p) => ({ pk: `T#${tenantId}`, sk: `OPTOUT#${p}` }));
-        while (keys.length > 0) {
-          const res = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.table]: { Keys: keys, ProjectionExpression: "phone" } } }));
-          for (const item of res.Responses?.[db.table] ?? []) out.add(item.phone as string);
-          keys = (res.UnprocessedKeys?.[db.table]?.Keys as Item[] | undefined) ?? [];
-        }
-      }
-      return out;
+      const items = await batchGet(
+        db,
+        phones.map((p) => ({ pk: `T#${tenantId}`, sk: `OPTOUT#${p}` })),
+        { projection: "phone" },
+      );
+      return new Set(items.map((i) => i.phone as string));
     },
   };
 };

@@ -2,7 +2,7 @@ export { cancel, checkCompletion, finalize, pause, pauseSessionJobs, resume, ret
 export { type CreateInput, checkContent, create, createDirect, INLINE_SNAPSHOT, validZone } from "./create";
 export { get, type JobView, ref, view } from "./job";
 export { HORIZON_MS, LEAD_MS, planJob, type SendMessage } from "./planner";
-export { onReceipt } from "./receipts";
+export { createReceiptRecorder } from "./receipts";
 export { reconcile } from "./reconcile";
 export { createSender, type Lane, LEASE_MS, messageIdFor, outbound } from "./sender";
 export { snapshot } from "./snapshot";

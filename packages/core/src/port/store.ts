@@ -173,6 +173,7 @@ export interface RecipientRepo {
   sendingExpired(before: number): Promise<{ tenant_id: string; job_id: string; phone: string }[]>;
   messageIndexPut(messageId: string, ref: MessageRef, ttlS: number): Tx;
   messageIndexGet(messageId: string): Promise<MessageRef | undefined>;
+  messageIndexGetMany(messageIds: string[]): Promise<Map<string, MessageRef>>;
   optedOut(tenantId: string, phones: string[]): Promise<Set<string>>;
 }
 

@@ -20,6 +20,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
   let transport: Transport | undefined;
   let renewTimer: NodeJS.Timeout | undefined;
   const now = () => iso(d.clock.now());
+  const receipts = Campaign.createReceiptRecorder(d);
 
   const events: TransportEvents = {
     async status(e) {
@@ -42,7 +43,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       if (e.status === "stopped" || e.status === "failed") await Campaign.pauseSessionJobs(d, tenantId, e.sessionId);
     },
     async receipt(e) {
-      await Campaign.onReceipt(d, e.messageId, e.state);
+      await receipts.record(e.messageId, e.state);
     },
     async inbound(e) {
       const tenantId = tenants.get(e.sessionId);
@@ -144,6 +145,8 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       shuttingDown = true;
       if (renewTimer) clearInterval(renewTimer);
       for (const id of [...owned]) await release(id, false).catch(() => {});
+      // Receipts that came in before the sockets closed are written, not dropped.
+      await receipts.drain().catch((e) => d.logger.warn({ err: e }, "receipts not recorded at shutdown"));
     },
   };
 };
