@@ -22,9 +22,17 @@ export const createCounter = () => {
           writeUnits += Object.values(input.RequestItems ?? {}).reduce((n: number, v: any) => n + v.length, 0);
         else if (["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"].includes(context.commandName)) writeUnits += 1;
         else if (["GetItemCommand"].includes(context.commandName)) readUnits += input.ConsistentRead ? 1 : 0.5;
+        else if (context.commandName === "BatchGetItemCommand")
+          for (const v of Object.values(input.RequestItems ?? {}) as any[]) readUnits += (v.Keys?.length ?? 0) * (v.ConsistentRead ? 1 : 0.5);
         const t0 = performance.now();
         try {
-          return await next(args);
+          const result = await next(args);
+          // A query reads 4 KB per unit of what it returns (estimated from the items' JSON size).
+          if (context.commandName === "QueryCommand") {
+            const bytes = JSON.stringify(result.output?.Items ?? []).length;
+            readUnits += Math.max(1, Math.ceil(bytes / 4096)) * (input.ConsistentRead ? 1 : 0.5);
+          }
+          return result;
         } finally {
           millis[name] = (millis[name] ?? 0) + performance.now() - t0;
         }

@@ -1,6 +1,6 @@
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { SandboxMessage } from "@outreach/core/port";
-import { type Db, queryAll, strip } from "./db";
+import { batchWrite, type Db, queryAll, strip } from "./db";
 
 /**
  * The sandbox transport's outbox. Each message is written here before the send is acknowledged,
@@ -11,15 +11,11 @@ export const createSandboxStore = (db: Db) => ({
     await db.doc.send(new PutCommand({ TableName: db.table, Item: { pk: "SANDBOX", sk: `${m.sent_at}#${seq}`, ...m } }));
   },
 
-  async setStatus(sk: { sent_at: string; seq: string }, status: SandboxMessage["status"]) {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: { pk: "SANDBOX", sk: `${sk.sent_at}#${sk.seq}` },
-        UpdateExpression: "SET #s = :s",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":s": status },
-      }),
+  /** Writes the messages again with their new status (whole items, 25 per request). */
+  async setStatuses(updates: { m: SandboxMessage; seq: string }[]) {
+    await batchWrite(
+      db,
+      updates.map(({ m, seq }) => ({ put: { pk: "SANDBOX", sk: `${m.sent_at}#${seq}`, ...m } })),
     );
   },
 

@@ -1,6 +1,6 @@
+import { createCoalescer } from "../coalesce";
 import type { Deps } from "../deps";
 import type { MessageRef } from "../port";
-import { createCoalescer } from "./coalesce";
 
 /** How long a receipt waits for others before it is written (receipts come in waves after a bulk send). */
 export const RECEIPT_LINGER_MS = 100;

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
+import { createCoalescer } from "../coalesce";
 import type { Deps } from "../deps";
 import { dayKey } from "../optout";
 import { iso, type Job, type Outbound, type Transport, TransportError } from "../port";
-import { createCoalescer } from "./coalesce";
 import { checkCompletion, pauseSessionJobs } from "./control";
 import { ref } from "./job";
 import type { SendMessage } from "./planner";

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { createCoalescer } from "@outreach/core/coalesce";
 import {
   type Clock,
   iso,
@@ -16,7 +17,8 @@ export type { SandboxMessage };
 /** Where the sandbox keeps its outbox: durable (DynamoDB), so a crash test can count what went out. */
 export interface SandboxOutbox {
   record(m: SandboxMessage, seq: string): Promise<void>;
-  setStatus(key: { sent_at: string; seq: string }, status: SandboxMessage["status"]): Promise<void>;
+  /** Stores messages again with a new status; never called with two updates of one message. */
+  setStatuses(updates: { m: SandboxMessage; seq: string }[]): Promise<void>;
   list(filter: { to?: string; session_id?: string }): Promise<SandboxMessage[]>;
 }
 
@@ -55,6 +57,21 @@ export const createSandboxTransport = (deps: {
   const receiptModes = new Map<string, "normal" | "none" | "delivered_only">();
   const timers = new Set<NodeJS.Timeout>();
   const delays = deps.receiptDelays ?? { delivered: 1000, read: 2000 };
+
+  // Status changes are written in batches, in the order they happened (one flush at a time).
+  const rank = { sent: 0, delivered: 1, read: 2 } as const;
+  const setStatus = createCoalescer<{ m: SandboxMessage; seq: string }>({
+    max: 25,
+    lingerMs: 100,
+    flush: async (_key, updates) => {
+      const latest = new Map<string, { m: SandboxMessage; seq: string }>();
+      for (const u of updates) {
+        const prev = latest.get(u.seq);
+        if (!prev || rank[u.m.status] > rank[prev.m.status]) latest.set(u.seq, u);
+      }
+      await deps.outbox.setStatuses([...latest.values()]);
+    },
+  });
 
   const later = (ms: number, fn: () => Promise<void>) => {
     const t = setTimeout(() => {
@@ -108,13 +125,13 @@ export const createSandboxTransport = (deps: {
       const mode = receiptModes.get(message.to) ?? "normal";
       if (mode !== "none") {
         later(delays.delivered, async () => {
-          await deps.outbox.setStatus({ sent_at: sentAt, seq }, "delivered");
+          await setStatus("outbox", { m: { ...m, status: "delivered" }, seq });
           await deps.events.receipt({ sessionId, messageId: message.messageId, state: "delivered", at: deps.clock.now() });
         });
       }
       if (mode === "normal") {
         later(delays.read, async () => {
-          await deps.outbox.setStatus({ sent_at: sentAt, seq }, "read");
+          await setStatus("outbox", { m: { ...m, status: "read" }, seq });
           await deps.events.receipt({ sessionId, messageId: message.messageId, state: "read", at: deps.clock.now() });
         });
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createCoalescer } from "./coalesce";
+import { createCoalescer } from ".";
 
 const recorder = (opts: { max: number; lingerMs: number; fail?: (items: number[]) => boolean; flushMs?: number }) => {
   const flushes: { key: string; items: number[] }[] = [];
