@@ -10,9 +10,11 @@ export const createCounter = () => {
   const millis: Record<string, number> = {};
   let writeUnits = 0;
   let readUnits = 0;
+  let paused = false;
   const instrument = (client: { middlewareStack: { add: (...args: any[]) => void } }) => {
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
+        if (paused) return next(args);
         const name = `${context.clientName?.replace("Client", "") ?? "?"}.${context.commandName?.replace("Command", "") ?? "?"}`;
         counts[name] = (counts[name] ?? 0) + 1;
         const input = args.input ?? {};
@@ -43,6 +45,13 @@ export const createCounter = () => {
   return {
     instrument,
     snapshot: () => ({ counts: { ...counts }, millis: { ...millis }, writeUnits, readUnits }),
+    /** Stops counting until `resume` (the work between measured phases is not a message's cost). */
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+    },
     reset() {
       for (const k of Object.keys(counts)) delete counts[k];
       for (const k of Object.keys(millis)) delete millis[k];

@@ -9,8 +9,8 @@ import { timers } from "./timers";
 /** `npm run bench [-- name ...]`: runs the benchmarks (all by default) and prints JSON results. */
 const all: Record<string, () => Promise<unknown>> = {
   pipeline: async () => ({
-    without_receipts: await pipeline(Number(process.env.BENCH_RECIPIENTS ?? 5000), false),
-    with_receipts: await pipeline(Number(process.env.BENCH_RECIPIENTS ?? 5000), true),
+    without_receipts: await pipeline(Number(process.env.BENCH_RECIPIENTS ?? 5000), false, Number(process.env.BENCH_ROUNDS ?? 3)),
+    with_receipts: await pipeline(Number(process.env.BENCH_RECIPIENTS ?? 5000), true, Number(process.env.BENCH_ROUNDS ?? 3)),
   }),
   groups: () => groups(),
   "api-latency": () => apiLatency(),
