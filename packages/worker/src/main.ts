@@ -41,7 +41,8 @@ const sender = Campaign.createSender(deps, transport, createLanes(deps.clock));
 const consumer = startConsumer({
   queue: deps.queue,
   name: "sends",
-  concurrency: 64,
+  // Most messages wait in their lane for their slot (up to ~2 s early): many sessions hold many.
+  concurrency: 256,
   pollers: 2,
   waitSeconds: 20,
   logger,

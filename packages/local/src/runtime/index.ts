@@ -115,7 +115,8 @@ export const startRuntime = async (config: RuntimeConfig) => {
       queue,
       name: "sends",
       handle: (b) => sender.handle(b as Campaign.SendMessage),
-      concurrency: 64,
+      // Most messages wait in their lane for their slot (up to ~2 s early): many sessions hold many.
+      concurrency: 256,
       pollers: 4,
       waitSeconds: 1,
       logger,
