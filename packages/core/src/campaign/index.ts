@@ -4,6 +4,6 @@ export { get, type JobView, ref, view } from "./job";
 export { HORIZON_MS, LEAD_MS, planJob, type SendMessage } from "./planner";
 export { createReceiptRecorder } from "./receipts";
 export { reconcile } from "./reconcile";
-export { createSender, type Lane, LEASE_MS, messageIdFor, outbound } from "./sender";
+export { createSender, type Lane, LEASE_MS, messageIdFor, outbound, RECORD_LINGER_MS } from "./sender";
 export { snapshot } from "./snapshot";
 export { render } from "./template";
