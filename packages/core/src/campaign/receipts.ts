@@ -14,38 +14,37 @@ type State = "delivered" | "read";
  * the recipients stay `sent`).
  */
 export const createReceiptRecorder = (d: Pick<Deps, "store">) => {
-  const write = async (state: State, messageIds: string[]) => {
-    const refs = await d.store.recipients.messageIndexGetMany(messageIds);
-    // One transaction cannot touch an item twice: each recipient once per job.
-    const byJob = new Map<string, { ref: MessageRef; phones: Set<string> }>();
-    for (const ref of refs.values()) {
-      const job = byJob.get(ref.job_id) ?? { ref, phones: new Set<string>() };
-      job.phones.add(ref.phone);
+  const write = async (receipts: { messageId: string; state: State }[]) => {
+    const refs = await d.store.recipients.messageIndexGetMany(receipts.map((r) => r.messageId));
+    // Per job, each recipient once (one transaction cannot touch an item twice); read wins over delivered.
+    const byJob = new Map<string, { ref: MessageRef; delivered: Set<string>; read: Set<string> }>();
+    for (const { messageId, state } of receipts) {
+      const ref = refs.get(messageId);
+      if (!ref) continue;
+      const job = byJob.get(ref.job_id) ?? { ref, delivered: new Set<string>(), read: new Set<string>() };
+      job[state].add(ref.phone);
       byJob.set(ref.job_id, job);
     }
-    for (const { ref, phones } of byJob.values()) {
+    for (const { ref, delivered, read } of byJob.values()) {
       const r = { tenant_id: ref.tenant_id, id: ref.job_id, quota_month: ref.quota_month };
-      const moves = [...phones].map((phone) => ({ phone }));
-      if (state === "delivered") {
-        await d.store.recipients.move(r, ["sent"], "delivered", moves);
-        continue;
+      const moves = (phones: Iterable<string>) => [...phones].map((phone) => ({ phone }));
+      const onlyDelivered = [...delivered].filter((p) => !read.has(p));
+      if (onlyDelivered.length > 0) await d.store.recipients.move(r, ["sent"], "delivered", moves(onlyDelivered));
+      // A read recipient is `delivered` or still `sent`; whatever is refused by both is read already.
+      let left = [...read];
+      for (const from of ["delivered", "sent", "delivered"] as const) {
+        if (left.length === 0) break;
+        left = (await d.store.recipients.move(r, [from], "read", moves(left))).refused;
       }
-      const { refused } = await d.store.recipients.move(r, ["delivered"], "read", moves);
-      if (refused.length > 0)
-        await d.store.recipients.move(
-          r,
-          ["sent"],
-          "read",
-          refused.map((phone) => ({ phone })),
-        );
     }
   };
-  const add = createCoalescer<string>({ max: 100, lingerMs: RECEIPT_LINGER_MS, flush: (state, ids) => write(state as State, ids) });
+  // One flush at a time for both states: a delivered and a read receipt of one message never race.
+  const add = createCoalescer<{ messageId: string; state: State }>({ max: 100, lingerMs: RECEIPT_LINGER_MS, flush: (_key, items) => write(items) });
 
   return {
     /** Records a receipt; settles once it is written. */
-    record: (messageId: string, state: State) => add(state, messageId),
+    record: (messageId: string, state: State) => add("receipts", { messageId, state }),
     /** Writes what waits now (on shutdown). */
-    drain: () => Promise.all([add.drain("delivered"), add.drain("read")]).then(() => undefined),
+    drain: () => add.drain("receipts"),
   };
 };
