@@ -2,10 +2,10 @@ import { DateTime } from "luxon";
 import type { Deps } from "../deps";
 import { conflict, DomainError, unprocessable } from "../error";
 import * as Group from "../group";
-import { monthKey, PLANS } from "../plan";
+import { PLANS } from "../plan";
 import { iso, type Job, type SendWindow } from "../port";
 import * as Session from "../session";
-import { get, view } from "./job";
+import { get, jobRecord, view } from "./job";
 import { snapshot } from "./snapshot";
 
 export interface CreateInput {
@@ -62,45 +62,8 @@ const admit = async (d: Deps, tenantId: string, sessionId: string, startAt: numb
   return { plan, session };
 };
 
-const newJob = (d: Deps, tenantId: string, fields: Partial<Job> & Pick<Job, "session_id" | "custom_group_id" | "total_recipients" | "quota_held">): Job => {
-  const now = d.clock.now();
-  return {
-    id: d.ids.next("bulk"),
-    tenant_id: tenantId,
-    message_type: "text",
-    message_content: null,
-    media_url: null,
-    min_delay_seconds: 30,
-    max_delay_seconds: 120,
-    daily_limit: null,
-    send_window: null,
-    start_at: null,
-    max_consecutive_failures: 10,
-    status: "pending",
-    pause_reason: null,
-    created_at: iso(now),
-    started_at: null,
-    completed_at: null,
-    scheduled_message_id: null,
-    origin: "api",
-    pending_count: 0,
-    sent_count: 0,
-    delivered_count: 0,
-    read_count: 0,
-    failed_count: 0,
-    skipped_count: 0,
-    cancelled_count: 0,
-    unknown_count: 0,
-    snapshot_done: false,
-    snapshot_count: 0,
-    plan_epoch: 0,
-    plan_cursor: null,
-    plan_done: false,
-    quota_month: monthKey(now),
-    consecutive_failures: 0,
-    ...fields,
-  };
-};
+const newJob = (d: Deps, tenantId: string, fields: Partial<Job> & Pick<Job, "session_id" | "custom_group_id" | "total_recipients" | "quota_held">): Job =>
+  jobRecord({ id: d.ids.next("bulk"), tenant_id: tenantId, ...fields }, d.clock.now());
 
 /** Stores the job with its reservation, then snapshots its recipients (inline when small, else by the events consumer). */
 const insert = async (d: Deps, job: Job, reserve: number, limit: number | null, inline: boolean) => {

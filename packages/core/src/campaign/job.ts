@@ -1,6 +1,7 @@
 import { conflict, notFound } from "../error";
 import { looksLikeId } from "../id";
-import type { Job, Store } from "../port";
+import { monthKey } from "../plan";
+import { iso, type Job, type Store } from "../port";
 
 /** A job as the API shows it: MoltFlow's fields plus ours, without the internal planning state. */
 export const view = (j: Job) => ({
@@ -33,6 +34,45 @@ export const view = (j: Job) => ({
   completed_at: j.completed_at,
 });
 export type JobView = ReturnType<typeof view>;
+
+/** A new job record: the API's defaults, nothing counted, nothing planned; `fields` override. */
+export const jobRecord = (
+  fields: Partial<Job> & Pick<Job, "id" | "tenant_id" | "session_id" | "custom_group_id" | "total_recipients" | "quota_held">,
+  now: number,
+): Job => ({
+  message_type: "text",
+  message_content: null,
+  media_url: null,
+  min_delay_seconds: 30,
+  max_delay_seconds: 120,
+  daily_limit: null,
+  send_window: null,
+  start_at: null,
+  max_consecutive_failures: 10,
+  status: "pending",
+  pause_reason: null,
+  created_at: iso(now),
+  started_at: null,
+  completed_at: null,
+  scheduled_message_id: null,
+  origin: "api",
+  pending_count: 0,
+  sent_count: 0,
+  delivered_count: 0,
+  read_count: 0,
+  failed_count: 0,
+  skipped_count: 0,
+  cancelled_count: 0,
+  unknown_count: 0,
+  snapshot_done: false,
+  snapshot_count: 0,
+  plan_epoch: 0,
+  plan_cursor: null,
+  plan_done: false,
+  quota_month: monthKey(now),
+  consecutive_failures: 0,
+  ...fields,
+});
 
 export const get = async (store: Store, tenantId: string, id: string, consistent = false) => {
   const j = looksLikeId("bulk", id) ? await store.jobs.get(tenantId, id, consistent) : undefined;

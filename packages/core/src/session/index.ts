@@ -28,23 +28,22 @@ export const get = async (d: Pick<D, "store">, tenantId: string, id: string, con
 export const sync = (d: Pick<D, "queue">, tenantId: string, sessionId: string) =>
   d.queue.send("events", [{ body: { type: "session.sync", tenant_id: tenantId, session_id: sessionId } }]);
 
+/** A new session record: starting, meant to run, no QR yet; `fields` override. */
+export const sessionRecord = (fields: Partial<Session> & Pick<Session, "id" | "tenant_id" | "name" | "transport">, now: string): Session => ({
+  status: "starting",
+  status_reason: null,
+  phone: null,
+  desired: "running",
+  qr: null,
+  qr_png_data_url: null,
+  pairing_code: null,
+  created_at: now,
+  updated_at: now,
+  ...fields,
+});
+
 export const create = async (d: D, tenantId: string, input: { name: string }, transport: Session["transport"]) => {
-  const now = iso(d.clock.now());
-  const s: Session = {
-    id: d.ids.next("ses"),
-    tenant_id: tenantId,
-    name: input.name,
-    status: "starting",
-    status_reason: null,
-    phone: null,
-    transport,
-    desired: "running",
-    qr: null,
-    qr_png_data_url: null,
-    pairing_code: null,
-    created_at: now,
-    updated_at: now,
-  };
+  const s = sessionRecord({ id: d.ids.next("ses"), tenant_id: tenantId, name: input.name, transport }, iso(d.clock.now()));
   await d.store.sessions.create(s);
   await sync(d, tenantId, s.id);
   return s;
