@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { freePort, waitForPort } from "../net";
+import { runs } from "../proc";
 
 export class StartupError extends Error {
   override readonly name = "StartupError";
@@ -35,20 +36,6 @@ export const checkJava = () => {
   if (m && Number(m[1]) < 17) throw new StartupError(`Java ${m[1]} is too old: DynamoDB Local needs Java 17 or newer.`);
 };
 
-const isDynamoLocal = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("DynamoDBLocal");
-  } catch {
-    // No /proc (macOS): trust the pid file, it was written by us for this data directory.
-    return true;
-  }
-};
-
 const waitGone = async (pid: number, ms: number) => {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
@@ -67,7 +54,7 @@ export const stopLeftover = async (pidFile: string) => {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, "utf8").trim());
   rmSync(pidFile, { force: true });
-  if (!Number.isInteger(pid) || pid <= 0 || !isDynamoLocal(pid)) return undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || !runs(pid, ["DynamoDBLocal"])) return undefined;
   process.kill(pid, "SIGTERM");
   if (!(await waitGone(pid, 5000))) {
     process.kill(pid, "SIGKILL");

@@ -21,6 +21,7 @@ import { createSessionHost } from "@outreach/worker/host";
 import { createLanes } from "@outreach/worker/lane";
 import { StartupError, startDynamoLocal } from "../dynamo-local";
 import { portIsFree } from "../net";
+import { runs } from "../proc";
 import { startSqsLocal } from "../sqs-local";
 import { createLocalTimers } from "../timers";
 
@@ -185,7 +186,7 @@ const claimDataDir = (dataDir: string) => {
   if (existsSync(file)) {
     try {
       const { pid } = JSON.parse(readFileSync(file, "utf8")) as { pid?: number };
-      if (pid && pid !== process.pid && isAlive(pid)) {
+      if (pid && pid !== process.pid && runs(pid, ["main.ts", "outreach"])) {
         throw new StartupError(`Another Outreach runtime (pid ${pid}) is using ${dataDir}; stop it or set OUTREACH_DATA_DIR to another directory.`);
       }
     } catch (e) {
@@ -193,20 +194,6 @@ const claimDataDir = (dataDir: string) => {
     }
   }
   writeFileSync(file, JSON.stringify({ pid: process.pid }));
-};
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    return cmd.includes("main.ts") || cmd.includes("outreach");
-  } catch {
-    return true;
-  }
 };
 
 /** Real WhatsApp: loaded only when asked for (Baileys is large); prints each pairing QR in the terminal. */
