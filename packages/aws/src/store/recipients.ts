@@ -153,10 +153,6 @@ export const createRecipientStore = (db: Db) => {
       Put: { TableName: db.table, Item: { pk: `MSG#${messageId}`, sk: "MSG", ...ref, ttl: ttlS } },
     }),
 
-    async messageIndexGet(messageId: string): Promise<MessageRef | undefined> {
-      return (await this.messageIndexGetMany([messageId])).get(messageId);
-    },
-
     /** Where each of the message ids leads (one BatchGet per 100); ids without an index entry are absent. */
     async messageIndexGetMany(messageIds: string[]): Promise<Map<string, MessageRef>> {
       const items = await batchGet(

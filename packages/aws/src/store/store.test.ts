@@ -103,8 +103,9 @@ describe("DynamoDB store (DynamoDB Local)", () => {
     expect(transactions.filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
     expect(await store.jobs.get(t, j.id)).toMatchObject({ sent_count: 119, skipped_count: 1, pending_count: 0, quota_held: 0 });
     expect(await store.optouts.activity(t, "2026-11-25", "2026-11-25")).toEqual([{ day: "2026-11-25", sent: 119, received: 0, opt_outs: 0 }]);
-    expect(await store.recipients.messageIndexGet(`m-${j.id}-0`)).toMatchObject({ job_id: j.id, phone: phones[0] });
-    expect(await store.recipients.messageIndexGet(`m-${j.id}-77`)).toBeUndefined();
+    const index = await store.recipients.messageIndexGetMany([`m-${j.id}-0`, `m-${j.id}-77`]);
+    expect(index.get(`m-${j.id}-0`)).toMatchObject({ job_id: j.id, phone: phones[0] });
+    expect(index.get(`m-${j.id}-77`)).toBeUndefined();
     expect(await store.tenants.usage(t, "2026-11")).toMatchObject({ total_messages: 119 });
   });
 

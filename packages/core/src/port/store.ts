@@ -172,7 +172,6 @@ export interface RecipientRepo {
   claim(job: JobRef, phone: string, epoch: number, leaseUntil: number, messageId: string): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending">;
   sendingExpired(before: number): Promise<{ tenant_id: string; job_id: string; phone: string }[]>;
   messageIndexPut(messageId: string, ref: MessageRef, ttlS: number): Tx;
-  messageIndexGet(messageId: string): Promise<MessageRef | undefined>;
   messageIndexGetMany(messageIds: string[]): Promise<Map<string, MessageRef>>;
   optedOut(tenantId: string, phones: string[]): Promise<Set<string>>;
 }

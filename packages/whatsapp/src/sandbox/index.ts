@@ -58,19 +58,12 @@ export const createSandboxTransport = (deps: {
   const timers = new Set<NodeJS.Timeout>();
   const delays = deps.receiptDelays ?? { delivered: 1000, read: 2000 };
 
-  // Status changes are written in batches, in the order they happened (one flush at a time).
-  const rank = { sent: 0, delivered: 1, read: 2 } as const;
+  // Status changes are written in batches, in the order they happened (one flush at a time); of two
+  // changes of one message in a batch, the later one is written.
   const setStatus = createCoalescer<{ m: SandboxMessage; seq: string }>({
     max: 25,
     lingerMs: 100,
-    flush: async (_key, updates) => {
-      const latest = new Map<string, { m: SandboxMessage; seq: string }>();
-      for (const u of updates) {
-        const prev = latest.get(u.seq);
-        if (!prev || rank[u.m.status] > rank[prev.m.status]) latest.set(u.seq, u);
-      }
-      await deps.outbox.setStatuses([...latest.values()]);
-    },
+    flush: (_key, updates) => deps.outbox.setStatuses([...new Map(updates.map((u) => [u.seq, u])).values()]),
   });
 
   const later = (ms: number, fn: () => Promise<void>) => {
