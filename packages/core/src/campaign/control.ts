@@ -1,7 +1,7 @@
 import type { Deps } from "../deps";
 import { conflict, DomainError } from "../error";
-import { PLANS } from "../plan";
 import { iso, type Job } from "../port";
+import { tenantPlan } from "../tenant";
 import { get, ref, stateConflict, view } from "./job";
 
 type D = Pick<Deps, "store" | "queue" | "clock">;
@@ -74,8 +74,7 @@ export const retryFailed = async (d: D, tenantId: string, id: string) => {
   const job = await get(d.store, tenantId, id, true);
   if (job.status === "cancelled" || job.status === "pending") throw stateConflict(job, "retry the failed recipients of");
   if (job.failed_count === 0) throw conflict("bulk_send.nothing_to_retry", "This bulk send has no failed recipients.");
-  const tenant = await d.store.tenants.get(tenantId);
-  const limit = tenant ? PLANS[tenant.plan].messages_per_month : 0;
+  const limit = (await tenantPlan(d.store, tenantId)).plan.messages_per_month;
   const n = job.failed_count;
   if (!(await d.store.jobs.reserveQuota(tenantId, job.quota_month, n, limit))) {
     const usage = await d.store.tenants.usage(tenantId, job.quota_month);

@@ -2,9 +2,9 @@ import { DateTime } from "luxon";
 import type { Deps } from "../deps";
 import { conflict, DomainError, unprocessable } from "../error";
 import * as Group from "../group";
-import { PLANS } from "../plan";
 import { iso, type Job, type SendWindow } from "../port";
 import * as Session from "../session";
+import { requireFeature, tenantPlan } from "../tenant";
 import { get, jobRecord, view } from "./job";
 import { snapshot } from "./snapshot";
 
@@ -47,14 +47,8 @@ export const checkContent = (input: CreateInput) => {
 
 /** Plan, quota and session checks shared by bulk sends and direct sends (scheduled reports). */
 const admit = async (d: Deps, tenantId: string, sessionId: string, startAt: number | null, needBulk: boolean) => {
-  const tenant = await d.store.tenants.get(tenantId);
-  if (!tenant) throw new DomainError("unauthorized", "auth.unknown_tenant", "The key's tenant no longer exists.");
-  const plan = PLANS[tenant.plan];
-  if (needBulk && !plan.bulk_send) {
-    throw new DomainError("forbidden", "plan.feature_unavailable", `Bulk send is not included in the ${tenant.plan} plan; upgrade to starter or above.`, {
-      feature: "bulk_send",
-    });
-  }
+  const { tenant, plan } = await tenantPlan(d.store, tenantId);
+  if (needBulk) requireFeature(tenant.plan, "bulk_send", "Bulk send is");
   const session = await Session.get(d, tenantId, sessionId, true);
   if (session.status !== "working" && !(startAt && startAt > d.clock.now())) {
     throw conflict("session.not_working", `Session ${session.id} is ${session.status}; it must be working to send.`, { status: session.status });

@@ -1,10 +1,9 @@
 import type { Deps } from "../deps";
-import { DomainError, notFound, unprocessable } from "../error";
+import { notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
 import { normalize } from "../phone";
-import { PLANS } from "../plan";
 import { type Group, iso, type PageRequest } from "../port";
-import { planLimitError } from "../tenant";
+import { planLimitError, tenantPlan } from "../tenant";
 
 export interface ContactInput {
   phone: string;
@@ -50,9 +49,8 @@ export const create = async (
   tenantId: string,
   input: { name: string; description?: string | null; members?: ContactInput[] },
 ): Promise<Group & Partial<AddResult>> => {
-  const tenant = await d.store.tenants.get(tenantId);
-  if (!tenant) throw new DomainError("unauthorized", "auth.unknown_tenant", "The key's tenant no longer exists.");
-  const limit = PLANS[tenant.plan].custom_groups;
+  const { tenant, plan } = await tenantPlan(d.store, tenantId);
+  const limit = plan.custom_groups;
   const now = iso(d.clock.now());
   const group: Group = {
     id: d.ids.next("grp"),

@@ -3,11 +3,10 @@ import type { Deps } from "../deps";
 import { DomainError, isDomainError, notFound } from "../error";
 import { idAt } from "../id";
 import { normalize } from "../phone";
-import { PLANS } from "../plan";
 import { type Delivery, type Execution, iso, type PageRequest, type Period, type Report, type TemplateId } from "../port";
 import { createLifecycle, patchTiming, type TimingInput, timedFields } from "../schedule/timed";
 import * as Session from "../session";
-import { planLimitError } from "../tenant";
+import { planLimitError, tenantPlan } from "../tenant";
 import { compute, TEMPLATES, type Window } from "./templates";
 import { summary } from "./text";
 
@@ -70,10 +69,9 @@ const build = async (d: Deps, tenantId: string, input: ReportInput, base?: Repor
 };
 
 export const create = async (d: Deps, tenantId: string, input: ReportInput) => {
-  const tenant = await d.store.tenants.get(tenantId);
-  if (!tenant) throw new DomainError("unauthorized", "auth.unknown_tenant", "The key's tenant no longer exists.");
+  const { tenant, plan } = await tenantPlan(d.store, tenantId);
   const r = await build(d, tenantId, input);
-  const limit = PLANS[tenant.plan].reports;
+  const limit = plan.reports;
   if ((await d.store.reports.createCounted(r, limit)) === "limit")
     throw planLimitError("plan.report_limit", "scheduled reports", limit ?? 0, tenant.report_count ?? 0);
   await lifecycle(d).syncTimer(r);

@@ -1,11 +1,11 @@
 import * as Campaign from "../campaign";
 import type { Deps } from "../deps";
-import { conflict, DomainError, isDomainError } from "../error";
+import { conflict, isDomainError } from "../error";
 import * as Group from "../group";
 import { idAt } from "../id";
-import { PLANS } from "../plan";
 import { iso, type PageRequest, type ScheduledMessage } from "../port";
 import * as Session from "../session";
+import { requireFeature, tenantPlan } from "../tenant";
 import { createLifecycle, patchTiming, type TimingInput, timedFields } from "./timed";
 
 /** A scheduled message: a bulk send's message and pacing fields, a name and a timing. */
@@ -21,17 +21,8 @@ export const view = (s: ScheduledMessage) => {
 };
 
 const checkPlan = async (d: Deps, tenantId: string) => {
-  const tenant = await d.store.tenants.get(tenantId);
-  if (!tenant || !PLANS[tenant.plan].scheduled_messages) {
-    throw new DomainError(
-      "forbidden",
-      "plan.feature_unavailable",
-      `Scheduled messages are not included in the ${tenant?.plan ?? "current"} plan; upgrade to starter or above.`,
-      {
-        feature: "scheduled_messages",
-      },
-    );
-  }
+  const { tenant } = await tenantPlan(d.store, tenantId);
+  requireFeature(tenant.plan, "scheduled_messages", "Scheduled messages are");
 };
 
 /** Builds the record from input, checking ownership, content and timing (422 with a clear message). */

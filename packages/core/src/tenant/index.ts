@@ -49,9 +49,7 @@ export const authenticate = async (store: Store, plain: string): Promise<ApiKey 
 
 /** MoltFlow's usage fields plus ours. */
 export const currentUsage = async (d: { store: Store; clock: Clock }, tenantId: string) => {
-  const tenant = await d.store.tenants.get(tenantId);
-  if (!tenant) throw new DomainError("not_found", "tenant.not_found", "Tenant not found.");
-  const limits = PLANS[tenant.plan];
+  const { tenant, plan: limits } = await tenantPlan(d.store, tenantId);
   const usage = await d.store.tenants.usage(tenantId, monthKey(d.clock.now()));
   const limit = limits.messages_per_month;
   return {
@@ -65,6 +63,19 @@ export const currentUsage = async (d: { store: Store; clock: Clock }, tenantId: 
     reports: tenant.report_count ?? 0,
     month: usage.month,
   };
+};
+
+/** The key's tenant and its plan's limits; a key whose tenant is gone is refused (401). */
+export const tenantPlan = async (store: Store, tenantId: string) => {
+  const tenant = await store.tenants.get(tenantId);
+  if (!tenant) throw new DomainError("unauthorized", "auth.unknown_tenant", "The key's tenant no longer exists.");
+  return { tenant, plan: PLANS[tenant.plan] };
+};
+
+/** 403 `plan.feature_unavailable` unless the plan includes `feature` (`what` begins the message: "Bulk send is"). */
+export const requireFeature = (planId: PlanId, feature: "bulk_send" | "scheduled_messages", what: string) => {
+  if (!PLANS[planId][feature])
+    throw new DomainError("forbidden", "plan.feature_unavailable", `${what} not included in the ${planId} plan; upgrade to starter or above.`, { feature });
 };
 
 export const planLimitError = (code: string, what: string, limit: number, used: number) =>
