@@ -172,18 +172,20 @@ export const transact = async (db: Db, items: TransactItems): Promise<{ ok: true
   }
 };
 
-export const isConditionFailed = (e: unknown) => (e as { name?: string })?.name === "ConditionalCheckFailedException";
+const isConditionFailed = (e: unknown) => (e as { name?: string })?.name === "ConditionalCheckFailedException";
 
-/** Runs a conditional write: true when it applied, false when its condition did not hold. */
-export const conditional = async (write: Promise<unknown>): Promise<boolean> => {
+/** Runs a conditional write: its output when it applied, undefined when its condition did not hold. */
+export const whenHolds = async <T extends object>(write: Promise<T>): Promise<T | undefined> => {
   try {
-    await write;
-    return true;
+    return await write;
   } catch (e) {
-    if (isConditionFailed(e)) return false;
+    if (isConditionFailed(e)) return undefined;
     throw e;
   }
 };
+
+/** Runs a conditional write: true when it applied, false when its condition did not hold. */
+export const conditional = async (write: Promise<object>): Promise<boolean> => (await whenHolds(write)) !== undefined;
 
 /** `#status IN (:s0, :s1, …)` with its values. */
 export const statusIn = (statuses: readonly string[]) => ({

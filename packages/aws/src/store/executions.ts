@@ -1,21 +1,16 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Execution } from "@outreach/core/port";
-import { type Db, isConditionFailed, type PageRequest, queryPage, strip } from "./db";
+import { conditional, type Db, type PageRequest, queryPage, strip } from "./db";
 
 /** Report executions (`RX#<report>` · `EX#<execution id>`; ids sort by time, so newest first is a reverse query). */
 export const createExecutionStore = (db: Db) => ({
   /** Stores an execution once; a second put with the same id keeps the first. */
-  async put(e: Execution): Promise<boolean> {
-    try {
-      await db.doc.send(
+  put: (e: Execution): Promise<boolean> =>
+    conditional(
+      db.doc.send(
         new PutCommand({ TableName: db.table, Item: { pk: `RX#${e.report_id}`, sk: `EX#${e.id}`, ...e }, ConditionExpression: "attribute_not_exists(pk)" }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
-  },
+      ),
+    ),
 
   async get(reportId: string, id: string): Promise<Execution | undefined> {
     const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `RX#${reportId}`, sk: `EX#${id}` }, ConsistentRead: true }));

@@ -1,19 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Group, Member } from "@outreach/core/port";
 import { createContactStore } from "./contacts";
-import {
-  batchWrite,
-  type Db,
-  type Item,
-  isConditionFailed,
-  type PageRequest,
-  queryAll,
-  queryCount,
-  queryPage,
-  strip,
-  type TransactItems,
-  transact,
-} from "./db";
+import { batchWrite, type Db, type Item, type PageRequest, queryAll, queryCount, queryPage, strip, type TransactItems, transact, whenHolds } from "./db";
 
 /** Members per transaction: each member is a put plus a contact update, and one action is the group counter. */
 const CHUNK = 49;
@@ -141,8 +129,8 @@ export const createGroupStore = (db: Db) => {
         sets.push("description = :d");
         values[":d"] = patch.description;
       }
-      try {
-        const res = await db.doc.send(
+      const res = await whenHolds(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: groupKey(tenantId, id),
@@ -152,12 +140,9 @@ export const createGroupStore = (db: Db) => {
             ExpressionAttributeValues: values,
             ReturnValues: "ALL_NEW",
           }),
-        );
-        return res.Attributes ? toGroup(res.Attributes) : undefined;
-      } catch (e) {
-        if (isConditionFailed(e)) return undefined;
-        throw e;
-      }
+        ),
+      );
+      return res?.Attributes ? toGroup(res.Attributes) : undefined;
     },
 
     /** Deletes the group item and frees its slot in the plan; members are purged afterwards (`purgeMembers`). */

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { type Db, isConditionFailed } from "./db";
+import { conditional, type Db } from "./db";
 
 export type IdempotencyRecord = { state: "in_progress"; request_hash: string } | { state: "done"; request_hash: string; status: number; body: string };
 
@@ -8,8 +8,8 @@ export const createIdempotencyStore = (db: Db) => ({
   /** Claims the key; returns the existing record when someone claimed it first. */
   async claim(tenantId: string, key: string, requestHash: string, now: number): Promise<IdempotencyRecord | null> {
     const Key = { pk: `T#${tenantId}`, sk: `IDEM#${key}` };
-    try {
-      await db.doc.send(
+    const claimed = await conditional(
+      db.doc.send(
         new PutCommand({
           TableName: db.table,
           Item: { ...Key, state: "in_progress", request_hash: requestHash, ttl: Math.floor(now / 1000) + 86400, claimed_at: now },
@@ -18,11 +18,9 @@ export const createIdempotencyStore = (db: Db) => ({
           ExpressionAttributeNames: { "#ttl": "ttl", "#state": "state" },
           ExpressionAttributeValues: { ":nowS": Math.floor(now / 1000), ":ip": "in_progress", ":stale": now - 60_000 },
         }),
-      );
-      return null;
-    } catch (e) {
-      if (!isConditionFailed(e)) throw e;
-    }
+      ),
+    );
+    if (claimed) return null;
     const res = await db.doc.send(new GetCommand({ TableName: db.table, Key, ConsistentRead: true }));
     return (res.Item as IdempotencyRecord | undefined) ?? null;
   },
@@ -41,8 +39,8 @@ export const createIdempotencyStore = (db: Db) => ({
 
   /** A request that failed with an error releases its claim, so a retry may try again. */
   async release(tenantId: string, key: string) {
-    await db.doc
-      .send(
+    await conditional(
+      db.doc.send(
         new DeleteCommand({
           TableName: db.table,
           Key: { pk: `T#${tenantId}`, sk: `IDEM#${key}` },
@@ -50,10 +48,8 @@ export const createIdempotencyStore = (db: Db) => ({
           ExpressionAttributeNames: { "#state": "state" },
           ExpressionAttributeValues: { ":ip": "in_progress" },
         }),
-      )
-      .catch((e) => {
-        if (!isConditionFailed(e)) throw e;
-      });
+      ),
+    );
   },
 });
 

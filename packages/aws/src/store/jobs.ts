@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Job, JobStatus } from "@outreach/core/port";
-import { conditional, type Db, type Item, isConditionFailed, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
+import { conditional, type Db, type Item, type PageRequest, queryAll, queryPage, strip, transact, whenHolds } from "./db";
 
 export const jobKey = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `BULK#${id}` });
 export const usageKey = (tenantId: string, month: string) => ({ pk: `T#${tenantId}`, sk: `USAGE#${month}` });
@@ -120,8 +120,8 @@ export const createJobStore = (db: Db) => ({
       values[":one"] = 1;
     }
     if (removes.length) expr += ` REMOVE ${removes.join(", ")}`;
-    try {
-      const res = await db.doc.send(
+    const res = await whenHolds(
+      db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: jobKey(tenantId, id),
@@ -131,12 +131,9 @@ export const createJobStore = (db: Db) => ({
           ExpressionAttributeValues: values,
           ReturnValues: "ALL_NEW",
         }),
-      );
-      return res.Attributes ? strip<Job>(res.Attributes) : undefined;
-    } catch (e) {
-      if (isConditionFailed(e)) return undefined;
-      throw e;
-    }
+      ),
+    );
+    return res?.Attributes ? strip<Job>(res.Attributes) : undefined;
   },
 
   /** Moves the planning cursor forward, only from where this planner started (a redelivered plan message is a no-op). */

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Session, SessionStatus } from "@outreach/core/port";
-import { conditional, type Db, type Item, isConditionFailed, queryAll, strip } from "./db";
+import { conditional, type Db, type Item, queryAll, strip, whenHolds } from "./db";
 
 const key = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `SESSION#${id}` });
 
@@ -86,8 +86,8 @@ export const createSessionStore = (db: Db) => ({
         values[`:${f}`] = patch[f];
       }
     }
-    try {
-      const res = await db.doc.send(
+    const res = await whenHolds(
+      db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: key(tenantId, id),
@@ -97,28 +97,26 @@ export const createSessionStore = (db: Db) => ({
           ExpressionAttributeValues: values,
           ReturnValues: "UPDATED_OLD",
         }),
+      ),
+    );
+    if (!res) return false;
+    const before = res.Attributes?.status;
+    if (before !== patch.status || (patch.reason && res.Attributes?.status_reason !== patch.reason)) {
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: {
+            pk: `S#${id}`,
+            sk: `EV#${now}#${randomBytes(3).toString("hex")}`,
+            at: now,
+            status: patch.status,
+            reason: patch.reason ?? null,
+            ttl: Math.floor(Date.parse(now) / 1000) + 90 * 86400,
+          },
+        }),
       );
-      const before = res.Attributes?.status;
-      if (before !== patch.status || (patch.reason && res.Attributes?.status_reason !== patch.reason)) {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.table,
-            Item: {
-              pk: `S#${id}`,
-              sk: `EV#${now}#${randomBytes(3).toString("hex")}`,
-              at: now,
-              status: patch.status,
-              reason: patch.reason ?? null,
-              ttl: Math.floor(Date.parse(now) / 1000) + 90 * 86400,
-            },
-          }),
-        );
-      }
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
     }
+    return true;
   },
 
   async statusEvents(sessionId: string, fromIso: string, toIso: string): Promise<SessionStatusEvent[]> {
@@ -189,8 +187,8 @@ export const createSessionStore = (db: Db) => ({
   },
 
   async releaseLease(sessionId: string, owner: string) {
-    await db.doc
-      .send(
+    await conditional(
+      db.doc.send(
         new DeleteCommand({
           TableName: db.table,
           Key: { pk: `S#${sessionId}`, sk: "LEASE" },
@@ -198,10 +196,8 @@ export const createSessionStore = (db: Db) => ({
           ExpressionAttributeNames: { "#owner": "owner" },
           ExpressionAttributeValues: { ":me": owner },
         }),
-      )
-      .catch((e) => {
-        if (!isConditionFailed(e)) throw e;
-      });
+      ),
+    );
   },
 });
 

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ScheduleStatus, TimedRecord } from "@outreach/core/port";
-import { conditional, type Db, type Item, isConditionFailed, type PageRequest, queryAll, queryPage, statusIn, strip, transact } from "./db";
+import { conditional, type Db, type Item, type PageRequest, queryAll, queryPage, statusIn, strip, transact } from "./db";
 
 export type TimedKind = "schedule" | "report";
 
@@ -133,18 +133,16 @@ export const timersDue = async (db: Db, beforeIso?: string) => {
 export const createRunStore = <R extends { run_at: string }>(db: Db, prefix: string) => ({
   /** Records the run if it is the first for this run time; returns the existing run otherwise. */
   async claim(parentId: string, run: R): Promise<{ first: boolean; run: R }> {
-    try {
-      await db.doc.send(
+    const first = await conditional(
+      db.doc.send(
         new PutCommand({
           TableName: db.table,
           Item: { pk: `${prefix}#${parentId}`, sk: `RUN#${run.run_at}`, ...run },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
-      );
-      return { first: true, run };
-    } catch (e) {
-      if (!isConditionFailed(e)) throw e;
-    }
+      ),
+    );
+    if (first) return { first, run };
     const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `${prefix}#${parentId}`, sk: `RUN#${run.run_at}` }, ConsistentRead: true }));
     return { first: false, run: strip<R>(res.Item ?? {}) };
   },
