@@ -5,7 +5,7 @@ import * as Campaign from "@outreach/core/campaign";
 import { createBaileysTransport } from "@outreach/whatsapp/baileys";
 import { Resource } from "sst";
 import { composeAws } from "./compose";
-import { startConsumer } from "./consumer";
+import { SENDS_CONCURRENCY, startConsumer } from "./consumer";
 import { createSessionHost } from "./host";
 import { createLanes } from "./lane";
 
@@ -41,8 +41,7 @@ const sender = Campaign.createSender(deps, transport, createLanes(deps.clock));
 const consumer = startConsumer({
   queue: deps.queue,
   name: "sends",
-  // Most messages wait in their lane for their slot (up to ~2 s early): many sessions hold many.
-  concurrency: 256,
+  concurrency: SENDS_CONCURRENCY,
   pollers: 2,
   waitSeconds: 20,
   logger,

@@ -15,7 +15,7 @@ import * as Report from "@outreach/core/report";
 import { repair, Scheduled } from "@outreach/core/schedule";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
 import { createSandboxTransport } from "@outreach/whatsapp/sandbox";
-import { startConsumer } from "@outreach/worker/consumer";
+import { SENDS_CONCURRENCY, startConsumer } from "@outreach/worker/consumer";
 import { createEventHandler } from "@outreach/worker/events";
 import { createSessionHost } from "@outreach/worker/host";
 import { createLanes } from "@outreach/worker/lane";
@@ -116,8 +116,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
       queue,
       name: "sends",
       handle: (b) => sender.handle(b as Campaign.SendMessage),
-      // Most messages wait in their lane for their slot (up to ~2 s early): many sessions hold many.
-      concurrency: 256,
+      concurrency: SENDS_CONCURRENCY,
       pollers: 4,
       waitSeconds: 1,
       logger,

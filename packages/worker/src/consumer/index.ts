@@ -1,6 +1,12 @@
 import type { Queue, QueueName, ReceivedMessage } from "@outreach/core/port";
 import type { Logger } from "pino";
 
+/**
+ * How many `send` messages a sends consumer holds at once. Most wait in their session's lane until their
+ * slot (queued ~2 s early), so many paced sessions hold many: 50 sessions hold ~70.
+ */
+export const SENDS_CONCURRENCY = 256;
+
 export interface Consumer {
   stop(): Promise<void>;
 }
