@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupWith, newTenant, sandbox, waitJob, workingSession } from "../helpers/api";
+import { groupWith, newTenant, sandbox, waitFor, waitJob, workingSession } from "../helpers/api";
 
 /** Minimal valid bodies, so a refusal can only come from ownership, never from validation. */
 const BODIES: Record<string, unknown> = {
@@ -25,6 +25,8 @@ describe("tenant isolation", () => {
       max_delay_seconds: 0,
     });
     await waitJob(a.api, job.body.id, ["completed"]);
+    // Receipts keep changing the job for ~2 s after its last send; compare snapshots once they settled.
+    await waitFor(async () => (await a.api.get(`/bulk-send/${job.body.id}`)).body.read_count === 3, { what: "receipts settled" });
     const sched = await a.api.post("/scheduled-messages", {
       name: "s",
       session_id: session.id,

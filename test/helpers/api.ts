@@ -4,7 +4,8 @@ import { inject } from "vitest";
 import { createDb, createStore } from "../../packages/aws/src/store";
 import { createIds } from "../../packages/core/src/id";
 import type { PlanId } from "../../packages/core/src/plan";
-import { type Scope, systemClock } from "../../packages/core/src/port";
+import { systemClock } from "../../packages/core/src/port";
+import type { Scope } from "../../packages/core/src/tenant";
 import { createKey, createTenant } from "../../packages/core/src/tenant";
 
 export interface Res<T = any> {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, inject } from "vitest";
-import { createLogger } from "../../packages/api/src/log";
 import { createDb, createStore, ensureTable } from "../../packages/aws/src/store";
 import type { StatusEvent, TransportEvents } from "../../packages/core/src/port";
+import { createLogger } from "../../packages/log/src";
 import { createBaileysTransport } from "../../packages/whatsapp/src/baileys";
 import { FakeSocket, tick } from "./fake-socket";
 

@@ -1,5 +1,6 @@
+import type { Job } from "../../packages/core/src/campaign";
 import { jobRecord as newJobRecord } from "../../packages/core/src/campaign";
-import type { Job, Session } from "../../packages/core/src/port";
+import type { Session } from "../../packages/core/src/session";
 import { sessionRecord as newSessionRecord } from "../../packages/core/src/session";
 
 /** A bulk-send job record as the store keeps it, running and paced at 0 s, for tests that write one directly. */

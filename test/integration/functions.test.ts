@@ -81,7 +81,7 @@ const streamingRuntime = () => {
 describe("Lambda handlers", () => {
   it("serves a Function URL event through the streaming API handler, including a streamed SSE response", async () => {
     const { streamHandle, handle } = await import("hono/aws-lambda");
-    const app = buildApp(deps, { OUTREACH_RATE_LIMIT: "0", OUTREACH_LOG_LEVEL: "silent" });
+    const app = await buildApp(deps, { OUTREACH_RATE_LIMIT: "0", OUTREACH_LOG_LEVEL: "silent" });
     const buffered = handle(app);
     const res = (await buffered(urlEvent("GET", "/api/v2/usage/current", { "x-api-key": key }) as never, {} as never)) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(200);
@@ -121,7 +121,7 @@ describe("Lambda handlers", () => {
   });
 
   it("reports exactly the failing message of an SQS batch in batchItemFailures", async () => {
-    const handler = createSqsHandler(deps, { OUTREACH_LOG_LEVEL: "silent" });
+    const handler = await createSqsHandler(deps, { OUTREACH_LOG_LEVEL: "silent" });
     const groupId = createIds().next("grp");
     const records = [
       {
@@ -137,7 +137,7 @@ describe("Lambda handlers", () => {
       { messageId: "m-junk", body: "{not json", attributes: { ApproximateReceiveCount: "1" } },
     ];
     // Make the timer message fail the way a store outage would.
-    const failing = createSqsHandler(
+    const failing = await createSqsHandler(
       { ...deps, store: { ...store, schedules: { ...store.schedules, get: async () => Promise.reject(new Error("store down")) } } } as never,
       { OUTREACH_LOG_LEVEL: "silent" },
     );
@@ -146,7 +146,7 @@ describe("Lambda handlers", () => {
   });
 
   it("fires a scheduled message from an EventBridge Scheduler–delivered message, once", async () => {
-    const app = buildApp(deps, { OUTREACH_RATE_LIMIT: "0", OUTREACH_LOG_LEVEL: "silent" });
+    const app = await buildApp(deps, { OUTREACH_RATE_LIMIT: "0", OUTREACH_LOG_LEVEL: "silent" });
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await app.request(`/api/v2${path}`, {
         method,
@@ -173,7 +173,7 @@ describe("Lambda handlers", () => {
     expect(s.next_run_at).toBe(runAt);
     // What EventBridge Scheduler's SQS target delivers: the schedule's Input as the message body.
     const input = JSON.stringify({ type: "timer.fire", kind: "schedule", tenant_id: tenantId, id: s.id, run_at: runAt });
-    const handler = createSqsHandler(deps, { OUTREACH_LOG_LEVEL: "silent" });
+    const handler = await createSqsHandler(deps, { OUTREACH_LOG_LEVEL: "silent" });
     const record = { messageId: "eb-1", body: input, attributes: { ApproximateReceiveCount: "1", SenderId: "AROA...:scheduler" } };
     expect(await handler({ Records: [record] })).toEqual({ batchItemFailures: [] });
     expect(await handler({ Records: [{ ...record, messageId: "eb-2" }] })).toEqual({ batchItemFailures: [] });
@@ -217,7 +217,7 @@ describe("Lambda handlers", () => {
       created_at: overdue,
       updated_at: overdue,
     });
-    const sweep = createSweep(deps);
+    const sweep = await createSweep(deps);
     const first = await sweep();
     expect(first.fired).toBeGreaterThanOrEqual(1);
     const fired = await store.schedules.get(tenantId, sid);

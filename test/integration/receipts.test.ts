@@ -16,14 +16,10 @@ const sentJob = async (n: number) => {
   const recipients = phones.map((phone) => ({ phone, name: null, status: "pending" as const, attempts: 0, sent_at: null, error: null, message_id: null }));
   expect(await store.recipients.writeSnapshotChunk(ref, recipients, null, phones.at(-1) as string, true)).toBe(true);
   const mid = (i: number) => `r-${job.id}-${i}`;
-  await store.recipients.move(
+  for (const [i, phone] of phones.entries()) expect(await store.recipients.claim(ref, phone, 0, Date.now() + 60_000, mid(i))).toBe("claimed");
+  await store.recipients.markSent(
     ref,
-    ["pending"],
-    "sent",
-    phones.map((phone, i) => ({
-      phone,
-      with: [store.recipients.messageIndexPut(mid(i), { tenant_id: tenantId, job_id: job.id, phone, quota_month: job.quota_month }, 4_000_000_000)],
-    })),
+    phones.map((phone, i) => ({ phone, messageId: mid(i), at: Date.now() })),
   );
   return { tenantId, job, phones, mid };
 };

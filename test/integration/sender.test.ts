@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createSender, RECORD_LINGER_MS, type SendMessage } from "../../packages/core/src/campaign";
 import { createIds } from "../../packages/core/src/id";
 import { type Outbound, systemClock, type Transport, TransportError } from "../../packages/core/src/port";
-import { createLanes } from "../../packages/worker/src/lane";
+import { createLanes } from "../../packages/system/src/lane";
 import { store, useTable } from "../helpers/baileys-fixture";
 import { jobRecord } from "../helpers/records";
 

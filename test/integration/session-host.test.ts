@@ -3,8 +3,8 @@ import { describe, expect, inject, it } from "vitest";
 import { createStore } from "../../packages/aws/src/store";
 import { createIds } from "../../packages/core/src/id";
 import { systemClock } from "../../packages/core/src/port";
+import { createSessionHost } from "../../packages/system/src/host";
 import { createBaileysTransport } from "../../packages/whatsapp/src/baileys";
-import { createSessionHost } from "../../packages/worker/src/host";
 import { db, logger, open, setup, store, useTable } from "../helpers/baileys-fixture";
 import { FakeSocket, tick } from "../helpers/fake-socket";
 import { sessionRecord } from "../helpers/records";
@@ -43,8 +43,8 @@ describe("QR and pairing code through the API (Baileys sessions)", () => {
   it("serves the current QR while the session is in qr, 409 otherwise, and a pairing code from the session host", async () => {
     const { createApp } = await import("../../packages/api/src/app");
     const { createSqsClient, createSqsQueue, ensureQueues } = await import("../../packages/aws/src/sqs");
-    const { startConsumer } = await import("../../packages/worker/src/consumer");
-    const { createEventHandler } = await import("../../packages/worker/src/events");
+    const { startConsumer } = await import("../../packages/system/src/consumer");
+    const { dispatch } = await import("../../packages/core/src/message");
     const { createKey, createTenant } = await import("../../packages/core/src/tenant");
     const sqs = createSqsClient({ endpoint: inject("sqsEndpoint") });
     const queue = createSqsQueue({ client: sqs, urls: await ensureQueues(sqs, `q${randomBytes(3).toString("hex")}`) });
@@ -66,10 +66,9 @@ describe("QR and pairing code through the API (Baileys sessions)", () => {
         sleep: async () => {},
       }),
     );
-    const handle = createEventHandler(
-      deps,
-      { session: async (b) => (b.type === "session.sync" ? host.sync(b.tenant_id, b.session_id) : host.pair(b.tenant_id, b.session_id, b.phone)) },
-      logger,
+    const handle = dispatch(
+      { "session.sync": (b) => host.sync(b.tenant_id, b.session_id), "session.pair": (b) => host.pair(b.tenant_id, b.session_id, b.phone) },
+      () => {},
     );
     const consumer = startConsumer({ queue, name: "events", handle, concurrency: 4, waitSeconds: 1, logger });
     try {

@@ -4,8 +4,8 @@ import { parseArgs } from "node:util";
 import { createDb, createStore } from "@outreach/aws/store";
 import { createIds } from "@outreach/core/id";
 import { isPlanId } from "@outreach/core/plan";
-import { SCOPES, type Scope, systemClock } from "@outreach/core/port";
-import { createKey, createTenant } from "@outreach/core/tenant";
+import { systemClock } from "@outreach/core/port";
+import { createKey, createTenant, SCOPES, type Scope } from "@outreach/core/tenant";
 
 /**
  * `npm run admin -- <command>`: tenants and keys, against the local runtime's store (default) or a

@@ -1,13 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { createLogger } from "@outreach/api/log";
-import * as Campaign from "@outreach/core/campaign";
+import { createLogger } from "@outreach/log";
+import { createSystem } from "@outreach/system";
+import { composeAws } from "@outreach/system/compose";
 import { createBaileysTransport } from "@outreach/whatsapp/baileys";
 import { Resource } from "sst";
-import { composeAws } from "./compose";
-import { SENDS_CONCURRENCY, startConsumer } from "./consumer";
-import { createSessionHost } from "./host";
-import { createLanes } from "./lane";
 
 // `node index.mjs --check`: every module of the bundle loaded; used by the image build check.
 if (process.argv.includes("--check")) {
@@ -15,10 +12,7 @@ if (process.argv.includes("--check")) {
   process.exit(0);
 }
 
-/**
- * The Fargate task: hosts the WhatsApp sessions (Baileys) and sends. Exactly one runs (the service's
- * deployment stops the old task first), and DynamoDB leases enforce single ownership per session.
- */
+/** The Fargate task: the `host` and `sender` roles on AWS, with Baileys sessions. */
 const r = Resource as unknown as {
   Table: { name: string };
   Events: { url: string };
@@ -27,39 +21,28 @@ const r = Resource as unknown as {
   AuthStateKey: { value: string };
 };
 const logger = createLogger({ level: process.env.OUTREACH_LOG_LEVEL ?? "info", name: "worker" });
-const deps = composeAws({ table: r.Table.name, eventsUrl: r.Events.url, sendsUrl: r.Sends.url, scheduler: r.Scheduler, authStateKey: r.AuthStateKey.value });
-
-const owner = `${hostname()}-${randomBytes(4).toString("hex")}`;
-const host = createSessionHost({ ...deps, logger, owner });
-const transport = createBaileysTransport({ auth: deps.store.auth, events: host.events, logger });
-host.attach(transport);
-
-// The only sender is this task: whatever a previous task left `sending` is `unknown`, never resent.
-logger.info(await Campaign.reconcile(deps, { sendingBefore: Number.MAX_SAFE_INTEGER, replan: false }), "recovered claims of the previous task");
-
-const sender = Campaign.createSender(deps, transport, createLanes(deps.clock));
-const consumer = startConsumer({
-  queue: deps.queue,
-  name: "sends",
-  concurrency: SENDS_CONCURRENCY,
-  pollers: 2,
-  waitSeconds: 20,
-  logger,
-  handle: async (raw) => {
-    const body = raw as { type?: string; tenant_id: string; session_id: string; phone?: string };
-    if (body.type === "session.sync") return host.sync(body.tenant_id, body.session_id);
-    if (body.type === "session.pair") return host.pair(body.tenant_id, body.session_id, body.phone ?? "");
-    if (body.type === "send") return sender.handle(raw as Campaign.SendMessage);
-    logger.warn({ type: body.type }, "unknown message on the sends queue dropped");
-  },
+const adapters = composeAws({
+  table: r.Table.name,
+  eventsUrl: r.Events.url,
+  sendsUrl: r.Sends.url,
+  scheduler: r.Scheduler,
+  authStateKey: r.AuthStateKey.value,
 });
-await host.syncAll();
+const owner = `${hostname()}-${randomBytes(4).toString("hex")}`;
+const system = await createSystem({
+  roles: ["host", "sender"],
+  adapters,
+  logger,
+  durableQueues: true,
+  owner,
+  transport: (events) => createBaileysTransport({ auth: adapters.store.auth, events, logger }),
+});
+await system.start({ poll: ["sends"] });
 logger.info({ owner }, "worker started");
 
 const shutdown = async (signal: string) => {
   logger.info({ signal }, "stopping");
-  await consumer.stop();
-  await host.stop();
+  await system.stop();
   process.exit(0);
 };
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

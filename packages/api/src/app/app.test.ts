@@ -4,8 +4,8 @@ import { createDb, createStore, ensureTable } from "@outreach/aws/store";
 import { createIds } from "@outreach/core/id";
 import { systemClock } from "@outreach/core/port";
 import { createKey, createTenant } from "@outreach/core/tenant";
+import { createLogger } from "@outreach/log";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { createLogger } from "../log";
 import { createApp } from ".";
 
 const logger = createLogger({ level: "silent" });

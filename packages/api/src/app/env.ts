@@ -1,6 +1,6 @@
 import type { Deps } from "@outreach/core/deps";
-import type { ApiKey } from "@outreach/core/port";
-import type { Logger } from "../log";
+import type { ApiKey } from "@outreach/core/tenant";
+import type { Logger } from "@outreach/log";
 
 export interface ApiConfig {
   /** Requests per second per key; 0 disables the limit. */

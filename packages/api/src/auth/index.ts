@@ -1,5 +1,5 @@
 import { DomainError } from "@outreach/core/error";
-import type { ApiKey, Scope } from "@outreach/core/port";
+import type { ApiKey, Scope } from "@outreach/core/tenant";
 import { authenticate, hasScope } from "@outreach/core/tenant";
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../app/env";

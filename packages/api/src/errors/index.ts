@@ -19,28 +19,11 @@ export const errorBody = (code: string, message: string, details?: unknown) => (
   error: { code, message, ...(details === undefined ? {} : { details }) },
 });
 
-/** AWS SDK and socket errors that mean "the store or queue cannot be reached right now". */
-const isUnavailable = (e: unknown): boolean => {
-  const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
-  const names = [
-    "TimeoutError",
-    "RequestTimeout",
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "ServiceUnavailable",
-    "InternalServerError",
-    "RequestLimitExceeded",
-  ];
-  const codes = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"];
-  if (err?.name && names.includes(err.name)) return true;
-  if (err?.code && codes.includes(err.code)) return true;
-  if ((err?.$metadata?.httpStatusCode ?? 0) >= 500) return true;
-  return err?.cause ? isUnavailable(err.cause) : false;
-};
-
 /** Maps any thrown value to the API's error response. Unknown errors are logged and answered without internals. */
 export const toResponse = (c: Context, e: unknown, log: (obj: object, msg: string) => void) => {
   if (e instanceof DomainError) {
+    // The store and queue adapters turn "cannot reach the service" into this kind; worth a log line.
+    if (e.kind === "unavailable") log({ err: e.cause ?? e }, "backing service unavailable");
     if (e.kind === "rate_limited" || e.kind === "unavailable") c.header("Retry-After", String((e.details as { retry_after?: number })?.retry_after ?? 5));
     return c.json(errorBody(e.code, e.message, e.kind === "rate_limited" ? undefined : e.details), STATUS[e.kind]);
   }
@@ -49,11 +32,6 @@ export const toResponse = (c: Context, e: unknown, log: (obj: object, msg: strin
     if (status === 400) return c.json(errorBody("request.malformed", e.message || "The request body is not valid JSON."), 400);
     if (status === 413) return c.json(errorBody("request.too_large", "The request body is too large."), 413);
     return c.json(errorBody(`http.${status}`, e.message || "Request refused."), status as ContentfulStatusCode);
-  }
-  if (isUnavailable(e)) {
-    log({ err: e }, "backing service unavailable");
-    c.header("Retry-After", "5");
-    return c.json(errorBody("service.unavailable", "A backing service is unreachable right now; nothing was changed. Retry shortly."), 503);
   }
   log({ err: e }, "unhandled error");
   return c.json(errorBody("internal", `Something went wrong on our side. Quote request id ${c.get("requestId" as never) ?? ""} when reporting it.`), 500);

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Job } from "@outreach/core/campaign";
 import * as Campaign from "@outreach/core/campaign";
-import type { Job } from "@outreach/core/port";
 import { streamSSE } from "hono/streaming";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
@@ -80,21 +80,7 @@ const read = requireScope("bulk-send:read");
 const manage = requireScope("bulk-send:manage");
 
 /** MoltFlow's progress event plus our counts. */
-export const progressEvent = (j: Job) => {
-  const v = Campaign.view(j);
-  return {
-    sent: v.sent_count,
-    total: v.total_recipients,
-    failed: v.failed_count,
-    status: v.status,
-    skipped: v.skipped_count,
-    delivered: v.delivered_count,
-    read: v.read_count,
-    pending: v.pending_count,
-    cancelled: v.cancelled_count,
-    unknown: v.unknown_count,
-  };
-};
+export const progressEvent = Campaign.progress;
 
 export const bulkRoutes = () => {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
@@ -125,8 +111,7 @@ export const bulkRoutes = () => {
     }),
     async (c) => {
       const { status, ...page } = c.req.valid("query");
-      const p = await c.get("deps").store.jobs.list(c.get("tenantId"), status, page, { excludeOrigin: "report" });
-      return c.json({ jobs: p.items.map(Campaign.view), next_cursor: p.next_cursor }, 200);
+      return c.json(await Campaign.list(c.get("deps"), c.get("tenantId"), status, page), 200);
     },
   );
 
@@ -140,12 +125,7 @@ export const bulkRoutes = () => {
       request: { params: IdParam, query: PageQuery },
       responses: { 200: json(JobSchema.extend({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Job"), ...errors },
     }),
-    async (c) => {
-      const { store } = c.get("deps");
-      const job = await Campaign.get(store, c.get("tenantId"), c.req.valid("param").id);
-      const p = await store.recipients.list(job.id, undefined, c.req.valid("query"));
-      return c.json({ ...Campaign.view(job), recipients: p.items, next_cursor: p.next_cursor }, 200);
-    },
+    async (c) => c.json(await Campaign.detail(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query")), 200),
   );
 
   app.openapi(
@@ -159,11 +139,9 @@ export const bulkRoutes = () => {
       responses: { 200: json(z.object({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Recipients"), ...errors },
     }),
     async (c) => {
-      const { store } = c.get("deps");
-      const job = await Campaign.get(store, c.get("tenantId"), c.req.valid("param").id);
       const { status, ...page } = c.req.valid("query");
-      const p = await store.recipients.list(job.id, status, page);
-      return c.json({ recipients: p.items, next_cursor: p.next_cursor }, 200);
+      const { recipients, next_cursor } = await Campaign.recipients(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, status, page);
+      return c.json({ recipients, next_cursor }, 200);
     },
   );
 
@@ -216,9 +194,9 @@ export const bulkRoutes = () => {
             last = data;
             lastAt = Date.now();
           }
-          if (["completed", "cancelled", "failed"].includes(job.status)) break;
+          if (Campaign.isFinal(job)) break;
           await s.sleep(1000);
-          job = await deps.store.jobs.get(tenantId, first.id, true).catch(() => job);
+          job = await Campaign.get(deps.store, tenantId, first.id, true).catch(() => job);
         }
       }) as never;
     },

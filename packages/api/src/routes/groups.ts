@@ -225,7 +225,7 @@ export const groupRoutes = () => {
       return stream(c, async (s) => {
         await s.write("phone,name,added_at\r\n");
         let buf = "";
-        for await (const m of deps.store.groups.members(group.id)) {
+        for await (const m of Group.members(deps, group.id)) {
           buf += csvRow([m.phone, m.name ?? "", m.added_at]);
           if (buf.length > 16_384) {
             await s.write(buf);
@@ -254,7 +254,7 @@ export const groupRoutes = () => {
       return stream(c, async (s) => {
         let buf = "[";
         let first = true;
-        for await (const m of deps.store.groups.members(group.id)) {
+        for await (const m of Group.members(deps, group.id)) {
           buf += (first ? "" : ",") + JSON.stringify({ phone: m.phone, name: m.name ?? null, added_at: m.added_at });
           first = false;
           if (buf.length > 16_384) {

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { PERIODS, TEMPLATE_IDS } from "@outreach/core/port";
 import * as Report from "@outreach/core/report";
+import { PERIODS, TEMPLATE_IDS } from "@outreach/core/report";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";

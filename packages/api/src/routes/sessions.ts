@@ -35,11 +35,7 @@ export const sessionRoutes = () => {
       middleware: [read],
       responses: { 200: json(z.array(SessionSchema), "Sessions"), ...errors },
     }),
-    async (c) => {
-      const { store } = c.get("deps");
-      const list = await store.sessions.list(c.get("tenantId"));
-      return c.json(list.map(Session.view), 200);
-    },
+    async (c) => c.json(await Session.list(c.get("deps"), c.get("tenantId")), 200),
   );
 
   app.openapi(

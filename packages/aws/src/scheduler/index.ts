@@ -7,7 +7,7 @@ import {
   type SchedulerClient,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
-import { type Timers, type TimerTarget, timerName } from "@outreach/core/port";
+import { type Timers, type TimerTarget, timerMessage, timerName } from "@outreach/core/port";
 
 export interface EventBridgeTimersOptions {
   client: SchedulerClient;
@@ -39,7 +39,7 @@ export const createEventBridgeTimers = (o: EventBridgeTimersOptions): Timers => 
       Target: {
         Arn: o.queueArn,
         RoleArn: o.roleArn,
-        Input: JSON.stringify({ type: "timer.fire", kind: t.kind, tenant_id: t.tenantId, id: t.id, run_at: t.runAt }),
+        Input: JSON.stringify(timerMessage(t)),
         RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
       },
       State: "ENABLED",

@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { Queue, QueueName, ReceivedMessage } from "@outreach/core/port";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { mapUnavailable } from "../errors";
 
 export interface SqsQueueOptions {
   /** Queue URLs by name (from SST `Resource` on AWS, from `ensureQueues` locally). */
@@ -22,13 +23,16 @@ export interface SqsQueueOptions {
   firstMessageFirst?: boolean;
 }
 
-export const createSqsClient = (opts: { endpoint?: string; region?: string } = {}) =>
-  new SQSClient({
+export const createSqsClient = (opts: { endpoint?: string; region?: string } = {}) => {
+  const client = new SQSClient({
     region: opts.region ?? process.env.AWS_REGION ?? "us-east-1",
     ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
     maxAttempts: 3,
     requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 25_000 }),
   });
+  mapUnavailable(client);
+  return client;
+};
 
 /** The Queue port on SQS standard queues: batches of 10, per-message delays (0–900 s). */
 export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOptions): Queue => {

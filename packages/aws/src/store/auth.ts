@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { batchGet, batchWrite, type Db, type Item, queryAll } from "./db";
+import { PREFIX as KEY_PREFIX, Keys } from "./keys";
 
 const PREFIX = "enc:v1:";
 
@@ -32,26 +33,26 @@ const sealer = (key?: Buffer) => {
  * AES-256-GCM when a key is given (on AWS: the AuthStateKey secret).
  */
 export const createAuthStore = (db: Db, opts: { key?: Buffer } = {}) => {
-  const pk = (sessionId: string) => `S#${sessionId}`;
+  const pk = Keys.sessionPartition;
   const { seal, open } = sealer(opts.key);
   return {
     async getCreds(sessionId: string): Promise<string | undefined> {
-      const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: pk(sessionId), sk: "AUTH#creds" }, ConsistentRead: true }));
+      const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.authItem(sessionId, "creds"), ConsistentRead: true }));
       return res.Item ? open(res.Item.value as string) : undefined;
     },
 
     async setCreds(sessionId: string, value: string) {
-      await db.doc.send(new PutCommand({ TableName: db.table, Item: { pk: pk(sessionId), sk: "AUTH#creds", value: seal(value) } }));
+      await db.doc.send(new PutCommand({ TableName: db.table, Item: { ...Keys.authItem(sessionId, "creds"), value: seal(value) } }));
     },
 
     async getKeys(sessionId: string, type: string, ids: string[]): Promise<Record<string, string>> {
       const out: Record<string, string> = {};
       const items = await batchGet(
         db,
-        ids.map((id) => ({ pk: pk(sessionId), sk: `AUTH#${type}#${id}` })),
+        ids.map((id) => Keys.authItem(sessionId, `${type}#${id}`)),
         { consistent: true },
       );
-      for (const item of items) out[(item.sk as string).slice(`AUTH#${type}#`.length)] = open(item.value as string);
+      for (const item of items) out[(item.sk as string).slice(Keys.authItem(sessionId, `${type}#`).sk.length)] = open(item.value as string);
       return out;
     },
 
@@ -61,8 +62,8 @@ export const createAuthStore = (db: Db, opts: { key?: Buffer } = {}) => {
         db,
         entries.map((e) =>
           e.value === null
-            ? { delete: { pk: pk(sessionId), sk: `AUTH#${e.type}#${e.id}` } }
-            : { put: { pk: pk(sessionId), sk: `AUTH#${e.type}#${e.id}`, value: seal(e.value) } },
+            ? { delete: Keys.authItem(sessionId, `${e.type}#${e.id}`) }
+            : { put: { ...Keys.authItem(sessionId, `${e.type}#${e.id}`), value: seal(e.value) } },
         ),
       );
     },
@@ -72,7 +73,7 @@ export const createAuthStore = (db: Db, opts: { key?: Buffer } = {}) => {
       const keys: Item[] = [];
       for await (const i of queryAll(db, {
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :a)",
-        ExpressionAttributeValues: { ":pk": pk(sessionId), ":a": "AUTH#" },
+        ExpressionAttributeValues: { ":pk": pk(sessionId), ":a": KEY_PREFIX.auth },
         ProjectionExpression: "pk, sk",
       }))
         keys.push({ pk: i.pk, sk: i.sk });

@@ -1,15 +1,27 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { Contact, WaGroupRecord } from "@outreach/core/port";
+import type { Contact, WaGroupRecord } from "@outreach/core/contact";
 import { type Db, type PageRequest, queryPage, strip } from "./db";
+import { Keys, PREFIX } from "./keys";
 
-/** Contacts (`CONTACT#<e164>`) and the WhatsApp groups the session host synced (`WAGROUP#<session>#<jid>`). */
+/** The contact update that goes with a member added to or removed from a group (in the member's transaction). */
+export const contactUpdate = (db: Db, tenantId: string, phone: string, name: string | null, groupId: string, op: "ADD" | "DELETE") => ({
+  Update: {
+    TableName: db.table,
+    Key: Keys.contact(tenantId, phone),
+    UpdateExpression: op === "ADD" ? "ADD group_ids :g SET phone = :p, #name = if_not_exists(#name, :n)" : "DELETE group_ids :g",
+    ExpressionAttributeNames: op === "ADD" ? { "#name": "name" } : undefined,
+    ExpressionAttributeValues: op === "ADD" ? { ":g": new Set([groupId]), ":p": phone, ":n": name } : { ":g": new Set([groupId]) },
+  },
+});
+
+/** Contacts, one item per number: every number of the tenant's groups and sessions' address books. */
 export const createContactStore = (db: Db) => ({
-  async listContacts(tenantId: string, page: PageRequest, liveGroupIds: Set<string>) {
+  async list(tenantId: string, page: PageRequest, liveGroupIds: Set<string>) {
     return queryPage(
       db,
       {
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :c)",
-        ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":c": "CONTACT#" },
+        ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":c": PREFIX.contact },
       },
       page,
       (i): Contact | undefined => {
@@ -22,12 +34,12 @@ export const createContactStore = (db: Db) => ({
   },
 
   /** Contacts learned from a session's WhatsApp address book. */
-  async upsertSessionContacts(tenantId: string, sessionId: string, contacts: { phone: string; name?: string }[]) {
+  async upsertFromSession(tenantId: string, sessionId: string, contacts: { phone: string; name?: string }[]) {
     for (const c of contacts) {
       await db.doc.send(
         new UpdateCommand({
           TableName: db.table,
-          Key: { pk: `T#${tenantId}`, sk: `CONTACT#${c.phone}` },
+          Key: Keys.contact(tenantId, c.phone),
           UpdateExpression: "ADD session_ids :s SET phone = :p, #name = if_not_exists(#name, :n)",
           ExpressionAttributeNames: { "#name": "name" },
           ExpressionAttributeValues: { ":s": new Set([sessionId]), ":p": c.phone, ":n": c.name ?? null },
@@ -35,26 +47,29 @@ export const createContactStore = (db: Db) => ({
       );
     }
   },
+});
 
-  async putWaGroup(tenantId: string, g: WaGroupRecord) {
-    await db.doc.send(new PutCommand({ TableName: db.table, Item: { pk: `T#${tenantId}`, sk: `WAGROUP#${g.session_id}#${g.wa_group_id}`, ...g } }));
+/** The WhatsApp groups the session host synced (`WAGROUP#<session>#<jid>`), with their participants. */
+export const createWaGroupStore = (db: Db) => ({
+  async put(tenantId: string, g: WaGroupRecord) {
+    await db.doc.send(new PutCommand({ TableName: db.table, Item: { ...Keys.waGroup(tenantId, g.session_id, g.wa_group_id), ...g } }));
   },
 
-  async deleteWaGroup(tenantId: string, sessionId: string, waGroupId: string) {
-    await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: `T#${tenantId}`, sk: `WAGROUP#${sessionId}#${waGroupId}` } }));
+  async delete(tenantId: string, sessionId: string, waGroupId: string) {
+    await db.doc.send(new DeleteCommand({ TableName: db.table, Key: Keys.waGroup(tenantId, sessionId, waGroupId) }));
   },
 
-  async getWaGroup(tenantId: string, sessionId: string, waGroupId: string): Promise<WaGroupRecord | undefined> {
-    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `T#${tenantId}`, sk: `WAGROUP#${sessionId}#${waGroupId}` } }));
+  async get(tenantId: string, sessionId: string, waGroupId: string): Promise<WaGroupRecord | undefined> {
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.waGroup(tenantId, sessionId, waGroupId) }));
     return res.Item ? strip<WaGroupRecord>(res.Item) : undefined;
   },
 
-  listWaGroups: (tenantId: string, sessionId: string | undefined, page: PageRequest) =>
+  list: (tenantId: string, sessionId: string | undefined, page: PageRequest) =>
     queryPage(
       db,
       {
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
-        ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":p": sessionId ? `WAGROUP#${sessionId}#` : "WAGROUP#" },
+        ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":p": PREFIX.waGroup(sessionId) },
       },
       page,
       (i) => strip<WaGroupRecord>(i),

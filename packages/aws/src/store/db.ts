@@ -11,6 +11,8 @@ import {
 import { DomainError, invalid } from "@outreach/core/error";
 import type { Page, PageRequest } from "@outreach/core/port";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { mapUnavailable } from "../errors";
+import { INDEX, KEY_ATTRIBUTES } from "./keys";
 
 export type Item = Record<string, unknown>;
 
@@ -31,6 +33,7 @@ export const createDb = (opts: { table: string; endpoint?: string; region?: stri
     requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
     ...opts.config,
   });
+  mapUnavailable(client);
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
@@ -64,7 +67,7 @@ export const queryPage = async <T>(
   let start = decodeCursor(page.cursor);
   let skip = page.cursor ? 0 : (page.offset ?? 0);
   const items: T[] = [];
-  const keyNames = input.IndexName ? ["pk", "sk", "gsi1pk", "gsi1sk"] : ["pk", "sk"];
+  const keyNames: string[] = input.IndexName ? [...KEY_ATTRIBUTES] : ["pk", "sk"];
   let lastIncluded: Item | undefined;
   for (;;) {
     const res = await db.doc.send(new QueryCommand({ ...input, TableName: db.table, ExclusiveStartKey: start, Limit: Math.min(1000, page.limit + skip + 1) }));
@@ -193,8 +196,13 @@ export const statusIn = (statuses: readonly string[]) => ({
   values: Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s])) as Item,
 });
 
-/** Strips key attributes before an item leaves the store. */
+/** Strips key attributes (and the TTL) before an item leaves the store. */
 export const strip = <T>(item: Item): T => {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ttl: _ttl, ...rest } = item;
+  const rest = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete rest[k];
+  delete rest.ttl;
   return rest as T;
 };
+
+/** Query input over the index. */
+export const onIndex = { IndexName: INDEX.name } as const;

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { Execution } from "@outreach/core/port";
+import type { Execution } from "@outreach/core/report";
 import { conditional, type Db, type PageRequest, queryPage, strip } from "./db";
+import { Keys, PREFIX } from "./keys";
 
 /** Report executions (`RX#<report>` · `EX#<execution id>`; ids sort by time, so newest first is a reverse query). */
 export const createExecutionStore = (db: Db) => ({
@@ -8,12 +9,12 @@ export const createExecutionStore = (db: Db) => ({
   put: (e: Execution): Promise<boolean> =>
     conditional(
       db.doc.send(
-        new PutCommand({ TableName: db.table, Item: { pk: `RX#${e.report_id}`, sk: `EX#${e.id}`, ...e }, ConditionExpression: "attribute_not_exists(pk)" }),
+        new PutCommand({ TableName: db.table, Item: { ...Keys.execution(e.report_id, e.id), ...e }, ConditionExpression: "attribute_not_exists(pk)" }),
       ),
     ),
 
   async get(reportId: string, id: string): Promise<Execution | undefined> {
-    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `RX#${reportId}`, sk: `EX#${id}` }, ConsistentRead: true }));
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.execution(reportId, id), ConsistentRead: true }));
     return res.Item ? strip<Execution>(res.Item) : undefined;
   },
 
@@ -22,7 +23,7 @@ export const createExecutionStore = (db: Db) => ({
       db,
       {
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :e)",
-        ExpressionAttributeValues: { ":pk": `RX#${reportId}`, ":e": "EX#" },
+        ExpressionAttributeValues: { ":pk": Keys.executionPartition(reportId), ":e": PREFIX.execution },
         ScanIndexForward: false,
       },
       page,

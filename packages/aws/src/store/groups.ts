@@ -1,28 +1,20 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { Group, Member } from "@outreach/core/port";
-import { createContactStore } from "./contacts";
+import type { Group, Member } from "@outreach/core/group";
+import { contactUpdate } from "./contacts";
 import { batchWrite, type Db, type Item, type PageRequest, queryAll, queryCount, queryPage, strip, type TransactItems, transact, whenHolds } from "./db";
 
 /** Members per transaction: each member is a put plus a contact update, and one action is the group counter. */
 const CHUNK = 49;
 
-const groupKey = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `GROUP#${id}` });
+import { Keys, PREFIX } from "./keys";
+
+const groupKey = Keys.group;
 
 /**
  * Custom groups and their members (`G#<id>` · `M#<e164>`; the key is the dedupe), contacts and synced
  * WhatsApp groups. `member_count` changes only in the same transaction as the member items it counts.
  */
 export const createGroupStore = (db: Db) => {
-  const contactUpdate = (tenantId: string, phone: string, name: string | null, groupId: string, op: "ADD" | "DELETE") => ({
-    Update: {
-      TableName: db.table,
-      Key: { pk: `T#${tenantId}`, sk: `CONTACT#${phone}` },
-      UpdateExpression: op === "ADD" ? "ADD group_ids :g SET phone = :p, #name = if_not_exists(#name, :n)" : "DELETE group_ids :g",
-      ExpressionAttributeNames: op === "ADD" ? { "#name": "name" } : undefined,
-      ExpressionAttributeValues: op === "ADD" ? { ":g": new Set([groupId]), ":p": phone, ":n": name } : { ":g": new Set([groupId]) },
-    },
-  });
-
   /** Runs member transactions chunk by chunk, dropping members whose condition failed and retrying the rest. */
   const applyMembers = async (tenantId: string, groupId: string, entries: { phone: string; name: string | null }[], now: string, op: "add" | "remove") => {
     let applied = 0;
@@ -47,18 +39,18 @@ export const createGroupStore = (db: Db) => {
               ? {
                   Put: {
                     TableName: db.table,
-                    Item: { pk: `G#${groupId}`, sk: `M#${m.phone}`, phone: m.phone, name: m.name, added_at: now },
+                    Item: { ...Keys.member(groupId, m.phone), phone: m.phone, name: m.name, added_at: now },
                     ConditionExpression: "attribute_not_exists(pk)",
                   },
                 }
               : {
                   Delete: {
                     TableName: db.table,
-                    Key: { pk: `G#${groupId}`, sk: `M#${m.phone}` },
+                    Key: Keys.member(groupId, m.phone),
                     ConditionExpression: "attribute_exists(pk)",
                   },
                 },
-            contactUpdate(tenantId, m.phone, m.name, groupId, op === "add" ? "ADD" : "DELETE"),
+            contactUpdate(db, tenantId, m.phone, m.name, groupId, op === "add" ? "ADD" : "DELETE"),
           );
         }
         const res = await transact(db, items);
@@ -82,7 +74,7 @@ export const createGroupStore = (db: Db) => {
         {
           Update: {
             TableName: db.table,
-            Key: { pk: `T#${tenantId}`, sk: "TENANT" },
+            Key: Keys.tenant(tenantId),
             UpdateExpression: "ADD group_count :one",
             ConditionExpression: limit === null ? "attribute_exists(pk)" : "attribute_exists(pk) AND group_count < :limit",
             ExpressionAttributeValues: limit === null ? { ":one": 1 } : { ":one": 1, ":limit": limit },
@@ -109,7 +101,7 @@ export const createGroupStore = (db: Db) => {
         db,
         {
           KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
-          ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":p": "GROUP#" },
+          ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":p": PREFIX.group },
           ScanIndexForward: false,
         },
         page,
@@ -152,7 +144,7 @@ export const createGroupStore = (db: Db) => {
         {
           Update: {
             TableName: db.table,
-            Key: { pk: `T#${tenantId}`, sk: "TENANT" },
+            Key: Keys.tenant(tenantId),
             UpdateExpression: "ADD group_count :m",
             ExpressionAttributeValues: { ":m": -1 },
           },
@@ -166,7 +158,7 @@ export const createGroupStore = (db: Db) => {
       const keys: Item[] = [];
       for await (const m of queryAll(db, {
         KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": `G#${groupId}` },
+        ExpressionAttributeValues: { ":pk": Keys.memberPartition(groupId) },
         ProjectionExpression: "pk, sk",
         Limit: Math.min(max, 1000),
       })) {
@@ -195,7 +187,10 @@ export const createGroupStore = (db: Db) => {
     listMembers: (groupId: string, page: PageRequest) =>
       queryPage(
         db,
-        { KeyConditionExpression: "pk = :pk AND begins_with(sk, :m)", ExpressionAttributeValues: { ":pk": `G#${groupId}`, ":m": "M#" } },
+        {
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :m)",
+          ExpressionAttributeValues: { ":pk": Keys.memberPartition(groupId), ":m": PREFIX.member },
+        },
         page,
         (i) => strip<Member>(i),
       ),
@@ -203,7 +198,7 @@ export const createGroupStore = (db: Db) => {
     async *members(groupId: string): AsyncGenerator<Member> {
       for await (const i of queryAll(db, {
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :m)",
-        ExpressionAttributeValues: { ":pk": `G#${groupId}`, ":m": "M#" },
+        ExpressionAttributeValues: { ":pk": Keys.memberPartition(groupId), ":m": PREFIX.member },
       }))
         yield strip<Member>(i);
     },
@@ -213,7 +208,9 @@ export const createGroupStore = (db: Db) => {
         new QueryCommand({
           TableName: db.table,
           KeyConditionExpression: afterPhone ? "pk = :pk AND sk > :after" : "pk = :pk AND begins_with(sk, :m)",
-          ExpressionAttributeValues: afterPhone ? { ":pk": `G#${groupId}`, ":after": `M#${afterPhone}` } : { ":pk": `G#${groupId}`, ":m": "M#" },
+          ExpressionAttributeValues: afterPhone
+            ? { ":pk": Keys.memberPartition(groupId), ":after": Keys.member(groupId, afterPhone).sk }
+            : { ":pk": Keys.memberPartition(groupId), ":m": PREFIX.member },
           ConsistentRead: true,
           Limit: max,
         }),
@@ -223,9 +220,10 @@ export const createGroupStore = (db: Db) => {
 
     /** Member items actually stored (for checks of `member_count`). */
     countMembers: (groupId: string) =>
-      queryCount(db, { KeyConditionExpression: "pk = :pk AND begins_with(sk, :m)", ExpressionAttributeValues: { ":pk": `G#${groupId}`, ":m": "M#" } }),
-
-    ...createContactStore(db),
+      queryCount(db, {
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :m)",
+        ExpressionAttributeValues: { ":pk": Keys.memberPartition(groupId), ":m": PREFIX.member },
+      }),
   };
 };
 

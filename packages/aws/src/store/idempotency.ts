@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { conditional, type Db } from "./db";
+import { Keys } from "./keys";
 
 export type IdempotencyRecord = { state: "in_progress"; request_hash: string } | { state: "done"; request_hash: string; status: number; body: string };
 
@@ -7,7 +8,7 @@ export type IdempotencyRecord = { state: "in_progress"; request_hash: string } |
 export const createIdempotencyStore = (db: Db) => ({
   /** Claims the key; returns the existing record when someone claimed it first. */
   async claim(tenantId: string, key: string, requestHash: string, now: number): Promise<IdempotencyRecord | null> {
-    const Key = { pk: `T#${tenantId}`, sk: `IDEM#${key}` };
+    const Key = Keys.idempotency(tenantId, key);
     const claimed = await conditional(
       db.doc.send(
         new PutCommand({
@@ -29,7 +30,7 @@ export const createIdempotencyStore = (db: Db) => ({
     await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: { pk: `T#${tenantId}`, sk: `IDEM#${key}` },
+        Key: Keys.idempotency(tenantId, key),
         UpdateExpression: "SET #state = :done, #status = :status, body = :body",
         ExpressionAttributeNames: { "#state": "state", "#status": "status" },
         ExpressionAttributeValues: { ":done": "done", ":status": status, ":body": body },
@@ -43,7 +44,7 @@ export const createIdempotencyStore = (db: Db) => ({
       db.doc.send(
         new DeleteCommand({
           TableName: db.table,
-          Key: { pk: `T#${tenantId}`, sk: `IDEM#${key}` },
+          Key: Keys.idempotency(tenantId, key),
           ConditionExpression: "#state = :ip",
           ExpressionAttributeNames: { "#state": "state" },
           ExpressionAttributeValues: { ":ip": "in_progress" },

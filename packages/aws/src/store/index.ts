@@ -1,5 +1,9 @@
-import type { Report, ReportRun, ScheduledMessage, ScheduleRun } from "@outreach/core/port";
+import type { Store } from "@outreach/core/port";
+import type { Report, ReportRun } from "@outreach/core/report";
+import type { ScheduledMessage, ScheduleRun } from "@outreach/core/schedule";
+import { createActivityStore } from "./activity";
 import { createAuthStore } from "./auth";
+import { createContactStore, createWaGroupStore } from "./contacts";
 import type { Db } from "./db";
 import { createExecutionStore } from "./executions";
 import { createGroupStore } from "./groups";
@@ -17,22 +21,26 @@ export { ensureTable } from "./ensure";
 export { TTL_ATTRIBUTE, tableDefinition } from "./table";
 
 /** The one store implementation (DynamoDB, single table), used locally and on AWS. */
-export const createStore = (db: Db, opts: { authKey?: Buffer } = {}) => ({
-  tenants: createTenantStore(db),
-  idempotency: createIdempotencyStore(db),
-  groups: createGroupStore(db),
-  sessions: createSessionStore(db),
-  jobs: createJobStore(db),
-  recipients: createRecipientStore(db),
-  optouts: createOptOutStore(db),
-  sandbox: createSandboxStore(db),
-  auth: createAuthStore(db, { key: opts.authKey }),
-  schedules: createTimedStore<ScheduledMessage>(db, "schedule"),
-  scheduleRuns: createRunStore<ScheduleRun>(db, "SC"),
-  reports: createTimedStore<Report>(db, "report"),
-  reportRuns: createRunStore<ReportRun>(db, "RP"),
-  executions: createExecutionStore(db),
-  timers: { due: (beforeIso?: string) => timersDue(db, beforeIso) },
-});
+export const createStore = (db: Db, opts: { authKey?: Buffer } = {}) => {
+  const store = {
+    tenants: createTenantStore(db),
+    idempotency: createIdempotencyStore(db),
+    groups: createGroupStore(db),
+    contacts: createContactStore(db),
+    waGroups: createWaGroupStore(db),
+    sessions: createSessionStore(db),
+    jobs: createJobStore(db),
+    recipients: createRecipientStore(db),
+    optouts: createOptOutStore(db),
+    activity: createActivityStore(db),
+    schedules: createTimedStore<ScheduledMessage>(db, "schedule"),
+    scheduleRuns: createRunStore<ScheduleRun>(db, "schedule"),
+    reports: createTimedStore<Report>(db, "report"),
+    reportRuns: createRunStore<ReportRun>(db, "report"),
+    executions: createExecutionStore(db),
+    timers: { due: (beforeIso?: string) => timersDue(db, beforeIso) },
+  } satisfies Store;
+  return { ...store, sandbox: createSandboxStore(db), auth: createAuthStore(db, { key: opts.authKey }) };
+};
 
 export type DynamoStore = ReturnType<typeof createStore>;

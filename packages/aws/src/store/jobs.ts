@@ -1,9 +1,10 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { Job, JobStatus } from "@outreach/core/port";
-import { conditional, type Db, type Item, type PageRequest, queryAll, queryPage, strip, transact, whenHolds } from "./db";
+import type { Job, JobStatus } from "@outreach/core/campaign";
+import { conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact, whenHolds } from "./db";
+import { INDEX, Keys, Lists, PREFIX } from "./keys";
 
-export const jobKey = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `BULK#${id}` });
-export const usageKey = (tenantId: string, month: string) => ({ pk: `T#${tenantId}`, sk: `USAGE#${month}` });
+export const jobKey = Keys.job;
+export const usageKey = Keys.usage;
 
 /** The usage item keeps `committed` = sent + reserved, so a reservation is one conditional ADD. */
 export const reserveUpdate = (db: Db, tenantId: string, month: string, n: number, limit: number | null) => ({
@@ -21,75 +22,20 @@ export const reserveUpdate = (db: Db, tenantId: string, month: string, n: number
 /** Active jobs (pending, running, paused) are in the sparse index `ACTIVE_JOBS` for the reconciler. */
 const ACTIVE: JobStatus[] = ["pending", "running", "paused"];
 
-/** Bulk-send jobs: creation with quota reservation, state transitions, listing. */
-export const createJobStore = (db: Db) => ({
-  /** Puts the job and reserves `reserve` messages of the month in one transaction. */
-  async create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota" | "exists"> {
-    if (limit !== null && reserve > limit) return "quota";
-    const res = await transact(db, [
-      {
-        Put: {
-          TableName: db.table,
-          Item: { ...jobKey(job.tenant_id, job.id), gsi1pk: "ACTIVE_JOBS", gsi1sk: job.id, ...job },
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-      ...(reserve > 0 ? [reserveUpdate(db, job.tenant_id, job.quota_month, reserve, limit)] : []),
-    ]);
-    if (res.ok) return "ok";
-    return res.failed.includes(0) ? "exists" : "quota";
-  },
-
-  async get(tenantId: string, id: string, consistent = false): Promise<Job | undefined> {
-    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: jobKey(tenantId, id), ConsistentRead: consistent }));
-    return res.Item ? strip<Job>(res.Item) : undefined;
-  },
-
-  list: (tenantId: string, status: JobStatus | undefined, page: PageRequest, opts: { excludeOrigin?: Job["origin"] } = {}) =>
-    queryPage(
-      db,
-      {
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :b)",
-        ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":b": "BULK#" },
-        ScanIndexForward: false,
-      },
-      page,
-      (i) => ((status && i.status !== status) || (opts.excludeOrigin && i.origin === opts.excludeOrigin) ? undefined : strip<Job>(i)),
-    ),
-
-  /** Jobs created in [from, to), for reports. */
-  async createdBetween(tenantId: string, fromId: string, toId: string): Promise<Job[]> {
-    const out: Job[] = [];
-    for await (const i of queryAll(db, {
-      KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-      ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":a": `BULK#${fromId}`, ":b": `BULK#${toId}` },
-    }))
-      out.push(strip<Job>(i));
-    return out;
-  },
-
-  async active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string }[]> {
-    const out: { tenant_id: string; id: string; status: JobStatus; session_id: string }[] = [];
-    for await (const i of queryAll(db, {
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :p",
-      ExpressionAttributeValues: { ":p": "ACTIVE_JOBS" },
-    }))
-      out.push({ tenant_id: i.tenant_id as string, id: i.id as string, status: i.status as JobStatus, session_id: i.session_id as string });
-    return out;
-  },
-
-  /**
-   * Conditional state change: applies `set` only when the job is in one of `from` (and, if given, at
-   * `epoch`). Returns the new job, or undefined when the condition did not hold.
-   */
-  async transition(
+/**
+ * Conditional state change: applies `set` only when the job is in one of `from` (and, if given, at
+ * `epoch`). Returns the new job, or undefined when the condition did not hold. Active jobs are listed
+ * in the sparse index for the reconciler; a job leaving the active states leaves it.
+ */
+const transitionOf =
+  (db: Db) =>
+  async (
     tenantId: string,
     id: string,
     from: JobStatus[],
     set: Partial<Job>,
     opts: { epoch?: number; bumpEpoch?: boolean; extraCondition?: string; extraValues?: Item } = {},
-  ): Promise<Job | undefined> {
+  ): Promise<Job | undefined> => {
     const names: Record<string, string> = { "#status": "status" };
     const values: Item = {};
     const sets: string[] = [];
@@ -99,10 +45,10 @@ export const createJobStore = (db: Db) => ({
       values[`:v${i}`] = v;
       sets.push(`#f${i} = :v${i}`);
     });
-    if (set.status && !ACTIVE.includes(set.status)) removes.push("gsi1pk", "gsi1sk");
+    if (set.status && !ACTIVE.includes(set.status)) removes.push(INDEX.pk, INDEX.sk);
     if (set.status && ACTIVE.includes(set.status)) {
-      sets.push("gsi1pk = :active, gsi1sk = id");
-      values[":active"] = "ACTIVE_JOBS";
+      sets.push(`${INDEX.pk} = :active, ${INDEX.sk} = id`);
+      values[":active"] = Lists.activeJobs;
     }
     from.forEach((s, i) => {
       values[`:from${i}`] = s;
@@ -134,42 +80,142 @@ export const createJobStore = (db: Db) => ({
       ),
     );
     return res?.Attributes ? strip<Job>(res.Attributes) : undefined;
-  },
+  };
 
-  /** Moves the planning cursor forward, only from where this planner started (a redelivered plan message is a no-op). */
-  async advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean, watchAt: number): Promise<boolean> {
-    return conditional(
-      db.doc.send(
+/** Bulk-send jobs: creation with quota reservation, state transitions, listing. */
+export const createJobStore = (db: Db) => {
+  const transition = transitionOf(db);
+  return {
+    /** Puts the job and reserves `reserve` messages of the month in one transaction. */
+    async create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota" | "exists"> {
+      if (limit !== null && reserve > limit) return "quota";
+      const res = await transact(db, [
+        {
+          Put: {
+            TableName: db.table,
+            Item: { ...jobKey(job.tenant_id, job.id), ...Lists.activeJob(job.id), ...job },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        ...(reserve > 0 ? [reserveUpdate(db, job.tenant_id, job.quota_month, reserve, limit)] : []),
+      ]);
+      if (res.ok) return "ok";
+      return res.failed.includes(0) ? "exists" : "quota";
+    },
+
+    async get(tenantId: string, id: string, consistent = false): Promise<Job | undefined> {
+      const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: jobKey(tenantId, id), ConsistentRead: consistent }));
+      return res.Item ? strip<Job>(res.Item) : undefined;
+    },
+
+    list: (tenantId: string, status: JobStatus | undefined, page: PageRequest, opts: { excludeOrigin?: Job["origin"] } = {}) =>
+      queryPage(
+        db,
+        {
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :b)",
+          ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":b": PREFIX.job },
+          ScanIndexForward: false,
+        },
+        page,
+        (i) => ((status && i.status !== status) || (opts.excludeOrigin && i.origin === opts.excludeOrigin) ? undefined : strip<Job>(i)),
+      ),
+
+    /** Jobs created in [from, to), for reports. */
+    async createdBetween(tenantId: string, fromId: string, toId: string): Promise<Job[]> {
+      const out: Job[] = [];
+      for await (const i of queryAll(db, {
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
+        ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":a": jobKey(tenantId, fromId).sk, ":b": jobKey(tenantId, toId).sk },
+      }))
+        out.push(strip<Job>(i));
+      return out;
+    },
+
+    async active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string }[]> {
+      const out: { tenant_id: string; id: string; status: JobStatus; session_id: string }[] = [];
+      for await (const i of queryAll(db, {
+        ...onIndex,
+        KeyConditionExpression: "#ipk = :p",
+        ExpressionAttributeNames: { "#ipk": INDEX.pk },
+        ExpressionAttributeValues: { ":p": Lists.activeJobs },
+      }))
+        out.push({ tenant_id: i.tenant_id as string, id: i.id as string, status: i.status as JobStatus, session_id: i.session_id as string });
+      return out;
+    },
+
+    /**
+     * Conditional state change: applies `set` only when the job is in one of `from` (and, if given, at
+     * `epoch`). Returns the new job, or undefined when the condition did not hold.
+     */
+    async transition(
+      tenantId: string,
+      id: string,
+      from: JobStatus[],
+      set: Partial<Job>,
+      opts: { epoch?: number; bumpEpoch?: boolean } = {},
+    ): Promise<Job | undefined> {
+      return transition(tenantId, id, from, set, opts);
+    },
+
+    /** Completes a running job once nothing is pending and its snapshot is settled; undefined when it is not drained. */
+    completeIfDrained: (tenantId: string, id: string, at: string) =>
+      transition(
+        tenantId,
+        id,
+        ["running"],
+        { status: "completed", completed_at: at },
+        {
+          extraCondition: "pending_count = :zero AND snapshot_settled = :yes",
+          extraValues: { ":zero": 0, ":yes": true },
+        },
+      ),
+
+    /** Settles a job's snapshot once (any status): its total and the quota it still holds. */
+    settleSnapshot: (tenantId: string, id: string, set: Pick<Job, "total_recipients" | "quota_held">) =>
+      transition(
+        tenantId,
+        id,
+        ["pending", "running", "paused", "cancelled", "completed", "failed"],
+        { ...set, snapshot_settled: true },
+        {
+          extraCondition: "attribute_not_exists(snapshot_settled)",
+        },
+      ),
+
+    /** Moves the planning cursor forward, only from where this planner started (a redelivered plan message is a no-op). */
+    async advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean, watchAt: number): Promise<boolean> {
+      return conditional(
+        db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: jobKey(tenantId, id),
+            UpdateExpression: "SET plan_cursor = :to, plan_done = :done, watch_at = :watch",
+            ConditionExpression: `plan_epoch = :e AND ${from === null ? "(attribute_not_exists(plan_cursor) OR plan_cursor = :null)" : "plan_cursor = :from"}`,
+            ExpressionAttributeValues: { ":to": to, ":done": done, ":e": epoch, ":watch": watchAt, ...(from === null ? { ":null": null } : { ":from": from }) },
+          }),
+        ),
+      );
+    },
+    /** Releases `n` reserved messages that will not be sent (used when a reservation could not be used at all). */
+    async releaseQuota(tenantId: string, month: string, n: number) {
+      if (n <= 0) return;
+      await db.doc.send(
         new UpdateCommand({
           TableName: db.table,
-          Key: jobKey(tenantId, id),
-          UpdateExpression: "SET plan_cursor = :to, plan_done = :done, watch_at = :watch",
-          ConditionExpression: `plan_epoch = :e AND ${from === null ? "(attribute_not_exists(plan_cursor) OR plan_cursor = :null)" : "plan_cursor = :from"}`,
-          ExpressionAttributeValues: { ":to": to, ":done": done, ":e": epoch, ":watch": watchAt, ...(from === null ? { ":null": null } : { ":from": from }) },
+          Key: usageKey(tenantId, month),
+          UpdateExpression: "ADD reserved_messages :m, committed :m",
+          ExpressionAttributeValues: { ":m": -n },
         }),
-      ),
-    );
-  },
+      );
+    },
 
-  /** Releases `n` reserved messages that will not be sent (used when a reservation could not be used at all). */
-  async releaseQuota(tenantId: string, month: string, n: number) {
-    if (n <= 0) return;
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: usageKey(tenantId, month),
-        UpdateExpression: "ADD reserved_messages :m, committed :m",
-        ExpressionAttributeValues: { ":m": -n },
-      }),
-    );
-  },
-
-  async reserveQuota(tenantId: string, month: string, n: number, limit: number | null): Promise<boolean> {
-    if (n <= 0) return true;
-    if (limit !== null && n > limit) return false;
-    const res = await transact(db, [reserveUpdate(db, tenantId, month, n, limit)]);
-    return res.ok;
-  },
-});
+    async reserveQuota(tenantId: string, month: string, n: number, limit: number | null): Promise<boolean> {
+      if (n <= 0) return true;
+      if (limit !== null && n > limit) return false;
+      const res = await transact(db, [reserveUpdate(db, tenantId, month, n, limit)]);
+      return res.ok;
+    },
+  };
+};
 
 export type JobStore = ReturnType<typeof createJobStore>;

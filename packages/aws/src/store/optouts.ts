@@ -1,10 +1,9 @@
 import { DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { OptOut } from "@outreach/core/port";
-import { conditional, type Db, type PageRequest, queryAll, queryPage, strip } from "./db";
+import type { OptOut } from "@outreach/core/optout";
+import { batchGet, conditional, type Db, type PageRequest, queryPage, strip } from "./db";
+import { Keys, PREFIX } from "./keys";
 
-const key = (tenantId: string, phone: string) => ({ pk: `T#${tenantId}`, sk: `OPTOUT#${phone}` });
-
-/** Opt-outs per tenant and the daily activity counters (messages sent/received, opt-outs added). */
+/** Opt-outs per tenant, one item per number: the claim transaction checks the same item. */
 export const createOptOutStore = (db: Db) => ({
   /** Adds an opt-out; returns false when the number was already opted out. */
   async add(tenantId: string, o: OptOut): Promise<boolean> {
@@ -12,7 +11,7 @@ export const createOptOutStore = (db: Db) => ({
       db.doc.send(
         new UpdateCommand({
           TableName: db.table,
-          Key: key(tenantId, o.phone),
+          Key: Keys.optOut(tenantId, o.phone),
           UpdateExpression: "SET phone = :p, #source = :s, created_at = :c",
           ConditionExpression: "attribute_not_exists(pk)",
           ExpressionAttributeNames: { "#source": "source" },
@@ -23,47 +22,29 @@ export const createOptOutStore = (db: Db) => ({
   },
 
   async remove(tenantId: string, phone: string): Promise<boolean> {
-    return conditional(db.doc.send(new DeleteCommand({ TableName: db.table, Key: key(tenantId, phone), ConditionExpression: "attribute_exists(pk)" })));
+    return conditional(db.doc.send(new DeleteCommand({ TableName: db.table, Key: Keys.optOut(tenantId, phone), ConditionExpression: "attribute_exists(pk)" })));
   },
 
   list: (tenantId: string, page: PageRequest) =>
     queryPage(
       db,
-      { KeyConditionExpression: "pk = :pk AND begins_with(sk, :o)", ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":o": "OPTOUT#" } },
+      {
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :o)",
+        ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":o": PREFIX.optOut },
+      },
       page,
       (i) => strip<OptOut>(i),
     ),
 
-  /** Adds to the tenant's activity counters of one UTC day. */
-  async countActivity(tenantId: string, day: string, counts: Partial<Record<"sent" | "received" | "opt_outs", number>>) {
-    const entries = Object.entries(counts).filter(([, v]) => v);
-    if (entries.length === 0) return;
-    await db.doc.send(new UpdateCommand(activityUpdate(db.table, tenantId, day, counts)));
-  },
-
-  activityUpdate: (tenantId: string, day: string, counts: Partial<Record<"sent" | "received" | "opt_outs", number>>) => ({
-    Update: activityUpdate(db.table, tenantId, day, counts),
-  }),
-
-  async activity(tenantId: string, fromDay: string, toDay: string) {
-    const out: { day: string; sent: number; received: number; opt_outs: number }[] = [];
-    for await (const i of queryAll(db, {
-      KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-      ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":a": `ACT#${fromDay}`, ":b": `ACT#${toDay}` },
-    }))
-      out.push({ day: (i.sk as string).slice(4), sent: (i.sent as number) ?? 0, received: (i.received as number) ?? 0, opt_outs: (i.opt_outs as number) ?? 0 });
-    return out;
+  /** Which of `phones` are opted out for the tenant (BatchGet, 100 a call). */
+  async which(tenantId: string, phones: string[]): Promise<Set<string>> {
+    const items = await batchGet(
+      db,
+      phones.map((p) => Keys.optOut(tenantId, p)),
+      { projection: "phone" },
+    );
+    return new Set(items.map((i) => i.phone as string));
   },
 });
-
-const activityUpdate = (table: string, tenantId: string, day: string, counts: Partial<Record<string, number>>) => {
-  const entries = Object.entries(counts).filter(([, v]) => v);
-  return {
-    TableName: table,
-    Key: { pk: `T#${tenantId}`, sk: `ACT#${day}` },
-    UpdateExpression: `ADD ${entries.map(([k]) => `${k} :${k}`).join(", ")}`,
-    ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
-  };
-};
 
 export type OptOutStore = ReturnType<typeof createOptOutStore>;

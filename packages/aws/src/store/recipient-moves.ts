@@ -1,6 +1,7 @@
-import type { RecipientStatus } from "@outreach/core/port";
+import type { RecipientStatus } from "@outreach/core/campaign";
 import { type Db, type Item, type TransactItems, transact } from "./db";
 import { jobKey, usageKey } from "./jobs";
+import { Keys } from "./keys";
 
 export interface JobRef {
   tenant_id: string;
@@ -8,7 +9,7 @@ export interface JobRef {
   quota_month: string;
 }
 
-export const recipientKey = (jobId: string, phone: string) => ({ pk: `B#${jobId}`, sk: `R#${phone}` });
+export const recipientKey = Keys.recipient;
 
 /** Job counter and quota effects of a recipient moving from one state to another. */
 const effects = (from: RecipientStatus, to: RecipientStatus) => {
@@ -68,14 +69,13 @@ const MAX_ITEMS = 98;
  */
 export const createMover = (db: Db) => {
   /**
-   * Moves recipients `from` → `to` in chunks. Recipients not in `from` are left alone and reported.
-   * `reserved` tells that quota for a `reserve` move was already taken by the caller.
+   * Moves recipients from one state to another in chunks. Recipients not in `from` are left alone and
+   * reported. One `from` state per call: the counters' effects depend on it.
    */
-  const move = async (job: JobRef, from: RecipientStatus[], to: RecipientStatus, moves: Move[], extra: Extra = []) => {
+  const move = async (job: JobRef, from: RecipientStatus, to: RecipientStatus, moves: Move[], extra: Extra = []) => {
     const moved: string[] = [];
     const refused: string[] = [];
-    // The job update's effects depend on `from`; with several possible `from` states the caller moves one at a time.
-    const fx = effects(from[0] as RecipientStatus, to);
+    const fx = effects(from, to);
     const extraFor = (n: number) => (typeof extra === "function" ? extra(n) : extra);
     const budget = MAX_ITEMS - extraFor(1).length;
     for (let i = 0; i < moves.length; ) {
@@ -136,10 +136,7 @@ export const createMover = (db: Db) => {
         const withs: TransactItems = [];
         for (const m of chunk) {
           withs.push(...(m.with ?? []));
-          const values: Item = { ":to": to };
-          from.forEach((s, idx) => {
-            values[`:f${idx}`] = s;
-          });
+          const values: Item = { ":to": to, ":from": from };
           const sets = ["#status = :to"];
           const names: Record<string, string> = { "#status": "status" };
           Object.entries(m.set ?? {}).forEach(([k, v], idx) => {
@@ -156,7 +153,7 @@ export const createMover = (db: Db) => {
               TableName: db.table,
               Key: recipientKey(job.id, m.phone),
               UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
-              ConditionExpression: `#status IN (${from.map((_, idx) => `:f${idx}`).join(", ")})`,
+              ConditionExpression: "#status = :from",
               ExpressionAttributeNames: names,
               ExpressionAttributeValues: values,
             },
@@ -169,7 +166,7 @@ export const createMover = (db: Db) => {
           break;
         }
         const bad = new Set(res.failed.filter((x) => x >= head && x < head + chunk.length).map((x) => x - head));
-        if (bad.size === 0) throw new Error(`recipient move ${from.join("|")}→${to} refused by a non-recipient condition`);
+        if (bad.size === 0) throw new Error(`recipient move ${from}→${to} refused by a non-recipient condition`);
         refused.push(...chunk.filter((_, idx) => bad.has(idx)).map((m) => m.phone));
         chunk = chunk.filter((_, idx) => !bad.has(idx));
       }

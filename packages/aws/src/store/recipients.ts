@@ -1,15 +1,95 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { MessageRef, Recipient, RecipientStatus } from "@outreach/core/port";
-import { batchGet, type Db, type Item, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
+import type { MessageRef, Recipient, RecipientStatus, SentMessage } from "@outreach/core/campaign";
+import { activityUpdate } from "./activity";
+import { batchGet, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
+import { INDEX, Keys, Lists } from "./keys";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
 
 export type { JobRef, Move } from "./recipient-moves";
 
+/** A message id leads back to its recipient for this long (receipts and replies come within days). */
+const MESSAGE_INDEX_TTL_S = 60 * 86400;
+/** What a claim adds and every move out of `sending` removes: the lease and its place in the `SENDING` list. */
+const CLAIM_ATTRIBUTES = ["lease_until", INDEX.pk, INDEX.sk];
+
+/**
+ * Recipients of bulk sends (see the key table in the README). Every state change is an intent (`markSent`,
+ * `unclaim`, `skip`, …) that moves recipients from one known state with the job's counters and the
+ * month's usage in the same transaction.
+ */
 export const createRecipientStore = (db: Db) => {
   const move = createMover(db);
+  const phones = (list: Iterable<string>) => [...list].map((phone) => ({ phone }));
   return {
-    move,
+    /**
+     * Records sent messages (`sending` → `sent`) with their message-id index entries and the day's
+     * activity; messages of one UTC day share the counters of each transaction.
+     */
+    async markSent(job: JobRef, sent: SentMessage[]) {
+      const days = new Map<string, SentMessage[]>();
+      for (const m of sent) {
+        const day = new Date(m.at).toISOString().slice(0, 10);
+        days.set(day, [...(days.get(day) ?? []), m]);
+      }
+      const moved: string[] = [];
+      const refused: string[] = [];
+      for (const [day, group] of days) {
+        const res = await move(
+          job,
+          "sending",
+          "sent",
+          group.map((m) => ({
+            phone: m.phone,
+            set: { sent_at: new Date(m.at).toISOString(), message_id: m.messageId, error: null },
+            remove: CLAIM_ATTRIBUTES,
+            with: [
+              {
+                Put: {
+                  TableName: db.table,
+                  Item: {
+                    ...Keys.message(m.messageId),
+                    tenant_id: job.tenant_id,
+                    job_id: job.id,
+                    phone: m.phone,
+                    quota_month: job.quota_month,
+                    ttl: Math.floor(m.at / 1000) + MESSAGE_INDEX_TTL_S,
+                  },
+                },
+              },
+            ],
+          })),
+          (n) => [{ Update: activityUpdate(db, job.tenant_id, day, { sent: n }) }],
+        );
+        moved.push(...res.moved);
+        refused.push(...res.refused);
+      }
+      return { moved, refused };
+    },
+
+    /** Ends a claim that did not send: back to `pending` (retry, logout), or `failed` / `unknown`, with the reason. */
+    unclaim: (job: JobRef, phone: string, to: "pending" | "failed" | "unknown", error: string) =>
+      move(job, "sending", to, [{ phone, set: { error }, remove: CLAIM_ATTRIBUTES }]),
+
+    /** A pending recipient that will not be sent (e.g. opted out since the snapshot). */
+    skip: (job: JobRef, phone: string, reason: string) => move(job, "pending", "skipped", [{ phone, set: { error: reason } }]),
+
+    /** Pending recipients of a cancelled job. */
+    cancelPending: (job: JobRef, list: string[]) => move(job, "pending", "cancelled", phones(list)),
+
+    /** Failed recipients go back to pending with a fresh attempt count (the caller reserved their quota). */
+    requeueFailed: (job: JobRef, list: string[]) =>
+      move(
+        job,
+        "failed",
+        "pending",
+        list.map((phone) => ({ phone, set: { error: null, attempts: 0 } })),
+      ),
+
+    markDelivered: (job: JobRef, list: Iterable<string>) => move(job, "sent", "delivered", phones(list)),
+
+    /** Read receipts move forward only, from `sent` or `delivered`; refused phones are in neither state. */
+    markRead: (job: JobRef, from: "sent" | "delivered", list: Iterable<string>) => move(job, from, "read", phones(list)),
 
     /**
      * Writes one chunk of a job's snapshot (≤ 98 recipients) together with the job's counters, only
@@ -45,14 +125,16 @@ export const createRecipientStore = (db: Db) => {
       return res.Item ? strip<Recipient>(res.Item) : undefined;
     },
 
-    list: (jobId: string, status: RecipientStatus | undefined, page: PageRequest) =>
-      queryPage(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `B#${jobId}` } }, page, (i) => {
-        const r = publicRecipient(strip<Recipient>(i));
-        return status && r.status !== status ? undefined : r;
+    /** A page of a job's recipients, only those in `statuses` when given. */
+    list: (jobId: string, statuses: RecipientStatus[] | undefined, page: PageRequest) =>
+      queryPage(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": Keys.recipientPartition(jobId) } }, page, (i) => {
+        const r = strip<Recipient>(i);
+        return statuses && !statuses.includes(r.status) ? undefined : r;
       }),
 
     async *all(jobId: string): AsyncGenerator<Recipient> {
-      for await (const i of queryAll(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `B#${jobId}` } })) yield strip<Recipient>(i);
+      for await (const i of queryAll(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": Keys.recipientPartition(jobId) } }))
+        yield strip<Recipient>(i);
     },
 
     /** Up to `max` recipients with `status`, after `cursor` (a phone) in key order. */
@@ -66,7 +148,7 @@ export const createRecipientStore = (db: Db) => {
             KeyConditionExpression: "pk = :pk",
             FilterExpression: "#status = :s",
             ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: { ":pk": `B#${jobId}`, ":s": status },
+            ExpressionAttributeValues: { ":pk": Keys.recipientPartition(jobId), ":s": status },
             ExclusiveStartKey: start,
             ConsistentRead: true,
             Limit: Math.max(max, 100),
@@ -106,16 +188,16 @@ export const createRecipientStore = (db: Db) => {
           Update: {
             TableName: db.table,
             Key: recipientKey(job.id, phone),
-            UpdateExpression: "SET #status = :sending, lease_until = :lease, message_id = :mid, gsi1pk = :g, gsi1sk = :gs ADD attempts :one",
+            UpdateExpression: "SET #status = :sending, lease_until = :lease, message_id = :mid, #ipk = :g, #isk = :gs ADD attempts :one",
             ConditionExpression: "#status = :pending",
-            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeNames: { "#status": "status", "#ipk": INDEX.pk, "#isk": INDEX.sk },
             ExpressionAttributeValues: {
               ":sending": "sending",
               ":pending": "pending",
               ":lease": leaseUntil,
               ":mid": messageId,
-              ":g": "SENDING",
-              ":gs": `${String(leaseUntil).padStart(15, "0")}#${job.tenant_id}#${job.id}#${phone}`,
+              ":g": Lists.sendingRecipient(leaseUntil, job.tenant_id, job.id, phone)[INDEX.pk],
+              ":gs": Lists.sendingRecipient(leaseUntil, job.tenant_id, job.id, phone)[INDEX.sk],
               ":one": 1,
             },
           },
@@ -123,7 +205,7 @@ export const createRecipientStore = (db: Db) => {
         {
           ConditionCheck: {
             TableName: db.table,
-            Key: { pk: `T#${job.tenant_id}`, sk: `OPTOUT#${phone}` },
+            Key: Keys.optOut(job.tenant_id, phone),
             ConditionExpression: "attribute_not_exists(pk)",
           },
         },
@@ -138,52 +220,28 @@ export const createRecipientStore = (db: Db) => {
     async sendingExpired(before: number): Promise<{ tenant_id: string; job_id: string; phone: string }[]> {
       const out: { tenant_id: string; job_id: string; phone: string }[] = [];
       for await (const i of queryAll(db, {
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :g AND gsi1sk < :b",
-        ExpressionAttributeValues: { ":g": "SENDING", ":b": String(before).padStart(15, "0") },
+        ...onIndex,
+        KeyConditionExpression: "#ipk = :g AND #isk < :b",
+        ExpressionAttributeNames: { "#ipk": INDEX.pk, "#isk": INDEX.sk },
+        ExpressionAttributeValues: { ":g": Lists.sending, ":b": Lists.sendingAt(before) },
       })) {
-        const [, tenant_id, job_id, phone] = (i.gsi1sk as string).split("#");
-        if (tenant_id && job_id && phone) out.push({ tenant_id, job_id, phone });
+        const ref = Lists.parseSending(i[INDEX.sk] as string);
+        if (ref) out.push(ref);
       }
       return out;
     },
 
-    /** The small index item that leads a receipt or a reply back to its recipient with one read. */
-    messageIndexPut: (messageId: string, ref: MessageRef, ttlS: number) => ({
-      Put: { TableName: db.table, Item: { pk: `MSG#${messageId}`, sk: "MSG", ...ref, ttl: ttlS } },
-    }),
-
     /** Where each of the message ids leads (one BatchGet per 100); ids without an index entry are absent. */
-    async messageIndexGetMany(messageIds: string[]): Promise<Map<string, MessageRef>> {
-      const items = await batchGet(
-        db,
-        messageIds.map((id) => ({ pk: `MSG#${id}`, sk: "MSG" })),
-      );
+    async byMessageIds(messageIds: string[]): Promise<Map<string, MessageRef>> {
+      const items = await batchGet(db, messageIds.map(Keys.message));
       return new Map(
-        items.map((i) => [(i.pk as string).slice(4), { tenant_id: i.tenant_id, job_id: i.job_id, phone: i.phone, quota_month: i.quota_month } as MessageRef]),
+        items.map((i) => [
+          Keys.messageIdOf(i.pk as string),
+          { tenant_id: i.tenant_id, job_id: i.job_id, phone: i.phone, quota_month: i.quota_month } as MessageRef,
+        ]),
       );
-    },
-
-    /** Which of `phones` are opted out for the tenant (BatchGet, 100 a call). */
-    async optedOut(tenantId: string, phones: string[]): Promise<Set<string>> {
-      const items = await batchGet(
-        db,
-        phones.map((p) => ({ pk: `T#${tenantId}`, sk: `OPTOUT#${p}` })),
-        { projection: "phone" },
-      );
-      return new Set(items.map((i) => i.phone as string));
     },
   };
 };
-
-/** A recipient as the API shows it (`sending` is shown as `pending`: it has not been confirmed yet). */
-export const publicRecipient = (r: Recipient) => ({
-  phone: r.phone,
-  name: r.name ?? null,
-  status: (r.status === "sending" ? "pending" : r.status) as Exclude<RecipientStatus, "sending">,
-  attempts: r.attempts ?? 0,
-  sent_at: r.sent_at ?? null,
-  error: r.error ?? null,
-});
 
 export type RecipientStore = ReturnType<typeof createRecipientStore>;

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { Session, SessionStatus } from "@outreach/core/port";
-import { conditional, type Db, type Item, queryAll, strip, whenHolds } from "./db";
+import type { SessionStatus } from "@outreach/core/port";
+import type { Session } from "@outreach/core/session";
+import { conditional, type Db, type Item, onIndex, queryAll, strip, whenHolds } from "./db";
+import { INDEX, Keys, Lists, PREFIX } from "./keys";
 
-const key = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `SESSION#${id}` });
+const key = Keys.session;
 
 export interface SessionStatusEvent {
   at: string;
@@ -26,7 +28,7 @@ export const createSessionStore = (db: Db) => ({
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { ...key(s.tenant_id, s.id), gsi1pk: "SESSIONS", gsi1sk: `${s.tenant_id}#${s.id}`, ...s },
+        Item: { ...key(s.tenant_id, s.id), ...Lists.session(s.tenant_id, s.id), ...s },
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
@@ -41,7 +43,7 @@ export const createSessionStore = (db: Db) => ({
     const out: Session[] = [];
     for await (const i of queryAll(db, {
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :s)",
-      ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":s": "SESSION#" },
+      ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":s": PREFIX.session },
     }))
       out.push(strip<Session>(i));
     return out;
@@ -51,9 +53,10 @@ export const createSessionStore = (db: Db) => ({
   async all(): Promise<Session[]> {
     const out: Session[] = [];
     for await (const i of queryAll(db, {
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :p",
-      ExpressionAttributeValues: { ":p": "SESSIONS" },
+      ...onIndex,
+      KeyConditionExpression: "#ipk = :p",
+      ExpressionAttributeNames: { "#ipk": INDEX.pk },
+      ExpressionAttributeValues: { ":p": Lists.sessions },
     }))
       out.push(strip<Session>(i));
     return out;
@@ -106,8 +109,7 @@ export const createSessionStore = (db: Db) => ({
         new PutCommand({
           TableName: db.table,
           Item: {
-            pk: `S#${id}`,
-            sk: `EV#${now}#${randomBytes(3).toString("hex")}`,
+            ...Keys.statusEvent(id, now, randomBytes(3).toString("hex")),
             at: now,
             status: patch.status,
             reason: patch.reason ?? null,
@@ -123,7 +125,7 @@ export const createSessionStore = (db: Db) => ({
     const out: SessionStatusEvent[] = [];
     for await (const i of queryAll(db, {
       KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-      ExpressionAttributeValues: { ":pk": `S#${sessionId}`, ":a": `EV#${fromIso}`, ":b": `EV#${toIso}~` },
+      ExpressionAttributeValues: { ":pk": Keys.sessionPartition(sessionId), ":a": `${PREFIX.statusEvent}${fromIso}`, ":b": `${PREFIX.statusEvent}${toIso}~` },
     }))
       out.push({ at: i.at as string, status: i.status as SessionStatus, reason: (i.reason as string | null) ?? null });
     return out;
@@ -135,7 +137,7 @@ export const createSessionStore = (db: Db) => ({
       new QueryCommand({
         TableName: db.table,
         KeyConditionExpression: "pk = :pk AND sk < :b",
-        ExpressionAttributeValues: { ":pk": `S#${sessionId}`, ":b": `EV#${beforeIso}` },
+        ExpressionAttributeValues: { ":pk": Keys.sessionPartition(sessionId), ":b": `${PREFIX.statusEvent}${beforeIso}` },
         ScanIndexForward: false,
         Limit: 1,
       }),
@@ -177,7 +179,7 @@ export const createSessionStore = (db: Db) => ({
       db.doc.send(
         new PutCommand({
           TableName: db.table,
-          Item: { pk: `S#${sessionId}`, sk: "LEASE", owner, expires_at: now + ttlMs },
+          Item: { ...Keys.lease(sessionId), owner, expires_at: now + ttlMs },
           ConditionExpression: "attribute_not_exists(pk) OR #owner = :me OR expires_at < :now",
           ExpressionAttributeNames: { "#owner": "owner" },
           ExpressionAttributeValues: { ":me": owner, ":now": now },
@@ -191,7 +193,7 @@ export const createSessionStore = (db: Db) => ({
       db.doc.send(
         new DeleteCommand({
           TableName: db.table,
-          Key: { pk: `S#${sessionId}`, sk: "LEASE" },
+          Key: Keys.lease(sessionId),
           ConditionExpression: "#owner = :me",
           ExpressionAttributeNames: { "#owner": "owner" },
           ExpressionAttributeValues: { ":me": owner },

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Job } from "@outreach/core/port";
+import type { Job } from "@outreach/core/campaign";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { jobRecord } from "../../../../test/helpers/records";
 import { createDb, createStore, ensureTable } from ".";
@@ -79,31 +79,30 @@ describe("DynamoDB store (DynamoDB Local)", () => {
       const chunk = phones.slice(i, i + 40);
       expect(await store.recipients.writeSnapshotChunk(ref, chunk.map(recipient), phones[i - 1] ?? null, chunk.at(-1) as string, i + 40 >= 120)).toBe(true);
     }
-    // One recipient is no longer pending: its move is refused and its own items are not written.
-    await store.recipients.move(ref, ["pending"], "skipped", [{ phone: phones[77] as string }]);
+    // 119 are being sent; one is no longer pending (skipped): its record is refused and its own items are not written.
+    await store.recipients.skip(ref, phones[77] as string, "test");
+    for (const [i, phone] of phones.entries())
+      if (i !== 77) expect(await store.recipients.claim(ref, phone, 0, Date.now() + 60_000, `m-${j.id}-${i}`)).toBe("claimed");
 
-    const transactions: number[] = [];
-    const res = await store.recipients.move(
+    let transactions = 0;
+    const count = (next: (a: unknown) => Promise<unknown>) => async (args: { input?: { TransactItems?: unknown[] } }) => {
+      if (args.input?.TransactItems) transactions++;
+      return next(args);
+    };
+    db.doc.middlewareStack.add(count as never, { step: "initialize", name: "countTransactions" });
+    const at = Date.parse("2026-11-25T12:00:00Z");
+    const res = await store.recipients.markSent(
       ref,
-      ["pending"],
-      "sent",
-      phones.map((phone, i) => ({
-        phone,
-        set: { message_id: `m${i}` },
-        with: [store.recipients.messageIndexPut(`m-${j.id}-${i}`, { tenant_id: t, job_id: j.id, phone, quota_month: j.quota_month }, 4_000_000_000)],
-      })),
-      (n) => {
-        transactions.push(n);
-        return [store.optouts.activityUpdate(t, "2026-11-25", { sent: n })];
-      },
+      phones.map((phone, i) => ({ phone, messageId: `m-${j.id}-${i}`, at })),
     );
+    db.doc.middlewareStack.remove("countTransactions");
     expect(res.moved).toHaveLength(119);
     expect(res.refused).toEqual([phones[77]]);
     // Two items per recipient: 240 items cannot go in fewer than three transactions of at most 100.
-    expect(transactions.filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
+    expect(transactions).toBeGreaterThanOrEqual(3);
     expect(await store.jobs.get(t, j.id)).toMatchObject({ sent_count: 119, skipped_count: 1, pending_count: 0, quota_held: 0 });
-    expect(await store.optouts.activity(t, "2026-11-25", "2026-11-25")).toEqual([{ day: "2026-11-25", sent: 119, received: 0, opt_outs: 0 }]);
-    const index = await store.recipients.messageIndexGetMany([`m-${j.id}-0`, `m-${j.id}-77`]);
+    expect(await store.activity.range(t, "2026-11-25", "2026-11-25")).toEqual([{ day: "2026-11-25", sent: 119, received: 0, opt_outs: 0 }]);
+    const index = await store.recipients.byMessageIds([`m-${j.id}-0`, `m-${j.id}-77`]);
     expect(index.get(`m-${j.id}-0`)).toMatchObject({ job_id: j.id, phone: phones[0] });
     expect(index.get(`m-${j.id}-77`)).toBeUndefined();
     expect(await store.tenants.usage(t, "2026-11")).toMatchObject({ total_messages: 119 });
@@ -128,9 +127,9 @@ describe("DynamoDB store (DynamoDB Local)", () => {
     expect(await store.recipients.claim(ref, "+5511999990001", 0, Date.now() + 1000, "m1")).toBe("not_pending");
     expect(await store.recipients.sendingExpired(Date.now() + 5000)).toContainEqual({ tenant_id: t, job_id: j.id, phone: "+5511999990001" });
 
-    await store.recipients.move(ref, ["sending"], "sent", [{ phone: "+5511999990001", set: { sent_at: "now" }, remove: ["lease_until", "gsi1pk", "gsi1sk"] }]);
-    await store.recipients.move(ref, ["pending"], "skipped", [{ phone: "+5511999990002" }]);
-    const again = await store.recipients.move(ref, ["pending"], "skipped", [{ phone: "+5511999990002" }]);
+    await store.recipients.markSent(ref, [{ phone: "+5511999990001", messageId: "m1", at: Date.now() }]);
+    await store.recipients.skip(ref, "+5511999990002", "opted out");
+    const again = await store.recipients.skip(ref, "+5511999990002", "opted out");
     expect(again).toEqual({ moved: [], refused: ["+5511999990002"] });
     expect(await store.recipients.sendingExpired(Date.now() + 5000)).not.toContainEqual(expect.objectContaining({ job_id: j.id }));
     const after = await store.jobs.get(t, j.id);

@@ -1,4 +1,5 @@
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { INDEX } from "./keys";
 
 /** The single table's shape. Shared by the local runtime (CreateTable) and documented for infra/storage.ts. */
 export const tableDefinition = (TableName: string): CreateTableCommandInput => ({
@@ -7,8 +8,8 @@ export const tableDefinition = (TableName: string): CreateTableCommandInput => (
   AttributeDefinitions: [
     { AttributeName: "pk", AttributeType: "S" },
     { AttributeName: "sk", AttributeType: "S" },
-    { AttributeName: "gsi1pk", AttributeType: "S" },
-    { AttributeName: "gsi1sk", AttributeType: "S" },
+    { AttributeName: INDEX.pk, AttributeType: "S" },
+    { AttributeName: INDEX.sk, AttributeType: "S" },
   ],
   KeySchema: [
     { AttributeName: "pk", KeyType: "HASH" },
@@ -16,10 +17,10 @@ export const tableDefinition = (TableName: string): CreateTableCommandInput => (
   ],
   GlobalSecondaryIndexes: [
     {
-      IndexName: "gsi1",
+      IndexName: INDEX.name,
       KeySchema: [
-        { AttributeName: "gsi1pk", KeyType: "HASH" },
-        { AttributeName: "gsi1sk", KeyType: "RANGE" },
+        { AttributeName: INDEX.pk, KeyType: "HASH" },
+        { AttributeName: INDEX.sk, KeyType: "RANGE" },
       ],
       Projection: { ProjectionType: "ALL" },
     },

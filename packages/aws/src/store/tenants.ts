@@ -1,7 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { PlanId } from "@outreach/core/plan";
-import type { ApiKey, Tenant, Usage } from "@outreach/core/port";
-import { conditional, type Db, strip } from "./db";
+import type { ApiKey, Tenant, Usage } from "@outreach/core/tenant";
+import { conditional, type Db, onIndex, strip } from "./db";
+import { INDEX, Keys, Lists } from "./keys";
 
 /** Tenants, API keys (by SHA-256), per-key rate limits and idempotency records. */
 export const createTenantStore = (db: Db) => ({
@@ -9,14 +10,14 @@ export const createTenantStore = (db: Db) => ({
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { pk: `T#${tenant.id}`, sk: "TENANT", ...tenant, group_count: 0, report_count: 0 },
+        Item: { ...Keys.tenant(tenant.id), ...tenant, group_count: 0, report_count: 0 },
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
   },
 
   async get(id: string): Promise<(Tenant & { group_count: number; report_count: number }) | undefined> {
-    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `T#${id}`, sk: "TENANT" } }));
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.tenant(id) }));
     return res.Item ? strip(res.Item) : undefined;
   },
 
@@ -24,7 +25,7 @@ export const createTenantStore = (db: Db) => ({
     await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: { pk: `T#${id}`, sk: "TENANT" },
+        Key: Keys.tenant(id),
         UpdateExpression: "SET #plan = :plan",
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeNames: { "#plan": "plan" },
@@ -37,14 +38,14 @@ export const createTenantStore = (db: Db) => ({
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { pk: `KEY#${hash}`, sk: "KEY", gsi1pk: `T#${key.tenant_id}#KEYS`, gsi1sk: key.id, hash, ...key },
+        Item: { ...Keys.apiKey(hash), ...Lists.apiKey(key.tenant_id, key.id), hash, ...key },
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
   },
 
   async findKey(hash: string): Promise<ApiKey | undefined> {
-    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `KEY#${hash}`, sk: "KEY" } }));
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.apiKey(hash) }));
     if (!res.Item) return undefined;
     const { hash: _h, ...key } = strip<ApiKey & { hash: string }>(res.Item);
     return key;
@@ -54,9 +55,10 @@ export const createTenantStore = (db: Db) => ({
     const res = await db.doc.send(
       new QueryCommand({
         TableName: db.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :p",
-        ExpressionAttributeValues: { ":p": `T#${tenantId}#KEYS` },
+        ...onIndex,
+        KeyConditionExpression: "#ipk = :p",
+        ExpressionAttributeNames: { "#ipk": INDEX.pk },
+        ExpressionAttributeValues: { ":p": Lists.apiKeys(tenantId) },
       }),
     );
     return (res.Items ?? []).map((i) => strip(i));
@@ -66,7 +68,7 @@ export const createTenantStore = (db: Db) => ({
     await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: { pk: `KEY#${hash}`, sk: "KEY" },
+        Key: Keys.apiKey(hash),
         UpdateExpression: "SET revoked_at = :at",
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeValues: { ":at": at },
@@ -83,7 +85,7 @@ export const createTenantStore = (db: Db) => ({
       db.doc.send(
         new UpdateCommand({
           TableName: db.table,
-          Key: { pk: `RL#${keyId}`, sk: String(windowStart) },
+          Key: Keys.rateWindow(keyId, windowStart),
           UpdateExpression: "ADD #n :one SET #ttl = :ttl",
           ConditionExpression: "attribute_not_exists(#n) OR #n < :limit",
           ExpressionAttributeNames: { "#n": "count", "#ttl": "ttl" },
@@ -94,7 +96,7 @@ export const createTenantStore = (db: Db) => ({
   },
 
   async usage(tenantId: string, month: string): Promise<Usage> {
-    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `T#${tenantId}`, sk: `USAGE#${month}` }, ConsistentRead: true }));
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.usage(tenantId, month), ConsistentRead: true }));
     return {
       month,
       total_messages: (res.Item?.total_messages as number) ?? 0,

@@ -1,25 +1,22 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { ScheduleStatus, TimedRecord } from "@outreach/core/port";
-import { conditional, type Db, type Item, type PageRequest, queryAll, queryPage, statusIn, strip, transact } from "./db";
+import type { ScheduleStatus, TimedRecord, TimerKind } from "@outreach/core/schedule";
+import { conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, statusIn, strip, transact } from "./db";
+import { INDEX, Keys, Lists, PREFIX } from "./keys";
 
-export type TimedKind = "schedule" | "report";
-
-const SK: Record<TimedKind, string> = { schedule: "SCHED#", report: "REPORT#" };
-
-/** The sparse `TIMERS` index holds every active record with a next run, ordered by that instant. */
-const timerIndex = (kind: TimedKind, r: Pick<TimedRecord, "tenant_id" | "id" | "status" | "next_run_at">) =>
-  r.status === "active" && r.next_run_at ? { gsi1pk: "TIMERS", gsi1sk: `${r.next_run_at}#${kind}#${r.tenant_id}#${r.id}` } : {};
+/** The sparse `TIMERS` list holds every active record with a next run, ordered by that instant. */
+const timerIndex = (kind: TimerKind, r: Pick<TimedRecord, "tenant_id" | "id" | "status" | "next_run_at">) =>
+  r.status === "active" && r.next_run_at ? Lists.timer(kind, r.tenant_id, r.id, r.next_run_at) : {};
 
 /**
  * Records that run on a recurrence (scheduled messages, reports): conditional updates keyed on the
  * expected status and next run, so a fire, a pause and a PATCH never overwrite each other.
  */
-export const createTimedStore = <T extends TimedRecord>(db: Db, kind: TimedKind) => {
-  const key = (tenantId: string, id: string) => ({ pk: `T#${tenantId}`, sk: `${SK[kind]}${id}` });
+export const createTimedStore = <T extends TimedRecord>(db: Db, kind: TimerKind) => {
+  const key = (tenantId: string, id: string) => Keys.timed(kind, tenantId, id);
   const counter = (tenantId: string, delta: number, limit?: number | null) => ({
     Update: {
       TableName: db.table,
-      Key: { pk: `T#${tenantId}`, sk: "TENANT" },
+      Key: Keys.tenant(tenantId),
       UpdateExpression: "ADD #c :d",
       ConditionExpression:
         limit === undefined || limit === null ? "attribute_exists(pk)" : "attribute_exists(pk) AND (attribute_not_exists(#c) OR #c < :limit)",
@@ -66,7 +63,7 @@ export const createTimedStore = <T extends TimedRecord>(db: Db, kind: TimedKind)
         db,
         {
           KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
-          ExpressionAttributeValues: { ":pk": `T#${tenantId}`, ":p": SK[kind] },
+          ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":p": PREFIX[kind] },
           ScanIndexForward: false,
         },
         page,
@@ -117,33 +114,34 @@ export const createTimedStore = <T extends TimedRecord>(db: Db, kind: TimedKind)
 
 /** Every armed record due before `beforeIso` (or all when omitted), of both kinds, oldest first. */
 export const timersDue = async (db: Db, beforeIso?: string) => {
-  const out: { kind: TimedKind; tenant_id: string; id: string; next_run_at: string }[] = [];
+  const out: { kind: TimerKind; tenant_id: string; id: string; next_run_at: string }[] = [];
   for await (const i of queryAll(db, {
-    IndexName: "gsi1",
-    KeyConditionExpression: beforeIso ? "gsi1pk = :t AND gsi1sk < :b" : "gsi1pk = :t",
-    ExpressionAttributeValues: beforeIso ? { ":t": "TIMERS", ":b": beforeIso } : { ":t": "TIMERS" },
+    ...onIndex,
+    KeyConditionExpression: beforeIso ? "#ipk = :t AND #isk < :b" : "#ipk = :t",
+    ExpressionAttributeNames: beforeIso ? { "#ipk": INDEX.pk, "#isk": INDEX.sk } : { "#ipk": INDEX.pk },
+    ExpressionAttributeValues: beforeIso ? { ":t": Lists.timers, ":b": beforeIso } : { ":t": Lists.timers },
   })) {
-    const [next_run_at, kind, tenant_id, id] = (i.gsi1sk as string).split("#");
-    if (next_run_at && kind && tenant_id && id) out.push({ kind: kind as TimedKind, tenant_id, id, next_run_at });
+    const t = Lists.parseTimer(i[INDEX.sk] as string);
+    if (t) out.push(t);
   }
   return out;
 };
 
-/** Run history of a scheduled message (`SC#<id>` · `RUN#<run_at>`), one item per run time. */
-export const createRunStore = <R extends { run_at: string }>(db: Db, prefix: string) => ({
+/** Run history of a scheduled message or report, one item per run time. */
+export const createRunStore = <R extends { run_at: string }>(db: Db, kind: TimerKind) => ({
   /** Records the run if it is the first for this run time; returns the existing run otherwise. */
   async claim(parentId: string, run: R): Promise<{ first: boolean; run: R }> {
     const first = await conditional(
       db.doc.send(
         new PutCommand({
           TableName: db.table,
-          Item: { pk: `${prefix}#${parentId}`, sk: `RUN#${run.run_at}`, ...run },
+          Item: { ...Keys.run(kind, parentId, run.run_at), ...run },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       ),
     );
     if (first) return { first, run };
-    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `${prefix}#${parentId}`, sk: `RUN#${run.run_at}` }, ConsistentRead: true }));
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.run(kind, parentId, run.run_at), ConsistentRead: true }));
     return { first: false, run: strip<R>(res.Item ?? {}) };
   },
 
@@ -152,7 +150,7 @@ export const createRunStore = <R extends { run_at: string }>(db: Db, prefix: str
     await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: { pk: `${prefix}#${parentId}`, sk: `RUN#${runAt}` },
+        Key: Keys.run(kind, parentId, runAt),
         UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
         ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
         ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
@@ -165,7 +163,7 @@ export const createRunStore = <R extends { run_at: string }>(db: Db, prefix: str
       db,
       {
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :r)",
-        ExpressionAttributeValues: { ":pk": `${prefix}#${parentId}`, ":r": "RUN#" },
+        ExpressionAttributeValues: { ":pk": Keys.runPartition(kind, parentId), ":r": PREFIX.run },
         ScanIndexForward: false,
       },
       page,
@@ -177,7 +175,7 @@ export const createRunStore = <R extends { run_at: string }>(db: Db, prefix: str
       new QueryCommand({
         TableName: db.table,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :r)",
-        ExpressionAttributeValues: { ":pk": `${prefix}#${parentId}`, ":r": "RUN#" },
+        ExpressionAttributeValues: { ":pk": Keys.runPartition(kind, parentId), ":r": PREFIX.run },
         ScanIndexForward: false,
         Limit: n,
       }),

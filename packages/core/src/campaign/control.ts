@@ -1,13 +1,14 @@
 import type { Deps } from "../deps";
 import { conflict, DomainError } from "../error";
-import { iso, type Job } from "../port";
+import { iso } from "../port";
 import { tenantPlan } from "../tenant";
 import { get, ref, stateConflict, view } from "./job";
+import { planMessage } from "./messages";
+import type { Job } from "./port";
 
 type D = Pick<Deps, "store" | "queue" | "clock">;
 
-const plan = (d: Pick<D, "queue">, job: Job) =>
-  d.queue.send("events", [{ body: { type: "job.plan", tenant_id: job.tenant_id, job_id: job.id, epoch: job.plan_epoch } }]);
+const plan = (d: Pick<D, "queue">, job: Job) => d.queue.send("events", [{ body: planMessage(job) }]);
 
 /** Stops sending: the epoch moves on, so every queued send of the old epoch is dropped at claim time. */
 export const pause = async (d: D, tenantId: string, id: string) => {
@@ -59,11 +60,9 @@ export const finalize = async (d: D, tenantId: string, id: string) => {
   for (;;) {
     const batch = await d.store.recipients.withStatusAfter(id, "pending", null, 500);
     if (batch.length === 0) break;
-    const { moved } = await d.store.recipients.move(
+    const { moved } = await d.store.recipients.cancelPending(
       ref(job),
-      ["pending"],
-      "cancelled",
-      batch.map((r) => ({ phone: r.phone })),
+      batch.map((r) => r.phone),
     );
     if (moved.length === 0) break;
   }
@@ -90,11 +89,9 @@ export const retryFailed = async (d: D, tenantId: string, id: string) => {
     const batch = await d.store.recipients.withStatusAfter(id, "failed", null, 500);
     if (batch.length === 0) break;
     // The quota was reserved above in one step, so the per-recipient move does not reserve again.
-    const res = await d.store.recipients.move(
+    const res = await d.store.recipients.requeueFailed(
       ref(job),
-      ["failed"],
-      "pending",
-      batch.map((r) => ({ phone: r.phone, set: { error: null, attempts: 0 } })),
+      batch.map((r) => r.phone),
     );
     moved += res.moved.length;
     if (res.moved.length === 0) break;
@@ -116,15 +113,7 @@ export const retryFailed = async (d: D, tenantId: string, id: string) => {
 export const checkCompletion = async (d: Pick<D, "store" | "clock">, tenantId: string, id: string) => {
   const job = await d.store.jobs.get(tenantId, id, true);
   if (job?.status !== "running" || job.pending_count > 0 || !job.snapshot_settled) return job;
-  return (
-    (await d.store.jobs.transition(
-      tenantId,
-      id,
-      ["running"],
-      { status: "completed", completed_at: iso(d.clock.now()) },
-      { extraCondition: "pending_count = :zero AND snapshot_settled = :yes", extraValues: { ":zero": 0, ":yes": true } },
-    )) ?? job
-  );
+  return (await d.store.jobs.completeIfDrained(tenantId, id, iso(d.clock.now()))) ?? job;
 };
 
 /** A session logged out or disappeared: its running jobs pause with `pause_reason: "session"`. */

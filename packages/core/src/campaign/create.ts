@@ -2,10 +2,12 @@ import { DateTime } from "luxon";
 import type { Deps } from "../deps";
 import { conflict, DomainError, unprocessable } from "../error";
 import * as Group from "../group";
-import { iso, type Job, type SendWindow } from "../port";
+import { iso } from "../port";
 import * as Session from "../session";
 import { requireFeature, tenantPlan } from "../tenant";
 import { get, jobRecord, view } from "./job";
+import { snapshotMessage } from "./messages";
+import type { Job, SendWindow } from "./port";
 import { snapshot } from "./snapshot";
 
 export interface CreateInput {
@@ -75,7 +77,7 @@ const insert = async (d: Deps, job: Job, reserve: number, limit: number | null, 
     );
   }
   // The queued snapshot message finishes the work if this process dies before the inline snapshot does.
-  await d.queue.send("events", [{ body: { type: "job.snapshot", tenant_id: job.tenant_id, job_id: job.id } }]);
+  await d.queue.send("events", [{ body: snapshotMessage(job.tenant_id, job.id) }]);
   if (inline) await snapshot(d, job.tenant_id, job.id, { budgetMs: 10_000 });
   return view(await get(d.store, job.tenant_id, job.id, true));
 };
@@ -98,7 +100,7 @@ export const create = async (d: Deps, tenantId: string, input: CreateInput, opts
   if (group.member_count <= INLINE_SNAPSHOT) {
     const phones: string[] = [];
     for await (const m of d.store.groups.members(group.id)) phones.push(m.phone);
-    const opted = await d.store.recipients.optedOut(tenantId, phones);
+    const opted = await d.store.optouts.which(tenantId, phones);
     reserve = phones.length - opted.size;
   }
   const job = newJob(d, tenantId, {
@@ -131,7 +133,7 @@ export const createDirect = async (d: Deps, tenantId: string, input: { session_i
   if (existing) return view(existing);
   const { plan, session } = await admit(d, tenantId, input.session_id, null, false);
   const to = [...new Set(input.to)];
-  const opted = await d.store.recipients.optedOut(tenantId, to);
+  const opted = await d.store.optouts.which(tenantId, to);
   const reserve = to.length - opted.size;
   const job = newJob(d, tenantId, {
     id: input.jobId,

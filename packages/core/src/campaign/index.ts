@@ -1,7 +1,9 @@
 export { cancel, checkCompletion, finalize, pause, pauseSessionJobs, resume, retryFailed } from "./control";
 export { type CreateInput, checkContent, create, createDirect, INLINE_SNAPSHOT, validZone } from "./create";
-export { get, type JobView, jobRecord, ref, view } from "./job";
-export { HORIZON_MS, LEAD_MS, planJob, type SendMessage } from "./planner";
+export { detail, get, isFinal, type JobView, jobRecord, list, progress, publicRecipient, recipients, ref, view } from "./job";
+export * from "./messages";
+export { HORIZON_MS, LEAD_MS, planJob } from "./planner";
+export * from "./port";
 export { createReceiptRecorder } from "./receipts";
 export { reconcile } from "./reconcile";
 export { createSender, type Lane, LEASE_MS, messageIdFor, outbound, RECORD_LINGER_MS } from "./sender";

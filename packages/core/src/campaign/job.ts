@@ -1,7 +1,8 @@
 import { conflict, notFound } from "../error";
 import { looksLikeId } from "../id";
 import { monthKey } from "../plan";
-import { iso, type Job, type Store } from "../port";
+import { iso, type PageRequest, type Store } from "../port";
+import type { Job, JobStatus, Recipient, RecipientStatus } from "./port";
 
 /** A job as the API shows it: MoltFlow's fields plus ours, without the internal planning state. */
 export const view = (j: Job) => ({
@@ -86,3 +87,58 @@ export const FINAL: Job["status"][] = ["completed", "cancelled", "failed"];
 
 export const stateConflict = (j: Job, action: string) =>
   conflict("bulk_send.invalid_state", `Cannot ${action} a bulk send that is ${j.status}.`, { status: j.status });
+
+/** A recipient as the API shows it (`sending` is shown as `pending`: it has not been confirmed yet). */
+export const publicRecipient = (r: Recipient) => ({
+  phone: r.phone,
+  name: r.name ?? null,
+  status: (r.status === "sending" ? "pending" : r.status) as Exclude<RecipientStatus, "sending">,
+  attempts: r.attempts ?? 0,
+  sent_at: r.sent_at ?? null,
+  error: r.error ?? null,
+});
+
+/** MoltFlow's progress event plus our counts. */
+export const progress = (j: Job) => {
+  const v = view(j);
+  return {
+    sent: v.sent_count,
+    total: v.total_recipients,
+    failed: v.failed_count,
+    status: v.status,
+    skipped: v.skipped_count,
+    delivered: v.delivered_count,
+    read: v.read_count,
+    pending: v.pending_count,
+    cancelled: v.cancelled_count,
+    unknown: v.unknown_count,
+  };
+};
+
+export const isFinal = (j: Pick<Job, "status">) => FINAL.includes(j.status);
+
+/** The tenant's bulk sends, newest first; report deliveries are not bulk sends and are not listed. */
+export const list = async (d: { store: Store }, tenantId: string, status: JobStatus | undefined, page: PageRequest) => {
+  const p = await d.store.jobs.list(tenantId, status, page, { excludeOrigin: "report" });
+  return { jobs: p.items.map(view), next_cursor: p.next_cursor };
+};
+
+/** A page of a job's recipients as the API shows them; `pending` includes those being sent. */
+export const recipients = async (
+  d: { store: Store },
+  tenantId: string,
+  id: string,
+  status: Exclude<RecipientStatus, "sending"> | undefined,
+  page: PageRequest,
+) => {
+  const job = await get(d.store, tenantId, id);
+  const statuses: RecipientStatus[] | undefined = status === "pending" ? ["pending", "sending"] : status ? [status] : undefined;
+  const p = await d.store.recipients.list(job.id, statuses, page);
+  return { job, recipients: p.items.map(publicRecipient), next_cursor: p.next_cursor };
+};
+
+/** A job with its counts and the first page of its recipients. */
+export const detail = async (d: { store: Store }, tenantId: string, id: string, page: PageRequest) => {
+  const { job, recipients: r, next_cursor } = await recipients(d, tenantId, id, undefined, page);
+  return { ...view(job), recipients: r, next_cursor };
+};

@@ -12,18 +12,7 @@ export const LEAD_MS = 2_000;
 /** How long after its expected next activity a running job counts as stalled (its queued messages lost). */
 export const WATCH_GRACE_MS = 60_000;
 
-export interface SendMessage {
-  type: "send";
-  tenant_id: string;
-  job_id: string;
-  session_id: string;
-  phone: string;
-  slot_at: number;
-  epoch: number;
-  attempt: number;
-  min_gap_ms: number;
-  name: string | null;
-}
+import { planMessage, type SendMessage } from "./messages";
 
 /**
  * Handles `job.plan`: reserves the next slots of the job on its session's timeline (shared by every
@@ -112,7 +101,7 @@ export const planJob = async (d: Deps, msg: { tenant_id: string; job_id: string;
 
   await d.queue.send("events", [
     {
-      body: { type: "job.plan", tenant_id: job.tenant_id, job_id: job.id, epoch: job.plan_epoch },
+      body: planMessage(job),
       delaySeconds: Math.max(0, Math.min(900, Math.floor((continueAt - t) / 1000))),
     },
   ]);

@@ -1,6 +1,6 @@
 import { createCoalescer } from "../coalesce";
 import type { Deps } from "../deps";
-import type { MessageRef } from "../port";
+import type { MessageRef } from "./port";
 
 /** How long a receipt waits for others before it is written (receipts come in waves after a bulk send). */
 export const RECEIPT_LINGER_MS = 100;
@@ -15,7 +15,7 @@ type State = "delivered" | "read";
  */
 export const createReceiptRecorder = (d: Pick<Deps, "store">) => {
   const write = async (receipts: { messageId: string; state: State }[]) => {
-    const refs = await d.store.recipients.messageIndexGetMany(receipts.map((r) => r.messageId));
+    const refs = await d.store.recipients.byMessageIds(receipts.map((r) => r.messageId));
     // Per job, each recipient once (one transaction cannot touch an item twice); read wins over delivered.
     const byJob = new Map<string, { ref: MessageRef; delivered: Set<string>; read: Set<string> }>();
     for (const { messageId, state } of receipts) {
@@ -27,14 +27,13 @@ export const createReceiptRecorder = (d: Pick<Deps, "store">) => {
     }
     for (const { ref, delivered, read } of byJob.values()) {
       const r = { tenant_id: ref.tenant_id, id: ref.job_id, quota_month: ref.quota_month };
-      const moves = (phones: Iterable<string>) => [...phones].map((phone) => ({ phone }));
       const onlyDelivered = [...delivered].filter((p) => !read.has(p));
-      if (onlyDelivered.length > 0) await d.store.recipients.move(r, ["sent"], "delivered", moves(onlyDelivered));
+      if (onlyDelivered.length > 0) await d.store.recipients.markDelivered(r, onlyDelivered);
       // A read recipient is `delivered` or still `sent`; whatever is refused by both is read already.
       let left = [...read];
       for (const from of ["delivered", "sent", "delivered"] as const) {
         if (left.length === 0) break;
-        left = (await d.store.recipients.move(r, [from], "read", moves(left))).refused;
+        left = (await d.store.recipients.markRead(r, from, left)).refused;
       }
     }
   };

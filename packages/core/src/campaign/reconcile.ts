@@ -1,5 +1,6 @@
 import type { Deps } from "../deps";
 import { checkCompletion } from "./control";
+import { planMessage, snapshotMessage } from "./messages";
 
 /**
  * Recovery after a crash or lost queue messages:
@@ -13,13 +14,12 @@ export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: 
   for (const s of stuck) {
     const job = await d.store.jobs.get(s.tenant_id, s.job_id, true);
     if (!job) continue;
-    await d.store.recipients.move({ tenant_id: job.tenant_id, id: job.id, quota_month: job.quota_month }, ["sending"], "unknown", [
-      {
-        phone: s.phone,
-        set: { error: "interrupted between sending and recording; not retried to avoid a duplicate" },
-        remove: ["lease_until", "gsi1pk", "gsi1sk"],
-      },
-    ]);
+    await d.store.recipients.unclaim(
+      { tenant_id: job.tenant_id, id: job.id, quota_month: job.quota_month },
+      s.phone,
+      "unknown",
+      "interrupted between sending and recording; not retried to avoid a duplicate",
+    );
     touched.add(`${s.tenant_id}/${s.job_id}`);
   }
   for (const key of touched) {
@@ -32,7 +32,7 @@ export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: 
     const job = await d.store.jobs.get(a.tenant_id, a.id, true);
     if (!job) continue;
     if (!job.snapshot_settled) {
-      await d.queue.send("events", [{ body: { type: "job.snapshot", tenant_id: job.tenant_id, job_id: job.id } }]);
+      await d.queue.send("events", [{ body: snapshotMessage(job.tenant_id, job.id) }]);
       continue;
     }
     if (job.status === "cancelled") continue;
@@ -42,7 +42,7 @@ export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: 
       continue;
     const next = await d.store.jobs.transition(job.tenant_id, job.id, [job.status], { plan_cursor: null, plan_done: false }, { bumpEpoch: true });
     if (!next) continue;
-    await d.queue.send("events", [{ body: { type: "job.plan", tenant_id: job.tenant_id, job_id: job.id, epoch: next.plan_epoch } }]);
+    await d.queue.send("events", [{ body: planMessage(next) }]);
     replanned++;
   }
   return { unknown: stuck.length, replanned };

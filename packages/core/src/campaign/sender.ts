@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { createCoalescer } from "../coalesce";
 import type { Deps } from "../deps";
-import { dayKey } from "../optout";
-import { iso, type Job, type Outbound, type Transport, TransportError } from "../port";
+import { isDomainError } from "../error";
+import { type Outbound, type Transport, TransportError } from "../port";
 import { checkCompletion, pauseSessionJobs } from "./control";
 import { ref } from "./job";
-import type { SendMessage } from "./planner";
+import type { SendMessage } from "./messages";
+import type { Job } from "./port";
 import { render } from "./template";
 
 /** A claim older than this is taken to be a crash between send and record (the recipient becomes `unknown`). */
@@ -48,7 +49,7 @@ const persist = async <T>(d: Pick<Deps, "clock">, fn: () => Promise<T>): Promise
       return await fn();
     } catch (e) {
       // Only an unreachable store is worth waiting for; a refused request will be refused again.
-      if (attempt >= 12 || (e as { name?: string }).name === "ValidationException") throw e;
+      if (attempt >= 12 || !(isDomainError(e) && e.kind === "unavailable")) throw e;
       await d.clock.sleep(Math.min(10_000, 250 * 2 ** attempt));
     }
   }
@@ -97,31 +98,12 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
     lingerMs: RECORD_LINGER_MS,
     flush: async (_jobId, sent) => {
       const job = (sent[0] as (typeof sent)[number]).job;
-      // The day's activity is counted per day: a group that spans midnight is written per day.
-      const days = new Map<string, typeof sent>();
-      for (const m of sent) days.set(dayKey(m.at), [...(days.get(dayKey(m.at)) ?? []), m]);
-      for (const [day, group] of days) {
-        await persist(d, () =>
-          d.store.recipients.move(
-            ref(job),
-            ["sending"],
-            "sent",
-            group.map((m) => ({
-              phone: m.phone,
-              set: { sent_at: iso(m.at), message_id: m.messageId, error: null },
-              remove: ["lease_until", "gsi1pk", "gsi1sk"],
-              with: [
-                d.store.recipients.messageIndexPut(
-                  m.messageId,
-                  { tenant_id: job.tenant_id, job_id: job.id, phone: m.phone, quota_month: job.quota_month },
-                  Math.floor(m.at / 1000) + 60 * 86400,
-                ),
-              ],
-            })),
-            (n) => [d.store.optouts.activityUpdate(job.tenant_id, day, { sent: n })],
-          ),
-        );
-      }
+      await persist(d, () =>
+        d.store.recipients.markSent(
+          ref(job),
+          sent.map((m) => ({ phone: m.phone, messageId: m.messageId, at: m.at })),
+        ),
+      );
     },
   });
 
@@ -154,22 +136,21 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
     const r = ref(job);
     const kind = err instanceof TransportError ? err.kind : "transient";
     const reason = err instanceof Error ? err.message : String(err);
-    const back = { phone: msg.phone, set: { error: reason }, remove: ["lease_until", "gsi1pk", "gsi1sk"] };
     // Every move after a send attempt waits out a short store outage rather than leave the claim behind.
     if (kind === "logout") {
-      await persist(d, () => d.store.recipients.move(r, ["sending"], "pending", [back]));
+      await persist(d, () => d.store.recipients.unclaim(r, msg.phone, "pending", reason));
       await pauseSessionJobs(d, job.tenant_id, msg.session_id);
       return "logout";
     }
     if (kind === "transient" && msg.attempt < MAX_ATTEMPTS) {
-      await persist(d, () => d.store.recipients.move(r, ["sending"], "pending", [back]));
+      await persist(d, () => d.store.recipients.unclaim(r, msg.phone, "pending", reason));
       const delay = 5 * 2 ** (msg.attempt - 1);
       await d.queue.send("sends", [{ body: { ...msg, attempt: msg.attempt + 1, slot_at: d.clock.now() + delay * 1000 }, delaySeconds: delay }]);
       return "retry";
     }
     // A sent message resets the failures in a row: its record must land before this failure counts.
     await record.drain(job.id);
-    await persist(d, () => d.store.recipients.move(r, ["sending"], "failed", [back]));
+    await persist(d, () => d.store.recipients.unclaim(r, msg.phone, "failed", reason));
     await pauseOnFailures(job);
     return "failed";
   };
@@ -194,7 +175,7 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
     });
 
     const o = outcome as Outcome;
-    if (o.kind === "opted_out") await d.store.recipients.move(ref(job), ["pending"], "skipped", [{ phone: msg.phone, set: { error: "opted out" } }]);
+    if (o.kind === "opted_out") await d.store.recipients.skip(ref(job), msg.phone, "opted out");
     if (o.kind === "sent") await record(job.id, { job, phone: msg.phone, messageId: o.messageId, at: o.at });
     // A retried or logged-out recipient is pending again: the job cannot be complete.
     if (o.kind === "error" && o.result !== "failed") return void lastOfJob(job.id);

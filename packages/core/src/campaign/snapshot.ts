@@ -1,7 +1,8 @@
 import type { Deps } from "../deps";
-import type { Recipient } from "../port";
 import { finalize } from "./control";
 import { ref } from "./job";
+import { planMessage, snapshotMessage } from "./messages";
+import type { Recipient } from "./port";
 
 const CHUNK = 98;
 
@@ -25,7 +26,7 @@ export const snapshot = async (d: Deps, tenantId: string, jobId: string, opts: {
       : job.custom_group_id
         ? await d.store.groups.membersAfter(job.custom_group_id, from, CHUNK)
         : [];
-    const opted = await d.store.recipients.optedOut(
+    const opted = await d.store.optouts.which(
       tenantId,
       members.map((m) => m.phone),
     );
@@ -43,7 +44,7 @@ export const snapshot = async (d: Deps, tenantId: string, jobId: string, opts: {
     await d.store.recipients.writeSnapshotChunk(ref(job), recipients, from, to, done);
     if (done) break;
     if (d.clock.now() - started > opts.budgetMs) {
-      await d.queue.send("events", [{ body: { type: "job.snapshot", tenant_id: tenantId, job_id: jobId } }]);
+      await d.queue.send("events", [{ body: snapshotMessage(tenantId, jobId) }]);
       return;
     }
   }
@@ -51,13 +52,10 @@ export const snapshot = async (d: Deps, tenantId: string, jobId: string, opts: {
   if (!job || job.snapshot_settled) return;
   // Settle: the total is what was written; reservations beyond the pending recipients go back.
   const extra = job.quota_held - job.pending_count;
-  const settled = await d.store.jobs.transition(
-    tenantId,
-    jobId,
-    ["pending", "running", "paused", "cancelled", "completed", "failed"],
-    { total_recipients: job.snapshot_count ?? 0, quota_held: job.quota_held - Math.max(0, extra), snapshot_settled: true },
-    { extraCondition: "attribute_not_exists(snapshot_settled)" },
-  );
+  const settled = await d.store.jobs.settleSnapshot(tenantId, jobId, {
+    total_recipients: job.snapshot_count ?? 0,
+    quota_held: job.quota_held - Math.max(0, extra),
+  });
   if (!settled) return;
   if (extra > 0) await d.store.jobs.releaseQuota(tenantId, job.quota_month, extra);
   if (settled.status === "cancelled") return finalize(d, tenantId, jobId);
@@ -69,5 +67,5 @@ export const snapshot = async (d: Deps, tenantId: string, jobId: string, opts: {
     });
     return;
   }
-  await d.queue.send("events", [{ body: { type: "job.plan", tenant_id: tenantId, job_id: jobId, epoch: settled.plan_epoch } }]);
+  await d.queue.send("events", [{ body: planMessage(settled) }]);
 };

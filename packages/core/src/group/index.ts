@@ -1,9 +1,12 @@
+export * from "./port";
+
 import type { Deps } from "../deps";
 import { notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
 import { normalize } from "../phone";
-import { type Group, iso, type PageRequest } from "../port";
+import { iso, type PageRequest } from "../port";
 import { planLimitError, tenantPlan } from "../tenant";
+import type { Group } from "./port";
 
 export interface ContactInput {
   phone: string;
@@ -135,11 +138,11 @@ export const contacts = async (d: Pick<D, "store">, tenantId: string, page: Page
     for (const g of p.items) live.add(g.id);
     cursor = p.next_cursor ?? undefined;
   } while (cursor);
-  return d.store.groups.listContacts(tenantId, page, live);
+  return d.store.contacts.list(tenantId, page, live);
 };
 
 export const waGroups = async (d: Pick<D, "store">, tenantId: string, sessionId: string | undefined, page: PageRequest) => {
-  const p = await d.store.groups.listWaGroups(tenantId, sessionId, page);
+  const p = await d.store.waGroups.list(tenantId, sessionId, page);
   return {
     items: p.items.map(({ participants: _p, updated_at: _u, ...g }) => g),
     next_cursor: p.next_cursor,
@@ -152,7 +155,7 @@ export const fromWaGroups = async (d: D, tenantId: string, input: { name: string
   const members = new Map<string, string | null>();
   let skipped = 0;
   for (const ref of input.wa_groups) {
-    const g = await d.store.groups.getWaGroup(tenantId, ref.session_id, ref.wa_group_id);
+    const g = await d.store.waGroups.get(tenantId, ref.session_id, ref.wa_group_id);
     if (!g) throw notFound("wa_group", `${ref.wa_group_id} (session ${ref.session_id})`);
     for (const p of g.participants) {
       if (!p.phone) {
@@ -177,3 +180,6 @@ export const fromWaGroups = async (d: D, tenantId: string, input: { name: string
     throw e;
   }
 };
+
+/** Every member of a group, in phone order, in constant memory (exports). */
+export const members = (d: Pick<D, "store">, groupId: string) => d.store.groups.members(groupId);

@@ -1,6 +1,11 @@
+export * from "./port";
+
+import { dayKey } from "../activity";
 import { notFound } from "../error";
 import { normalize } from "../phone";
 import { type Clock, iso, type PageRequest, type Store } from "../port";
+
+export { dayKey } from "../activity";
 
 const STOP_WORDS = new Set(["stop", "unsubscribe", "退订", "取消订阅"]);
 
@@ -12,8 +17,6 @@ export const isStopMessage = (text: string) =>
       .replace(/[.!。！\s]+$/u, "")
       .toLowerCase(),
   );
-
-export const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 type D = { store: Store; clock: Clock };
 
@@ -31,7 +34,7 @@ export const add = async (d: D, tenantId: string, phones: string[], source: "api
     if (await d.store.optouts.add(tenantId, { phone: r.e164, source, created_at: iso(now) })) added++;
     else already++;
   }
-  if (added) await d.store.optouts.countActivity(tenantId, dayKey(now), { opt_outs: added });
+  if (added) await d.store.activity.count(tenantId, dayKey(now), { opt_outs: added });
   return { added, already_opted_out: already, invalid };
 };
 
@@ -41,3 +44,15 @@ export const remove = async (d: D, tenantId: string, phone: string) => {
 };
 
 export const list = (d: D, tenantId: string, page: PageRequest) => d.store.optouts.list(tenantId, page);
+
+/**
+ * A contact wrote to a session: counted in the day's activity, and a STOP word opts the number out
+ * (the opt-out is checked by every later claim). Returns whether it was an opt-out.
+ */
+export const onInbound = async (d: D, tenantId: string, e: { from: string; text: string; at: number }) => {
+  await d.store.activity.count(tenantId, dayKey(e.at), { received: 1 });
+  const from = normalize(e.from);
+  if (!from.ok || !isStopMessage(e.text)) return false;
+  await add(d, tenantId, [from.e164], "inbound");
+  return true;
+};

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
-import type { SendWindow, SlotState } from "../port";
+import type { SendWindow } from "../campaign/port";
+import type { SlotState } from "../session/port";
 
 export interface PacingOptions {
   now: number;

@@ -1,6 +1,6 @@
 export * from "./clock";
+export * from "./page";
 export * from "./queue";
-export * from "./records";
 export * from "./store";
 export * from "./timers";
 export * from "./transport";

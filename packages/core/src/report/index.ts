@@ -1,3 +1,4 @@
+export * from "./port";
 export { barChart, rows, toCsv, toHtml } from "./render";
 export * from "./service";
 export { compute, jobCounts, TEMPLATES, type Window } from "./templates";

@@ -1,4 +1,4 @@
-import type { Execution } from "../port";
+import type { Execution } from "./port";
 import { TEMPLATES } from "./templates";
 
 const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

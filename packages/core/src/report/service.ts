@@ -3,10 +3,11 @@ import type { Deps } from "../deps";
 import { DomainError, isDomainError, notFound } from "../error";
 import { idAt } from "../id";
 import { normalize } from "../phone";
-import { type Delivery, type Execution, iso, type PageRequest, type Period, type Report, type TemplateId } from "../port";
+import { iso, type PageRequest } from "../port";
 import { createLifecycle, patchTiming, type TimingInput, timedFields } from "../schedule/timed";
 import * as Session from "../session";
 import { planLimitError, tenantPlan } from "../tenant";
+import type { Delivery, Execution, Period, Report, TemplateId } from "./port";
 import { compute, TEMPLATES, type Window } from "./templates";
 import { summary } from "./text";
 

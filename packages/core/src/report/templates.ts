@@ -1,7 +1,9 @@
+import type { Job } from "../campaign/port";
 import type { Deps } from "../deps";
 import { idBound } from "../id";
-import type { Job, SessionStatus, TemplateId } from "../port";
+import type { SessionStatus } from "../port";
 import { currentUsage } from "../tenant";
+import type { TemplateId } from "./port";
 
 /** MoltFlow's report templates, limited to those whose data this system has. */
 export const TEMPLATES: { id: TemplateId; name: string; description: string }[] = [
@@ -139,7 +141,7 @@ const sessionHealth = async (d: D, tenantId: string, w: Window) => {
 
 const dailyActivity = async (d: D, tenantId: string, w: Window) => {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const days = await d.store.optouts.activity(tenantId, day(w.start), day(w.end));
+  const days = await d.store.activity.range(tenantId, day(w.start), day(w.end));
   let connected = 0;
   for (const s of await d.store.sessions.list(tenantId)) {
     const events = await d.store.sessions.statusEvents(s.id, new Date(w.start).toISOString(), new Date(w.end).toISOString());

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import type { TemplateId } from "../port";
+import type { TemplateId } from "./port";
 import { TEMPLATES, type Window } from "./templates";
 
 const pct = (x: unknown) => `${Math.round(Number(x) * 100)}%`;

@@ -1,4 +1,4 @@
+export type * from "./port";
 export * from "./recurrence";
-export { repair } from "./repair";
 export * as Scheduled from "./service";
-export { createLifecycle, firstRun, type Kind, runAfter, timingOf } from "./timed";
+export { createLifecycle, firstRun, runAfter, timingOf } from "./timed";

@@ -3,9 +3,10 @@ import type { Deps } from "../deps";
 import { conflict, isDomainError } from "../error";
 import * as Group from "../group";
 import { idAt } from "../id";
-import { iso, type PageRequest, type ScheduledMessage } from "../port";
+import { iso, type PageRequest } from "../port";
 import * as Session from "../session";
 import { requireFeature, tenantPlan } from "../tenant";
+import type { ScheduledMessage } from "./port";
 import { createLifecycle, patchTiming, type TimingInput, timedFields } from "./timed";
 
 /** A scheduled message: a bulk send's message and pacing fields, a name and a timing. */

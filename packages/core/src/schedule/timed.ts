@@ -1,14 +1,14 @@
 import { conflict, notFound, unprocessable } from "../error";
 import type { IdPrefix } from "../id";
 import { looksLikeId } from "../id";
-import { type Clock, iso, type ScheduleStatus, type TimedRecord, type TimedRepo, type Timers } from "../port";
+import { type Clock, iso, type Timers } from "../port";
+import type { ScheduleStatus, TimedRecord, TimedRepo, TimerKind } from "./port";
 import { compile, type Timing } from "./recurrence";
 
 /**
  * The lifecycle shared by scheduled messages and reports: compute the next run, keep exactly one
  * timer armed per active record, pause / resume / cancel / delete with conditional writes.
  */
-export type Kind = "schedule" | "report";
 
 export const timingOf = (r: TimingFields): Timing => ({
   schedule_type: r.schedule_type,
@@ -89,7 +89,12 @@ export const runAfter = (t: TimingFields, runAt: number, now: number): string | 
   return next === null ? null : iso(next);
 };
 
-export const createLifecycle = <T extends TimedRecord>(d: { repo: TimedRepo<T>; timers: Timers; clock: Clock }, kind: Kind, prefix: IdPrefix, noun: string) => {
+export const createLifecycle = <T extends TimedRecord>(
+  d: { repo: TimedRepo<T>; timers: Timers; clock: Clock },
+  kind: TimerKind,
+  prefix: IdPrefix,
+  noun: string,
+) => {
   const get = async (tenantId: string, id: string) => {
     const r = looksLikeId(prefix, id) ? await d.repo.get(tenantId, id) : undefined;
     if (!r) throw notFound(noun, id);

@@ -1,8 +1,11 @@
+export * from "./port";
+
 import type { Deps } from "../deps";
 import { conflict, DomainError, notFound } from "../error";
 import { looksLikeId } from "../id";
 import { normalize } from "../phone";
-import { iso, type Session } from "../port";
+import { iso } from "../port";
+import type { Session } from "./port";
 
 type D = Pick<Deps, "store" | "queue" | "clock" | "ids">;
 
@@ -17,6 +20,9 @@ export const view = (s: Session) => ({
   created_at: s.created_at,
   updated_at: s.updated_at,
 });
+
+/** The tenant's sessions as the API shows them. */
+export const list = async (d: Pick<D, "store">, tenantId: string) => (await d.store.sessions.list(tenantId)).map(view);
 
 export const get = async (d: Pick<D, "store">, tenantId: string, id: string, consistent = false) => {
   const s = looksLikeId("ses", id) ? await d.store.sessions.get(tenantId, id, consistent) : undefined;

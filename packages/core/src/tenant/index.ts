@@ -1,8 +1,11 @@
+export * from "./port";
+
 import { createHash, randomBytes } from "node:crypto";
 import { DomainError } from "../error";
 import type { Ids } from "../id";
 import { monthKey, PLANS, type PlanId } from "../plan";
-import { type ApiKey, type Clock, iso, SCOPES, type Scope, type Store } from "../port";
+import { type Clock, iso, type Store } from "../port";
+import { type ApiKey, SCOPES, type Scope } from "./port";
 
 /** API keys are shown once; only their SHA-256 is stored. */
 export const hashKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");

@@ -1,11 +1,14 @@
-import { createApp } from "@outreach/api/app";
-import { createLogger } from "@outreach/api/log";
-import type { Deps } from "@outreach/core/deps";
+import { createLogger } from "@outreach/log";
+import { type Adapters, createSystem } from "@outreach/system";
 
-/** The same Hono app as locally, without the sandbox routes (real WhatsApp only on AWS). */
-export const buildApp = (deps: Deps, env: NodeJS.ProcessEnv = process.env) =>
-  createApp({
-    ...deps,
+/** The API role on AWS: the same Hono app as locally, without the sandbox routes (real WhatsApp only). */
+export const buildApp = async (adapters: Adapters, env: NodeJS.ProcessEnv = process.env) => {
+  const system = await createSystem({
+    roles: ["api"],
+    adapters,
     logger: createLogger({ level: env.OUTREACH_LOG_LEVEL ?? "info" }),
-    config: { rateLimitPerSecond: Number(env.OUTREACH_RATE_LIMIT ?? 100), transport: "baileys" },
+    durableQueues: true,
+    api: { rateLimitPerSecond: Number(env.OUTREACH_RATE_LIMIT ?? 100), transport: "baileys" },
   });
+  return system.app as NonNullable<typeof system.app>;
+};

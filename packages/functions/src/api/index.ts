@@ -1,9 +1,9 @@
-import { composeAws } from "@outreach/worker/compose";
+import { composeAws } from "@outreach/system/compose";
 import { handle, streamHandle } from "hono/aws-lambda";
 import { resources } from "../resources";
 import { buildApp } from "./app";
 
-const app = buildApp(composeAws(resources()));
+const app = await buildApp(composeAws(resources()));
 
 /**
  * The API Lambda behind a Function URL. Deployed: response streaming (`/bulk-send/{id}/progress` is

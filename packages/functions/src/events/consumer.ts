@@ -1,8 +1,5 @@
-import { createLogger } from "@outreach/api/log";
-import type { Deps } from "@outreach/core/deps";
-import * as Report from "@outreach/core/report";
-import { Scheduled } from "@outreach/core/schedule";
-import { createEventHandler } from "@outreach/worker/events";
+import { createLogger } from "@outreach/log";
+import { type Adapters, createSystem } from "@outreach/system";
 
 export interface SqsRecord {
   messageId: string;
@@ -16,19 +13,9 @@ export interface SqsRecord {
  * Scheduler, whose SQS target delivers the schedule's Input as the message body — run here.
  * Failed messages are reported in `batchItemFailures`, so only they come back.
  */
-export const createSqsHandler = (deps: Deps, env: NodeJS.ProcessEnv = process.env) => {
+export const createSqsHandler = async (adapters: Adapters, env: NodeJS.ProcessEnv = process.env) => {
   const logger = createLogger({ level: env.OUTREACH_LOG_LEVEL ?? "info" });
-  const handle = createEventHandler(
-    deps,
-    {
-      session: (body) => deps.queue.send("sends", [{ body }]),
-      timer: async (b) => {
-        if (b.kind === "schedule") await Scheduled.fire(deps, b.tenant_id, b.id, b.run_at);
-        else await Report.fire(deps, b.tenant_id, b.id, b.run_at);
-      },
-    },
-    logger,
-  );
+  const { handle } = await createSystem({ roles: ["events"], adapters, logger, durableQueues: true });
   return async (event: { Records: SqsRecord[] }) => {
     const batchItemFailures: { itemIdentifier: string }[] = [];
     await Promise.all(

@@ -1,5 +1,5 @@
-import { composeAws } from "@outreach/worker/compose";
+import { composeAws } from "@outreach/system/compose";
 import { resources } from "../resources";
 import { createSqsHandler } from "./consumer";
 
-export const handler = createSqsHandler(composeAws(resources()));
+export const handler = await createSqsHandler(composeAws(resources()));

@@ -1,5 +1,5 @@
-import { composeAws } from "@outreach/worker/compose";
+import { composeAws } from "@outreach/system/compose";
 import { resources } from "../resources";
 import { createSweep } from "./sweep";
 
-export const handler = createSweep(composeAws(resources()));
+export const handler = await createSweep(composeAws(resources()));

@@ -1,4 +1,4 @@
-import type { AwsResources } from "@outreach/worker/compose";
+import type { AwsResources } from "@outreach/system";
 import { Resource } from "sst";
 
 /** The only place the Lambda functions read SST's linked resources. */

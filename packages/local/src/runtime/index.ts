@@ -2,23 +2,16 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
-import { type ApiDeps, createApp } from "@outreach/api/app";
-import { createLogger } from "@outreach/api/log";
 import { sandboxRoutes } from "@outreach/api/routes";
 import { createSqsClient, createSqsQueue, ensureQueues } from "@outreach/aws/sqs";
 import { createDb, createStore, ensureTable } from "@outreach/aws/store";
-import * as Campaign from "@outreach/core/campaign";
 import { createIds } from "@outreach/core/id";
 import type { PlanId } from "@outreach/core/plan";
-import { systemClock } from "@outreach/core/port";
-import * as Report from "@outreach/core/report";
-import { repair, Scheduled } from "@outreach/core/schedule";
+import { systemClock, type TransportEvents } from "@outreach/core/port";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
-import { createSandboxTransport } from "@outreach/whatsapp/sandbox";
-import { SENDS_CONCURRENCY, startConsumer } from "@outreach/worker/consumer";
-import { createEventHandler } from "@outreach/worker/events";
-import { createSessionHost } from "@outreach/worker/host";
-import { createLanes } from "@outreach/worker/lane";
+import { createLogger, type Logger } from "@outreach/log";
+import { createSystem } from "@outreach/system";
+import { createSandboxTransport, type SandboxTransport } from "@outreach/whatsapp/sandbox";
 import { StartupError, startDynamoLocal } from "../dynamo-local";
 import { portIsFree } from "../net";
 import { runs } from "../proc";
@@ -80,65 +73,38 @@ export const startRuntime = async (config: RuntimeConfig) => {
 
     const devKey = await ensureDevTenant(deps, config);
 
-    // Session host and transport.
-    // One runtime per data directory, so its owner id is stable: a restart after a crash takes its sessions back at once.
-    const owner = `local:${createHash("sha256").update(config.dataDir).digest("hex").slice(0, 16)}`;
-    const host = createSessionHost({ ...deps, logger, owner });
-    const sandbox = config.transport === "sandbox" ? createSandboxTransport({ outbox: store.sandbox, events: host.events, clock }) : undefined;
-    const transport = sandbox ?? (await baileysTransport(store, host.events, logger));
-    host.attach(transport);
+    // Every role in this one process. One runtime per data directory, so its owner id is stable: a
+    // restart after a crash takes its sessions back at once.
+    let sandbox: SandboxTransport | undefined;
+    const system = await createSystem({
+      roles: ["api", "events", "sender", "host", "sweeper"],
+      adapters: deps,
+      logger,
+      durableQueues: false,
+      pollWaitSeconds: 1,
+      owner: `local:${createHash("sha256").update(config.dataDir).digest("hex").slice(0, 16)}`,
+      transport: async (events) => {
+        if (config.transport !== "sandbox") return baileysTransport(store, events, logger);
+        sandbox = createSandboxTransport({ outbox: store.sandbox, events, clock });
+        return sandbox;
+      },
+      // The sandbox's routes exist only with the sandbox transport, never with a real one.
+      api: {
+        rateLimitPerSecond: config.rateLimitPerSecond,
+        transport: config.transport,
+        extend: (a) => (sandbox ? a.route("/", sandboxRoutes(sandbox)) : undefined),
+      },
+    });
     stops.push(async () => {
-      await host.stop();
+      await system.stop();
       sandbox?.close();
     });
-
-    // Anything left `sending` belongs to a previous process that died: it becomes `unknown`, never resent.
-    const recovered = await Campaign.reconcile(deps, { sendingBefore: Number.MAX_SAFE_INTEGER, replan: true });
-    if (recovered.unknown || recovered.replanned) logger.info(recovered, "recovered jobs from the previous run");
-
-    const fire = async (kind: "schedule" | "report", tenantId: string, id: string, runAt: string) => {
-      if (kind === "schedule") await Scheduled.fire(deps, tenantId, id, runAt);
-      else await Report.fire(deps, tenantId, id, runAt);
-    };
-    const handleEvent = createEventHandler(
-      deps,
-      {
-        session: async (b) => (b.type === "session.sync" ? host.sync(b.tenant_id, b.session_id) : host.pair(b.tenant_id, b.session_id, b.phone)),
-        timer: (b) => fire(b.kind, b.tenant_id, b.id, b.run_at),
-      },
-      logger,
-    );
-    const events = startConsumer({ queue, name: "events", handle: handleEvent, concurrency: 8, pollers: 2, waitSeconds: 1, logger });
-    stops.push(() => events.stop());
-    const lanes = createLanes(clock);
-    const sender = Campaign.createSender(deps, transport, lanes);
-    const sends = startConsumer({
-      queue,
-      name: "sends",
-      handle: (b) => sender.handle(b as Campaign.SendMessage),
-      concurrency: SENDS_CONCURRENCY,
-      pollers: 4,
-      waitSeconds: 1,
-      logger,
-    });
-    stops.push(() => sends.stop());
-    await host.syncAll();
     // Every 30 s: claims whose lease expired become unknown; running jobs past their watch time
-    // (queued messages lost, e.g. the SQS server restarted) are planned again.
-    const watchdog = setInterval(() => {
-      void Campaign.reconcile(deps, { sendingBefore: clock.now(), replan: "stalled" })
-        .then((r) => (r.unknown || r.replanned ? logger.warn(r, "recovered stalled jobs") : undefined))
-        .catch((e) => logger.warn({ err: e }, "reconcile round failed"));
-    }, 30_000);
-    watchdog.unref();
-    stops.push(async () => clearInterval(watchdog));
-    // Timers live in this process: fire what came due while it was down (once), arm the rest.
-    const swept = await repair(deps, fire);
-    if (swept.fired) logger.info(swept, "fired overdue schedules");
+    // (queued messages lost, e.g. the SQS server restarted) are planned again. Timers live in this
+    // process: at start, what came due while it was down fires (once) and the rest is armed.
+    await system.start({ poll: ["events", "sends"], sweepEveryMs: 30_000 });
 
-    const apiDeps: ApiDeps = { ...deps, logger, config: { rateLimitPerSecond: config.rateLimitPerSecond, transport: config.transport } };
-    // The sandbox's routes exist only with the sandbox transport, never with a real one.
-    const app = createApp(apiDeps, { extend: (a) => (sandbox ? a.route("/", sandboxRoutes(sandbox)) : undefined) });
+    const app = system.app as NonNullable<typeof system.app>;
     const server: ServerType = await new Promise((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port }, () => resolve(s));
       s.once("error", reject);
@@ -196,11 +162,7 @@ const claimDataDir = (dataDir: string) => {
 };
 
 /** Real WhatsApp: loaded only when asked for (Baileys is large); prints each pairing QR in the terminal. */
-const baileysTransport = async (
-  store: ReturnType<typeof createStore>,
-  events: Parameters<typeof createSandboxTransport>[0]["events"],
-  logger: ReturnType<typeof createLogger>,
-) => {
+const baileysTransport = async (store: ReturnType<typeof createStore>, events: TransportEvents, logger: Logger) => {
   const { createBaileysTransport } = await import("@outreach/whatsapp/baileys");
   const QRCode = (await import("qrcode")).default;
   return createBaileysTransport({

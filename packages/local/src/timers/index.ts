@@ -1,4 +1,4 @@
-import type { Clock, Queue, Timers, TimerTarget } from "@outreach/core/port";
+import { type Clock, type Queue, type Timers, type TimerTarget, timerMessage } from "@outreach/core/port";
 
 /**
  * In-process timers for the local runtime: each fires by putting `timer.fire` on the events queue,
@@ -14,9 +14,7 @@ export const createLocalTimers = (deps: { queue: Queue; clock: Clock }): Timers 
       () => {
         if (Date.parse(t.runAt) - deps.clock.now() > 50) return schedule(t);
         timers.delete(key(t));
-        void deps.queue
-          .send("events", [{ body: { type: "timer.fire", kind: t.kind, tenant_id: t.tenantId, id: t.id, run_at: t.runAt } }])
-          .catch(() => schedule({ ...t }));
+        void deps.queue.send("events", [{ body: timerMessage(t) }]).catch(() => schedule({ ...t }));
       },
       Math.max(0, Math.min(MAX, wait)),
     );

@@ -4,13 +4,13 @@ import {
   type Clock,
   iso,
   type Outbound,
-  type SandboxMessage,
   type Transport,
   TransportError,
   type TransportErrorKind,
   type TransportEvents,
   type WaParticipant,
 } from "@outreach/core/port";
+import type { SandboxMessage } from "@outreach/core/sandbox";
 
 export type { SandboxMessage };
 

@@ -1,9 +1,9 @@
 import * as Campaign from "@outreach/core/campaign";
 import type { Deps } from "@outreach/core/deps";
 import * as OptOut from "@outreach/core/optout";
-import { normalize } from "@outreach/core/phone";
-import { iso, type Session, type Transport, type TransportEvents } from "@outreach/core/port";
-import type { Logger } from "pino";
+import { iso, type Transport, type TransportEvents } from "@outreach/core/port";
+import type { Session } from "@outreach/core/session";
+import type { Logger } from "@outreach/log";
 
 export const LEASE_TTL_MS = 30_000;
 const RENEW_MS = 10_000;
@@ -48,18 +48,13 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     async inbound(e) {
       const tenantId = tenants.get(e.sessionId);
       if (!tenantId) return;
-      const from = normalize(e.from);
-      await d.store.optouts.countActivity(tenantId, OptOut.dayKey(e.at), { received: 1 });
-      if (from.ok && OptOut.isStopMessage(e.text)) {
-        await OptOut.add(d, tenantId, [from.e164], "inbound");
-        d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
-      }
+      if (await OptOut.onInbound(d, tenantId, e)) d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
     },
     async groups(e) {
       const tenantId = tenants.get(e.sessionId);
       if (!tenantId) return;
       for (const g of e.groups) {
-        await d.store.groups.putWaGroup(tenantId, {
+        await d.store.waGroups.put(tenantId, {
           wa_group_id: g.waGroupId,
           session_id: e.sessionId,
           name: g.name,
@@ -71,7 +66,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     },
     async contacts(e) {
       const tenantId = tenants.get(e.sessionId);
-      if (tenantId) await d.store.groups.upsertSessionContacts(tenantId, e.sessionId, e.contacts);
+      if (tenantId) await d.store.contacts.upsertFromSession(tenantId, e.sessionId, e.contacts);
     },
   };
 

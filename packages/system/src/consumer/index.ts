@@ -1,5 +1,5 @@
 import type { Queue, QueueName, ReceivedMessage } from "@outreach/core/port";
-import type { Logger } from "pino";
+import type { Logger } from "@outreach/log";
 
 /**
  * How many `send` messages a sends consumer holds at once. Most wait in their session's lane until their

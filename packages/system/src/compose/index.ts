@@ -1,10 +1,11 @@
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { mapUnavailable } from "@outreach/aws/errors";
 import { createEventBridgeTimers } from "@outreach/aws/scheduler";
 import { createSqsClient, createSqsQueue } from "@outreach/aws/sqs";
 import { createDb, createStore } from "@outreach/aws/store";
-import type { Deps } from "@outreach/core/deps";
 import { createIds } from "@outreach/core/id";
 import { systemClock } from "@outreach/core/port";
+import type { Adapters } from "../index";
 
 /** What a deployed process needs to know about its resources (from SST `Resource` in the entry points). */
 export interface AwsResources {
@@ -16,10 +17,12 @@ export interface AwsResources {
   authStateKey?: string;
 }
 
-/** Builds the domain's dependencies on AWS: the DynamoDB store, the SQS queues and EventBridge timers. */
-export const composeAws = (r: AwsResources): Deps & { store: ReturnType<typeof createStore> } => {
+/** The adapters on AWS: the DynamoDB store, the SQS queues and EventBridge Scheduler timers. */
+export const composeAws = (r: AwsResources): Adapters => {
   const store = createStore(createDb({ table: r.table }), { authKey: r.authStateKey ? Buffer.from(r.authStateKey, "hex") : undefined });
   const queue = createSqsQueue({ client: createSqsClient(), urls: { events: r.eventsUrl, sends: r.sendsUrl } });
-  const timers = createEventBridgeTimers({ client: new SchedulerClient({}), ...r.scheduler });
+  const scheduler = new SchedulerClient({});
+  mapUnavailable(scheduler);
+  const timers = createEventBridgeTimers({ client: scheduler, ...r.scheduler });
   return { store, queue, timers, clock: systemClock, ids: createIds() };
 };

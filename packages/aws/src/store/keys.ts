@@ -1,0 +1,98 @@
+/**
+ * Every key format of the single table, and nothing else: callers name what they want
+ * (`Keys.job(tenant, id)`), only this file knows how it is spelled. The README's key table lists the
+ * same items. Tenant-scoped partitions (`T#<tenant>`) make cross-tenant queries impossible.
+ */
+
+/** The one global index: sparse lists that cut across partitions. */
+export const INDEX = { name: "gsi1", pk: "gsi1pk", sk: "gsi1sk" } as const;
+/** Key attributes of the table and of its index (stripped before an item leaves the store). */
+export const KEY_ATTRIBUTES = ["pk", "sk", INDEX.pk, INDEX.sk] as const;
+
+const T = (tenantId: string) => `T#${tenantId}`;
+const k = (pk: string, sk: string) => ({ pk, sk });
+/** The index attributes of an item listed under `list` at position `at`. */
+const listed = (list: string, at: string) => ({ [INDEX.pk]: list, [INDEX.sk]: at });
+
+/** Sort-key prefixes under a tenant's partition, for "all items of this type" queries. */
+export const PREFIX = {
+  group: "GROUP#",
+  contact: "CONTACT#",
+  waGroup: (sessionId?: string) => (sessionId ? `WAGROUP#${sessionId}#` : "WAGROUP#"),
+  session: "SESSION#",
+  job: "BULK#",
+  optOut: "OPTOUT#",
+  activity: "ACT#",
+  schedule: "SCHED#",
+  report: "REPORT#",
+  member: "M#",
+  run: "RUN#",
+  execution: "EX#",
+  statusEvent: "EV#",
+  auth: "AUTH#",
+} as const;
+
+export const Keys = {
+  tenantPartition: T,
+  tenant: (tenantId: string) => k(T(tenantId), "TENANT"),
+  apiKey: (hash: string) => k(`KEY#${hash}`, "KEY"),
+  rateWindow: (keyId: string, windowStart: number) => k(`RL#${keyId}`, String(windowStart)),
+  idempotency: (tenantId: string, key: string) => k(T(tenantId), `IDEM#${key}`),
+  usage: (tenantId: string, month: string) => k(T(tenantId), `USAGE#${month}`),
+  activity: (tenantId: string, day: string) => k(T(tenantId), `${PREFIX.activity}${day}`),
+
+  group: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.group}${id}`),
+  memberPartition: (groupId: string) => `G#${groupId}`,
+  member: (groupId: string, phone: string) => k(`G#${groupId}`, `${PREFIX.member}${phone}`),
+  contact: (tenantId: string, phone: string) => k(T(tenantId), `${PREFIX.contact}${phone}`),
+  waGroup: (tenantId: string, sessionId: string, waGroupId: string) => k(T(tenantId), `${PREFIX.waGroup(sessionId)}${waGroupId}`),
+
+  session: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.session}${id}`),
+  sessionPartition: (sessionId: string) => `S#${sessionId}`,
+  lease: (sessionId: string) => k(`S#${sessionId}`, "LEASE"),
+  statusEvent: (sessionId: string, at: string, rand: string) => k(`S#${sessionId}`, `${PREFIX.statusEvent}${at}#${rand}`),
+  authItem: (sessionId: string, name: string) => k(`S#${sessionId}`, `${PREFIX.auth}${name}`),
+
+  job: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.job}${id}`),
+  recipientPartition: (jobId: string) => `B#${jobId}`,
+  recipient: (jobId: string, phone: string) => k(`B#${jobId}`, `R#${phone}`),
+  message: (messageId: string) => k(`MSG#${messageId}`, "MSG"),
+  messageIdOf: (pk: string) => pk.slice("MSG#".length),
+
+  optOut: (tenantId: string, phone: string) => k(T(tenantId), `${PREFIX.optOut}${phone}`),
+
+  timed: (kind: "schedule" | "report", tenantId: string, id: string) => k(T(tenantId), `${PREFIX[kind]}${id}`),
+  runPartition: (kind: "schedule" | "report", parentId: string) => `${kind === "schedule" ? "SC" : "RP"}#${parentId}`,
+  run: (kind: "schedule" | "report", parentId: string, runAt: string) => k(`${kind === "schedule" ? "SC" : "RP"}#${parentId}`, `${PREFIX.run}${runAt}`),
+  executionPartition: (reportId: string) => `RX#${reportId}`,
+  execution: (reportId: string, id: string) => k(`RX#${reportId}`, `${PREFIX.execution}${id}`),
+
+  sandboxPartition: "SANDBOX",
+  sandboxMessage: (sentAt: string, seq: string | number) => k("SANDBOX", `${sentAt}#${seq}`),
+} as const;
+
+/** The index's sparse lists. */
+export const Lists = {
+  apiKeys: (tenantId: string) => `${T(tenantId)}#KEYS`,
+  apiKey: (tenantId: string, keyId: string) => listed(`${T(tenantId)}#KEYS`, keyId),
+  sessions: "SESSIONS",
+  session: (tenantId: string, id: string) => listed("SESSIONS", `${tenantId}#${id}`),
+  activeJobs: "ACTIVE_JOBS",
+  activeJob: (id: string) => listed("ACTIVE_JOBS", id),
+  /** Recipients being sent, ordered by the end of their claim (crash recovery finds the expired ones). */
+  sending: "SENDING",
+  sendingAt: (leaseUntil: number) => String(leaseUntil).padStart(15, "0"),
+  sendingRecipient: (leaseUntil: number, tenantId: string, jobId: string, phone: string) =>
+    listed("SENDING", `${String(leaseUntil).padStart(15, "0")}#${tenantId}#${jobId}#${phone}`),
+  parseSending: (sk: string) => {
+    const [, tenant_id, job_id, phone] = sk.split("#");
+    return tenant_id && job_id && phone ? { tenant_id, job_id, phone } : undefined;
+  },
+  /** Active schedules and reports with a next run, ordered by that instant. */
+  timers: "TIMERS",
+  timer: (kind: "schedule" | "report", tenantId: string, id: string, nextRunAt: string) => listed("TIMERS", `${nextRunAt}#${kind}#${tenantId}#${id}`),
+  parseTimer: (sk: string) => {
+    const [next_run_at, kind, tenant_id, id] = sk.split("#");
+    return next_run_at && kind && tenant_id && id ? { next_run_at, kind: kind as "schedule" | "report", tenant_id, id } : undefined;
+  },
+} as const;

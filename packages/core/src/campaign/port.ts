@@ -1,0 +1,144 @@
+import type { Page, PageRequest } from "../port/page";
+
+export interface SendWindow {
+  start: string;
+  end: string;
+  timezone: string;
+}
+
+export type JobStatus = "pending" | "running" | "paused" | "completed" | "cancelled" | "failed";
+export type RecipientStatus = "pending" | "sending" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled" | "unknown";
+
+export interface JobCounts {
+  total_recipients: number;
+  pending_count: number;
+  sent_count: number;
+  delivered_count: number;
+  read_count: number;
+  failed_count: number;
+  skipped_count: number;
+  cancelled_count: number;
+  unknown_count: number;
+}
+
+/** A bulk send as the store keeps it: MoltFlow's fields, its counters and its internal planning state. */
+export interface Job extends JobCounts {
+  id: string;
+  tenant_id: string;
+  session_id: string;
+  /** Null for direct sends (a report delivered by WhatsApp). */
+  custom_group_id: string | null;
+  /** Who created it: the API, a scheduled message, or a report delivery (not listed as a bulk send). */
+  origin: "api" | "schedule" | "report";
+  direct_recipients?: { phone: string; name: string | null }[];
+  message_type: "text" | "media";
+  message_content: string | null;
+  media_url: string | null;
+  min_delay_seconds: number;
+  max_delay_seconds: number;
+  daily_limit: number | null;
+  send_window: SendWindow | null;
+  start_at: string | null;
+  max_consecutive_failures: number;
+  status: JobStatus;
+  pause_reason: "user" | "failures" | "session" | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  scheduled_message_id: string | null;
+  /** Internal: snapshot done, planning epoch and cursor, quota held, failures in a row. */
+  snapshot_done: boolean;
+  plan_epoch: number;
+  plan_cursor: string | null;
+  plan_done: boolean;
+  quota_held: number;
+  quota_month: string;
+  consecutive_failures: number;
+  snapshot_cursor?: string | null;
+  snapshot_count?: number;
+  snapshot_settled?: boolean;
+  /** Epoch ms by which the job should have shown activity; past it (plus grace) its queued messages are presumed lost. */
+  watch_at?: number;
+}
+
+export interface Recipient {
+  phone: string;
+  name: string | null;
+  status: RecipientStatus;
+  attempts: number;
+  sent_at: string | null;
+  error: string | null;
+  message_id: string | null;
+  lease_until?: number;
+}
+
+export interface JobRef {
+  tenant_id: string;
+  id: string;
+  quota_month: string;
+}
+
+/** Where a message id leads: enough to move its recipient without reading the job. */
+export interface MessageRef {
+  tenant_id: string;
+  job_id: string;
+  phone: string;
+  quota_month: string;
+}
+
+export interface SentMessage {
+  phone: string;
+  messageId: string;
+  /** Epoch ms the transport took it. */
+  at: number;
+}
+
+/** Recipients that moved, and those refused because they were no longer in the expected state. */
+export interface Moved {
+  moved: string[];
+  refused: string[];
+}
+
+export interface JobRepo {
+  /** "exists" when a job with this id was created before (deterministic ids of scheduled runs). */
+  create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota" | "exists">;
+  get(tenantId: string, id: string, consistent?: boolean): Promise<Job | undefined>;
+  list(tenantId: string, status: JobStatus | undefined, page: PageRequest, opts?: { excludeOrigin?: Job["origin"] }): Promise<Page<Job>>;
+  createdBetween(tenantId: string, fromId: string, toId: string): Promise<Job[]>;
+  active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string }[]>;
+  /** Applies `set` only from one of `from` (and at `epoch` when given); undefined when the job was elsewhere. */
+  transition(tenantId: string, id: string, from: JobStatus[], set: Partial<Job>, opts?: { epoch?: number; bumpEpoch?: boolean }): Promise<Job | undefined>;
+  /** Completes a running job whose snapshot is settled and nothing is pending; undefined otherwise. */
+  completeIfDrained(tenantId: string, id: string, at: string): Promise<Job | undefined>;
+  /** Settles the snapshot once: the total written and the quota still held. */
+  settleSnapshot(tenantId: string, id: string, set: Pick<Job, "total_recipients" | "quota_held">): Promise<Job | undefined>;
+  /** Moves the planning cursor (only from `from`, at `epoch`) and records when the job is next expected to show activity. */
+  advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean, watchAt: number): Promise<boolean>;
+  releaseQuota(tenantId: string, month: string, n: number): Promise<void>;
+  reserveQuota(tenantId: string, month: string, n: number, limit: number | null): Promise<boolean>;
+}
+
+/**
+ * Recipients of a job. Every state change moves from one known state, with the job's counters and
+ * the month's quota in the same transaction, so the counts always equal the recipients by state.
+ */
+export interface RecipientRepo {
+  writeSnapshotChunk(job: JobRef, recipients: Recipient[], from: string | null, to: string, done: boolean): Promise<boolean>;
+  get(jobId: string, phone: string): Promise<Recipient | undefined>;
+  list(jobId: string, statuses: RecipientStatus[] | undefined, page: PageRequest): Promise<Page<Recipient>>;
+  all(jobId: string): AsyncGenerator<Recipient>;
+  withStatusAfter(jobId: string, status: RecipientStatus, cursor: string | null, max: number): Promise<Recipient[]>;
+  /** `pending` → `sending`, only while the job runs at `epoch` and the number is not opted out. */
+  claim(job: JobRef, phone: string, epoch: number, leaseUntil: number, messageId: string): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending">;
+  sendingExpired(before: number): Promise<{ tenant_id: string; job_id: string; phone: string }[]>;
+  /** `sending` → `sent` with the message ids (so receipts find them) and the day's sent count. */
+  markSent(job: JobRef, sent: SentMessage[]): Promise<Moved>;
+  /** `sending` → `pending` (to retry), `failed` or `unknown`, with the reason. */
+  unclaim(job: JobRef, phone: string, to: "pending" | "failed" | "unknown", error: string): Promise<Moved>;
+  skip(job: JobRef, phone: string, reason: string): Promise<Moved>;
+  cancelPending(job: JobRef, phones: string[]): Promise<Moved>;
+  requeueFailed(job: JobRef, phones: string[]): Promise<Moved>;
+  markDelivered(job: JobRef, phones: Iterable<string>): Promise<Moved>;
+  markRead(job: JobRef, from: "sent" | "delivered", phones: Iterable<string>): Promise<Moved>;
+  byMessageIds(messageIds: string[]): Promise<Map<string, MessageRef>>;
+}

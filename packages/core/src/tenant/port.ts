@@ -1,0 +1,52 @@
+import type { PlanId } from "../plan";
+
+export interface Tenant {
+  id: string;
+  name: string;
+  plan: PlanId;
+  created_at: string;
+}
+
+export const SCOPES = [
+  "custom-groups:read",
+  "custom-groups:manage",
+  "bulk-send:read",
+  "bulk-send:manage",
+  "scheduled:read",
+  "scheduled:manage",
+  "reports:read",
+  "reports:manage",
+  "sessions:read",
+  "sessions:manage",
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiKey {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** First characters of the key, to recognise it in lists; the key itself is never stored. */
+  prefix: string;
+  scopes: Scope[];
+  created_at: string;
+  revoked_at?: string;
+}
+
+export interface Usage {
+  month: string;
+  total_messages: number;
+  reserved_messages: number;
+}
+
+/** Tenants, their API keys (by hash), per-key rate-limit windows and month usage. */
+export interface TenantRepo {
+  create(t: Tenant): Promise<void>;
+  get(id: string): Promise<(Tenant & { group_count: number; report_count: number }) | undefined>;
+  setPlan(id: string, plan: PlanId): Promise<void>;
+  createKey(key: ApiKey, hash: string): Promise<void>;
+  findKey(hash: string): Promise<ApiKey | undefined>;
+  listKeys(tenantId: string): Promise<(ApiKey & { hash: string })[]>;
+  revokeKey(hash: string, at: string): Promise<void>;
+  hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number): Promise<boolean>;
+  usage(tenantId: string, month: string): Promise<Usage>;
+}
