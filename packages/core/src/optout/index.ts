@@ -2,16 +2,7 @@ import { notFound } from "../error";
 import { normalize } from "../phone";
 import { type Clock, iso, type PageRequest, type Store } from "../port";
 
-const STOP_WORDS = new Set(["stop", "unsubscribe", "退订", "取消订阅"]);
-
-/** A reply that is exactly one of the stop words (any case, surrounding spaces and punctuation ignored). */
-export const isStopMessage = (text: string) =>
-  STOP_WORDS.has(
-    text
-      .trim()
-      .replace(/[.!。！\s]+$/u, "")
-      .toLowerCase(),
-  );
+export { isStopMessage, MAX_STOP_TEXT } from "./stop";
 
 export const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
