@@ -1,5 +1,5 @@
 export { cancel, checkCompletion, finalize, pause, pauseSessionJobs, resume, retryFailed } from "./control";
-export { type CreateInput, checkContent, create, createDirect, INLINE_SNAPSHOT, validZone } from "./create";
+export { type CreateInput, checkContent, checkMediaUrl, create, createDirect, INLINE_SNAPSHOT, validZone } from "./create";
 export { get, type JobView, jobRecord, ref, view } from "./job";
 export { HORIZON_MS, LEAD_MS, planJob, type SendMessage } from "./planner";
 export { createReceiptRecorder } from "./receipts";
