@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { createLogger } from "@outreach/api/log";
 import * as Campaign from "@outreach/core/campaign";
+import { createGuardedFetch } from "@outreach/fetch";
 import { createBaileysTransport } from "@outreach/whatsapp/baileys";
 import { Resource } from "sst";
 import { composeAws } from "./compose";
@@ -31,7 +32,8 @@ const deps = composeAws({ table: r.Table.name, eventsUrl: r.Events.url, sendsUrl
 
 const owner = `${hostname()}-${randomBytes(4).toString("hex")}`;
 const host = createSessionHost({ ...deps, logger, owner });
-const transport = createBaileysTransport({ auth: deps.store.auth, events: host.events, logger });
+// Media is fetched through the guard with its defaults: no private or loopback URL, ever, on AWS.
+const transport = createBaileysTransport({ auth: deps.store.auth, events: host.events, logger, fetchMedia: createGuardedFetch() });
 host.attach(transport);
 
 // The only sender is this task: whatever a previous task left `sending` is `unknown`, never resent.

@@ -14,6 +14,7 @@ import { systemClock } from "@outreach/core/port";
 import * as Report from "@outreach/core/report";
 import { repair, Scheduled } from "@outreach/core/schedule";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
+import { createGuardedFetch } from "@outreach/fetch";
 import { createSandboxTransport } from "@outreach/whatsapp/sandbox";
 import { SENDS_CONCURRENCY, startConsumer } from "@outreach/worker/consumer";
 import { createEventHandler } from "@outreach/worker/events";
@@ -33,6 +34,8 @@ export interface RuntimeConfig {
   devPlan: PlanId;
   logLevel: string;
   rateLimitPerSecond: number;
+  /** `OUTREACH_ALLOW_PRIVATE_URLS=1`: tenants' URLs may name loopback (127.0.0.0/8, ::1, localhost), never private or link-local. */
+  allowPrivateUrls?: boolean;
   /** Benchmarks attach AWS SDK middleware (request counting) to the runtime's clients. */
   instrument?: (client: { middlewareStack: { add: (...args: any[]) => void } }) => void;
 }
@@ -76,7 +79,9 @@ export const startRuntime = async (config: RuntimeConfig) => {
     const ids = createIds();
     const timers = createLocalTimers({ queue, clock });
     stops.push(async () => timers.close());
-    const deps = { store, queue, clock, ids, timers };
+    const net = { allowLoopback: config.allowPrivateUrls === true };
+    const deps = { store, queue, clock, ids, timers, net };
+    const fetchMedia = createGuardedFetch(net);
 
     const devKey = await ensureDevTenant(deps, config);
 
@@ -84,8 +89,8 @@ export const startRuntime = async (config: RuntimeConfig) => {
     // One runtime per data directory, so its owner id is stable: a restart after a crash takes its sessions back at once.
     const owner = `local:${createHash("sha256").update(config.dataDir).digest("hex").slice(0, 16)}`;
     const host = createSessionHost({ ...deps, logger, owner });
-    const sandbox = config.transport === "sandbox" ? createSandboxTransport({ outbox: store.sandbox, events: host.events, clock }) : undefined;
-    const transport = sandbox ?? (await baileysTransport(store, host.events, logger));
+    const sandbox = config.transport === "sandbox" ? createSandboxTransport({ outbox: store.sandbox, events: host.events, clock, fetchMedia }) : undefined;
+    const transport = sandbox ?? (await baileysTransport(store, host.events, logger, fetchMedia));
     host.attach(transport);
     stops.push(async () => {
       await host.stop();
@@ -200,6 +205,7 @@ const baileysTransport = async (
   store: ReturnType<typeof createStore>,
   events: Parameters<typeof createSandboxTransport>[0]["events"],
   logger: ReturnType<typeof createLogger>,
+  fetchMedia: ReturnType<typeof createGuardedFetch>,
 ) => {
   const { createBaileysTransport } = await import("@outreach/whatsapp/baileys");
   const QRCode = (await import("qrcode")).default;
@@ -207,6 +213,7 @@ const baileysTransport = async (
     auth: store.auth,
     events,
     logger,
+    fetchMedia,
     onQr: (sessionId, qr) => {
       void QRCode.toString(qr, { type: "terminal", small: true }).then((art) => {
         console.log(`\nSession ${sessionId}: scan this QR with WhatsApp (Settings → Linked devices → Link a device):\n${art}`);
