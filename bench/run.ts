@@ -4,6 +4,7 @@ import { groups } from "./groups";
 import { machine } from "./lib";
 import { pipeline } from "./pipeline";
 import { scale } from "./scale";
+import { stop } from "./stop";
 import { timers } from "./timers";
 
 /** `npm run bench [-- name ...]`: runs the benchmarks (all by default) and prints JSON results. */
@@ -16,6 +17,7 @@ const all: Record<string, () => Promise<unknown>> = {
   "api-latency": () => apiLatency(),
   timers: () => timers(100),
   scale: () => scale(50),
+  stop: () => stop(),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };

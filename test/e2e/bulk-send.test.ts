@@ -218,7 +218,7 @@ describe("bulk send over HTTP", () => {
     const cases: [unknown, number, RegExp][] = [
       [{ ...base, message_content: "x".repeat(4097) }, 400, /message_content/],
       [{ session_id: s.id, custom_group_id: g.id }, 422, /message_content/],
-      [{ ...base, media_url: "ftp://example.com/a.png" }, 400, /media_url/],
+      [{ ...base, media_url: "ftp://example.com/a.png" }, 422, /media_url is refused: only http and https/],
       [{ ...base, message_type: "media", media_url: undefined }, 422, /media_url/],
       [{ ...base, min_delay_seconds: 10, max_delay_seconds: 5 }, 422, /min_delay_seconds/],
       [{ ...base, min_delay_seconds: 3601 }, 400, /min_delay_seconds/],

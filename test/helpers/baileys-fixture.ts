@@ -42,7 +42,8 @@ export const setup = (opts: { groupsThrottleMs?: number; backoff?: { baseMs: num
     readDelayMs: [10, 20],
     groupsThrottleMs: opts.groupsThrottleMs ?? 100,
     sleep: async () => {},
-    probeContentType: async (url) => (url.includes("report") ? "application/pdf" : undefined),
+    // The guard's stand-in: the "file" is the URL's bytes; reports are PDFs, the rest has no content type.
+    fetchMedia: async (url) => ({ buffer: Buffer.from(url), contentType: url.includes("report") ? "application/pdf" : null, finalUrl: url }),
   });
   return { transport, sockets, createdAt, seen, last: () => sockets.at(-1) as FakeSocket };
 };

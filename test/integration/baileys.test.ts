@@ -167,8 +167,8 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
     await t.transport.send("ses_send", { kind: "media", to: "+5511999990001", url: "https://cdn.example.com/report?id=7", caption: "Q3", messageId: "M3" });
     const sent = s.calls.filter((c) => c[0] === "sendMessage").map((c) => c[2]);
     expect(sent).toEqual([
-      { image: { url: "https://cdn.example.com/p/photo.JPG" }, caption: "Look" },
-      { document: { url: "https://cdn.example.com/report?id=7" }, mimetype: "application/pdf", fileName: "report", caption: "Q3" },
+      { image: Buffer.from("https://cdn.example.com/p/photo.JPG"), caption: "Look" },
+      { document: Buffer.from("https://cdn.example.com/report?id=7"), mimetype: "application/pdf", fileName: "report", caption: "Q3" },
     ]);
     s.failSend = boom(406, "not-acceptable");
     await expect(t.transport.send("ses_send", { kind: "text", to: "+5511999990001", text: "x", messageId: "M4" })).rejects.toMatchObject({ kind: "permanent" });

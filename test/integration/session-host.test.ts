@@ -3,6 +3,7 @@ import { describe, expect, inject, it } from "vitest";
 import { createStore } from "../../packages/aws/src/store";
 import { createIds } from "../../packages/core/src/id";
 import { systemClock } from "../../packages/core/src/port";
+import { createGuardedFetch } from "../../packages/fetch/src";
 import { createSessionHost } from "../../packages/system/src/host";
 import { createBaileysTransport } from "../../packages/whatsapp/src/baileys";
 import { db, logger, open, setup, store, useTable } from "../helpers/baileys-fixture";
@@ -64,6 +65,7 @@ describe("QR and pairing code through the API (Baileys sessions)", () => {
           return s;
         },
         sleep: async () => {},
+        fetchMedia: createGuardedFetch(),
       }),
     );
     const handle = dispatch(

@@ -26,6 +26,7 @@ try {
     devPlan: plan as "business",
     logLevel: env.OUTREACH_LOG_LEVEL ?? "info",
     rateLimitPerSecond: Number(env.OUTREACH_RATE_LIMIT ?? 100),
+    allowPrivateUrls: env.OUTREACH_ALLOW_PRIVATE_URLS === "1",
   });
   console.log(
     `\nOutreach is running on http://localhost:${rt.port}  (API docs: http://localhost:${rt.port}/docs${transport === "sandbox" ? ", sandbox inbox: /sandbox" : ""})`,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { createGuardedFetch } from "@outreach/fetch";
 import { createLogger } from "@outreach/log";
 import { createSystem } from "@outreach/system";
 import { composeAws } from "@outreach/system/compose";
@@ -35,7 +36,8 @@ const system = await createSystem({
   logger,
   durableQueues: true,
   owner,
-  transport: (events) => createBaileysTransport({ auth: adapters.store.auth, events, logger }),
+  // Media is fetched through the guard with its defaults: no private or loopback URL, ever, on AWS.
+  transport: (events) => createBaileysTransport({ auth: adapters.store.auth, events, logger, fetchMedia: createGuardedFetch() }),
 });
 await system.start({ poll: ["sends"] });
 logger.info({ owner }, "worker started");

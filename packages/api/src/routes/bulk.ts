@@ -16,11 +16,15 @@ const Delay = z.number().int().min(0).max(3600);
 export const MessageFields = {
   message_type: z.enum(["text", "media"]).optional(),
   message_content: z.string().max(4096).nullish(),
+  // Scheme, `localhost` and forbidden IP literals are core's rules (422 `request.forbidden_url`, naming the rule).
   media_url: z
     .string()
     .max(2048)
     .url()
-    .refine((u) => /^https?:\/\//i.test(u), "must be an http or https URL")
+    .openapi({
+      description:
+        "A public http(s) URL. Refused (422 `request.forbidden_url`): other schemes, `localhost`, loopback, private, link-local and other reserved IP addresses.",
+    })
     .nullish(),
   min_delay_seconds: Delay.optional(),
   max_delay_seconds: Delay.optional(),

@@ -5,7 +5,9 @@ import { z } from "zod";
 import { errorBody } from "../errors";
 import { inboxPage } from "./sandbox-page";
 
-const Inbound = z.object({ session_id: z.string().min(1).max(100), from: z.string().min(1).max(64), text: z.string().min(1).max(4096) });
+/** WhatsApp's own limit for a message's text: tests play hostile inbound texts of that length end to end. */
+export const MAX_INBOUND_TEXT = 65_536;
+const Inbound = z.object({ session_id: z.string().min(1).max(100), from: z.string().min(1).max(64), text: z.string().min(1).max(MAX_INBOUND_TEXT) });
 const WaGroup = z.object({
   session_id: z.string().min(1).max(100),
   wa_group_id: z.string().min(1).max(200),

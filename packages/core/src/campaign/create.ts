@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import type { Deps } from "../deps";
 import { conflict, DomainError, unprocessable } from "../error";
 import * as Group from "../group";
+import { checkUrl, type NetPolicy } from "../net";
 import { iso } from "../port";
 import * as Session from "../session";
 import { requireFeature, tenantPlan } from "../tenant";
@@ -30,9 +31,10 @@ export const INLINE_SNAPSHOT = 1000;
 export const validZone = (zone: string) => DateTime.now().setZone(zone).isValid;
 
 /** Checks the rules a schema cannot express; throws 422 with a message that says what to change. */
-export const checkContent = (input: CreateInput) => {
+export const checkContent = (input: CreateInput, net: NetPolicy = {}) => {
   const type = input.message_type ?? (input.media_url && !input.message_content ? "media" : "text");
   if (type === "media" && !input.media_url) throw unprocessable("request.missing_field", "media_url is required when message_type is media.");
+  if (input.media_url) checkMediaUrl(input.media_url, net);
   if (!input.message_content && !input.media_url) {
     throw unprocessable("request.missing_field", "message_content is required unless media_url is given.");
   }
@@ -45,6 +47,18 @@ export const checkContent = (input: CreateInput) => {
     if (w.start === w.end) throw unprocessable("send_window.empty", "send_window.start and send_window.end must differ.");
   }
   return { type, min, max };
+};
+
+/**
+ * The outbound-fetch rules that need no DNS (scheme, `localhost`, IP literals in forbidden ranges):
+ * refused at creation with 422 naming the rule. A name resolving to a forbidden address is refused
+ * when the media is fetched (a permanent failure on the recipient).
+ */
+export const checkMediaUrl = (url: string, net: NetPolicy = {}) => {
+  const r = checkUrl(url, net);
+  if (!r.ok) {
+    throw unprocessable("request.forbidden_url", `media_url is refused: ${r.reason}. Use a public http(s) URL.`, { field: "media_url", rule: r.rule });
+  }
 };
 
 /** Plan, quota and session checks shared by bulk sends and direct sends (scheduled reports). */
@@ -92,7 +106,7 @@ export const create = async (d: Deps, tenantId: string, input: CreateInput, opts
     if (existing) return view(existing);
   }
   const startAt = input.start_at ? Date.parse(input.start_at) : null;
-  const { type, min, max } = checkContent(input);
+  const { type, min, max } = checkContent(input, d.net);
   const { plan, session } = await admit(d, tenantId, input.session_id, startAt, true);
   const group = await Group.get(d, tenantId, input.custom_group_id, true);
   // Small groups: read members and opt-outs now, so the reservation excludes opted-out numbers exactly.

@@ -1,5 +1,5 @@
 export { cancel, checkCompletion, finalize, pause, pauseSessionJobs, resume, retryFailed } from "./control";
-export { type CreateInput, checkContent, create, createDirect, INLINE_SNAPSHOT, validZone } from "./create";
+export { type CreateInput, checkContent, checkMediaUrl, create, createDirect, INLINE_SNAPSHOT, validZone } from "./create";
 export { detail, get, isFinal, type JobView, jobRecord, list, progress, publicRecipient, recipients, ref, view } from "./job";
 export * from "./messages";
 export { HORIZON_MS, LEAD_MS, planJob } from "./planner";

@@ -1,4 +1,5 @@
 import type { Ids } from "../id";
+import type { NetPolicy } from "../net";
 import type { Clock, Queue, Store, Timers } from "../port";
 
 /** What domain services are built from. Composition roots fill it; tests fill it with real local parts. */
@@ -8,4 +9,6 @@ export interface Deps {
   clock: Clock;
   ids: Ids;
   timers: Timers;
+  /** Which URLs a tenant may give us to fetch; off by default (local runtime: `OUTREACH_ALLOW_PRIVATE_URLS=1`). */
+  net?: NetPolicy;
 }

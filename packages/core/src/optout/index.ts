@@ -7,16 +7,9 @@ import { type Clock, iso, type PageRequest, type Store } from "../port";
 
 export { dayKey } from "../activity";
 
-const STOP_WORDS = new Set(["stop", "unsubscribe", "退订", "取消订阅"]);
+import { isStopMessage } from "./stop";
 
-/** A reply that is exactly one of the stop words (any case, surrounding spaces and punctuation ignored). */
-export const isStopMessage = (text: string) =>
-  STOP_WORDS.has(
-    text
-      .trim()
-      .replace(/[.!。！\s]+$/u, "")
-      .toLowerCase(),
-  );
+export { isStopMessage, MAX_STOP_TEXT } from "./stop";
 
 type D = { store: Store; clock: Clock };
 

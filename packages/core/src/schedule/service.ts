@@ -30,7 +30,7 @@ const checkPlan = async (d: Deps, tenantId: string) => {
 const build = async (d: Deps, tenantId: string, input: ScheduleInput, base?: ScheduledMessage): Promise<ScheduledMessage> => {
   await Session.get(d, tenantId, input.session_id);
   await Group.get(d, tenantId, input.custom_group_id);
-  Campaign.checkContent(input);
+  Campaign.checkContent(input, d.net);
   return {
     id: base?.id ?? d.ids.next("sch"),
     tenant_id: tenantId,

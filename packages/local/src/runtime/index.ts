@@ -9,6 +9,7 @@ import { createIds } from "@outreach/core/id";
 import type { PlanId } from "@outreach/core/plan";
 import { systemClock, type TransportEvents } from "@outreach/core/port";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
+import { createGuardedFetch } from "@outreach/fetch";
 import { createLogger, type Logger } from "@outreach/log";
 import { createSystem } from "@outreach/system";
 import { createSandboxTransport, type SandboxTransport } from "@outreach/whatsapp/sandbox";
@@ -26,6 +27,8 @@ export interface RuntimeConfig {
   devPlan: PlanId;
   logLevel: string;
   rateLimitPerSecond: number;
+  /** `OUTREACH_ALLOW_PRIVATE_URLS=1`: tenants' URLs may name loopback (127.0.0.0/8, ::1, localhost), never private or link-local. */
+  allowPrivateUrls?: boolean;
   /** Benchmarks attach AWS SDK middleware (request counting) to the runtime's clients. */
   instrument?: (client: { middlewareStack: { add: (...args: any[]) => void } }) => void;
 }
@@ -69,7 +72,9 @@ export const startRuntime = async (config: RuntimeConfig) => {
     const ids = createIds();
     const timers = createLocalTimers({ queue, clock });
     stops.push(async () => timers.close());
-    const deps = { store, queue, clock, ids, timers };
+    const net = { allowLoopback: config.allowPrivateUrls === true };
+    const deps = { store, queue, clock, ids, timers, net };
+    const fetchMedia = createGuardedFetch(net);
 
     const devKey = await ensureDevTenant(deps, config);
 
@@ -84,8 +89,8 @@ export const startRuntime = async (config: RuntimeConfig) => {
       pollWaitSeconds: 1,
       owner: `local:${createHash("sha256").update(config.dataDir).digest("hex").slice(0, 16)}`,
       transport: async (events) => {
-        if (config.transport !== "sandbox") return baileysTransport(store, events, logger);
-        sandbox = createSandboxTransport({ outbox: store.sandbox, events, clock });
+        if (config.transport !== "sandbox") return baileysTransport(store, events, logger, fetchMedia);
+        sandbox = createSandboxTransport({ outbox: store.sandbox, events, clock, fetchMedia });
         return sandbox;
       },
       // The sandbox's routes exist only with the sandbox transport, never with a real one.
@@ -162,13 +167,19 @@ const claimDataDir = (dataDir: string) => {
 };
 
 /** Real WhatsApp: loaded only when asked for (Baileys is large); prints each pairing QR in the terminal. */
-const baileysTransport = async (store: ReturnType<typeof createStore>, events: TransportEvents, logger: Logger) => {
+const baileysTransport = async (
+  store: ReturnType<typeof createStore>,
+  events: TransportEvents,
+  logger: Logger,
+  fetchMedia: ReturnType<typeof createGuardedFetch>,
+) => {
   const { createBaileysTransport } = await import("@outreach/whatsapp/baileys");
   const QRCode = (await import("qrcode")).default;
   return createBaileysTransport({
     auth: store.auth,
     events,
     logger,
+    fetchMedia,
     onQr: (sessionId, qr) => {
       void QRCode.toString(qr, { type: "terminal", small: true }).then((art) => {
         console.log(`\nSession ${sessionId}: scan this QR with WhatsApp (Settings → Linked devices → Link a device):\n${art}`);

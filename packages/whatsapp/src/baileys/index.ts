@@ -1,10 +1,12 @@
+import type { GuardedFetch } from "@outreach/core/net";
 import type { Outbound, Transport, TransportEvents } from "@outreach/core/port";
 import { TransportError } from "@outreach/core/port";
 import type { AuthenticationState } from "baileys";
 import QRCode from "qrcode";
+import { createMediaFetcher, type Media } from "../media";
 import { type AuthStore, useStoredAuthState } from "./auth";
-import { contentOf, groupOf, inboundOf, jidOf, mediaKindOf, phoneOf, receiptOf, typingMs } from "./map";
-import { CODE, classify, headContentType, silentLogger } from "./support";
+import { contentOf, groupOf, inboundOf, jidOf, phoneOf, receiptOf, typingMs } from "./map";
+import { CODE, classify, silentLogger } from "./support";
 
 export { type AuthStore, useStoredAuthState } from "./auth";
 export * from "./map";
@@ -43,8 +45,8 @@ export interface BaileysOptions {
   groupsThrottleMs?: number;
   /** Show "typing…" before each message. */
   typing?: boolean;
-  /** Content type of a media URL (HEAD request by default). */
-  probeContentType?: (url: string) => Promise<string | undefined>;
+  /** The outbound-fetch guard (`@outreach/fetch`): media is downloaded through it once and handed to Baileys as bytes. */
+  fetchMedia: GuardedFetch;
   /** Called with each new QR (the local runtime prints it in the terminal). */
   onQr?: (sessionId: string, qr: string) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -71,7 +73,7 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
   const readDelay = o.readDelayMs ?? [1500, 6000];
   const throttle = o.groupsThrottleMs ?? 60_000;
   const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
-  const probe = o.probeContentType ?? headContentType;
+  const media = createMediaFetcher(o.fetchMedia);
   let makeSocket = o.makeSocket;
 
   const fetchGroups = async (sessionId: string, s: State) => {
@@ -237,16 +239,14 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
       const sock = s.sock;
       const jid = jidOf(m.to);
       const text = m.kind === "text" ? m.text : m.caption;
+      // Downloaded before "typing…": a refused URL fails the send without a gesture to the contact.
+      const file: Media | undefined = m.kind === "media" ? await media(m.url) : undefined;
       if (o.typing !== false) {
         await sock.sendPresenceUpdate("composing", jid).catch(() => {});
         await sleep(typingMs(text));
         await sock.sendPresenceUpdate("paused", jid).catch(() => {});
       }
-      let content: ReturnType<typeof contentOf>;
-      if (m.kind === "media") {
-        const type = await probe(m.url);
-        content = contentOf(m, mediaKindOf(m.url, type), type?.split(";")[0]);
-      } else content = contentOf(m);
+      const content = contentOf(m, file);
       try {
         await sock.sendMessage(jid, content, { messageId: m.messageId });
       } catch (e) {

@@ -1,6 +1,7 @@
 import { normalize } from "@outreach/core/phone";
-import type { Outbound, WaGroup, WaParticipant } from "@outreach/core/port";
+import { type Outbound, TransportError, type WaGroup, type WaParticipant } from "@outreach/core/port";
 import { isJidGroup, isJidStatusBroadcast, isLidUser, isPnUser, jidDecode } from "baileys";
+import type { Media } from "../media";
 
 /** E.164 from a phone-number JID (`5511999998888@s.whatsapp.net`, with or without a device). */
 export const phoneOf = (jid: string | undefined | null): string | undefined => {
@@ -51,55 +52,22 @@ export const receiptOf = (u: { key: Key; update: { status?: number | null } }): 
   return undefined;
 };
 
-export type MediaKind = "image" | "video" | "audio" | "document";
+export { type MediaKind, mediaKindOf } from "../media";
 
-const EXT: Record<string, MediaKind> = {
-  jpg: "image",
-  jpeg: "image",
-  png: "image",
-  webp: "image",
-  gif: "image",
-  mp4: "video",
-  mov: "video",
-  "3gp": "video",
-  webm: "video",
-  mp3: "audio",
-  ogg: "audio",
-  opus: "audio",
-  m4a: "audio",
-  aac: "audio",
-  wav: "audio",
-};
-
-/** The media kind from a content type when known, else from the URL's extension; anything else is a document. */
-export const mediaKindOf = (url: string, contentType?: string | null): MediaKind => {
-  const ct = contentType?.split(";")[0]?.trim().toLowerCase();
-  if (ct?.startsWith("image/")) return "image";
-  if (ct?.startsWith("video/")) return "video";
-  if (ct?.startsWith("audio/")) return "audio";
-  if (ct && ct !== "application/octet-stream") return "document";
-  const ext = new URL(url).pathname.split(".").pop()?.toLowerCase() ?? "";
-  return EXT[ext] ?? "document";
-};
-
-/** What `sock.sendMessage` gets for our outbound message. */
-export const contentOf = (m: Outbound, kind?: MediaKind, mimetype?: string) => {
+/** What `sock.sendMessage` gets for our outbound message; media goes as the bytes we downloaded, never as a URL. */
+export const contentOf = (m: Outbound, media?: Media) => {
   if (m.kind === "text") return { text: m.text };
-  const url = { url: m.url };
-  switch (kind ?? mediaKindOf(m.url)) {
+  if (!media) throw new TransportError("permanent", "media not sent: it was not downloaded");
+  const file = media.buffer;
+  switch (media.kind) {
     case "image":
-      return { image: url, caption: m.caption };
+      return { image: file, caption: m.caption };
     case "video":
-      return { video: url, caption: m.caption };
+      return { video: file, caption: m.caption };
     case "audio":
-      return { audio: url, mimetype: mimetype ?? "audio/mpeg" };
+      return { audio: file, mimetype: media.mimetype ?? "audio/mpeg" };
     case "document":
-      return {
-        document: url,
-        mimetype: mimetype ?? "application/octet-stream",
-        fileName: decodeURIComponent(new URL(m.url).pathname.split("/").pop() || "file"),
-        caption: m.caption,
-      };
+      return { document: file, mimetype: media.mimetype ?? "application/octet-stream", fileName: media.fileName, caption: m.caption };
   }
 };
 

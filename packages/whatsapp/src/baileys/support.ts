@@ -13,17 +13,6 @@ export const CODE = {
   restartRequired: 515,
 };
 
-/** The content type of a media URL, from a HEAD request (undefined when it cannot be had quickly). */
-
-export const headContentType = async (url: string) => {
-  try {
-    const res = await fetch(url, { method: "HEAD", signal: AbortSignal.timeout(3000) });
-    return res.headers.get("content-type") ?? undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /** Baileys logs through pino; its chatter stays out of ours. */
 export const silentLogger = () => {
   const l: any = { level: "silent", trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {} };

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createCoalescer } from "@outreach/core/coalesce";
+import type { GuardedFetch } from "@outreach/core/net";
 import {
   type Clock,
   iso,
@@ -11,6 +12,7 @@ import {
   type WaParticipant,
 } from "@outreach/core/port";
 import type { SandboxMessage } from "@outreach/core/sandbox";
+import { createMediaFetcher } from "../media";
 
 export type { SandboxMessage };
 
@@ -45,13 +47,18 @@ export const sandboxPhone = (sessionId: string) => {
 /**
  * A simulated WhatsApp: sessions are `working` at once, every outbound message is written to the
  * outbox before the send is acknowledged, receipts follow after ~1 s (delivered) and ~2 s (read).
+ * Media is downloaded through the outbound-fetch guard like the real transport does, so a refused or
+ * oversized URL fails the send with the same reason.
  */
 export const createSandboxTransport = (deps: {
   outbox: SandboxOutbox;
   events: TransportEvents;
   clock: Clock;
+  /** The outbound-fetch guard (`@outreach/fetch`). */
+  fetchMedia: GuardedFetch;
   receiptDelays?: { delivered: number; read: number };
 }): SandboxTransport => {
+  const media = createMediaFetcher(deps.fetchMedia);
   const running = new Map<string, string>();
   const faults = new Map<string, { n: number; error: TransportErrorKind }>();
   const receiptModes = new Map<string, "normal" | "none" | "delivered_only">();
@@ -102,6 +109,7 @@ export const createSandboxTransport = (deps: {
         }
         throw new TransportError(f.error, `sandbox fault: ${f.error}`);
       }
+      if (message.kind === "media") await media(message.url);
       const sentAt = iso(deps.clock.now());
       const seq = randomBytes(4).toString("hex");
       const m: SandboxMessage = {

@@ -1,0 +1,182 @@
+import { FetchError } from "@outreach/core/net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGuardedFetch } from ".";
+import { httpServer, silentServer, type TestServer } from "./test-servers";
+
+const fail = async (p: Promise<unknown>) => {
+  const started = performance.now();
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(FetchError);
+  return { error: e as FetchError, ms: performance.now() - started };
+};
+
+let web: TestServer;
+let hosts: string[] = [];
+beforeAll(async () => {
+  web = await httpServer((req, res) => {
+    hosts.push(req.headers.host ?? "");
+    const u = new URL(req.url ?? "/", "http://x");
+    const to = u.searchParams.get("to");
+    if (u.pathname === "/redirect" && to) return void res.writeHead(302, { location: to }).end();
+    const hop = /^\/chain\/(\d+)$/.exec(u.pathname);
+    if (hop) {
+      const n = Number(hop[1]);
+      return n > 0 ? void res.writeHead(302, { location: `/chain/${n - 1}` }).end() : void res.writeHead(200, { "content-type": "text/plain" }).end("end");
+    }
+    if (u.pathname === "/photo.jpg") return void res.writeHead(200, { "content-type": "image/jpeg" }).end(Buffer.alloc(1000, 1));
+    if (u.pathname === "/announced") {
+      // Announces 50 MB and sends nothing: only the header can have refused it.
+      res.writeHead(200, { "content-type": "video/mp4", "content-length": String(50 * 1024 * 1024) });
+      return void res.flushHeaders();
+    }
+    if (u.pathname === "/endless") {
+      // Chunked, no length, never ends.
+      res.writeHead(200, { "content-type": "application/pdf" });
+      const t = setInterval(() => res.write(Buffer.alloc(64 * 1024)), 5);
+      return void res.on("close", () => clearInterval(t));
+    }
+    if (u.pathname === "/tarpit") {
+      res.writeHead(200, { "content-type": "image/png" });
+      const t = setInterval(() => res.write("x"), 1000);
+      return void res.on("close", () => clearInterval(t));
+    }
+    if (u.pathname === "/missing") return void res.writeHead(404).end("no");
+    res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+  });
+});
+afterAll(() => web.close());
+
+const open = createGuardedFetch({ allowLoopback: true, totalTimeoutMs: 5000 });
+const cap = { maxBytes: 1024 * 1024 };
+
+describe("the outbound-fetch guard", () => {
+  it("refuses a loopback URL without allowLoopback, before connecting", async () => {
+    const before = web.connections();
+    const { error } = await fail(createGuardedFetch()(`${web.url}/photo.jpg`, cap));
+    expect(error.kind).toBe("forbidden");
+    expect(error.message).toMatch(/127\.0\.0\.1 is in 127\.0\.0\.0\/8: loopback/);
+    await expect(createGuardedFetch()(`http://localhost:${web.port}/photo.jpg`, cap)).rejects.toMatchObject({ kind: "forbidden" });
+    expect(web.connections()).toBe(before);
+  });
+
+  it("fetches loopback with allowLoopback: body, content type, final URL", async () => {
+    const r = await open(`${web.url}/photo.jpg`, cap);
+    expect(r.buffer.length).toBe(1000);
+    expect(r.contentType).toBe("image/jpeg");
+    expect(r.finalUrl).toBe(`${web.url}/photo.jpg`);
+  });
+
+  it.each([
+    "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+    "http://169.254.170.2/v2/credentials",
+    "http://10.0.0.1/",
+    "http://[::ffff:a9fe:a9fe]/",
+  ])("refuses a redirect from an allowed URL to %s without connecting to it", async (target) => {
+    const { error, ms } = await fail(open(`${web.url}/redirect?to=${encodeURIComponent(target)}`, cap));
+    expect(error.kind).toBe("forbidden");
+    expect(error.message).toMatch(/^redirect 1 was refused: its host .* is in /);
+    // A connection attempt to a non-routable address would have waited for the connect timeout.
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it("refuses a redirect to a name that resolves to a private address (resolved once, checked before connecting)", async () => {
+    const asked: string[] = [];
+    const f = createGuardedFetch({
+      allowLoopback: true,
+      resolve: async (host) => {
+        asked.push(host);
+        return [{ address: "10.1.2.3", family: 4 }];
+      },
+    });
+    const { error, ms } = await fail(f(`${web.url}/redirect?to=${encodeURIComponent("http://media.example.com/a.png")}`, cap));
+    expect(error).toMatchObject({ kind: "forbidden", message: expect.stringMatching(/media\.example\.com resolves to 10\.1\.2\.3 is in 10\.0\.0\.0\/8/) });
+    expect(asked).toEqual(["media.example.com"]);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it("refuses a name with any private answer, even beside a public one", async () => {
+    const f = createGuardedFetch({
+      resolve: async () => [
+        { address: "93.184.215.14", family: 4 },
+        { address: "169.254.169.254", family: 4 },
+      ],
+    });
+    await expect(f("https://cdn.example.com/a.png", cap)).rejects.toMatchObject({ kind: "forbidden", message: expect.stringMatching(/169\.254\.169\.254/) });
+  });
+
+  it("connects to the address it checked, with the name in the Host header (no second lookup)", async () => {
+    let lookups = 0;
+    const f = createGuardedFetch({
+      allowLoopback: true,
+      // A rebinding resolver: loopback (allowed here) first, the metadata endpoint afterwards.
+      resolve: async () => (lookups++ === 0 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "169.254.169.254", family: 4 }]),
+    });
+    hosts = [];
+    const r = await f(`http://media.test:${web.port}/photo.jpg`, cap);
+    expect(r.buffer.length).toBe(1000);
+    expect(lookups).toBe(1);
+    expect(hosts).toEqual([`media.test:${web.port}`]);
+  });
+
+  it("follows 3 redirects, refuses a 4th; follows none with maxRedirects 0", async () => {
+    expect((await open(`${web.url}/chain/3`, cap)).buffer.toString()).toBe("end");
+    await expect(open(`${web.url}/chain/4`, cap)).rejects.toMatchObject({ kind: "http_status", message: "more than 3 redirects" });
+    const none = createGuardedFetch({ allowLoopback: true, maxRedirects: 0 });
+    await expect(none(`${web.url}/chain/1`, cap)).rejects.toMatchObject({ kind: "http_status", message: expect.stringMatching(/redirects are not followed/) });
+  });
+
+  it("refuses a body whose Content-Length announces more than the cap, without reading it", async () => {
+    const { error, ms } = await fail(open(`${web.url}/announced`, { maxBytes: 16 * 1024 * 1024 }));
+    expect(error).toMatchObject({ kind: "too_large", message: expect.stringMatching(/16 MB/) });
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it("stops reading a chunked body as soon as it passes the cap", async () => {
+    const { error, ms } = await fail(open(`${web.url}/endless`, { maxBytes: 512 * 1024 }));
+    expect(error.kind).toBe("too_large");
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it("decides the cap from the response's content type when given a function", async () => {
+    const seen: unknown[] = [];
+    const maxBytes = (head: { contentType: string | null; url: string }) => {
+      seen.push(head);
+      return head.contentType === "image/jpeg" ? 500 : 5000;
+    };
+    await expect(open(`${web.url}/photo.jpg`, { maxBytes })).rejects.toMatchObject({ kind: "too_large" });
+    expect(seen).toEqual([{ contentType: "image/jpeg", url: `${web.url}/photo.jpg` }]);
+  });
+
+  it("times out a tarpit that trickles one byte a second", async () => {
+    const f = createGuardedFetch({ allowLoopback: true, totalTimeoutMs: 1500 });
+    const { error, ms } = await fail(f(`${web.url}/tarpit`, cap));
+    expect(error).toMatchObject({ kind: "timeout", message: "the download did not finish within 1.5 s" });
+    expect(ms).toBeGreaterThanOrEqual(1400);
+    expect(ms).toBeLessThan(3000);
+  });
+
+  it("times out a server that accepts the connection and never answers", async () => {
+    const silent = await silentServer();
+    try {
+      const f = createGuardedFetch({ allowLoopback: true, totalTimeoutMs: 1000 });
+      const { error, ms } = await fail(f(`${silent.url}/x`, cap));
+      expect(error.kind).toBe("timeout");
+      expect(silent.connections()).toBe(1);
+      expect(ms).toBeLessThan(2500);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it("reports other statuses and refused connections with their kinds", async () => {
+    await expect(open(`${web.url}/missing`, cap)).rejects.toMatchObject({ kind: "http_status", status: 404, message: "the server answered 404" });
+    const gone = await httpServer(() => {});
+    const port = gone.port;
+    await gone.close();
+    await expect(open(`http://127.0.0.1:${port}/`, cap)).rejects.toMatchObject({ kind: "network", message: expect.stringMatching(/ECONNREFUSED/) });
+    await expect(open("ftp://example.com/a", cap)).rejects.toMatchObject({ kind: "forbidden", message: expect.stringMatching(/only http and https/) });
+  });
+});

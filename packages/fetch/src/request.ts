@@ -1,0 +1,53 @@
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
+import { isIP } from "node:net";
+import { bareHost, FetchError } from "@outreach/core/net";
+import type { Address } from "./resolve";
+
+/** The error a failed request ends with: the deadline's reason when it passed, else a typed network error. */
+export const failure = (e: unknown, signal: AbortSignal, host: string): FetchError => {
+  if (signal.aborted) return signal.reason as FetchError;
+  if (e instanceof FetchError) return e;
+  const code = (e as { code?: string }).code;
+  return new FetchError("network", `the connection to ${host} failed (${code ?? (e as Error).message ?? "error"})`);
+};
+
+/**
+ * One GET to `addr` (the address that was checked), with the URL's host in the `Host` header and as
+ * the TLS server name, so the certificate is verified for the name while the socket goes to the
+ * checked IP. Fails with `timeout` when no TCP connection is made within `connectTimeoutMs`.
+ */
+export const request = (url: URL, addr: Address, o: { connectTimeoutMs: number; userAgent: string; signal: AbortSignal }): Promise<IncomingMessage> =>
+  new Promise((resolve, reject) => {
+    const host = bareHost(url);
+    const tls = url.protocol === "https:";
+    const req = (tls ? https : http).request({
+      host: addr.address,
+      family: addr.family,
+      port: url.port || (tls ? 443 : 80),
+      path: `${url.pathname}${url.search}`,
+      method: "GET",
+      headers: { host: url.host, "user-agent": o.userAgent, accept: "*/*" },
+      // SNI carries names only; for an IP-literal URL the certificate is checked against the IP.
+      ...(tls && !isIP(host) ? { servername: host } : {}),
+      agent: false,
+      signal: o.signal,
+    });
+    const connectTimer = setTimeout(
+      () => req.destroy(new FetchError("timeout", `no connection to ${host} within ${Math.round(o.connectTimeoutMs / 100) / 10} s`)),
+      o.connectTimeoutMs,
+    );
+    req.on("socket", (s) => {
+      if (!s.connecting) clearTimeout(connectTimer);
+      else s.once("connect", () => clearTimeout(connectTimer));
+    });
+    req.on("response", (res) => {
+      clearTimeout(connectTimer);
+      resolve(res);
+    });
+    req.on("error", (e) => {
+      clearTimeout(connectTimer);
+      reject(failure(e, o.signal, host));
+    });
+    req.end();
+  });

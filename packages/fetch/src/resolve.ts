@@ -1,0 +1,41 @@
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { bareHost, describeRange, FetchError, forbiddenRange, type NetPolicy } from "@outreach/core/net";
+
+/** One address a host name resolves to. */
+export interface Address {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Host name → every address it resolves to. Tests inject one (there is no DNS to rely on). */
+export type Resolver = (host: string) => Promise<Address[]>;
+
+/** The system resolver (`dns.lookup`, all addresses, in the order the system gives them). */
+export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })) as Address[];
+
+/**
+ * The address the request will connect to. Every address the name resolves to must be allowed (a name
+ * with one forbidden answer is refused: the attacker chooses the answers), and the caller connects to
+ * the one returned, so what was checked is what is reached (no DNS-rebinding window).
+ */
+export const resolveChecked = async (url: URL, policy: NetPolicy, resolve: Resolver): Promise<Address> => {
+  const host = bareHost(url);
+  const literal = isIP(host);
+  let addresses: Address[];
+  if (literal) addresses = [{ address: host, family: literal as 4 | 6 }];
+  else {
+    try {
+      addresses = await resolve(host);
+    } catch (e) {
+      throw new FetchError("network", `the host ${host} could not be resolved (${(e as { code?: string }).code ?? "lookup failed"})`);
+    }
+  }
+  const first = addresses[0];
+  if (!first) throw new FetchError("network", `the host ${host} has no address`);
+  for (const a of addresses) {
+    const r = forbiddenRange(a.address, policy);
+    if (r) throw new FetchError("forbidden", `the host ${host} resolves to ${describeRange(a.address, r)}, which is never fetched`);
+  }
+  return first;
+};
