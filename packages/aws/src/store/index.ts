@@ -12,12 +12,16 @@ import { createSessionStore } from "./sessions";
 import { createTenantStore } from "./tenants";
 import { createRunStore, createTimedStore, timersDue } from "./timed";
 
+export { type AuthSealOptions, parseAuthStateKey } from "./auth-seal";
 export { createDb, type Db } from "./db";
 export { ensureTable } from "./ensure";
 export { TTL_ATTRIBUTE, tableDefinition } from "./table";
 
-/** The one store implementation (DynamoDB, single table), used locally and on AWS. */
-export const createStore = (db: Db, opts: { authKey?: Buffer } = {}) => ({
+/**
+ * The one store implementation (DynamoDB, single table), used locally and on AWS. `authKey` encrypts
+ * the WhatsApp auth state; `requireAuthKey` (AWS) refuses to run without it and refuses plaintext.
+ */
+export const createStore = (db: Db, opts: { authKey?: Buffer; requireAuthKey?: boolean } = {}) => ({
   tenants: createTenantStore(db),
   idempotency: createIdempotencyStore(db),
   groups: createGroupStore(db),
@@ -26,7 +30,7 @@ export const createStore = (db: Db, opts: { authKey?: Buffer } = {}) => ({
   recipients: createRecipientStore(db),
   optouts: createOptOutStore(db),
   sandbox: createSandboxStore(db),
-  auth: createAuthStore(db, { key: opts.authKey }),
+  auth: createAuthStore(db, { key: opts.authKey, requireKey: opts.requireAuthKey }),
   schedules: createTimedStore<ScheduledMessage>(db, "schedule"),
   scheduleRuns: createRunStore<ScheduleRun>(db, "SC"),
   reports: createTimedStore<Report>(db, "report"),
