@@ -2,8 +2,11 @@
 
 /**
  * Outreach on AWS: DynamoDB, two SQS queues, EventBridge Scheduler, a streaming Lambda API, the
- * events consumer, a repair cron and one Fargate task for the WhatsApp sessions. One file per
- * resource group under infra/, imported in dependency order.
+ * events consumer, a repair cron, one Fargate task for the WhatsApp sessions, and alarms. One file per
+ * resource group under infra/, imported in dependency order; deploy-time settings in infra/config.ts.
+ *
+ * `prod` is protected: `sst remove --stage prod` refuses unless `OUTREACH_UNPROTECT=1` is set for that
+ * one command (README "Deploy to AWS"). Its table is retained and has deletion protection.
  */
 export default $config({
   app(input) {
@@ -11,10 +14,11 @@ export default $config({
       name: "outreach",
       home: "aws",
       removal: input?.stage === "prod" ? "retain" : "remove",
-      protect: input?.stage === "prod",
+      protect: input?.stage === "prod" && process.env.OUTREACH_UNPROTECT !== "1",
     };
   },
   async run() {
+    await import("./infra/permissions");
     const storage = await import("./infra/storage");
     const queues = await import("./infra/queues");
     const secrets = await import("./infra/secrets");
@@ -23,6 +27,7 @@ export default $config({
     await import("./infra/events");
     await import("./infra/repair");
     const worker = await import("./infra/worker");
+    const alarms = await import("./infra/alarms");
     return {
       api: api.api.url,
       table: storage.table.name,
@@ -30,7 +35,8 @@ export default $config({
       sendsQueue: queues.sends.url,
       scheduleGroup: scheduler.scheduleGroup.name,
       worker: worker.worker.service,
-      authStateKey: secrets.authStateKey.name,
+      authStateKeyParameter: secrets.authStateKeyParameter.name,
+      alarmTopic: alarms.alarmTopic.arn,
     };
   },
 });

@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "test/e2e/**/*.test.ts", "test/integration/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "test/e2e/**/*.test.ts", "test/integration/**/*.test.ts", "test/infra/**/*.test.ts"],
     globalSetup: ["test/setup/global.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -4,17 +4,76 @@ import { join } from "node:path";
 import { freePort } from "../packages/local/src/net";
 import { startRuntime } from "../packages/local/src/runtime";
 
-/** Requests made through the runtime's AWS SDK clients, by service and command, with estimated write units. */
+/** The key attributes of the table's one global index (projection ALL, as SST's Dynamo creates it). */
+const GSI_KEYS = ["gsi1pk", "gsi1sk"];
+
+const text = (v: any): string => (typeof v === "string" ? v : (v?.S ?? String(v?.N ?? "")));
+
+/** One write as the index sees it: the item's key, and whether the write puts it in, takes it out or leaves that as it was. */
+type IndexWrite = { key: string; after: boolean | "unchanged"; movesKey: boolean };
+
+const indexWrites = (commandName: string, input: any): IndexWrite[] => {
+  const keyOf = (k: any) => `${text(k?.pk)}|${text(k?.sk)}`;
+  const put = (item: any): IndexWrite => ({ key: keyOf(item), after: GSI_KEYS.some((a) => item && a in item), movesKey: false });
+  const update = (u: any): IndexWrite => {
+    // Clauses of the update expression: does it set or remove an index key attribute?
+    const clauses = (u.UpdateExpression ?? "").split(/\b(?=SET|REMOVE|ADD|DELETE)\b/);
+    const touches = (verb: string) => clauses.some((c: string) => c.startsWith(verb) && GSI_KEYS.some((a) => new RegExp(`\\b${a}\\b`).test(c)));
+    return { key: keyOf(u.Key), after: touches("REMOVE") ? false : touches("SET") ? true : "unchanged", movesKey: touches("SET") };
+  };
+  const del = (k: any): IndexWrite => ({ key: keyOf(k), after: false, movesKey: false });
+  switch (commandName) {
+    case "PutItemCommand":
+      return [put(input.Item)];
+    case "UpdateItemCommand":
+      return [update(input)];
+    case "DeleteItemCommand":
+      return [del(input.Key)];
+    case "BatchWriteItemCommand":
+      return Object.values(input.RequestItems ?? {}).flatMap((reqs: any) =>
+        reqs.map((r: any) => (r.PutRequest ? put(r.PutRequest.Item) : del(r.DeleteRequest?.Key))),
+      );
+    case "TransactWriteItemsCommand":
+      return (input.TransactItems ?? []).flatMap((t: any) => (t.Put ? [put(t.Put.Item)] : t.Update ? [update(t.Update)] : t.Delete ? [del(t.Delete.Key)] : []));
+    default:
+      return [];
+  }
+};
+
+/**
+ * Requests made through the runtime's AWS SDK clients, by service and command, with estimated write
+ * and read units. `gsiWriteUnits` are the index's own writes, which on-demand bills on top of the
+ * table's: an item that enters, leaves or changes while in gsi1 costs one more write unit (two when
+ * its index key changes: the old entry is deleted, the new one put). Whether an item is in the index
+ * is tracked from the writes seen (also while paused), so items written before counting began are
+ * taken as outside it.
+ */
 export const createCounter = () => {
   const counts: Record<string, number> = {};
   const millis: Record<string, number> = {};
   let writeUnits = 0;
+  let gsiWriteUnits = 0;
   let readUnits = 0;
   let paused = false;
+  const indexed = new Set<string>();
+  const trackIndex = (commandName: string, input: any) => {
+    let units = 0;
+    for (const w of indexWrites(commandName, input)) {
+      const before = indexed.has(w.key);
+      const after = w.after === "unchanged" ? before : w.after;
+      if (before && after) units += w.movesKey ? 2 : 1;
+      else if (before || after) units += 1;
+      if (after) indexed.add(w.key);
+      else indexed.delete(w.key);
+    }
+    return units;
+  };
   const instrument = (client: { middlewareStack: { add: (...args: any[]) => void } }) => {
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
+        const gsi = trackIndex(context.commandName, args.input ?? {});
         if (paused) return next(args);
+        gsiWriteUnits += gsi;
         const name = `${context.clientName?.replace("Client", "") ?? "?"}.${context.commandName?.replace("Command", "") ?? "?"}`;
         counts[name] = (counts[name] ?? 0) + 1;
         const input = args.input ?? {};
@@ -44,7 +103,7 @@ export const createCounter = () => {
   };
   return {
     instrument,
-    snapshot: () => ({ counts: { ...counts }, millis: { ...millis }, writeUnits, readUnits }),
+    snapshot: () => ({ counts: { ...counts }, millis: { ...millis }, writeUnits, gsiWriteUnits, readUnits }),
     /** Stops counting until `resume` (the work between measured phases is not a message's cost). */
     pause() {
       paused = true;
@@ -56,6 +115,7 @@ export const createCounter = () => {
       for (const k of Object.keys(counts)) delete counts[k];
       for (const k of Object.keys(millis)) delete millis[k];
       writeUnits = 0;
+      gsiWriteUnits = 0;
       readUnits = 0;
     },
   };

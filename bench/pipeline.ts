@@ -105,7 +105,8 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3) => {
         .reduce((s, [, v]) => s + v, 0) / total;
     const sqs = per("SQS");
     const dynamo = per("DynamoDB");
-    const usd10k = 10_000 * (sqs * PRICES.sqsRequest + (used.writeUnits / total) * PRICES.writeUnit + (used.readUnits / total) * PRICES.readUnit);
+    const usd10k =
+      10_000 * (sqs * PRICES.sqsRequest + ((used.writeUnits + used.gsiWriteUnits) / total) * PRICES.writeUnit + (used.readUnits / total) * PRICES.readUnit);
     return {
       recipients: n,
       receipts,
@@ -123,6 +124,7 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3) => {
         sqs_requests: round(sqs),
         dynamodb_requests: round(dynamo),
         write_units: round(used.writeUnits / total),
+        gsi_write_units: round(used.gsiWriteUnits / total),
         read_units: round(used.readUnits / total),
       },
       usd_per_10k_messages: Math.round(usd10k * 10000) / 10000,

@@ -1,10 +1,17 @@
+import { config } from "./config";
+import { sendTo, useTable } from "./permissions";
 import { events, sends } from "./queues";
-import { scheduler } from "./scheduler";
+import { armTimers, scheduler } from "./scheduler";
 import { table } from "./storage";
 
 /**
  * The HTTP API: a Function URL in response-streaming mode (API Gateway cannot stream), so
  * `/bulk-send/{id}/progress` streams Server-Sent Events. Under `sst dev` the handler is buffered.
+ * Reserved concurrency (infra/config.ts) bounds what open streams can take from the account's pool.
+ *
+ * Role: the store (`useTable`), `sqs:SendMessage` on events only (job snapshot/plan/finalize, session
+ * sync/pair, group purge; the sends queue is written by the planner and the worker), and timers
+ * (schedules and reports). `sends` is linked only because the shared composition reads its URL.
  */
 export const api = new sst.aws.Function("Api", {
   handler: "packages/functions/src/api/index.handler",
@@ -14,6 +21,8 @@ export const api = new sst.aws.Function("Api", {
   timeout: "5 minutes",
   url: true,
   streaming: !$dev,
+  concurrency: config.apiReservedConcurrency > 0 ? { reserved: config.apiReservedConcurrency } : undefined,
   link: [table, events, sends, scheduler],
+  permissions: [useTable(table), sendTo(events), ...armTimers],
   environment: { OUTREACH_TRANSPORT: "baileys", OUTREACH_RATE_LIMIT: "100", OUTREACH_LOG_LEVEL: "info" },
 });

@@ -1,11 +1,27 @@
 /**
- * Standard queues (per-message delays need them). `events`: planner, snapshots, timers, session control;
- * its Lambda consumer may run up to 90 s, so the visibility timeout is 3 minutes. `sends`: the worker
- * holds a message until its slot (up to ~3 s) and sends it with "typing…" first; 5 minutes leaves room
- * for a lane of queued messages. After 10 receives a message goes to its dead-letter queue.
+ * Standard queues (per-message delays need them). After 10 receives a message goes to its dead-letter
+ * queue, which keeps it 14 days (the SQS maximum) so there is time to look at it; an alarm fires on
+ * the first one (infra/alarms.ts).
+ *
+ * `events`: planner, snapshots, timers, session control. Its Lambda consumer may run
+ * `EVENTS_CONSUMER_TIMEOUT`; AWS asks for a visibility timeout of at least 6× the function timeout
+ * plus the batching window, so a message is not received twice while Lambda retries a throttled
+ * batch. A failed event therefore comes back after 10 minutes (the repair sweep runs every 5).
+ * `sends`: the worker holds a message until its slot (up to ~3 s) and sends it with "typing…" first;
+ * 5 minutes leaves room for a lane of queued messages.
  */
-export const eventsDlq = new sst.aws.Queue("EventsDlq", { visibilityTimeout: "5 minutes" });
-export const events = new sst.aws.Queue("Events", { visibilityTimeout: "3 minutes", dlq: { queue: eventsDlq.arn, retry: 10 } });
+export const EVENTS_CONSUMER_TIMEOUT_SECONDS = 90;
+export const EVENTS_BATCH_WINDOW_SECONDS = 1;
+export const EVENTS_VISIBILITY_SECONDS = 600;
 
-export const sendsDlq = new sst.aws.Queue("SendsDlq", { visibilityTimeout: "5 minutes" });
+const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
+const keepFourteenDays = { queue: { messageRetentionSeconds: FOURTEEN_DAYS } };
+
+export const eventsDlq = new sst.aws.Queue("EventsDlq", { visibilityTimeout: "5 minutes", transform: keepFourteenDays });
+export const events = new sst.aws.Queue("Events", {
+  visibilityTimeout: `${EVENTS_VISIBILITY_SECONDS} seconds`,
+  dlq: { queue: eventsDlq.arn, retry: 10 },
+});
+
+export const sendsDlq = new sst.aws.Queue("SendsDlq", { visibilityTimeout: "5 minutes", transform: keepFourteenDays });
 export const sends = new sst.aws.Queue("Sends", { visibilityTimeout: "5 minutes", dlq: { queue: sendsDlq.arn, retry: 10 } });

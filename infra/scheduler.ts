@@ -22,17 +22,19 @@ export const schedulerRole = new aws.iam.Role("SchedulerRole", {
 const region = aws.getRegionOutput().name;
 const account = aws.getCallerIdentityOutput().accountId;
 
-/**
- * What the API and events functions need to arm timers: the group, the role and the target, plus
- * `scheduler:*Schedule` on that group only and `iam:PassRole` on that role only.
- */
+/** What the code reads to arm timers (`Resource.Scheduler`): the group, the role and the target. */
 export const scheduler = new sst.Linkable("Scheduler", {
   properties: { groupName: scheduleGroup.name, roleArn: schedulerRole.arn, queueArn: events.arn },
-  include: [
-    sst.aws.permission({
-      actions: ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule"],
-      resources: [$interpolate`arn:aws:scheduler:${region}:${account}:schedule/${scheduleGroup.name}/*`],
-    }),
-    sst.aws.permission({ actions: ["iam:PassRole"], resources: [schedulerRole.arn] }),
-  ],
 });
+
+/**
+ * Arming and disarming timers (packages/aws/src/scheduler: CreateSchedule, then UpdateSchedule when it
+ * exists, DeleteSchedule) on this group only, and `iam:PassRole` on the scheduler role only.
+ */
+export const armTimers = [
+  {
+    actions: ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"],
+    resources: [$interpolate`arn:aws:scheduler:${region}:${account}:schedule/${scheduleGroup.name}/*`],
+  },
+  { actions: ["iam:PassRole"], resources: [schedulerRole.arn] },
+];

@@ -1,10 +1,17 @@
-/** The single table (see packages/aws/README.md): pk/sk, one global index, TTL on `ttl` (epoch seconds). */
+/**
+ * The single table (see packages/aws/README.md): pk/sk, one global index, TTL on `ttl` (epoch seconds).
+ * On `prod`: point-in-time recovery and deletion protection (README "Deploy to AWS" says how to remove
+ * a prod stage on purpose).
+ */
 export const table = new sst.aws.Dynamo("Table", {
   fields: { pk: "string", sk: "string", gsi1pk: "string", gsi1sk: "string" },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: { gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" } },
   ttl: "ttl",
   transform: {
-    table: { pointInTimeRecovery: { enabled: $app.stage === "prod" } },
+    table: {
+      pointInTimeRecovery: { enabled: $app.stage === "prod" },
+      deletionProtectionEnabled: $app.stage === "prod",
+    },
   },
 });

@@ -2,7 +2,7 @@
 // would: each stage in its own empty directory, COPY from the repository (or an earlier stage),
 // RUN with sh in the WORKDIR. It fails when any step fails, and ends by loading the final bundle.
 import { execSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -80,7 +80,26 @@ try {
         console.log(`# ${line}`);
     }
   }
+  // The task runs on arm64 while the image may be built elsewhere: the final stage must hold no native
+  // code (no .node addon, no ELF binary), or it would only run on the builder's architecture.
+  const native = nativeFiles(stage.dir);
+  if (native.length) throw new Error(`the image holds native code, which ties it to one architecture: ${native.join(", ")}`);
+  console.log("# no native code in the final stage: the image runs on arm64 and x86_64");
   console.log("worker image contents: OK");
 } finally {
   rmSync(base, { recursive: true, force: true });
+}
+
+function nativeFiles(dir) {
+  const found = [];
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const path = join(e.parentPath, e.name);
+    const head = Buffer.alloc(4);
+    const fd = openSync(path, "r");
+    readSync(fd, head, 0, 4, 0);
+    closeSync(fd);
+    if (e.name.endsWith(".node") || head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) found.push(path.slice(dir.length));
+  }
+  return found;
 }

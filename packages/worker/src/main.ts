@@ -4,6 +4,7 @@ import { createGuardedFetch } from "@outreach/fetch";
 import { createLogger } from "@outreach/log";
 import { createSystem } from "@outreach/system";
 import { composeAws } from "@outreach/system/compose";
+import { startLiveness } from "@outreach/system/health";
 import { createBaileysTransport } from "@outreach/whatsapp/baileys";
 import { Resource } from "sst";
 
@@ -19,15 +20,28 @@ const r = Resource as unknown as {
   Events: { url: string };
   Sends: { url: string };
   Scheduler: { groupName: string; roleArn: string; queueArn: string };
-  AuthStateKey: { value: string };
 };
-const logger = createLogger({ level: process.env.OUTREACH_LOG_LEVEL ?? "info", name: "worker" });
+const env = process.env;
+const logger = createLogger({ level: env.OUTREACH_LOG_LEVEL ?? "info", name: "worker" });
+
+// The key that encrypts WhatsApp credentials comes from SSM by reference (infra/secrets.ts). Without
+// it the worker does not start: credentials are never stored or read as plaintext on AWS.
+const authStateKey = env.OUTREACH_AUTH_STATE_KEY?.trim();
+if (!authStateKey || !/^[0-9a-fA-F]{64}$/.test(authStateKey)) {
+  logger.fatal(
+    { env: "OUTREACH_AUTH_STATE_KEY", present: Boolean(authStateKey) },
+    'refusing to start: the auth state key is missing or not 64 hex characters (npx sst secret set AuthStateKey "$(openssl rand -hex 32)")',
+  );
+  process.exit(78);
+}
+
 const adapters = composeAws({
   table: r.Table.name,
   eventsUrl: r.Events.url,
   sendsUrl: r.Sends.url,
   scheduler: r.Scheduler,
-  authStateKey: r.AuthStateKey.value,
+  authStateKey,
+  requireAuthKey: true,
 });
 const owner = `${hostname()}-${randomBytes(4).toString("hex")}`;
 const system = await createSystem({
@@ -40,11 +54,13 @@ const system = await createSystem({
   transport: (events) => createBaileysTransport({ auth: adapters.store.auth, events, logger, fetchMedia: createGuardedFetch() }),
 });
 await system.start({ poll: ["sends"] });
+const liveness = startLiveness({ port: Number(env.OUTREACH_HEALTH_PORT ?? 8080), clock: adapters.clock, hostLastRoundAt: system.host?.lastRoundAt });
 logger.info({ owner }, "worker started");
 
 const shutdown = async (signal: string) => {
   logger.info({ signal }, "stopping");
   await system.stop();
+  await liveness.close();
   process.exit(0);
 };
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -16,12 +16,16 @@ import { createSessionStore } from "./sessions";
 import { createTenantStore } from "./tenants";
 import { createRunStore, createTimedStore, timersDue } from "./timed";
 
+export { type AuthSealOptions, parseAuthStateKey } from "./auth-seal";
 export { createDb, type Db } from "./db";
 export { ensureTable } from "./ensure";
 export { TTL_ATTRIBUTE, tableDefinition } from "./table";
 
-/** The one store implementation (DynamoDB, single table), used locally and on AWS. */
-export const createStore = (db: Db, opts: { authKey?: Buffer } = {}) => {
+/**
+ * The one store implementation (DynamoDB, single table), used locally and on AWS. `authKey` encrypts
+ * the WhatsApp auth state; `requireAuthKey` (AWS) refuses to run without it and refuses plaintext.
+ */
+export const createStore = (db: Db, opts: { authKey?: Buffer; requireAuthKey?: boolean } = {}) => {
   const store = {
     tenants: createTenantStore(db),
     idempotency: createIdempotencyStore(db),
@@ -40,7 +44,7 @@ export const createStore = (db: Db, opts: { authKey?: Buffer } = {}) => {
     executions: createExecutionStore(db),
     timers: { due: (beforeIso?: string) => timersDue(db, beforeIso) },
   } satisfies Store;
-  return { ...store, sandbox: createSandboxStore(db), auth: createAuthStore(db, { key: opts.authKey }) };
+  return { ...store, sandbox: createSandboxStore(db), auth: createAuthStore(db, { key: opts.authKey, requireKey: opts.requireAuthKey }) };
 };
 
 export type DynamoStore = ReturnType<typeof createStore>;

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { sandboxRoutes } from "@outreach/api/routes";
 import { createSqsClient, createSqsQueue, ensureQueues } from "@outreach/aws/sqs";
-import { createDb, createStore, ensureTable } from "@outreach/aws/store";
+import { createDb, createStore, ensureTable, parseAuthStateKey } from "@outreach/aws/store";
 import { createIds } from "@outreach/core/id";
 import type { PlanId } from "@outreach/core/plan";
 import { systemClock, type TransportEvents } from "@outreach/core/port";
@@ -57,7 +57,8 @@ export const startRuntime = async (config: RuntimeConfig) => {
     const db = createDb({ table: "outreach", endpoint: dynamo.endpoint });
     config.instrument?.(db.doc);
     await ensureTable(db);
-    const store = createStore(db);
+    // WhatsApp credentials are encrypted here too, with a key generated into the data directory once.
+    const store = createStore(db, { authKey: localAuthKey(config.dataDir) });
     const sqsClient = createSqsClient({ endpoint: sqs.endpoint });
     config.instrument?.(sqsClient);
     const queue = createSqsQueue({ urls: await ensureQueues(sqsClient, "outreach"), client: sqsClient, firstMessageFirst: true });
@@ -148,6 +149,13 @@ const ensureDevTenant = async (deps: Parameters<typeof createKey>[0], config: Ru
   }
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   return key as string;
+};
+
+/** The local auth-state key: `<dataDir>/auth-state-key` (0600), created on first start. */
+const localAuthKey = (dataDir: string) => {
+  const file = join(dataDir, "auth-state-key");
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  return parseAuthStateKey(readFileSync(file, "utf8"));
 };
 
 /** Refuses to share a data directory with another live runtime (its DynamoDB Local would be stopped under it). */

@@ -2,7 +2,7 @@ import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { mapUnavailable } from "@outreach/aws/errors";
 import { createEventBridgeTimers } from "@outreach/aws/scheduler";
 import { createSqsClient, createSqsQueue } from "@outreach/aws/sqs";
-import { createDb, createStore } from "@outreach/aws/store";
+import { createDb, createStore, parseAuthStateKey } from "@outreach/aws/store";
 import { createIds } from "@outreach/core/id";
 import { systemClock } from "@outreach/core/port";
 import type { Adapters } from "../index";
@@ -13,13 +13,18 @@ export interface AwsResources {
   eventsUrl: string;
   sendsUrl: string;
   scheduler: { groupName: string; roleArn: string; queueArn: string };
-  /** 64 hex characters; encrypts WhatsApp auth state (worker only). */
+  /** 64 hex characters; encrypts WhatsApp auth state (worker only, where it is required). */
   authStateKey?: string;
+  /** The worker: refuse to store or read WhatsApp credentials without the key. */
+  requireAuthKey?: boolean;
 }
 
 /** The adapters on AWS: the DynamoDB store, the SQS queues and EventBridge Scheduler timers. */
 export const composeAws = (r: AwsResources): Adapters => {
-  const store = createStore(createDb({ table: r.table }), { authKey: r.authStateKey ? Buffer.from(r.authStateKey, "hex") : undefined });
+  const store = createStore(createDb({ table: r.table }), {
+    authKey: r.authStateKey ? parseAuthStateKey(r.authStateKey) : undefined,
+    requireAuthKey: r.requireAuthKey,
+  });
   const queue = createSqsQueue({ client: createSqsClient(), urls: { events: r.eventsUrl, sends: r.sendsUrl } });
   const scheduler = new SchedulerClient({});
   mapUnavailable(scheduler);

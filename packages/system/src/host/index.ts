@@ -19,6 +19,8 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
   let shuttingDown = false;
   let transport: Transport | undefined;
   let renewTimer: NodeJS.Timeout | undefined;
+  /** When the last renew-and-sync round finished (liveness: a host whose rounds stop is stalled). */
+  let lastRoundAt = d.clock.now();
   const now = () => iso(d.clock.now());
   const receipts = Campaign.createReceiptRecorder(d);
 
@@ -117,6 +119,9 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       renewTimer = setInterval(() => {
         void renew()
           .then(syncAll)
+          .then(() => {
+            lastRoundAt = d.clock.now();
+          })
           .catch((e) => d.logger.warn({ err: e }, "session sync round failed"));
       }, RENEW_MS);
       renewTimer.unref();
@@ -136,6 +141,8 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       await d.store.sessions.setStatus(tenantId, sessionId, { status: "qr", pairing_code: code }, now());
     },
     owns: (sessionId: string) => owned.has(sessionId),
+    /** Epoch ms of the last completed renew-and-sync round (every 10 s while healthy). */
+    lastRoundAt: () => lastRoundAt,
     async stop() {
       shuttingDown = true;
       if (renewTimer) clearInterval(renewTimer);
