@@ -129,6 +129,8 @@ describe("scheduled reports over HTTP", () => {
     const { api } = await newTenant("business");
     const s = await workingSession(api);
     const boss = "+5511988887777";
+    // A report goes to another number only when it is a member of one of the tenant's groups.
+    await api.post("/custom-groups", { name: "managers", members: [{ phone: boss, name: "Boss" }] });
     const toBoss = await api.post("/reports", {
       name: "to boss",
       template_id: "usage_plan",

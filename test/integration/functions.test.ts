@@ -159,7 +159,7 @@ describe("Lambda handlers", () => {
     const ids = createIds();
     const sessionId = ids.next("ses");
     const _now = new Date().toISOString();
-    await store.sessions.create(sessionRecord({ id: sessionId, tenant_id: tenantId, name: "s", status: "working", phone: "+12025550100" }));
+    await store.sessions.create(sessionRecord({ id: sessionId, tenant_id: tenantId, name: "s", status: "working", phone: "+12025550100" }), null);
     const group = await call("POST", "/custom-groups", { name: "g", members: [{ phone: "+5511999990001" }] });
     const runAt = new Date(Date.now() + 1500).toISOString();
     const s = await call("POST", "/scheduled-messages", {

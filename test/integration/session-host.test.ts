@@ -18,7 +18,7 @@ describe("session host ownership (leases in DynamoDB Local)", () => {
     const tenantId = `ten_${randomBytes(5).toString("hex")}`;
     const sessionId = ids.next("ses");
     const _now = new Date().toISOString();
-    await store.sessions.create(sessionRecord({ id: sessionId, tenant_id: tenantId, name: "race" }));
+    await store.sessions.create(sessionRecord({ id: sessionId, tenant_id: tenantId, name: "race" }), null);
     const deps = {
       store: store as never,
       queue: { send: async () => {} } as never,
@@ -118,7 +118,7 @@ describe("auth state encryption", () => {
     expect(await sealed.getKeys("ses_enc", "session", ["a"])).toEqual({ a: '{"k":1}' });
     const { GetCommand } = await import("@aws-sdk/lib-dynamodb");
     const raw = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: "S#ses_enc", sk: "AUTH#creds" } }));
-    expect(raw.Item?.value).toMatch(/^enc:v1:/);
+    expect(raw.Item?.value).toMatch(/^enc:v2:/);
     expect(raw.Item?.value).not.toContain("noise-key");
     await expect(createStore(db).auth.getCreds("ses_enc")).rejects.toThrow(/encrypted/);
     await expect(createStore(db, { authKey: randomBytes(32) }).auth.getCreds("ses_enc")).rejects.toThrow();

@@ -20,6 +20,7 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a po
 try {
   const rt = await startRuntime({
     port,
+    host: env.HOST || "127.0.0.1",
     dataDir: resolve(env.OUTREACH_DATA_DIR ?? ".data"),
     transport: transport as "sandbox" | "baileys",
     devApiKey: env.OUTREACH_DEV_API_KEY || undefined,

@@ -33,6 +33,18 @@ export const createContactStore = (db: Db) => ({
     );
   },
 
+  async get(tenantId: string, phone: string): Promise<Contact | undefined> {
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.contact(tenantId, phone), ConsistentRead: true }));
+    const i = res.Item;
+    if (!i) return undefined;
+    return {
+      phone: i.phone as string,
+      name: (i.name as string | null) ?? null,
+      session_ids: [...((i.session_ids as Set<string>) ?? [])].sort(),
+      group_ids: [...((i.group_ids as Set<string>) ?? [])].sort(),
+    };
+  },
+
   /** Contacts learned from a session's WhatsApp address book. */
   async upsertFromSession(tenantId: string, sessionId: string, contacts: { phone: string; name?: string }[]) {
     for (const c of contacts) {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { SessionStatus } from "@outreach/core/port";
 import type { Session } from "@outreach/core/session";
-import { conditional, type Db, type Item, onIndex, queryAll, strip, whenHolds } from "./db";
+import { conditional, type Db, type Item, onIndex, queryAll, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
 
 const key = Keys.session;
@@ -24,14 +24,30 @@ export interface SlotState {
  * per-day count), status history (for session_health) and the single-owner lease.
  */
 export const createSessionStore = (db: Db) => ({
-  async create(s: Session) {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: { ...key(s.tenant_id, s.id), ...Lists.session(s.tenant_id, s.id), ...s },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
+  async create(s: Session, limit: number | null): Promise<"ok" | "limit"> {
+    const res = await transact(db, [
+      {
+        Update: {
+          TableName: db.table,
+          Key: Keys.tenant(s.tenant_id),
+          UpdateExpression: "ADD session_count :one",
+          ...(limit === null
+            ? { ExpressionAttributeValues: { ":one": 1 } }
+            : {
+                ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(session_count) OR session_count < :limit)",
+                ExpressionAttributeValues: { ":one": 1, ":limit": limit },
+              }),
+        },
+      },
+      {
+        Put: {
+          TableName: db.table,
+          Item: { ...key(s.tenant_id, s.id), ...Lists.session(s.tenant_id, s.id), ...s },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+    ]);
+    return res.ok ? "ok" : "limit";
   },
 
   async get(tenantId: string, id: string, consistent = false): Promise<Session | undefined> {
@@ -147,7 +163,11 @@ export const createSessionStore = (db: Db) => ({
   },
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    return conditional(db.doc.send(new DeleteCommand({ TableName: db.table, Key: key(tenantId, id), ConditionExpression: "attribute_exists(pk)" })));
+    const res = await transact(db, [
+      { Delete: { TableName: db.table, Key: key(tenantId, id), ConditionExpression: "attribute_exists(pk)" } },
+      { Update: { TableName: db.table, Key: Keys.tenant(tenantId), UpdateExpression: "ADD session_count :m", ExpressionAttributeValues: { ":m": -1 } } },
+    ]);
+    return res.ok;
   },
 
   /** Optimistic update of the pacing timeline: succeeds only if nobody reserved slots since `expected` was read. */

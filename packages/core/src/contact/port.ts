@@ -20,6 +20,8 @@ export interface WaGroupRecord {
 /** Every number of the tenant's groups and its sessions' address books. */
 export interface ContactRepo {
   list(tenantId: string, page: PageRequest, liveGroupIds: Set<string>): Promise<Page<Contact>>;
+  /** One number's contact item: the groups (some perhaps deleted since) and sessions it was seen in. */
+  get(tenantId: string, phone: string): Promise<Contact | undefined>;
   upsertFromSession(tenantId: string, sessionId: string, contacts: { phone: string; name?: string }[]): Promise<void>;
 }
 

@@ -1,12 +1,13 @@
 import * as Campaign from "../campaign";
+import * as Contact from "../contact";
 import type { Deps } from "../deps";
 import { DomainError, isDomainError, notFound } from "../error";
 import { idAt } from "../id";
 import { normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
-import { createLifecycle, patchTiming, type TimingInput, timedFields } from "../schedule/timed";
 import * as Session from "../session";
-import { planLimitError, tenantPlan } from "../tenant";
+import { planLimitError, requireFeature, tenantPlan } from "../tenant";
+import { createLifecycle, patchTiming, type TimingInput, timedFields, timedView } from "../timing";
 import type { Delivery, Execution, Period, Report, TemplateId } from "./port";
 import { compute, TEMPLATES, type Window } from "./templates";
 import { summary } from "./text";
@@ -22,10 +23,14 @@ export type ReportInput = TimingInput & {
 
 const lifecycle = (d: Deps) => createLifecycle<Report>({ repo: d.store.reports, timers: d.timers, clock: d.clock }, "report", "rpt", "report");
 
-export const view = (r: Report) => {
-  const { tenant_id: _t, ...rest } = r;
-  return rest;
-};
+export const view = (r: Report) => ({
+  ...timedView(r),
+  template_id: r.template_id,
+  delivery_method: r.delivery_method,
+  session_id: r.session_id,
+  recipient_phone: r.recipient_phone,
+  period: r.period,
+});
 
 const DAY = 86_400_000;
 
@@ -46,17 +51,34 @@ export const periodWindow = async (d: Deps, r: Report, end: number): Promise<Win
   }
 };
 
+/**
+ * A report goes by WhatsApp only to the session's own number, or — on plans with bulk send — to a
+ * member of one of the tenant's groups who has not opted out: never to a stranger.
+ */
+const checkRecipient = async (d: Deps, tenantId: string, phone: string) => {
+  const { tenant } = await tenantPlan(d.store, tenantId);
+  requireFeature(tenant.plan, "bulk_send", "Delivering a report by WhatsApp to a number other than the session's own is");
+  if (!(await Contact.isReachable(d, tenantId, phone))) {
+    throw new DomainError(
+      "unprocessable",
+      "report.recipient_not_allowed",
+      "recipient_phone must be the session's own number or a member of one of your groups who has not opted out.",
+    );
+  }
+};
+
 const build = async (d: Deps, tenantId: string, input: ReportInput, base?: Report): Promise<Report> => {
   if (!TEMPLATES.some((t) => t.id === input.template_id))
     throw new DomainError("invalid", "report.unknown_template", `Unknown template_id "${input.template_id}"; see GET /reports/templates.`);
   const delivery = input.delivery_method ?? "dashboard";
-  if (input.session_id) await Session.get(d, tenantId, input.session_id);
+  const session = input.session_id ? await Session.get(d, tenantId, input.session_id) : undefined;
   let recipient: string | null = null;
   if (input.recipient_phone) {
     const p = normalize(input.recipient_phone);
     if (!p.ok) throw new DomainError("invalid", "phone.invalid", `recipient_phone is not a valid phone number (${p.reason}).`);
     recipient = p.e164;
   }
+  if (delivery === "whatsapp" && recipient && recipient !== session?.phone) await checkRecipient(d, tenantId, recipient);
   return {
     id: base?.id ?? d.ids.next("rpt"),
     tenant_id: tenantId,
@@ -73,9 +95,8 @@ export const create = async (d: Deps, tenantId: string, input: ReportInput) => {
   const { tenant, plan } = await tenantPlan(d.store, tenantId);
   const r = await build(d, tenantId, input);
   const limit = plan.reports;
-  if ((await d.store.reports.createCounted(r, limit)) === "limit")
+  if ((await lifecycle(d).createCounted(r, limit)) === "limit")
     throw planLimitError("plan.report_limit", "scheduled reports", limit ?? 0, tenant.report_count ?? 0);
-  await lifecycle(d).syncTimer(r);
   return view(r);
 };
 
@@ -99,11 +120,7 @@ export const update = async (d: Deps, tenantId: string, id: string, patch: Parti
 export const pause = async (d: Deps, t: string, id: string) => view(await lifecycle(d).pause(t, id));
 export const resume = async (d: Deps, t: string, id: string) => view(await lifecycle(d).resume(t, id));
 
-export const remove = async (d: Deps, tenantId: string, id: string) => {
-  await lifecycle(d).get(tenantId, id);
-  if (!(await d.store.reports.deleteCounted(tenantId, id))) throw notFound("report", id);
-  await d.timers.disarm({ kind: "report", tenantId, id });
-};
+export const remove = (d: Deps, tenantId: string, id: string) => lifecycle(d).removeCounted(tenantId, id);
 
 /** Sends the summary through the normal send path: the report's session (or the first working one), to recipient_phone or the session's own number. */
 const deliver = async (d: Deps, r: Report, exe: Omit<Execution, "delivery">, due: number): Promise<Delivery> => {
@@ -114,6 +131,8 @@ const deliver = async (d: Deps, r: Report, exe: Omit<Execution, "delivery">, due
     if (!session) throw new DomainError("conflict", "session.not_working", "No working session to deliver the report through.");
     const to = r.recipient_phone ?? session.phone;
     if (!to) throw new DomainError("conflict", "session.no_phone", `Session ${session.id} has no phone number yet.`);
+    // Checked again at each delivery: the contact may have left the groups or opted out since.
+    if (to !== session.phone) await checkRecipient(d, r.tenant_id, to);
     const job = await Campaign.createDirect(d, r.tenant_id, {
       session_id: session.id,
       to: [to],

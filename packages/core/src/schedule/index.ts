@@ -1,4 +1,4 @@
+export { createLifecycle, firstRun, runAfter, timingOf } from "../timing";
 export type * from "./port";
 export * from "./recurrence";
 export * as Scheduled from "./service";
-export { createLifecycle, firstRun, runAfter, timingOf } from "./timed";

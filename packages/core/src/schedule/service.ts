@@ -6,8 +6,8 @@ import { idAt } from "../id";
 import { iso, type PageRequest } from "../port";
 import * as Session from "../session";
 import { requireFeature, tenantPlan } from "../tenant";
+import { createLifecycle, patchTiming, type TimingInput, timedFields, timedView } from "../timing";
 import type { ScheduledMessage } from "./port";
-import { createLifecycle, patchTiming, type TimingInput, timedFields } from "./timed";
 
 /** A scheduled message: a bulk send's message and pacing fields, a name and a timing. */
 export type ScheduleInput = Omit<Campaign.CreateInput, "start_at"> & TimingInput & { name: string };
@@ -16,10 +16,19 @@ const lifecycle = (d: Deps) =>
   createLifecycle<ScheduledMessage>({ repo: d.store.schedules, timers: d.timers, clock: d.clock }, "schedule", "sch", "scheduled_message");
 
 /** A scheduled message as the API shows it. */
-export const view = (s: ScheduledMessage) => {
-  const { tenant_id: _t, ...rest } = s;
-  return rest;
-};
+export const view = (s: ScheduledMessage) => ({
+  ...timedView(s),
+  session_id: s.session_id,
+  custom_group_id: s.custom_group_id,
+  message_type: s.message_type,
+  message_content: s.message_content,
+  media_url: s.media_url,
+  min_delay_seconds: s.min_delay_seconds,
+  max_delay_seconds: s.max_delay_seconds,
+  daily_limit: s.daily_limit,
+  send_window: s.send_window,
+  max_consecutive_failures: s.max_consecutive_failures,
+});
 
 const checkPlan = async (d: Deps, tenantId: string) => {
   const { tenant } = await tenantPlan(d.store, tenantId);

@@ -5,6 +5,7 @@ import { conflict, DomainError, notFound } from "../error";
 import { looksLikeId } from "../id";
 import { normalize } from "../phone";
 import { iso } from "../port";
+import { planLimitError, tenantPlan } from "../tenant";
 import type { Session } from "./port";
 
 type D = Pick<Deps, "store" | "queue" | "clock" | "ids">;
@@ -49,8 +50,11 @@ export const sessionRecord = (fields: Partial<Session> & Pick<Session, "id" | "t
 });
 
 export const create = async (d: D, tenantId: string, input: { name: string }, transport: Session["transport"]) => {
+  const { tenant, plan } = await tenantPlan(d.store, tenantId);
   const s = sessionRecord({ id: d.ids.next("ses"), tenant_id: tenantId, name: input.name, transport }, iso(d.clock.now()));
-  await d.store.sessions.create(s);
+  if ((await d.store.sessions.create(s, plan.sessions)) === "limit") {
+    throw planLimitError("plan.session_limit", "WhatsApp sessions", plan.sessions ?? 0, tenant.session_count ?? 0);
+  }
   await sync(d, tenantId, s.id);
   return s;
 };

@@ -35,7 +35,8 @@ export interface StatusChange {
 
 /** Sessions: desired and actual state, the pacing timeline, status history and the single-owner lease. */
 export interface SessionRepo {
-  create(s: Session): Promise<void>;
+  /** Creates the session counted against the tenant's plan limit (`session_count`), in one transaction. */
+  create(s: Session, limit: number | null): Promise<"ok" | "limit">;
   get(tenantId: string, id: string, consistent?: boolean): Promise<Session | undefined>;
   list(tenantId: string): Promise<Session[]>;
   all(): Promise<Session[]>;
@@ -48,6 +49,7 @@ export interface SessionRepo {
   ): Promise<boolean>;
   statusEvents(sessionId: string, fromIso: string, toIso: string): Promise<StatusChange[]>;
   statusBefore(sessionId: string, beforeIso: string): Promise<StatusChange | undefined>;
+  /** Deletes the session and frees its place in the plan. */
   delete(tenantId: string, id: string): Promise<boolean>;
   /** Optimistic update of the pacing timeline: applies only if nobody reserved slots since `expected` was read. */
   reserveSlots(tenantId: string, id: string, expected: SlotState, next: SlotState): Promise<boolean>;

@@ -41,7 +41,7 @@ export interface Usage {
 /** Tenants, their API keys (by hash), per-key rate-limit windows and month usage. */
 export interface TenantRepo {
   create(t: Tenant): Promise<void>;
-  get(id: string): Promise<(Tenant & { group_count: number; report_count: number }) | undefined>;
+  get(id: string): Promise<(Tenant & { group_count: number; report_count: number; session_count?: number }) | undefined>;
   setPlan(id: string, plan: PlanId): Promise<void>;
   createKey(key: ApiKey, hash: string): Promise<void>;
   findKey(hash: string): Promise<ApiKey | undefined>;

@@ -1,9 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { freePort, waitForPort } from "../net";
 import { runs } from "../proc";
+
+/** Where the compiled `LoopbackDynamoDB` launcher lives (`packages/local/java`). */
+const LAUNCHER_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "java");
 
 export class StartupError extends Error {
   override readonly name = "StartupError";
@@ -77,7 +81,8 @@ export const startDynamoLocal = async (opts: { dataDir?: string; port?: number; 
     if (old) opts.log?.(`stopped DynamoDB Local left over from an earlier run (pid ${old})`);
   }
   const port = opts.port ?? (await freePort());
-  const args = [`-Djava.library.path=${libDir}`, "-Xms64m", "-jar", jar, "-port", String(port), "-sharedDb"];
+  // DynamoDB Local has no bind-address option: LoopbackDynamoDB (java/) runs it listening on 127.0.0.1 only.
+  const args = [`-Djava.library.path=${libDir}`, "-Xms64m", "-cp", `${jar}${delimiter}${LAUNCHER_DIR}`, "LoopbackDynamoDB", "-port", String(port), "-sharedDb"];
   args.push(...(opts.dataDir ? ["-dbPath", opts.dataDir] : ["-inMemory"]));
   const child: ChildProcess = spawn("java", args, { stdio: ["ignore", "pipe", "pipe"] });
   let exited = false;

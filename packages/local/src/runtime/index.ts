@@ -21,6 +21,8 @@ import { createLocalTimers } from "../timers";
 
 export interface RuntimeConfig {
   port: number;
+  /** Address the API listens on; 127.0.0.1 unless set (`HOST`). */
+  host?: string;
   dataDir: string;
   transport: "sandbox" | "baileys";
   devApiKey?: string;
@@ -112,7 +114,8 @@ export const startRuntime = async (config: RuntimeConfig) => {
 
     const app = system.app as NonNullable<typeof system.app>;
     const server: ServerType = await new Promise((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.port }, () => resolve(s));
+      // This machine only by default: the sandbox routes are unauthenticated (HOST=0.0.0.0 to share it on purpose).
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host ?? "127.0.0.1" }, () => resolve(s));
       s.once("error", reject);
     });
     stops.push(

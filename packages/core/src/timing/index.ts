@@ -2,8 +2,8 @@ import { conflict, notFound, unprocessable } from "../error";
 import type { IdPrefix } from "../id";
 import { looksLikeId } from "../id";
 import { type Clock, iso, type Timers } from "../port";
-import type { ScheduleStatus, TimedRecord, TimedRepo, TimerKind } from "./port";
-import { compile, type Timing } from "./recurrence";
+import type { ScheduleStatus, TimedRecord, TimedRepo, TimerKind } from "../schedule/port";
+import { compile, type Timing } from "../schedule/recurrence";
 
 /**
  * The lifecycle shared by scheduled messages and reports: compute the next run, keep exactly one
@@ -158,6 +158,18 @@ export const createLifecycle = <T extends TimedRecord>(
       await syncTimer(r);
       return r;
     },
+    /** Creates a record counted against the tenant's plan limit; "limit" when the plan is full. */
+    async createCounted(r: T, limit: number | null): Promise<T | "limit"> {
+      if ((await d.repo.createCounted(r, limit)) === "limit") return "limit";
+      await syncTimer(r);
+      return r;
+    },
+    /** Deletes a counted record (in any state) and its timer. */
+    async removeCounted(tenantId: string, id: string) {
+      await get(tenantId, id);
+      if (!(await d.repo.deleteCounted(tenantId, id))) throw notFound(noun, id);
+      await d.timers.disarm({ kind, tenantId, id });
+    },
     pause: (tenantId: string, id: string) => transition(tenantId, id, "pause", ["active"], () => ({ status: "paused", next_run_at: null }) as Partial<T>),
     resume: (tenantId: string, id: string) =>
       transition(tenantId, id, "resume", ["paused"], (r, now) => {
@@ -182,3 +194,22 @@ export const createLifecycle = <T extends TimedRecord>(
     },
   };
 };
+
+/** The public fields every timed record shows (an allow-list: internal fields added later stay inside). */
+export const timedView = (r: TimedRecord) => ({
+  id: r.id,
+  name: r.name,
+  status: r.status,
+  schedule_type: r.schedule_type,
+  timezone: r.timezone,
+  scheduled_time: r.scheduled_time,
+  cron_expression: r.cron_expression,
+  time_of_day: r.time_of_day,
+  days_of_week: r.days_of_week,
+  day_of_month: r.day_of_month,
+  next_run_at: r.next_run_at,
+  last_run_at: r.last_run_at,
+  run_count: r.run_count,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+});
