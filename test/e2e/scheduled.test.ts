@@ -92,7 +92,7 @@ describe("scheduled messages over HTTP", () => {
     expect((await api.del(`/scheduled-messages/${s.body.id}`)).status).toBe(409);
     expect((await api.post(`/scheduled-messages/${s.body.id}/cancel`)).body.status).toBe("cancelled");
     expect((await api.patch(`/scheduled-messages/${s.body.id}`, { name: "x" })).status).toBe(409);
-    expect((await api.del(`/scheduled-messages/${s.body.id}`)).status).toBe(204);
+    expect((await api.del(`/scheduled-messages/${s.body.id}`)).status).toBe(200);
     expect((await api.get(`/scheduled-messages/${s.body.id}`)).status).toBe(404);
 
     const cases: [Record<string, unknown>, number, RegExp][] = [
@@ -132,7 +132,8 @@ describe("scheduled messages across restarts", () => {
     dirs.push(rt.dataDir);
     let api = client(rt.url, rt.key);
     const base = await setup(api);
-    const restartBefore = await api.post("/scheduled-messages", { name: "restart before", schedule_type: "one_time", scheduled_time: inSeconds(12), ...base });
+    // The restart (about 7 s here, more on a busy machine) must be over before this run comes due.
+    const restartBefore = await api.post("/scheduled-messages", { name: "restart before", schedule_type: "one_time", scheduled_time: inSeconds(25), ...base });
     const downDuring = await api.post("/scheduled-messages", { name: "down during", schedule_type: "one_time", scheduled_time: inSeconds(4), ...base });
     expect(await rt.stop()).toBe(0);
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(downDuring.body.next_run_at) - Date.now() + 500)));

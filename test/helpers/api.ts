@@ -94,7 +94,7 @@ export const phones = (n: number, prefix = Math.floor(Math.random() * 9000) + 10
 
 /** Reads a Server-Sent Events stream to its end (the server closes it); returns each event's data. */
 export const readSse = async (url: string, key: string, timeoutMs = 60_000) => {
-  const res = await fetch(url, { headers: { "X-API-Key": key }, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(url, { headers: { "X-API-Key": key, Accept: "text/event-stream" }, signal: AbortSignal.timeout(timeoutMs) });
   const events: any[] = [];
   const reader = res.body?.getReader();
   const decoder = new TextDecoder();

@@ -109,7 +109,7 @@ describe("Lambda handlers", () => {
     );
     const rt = streamingRuntime();
     const streaming = streamHandle(app) as unknown as (e: unknown, s: Writable, c: unknown) => Promise<void>;
-    await streaming(urlEvent("GET", `/api/v2/bulk-send/${jobId}/progress`, { authorization: `Bearer ${key}` }), rt.sink, {});
+    await streaming(urlEvent("GET", `/api/v2/bulk-send/${jobId}/progress`, { authorization: `Bearer ${key}`, accept: "text/event-stream" }), rt.sink, {});
     await rt.ended;
     expect(rt.meta()?.statusCode).toBe(200);
     expect(rt.meta()?.headers["content-type"]).toMatch(/text\/event-stream/);

@@ -5,6 +5,12 @@ import type { Logger } from "@outreach/log";
 export interface ApiConfig {
   /** Requests per second per key; 0 disables the limit. */
   rateLimitPerSecond: number;
+  /** Longest life of one progress stream (default 300 s; the client reconnects). */
+  streamMaxSeconds?: number;
+  /** Progress streams one key may hold open at once (default 5). */
+  streamsPerKey?: number;
+  /** Requests without a valid key per source address and minute (default 600; 0 disables). */
+  unauthenticatedPerMinute?: number;
   /** Transport new sessions use. */
   transport: "sandbox" | "baileys";
 }

@@ -47,9 +47,10 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
   app.get(`${BASE}/health`, health);
 
   const api = new OpenAPIHono<Env>({ defaultHook: validationHook });
+  const auth = authMiddleware();
   api.use("*", async (c, next) => {
     if (c.req.path === `${BASE}/openapi.json` || c.req.path === `${BASE}/docs`) return next();
-    return authMiddleware()(c, next);
+    return auth(c, next);
   });
   api.route("/", usageRoutes());
   api.route("/", sessionRoutes());

@@ -12,25 +12,71 @@ const readKey = (header: (name: string) => string | undefined) => {
   return undefined;
 };
 
+/** The client's address: the socket's peer locally, the Function URL's `sourceIp` on Lambda. */
+const clientAddress = (env: unknown) => {
+  const e = env as { incoming?: { socket?: { remoteAddress?: string } }; event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined;
+  return e?.incoming?.socket?.remoteAddress ?? e?.event?.requestContext?.http?.sourceIp ?? "unknown";
+};
+
+/**
+ * Requests without a valid key are counted per source address (a minute's window in the store), so
+ * a flood of invalid keys cannot run the key lookups unbounded. Addresses over the limit are
+ * remembered for the rest of their window in this process, which only saves the lookups (the store
+ * decides).
+ */
+const unauthenticated = () => {
+  const over = new Map<string, number>();
+  return {
+    blocked: (addr: string, window: number) => over.get(addr) === window,
+    async count(d: Env["Variables"]["deps"], addr: string, now: number) {
+      const limit = d.config.unauthenticatedPerMinute ?? 600;
+      if (limit <= 0) return;
+      const window = Math.floor(now / 60_000);
+      if (over.size > 10_000) over.clear();
+      if (over.get(addr) === window || !(await d.store.tenants.hitRateLimit(`ip:${addr}`, window * 60, 60, limit))) {
+        over.set(addr, window);
+        throw tooMany(window);
+      }
+    },
+  };
+};
+const tooMany = (window: number) =>
+  new DomainError("rate_limited", "rate_limit.unauthenticated", "Too many requests without a valid API key from this address; wait and send a valid key.", {
+    retry_after: Math.max(1, (window + 1) * 60 - Math.floor(Date.now() / 1000)),
+  });
+
 /** Authenticates the key (X-API-Key or Authorization: Bearer) and applies the per-key rate limit. */
-export const authMiddleware = (): MiddlewareHandler<Env> => async (c, next) => {
-  const { store, clock, config } = c.get("deps");
-  const plain = readKey((n) => c.req.header(n));
-  if (!plain) throw new DomainError("unauthorized", "auth.missing_key", "Send your API key in the X-API-Key header or as Authorization: Bearer <key>.");
-  const key = await authenticate(store, plain);
-  if (!key) throw new DomainError("unauthorized", "auth.invalid_key", "The API key is unknown or was revoked.");
-  c.set("apiKey", key);
-  c.set("tenantId", key.tenant_id);
-  if (config.rateLimitPerSecond > 0) {
-    const now = clock.now();
-    const window = Math.floor(now / 1000);
-    if (!(await store.tenants.hitRateLimit(key.id, window, 1, config.rateLimitPerSecond))) {
-      throw new DomainError("rate_limited", "rate_limit.exceeded", `Too many requests for this key (limit ${config.rateLimitPerSecond} per second).`, {
-        retry_after: 1,
-      });
+export const authMiddleware = (): MiddlewareHandler<Env> => {
+  const unauth = unauthenticated();
+  return async (c, next) => {
+    const deps = c.get("deps");
+    const { store, clock, config } = deps;
+    const addr = clientAddress(c.env);
+    const minute = Math.floor(clock.now() / 60_000);
+    if (unauth.blocked(addr, minute)) throw tooMany(minute);
+    const plain = readKey((n) => c.req.header(n));
+    if (!plain) {
+      await unauth.count(deps, addr, clock.now());
+      throw new DomainError("unauthorized", "auth.missing_key", "Send your API key in the X-API-Key header or as Authorization: Bearer <key>.");
     }
-  }
-  await next();
+    const key = await authenticate(store, plain);
+    if (!key) {
+      await unauth.count(deps, addr, clock.now());
+      throw new DomainError("unauthorized", "auth.invalid_key", "The API key is unknown or was revoked.");
+    }
+    c.set("apiKey", key);
+    c.set("tenantId", key.tenant_id);
+    if (config.rateLimitPerSecond > 0) {
+      const now = clock.now();
+      const window = Math.floor(now / 1000);
+      if (!(await store.tenants.hitRateLimit(key.id, window, 1, config.rateLimitPerSecond))) {
+        throw new DomainError("rate_limited", "rate_limit.exceeded", `Too many requests for this key (limit ${config.rateLimitPerSecond} per second).`, {
+          retry_after: 1,
+        });
+      }
+    }
+    await next();
+  };
 };
 
 export const requireScope =

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Job } from "@outreach/core/campaign";
 import * as Campaign from "@outreach/core/campaign";
+import { DomainError } from "@outreach/core/error";
 import { streamSSE } from "hono/streaming";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
@@ -79,6 +80,22 @@ const RecipientSchema = z
     error: z.string().nullable(),
   })
   .openapi("Recipient");
+
+const ProgressSchema = z
+  .object({
+    job_id: z.string(),
+    sent: z.number().int(),
+    total: z.number().int(),
+    failed: z.number().int(),
+    status: z.enum(STATUSES),
+    skipped: z.number().int(),
+    delivered: z.number().int(),
+    read: z.number().int(),
+    pending: z.number().int(),
+    cancelled: z.number().int(),
+    unknown: z.number().int(),
+  })
+  .openapi("BulkSendProgress");
 
 const read = requireScope("bulk-send:read");
 const manage = requireScope("bulk-send:manage");
@@ -174,15 +191,42 @@ export const bulkRoutes = () => {
       method: "get",
       path: "/bulk-send/{id}/progress",
       tags,
-      summary: "Live progress as Server-Sent Events",
+      summary: "Progress: a live Server-Sent Events stream, or one JSON snapshot",
+      description:
+        "With `Accept: text/event-stream` (browsers' EventSource, `curl -H`) or `?stream=true`: Server-Sent Events, one `data:` " +
+        "event per change (and every 15 s), until the job is completed, cancelled or failed. A stream lasts at most 5 minutes " +
+        "(reconnect to go on); a key may hold 5 streams at once (the 6th gets 429 with Retry-After). Any other request gets one " +
+        "JSON snapshot with the same fields plus `job_id`, at once (MoltFlow's non-streaming clients).",
       middleware: [read],
-      request: { params: IdParam },
-      responses: { 200: { content: { "text/event-stream": { schema: z.string() } }, description: "Event stream" }, ...errors },
+      request: { params: IdParam, query: z.object({ stream: z.enum(["true", "false"]).optional() }) },
+      responses: {
+        200: {
+          content: { "text/event-stream": { schema: z.string() }, "application/json": { schema: ProgressSchema } },
+          description: "Event stream, or one snapshot",
+        },
+        ...errors,
+      },
     }),
     async (c) => {
       const deps = c.get("deps");
       const tenantId = c.get("tenantId");
       const first = await Campaign.get(deps.store, tenantId, c.req.valid("param").id);
+      const wantsStream = c.req.valid("query").stream === "true" || (c.req.header("accept") ?? "").toLowerCase().includes("text/event-stream");
+      if (!wantsStream) return c.json({ job_id: first.id, ...progressEvent(first) }, 200);
+      const key = c.get("apiKey");
+      const streamId = deps.ids.next("req");
+      const maxMs = (deps.config.streamMaxSeconds ?? 300) * 1000;
+      const opened = deps.clock.now();
+      if (!(await deps.store.tenants.openStream(key.id, streamId, opened + maxMs, deps.config.streamsPerKey ?? 5, opened))) {
+        throw new DomainError(
+          "rate_limited",
+          "rate_limit.streams",
+          `This key already holds ${deps.config.streamsPerKey ?? 5} open progress streams; close one or poll without streaming.`,
+          {
+            retry_after: 30,
+          },
+        );
+      }
       return streamSSE(c, async (s) => {
         let last = "";
         let lastAt = 0;
@@ -191,16 +235,21 @@ export const bulkRoutes = () => {
         s.onAbort(() => {
           aborted = true;
         });
-        while (!aborted && job) {
-          const data = JSON.stringify(progressEvent(job));
-          if (data !== last || Date.now() - lastAt >= 15_000) {
-            await s.writeSSE({ data });
-            last = data;
-            lastAt = Date.now();
+        try {
+          // A stream ends at its maximum life (the client reconnects), when the job ends, or when the client goes.
+          while (!aborted && job && deps.clock.now() - opened < maxMs) {
+            const data = JSON.stringify(progressEvent(job));
+            if (data !== last || Date.now() - lastAt >= 15_000) {
+              await s.writeSSE({ data });
+              last = data;
+              lastAt = Date.now();
+            }
+            if (Campaign.isFinal(job)) break;
+            await s.sleep(1000);
+            job = await Campaign.get(deps.store, tenantId, first.id, true).catch(() => job);
           }
-          if (Campaign.isFinal(job)) break;
-          await s.sleep(1000);
-          job = await Campaign.get(deps.store, tenantId, first.id, true).catch(() => job);
+        } finally {
+          await deps.store.tenants.closeStream(key.id, streamId).catch(() => {});
         }
       }) as never;
     },

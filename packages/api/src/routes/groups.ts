@@ -5,7 +5,7 @@ import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
-import { body, Description, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
+import { body, Deleted, Description, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
 import { csvRow } from "./csv";
 
 const GroupSchema = z
@@ -173,11 +173,12 @@ export const groupRoutes = () => {
       summary: "Delete a group and its members",
       middleware: [manage],
       request: { params: IdParam },
-      responses: { 204: { description: "Deleted" }, ...errors },
+      responses: { 200: json(Deleted, "Deleted"), ...errors },
     }),
     async (c) => {
-      await Group.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").id);
-      return c.body(null, 204);
+      const id = c.req.valid("param").id;
+      await Group.remove(c.get("deps"), c.get("tenantId"), id);
+      return c.json({ id, deleted: true as const }, 200);
     },
   );
 

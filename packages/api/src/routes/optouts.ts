@@ -59,12 +59,9 @@ export const optOutRoutes = () => {
             .openapi({ param: { name: "phone", in: "path" } }),
         }),
       },
-      responses: { 204: { description: "Removed" }, ...errors },
+      responses: { 200: json(z.object({ phone: z.string(), deleted: z.literal(true) }), "Removed"), ...errors },
     }),
-    async (c) => {
-      await OptOut.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").phone);
-      return c.body(null, 204);
-    },
+    async (c) => c.json(await OptOut.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").phone), 200),
   );
   return app;
 };

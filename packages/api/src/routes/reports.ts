@@ -5,7 +5,7 @@ import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
-import { body, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
+import { body, Deleted, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
 import { TimedOut, TimingFields } from "./timing";
 
 const Fields = {
@@ -148,11 +148,12 @@ export const reportRoutes = () => {
       summary: "Delete a report",
       middleware: [manage],
       request: { params: IdParam },
-      responses: { 204: { description: "Deleted" }, ...errors },
+      responses: { 200: json(Deleted, "Deleted"), ...errors },
     }),
     async (c) => {
-      await Report.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").id);
-      return c.body(null, 204);
+      const id = c.req.valid("param").id;
+      await Report.remove(c.get("deps"), c.get("tenantId"), id);
+      return c.json({ id, deleted: true as const }, 200);
     },
   );
 

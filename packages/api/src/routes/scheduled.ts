@@ -4,7 +4,7 @@ import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
-import { body, errors, IdParam, json, Name, PageQuery } from "../schemas";
+import { body, Deleted, errors, IdParam, json, Name, PageQuery } from "../schemas";
 import { MessageFields } from "./bulk";
 import { TimedOut, TimingFields } from "./timing";
 
@@ -122,11 +122,12 @@ export const scheduledRoutes = () => {
       summary: "Delete a cancelled or completed scheduled message",
       middleware: [manage],
       request: { params: IdParam },
-      responses: { 204: { description: "Deleted" }, 409: errors[404], ...errors },
+      responses: { 200: json(Deleted, "Deleted"), 409: errors[404], ...errors },
     }),
     async (c) => {
-      await Scheduled.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").id);
-      return c.body(null, 204);
+      const id = c.req.valid("param").id;
+      await Scheduled.remove(c.get("deps"), c.get("tenantId"), id);
+      return c.json({ id, deleted: true as const }, 200);
     },
   );
 

@@ -4,7 +4,7 @@ import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
-import { body, errors, IdParam, json, Name, Phone } from "../schemas";
+import { body, Deleted, errors, IdParam, json, Name, Phone } from "../schemas";
 
 const SessionSchema = z
   .object({
@@ -102,11 +102,12 @@ export const sessionRoutes = () => {
       summary: "Log out and delete",
       middleware: [manage],
       request: { params: IdParam },
-      responses: { 204: { description: "Deleted" }, ...errors },
+      responses: { 200: json(Deleted, "Deleted"), ...errors },
     }),
     async (c) => {
-      await Session.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").id);
-      return c.body(null, 204);
+      const id = c.req.valid("param").id;
+      await Session.remove(c.get("deps"), c.get("tenantId"), id);
+      return c.json({ id, deleted: true as const }, 200);
     },
   );
   return app;

@@ -12,7 +12,13 @@ export const ErrorResponse = z
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Items per page (1–200)." }),
-  offset: z.coerce.number().int().min(0).max(1_000_000).optional().openapi({ description: "MoltFlow-style offset paging." }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000, "offset may be at most 10000 (each skipped item is read); page further with cursor, the next_cursor of the previous page")
+    .optional()
+    .openapi({ description: "MoltFlow-style offset paging, up to 10,000; use `cursor` beyond." }),
   cursor: z.string().max(2000).optional().openapi({ description: "next_cursor of the previous page." }),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
@@ -54,3 +60,6 @@ export const body = <T extends z.ZodType>(schema: T) => ({
 });
 
 export const pageOf = (items: string) => (schema: z.ZodType) => z.object({ [items]: z.array(schema), next_cursor: z.string().nullable() });
+
+/** What every DELETE answers (MoltFlow's clients parse a JSON body). */
+export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) }).openapi("Deleted");

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Contact, WaGroupRecord } from "@outreach/core/contact";
-import { type Db, type PageRequest, queryPage, strip } from "./db";
+import { conditional, type Db, type PageRequest, queryPage, strip } from "./db";
 import { Keys, PREFIX } from "./keys";
 
 /** The contact update that goes with a member added to or removed from a group (in the member's transaction). */
@@ -13,6 +13,35 @@ export const contactUpdate = (db: Db, tenantId: string, phone: string, name: str
     ExpressionAttributeValues: op === "ADD" ? { ":g": new Set([groupId]), ":p": phone, ":n": name } : { ":g": new Set([groupId]) },
   },
 });
+
+/**
+ * Takes a deleted group or session out of a contact, and deletes the contact once it is in neither
+ * a group nor a session (DynamoDB drops a set attribute when its last element goes).
+ */
+export const forgetContact = async (db: Db, tenantId: string, phone: string, ref: { group_id: string } | { session_id: string }) => {
+  const [attr, value] = "group_id" in ref ? ["group_ids", ref.group_id] : ["session_ids", ref.session_id];
+  await conditional(
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: Keys.contact(tenantId, phone),
+        UpdateExpression: "DELETE #a :v",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#a": attr },
+        ExpressionAttributeValues: { ":v": new Set([value]) },
+      }),
+    ),
+  );
+  await conditional(
+    db.doc.send(
+      new DeleteCommand({
+        TableName: db.table,
+        Key: Keys.contact(tenantId, phone),
+        ConditionExpression: "attribute_not_exists(group_ids) AND attribute_not_exists(session_ids)",
+      }),
+    ),
+  );
+};
 
 /** Contacts, one item per number: every number of the tenant's groups and sessions' address books. */
 export const createContactStore = (db: Db) => ({

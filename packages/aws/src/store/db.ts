@@ -43,13 +43,39 @@ export const createDb = (opts: { table: string; endpoint?: string; region?: stri
 /** Opaque cursor for paging: base64url JSON of DynamoDB's LastEvaluatedKey. */
 export const encodeCursor = (key: Item | undefined): string | null => (key ? Buffer.from(JSON.stringify(key)).toString("base64url") : null);
 
-export const decodeCursor = (cursor: string | undefined): Item | undefined => {
+const badCursor = () =>
+  invalid("request.invalid_cursor", "The cursor is not valid for this list; use the next_cursor value of a previous page of the same list.");
+
+/**
+ * Decodes a cursor and checks that it belongs to the query it is used with: exactly the key
+ * attributes of the table (and index), all strings, in the partition the query reads. A cursor of
+ * another tenant or list, or a tampered one, is a 400, never a read elsewhere or a store error.
+ */
+export const decodeCursor = (
+  cursor: string | undefined,
+  input?: Pick<QueryCommandInput, "IndexName" | "ExpressionAttributeValues" | "KeyConditionExpression" | "ExpressionAttributeNames">,
+): Item | undefined => {
   if (!cursor) return undefined;
+  let v: unknown;
   try {
-    const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (v && typeof v === "object" && !Array.isArray(v)) return v as Item;
-  } catch {}
-  throw invalid("request.invalid_cursor", "The cursor is not valid; use the next_cursor value of a previous page.");
+    v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw badCursor();
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v)) throw badCursor();
+  const item = v as Item;
+  const names: readonly string[] = input?.IndexName ? KEY_ATTRIBUTES : ["pk", "sk"];
+  const keys = Object.keys(item);
+  if (keys.length !== names.length || !names.every((n) => typeof item[n] === "string" && (item[n] as string).length <= 2048)) throw badCursor();
+  if (input) {
+    // The partition this query reads: the value compared with the (index) partition key.
+    const partitionAttr = input.IndexName ? INDEX.pk : "pk";
+    const m = /^\s*(#?\w+)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? "");
+    const attr = m?.[1]?.startsWith("#") ? input.ExpressionAttributeNames?.[m[1]] : m?.[1];
+    const partition = m ? input.ExpressionAttributeValues?.[m[2] as string] : undefined;
+    if (attr === partitionAttr && partition !== undefined && item[partitionAttr] !== partition) throw badCursor();
+  }
+  return item;
 };
 
 export type { Page, PageRequest } from "@outreach/core/port";
@@ -64,7 +90,7 @@ export const queryPage = async <T>(
   page: PageRequest,
   map: (item: Item) => T | undefined,
 ): Promise<Page<T>> => {
-  let start = decodeCursor(page.cursor);
+  let start = decodeCursor(page.cursor, input);
   let skip = page.cursor ? 0 : (page.offset ?? 0);
   const items: T[] = [];
   const keyNames: string[] = input.IndexName ? [...KEY_ATTRIBUTES] : ["pk", "sk"];
@@ -104,6 +130,20 @@ export async function* queryAll(db: Db, input: Omit<QueryCommandInput, "TableNam
     start = res.LastEvaluatedKey;
   } while (start);
 }
+
+/** Deletes up to `max` items of a query (keys only), in batches of 25; returns how many it deleted. */
+export const deleteMatching = async (db: Db, input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey" | "ProjectionExpression">, max: number) => {
+  const keys: Item[] = [];
+  for await (const m of queryAll(db, { ...input, ProjectionExpression: "pk, sk", Limit: Math.min(max, 1000) })) {
+    keys.push({ pk: m.pk, sk: m.sk });
+    if (keys.length >= max) break;
+  }
+  await batchWrite(
+    db,
+    keys.map((k) => ({ delete: k })),
+  );
+  return keys.length;
+};
 
 /** Number of items a query matches (server-side count, page by page). */
 export const queryCount = async (db: Db, input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey" | "Select">) => {

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Execution } from "@outreach/core/report";
-import { conditional, type Db, type PageRequest, queryPage, strip } from "./db";
+import { conditional, type Db, deleteMatching, type PageRequest, queryPage, strip } from "./db";
 import { Keys, PREFIX } from "./keys";
 
 /** Report executions (`RX#<report>` · `EX#<execution id>`; ids sort by time, so newest first is a reverse query). */
@@ -29,4 +29,8 @@ export const createExecutionStore = (db: Db) => ({
       page,
       (i) => strip<Execution>(i),
     ),
+
+  /** Deletes up to `max` executions of a deleted report; returns how many it deleted. */
+  purge: (reportId: string, max: number) =>
+    deleteMatching(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": Keys.executionPartition(reportId) } }, max),
 });

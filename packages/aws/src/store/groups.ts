@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Group, Member } from "@outreach/core/group";
-import { contactUpdate } from "./contacts";
+import { contactUpdate, forgetContact } from "./contacts";
 import { batchWrite, type Db, type Item, type PageRequest, queryAll, queryCount, queryPage, strip, type TransactItems, transact, whenHolds } from "./db";
 
 /** Members per transaction: each member is a put plus a contact update, and one action is the group counter. */
@@ -153,23 +153,25 @@ export const createGroupStore = (db: Db) => {
       return res.ok;
     },
 
-    /** Deletes up to `max` members of a deleted group; returns how many were deleted. */
-    async purgeMembers(groupId: string, max: number): Promise<number> {
-      const keys: Item[] = [];
+    /** Deletes up to `max` members of a deleted group, and the group from their contacts; returns how many it deleted. */
+    async purgeMembers(tenantId: string, groupId: string, max: number): Promise<number> {
+      const phones: string[] = [];
       for await (const m of queryAll(db, {
         KeyConditionExpression: "pk = :pk",
         ExpressionAttributeValues: { ":pk": Keys.memberPartition(groupId) },
-        ProjectionExpression: "pk, sk",
+        ProjectionExpression: "phone",
         Limit: Math.min(max, 1000),
       })) {
-        keys.push({ pk: m.pk, sk: m.sk });
-        if (keys.length >= max) break;
+        phones.push(m.phone as string);
+        if (phones.length >= max) break;
       }
+      // Contacts first: a crash in between leaves members to purge again, never a contact pointing nowhere.
+      for (const phone of phones) await forgetContact(db, tenantId, phone, { group_id: groupId });
       await batchWrite(
         db,
-        keys.map((k) => ({ delete: k })),
+        phones.map((phone) => ({ delete: Keys.member(groupId, phone) })),
       );
-      return keys.length;
+      return phones.length;
     },
 
     addMembers: (tenantId: string, groupId: string, members: { phone: string; name: string | null }[], now: string) =>

@@ -38,6 +38,8 @@ export const Keys = {
   apiKey: (hash: string) => k(`KEY#${hash}`, "KEY"),
   rateWindow: (keyId: string, windowStart: number) => k(`RL#${keyId}`, String(windowStart)),
   idempotency: (tenantId: string, key: string) => k(T(tenantId), `IDEM#${key}`),
+  streamPartition: (keyId: string) => `SSE#${keyId}`,
+  stream: (keyId: string, streamId: string) => k(`SSE#${keyId}`, streamId),
   usage: (tenantId: string, month: string) => k(T(tenantId), `USAGE#${month}`),
   activity: (tenantId: string, day: string) => k(T(tenantId), `${PREFIX.activity}${day}`),
 

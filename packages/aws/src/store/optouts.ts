@@ -1,4 +1,4 @@
-import { DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { OptOut } from "@outreach/core/optout";
 import { batchGet, conditional, type Db, type PageRequest, queryPage, strip } from "./db";
 import { Keys, PREFIX } from "./keys";
@@ -21,8 +21,21 @@ export const createOptOutStore = (db: Db) => ({
     );
   },
 
-  async remove(tenantId: string, phone: string): Promise<boolean> {
-    return conditional(db.doc.send(new DeleteCommand({ TableName: db.table, Key: Keys.optOut(tenantId, phone), ConditionExpression: "attribute_exists(pk)" })));
+  async remove(tenantId: string, phone: string): Promise<"removed" | "not_found" | "by_contact"> {
+    const removed = await conditional(
+      db.doc.send(
+        new DeleteCommand({
+          TableName: db.table,
+          Key: Keys.optOut(tenantId, phone),
+          ConditionExpression: "attribute_exists(pk) AND #source <> :inbound",
+          ExpressionAttributeNames: { "#source": "source" },
+          ExpressionAttributeValues: { ":inbound": "inbound" },
+        }),
+      ),
+    );
+    if (removed) return "removed";
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.optOut(tenantId, phone), ConsistentRead: true }));
+    return res.Item ? "by_contact" : "not_found";
   },
 
   list: (tenantId: string, page: PageRequest) =>

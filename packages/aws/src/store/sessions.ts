@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { SessionStatus } from "@outreach/core/port";
 import type { Session } from "@outreach/core/session";
-import { conditional, type Db, type Item, onIndex, queryAll, strip, transact, whenHolds } from "./db";
+import { forgetContact } from "./contacts";
+import { conditional, type Db, deleteMatching, type Item, onIndex, queryAll, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
 
 const key = Keys.session;
@@ -168,6 +169,35 @@ export const createSessionStore = (db: Db) => ({
       { Update: { TableName: db.table, Key: Keys.tenant(tenantId), UpdateExpression: "ADD session_count :m", ExpressionAttributeValues: { ":m": -1 } } },
     ]);
     return res.ok;
+  },
+
+  /**
+   * Deletes up to `max` items a deleted session left: its status history, lease and auth state, the
+   * WhatsApp groups it synced, and itself from its contacts. Returns how many it deleted (0: done).
+   */
+  async purge(tenantId: string, sessionId: string, max: number): Promise<number> {
+    let n = await deleteMatching(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": Keys.sessionPartition(sessionId) } }, max);
+    if (n < max) {
+      n += await deleteMatching(
+        db,
+        {
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :w)",
+          ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":w": PREFIX.waGroup(sessionId) },
+        },
+        max - n,
+      );
+    }
+    if (n < max) {
+      for await (const c of queryAll(db, {
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :c)",
+        FilterExpression: "contains(session_ids, :s)",
+        ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":c": PREFIX.contact, ":s": sessionId },
+      })) {
+        await forgetContact(db, tenantId, c.phone as string, { session_id: sessionId });
+        if (++n >= max) break;
+      }
+    }
+    return n;
   },
 
   /** Optimistic update of the pacing timeline: succeeds only if nobody reserved slots since `expected` was read. */

@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { PlanId } from "@outreach/core/plan";
 import type { ApiKey, Tenant, Usage } from "@outreach/core/tenant";
-import { conditional, type Db, onIndex, strip } from "./db";
+import { conditional, type Db, onIndex, queryCount, strip } from "./db";
 import { INDEX, Keys, Lists } from "./keys";
 
 /** Tenants, API keys (by SHA-256), per-key rate limits and idempotency records. */
@@ -93,6 +93,27 @@ export const createTenantStore = (db: Db) => ({
         }),
       ),
     );
+  },
+
+  /**
+   * Open progress streams of a key, one item each, expiring on their own (a stream whose process died
+   * stops counting at its end time). Two streams opened at the same instant may both pass the count.
+   */
+  async openStream(keyId: string, streamId: string, expiresAt: number, max: number, now: number): Promise<boolean> {
+    const open = await queryCount(db, {
+      KeyConditionExpression: "pk = :pk",
+      FilterExpression: "expires_at > :now",
+      ExpressionAttributeValues: { ":pk": Keys.streamPartition(keyId), ":now": now },
+    });
+    if (open >= max) return false;
+    await db.doc.send(
+      new PutCommand({ TableName: db.table, Item: { ...Keys.stream(keyId, streamId), expires_at: expiresAt, ttl: Math.ceil(expiresAt / 1000) + 60 } }),
+    );
+    return true;
+  },
+
+  async closeStream(keyId: string, streamId: string) {
+    await db.doc.send(new DeleteCommand({ TableName: db.table, Key: Keys.stream(keyId, streamId) }));
   },
 
   async usage(tenantId: string, month: string): Promise<Usage> {

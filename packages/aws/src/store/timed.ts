@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ScheduleStatus, TimedRecord, TimerKind } from "@outreach/core/schedule";
-import { conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, statusIn, strip, transact } from "./db";
+import { conditional, type Db, deleteMatching, type Item, onIndex, type PageRequest, queryAll, queryPage, statusIn, strip, transact } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
 
 /** The sparse `TIMERS` list holds every active record with a next run, ordered by that instant. */
@@ -169,6 +169,10 @@ export const createRunStore = <R extends { run_at: string }>(db: Db, kind: Timer
       page,
       (i) => strip<R>(i),
     ),
+
+  /** Deletes up to `max` runs of a deleted record; returns how many it deleted. */
+  purge: (parentId: string, max: number) =>
+    deleteMatching(db, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": Keys.runPartition(kind, parentId) } }, max),
 
   async latest(parentId: string, n: number): Promise<R[]> {
     const res = await db.doc.send(

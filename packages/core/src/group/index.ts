@@ -128,7 +128,7 @@ export const remove = async (d: D, tenantId: string, id: string) => {
 };
 
 /** Handles `group.purge`: deletes a chunk of members; returns true when more remain. */
-export const purge = async (d: Pick<D, "store">, groupId: string) => (await d.store.groups.purgeMembers(groupId, 2000)) === 2000;
+export const purge = async (d: Pick<D, "store">, tenantId: string, groupId: string) => (await d.store.groups.purgeMembers(tenantId, groupId, 1000)) === 1000;
 
 export const contacts = async (d: Pick<D, "store">, tenantId: string, page: PageRequest) => {
   const live = new Set<string>();

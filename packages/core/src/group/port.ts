@@ -22,7 +22,8 @@ export interface GroupRepo {
   list(tenantId: string, page: PageRequest): Promise<Page<Group>>;
   update(tenantId: string, id: string, patch: { name?: string; description?: string | null }, now: string): Promise<Group | undefined>;
   delete(tenantId: string, id: string): Promise<boolean>;
-  purgeMembers(groupId: string, max: number): Promise<number>;
+  /** Deletes up to `max` members of a deleted group (and the group from their contacts); 0 when none are left. */
+  purgeMembers(tenantId: string, groupId: string, max: number): Promise<number>;
   addMembers(
     tenantId: string,
     groupId: string,

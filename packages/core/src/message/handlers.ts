@@ -9,12 +9,22 @@ import type { Handlers } from "./index";
  * runtime). Messages that need a session host or a sender (`send`, `session.*`) get their handlers
  * from the role that has them.
  */
-export const domainHandlers = (d: Deps): Pick<Handlers, "job.snapshot" | "job.plan" | "job.finalize" | "group.purge" | "timer.fire"> => ({
+export const domainHandlers = (d: Deps): Pick<Handlers, "job.snapshot" | "job.plan" | "job.finalize" | "group.purge" | "purge" | "timer.fire"> => ({
   "job.snapshot": (m) => Campaign.snapshot(d, m.tenant_id, m.job_id, { budgetMs: 20_000 }),
   "job.plan": (m) => Campaign.planJob(d, m),
   "job.finalize": (m) => Campaign.finalize(d, m.tenant_id, m.job_id),
   "group.purge": async (m) => {
-    if (await Group.purge(d, m.group_id)) await d.queue.send("events", [{ body: m }]);
+    if (await Group.purge(d, m.tenant_id, m.group_id)) await d.queue.send("events", [{ body: m }]);
+  },
+  purge: async (m) => {
+    const max = 500;
+    const deleted =
+      m.kind === "session"
+        ? await d.store.sessions.purge(m.tenant_id, m.id, max)
+        : m.kind === "schedule"
+          ? await d.store.scheduleRuns.purge(m.id, max)
+          : (await d.store.reportRuns.purge(m.id, max)) + (await d.store.executions.purge(m.id, max));
+    if (deleted > 0) await d.queue.send("events", [{ body: m }]);
   },
   "timer.fire": (m) => Timer.fire(d, m),
 });

@@ -1,7 +1,7 @@
 export * from "./port";
 
 import { dayKey } from "../activity";
-import { notFound } from "../error";
+import { DomainError, notFound } from "../error";
 import { normalize } from "../phone";
 import { type Clock, iso, type PageRequest, type Store } from "../port";
 
@@ -31,9 +31,19 @@ export const add = async (d: D, tenantId: string, phones: string[], source: "api
   return { added, already_opted_out: already, invalid };
 };
 
+/** Removes an opt-out added through the API. One the contact made by writing STOP stays: only they can undo it. */
 export const remove = async (d: D, tenantId: string, phone: string) => {
   const r = normalize(phone);
-  if (!r.ok || !(await d.store.optouts.remove(tenantId, r.e164))) throw notFound("opt_out", phone);
+  const res = r.ok ? await d.store.optouts.remove(tenantId, r.e164) : "not_found";
+  if (res === "not_found") throw notFound("opt_out", phone);
+  if (res === "by_contact") {
+    throw new DomainError(
+      "forbidden",
+      "opt_out.by_contact",
+      `${phone} opted out by writing STOP; only the contact can opt back in (by writing to the session), not the API.`,
+    );
+  }
+  return { phone: r.ok ? r.e164 : phone, deleted: true as const };
 };
 
 export const list = (d: D, tenantId: string, page: PageRequest) => d.store.optouts.list(tenantId, page);

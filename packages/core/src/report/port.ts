@@ -45,4 +45,6 @@ export interface ExecutionRepo {
   put(e: Execution): Promise<boolean>;
   get(reportId: string, id: string): Promise<Execution | undefined>;
   list(reportId: string, page: PageRequest): Promise<Page<Execution>>;
+  /** Deletes up to `max` executions of a deleted report; 0 when none are left. */
+  purge(reportId: string, max: number): Promise<number>;
 }

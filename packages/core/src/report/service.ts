@@ -120,7 +120,10 @@ export const update = async (d: Deps, tenantId: string, id: string, patch: Parti
 export const pause = async (d: Deps, t: string, id: string) => view(await lifecycle(d).pause(t, id));
 export const resume = async (d: Deps, t: string, id: string) => view(await lifecycle(d).resume(t, id));
 
-export const remove = (d: Deps, tenantId: string, id: string) => lifecycle(d).removeCounted(tenantId, id);
+export const remove = async (d: Deps, tenantId: string, id: string) => {
+  await lifecycle(d).removeCounted(tenantId, id);
+  await d.queue.send("events", [{ body: { type: "purge", kind: "report", tenant_id: tenantId, id } }]);
+};
 
 /** Sends the summary through the normal send path: the report's session (or the first working one), to recipient_phone or the session's own number. */
 const deliver = async (d: Deps, r: Report, exe: Omit<Execution, "delivery">, due: number): Promise<Delivery> => {

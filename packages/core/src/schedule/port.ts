@@ -64,6 +64,8 @@ export interface RunRepo<R extends { run_at: string }> {
   update(parentId: string, runAt: string, patch: Partial<R>): Promise<void>;
   list(parentId: string, page: PageRequest): Promise<Page<R>>;
   latest(parentId: string, n: number): Promise<R[]>;
+  /** Deletes up to `max` runs of a deleted record; 0 when none are left. */
+  purge(parentId: string, max: number): Promise<number>;
 }
 
 export interface TimerIndex {

@@ -85,7 +85,10 @@ export const update = async (d: Deps, tenantId: string, id: string, patch: Parti
 export const pause = async (d: Deps, t: string, id: string) => view(await lifecycle(d).pause(t, id));
 export const resume = async (d: Deps, t: string, id: string) => view(await lifecycle(d).resume(t, id));
 export const cancel = async (d: Deps, t: string, id: string) => view(await lifecycle(d).cancel(t, id));
-export const remove = (d: Deps, t: string, id: string) => lifecycle(d).remove(t, id, ["cancelled", "completed"]);
+export const remove = async (d: Deps, t: string, id: string) => {
+  await lifecycle(d).remove(t, id, ["cancelled", "completed"]);
+  await d.queue.send("events", [{ body: { type: "purge", kind: "schedule", tenant_id: t, id } }]);
+};
 
 export const history = async (d: Deps, tenantId: string, id: string, page: PageRequest) => {
   await lifecycle(d).get(tenantId, id);

@@ -64,6 +64,10 @@ export const remove = async (d: D, tenantId: string, id: string) => {
   await d.store.sessions.setDesired(tenantId, id, "stopped", iso(d.clock.now()));
   if (!(await d.store.sessions.delete(tenantId, id))) throw notFound("session", id);
   await sync(d, tenantId, id);
+  // What it left (history, WhatsApp groups with third parties' numbers, contact links) goes too.
+  // Once now and once after the host has logged the device out (a late credentials write is caught too).
+  const purge = { type: "purge" as const, kind: "session" as const, tenant_id: tenantId, id };
+  await d.queue.send("events", [{ body: purge }, { body: purge, delaySeconds: 120 }]);
 };
 
 export const qr = async (d: Pick<D, "store">, tenantId: string, id: string) => {

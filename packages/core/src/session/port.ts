@@ -51,6 +51,8 @@ export interface SessionRepo {
   statusBefore(sessionId: string, beforeIso: string): Promise<StatusChange | undefined>;
   /** Deletes the session and frees its place in the plan. */
   delete(tenantId: string, id: string): Promise<boolean>;
+  /** Deletes up to `max` items a deleted session left (history, lease, auth state, WhatsApp groups, contact links); 0 when done. */
+  purge(tenantId: string, sessionId: string, max: number): Promise<number>;
   /** Optimistic update of the pacing timeline: applies only if nobody reserved slots since `expected` was read. */
   reserveSlots(tenantId: string, id: string, expected: SlotState, next: SlotState): Promise<boolean>;
   acquireLease(sessionId: string, owner: string, now: number, ttlMs: number): Promise<boolean>;

@@ -49,4 +49,7 @@ export interface TenantRepo {
   revokeKey(hash: string, at: string): Promise<void>;
   hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number): Promise<boolean>;
   usage(tenantId: string, month: string): Promise<Usage>;
+  /** Registers an open progress stream of a key unless `max` of its streams are open (each ends by `expiresAt`). */
+  openStream(keyId: string, streamId: string, expiresAt: number, max: number, now: number): Promise<boolean>;
+  closeStream(keyId: string, streamId: string): Promise<void>;
 }

@@ -118,6 +118,9 @@ export const startRuntime = async (config: RuntimeConfig) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host ?? "127.0.0.1" }, () => resolve(s));
       s.once("error", reject);
     });
+    // Idle keep-alive connections live longer than clients keep them (undici: 4 s), so a client never
+    // sends on a connection the server is closing at that moment.
+    (server as { keepAliveTimeout?: number }).keepAliveTimeout = 65_000;
     stops.push(
       () =>
         new Promise<void>((resolve) => {
