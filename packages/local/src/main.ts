@@ -28,6 +28,7 @@ try {
     logLevel: env.OUTREACH_LOG_LEVEL ?? "info",
     rateLimitPerSecond: Number(env.OUTREACH_RATE_LIMIT ?? 100),
     allowPrivateUrls: env.OUTREACH_ALLOW_PRIVATE_URLS === "1",
+    fetchTimeoutMs: env.OUTREACH_FETCH_TIMEOUT_SECONDS ? Number(env.OUTREACH_FETCH_TIMEOUT_SECONDS) * 1000 : undefined,
   });
   console.log(
     `\nOutreach is running on http://localhost:${rt.port}  (API docs: http://localhost:${rt.port}/docs${transport === "sandbox" ? ", sandbox inbox: /sandbox" : ""})`,

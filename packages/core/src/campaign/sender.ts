@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createCoalescer } from "../coalesce";
 import type { Deps } from "../deps";
 import { isDomainError } from "../error";
+import { Deferred, type HandlerContext } from "../message/context";
 import { type Outbound, type Transport, TransportError } from "../port";
 import { checkCompletion, pauseSessionJobs } from "./control";
 import { ref } from "./job";
@@ -25,7 +26,32 @@ export const messageIdFor = (jobId: string, phone: string) =>
  * Runs `fn` in the session's lane: one at a time per session, not before `notBefore`, and at least
  * `minGapMs` after the previous message the lane sent. `fn` returns whether it sent a message.
  */
-export type Lane = (sessionId: string, notBefore: number, minGapMs: number, fn: () => Promise<boolean>) => Promise<void>;
+export type Lane = ((sessionId: string, notBefore: number, minGapMs: number, fn: () => Promise<boolean>) => Promise<void>) & {
+  /** Messages waiting in a session's lane (not the one being sent). */
+  queued?(sessionId: string): number;
+};
+
+/** Messages one session's lane may hold in memory; more go back to the queue until the lane moves. */
+export const LANE_CAP = 32;
+/**
+ * The longest a send may take (the media download is capped at 60 s before it). A send that takes
+ * longer ends as `unknown` — WhatsApp may still deliver it, so it is never retried — and its lane moves on.
+ */
+export const SEND_TIMEOUT_MS = 120_000;
+
+class SendTimeout extends Error {
+  override readonly name = "SendTimeout";
+}
+
+const withTimeout = <T>(p: Promise<T>, ms: number) => {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SendTimeout(`the send did not finish within ${Math.round(ms / 1000)} s; not retried to avoid a duplicate`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+};
 
 type Content = Pick<Job, "id" | "tenant_id" | "quota_month" | "message_type" | "message_content" | "media_url" | "max_consecutive_failures">;
 
@@ -60,7 +86,8 @@ const persist = async <T>(d: Pick<Deps, "clock">, fn: () => Promise<T>): Promise
  * transaction), send with our message id, record. A crash between send and record leaves the
  * recipient `sending`, which the reconciler turns into `unknown`: it is never sent twice.
  */
-export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
+export const createSender = (d: Deps, transport: Transport, lane: Lane, opts: { sendTimeoutMs?: number } = {}) => {
+  const sendTimeoutMs = opts.sendTimeoutMs ?? SEND_TIMEOUT_MS;
   const contents = new Map<string, Content>();
   const content = async (tenantId: string, jobId: string) => {
     const hit = contents.get(jobId);
@@ -116,11 +143,13 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
   };
 
   /** Processes one `send` message; returns a delay in seconds when the message should be retried later. */
-  const handle = async (msg: SendMessage & { name?: string | null }): Promise<void> => {
+  const handle = async (msg: SendMessage & { name?: string | null }, ctx?: HandlerContext): Promise<void> => {
+    // A full lane (its session is slow or blocked) takes no more: the message comes back later.
+    if ((lane.queued?.(msg.session_id) ?? 0) >= LANE_CAP) throw new Deferred(15);
     inFlight.set(msg.job_id, (inFlight.get(msg.job_id) ?? 0) + 1);
     let finished = false;
     try {
-      await handleOne(msg);
+      await handleOne(msg, ctx);
       finished = true;
     } finally {
       // A message that failed (it comes back later) still leaves this process's count.
@@ -155,24 +184,32 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane) => {
     return "failed";
   };
 
-  const handleOne = async (msg: SendMessage & { name?: string | null }): Promise<void> => {
+  const handleOne = async (msg: SendMessage & { name?: string | null }, ctx?: HandlerContext): Promise<void> => {
     const job = await content(msg.tenant_id, msg.job_id);
     if (!job) return void lastOfJob(msg.job_id);
     const messageId = messageIdFor(job.id, msg.phone);
     let outcome: Outcome = { kind: "dropped" };
-    await lane(msg.session_id, msg.slot_at, msg.min_gap_ms, async () => {
+    const turn = lane(msg.session_id, msg.slot_at, msg.min_gap_ms, async () => {
       const claim = await d.store.recipients.claim(ref(job), msg.phone, msg.epoch, d.clock.now() + LEASE_MS, messageId);
       if (claim === "opted_out") outcome = { kind: "opted_out" };
       if (claim !== "claimed") return false;
       try {
-        await transport.send(msg.session_id, outbound(job, { phone: msg.phone, name: msg.name ?? null }, messageId));
+        await withTimeout(transport.send(msg.session_id, outbound(job, { phone: msg.phone, name: msg.name ?? null }, messageId)), sendTimeoutMs);
         outcome = { kind: "sent", messageId, at: d.clock.now() };
         return true;
       } catch (error) {
+        if (error instanceof SendTimeout) {
+          await persist(d, () => d.store.recipients.unclaim(ref(job), msg.phone, "unknown", error.message));
+          outcome = { kind: "error", result: "failed" };
+          return false;
+        }
         outcome = { kind: "error", result: await onSendError(job, msg, error) };
         return false;
       }
     });
+    // From here the message only waits for its session's turn: it need not hold a consumer slot.
+    ctx?.waiting();
+    await turn;
 
     const o = outcome as Outcome;
     if (o.kind === "opted_out") await d.store.recipients.skip(ref(job), msg.phone, "opted out");

@@ -35,8 +35,12 @@ export interface QueueMessages {
 
 export type Outgoing<Q extends keyof QueueMessages> = OutgoingMessage<QueueMessages[Q]>;
 
+export { Deferred, type HandlerContext } from "./context";
+
+import type { HandlerContext } from "./context";
+
 /** One handler per message type; a role supplies the handlers of the messages it takes. */
-export type Handlers = { [T in MessageType]: (m: MessageOf<T>) => Promise<unknown> };
+export type Handlers = { [T in MessageType]: (m: MessageOf<T>, ctx?: HandlerContext) => Promise<unknown> };
 
 /**
  * Parses a received body and runs its handler. A body that is not a known message, or has no handler
@@ -44,11 +48,11 @@ export type Handlers = { [T in MessageType]: (m: MessageOf<T>) => Promise<unknow
  */
 export const dispatch =
   (handlers: Partial<Handlers>, onDropped: (body: unknown, why: string) => void) =>
-  async (raw: unknown): Promise<void> => {
+  async (raw: unknown, ctx?: HandlerContext): Promise<void> => {
     const parsed = Message.safeParse(raw);
     if (!parsed.success) return onDropped(raw, "not a known message");
-    const handler = handlers[parsed.data.type] as ((m: Message) => Promise<unknown>) | undefined;
+    const handler = handlers[parsed.data.type] as ((m: Message, ctx?: HandlerContext) => Promise<unknown>) | undefined;
     if (!handler) return onDropped(raw, `no handler for ${parsed.data.type} here`);
-    await handler(parsed.data);
+    await handler(parsed.data, ctx);
   };
 export { domainHandlers } from "./handlers";

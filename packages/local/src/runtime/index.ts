@@ -31,6 +31,8 @@ export interface RuntimeConfig {
   rateLimitPerSecond: number;
   /** `OUTREACH_ALLOW_PRIVATE_URLS=1`: tenants' URLs may name loopback (127.0.0.0/8, ::1, localhost), never private or link-local. */
   allowPrivateUrls?: boolean;
+  /** Whole-download cap of a media fetch (default 60 s; tests of slow servers shorten it). */
+  fetchTimeoutMs?: number;
   /** Benchmarks attach AWS SDK middleware (request counting) to the runtime's clients. */
   instrument?: (client: { middlewareStack: { add: (...args: any[]) => void } }) => void;
 }
@@ -77,7 +79,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
     stops.push(async () => timers.close());
     const net = { allowLoopback: config.allowPrivateUrls === true };
     const deps = { store, queue, clock, ids, timers, net };
-    const fetchMedia = createGuardedFetch(net);
+    const fetchMedia = createGuardedFetch({ ...net, ...(config.fetchTimeoutMs ? { totalTimeoutMs: config.fetchTimeoutMs } : {}) });
 
     const devKey = await ensureDevTenant(deps, config);
 

@@ -1,3 +1,4 @@
+import { Deferred, type HandlerContext } from "@outreach/core/message";
 import type { Queue, QueueName, ReceivedMessage } from "@outreach/core/port";
 import type { Logger } from "@outreach/log";
 
@@ -18,7 +19,7 @@ export interface Consumer {
 export const startConsumer = (opts: {
   queue: Queue;
   name: QueueName;
-  handle: (body: unknown, m: ReceivedMessage) => Promise<void>;
+  handle: (body: unknown, ctx: HandlerContext) => Promise<void>;
   concurrency: number;
   pollers?: number;
   waitSeconds: number;
@@ -100,23 +101,32 @@ export const startConsumer = (opts: {
       }
       for (const m of msgs) {
         inFlight++;
+        // A message that only waits for its session's turn gives its slot back: waiting messages of
+        // one blocked session must not stop the consumer from taking other sessions' messages.
+        let counted = true;
+        const uncount = () => {
+          if (!counted) return;
+          counted = false;
+          inFlight--;
+          waiters.shift()?.();
+        };
         const p = opts
-          .handle(m.body, m)
+          .handle(m.body, { waiting: uncount })
           .then(
             () => {
               toDelete.push(m.receiptHandle);
               scheduleFlush();
             },
             (e) => {
+              if (e instanceof Deferred) return opts.queue.release(opts.name, m.receiptHandle, e.seconds).catch(() => {});
               opts.logger.error({ err: e, queue: opts.name, message_id: m.id, receive_count: m.receiveCount }, "message failed; it will be retried");
               const backoff = Math.min(300, 2 ** Math.min(m.receiveCount, 8));
               return opts.queue.release(opts.name, m.receiptHandle, backoff).catch(() => {});
             },
           )
           .finally(() => {
-            inFlight--;
+            uncount();
             pending.delete(p);
-            waiters.shift()?.();
           });
         pending.add(p);
       }

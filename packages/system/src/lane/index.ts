@@ -54,5 +54,8 @@ export const createLanes = (clock: Clock): Lane & { idle(): boolean } => {
       pump(sessionId);
     });
 
-  return Object.assign(run, { idle: () => [...lanes.values()].every((l) => !l.busy && l.queue.length === 0) });
+  return Object.assign(run, {
+    idle: () => [...lanes.values()].every((l) => !l.busy && l.queue.length === 0),
+    queued: (sessionId: string) => lanes.get(sessionId)?.queue.length ?? 0,
+  });
 };
