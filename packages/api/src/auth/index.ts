@@ -79,12 +79,26 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
   };
 };
 
+/** 403 `auth.scope_missing` unless the request's key has every one of `scopes` (`manage` implies `read`). */
+export const assertScopes = (key: ApiKey | undefined, ...scopes: Scope[]) => {
+  const missing = scopes.find((s) => !key || !hasScope(key.scopes, s));
+  if (missing) {
+    throw new DomainError(
+      "forbidden",
+      "auth.scope_missing",
+      `This API key lacks the ${missing} scope${scopes.length > 1 ? ` (this needs ${scopes.join(" and ")})` : ""}.`,
+      {
+        required_scope: missing,
+        required_scopes: scopes,
+      },
+    );
+  }
+};
+
+/** Route middleware: the key must have every one of `scopes`. */
 export const requireScope =
-  (scope: Scope): MiddlewareHandler<Env> =>
+  (...scopes: Scope[]): MiddlewareHandler<Env> =>
   async (c, next) => {
-    const key = c.get("apiKey") as ApiKey | undefined;
-    if (!key || !hasScope(key.scopes, scope)) {
-      throw new DomainError("forbidden", "auth.scope_missing", `This API key lacks the ${scope} scope.`, { required_scope: scope });
-    }
+    assertScopes(c.get("apiKey") as ApiKey | undefined, ...scopes);
     await next();
   };

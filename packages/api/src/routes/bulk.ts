@@ -98,6 +98,8 @@ const ProgressSchema = z
   .openapi("BulkSendProgress");
 
 const read = requireScope("bulk-send:read");
+/** Recipients are contacts: reading them needs the groups' read scope as well. */
+const readRecipients = requireScope("bulk-send:read", "custom-groups:read");
 const manage = requireScope("bulk-send:manage");
 
 /** MoltFlow's progress event plus our counts. */
@@ -142,7 +144,7 @@ export const bulkRoutes = () => {
       path: "/bulk-send/{id}",
       tags,
       summary: "A bulk send with counts and the first page of recipients",
-      middleware: [read],
+      middleware: [readRecipients],
       request: { params: IdParam, query: PageQuery },
       responses: { 200: json(JobSchema.extend({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Job"), ...errors },
     }),
@@ -155,7 +157,7 @@ export const bulkRoutes = () => {
       path: "/bulk-send/{id}/recipients",
       tags,
       summary: "Per-recipient state",
-      middleware: [read],
+      middleware: [readRecipients],
       request: { params: IdParam, query: PageQuery.extend({ status: z.enum(R_STATUSES).optional() }) },
       responses: { 200: json(z.object({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Recipients"), ...errors },
     }),

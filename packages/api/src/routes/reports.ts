@@ -1,10 +1,11 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Report from "@outreach/core/report";
 import { PERIODS, TEMPLATE_IDS } from "@outreach/core/report";
+import type { Context } from "hono";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
-import { requireScope } from "../auth";
+import { assertScopes, requireScope } from "../auth";
 import { body, Deleted, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
 import { TimedOut, TimingFields } from "./timing";
 
@@ -49,6 +50,8 @@ const ExecutionSchema = z
   .openapi("ReportExecution");
 
 const read = requireScope("reports:read");
+/** A report delivered by WhatsApp sends a message: changing or running one needs bulk-send:manage too. */
+const sends = async (c: Context<Env>, id: string) => (await Report.get(c.get("deps"), c.get("tenantId"), id)).delivery_method === "whatsapp";
 const manage = requireScope("reports:manage");
 
 export const reportRoutes = () => {
@@ -77,7 +80,11 @@ export const reportRoutes = () => {
       request: body(z.object(Fields)),
       responses: { 201: json(Out, "Created"), ...errors },
     }),
-    async (c) => c.json(await Report.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
+    async (c) => {
+      const input = c.req.valid("json");
+      if (input.delivery_method === "whatsapp") assertScopes(c.get("apiKey"), "reports:manage", "bulk-send:manage");
+      return c.json(await Report.create(c.get("deps"), c.get("tenantId"), input), 201);
+    },
   );
 
   app.openapi(
@@ -119,7 +126,12 @@ export const reportRoutes = () => {
       request: { params: IdParam, ...body(z.object(Fields).partial()) },
       responses: { 200: json(Out, "Updated"), 409: errors[404], ...errors },
     }),
-    async (c) => c.json(await Report.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => {
+      const patch = c.req.valid("json");
+      if (patch.delivery_method === "whatsapp" || (await sends(c, c.req.valid("param").id)))
+        assertScopes(c.get("apiKey"), "reports:manage", "bulk-send:manage");
+      return c.json(await Report.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, patch), 200);
+    },
   );
 
   for (const [action, fn] of [
@@ -167,7 +179,10 @@ export const reportRoutes = () => {
       request: { params: IdParam },
       responses: { 201: json(ExecutionSchema, "Execution"), ...errors },
     }),
-    async (c) => c.json(await Report.runNow(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 201),
+    async (c) => {
+      if (await sends(c, c.req.valid("param").id)) assertScopes(c.get("apiKey"), "reports:manage", "bulk-send:manage");
+      return c.json(await Report.runNow(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 201);
+    },
   );
 
   app.openapi(

@@ -35,6 +35,8 @@ const Out = z
 
 const read = requireScope("scheduled:read");
 const manage = requireScope("scheduled:manage");
+/** A scheduled message sends at its run times: creating, changing or resuming one needs bulk-send:manage too. */
+const manageSends = requireScope("scheduled:manage", "bulk-send:manage");
 
 export const scheduledRoutes = () => {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
@@ -46,7 +48,7 @@ export const scheduledRoutes = () => {
       path: "/scheduled-messages",
       tags,
       summary: "Schedule a message to a custom group",
-      middleware: [manage, idempotency()],
+      middleware: [manageSends, idempotency()],
       request: body(CreateBody),
       responses: { 201: json(Out, "Created"), ...errors },
     }),
@@ -88,7 +90,7 @@ export const scheduledRoutes = () => {
       path: "/scheduled-messages/{id}",
       tags,
       summary: "Change anything; the next run is recomputed",
-      middleware: [manage],
+      middleware: [manageSends],
       request: { params: IdParam, ...body(PatchBody) },
       responses: { 200: json(Out, "Updated"), 409: errors[404], ...errors },
     }),
@@ -106,7 +108,7 @@ export const scheduledRoutes = () => {
         path: `/scheduled-messages/{id}/${action}`,
         tags,
         summary: `${action[0]?.toUpperCase()}${action.slice(1)} a scheduled message`,
-        middleware: [manage],
+        middleware: [action === "resume" ? manageSends : manage],
         request: { params: IdParam },
         responses: { 200: json(Out, "Scheduled message"), 409: errors[404], ...errors },
       }),

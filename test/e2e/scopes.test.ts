@@ -1,0 +1,244 @@
+import { describe, expect, inject, it } from "vitest";
+import { createIds } from "../../packages/core/src/id";
+import { systemClock } from "../../packages/core/src/port";
+import { createKey, hasScope, SCOPES, type Scope } from "../../packages/core/src/tenant";
+import { client, groupWith, newTenant, phones, sandbox, waitJob, workingSession } from "../helpers/api";
+
+/**
+ * What each scope grants (README "Security"), for every route of the OpenAPI document: the scopes a
+ * key needs (all of them; `manage` implies `read`). Reading a send's recipients needs the groups' read
+ * scope too (they are contacts); a scheduled message sends at its run times and a WhatsApp report sends
+ * when it runs, so creating, changing, resuming or running one needs `bulk-send:manage` too.
+ */
+const TABLE: Record<string, Scope[]> = {
+  "GET /usage/current": [],
+  "GET /sessions": ["sessions:read"],
+  "POST /sessions": ["sessions:manage"],
+  "GET /sessions/{id}": ["sessions:read"],
+  "DELETE /sessions/{id}": ["sessions:manage"],
+  "GET /sessions/{id}/qr": ["sessions:read"],
+  "POST /sessions/{id}/pairing-code": ["sessions:manage"],
+  "GET /custom-groups": ["custom-groups:read"],
+  "POST /custom-groups": ["custom-groups:manage"],
+  "GET /custom-groups/contacts": ["custom-groups:read"],
+  "GET /custom-groups/wa-groups": ["custom-groups:read"],
+  "POST /custom-groups/from-wa-groups": ["custom-groups:manage"],
+  "GET /custom-groups/{id}": ["custom-groups:read"],
+  "PATCH /custom-groups/{id}": ["custom-groups:manage"],
+  "DELETE /custom-groups/{id}": ["custom-groups:manage"],
+  "POST /custom-groups/{id}/members/add": ["custom-groups:manage"],
+  "POST /custom-groups/{id}/members/remove": ["custom-groups:manage"],
+  "GET /custom-groups/{id}/export/csv": ["custom-groups:read"],
+  "GET /custom-groups/{id}/export/json": ["custom-groups:read"],
+  "POST /bulk-send": ["bulk-send:manage"],
+  "GET /bulk-send": ["bulk-send:read"],
+  "GET /bulk-send/{id}": ["bulk-send:read", "custom-groups:read"],
+  "GET /bulk-send/{id}/recipients": ["bulk-send:read", "custom-groups:read"],
+  "POST /bulk-send/{id}/pause": ["bulk-send:manage"],
+  "POST /bulk-send/{id}/resume": ["bulk-send:manage"],
+  "POST /bulk-send/{id}/cancel": ["bulk-send:manage"],
+  "POST /bulk-send/{id}/retry-failed": ["bulk-send:manage"],
+  "GET /bulk-send/{id}/progress": ["bulk-send:read"],
+  "GET /opt-outs": ["bulk-send:read"],
+  "POST /opt-outs": ["bulk-send:manage"],
+  "DELETE /opt-outs/{phone}": ["bulk-send:manage"],
+  "POST /scheduled-messages": ["scheduled:manage", "bulk-send:manage"],
+  "GET /scheduled-messages": ["scheduled:read"],
+  "GET /scheduled-messages/{id}": ["scheduled:read"],
+  "PATCH /scheduled-messages/{id}": ["scheduled:manage", "bulk-send:manage"],
+  "DELETE /scheduled-messages/{id}": ["scheduled:manage"],
+  "POST /scheduled-messages/{id}/pause": ["scheduled:manage"],
+  "POST /scheduled-messages/{id}/resume": ["scheduled:manage", "bulk-send:manage"],
+  "POST /scheduled-messages/{id}/cancel": ["scheduled:manage"],
+  "GET /scheduled-messages/{id}/history": ["scheduled:read"],
+  "GET /reports/templates": ["reports:read"],
+  "POST /reports": ["reports:manage"],
+  "GET /reports": ["reports:read"],
+  "GET /reports/{id}": ["reports:read"],
+  "PATCH /reports/{id}": ["reports:manage"],
+  "DELETE /reports/{id}": ["reports:manage"],
+  "POST /reports/{id}/pause": ["reports:manage"],
+  "POST /reports/{id}/resume": ["reports:manage"],
+  "POST /reports/{id}/run": ["reports:manage"],
+  "GET /reports/{id}/history": ["reports:read"],
+  "GET /reports/{id}/history/{execution_id}": ["reports:read"],
+};
+
+/** A sandbox session answers 409 for QR and pairing code (it is connected already): allowed, but never 2xx. */
+const NOT_2XX: Record<string, number> = { "GET /sessions/{id}/qr": 409, "POST /sessions/{id}/pairing-code": 409 };
+
+describe("scopes mean what they say", () => {
+  it("answers 2xx exactly where the scope table allows a single-scope key, and 403 auth.scope_missing elsewhere, on every route", async () => {
+    const t = await newTenant("unlimited");
+    const full = t.api;
+    const deps = { store: t.store, ids: createIds(), clock: systemClock };
+    const keys = new Map<Scope, ReturnType<typeof client>>();
+    for (const s of SCOPES) keys.set(s, client(inject("runtimeUrl"), (await createKey(deps, { tenantId: t.tenantId, name: s, scopes: [s] })).key));
+
+    // Fixtures, made with the full key; state-changing calls get fresh ones each.
+    const session = await workingSession(full);
+    const group = await groupWith(full, 2);
+    const slow = { min_delay_seconds: 600, max_delay_seconds: 900 };
+    const job = await full.post("/bulk-send", {
+      session_id: session.id,
+      custom_group_id: group.id,
+      message_content: "x",
+      min_delay_seconds: 0,
+      max_delay_seconds: 0,
+    });
+    await waitJob(full, job.body.id, ["completed"]);
+    const schedule = (extra: object = {}) =>
+      full.post("/scheduled-messages", {
+        name: "s",
+        session_id: session.id,
+        custom_group_id: group.id,
+        message_content: "x",
+        schedule_type: "daily",
+        time_of_day: "09:00",
+        ...extra,
+      });
+    const sched = (await schedule()).body.id as string;
+    const report = async () =>
+      (await full.post("/reports", { name: "r", template_id: "usage_plan", schedule_type: "daily", time_of_day: "09:00" })).body.id as string;
+    const rpt = await report();
+    const exe = (await full.post(`/reports/${rpt}/run`)).body.id as string;
+    await sandbox().post("/sandbox/api/wa-groups", {
+      session_id: session.id,
+      wa_group_id: "120363000000000001@g.us",
+      name: "wa",
+      participants: [{ phone: phones(1)[0] }],
+    });
+    const runningJob = async () => {
+      const g = await groupWith(full, 2);
+      return (await full.post("/bulk-send", { session_id: session.id, custom_group_id: g.id, message_content: "x", ...slow })).body.id as string;
+    };
+    const failedJob = async () => {
+      const s = await workingSession(full, "faulty");
+      const g = await groupWith(full, 1);
+      await sandbox().post("/sandbox/api/faults", { session_id: s.id, fail_next: 1, error: "permanent" });
+      const j = (await full.post("/bulk-send", { session_id: s.id, custom_group_id: g.id, message_content: "x", min_delay_seconds: 0, max_delay_seconds: 0 }))
+        .body.id;
+      await waitJob(full, j, ["completed"]);
+      return j as string;
+    };
+
+    type Call = [string, unknown?];
+    const CALLS: Record<string, () => Promise<Call>> = {
+      "GET /usage/current": async () => ["/usage/current"],
+      "GET /sessions": async () => ["/sessions"],
+      "POST /sessions": async () => ["/sessions", { name: "new" }],
+      "GET /sessions/{id}": async () => [`/sessions/${session.id}`],
+      "DELETE /sessions/{id}": async () => [`/sessions/${(await full.post("/sessions", { name: "gone" })).body.id}`],
+      "GET /sessions/{id}/qr": async () => [`/sessions/${session.id}/qr`],
+      "POST /sessions/{id}/pairing-code": async () => [`/sessions/${session.id}/pairing-code`, { phone: "+5511999912345" }],
+      "GET /custom-groups": async () => ["/custom-groups"],
+      "POST /custom-groups": async () => ["/custom-groups", { name: "new" }],
+      "GET /custom-groups/contacts": async () => ["/custom-groups/contacts"],
+      "GET /custom-groups/wa-groups": async () => ["/custom-groups/wa-groups"],
+      "POST /custom-groups/from-wa-groups": async () => [
+        "/custom-groups/from-wa-groups",
+        { name: "from wa", wa_groups: [{ session_id: session.id, wa_group_id: "120363000000000001@g.us" }] },
+      ],
+      "GET /custom-groups/{id}": async () => [`/custom-groups/${group.id}`],
+      "PATCH /custom-groups/{id}": async () => [`/custom-groups/${group.id}`, { name: "renamed" }],
+      "DELETE /custom-groups/{id}": async () => [`/custom-groups/${(await groupWith(full, 1)).id}`],
+      "POST /custom-groups/{id}/members/add": async () => [`/custom-groups/${group.id}/members/add`, { contacts: [{ phone: phones(1)[0] }] }],
+      "POST /custom-groups/{id}/members/remove": async () => [`/custom-groups/${group.id}/members/remove`, { phones: [phones(1)[0]] }],
+      "GET /custom-groups/{id}/export/csv": async () => [`/custom-groups/${group.id}/export/csv`],
+      "GET /custom-groups/{id}/export/json": async () => [`/custom-groups/${group.id}/export/json`],
+      "POST /bulk-send": async () => ["/bulk-send", { session_id: session.id, custom_group_id: (await groupWith(full, 1)).id, message_content: "x", ...slow }],
+      "GET /bulk-send": async () => ["/bulk-send"],
+      "GET /bulk-send/{id}": async () => [`/bulk-send/${job.body.id}`],
+      "GET /bulk-send/{id}/recipients": async () => [`/bulk-send/${job.body.id}/recipients`],
+      "POST /bulk-send/{id}/pause": async () => [`/bulk-send/${await runningJob()}/pause`],
+      "POST /bulk-send/{id}/resume": async () => {
+        const j = await runningJob();
+        await full.post(`/bulk-send/${j}/pause`);
+        return [`/bulk-send/${j}/resume`];
+      },
+      "POST /bulk-send/{id}/cancel": async () => [`/bulk-send/${await runningJob()}/cancel`],
+      "POST /bulk-send/{id}/retry-failed": async () => [`/bulk-send/${await failedJob()}/retry-failed`],
+      "GET /bulk-send/{id}/progress": async () => [`/bulk-send/${job.body.id}/progress`],
+      "GET /opt-outs": async () => ["/opt-outs"],
+      "POST /opt-outs": async () => ["/opt-outs", { phones: phones(1) }],
+      "DELETE /opt-outs/{phone}": async () => {
+        const [p] = phones(1);
+        await full.post("/opt-outs", { phones: [p] });
+        return [`/opt-outs/${encodeURIComponent(p as string)}`];
+      },
+      "POST /scheduled-messages": async () => [
+        "/scheduled-messages",
+        { name: "s", session_id: session.id, custom_group_id: group.id, message_content: "x", schedule_type: "daily", time_of_day: "09:00" },
+      ],
+      "GET /scheduled-messages": async () => ["/scheduled-messages"],
+      "GET /scheduled-messages/{id}": async () => [`/scheduled-messages/${sched}`],
+      "PATCH /scheduled-messages/{id}": async () => [`/scheduled-messages/${sched}`, { name: "renamed" }],
+      "DELETE /scheduled-messages/{id}": async () => {
+        const id = (await schedule()).body.id;
+        await full.post(`/scheduled-messages/${id}/cancel`);
+        return [`/scheduled-messages/${id}`];
+      },
+      "POST /scheduled-messages/{id}/pause": async () => [`/scheduled-messages/${(await schedule()).body.id}/pause`],
+      "POST /scheduled-messages/{id}/resume": async () => {
+        const id = (await schedule()).body.id;
+        await full.post(`/scheduled-messages/${id}/pause`);
+        return [`/scheduled-messages/${id}/resume`];
+      },
+      "POST /scheduled-messages/{id}/cancel": async () => [`/scheduled-messages/${(await schedule()).body.id}/cancel`],
+      "GET /scheduled-messages/{id}/history": async () => [`/scheduled-messages/${sched}/history`],
+      "GET /reports/templates": async () => ["/reports/templates"],
+      "POST /reports": async () => ["/reports", { name: "r", template_id: "usage_plan", schedule_type: "daily", time_of_day: "09:00" }],
+      "GET /reports": async () => ["/reports"],
+      "GET /reports/{id}": async () => [`/reports/${rpt}`],
+      "PATCH /reports/{id}": async () => [`/reports/${rpt}`, { name: "renamed" }],
+      "DELETE /reports/{id}": async () => [`/reports/${await report()}`],
+      "POST /reports/{id}/pause": async () => [`/reports/${await report()}/pause`],
+      "POST /reports/{id}/resume": async () => {
+        const id = await report();
+        await full.post(`/reports/${id}/pause`);
+        return [`/reports/${id}/resume`];
+      },
+      "POST /reports/{id}/run": async () => [`/reports/${rpt}/run`],
+      "GET /reports/{id}/history": async () => [`/reports/${rpt}/history`],
+      "GET /reports/{id}/history/{execution_id}": async () => [`/reports/${rpt}/history/${exe}`],
+    };
+
+    // The table covers the OpenAPI document exactly: a new route must say what it needs.
+    const doc = (await sandbox().get("/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes.sort()).toEqual(Object.keys(TABLE).sort());
+    expect(Object.keys(CALLS).sort()).toEqual(Object.keys(TABLE).sort());
+
+    // A refused call needs no fresh fixture: the scope is checked before anything is read or changed.
+    const refused = async (route: string): Promise<Call> => {
+      const [, path] = route.split(" ") as [string, string];
+      const concrete = path
+        .replace("/sessions/{id}", `/sessions/${session.id}`)
+        .replace("/custom-groups/{id}", `/custom-groups/${group.id}`)
+        .replace("/bulk-send/{id}", `/bulk-send/${job.body.id}`)
+        .replace("/scheduled-messages/{id}", `/scheduled-messages/${sched}`)
+        .replace("/reports/{id}", `/reports/${rpt}`)
+        .replace("{execution_id}", exe)
+        .replace("{phone}", encodeURIComponent(phones(1)[0] as string));
+      return [concrete];
+    };
+
+    for (const route of routes) {
+      const method = route.split(" ")[0] as string;
+      const required = TABLE[route] as Scope[];
+      for (const scope of SCOPES) {
+        const allowed = required.every((r) => hasScope([scope], r));
+        const [path, body] = allowed ? await (CALLS[route] as () => Promise<Call>)() : await refused(route);
+        const res = await (keys.get(scope) as ReturnType<typeof client>).raw(method, path, body ?? (method === "POST" || method === "PATCH" ? {} : undefined));
+        if (!allowed) {
+          expect(res.status, `${route} with ${scope}`).toBe(403);
+          expect(res.body?.error?.code, `${route} with ${scope}`).toBe("auth.scope_missing");
+        } else if (NOT_2XX[route]) {
+          expect(res.status, `${route} with ${scope}`).toBe(NOT_2XX[route]);
+        } else {
+          expect([200, 201, 204], `${route} with ${scope}: ${res.status} ${res.text}`).toContain(res.status);
+        }
+      }
+    }
+  }, 240_000);
+});
