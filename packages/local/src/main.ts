@@ -27,6 +27,7 @@ try {
     devPlan: plan as "business",
     logLevel: env.OUTREACH_LOG_LEVEL ?? "info",
     rateLimitPerSecond: Number(env.OUTREACH_RATE_LIMIT ?? 100),
+    unauthenticatedPerMinute: env.OUTREACH_UNAUTH_RATE_LIMIT ? Number(env.OUTREACH_UNAUTH_RATE_LIMIT) : undefined,
     allowPrivateUrls: env.OUTREACH_ALLOW_PRIVATE_URLS === "1",
     fetchTimeoutMs: env.OUTREACH_FETCH_TIMEOUT_SECONDS ? Number(env.OUTREACH_FETCH_TIMEOUT_SECONDS) * 1000 : undefined,
   });

@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { ApiConfig } from "@outreach/api/app";
 import type { DynamoStore } from "@outreach/aws/store";
 import * as Campaign from "@outreach/core/campaign";
 import type { Deps } from "@outreach/core/deps";
@@ -33,7 +34,7 @@ export interface SystemConfig {
   /** `host`: this process's owner id in session leases. */
   owner?: string;
   /** `api`: the API's settings; `extend` mounts extra routes (the sandbox's, locally). */
-  api?: { rateLimitPerSecond: number; transport: "sandbox" | "baileys"; extend?: (app: OpenAPIHono<any>) => void };
+  api?: ApiConfig & { extend?: (app: OpenAPIHono<any>) => void };
   /** Long-poll wait of the queue consumers (SQS: 20 s; the local server: 1 s). */
   pollWaitSeconds?: number;
 }

@@ -29,6 +29,8 @@ export interface RuntimeConfig {
   devPlan: PlanId;
   logLevel: string;
   rateLimitPerSecond: number;
+  /** Requests without a valid key per address and minute (default 600). */
+  unauthenticatedPerMinute?: number;
   /** `OUTREACH_ALLOW_PRIVATE_URLS=1`: tenants' URLs may name loopback (127.0.0.0/8, ::1, localhost), never private or link-local. */
   allowPrivateUrls?: boolean;
   /** Whole-download cap of a media fetch (default 60 s; tests of slow servers shorten it). */
@@ -101,6 +103,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
       // The sandbox's routes exist only with the sandbox transport, never with a real one.
       api: {
         rateLimitPerSecond: config.rateLimitPerSecond,
+        unauthenticatedPerMinute: config.unauthenticatedPerMinute,
         transport: config.transport,
         extend: (a) => (sandbox ? a.route("/", sandboxRoutes(sandbox)) : undefined),
       },
@@ -132,7 +135,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
     );
     writeFileSync(
       join(config.dataDir, "runtime.json"),
-      JSON.stringify({ pid: process.pid, port: config.port, dynamodb_endpoint: dynamo.endpoint, table: "outreach" }, null, 2),
+      JSON.stringify({ pid: process.pid, port: config.port, dynamodb_endpoint: dynamo.endpoint, sqs_endpoint: sqs.endpoint, table: "outreach" }, null, 2),
     );
     return { port: config.port, devKey, sandbox, deps, restartQueues, dynamoEndpoint: dynamo.endpoint, store, logger, stop: stopAll };
   } catch (e) {
