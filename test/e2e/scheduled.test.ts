@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Client, client, groupWith, newTenant, waitFor, waitJob, workingSession } from "../helpers/api";
-import { removeDir, startRuntimeProcess } from "../helpers/runtime";
+import { type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const fast = { min_delay_seconds: 0, max_delay_seconds: 0 };
@@ -125,10 +125,16 @@ describe("scheduled messages over HTTP", () => {
 
 describe("scheduled messages across restarts", () => {
   const dirs: string[] = [];
-  afterAll(() => dirs.forEach(removeDir));
+  const running: RuntimeProcess[] = [];
+  // A failed assertion must not leave a runtime (and its Java) behind to slow the tests after it.
+  afterAll(async () => {
+    for (const r of running) await r.kill();
+    dirs.forEach(removeDir);
+  });
 
   it("fires exactly once when the runtime restarts between creation and the run time, and when it was down at the run time", async () => {
     let rt = await startRuntimeProcess({ env: { OUTREACH_RATE_LIMIT: "0" } });
+    running.push(rt);
     dirs.push(rt.dataDir);
     let api = client(rt.url, rt.key);
     const base = await setup(api);
@@ -138,6 +144,7 @@ describe("scheduled messages across restarts", () => {
     expect(await rt.stop()).toBe(0);
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(downDuring.body.next_run_at) - Date.now() + 500)));
     rt = await startRuntimeProcess({ dataDir: rt.dataDir, env: { OUTREACH_RATE_LIMIT: "0" } });
+    running.push(rt);
     api = client(rt.url, rt.key);
     for (const s of [downDuring, restartBefore]) {
       const done = await waitFor(

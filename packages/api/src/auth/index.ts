@@ -1,4 +1,5 @@
 import { DomainError } from "@outreach/core/error";
+import { monthKey } from "@outreach/core/plan";
 import type { ApiKey, Scope } from "@outreach/core/tenant";
 import { authenticate, hasScope } from "@outreach/core/tenant";
 import type { MiddlewareHandler } from "hono";
@@ -75,7 +76,10 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
         });
       }
     }
+    // This month's API calls (MoltFlow's usage field), counted beside the request.
+    const counted = store.tenants.countApiCall(key.tenant_id, monthKey(clock.now())).catch(() => {});
     await next();
+    await counted;
   };
 };
 

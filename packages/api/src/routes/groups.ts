@@ -19,7 +19,9 @@ const GroupSchema = z
   })
   .openapi("CustomGroup");
 
-const MemberSchema = z.object({ phone: z.string(), name: z.string().nullable(), added_at: z.string() }).openapi("Member");
+const MemberSchema = z
+  .object({ id: z.string().openapi({ example: "mem_2fxgk3r1mw" }), phone: z.string(), name: z.string().nullable(), added_at: z.string() })
+  .openapi("Member");
 const ContactIn = z.object({ phone: Phone, name: z.string().max(255).nullish() });
 const Invalid = z.array(z.object({ phone: z.string(), reason: z.string() }));
 const AddResult = z.object({ added: z.number().int(), duplicates: z.number().int(), invalid: Invalid }).openapi("AddMembersResult");
@@ -76,7 +78,9 @@ export const groupRoutes = () => {
       responses: {
         200: json(
           z.object({
-            contacts: z.array(z.object({ phone: z.string(), name: z.string().nullable(), session_ids: z.array(z.string()), group_ids: z.array(z.string()) })),
+            contacts: z.array(
+              z.object({ id: z.string(), phone: z.string(), name: z.string().nullable(), session_ids: z.array(z.string()), group_ids: z.array(z.string()) }),
+            ),
             next_cursor: z.string().nullable(),
           }),
           "Contacts",
@@ -200,12 +204,25 @@ export const groupRoutes = () => {
       method: "post",
       path: "/custom-groups/{id}/members/remove",
       tags: tag,
-      summary: "Remove members by phone",
+      summary: "Remove members by member id, by phone, or both",
       middleware: [manage],
-      request: { params: IdParam, ...body(z.object({ phones: z.array(Phone).max(1000) })) },
+      request: {
+        params: IdParam,
+        ...body(
+          z
+            .object({
+              member_ids: z.array(z.string().max(100)).max(1000).optional().openapi({ description: "Members' `id`s (MoltFlow's clients send these)." }),
+              phones: z.array(Phone).max(1000).optional(),
+            })
+            .refine((b) => (b.member_ids?.length ?? 0) + (b.phones?.length ?? 0) > 0, { message: "give member_ids, phones, or both", path: ["member_ids"] }),
+        ),
+      },
       responses: { 200: json(z.object({ removed: z.number().int(), not_found: z.number().int() }), "Result"), ...errors },
     }),
-    async (c) => c.json(await Group.removeMembers(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json").phones), 200),
+    async (c) => {
+      const b = c.req.valid("json");
+      return c.json(await Group.removeMembers(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, b.phones ?? [], b.member_ids ?? []), 200);
+    },
   );
 
   app.openapi(
@@ -256,7 +273,7 @@ export const groupRoutes = () => {
         let buf = "[";
         let first = true;
         for await (const m of Group.members(deps, group.id)) {
-          buf += (first ? "" : ",") + JSON.stringify({ phone: m.phone, name: m.name ?? null, added_at: m.added_at });
+          buf += (first ? "" : ",") + JSON.stringify(Group.memberView(m));
           first = false;
           if (buf.length > 16_384) {
             await s.write(buf);

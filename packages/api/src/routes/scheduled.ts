@@ -19,7 +19,12 @@ const CreateBody = z.object(Fields);
 const PatchBody = z.object(Fields).partial();
 
 const Run = z
-  .object({ run_at: z.string(), status: z.enum(["running", "created", "failed"]), bulk_send_id: z.string().nullable(), error: z.string().nullable() })
+  .object({
+    run_at: z.string(),
+    status: z.enum(["running", "created", "failed", "skipped"]),
+    bulk_send_id: z.string().nullable(),
+    error: z.string().nullable(),
+  })
   .openapi("ScheduleRun");
 const Out = z
   .object({

@@ -15,6 +15,10 @@ const Usage = z
     custom_groups: z.number().int(),
     reports: z.number().int(),
     month: z.string(),
+    period: z.string().openapi({ description: "The month counted, `YYYY-MM` (UTC)." }),
+    messages_sent: z.number().int().openapi({ description: "Messages sent this month." }),
+    messages_received: z.number().int().openapi({ description: "Inbound messages this month." }),
+    api_calls: z.number().int().openapi({ description: "Authenticated API requests this month." }),
   })
   .openapi("Usage");
 

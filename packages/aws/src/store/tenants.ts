@@ -116,12 +116,24 @@ export const createTenantStore = (db: Db) => ({
     await db.doc.send(new DeleteCommand({ TableName: db.table, Key: Keys.stream(keyId, streamId) }));
   },
 
+  async countApiCall(tenantId: string, month: string) {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: Keys.usage(tenantId, month),
+        UpdateExpression: "ADD api_calls :one",
+        ExpressionAttributeValues: { ":one": 1 },
+      }),
+    );
+  },
+
   async usage(tenantId: string, month: string): Promise<Usage> {
     const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.usage(tenantId, month), ConsistentRead: true }));
     return {
       month,
       total_messages: (res.Item?.total_messages as number) ?? 0,
       reserved_messages: (res.Item?.reserved_messages as number) ?? 0,
+      api_calls: (res.Item?.api_calls as number) ?? 0,
     };
   },
 });

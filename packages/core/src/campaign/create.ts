@@ -116,6 +116,14 @@ export const create = async (d: Deps, tenantId: string, input: CreateInput, opts
     for await (const m of d.store.groups.members(group.id)) phones.push(m.phone);
     const opted = await d.store.optouts.which(tenantId, phones);
     reserve = phones.length - opted.size;
+    // Nobody to send to: nothing is created (a job that completes at once only confuses the client's next call).
+    if (reserve === 0) {
+      throw unprocessable(
+        "bulk_send.no_recipients",
+        `The group has no members that can be sent to: ${phones.length} member${phones.length === 1 ? "" : "s"}, ${opted.size} opted out, 0 invalid.`,
+        { members: phones.length, opted_out: opted.size, invalid: 0 },
+      );
+    }
   }
   const job = newJob(d, tenantId, {
     ...(opts.jobId ? { id: opts.jobId } : {}),

@@ -41,6 +41,29 @@ export const prepareContacts = (contacts: ContactInput[]) => {
   return { members: [...valid].map(([phone, name]) => ({ phone, name })), invalid, duplicates };
 };
 
+/**
+ * A member's stable id: its number in base 36 behind `mem_` (the same member, the same id, in every
+ * group and on every read; MoltFlow's clients remove members by id).
+ */
+export const memberId = (phone: string) => `mem_${BigInt(phone.replace(/^\+/, "")).toString(36)}`;
+
+/** The number behind a member id, or undefined for a string that is not one. */
+export const phoneOfMemberId = (id: string) => {
+  const m = /^mem_([0-9a-z]{1,14})$/.exec(id);
+  if (!m) return undefined;
+  let n = 0n;
+  for (const ch of m[1] as string) n = n * 36n + BigInt(Number.parseInt(ch, 36));
+  return `+${n.toString()}`;
+};
+
+/** A member as the API shows it: with its id. */
+export const memberView = (m: { phone: string; name: string | null; added_at: string }) => ({
+  id: memberId(m.phone),
+  phone: m.phone,
+  name: m.name ?? null,
+  added_at: m.added_at,
+});
+
 export const get = async (d: Pick<D, "store">, tenantId: string, id: string, consistent = false): Promise<Group> => {
   const g = looksLikeId("grp", id) ? await d.store.groups.get(tenantId, id, consistent) : undefined;
   if (!g) throw notFound("custom_group", id);
@@ -88,10 +111,16 @@ export const addMembers = async (d: D, tenantId: string, id: string, contacts: C
   return addPrepared(d, tenantId, id, prepareContacts(contacts));
 };
 
-export const removeMembers = async (d: D, tenantId: string, id: string, phones: string[]) => {
+/** Removes members given by number, by member id, or both; unknown ones are counted in `not_found`. */
+export const removeMembers = async (d: D, tenantId: string, id: string, phones: string[], memberIds: string[] = []) => {
   await get(d, tenantId, id);
   const wanted = new Set<string>();
   let notFoundCount = 0;
+  for (const mid of memberIds) {
+    const p = phoneOfMemberId(mid);
+    if (!p || wanted.has(p)) notFoundCount++;
+    else wanted.add(p);
+  }
   for (const p of phones) {
     const r = normalize(p);
     if (!r.ok || wanted.has(r.e164)) {
@@ -110,7 +139,7 @@ export const list = (d: Pick<D, "store">, tenantId: string, page: PageRequest) =
 export const detail = async (d: Pick<D, "store">, tenantId: string, id: string, page: PageRequest) => {
   const group = await get(d, tenantId, id);
   const members = await d.store.groups.listMembers(id, page);
-  return { ...group, members: members.items, next_cursor: members.next_cursor };
+  return { ...group, members: members.items.map(memberView), next_cursor: members.next_cursor };
 };
 
 export const update = async (d: D, tenantId: string, id: string, patch: { name?: string; description?: string | null }) => {
@@ -138,7 +167,8 @@ export const contacts = async (d: Pick<D, "store">, tenantId: string, page: Page
     for (const g of p.items) live.add(g.id);
     cursor = p.next_cursor ?? undefined;
   } while (cursor);
-  return d.store.contacts.list(tenantId, page, live);
+  const p = await d.store.contacts.list(tenantId, page, live);
+  return { items: p.items.map((c) => ({ id: memberId(c.phone), ...c })), next_cursor: p.next_cursor };
 };
 
 export const waGroups = async (d: Pick<D, "store">, tenantId: string, sessionId: string | undefined, page: PageRequest) => {

@@ -3,6 +3,8 @@ import type { TimedRecord } from "../schedule/port";
 
 export const TEMPLATE_IDS = ["bulk_send_progress", "scheduled_messages_status", "usage_plan", "session_health", "daily_activity"] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
+/** MoltFlow's other five templates: named, not served yet (they need conversations, leads, groups, reviews). */
+export const UNAVAILABLE_TEMPLATE_IDS = ["lead_pipeline", "unanswered_contacts", "vip_contacts", "group_monitoring", "review_digest"] as const;
 export const PERIODS = ["last_day", "last_7_days", "last_30_days", "since_last_run"] as const;
 export type Period = (typeof PERIODS)[number];
 

@@ -41,7 +41,7 @@ export interface ScheduledMessage extends TimedRecord {
 
 export interface ScheduleRun {
   run_at: string;
-  status: "running" | "created" | "failed";
+  status: "running" | "created" | "failed" | "skipped";
   bulk_send_id: string | null;
   error: string | null;
   created_at: string;

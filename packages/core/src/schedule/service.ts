@@ -130,7 +130,9 @@ export const fire = (d: Deps, tenantId: string, id: string, runAt: string) =>
       await d.store.scheduleRuns.update(s.id, runAt, { status: "created", bulk_send_id: job.id });
     } catch (e) {
       if (!isDomainError(e)) throw e;
-      // A refused run (session down, quota, group deleted) is recorded; the schedule goes on.
-      await d.store.scheduleRuns.update(s.id, runAt, { status: "failed", error: e.message });
+      // A refused run (session down, quota, group deleted) is recorded; the schedule goes on. A group with
+      // nobody to send to is not a failure: the run is skipped, with the reason.
+      const status = e.code === "bulk_send.no_recipients" ? "skipped" : "failed";
+      await d.store.scheduleRuns.update(s.id, runAt, { status, error: e.message });
     }
   });

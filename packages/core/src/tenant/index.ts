@@ -53,7 +53,9 @@ export const authenticate = async (store: Store, plain: string): Promise<ApiKey 
 /** MoltFlow's usage fields plus ours. */
 export const currentUsage = async (d: { store: Store; clock: Clock }, tenantId: string) => {
   const { tenant, plan: limits } = await tenantPlan(d.store, tenantId);
-  const usage = await d.store.tenants.usage(tenantId, monthKey(d.clock.now()));
+  const now = d.clock.now();
+  const month = monthKey(now);
+  const [usage, days] = await Promise.all([d.store.tenants.usage(tenantId, month), d.store.activity.range(tenantId, `${month}-01`, `${month}-31`)]);
   const limit = limits.messages_per_month;
   return {
     total_messages: usage.total_messages,
@@ -65,6 +67,10 @@ export const currentUsage = async (d: { store: Store; clock: Clock }, tenantId: 
     custom_groups: tenant.group_count ?? 0,
     reports: tenant.report_count ?? 0,
     month: usage.month,
+    period: usage.month,
+    messages_sent: usage.total_messages,
+    messages_received: days.reduce((n, day) => n + day.received, 0),
+    api_calls: usage.api_calls,
   };
 };
 

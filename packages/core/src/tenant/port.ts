@@ -36,6 +36,8 @@ export interface Usage {
   month: string;
   total_messages: number;
   reserved_messages: number;
+  /** Authenticated API requests this month. */
+  api_calls: number;
 }
 
 /** Tenants, their API keys (by hash), per-key rate-limit windows and month usage. */
@@ -49,6 +51,8 @@ export interface TenantRepo {
   revokeKey(hash: string, at: string): Promise<void>;
   hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number): Promise<boolean>;
   usage(tenantId: string, month: string): Promise<Usage>;
+  /** Counts one authenticated API request in the month's usage. */
+  countApiCall(tenantId: string, month: string): Promise<void>;
   /** Registers an open progress stream of a key unless `max` of its streams are open (each ends by `expiresAt`). */
   openStream(keyId: string, streamId: string, expiresAt: number, max: number, now: number): Promise<boolean>;
   closeStream(keyId: string, streamId: string): Promise<void>;

@@ -1,0 +1,184 @@
+import { describe, expect, inject, it } from "vitest";
+import { newTenant, phones, sandbox, waitFor, workingSession } from "../helpers/api";
+
+/**
+ * Issue 14: the requests MoltFlow's published outreach client makes (same paths, bodies and headers —
+ * `Accept: *\/*`, `Content-Type: application/json`, the key in `X-API-Key`), each answer parsed as JSON
+ * where the client calls `.json()` (every call but the CSV export), and `raise_for_status()` on each.
+ */
+const moltflow = (key: string) => {
+  const base = `${inject("runtimeUrl")}/api/v2`;
+  const send = async (method: string, path: string, json?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { "X-API-Key": key, "Content-Type": "application/json", Accept: "*/*" },
+      body: json === undefined ? undefined : JSON.stringify(json),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res;
+  };
+  const call = async (method: string, path: string, json?: unknown) => (await send(method, path, json)).json() as Promise<any>;
+  return {
+    // groups
+    listGroups: () => call("GET", "/custom-groups"),
+    createGroup: (name: string, members: { phone: string; name?: string }[]) => call("POST", "/custom-groups", { name, members }),
+    getGroup: (id: string) => call("GET", `/custom-groups/${id}`),
+    updateGroup: (id: string, name: string) => call("PATCH", `/custom-groups/${id}`, { name }),
+    addMembers: (id: string, contacts: { phone: string; name?: string }[]) => call("POST", `/custom-groups/${id}/members/add`, { contacts }),
+    removeMembers: (id: string, memberIds: string[]) => call("POST", `/custom-groups/${id}/members/remove`, { member_ids: memberIds }),
+    contacts: () => call("GET", "/custom-groups/contacts"),
+    waGroups: (sessionId: string) => call("GET", `/custom-groups/wa-groups?session_id=${sessionId}`),
+    fromWaGroups: (name: string, waGroups: { wa_group_id: string; session_id: string }[]) =>
+      call("POST", "/custom-groups/from-wa-groups", { name, wa_groups: waGroups }),
+    exportCsv: async (id: string) => (await send("GET", `/custom-groups/${id}/export/csv`)).text(),
+    exportJson: (id: string) => call("GET", `/custom-groups/${id}/export/json`),
+    deleteGroup: (id: string) => call("DELETE", `/custom-groups/${id}`),
+    // bulk send
+    createBulk: (body: object) => call("POST", "/bulk-send", body),
+    listBulk: () => call("GET", "/bulk-send"),
+    getBulk: (id: string) => call("GET", `/bulk-send/${id}`),
+    pauseBulk: (id: string) => call("POST", `/bulk-send/${id}/pause`),
+    resumeBulk: (id: string) => call("POST", `/bulk-send/${id}/resume`),
+    cancelBulk: (id: string) => call("POST", `/bulk-send/${id}/cancel`),
+    bulkProgress: (id: string) => call("GET", `/bulk-send/${id}/progress`),
+    // scheduled
+    createScheduled: (body: object) => call("POST", "/scheduled-messages", body),
+    listScheduled: () => call("GET", "/scheduled-messages"),
+    getScheduled: (id: string) => call("GET", `/scheduled-messages/${id}`),
+    updateScheduled: (id: string, body: object) => call("PATCH", `/scheduled-messages/${id}`, body),
+    pauseScheduled: (id: string) => call("POST", `/scheduled-messages/${id}/pause`),
+    resumeScheduled: (id: string) => call("POST", `/scheduled-messages/${id}/resume`),
+    cancelScheduled: (id: string) => call("POST", `/scheduled-messages/${id}/cancel`),
+    deleteScheduled: (id: string) => call("DELETE", `/scheduled-messages/${id}`),
+    history: (id: string) => call("GET", `/scheduled-messages/${id}/history`),
+    // sessions and usage
+    sessions: () => call("GET", "/sessions"),
+    usage: () => call("GET", "/usage/current"),
+  };
+};
+
+describe("MoltFlow's outreach client, unmodified but for the base URL and key", () => {
+  it("runs every function of the client and parses every answer", async () => {
+    const { api, key } = await newTenant("business");
+    const mf = moltflow(key);
+    const session = await workingSession(api);
+    const people = phones(4);
+
+    // Groups.
+    const group = await mf.createGroup(
+      "customers",
+      people.slice(0, 3).map((phone, i) => ({ phone, name: `C${i}` })),
+    );
+    expect(group).toMatchObject({ name: "customers", member_count: 3 });
+    expect((await mf.listGroups()).groups.map((g: { id: string }) => g.id)).toContain(group.id);
+    const detail = await mf.getGroup(group.id);
+    expect(detail.members).toHaveLength(3);
+    expect(detail.members.every((m: { id: string }) => /^mem_/.test(m.id))).toBe(true);
+    expect((await mf.updateGroup(group.id, "best customers")).name).toBe("best customers");
+    expect(await mf.addMembers(group.id, [{ phone: people[3] as string }])).toMatchObject({ added: 1 });
+    const victim = (await mf.getGroup(group.id)).members[0] as { id: string; phone: string };
+    expect(await mf.removeMembers(group.id, [victim.id, "mem_unknown0"])).toEqual({ removed: 1, not_found: 1 });
+    expect((await mf.getGroup(group.id)).members.map((m: { phone: string }) => m.phone)).not.toContain(victim.phone);
+    const contacts = (await mf.contacts()).contacts as { id: string; phone: string }[];
+    expect(contacts.find((c) => c.phone === people[1])?.id).toMatch(/^mem_/);
+    await sandbox().post("/sandbox/api/wa-groups", {
+      session_id: session.id,
+      wa_group_id: "120363000000000042@g.us",
+      name: "club",
+      participants: [{ phone: phones(1)[0] }],
+    });
+    expect((await mf.waGroups(session.id)).wa_groups).toHaveLength(1);
+    const fromWa = await mf.fromWaGroups("club members", [{ wa_group_id: "120363000000000042@g.us", session_id: session.id }]);
+    expect(fromWa).toMatchObject({ member_count: 1, imported: 1 });
+    expect((await mf.exportCsv(group.id)).split("\r\n")[0]).toBe("phone,name,added_at");
+    const exported = await mf.exportJson(group.id);
+    expect(exported).toHaveLength(3);
+    expect(exported[0]).toMatchObject({ id: expect.stringMatching(/^mem_/), phone: expect.any(String) });
+    expect(await mf.deleteGroup(fromWa.id)).toEqual({ id: fromWa.id, deleted: true });
+
+    // Bulk send: a paced job that can be paused, resumed and cancelled, and its progress without streaming.
+    const job = await mf.createBulk({
+      session_id: session.id,
+      custom_group_id: group.id,
+      message_content: "Hi {{name}}",
+      min_delay_seconds: 60,
+      max_delay_seconds: 90,
+    });
+    expect(job).toMatchObject({ custom_group_id: group.id, total_recipients: 3 });
+    expect((await mf.listBulk()).jobs.map((j: { id: string }) => j.id)).toContain(job.id);
+    expect((await mf.getBulk(job.id)).recipients).toHaveLength(3);
+    const progress = await mf.bulkProgress(job.id);
+    expect(progress).toMatchObject({ job_id: job.id, total: 3, status: expect.stringMatching(/pending|running/) });
+    expect((await mf.pauseBulk(job.id)).status).toBe("paused");
+    expect((await mf.resumeBulk(job.id)).status).toMatch(/pending|running/);
+    expect((await mf.cancelBulk(job.id)).status).toBe("cancelled");
+    expect(await mf.bulkProgress(job.id)).toMatchObject({ job_id: job.id, status: "cancelled" });
+
+    // A group with nobody to send to is refused before anything is created.
+    const empty = await mf.createGroup("nobody", []);
+    await expect(mf.createBulk({ session_id: session.id, custom_group_id: empty.id, message_content: "x" })).rejects.toThrow(/422.*bulk_send.no_recipients/);
+
+    // Scheduled messages, one of each schedule type.
+    const base = { session_id: session.id, custom_group_id: group.id, message_content: "weekly news", timezone: "Asia/Shanghai" };
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    const created = [
+      await mf.createScheduled({ ...base, name: "once", schedule_type: "one_time", scheduled_time: future }),
+      await mf.createScheduled({ ...base, name: "daily", schedule_type: "daily", cron_expression: "0 9 * * *" }),
+      await mf.createScheduled({ ...base, name: "weekly", schedule_type: "weekly", cron_expression: "0 9 * * 1" }),
+      await mf.createScheduled({ ...base, name: "monthly", schedule_type: "monthly", cron_expression: "0 9 1 * *" }),
+      await mf.createScheduled({ ...base, name: "cron", schedule_type: "cron", cron_expression: "30 8 * * 1-5" }),
+    ];
+    for (const s of created) expect(s).toMatchObject({ status: "active", next_run_at: expect.any(String) });
+    expect((await mf.listScheduled()).messages).toHaveLength(5);
+    const daily = created[1];
+    expect((await mf.getScheduled(daily.id)).name).toBe("daily");
+    expect((await mf.updateScheduled(daily.id, { cron_expression: "0 10 * * *" })).cron_expression).toBe("0 10 * * *");
+    expect((await mf.pauseScheduled(daily.id)).status).toBe("paused");
+    expect((await mf.resumeScheduled(daily.id)).status).toBe("active");
+    expect((await mf.cancelScheduled(daily.id)).status).toBe("cancelled");
+    expect((await mf.history(daily.id)).executions).toEqual([]);
+    expect(await mf.deleteScheduled(daily.id)).toEqual({ id: daily.id, deleted: true });
+
+    // Sessions and usage.
+    expect((await mf.sessions()).map((s: { id: string }) => s.id)).toContain(session.id);
+    const usage = await mf.usage();
+    expect(usage).toMatchObject({ plan: "business", period: expect.stringMatching(/^\d{4}-\d{2}$/), messages_sent: expect.any(Number), messages_received: 0 });
+    await waitFor(async () => (await mf.usage()).api_calls > 30, { what: "api calls counted" });
+  });
+
+  it("runs a scheduled message on an empty group as skipped, with the reason", async () => {
+    const { api, key } = await newTenant("business");
+    const mf = moltflow(key);
+    const session = await workingSession(api);
+    const empty = await mf.createGroup("nobody yet", []);
+    const s = await mf.createScheduled({
+      session_id: session.id,
+      custom_group_id: empty.id,
+      message_content: "x",
+      name: "soon",
+      schedule_type: "one_time",
+      scheduled_time: new Date(Date.now() + 2000).toISOString(),
+    });
+    const runs = await waitFor(
+      async () => {
+        const h = (await mf.history(s.id)).executions as { status: string; error: string | null; bulk_send_id: string | null }[];
+        return h.length > 0 && h[0]?.status !== "running" ? h : undefined;
+      },
+      { timeoutMs: 20_000, what: "the run" },
+    );
+    expect(runs[0]).toMatchObject({ status: "skipped", bulk_send_id: null, error: expect.stringMatching(/no members that can be sent to/) });
+    expect((await mf.listBulk()).jobs).toEqual([]);
+  });
+
+  it("names MoltFlow's five other report templates with 422 report.template_unavailable and the templates served", async () => {
+    const { api } = await newTenant("business");
+    expect((await api.get("/reports/templates")).body.map((t: { id: string }) => t.id)).toHaveLength(5);
+    for (const template_id of ["lead_pipeline", "unanswered_contacts", "vip_contacts", "group_monitoring", "review_digest"]) {
+      const res = await api.post("/reports", { name: "r", template_id, schedule_type: "daily", time_of_day: "08:00" });
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({ code: "report.template_unavailable", message: expect.stringMatching(/bulk_send_progress/) });
+    }
+    expect((await api.post("/reports", { name: "r", template_id: "nonsense", schedule_type: "daily", time_of_day: "08:00" })).status).toBe(400);
+  });
+});
