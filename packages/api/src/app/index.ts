@@ -52,13 +52,15 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
     if (c.req.path === `${BASE}/openapi.json` || c.req.path === `${BASE}/docs`) return next();
     return auth(c, next);
   });
-  api.route("/", usageRoutes());
-  api.route("/", sessionRoutes());
-  api.route("/", groupRoutes());
-  api.route("/", bulkRoutes());
-  api.route("/", optOutRoutes());
-  api.route("/", scheduledRoutes());
-  api.route("/", reportRoutes());
+  // One route file per resource, mounted at its prefix (the OpenAPI document merges them the same way).
+  api
+    .route("/usage", usageRoutes())
+    .route("/sessions", sessionRoutes())
+    .route("/custom-groups", groupRoutes())
+    .route("/bulk-send", bulkRoutes())
+    .route("/opt-outs", optOutRoutes())
+    .route("/scheduled-messages", scheduledRoutes())
+    .route("/reports", reportRoutes());
   app.route(BASE, api);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "X-API-Key" });

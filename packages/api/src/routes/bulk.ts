@@ -41,61 +41,12 @@ const CreateBody = z.object({
   start_at: z.string().datetime({ offset: true }).nullish(),
 });
 
-const STATUSES = ["pending", "running", "paused", "completed", "cancelled", "failed"] as const;
-const R_STATUSES = ["pending", "sent", "delivered", "read", "failed", "skipped", "cancelled", "unknown"] as const;
+const STATUSES = Campaign.JOB_STATUSES;
+const R_STATUSES = Campaign.PUBLIC_RECIPIENT_STATUSES;
 
-const JobSchema = z
-  .object({
-    id: z.string(),
-    session_id: z.string(),
-    custom_group_id: z.string().nullable(),
-    message_type: z.enum(["text", "media"]),
-    message_content: z.string().nullable(),
-    media_url: z.string().nullable(),
-    status: z.enum(STATUSES),
-    pause_reason: z.enum(["user", "failures", "session"]).nullable(),
-    total_recipients: z.number().int(),
-    sent_count: z.number().int(),
-    failed_count: z.number().int(),
-    skipped_count: z.number().int(),
-    delivered_count: z.number().int(),
-    read_count: z.number().int(),
-    cancelled_count: z.number().int(),
-    unknown_count: z.number().int(),
-    pending_count: z.number().int(),
-    created_at: z.string(),
-    started_at: z.string().nullable(),
-    completed_at: z.string().nullable(),
-  })
-  .passthrough()
-  .openapi("BulkSend");
-
-const RecipientSchema = z
-  .object({
-    phone: z.string(),
-    name: z.string().nullable(),
-    status: z.enum(R_STATUSES),
-    attempts: z.number().int(),
-    sent_at: z.string().nullable(),
-    error: z.string().nullable(),
-  })
-  .openapi("Recipient");
-
-const ProgressSchema = z
-  .object({
-    job_id: z.string(),
-    sent: z.number().int(),
-    total: z.number().int(),
-    failed: z.number().int(),
-    status: z.enum(STATUSES),
-    skipped: z.number().int(),
-    delivered: z.number().int(),
-    read: z.number().int(),
-    pending: z.number().int(),
-    cancelled: z.number().int(),
-    unknown: z.number().int(),
-  })
-  .openapi("BulkSendProgress");
+const JobSchema = Campaign.BulkSendView.openapi("BulkSend");
+const RecipientSchema = Campaign.RecipientView.openapi("Recipient");
+const ProgressSchema = Campaign.ProgressView.extend({ job_id: z.string() }).openapi("BulkSendProgress");
 
 const read = requireScope("bulk-send:read");
 /** Recipients are contacts: reading them needs the groups' read scope as well. */
@@ -112,7 +63,7 @@ export const bulkRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/bulk-send",
+      path: "/",
       tags,
       summary: "Create a bulk send to a custom group",
       middleware: [manage, idempotency()],
@@ -125,7 +76,7 @@ export const bulkRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/bulk-send",
+      path: "/",
       tags,
       summary: "List bulk sends",
       middleware: [read],
@@ -141,7 +92,7 @@ export const bulkRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/bulk-send/{id}",
+      path: "/{id}",
       tags,
       summary: "A bulk send with counts and the first page of recipients",
       middleware: [readRecipients],
@@ -154,7 +105,7 @@ export const bulkRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/bulk-send/{id}/recipients",
+      path: "/{id}/recipients",
       tags,
       summary: "Per-recipient state",
       middleware: [readRecipients],
@@ -177,7 +128,7 @@ export const bulkRoutes = () => {
     app.openapi(
       createRoute({
         method: "post",
-        path: `/bulk-send/{id}/${action}`,
+        path: `/{id}/${action}`,
         tags,
         summary,
         middleware: [manage],
@@ -191,7 +142,7 @@ export const bulkRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/bulk-send/{id}/progress",
+      path: "/{id}/progress",
       tags,
       summary: "Progress: a live Server-Sent Events stream, or one JSON snapshot",
       description:

@@ -8,20 +8,8 @@ import { requireScope } from "../auth";
 import { body, Deleted, Description, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
 import { csvRow } from "./csv";
 
-const GroupSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    description: z.string().nullable(),
-    member_count: z.number().int(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("CustomGroup");
-
-const MemberSchema = z
-  .object({ id: z.string().openapi({ example: "mem_2fxgk3r1mw" }), phone: z.string(), name: z.string().nullable(), added_at: z.string() })
-  .openapi("Member");
+const GroupSchema = Group.GroupView.openapi("CustomGroup");
+const MemberSchema = Group.MemberView.openapi("Member");
 const ContactIn = z.object({ phone: Phone, name: z.string().max(255).nullish() });
 const Invalid = z.array(z.object({ phone: z.string(), reason: z.string() }));
 const AddResult = z.object({ added: z.number().int(), duplicates: z.number().int(), invalid: Invalid }).openapi("AddMembersResult");
@@ -36,7 +24,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/custom-groups",
+      path: "/",
       tags: tag,
       summary: "List custom groups",
       middleware: [read],
@@ -52,7 +40,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/custom-groups",
+      path: "/",
       tags: tag,
       summary: "Create a custom group, optionally with members",
       middleware: [manage, idempotency()],
@@ -70,7 +58,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/custom-groups/contacts",
+      path: "/contacts",
       tags: tag,
       summary: "Unique contacts across all sessions and groups",
       middleware: [read],
@@ -78,9 +66,7 @@ export const groupRoutes = () => {
       responses: {
         200: json(
           z.object({
-            contacts: z.array(
-              z.object({ id: z.string(), phone: z.string(), name: z.string().nullable(), session_ids: z.array(z.string()), group_ids: z.array(z.string()) }),
-            ),
+            contacts: z.array(Group.ContactView.openapi("Contact")),
             next_cursor: z.string().nullable(),
           }),
           "Contacts",
@@ -97,7 +83,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/custom-groups/wa-groups",
+      path: "/wa-groups",
       tags: tag,
       summary: "WhatsApp groups the tenant's sessions are in",
       middleware: [read],
@@ -123,7 +109,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/custom-groups/from-wa-groups",
+      path: "/from-wa-groups",
       tags: tag,
       summary: "Create a group from the participants of WhatsApp groups",
       middleware: [manage, idempotency()],
@@ -146,7 +132,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/custom-groups/{id}",
+      path: "/{id}",
       tags: tag,
       summary: "A group with the first page of its members",
       middleware: [read],
@@ -159,7 +145,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "patch",
-      path: "/custom-groups/{id}",
+      path: "/{id}",
       tags: tag,
       summary: "Rename or describe a group",
       middleware: [manage],
@@ -172,7 +158,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "delete",
-      path: "/custom-groups/{id}",
+      path: "/{id}",
       tags: tag,
       summary: "Delete a group and its members",
       middleware: [manage],
@@ -189,7 +175,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/custom-groups/{id}/members/add",
+      path: "/{id}/members/add",
       tags: tag,
       summary: "Add up to 1,000 contacts",
       middleware: [manage],
@@ -202,7 +188,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/custom-groups/{id}/members/remove",
+      path: "/{id}/members/remove",
       tags: tag,
       summary: "Remove members by member id, by phone, or both",
       middleware: [manage],
@@ -228,7 +214,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/custom-groups/{id}/export/csv",
+      path: "/{id}/export/csv",
       tags: tag,
       summary: "Export members as CSV (streamed)",
       middleware: [read],
@@ -258,7 +244,7 @@ export const groupRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/custom-groups/{id}/export/json",
+      path: "/{id}/export/json",
       tags: tag,
       summary: "Export members as a JSON array (streamed)",
       middleware: [read],

@@ -14,7 +14,7 @@ export const optOutRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/opt-outs",
+      path: "/",
       tags,
       summary: "List opted-out numbers",
       middleware: [requireScope("bulk-send:read")],
@@ -29,7 +29,7 @@ export const optOutRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/opt-outs",
+      path: "/",
       tags,
       summary: "Add opted-out numbers",
       middleware: [requireScope("bulk-send:manage")],
@@ -47,7 +47,7 @@ export const optOutRoutes = () => {
   app.openapi(
     createRoute({
       method: "delete",
-      path: "/opt-outs/{phone}",
+      path: "/{phone}",
       tags,
       summary: "Remove an opt-out",
       middleware: [requireScope("bulk-send:manage")],

@@ -7,7 +7,7 @@ import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { assertScopes, requireScope } from "../auth";
 import { body, Deleted, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
-import { TimedOut, TimingFields } from "./timing";
+import { TimingFields } from "./timing";
 
 const Fields = {
   name: Name,
@@ -21,35 +21,8 @@ const Fields = {
   period: z.enum(PERIODS).optional(),
 };
 
-const Out = z
-  .object({
-    ...TimedOut,
-    template_id: z.string(),
-    delivery_method: z.string(),
-    session_id: z.string().nullable(),
-    recipient_phone: z.string().nullable(),
-    period: z.string(),
-  })
-  .openapi("Report");
-const ExecutionSchema = z
-  .object({
-    id: z.string(),
-    report_id: z.string(),
-    template_id: z.string(),
-    generated_at: z.string(),
-    period_start: z.string(),
-    period_end: z.string(),
-    data: z.record(z.string(), z.unknown()),
-    text: z.string(),
-    delivery: z.object({
-      method: z.string(),
-      status: z.string(),
-      to: z.string().nullable(),
-      bulk_send_id: z.string().nullable(),
-      error: z.string().nullable(),
-    }),
-  })
-  .openapi("ReportExecution");
+const Out = Report.ReportView.openapi("Report");
+const ExecutionSchema = Report.ExecutionView.openapi("ReportExecution");
 
 const read = requireScope("reports:read");
 /** A report delivered by WhatsApp sends a message: changing or running one needs bulk-send:manage too. */
@@ -63,7 +36,7 @@ export const reportRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/reports/templates",
+      path: "/templates",
       tags,
       summary: "Templates this system can generate",
       middleware: [read],
@@ -75,7 +48,7 @@ export const reportRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/reports",
+      path: "/",
       tags,
       summary: "Create a scheduled report",
       middleware: [manage, idempotency()],
@@ -92,7 +65,7 @@ export const reportRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/reports",
+      path: "/",
       tags,
       summary: "List reports",
       middleware: [read],
@@ -108,7 +81,7 @@ export const reportRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/reports/{id}",
+      path: "/{id}",
       tags,
       summary: "A report with its latest executions",
       middleware: [read],
@@ -121,7 +94,7 @@ export const reportRoutes = () => {
   app.openapi(
     createRoute({
       method: "patch",
-      path: "/reports/{id}",
+      path: "/{id}",
       tags,
       summary: "Change schedule or settings; the next run is recomputed",
       middleware: [manage],
@@ -143,7 +116,7 @@ export const reportRoutes = () => {
     app.openapi(
       createRoute({
         method: "post",
-        path: `/reports/{id}/${action}`,
+        path: `/{id}/${action}`,
         tags,
         summary: `${action === "pause" ? "Pause" : "Resume"} a report`,
         middleware: [manage],
@@ -157,7 +130,7 @@ export const reportRoutes = () => {
   app.openapi(
     createRoute({
       method: "delete",
-      path: "/reports/{id}",
+      path: "/{id}",
       tags,
       summary: "Delete a report",
       middleware: [manage],
@@ -174,7 +147,7 @@ export const reportRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/reports/{id}/run",
+      path: "/{id}/run",
       tags,
       summary: "Generate one execution now",
       middleware: [manage],
@@ -190,7 +163,7 @@ export const reportRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/reports/{id}/history",
+      path: "/{id}/history",
       tags,
       summary: "Executions, newest first",
       middleware: [read],
@@ -206,7 +179,7 @@ export const reportRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/reports/{id}/history/{execution_id}",
+      path: "/{id}/history/{execution_id}",
       tags,
       summary: "One execution as JSON, CSV (?format=csv) or an HTML page with a chart (?format=html)",
       middleware: [read],

@@ -1,12 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { Scheduled } from "@outreach/core/schedule";
+import { Scheduled, ScheduledMessageView, ScheduleRunView } from "@outreach/core/schedule";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { body, Deleted, errors, IdParam, json, Name, PageQuery } from "../schemas";
 import { MessageFields } from "./bulk";
-import { TimedOut, TimingFields } from "./timing";
+import { TimingFields } from "./timing";
 
 const Fields = {
   name: Name,
@@ -16,27 +16,9 @@ const Fields = {
   ...TimingFields,
 };
 const CreateBody = z.object(Fields);
+const Run = ScheduleRunView.openapi("ScheduleRun");
+const Out = ScheduledMessageView.openapi("ScheduledMessage");
 const PatchBody = z.object(Fields).partial();
-
-const Run = z
-  .object({
-    run_at: z.string(),
-    status: z.enum(["running", "created", "failed", "skipped"]),
-    bulk_send_id: z.string().nullable(),
-    error: z.string().nullable(),
-  })
-  .openapi("ScheduleRun");
-const Out = z
-  .object({
-    ...TimedOut,
-    session_id: z.string(),
-    custom_group_id: z.string(),
-    message_type: z.string(),
-    message_content: z.string().nullable(),
-    media_url: z.string().nullable(),
-  })
-  .passthrough()
-  .openapi("ScheduledMessage");
 
 const read = requireScope("scheduled:read");
 const manage = requireScope("scheduled:manage");
@@ -50,7 +32,7 @@ export const scheduledRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/scheduled-messages",
+      path: "/",
       tags,
       summary: "Schedule a message to a custom group",
       middleware: [manageSends, idempotency()],
@@ -63,7 +45,7 @@ export const scheduledRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/scheduled-messages",
+      path: "/",
       tags,
       summary: "List scheduled messages",
       middleware: [read],
@@ -79,7 +61,7 @@ export const scheduledRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/scheduled-messages/{id}",
+      path: "/{id}",
       tags,
       summary: "A scheduled message with its latest executions",
       middleware: [read],
@@ -92,7 +74,7 @@ export const scheduledRoutes = () => {
   app.openapi(
     createRoute({
       method: "patch",
-      path: "/scheduled-messages/{id}",
+      path: "/{id}",
       tags,
       summary: "Change anything; the next run is recomputed",
       middleware: [manageSends],
@@ -110,7 +92,7 @@ export const scheduledRoutes = () => {
     app.openapi(
       createRoute({
         method: "post",
-        path: `/scheduled-messages/{id}/${action}`,
+        path: `/{id}/${action}`,
         tags,
         summary: `${action[0]?.toUpperCase()}${action.slice(1)} a scheduled message`,
         middleware: [action === "resume" ? manageSends : manage],
@@ -124,7 +106,7 @@ export const scheduledRoutes = () => {
   app.openapi(
     createRoute({
       method: "delete",
-      path: "/scheduled-messages/{id}",
+      path: "/{id}",
       tags,
       summary: "Delete a cancelled or completed scheduled message",
       middleware: [manage],
@@ -141,7 +123,7 @@ export const scheduledRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/scheduled-messages/{id}/history",
+      path: "/{id}/history",
       tags,
       summary: "Executions, newest first",
       middleware: [read],

@@ -6,18 +6,7 @@ import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { body, Deleted, errors, IdParam, json, Name, Phone } from "../schemas";
 
-const SessionSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    status: z.enum(["starting", "qr", "working", "failed", "stopped"]),
-    status_reason: z.string().nullable(),
-    phone: z.string().nullable(),
-    transport: z.enum(["sandbox", "baileys"]),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("Session");
+const SessionSchema = Session.SessionView.openapi("Session");
 
 const read = requireScope("sessions:read");
 const manage = requireScope("sessions:manage");
@@ -29,7 +18,7 @@ export const sessionRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/sessions",
+      path: "/",
       tags,
       summary: "List sessions",
       middleware: [read],
@@ -41,7 +30,7 @@ export const sessionRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/sessions",
+      path: "/",
       tags,
       summary: "Create and start a session",
       middleware: [manage, idempotency()],
@@ -58,7 +47,7 @@ export const sessionRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/sessions/{id}",
+      path: "/{id}",
       tags,
       summary: "One session",
       middleware: [read],
@@ -71,7 +60,7 @@ export const sessionRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/sessions/{id}/qr",
+      path: "/{id}/qr",
       tags,
       summary: "Current pairing QR (while status is qr)",
       middleware: [read],
@@ -84,7 +73,7 @@ export const sessionRoutes = () => {
   app.openapi(
     createRoute({
       method: "post",
-      path: "/sessions/{id}/pairing-code",
+      path: "/{id}/pairing-code",
       tags,
       summary: "Pair by phone number instead of QR",
       middleware: [manage],
@@ -97,7 +86,7 @@ export const sessionRoutes = () => {
   app.openapi(
     createRoute({
       method: "delete",
-      path: "/sessions/{id}",
+      path: "/{id}",
       tags,
       summary: "Log out and delete",
       middleware: [manage],

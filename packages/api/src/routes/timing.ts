@@ -13,21 +13,3 @@ export const TimingFields = {
     .nullish(),
   day_of_month: z.number().int().min(1).max(31).nullish(),
 };
-
-export const TimedOut = {
-  id: z.string(),
-  name: z.string(),
-  status: z.enum(["active", "paused", "cancelled", "completed"]),
-  schedule_type: z.string(),
-  timezone: z.string(),
-  scheduled_time: z.string().nullable(),
-  cron_expression: z.string().nullable(),
-  time_of_day: z.string().nullable(),
-  days_of_week: z.array(z.string()).nullable(),
-  day_of_month: z.number().nullable(),
-  next_run_at: z.string().nullable(),
-  last_run_at: z.string().nullable(),
-  run_count: z.number().int(),
-  created_at: z.string(),
-  updated_at: z.string(),
-};

@@ -27,7 +27,7 @@ export const usageRoutes = () => {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/usage/current",
+      path: "/current",
       tags: ["Usage"],
       summary: "This month's message usage and plan limits",
       responses: { 200: json(Usage, "Usage"), ...errors },

@@ -9,3 +9,4 @@ export { reconcile } from "./reconcile";
 export { createSender, type Lane, LEASE_MS, messageIdFor, outbound, RECORD_LINGER_MS } from "./sender";
 export { snapshot } from "./snapshot";
 export { render } from "./template";
+export * from "./view";

@@ -3,9 +3,10 @@ import { looksLikeId } from "../id";
 import { monthKey } from "../plan";
 import { iso, type PageRequest, type Store } from "../port";
 import type { Job, JobStatus, Recipient, RecipientStatus } from "./port";
+import type { BulkSendView, ProgressView, RecipientView } from "./view";
 
 /** A job as the API shows it: MoltFlow's fields plus ours, without the internal planning state. */
-export const view = (j: Job) => ({
+export const view = (j: Job): BulkSendView => ({
   id: j.id,
   session_id: j.session_id,
   custom_group_id: j.custom_group_id,
@@ -89,7 +90,7 @@ export const stateConflict = (j: Job, action: string) =>
   conflict("bulk_send.invalid_state", `Cannot ${action} a bulk send that is ${j.status}.`, { status: j.status });
 
 /** A recipient as the API shows it (`sending` is shown as `pending`: it has not been confirmed yet). */
-export const publicRecipient = (r: Recipient) => ({
+export const publicRecipient = (r: Recipient): RecipientView => ({
   phone: r.phone,
   name: r.name ?? null,
   status: (r.status === "sending" ? "pending" : r.status) as Exclude<RecipientStatus, "sending">,
@@ -99,7 +100,7 @@ export const publicRecipient = (r: Recipient) => ({
 });
 
 /** MoltFlow's progress event plus our counts. */
-export const progress = (j: Job) => {
+export const progress = (j: Job): ProgressView => {
   const v = view(j);
   return {
     sent: v.sent_count,

@@ -31,8 +31,12 @@ export type Lane = ((sessionId: string, notBefore: number, minGapMs: number, fn:
   queued?(sessionId: string): number;
 };
 
-/** Messages one session's lane may hold in memory; more go back to the queue until the lane moves. */
-export const LANE_CAP = 32;
+/**
+ * Messages one session's lane may hold in memory; more go back to the queue for a few seconds. A lane
+ * normally holds only messages whose slot is now (they arrive ~2 s early, and a fast job queues 100 per
+ * planning pass); it fills up only behind slow sends, and then a bound keeps memory and redeliveries small.
+ */
+export const LANE_CAP = 256;
 /**
  * The longest a send may take (the media download is capped at 60 s before it). A send that takes
  * longer ends as `unknown` — WhatsApp may still deliver it, so it is never retried — and its lane moves on.
@@ -145,7 +149,7 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane, opts: { 
   /** Processes one `send` message; returns a delay in seconds when the message should be retried later. */
   const handle = async (msg: SendMessage & { name?: string | null }, ctx?: HandlerContext): Promise<void> => {
     // A full lane (its session is slow or blocked) takes no more: the message comes back later.
-    if ((lane.queued?.(msg.session_id) ?? 0) >= LANE_CAP) throw new Deferred(15);
+    if ((lane.queued?.(msg.session_id) ?? 0) >= LANE_CAP) throw new Deferred(5);
     inFlight.set(msg.job_id, (inFlight.get(msg.job_id) ?? 0) + 1);
     let finished = false;
     try {

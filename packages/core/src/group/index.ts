@@ -1,4 +1,5 @@
 export * from "./port";
+export * from "./view";
 
 import type { Deps } from "../deps";
 import { notFound, unprocessable } from "../error";
@@ -7,6 +8,7 @@ import { normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
 import { planLimitError, tenantPlan } from "../tenant";
 import type { Group } from "./port";
+import type { MemberView } from "./view";
 
 export interface ContactInput {
   phone: string;
@@ -57,7 +59,7 @@ export const phoneOfMemberId = (id: string) => {
 };
 
 /** A member as the API shows it: with its id. */
-export const memberView = (m: { phone: string; name: string | null; added_at: string }) => ({
+export const memberView = (m: { phone: string; name: string | null; added_at: string }): MemberView => ({
   id: memberId(m.phone),
   phone: m.phone,
   name: m.name ?? null,

@@ -12,6 +12,7 @@ import type { Delivery, Execution, Period, Report, TemplateId } from "./port";
 import { UNAVAILABLE_TEMPLATE_IDS } from "./port";
 import { compute, TEMPLATES, type Window } from "./templates";
 import { summary } from "./text";
+import type { ReportView } from "./view";
 
 export type ReportInput = TimingInput & {
   name: string;
@@ -24,7 +25,7 @@ export type ReportInput = TimingInput & {
 
 const lifecycle = (d: Deps) => createLifecycle<Report>({ repo: d.store.reports, timers: d.timers, clock: d.clock }, "report", "rpt", "report");
 
-export const view = (r: Report) => ({
+export const view = (r: Report): ReportView => ({
   ...timedView(r),
   template_id: r.template_id,
   delivery_method: r.delivery_method,

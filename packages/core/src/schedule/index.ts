@@ -2,3 +2,4 @@ export { createLifecycle, firstRun, runAfter, timingOf } from "../timing";
 export type * from "./port";
 export * from "./recurrence";
 export * as Scheduled from "./service";
+export * from "./view";

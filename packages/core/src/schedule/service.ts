@@ -8,6 +8,7 @@ import * as Session from "../session";
 import { requireFeature, tenantPlan } from "../tenant";
 import { createLifecycle, patchTiming, type TimingInput, timedFields, timedView } from "../timing";
 import type { ScheduledMessage } from "./port";
+import type { ScheduledMessageView } from "./view";
 
 /** A scheduled message: a bulk send's message and pacing fields, a name and a timing. */
 export type ScheduleInput = Omit<Campaign.CreateInput, "start_at"> & TimingInput & { name: string };
@@ -16,7 +17,7 @@ const lifecycle = (d: Deps) =>
   createLifecycle<ScheduledMessage>({ repo: d.store.schedules, timers: d.timers, clock: d.clock }, "schedule", "sch", "scheduled_message");
 
 /** A scheduled message as the API shows it. */
-export const view = (s: ScheduledMessage) => ({
+export const view = (s: ScheduledMessage): ScheduledMessageView => ({
   ...timedView(s),
   session_id: s.session_id,
   custom_group_id: s.custom_group_id,

@@ -1,4 +1,5 @@
 export * from "./port";
+export * from "./view";
 
 import type { Deps } from "../deps";
 import { conflict, DomainError, notFound } from "../error";
@@ -7,11 +8,12 @@ import { normalize } from "../phone";
 import { iso } from "../port";
 import { planLimitError, tenantPlan } from "../tenant";
 import type { Session } from "./port";
+import type { SessionView } from "./view";
 
 type D = Pick<Deps, "store" | "queue" | "clock" | "ids">;
 
 /** A session as the API shows it. */
-export const view = (s: Session) => ({
+export const view = (s: Session): SessionView => ({
   id: s.id,
   name: s.name,
   status: s.status,

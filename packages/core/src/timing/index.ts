@@ -1,9 +1,11 @@
+import type { z } from "zod";
 import { conflict, notFound, unprocessable } from "../error";
 import type { IdPrefix } from "../id";
 import { looksLikeId } from "../id";
 import { type Clock, iso, type Timers } from "../port";
 import type { ScheduleStatus, TimedRecord, TimedRepo, TimerKind } from "../schedule/port";
 import { compile, type Timing } from "../schedule/recurrence";
+import type { TimedView } from "./view";
 
 /**
  * The lifecycle shared by scheduled messages and reports: compute the next run, keep exactly one
@@ -196,7 +198,7 @@ export const createLifecycle = <T extends TimedRecord>(
 };
 
 /** The public fields every timed record shows (an allow-list: internal fields added later stay inside). */
-export const timedView = (r: TimedRecord) => ({
+export const timedView = (r: TimedRecord): z.infer<typeof TimedView> => ({
   id: r.id,
   name: r.name,
   status: r.status,

@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/**
+ * The public shapes of a bulk send, one source for the HTTP API, its OpenAPI document and any typed
+ * client: every field is listed (an allow-list), so an internal field added to the record stays inside.
+ */
+export const JOB_STATUSES = ["pending", "running", "paused", "completed", "cancelled", "failed"] as const;
+export const PUBLIC_RECIPIENT_STATUSES = ["pending", "sent", "delivered", "read", "failed", "skipped", "cancelled", "unknown"] as const;
+
+const Window = z.object({ start: z.string(), end: z.string(), timezone: z.string() });
+
+export const BulkSendView = z.object({
+  id: z.string(),
+  session_id: z.string(),
+  custom_group_id: z.string().nullable(),
+  message_type: z.enum(["text", "media"]),
+  message_content: z.string().nullable(),
+  media_url: z.string().nullable(),
+  status: z.enum(JOB_STATUSES),
+  pause_reason: z.enum(["user", "failures", "session"]).nullable(),
+  total_recipients: z.number().int(),
+  sent_count: z.number().int(),
+  failed_count: z.number().int(),
+  skipped_count: z.number().int(),
+  delivered_count: z.number().int(),
+  read_count: z.number().int(),
+  cancelled_count: z.number().int(),
+  unknown_count: z.number().int(),
+  pending_count: z.number().int(),
+  min_delay_seconds: z.number().int(),
+  max_delay_seconds: z.number().int(),
+  daily_limit: z.number().int().nullable(),
+  send_window: Window.nullable(),
+  start_at: z.string().nullable(),
+  max_consecutive_failures: z.number().int(),
+  scheduled_message_id: z.string().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  completed_at: z.string().nullable(),
+});
+export type BulkSendView = z.infer<typeof BulkSendView>;
+
+export const RecipientView = z.object({
+  phone: z.string(),
+  name: z.string().nullable(),
+  status: z.enum(PUBLIC_RECIPIENT_STATUSES),
+  attempts: z.number().int(),
+  sent_at: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type RecipientView = z.infer<typeof RecipientView>;
+
+/** MoltFlow's progress event plus our counts. */
+export const ProgressView = z.object({
+  sent: z.number().int(),
+  total: z.number().int(),
+  failed: z.number().int(),
+  status: z.enum(JOB_STATUSES),
+  skipped: z.number().int(),
+  delivered: z.number().int(),
+  read: z.number().int(),
+  pending: z.number().int(),
+  cancelled: z.number().int(),
+  unknown: z.number().int(),
+});
+export type ProgressView = z.infer<typeof ProgressView>;
