@@ -44,9 +44,9 @@ const CreateBody = z.object({
 const STATUSES = Campaign.JOB_STATUSES;
 const R_STATUSES = Campaign.PUBLIC_RECIPIENT_STATUSES;
 
-const JobSchema = Campaign.BulkSendView.openapi("BulkSend");
-const RecipientSchema = Campaign.RecipientView.openapi("Recipient");
-const ProgressSchema = Campaign.ProgressView.extend({ job_id: z.string() }).openapi("BulkSendProgress");
+const JobSchema = z.object(Campaign.BulkSendView.shape).openapi("BulkSend");
+const RecipientSchema = z.object(Campaign.RecipientView.shape).openapi("Recipient");
+const ProgressSchema = z.object({ ...Campaign.ProgressView.shape, job_id: z.string() }).openapi("BulkSendProgress");
 
 const read = requireScope("bulk-send:read");
 /** Recipients are contacts: reading them needs the groups' read scope as well. */

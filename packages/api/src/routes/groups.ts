@@ -8,8 +8,8 @@ import { requireScope } from "../auth";
 import { body, Deleted, Description, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
 import { csvRow } from "./csv";
 
-const GroupSchema = Group.GroupView.openapi("CustomGroup");
-const MemberSchema = Group.MemberView.openapi("Member");
+const GroupSchema = z.object(Group.GroupView.shape).openapi("CustomGroup");
+const MemberSchema = z.object(Group.MemberView.shape).openapi("Member");
 const ContactIn = z.object({ phone: Phone, name: z.string().max(255).nullish() });
 const Invalid = z.array(z.object({ phone: z.string(), reason: z.string() }));
 const AddResult = z.object({ added: z.number().int(), duplicates: z.number().int(), invalid: Invalid }).openapi("AddMembersResult");
@@ -66,7 +66,7 @@ export const groupRoutes = () => {
       responses: {
         200: json(
           z.object({
-            contacts: z.array(Group.ContactView.openapi("Contact")),
+            contacts: z.array(z.object(Group.ContactView.shape).openapi("Contact")),
             next_cursor: z.string().nullable(),
           }),
           "Contacts",

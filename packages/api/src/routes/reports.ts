@@ -21,8 +21,8 @@ const Fields = {
   period: z.enum(PERIODS).optional(),
 };
 
-const Out = Report.ReportView.openapi("Report");
-const ExecutionSchema = Report.ExecutionView.openapi("ReportExecution");
+const Out = z.object(Report.ReportView.shape).openapi("Report");
+const ExecutionSchema = z.object(Report.ExecutionView.shape).openapi("ReportExecution");
 
 const read = requireScope("reports:read");
 /** A report delivered by WhatsApp sends a message: changing or running one needs bulk-send:manage too. */

@@ -16,8 +16,8 @@ const Fields = {
   ...TimingFields,
 };
 const CreateBody = z.object(Fields);
-const Run = ScheduleRunView.openapi("ScheduleRun");
-const Out = ScheduledMessageView.openapi("ScheduledMessage");
+const Run = z.object(ScheduleRunView.shape).openapi("ScheduleRun");
+const Out = z.object(ScheduledMessageView.shape).openapi("ScheduledMessage");
 const PatchBody = z.object(Fields).partial();
 
 const read = requireScope("scheduled:read");

@@ -6,7 +6,7 @@ import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { body, Deleted, errors, IdParam, json, Name, Phone } from "../schemas";
 
-const SessionSchema = Session.SessionView.openapi("Session");
+const SessionSchema = z.object(Session.SessionView.shape).openapi("Session");
 
 const read = requireScope("sessions:read");
 const manage = requireScope("sessions:manage");

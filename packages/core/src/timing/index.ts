@@ -12,7 +12,7 @@ import type { TimedView } from "./view";
  * timer armed per active record, pause / resume / cancel / delete with conditional writes.
  */
 
-export const timingOf = (r: TimingFields): Timing => ({
+export const timingOf = (r: TimingFields): Timing & TimingFields => ({
   schedule_type: r.schedule_type,
   timezone: r.timezone,
   scheduled_time: r.scheduled_time,
@@ -202,13 +202,7 @@ export const timedView = (r: TimedRecord): z.infer<typeof TimedView> => ({
   id: r.id,
   name: r.name,
   status: r.status,
-  schedule_type: r.schedule_type,
-  timezone: r.timezone,
-  scheduled_time: r.scheduled_time,
-  cron_expression: r.cron_expression,
-  time_of_day: r.time_of_day,
-  days_of_week: r.days_of_week,
-  day_of_month: r.day_of_month,
+  ...timingOf(r),
   next_run_at: r.next_run_at,
   last_run_at: r.last_run_at,
   run_count: r.run_count,
