@@ -67,7 +67,7 @@ export const createSystem = async (config: SystemConfig) => {
     // Session control reaches whoever hosts the sessions: here, or the worker through the sends queue.
     "session.sync": (m) => (host ? host.sync(m.tenant_id, m.session_id) : deps.queue.send("sends", [{ body: m }])),
     "session.pair": (m) => (host ? host.pair(m.tenant_id, m.session_id, m.phone) : deps.queue.send("sends", [{ body: m }])),
-    ...(sender ? { send: (m) => sender.handle(m) } : {}),
+    ...(sender ? { send: (m, ctx) => sender.handle(m, ctx) } : {}),
   };
   const handle = dispatch(handlers, (body, why) => logger.warn({ body, why }, "message dropped"));
 

@@ -29,13 +29,18 @@ export const messageIdFor = (jobId: string, phone: string) =>
 export type Lane = ((sessionId: string, notBefore: number, minGapMs: number, fn: () => Promise<boolean>) => Promise<void>) & {
   /** Messages waiting in a session's lane (not the one being sent). */
   queued?(sessionId: string): number;
+  /** How long the lane's current send has been running (0 when none is). */
+  stuckFor?(sessionId: string): number;
 };
 
 /**
- * Messages one session's lane may hold in memory; more go back to the queue for a few seconds. A lane
- * normally holds only messages whose slot is now (they arrive ~2 s early, and a fast job queues 100 per
- * planning pass); it fills up only behind slow sends, and then a bound keeps memory and redeliveries small.
+ * A lane whose current send has run this long is stuck (a slow media URL, a hung socket): its waiting
+ * messages give their consumer slots back so that other sessions' messages are taken. A lane that
+ * moves keeps them: that is the backpressure that keeps a fast job's messages in the queue, not in memory.
  */
+export const STUCK_MS = 3000;
+
+/** Messages a stuck lane may hold in memory; more go back to the queue for a while. */
 export const LANE_CAP = 256;
 /**
  * The longest a send may take (the media download is capped at 60 s before it). A send that takes
@@ -149,7 +154,7 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane, opts: { 
   /** Processes one `send` message; returns a delay in seconds when the message should be retried later. */
   const handle = async (msg: SendMessage & { name?: string | null }, ctx?: HandlerContext): Promise<void> => {
     // A full lane (its session is slow or blocked) takes no more: the message comes back later.
-    if ((lane.queued?.(msg.session_id) ?? 0) >= LANE_CAP) throw new Deferred(5);
+    if ((lane.queued?.(msg.session_id) ?? 0) >= LANE_CAP && (lane.stuckFor?.(msg.session_id) ?? 0) >= STUCK_MS) throw new Deferred(15);
     inFlight.set(msg.job_id, (inFlight.get(msg.job_id) ?? 0) + 1);
     let finished = false;
     try {
@@ -211,9 +216,14 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane, opts: { 
         return false;
       }
     });
-    // From here the message only waits for its session's turn: it need not hold a consumer slot.
-    ctx?.waiting();
-    await turn;
+    // From here the message only waits for its session's turn; once that turn is held up by a stuck
+    // send, it gives its consumer slot back.
+    const watch = ctx && lane.stuckFor ? setInterval(() => (lane.stuckFor?.(msg.session_id) ?? 0) >= STUCK_MS && ctx.waiting(), 500) : undefined;
+    try {
+      await turn;
+    } finally {
+      if (watch) clearInterval(watch);
+    }
 
     const o = outcome as Outcome;
     if (o.kind === "opted_out") await d.store.recipients.skip(ref(job), msg.phone, "opted out");

@@ -13,7 +13,7 @@ interface Entry {
  * to the millisecond and never closer than `minGapMs` to the session's previous message.
  */
 export const createLanes = (clock: Clock): Lane & { idle(): boolean } => {
-  const lanes = new Map<string, { queue: Entry[]; busy: boolean; lastSent: number; timer?: NodeJS.Timeout }>();
+  const lanes = new Map<string, { queue: Entry[]; busy: boolean; busySince: number; lastSent: number; timer?: NodeJS.Timeout }>();
 
   const pump = (id: string) => {
     const lane = lanes.get(id);
@@ -29,6 +29,7 @@ export const createLanes = (clock: Clock): Lane & { idle(): boolean } => {
     }
     lane.queue.shift();
     lane.busy = true;
+    lane.busySince = clock.now();
     const finish = (e?: unknown) => {
       lane.busy = false;
       next.done(e);
@@ -44,7 +45,7 @@ export const createLanes = (clock: Clock): Lane & { idle(): boolean } => {
     new Promise<void>((resolve, reject) => {
       let lane = lanes.get(sessionId);
       if (!lane) {
-        lane = { queue: [], busy: false, lastSent: 0 };
+        lane = { queue: [], busy: false, busySince: 0, lastSent: 0 };
         lanes.set(sessionId, lane);
       }
       const entry: Entry = { notBefore, minGapMs, fn, done: (e) => (e ? reject(e) : resolve()) };
@@ -57,5 +58,9 @@ export const createLanes = (clock: Clock): Lane & { idle(): boolean } => {
   return Object.assign(run, {
     idle: () => [...lanes.values()].every((l) => !l.busy && l.queue.length === 0),
     queued: (sessionId: string) => lanes.get(sessionId)?.queue.length ?? 0,
+    stuckFor: (sessionId: string) => {
+      const lane = lanes.get(sessionId);
+      return lane?.busy ? clock.now() - lane.busySince : 0;
+    },
   });
 };
