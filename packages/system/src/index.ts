@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { ApiConfig } from "@outreach/api/app";
+import type { ApiConfig, createApp } from "@outreach/api/app";
 import type { DynamoStore } from "@outreach/aws/store";
 import * as Campaign from "@outreach/core/campaign";
 import type { Deps } from "@outreach/core/deps";
@@ -33,8 +33,12 @@ export interface SystemConfig {
   transport?: (events: TransportEvents) => Transport | Promise<Transport>;
   /** `host`: this process's owner id in session leases. */
   owner?: string;
-  /** `api`: the API's settings; `extend` mounts extra routes (the sandbox's, locally). */
-  api?: ApiConfig & { extend?: (app: OpenAPIHono<any>) => void };
+  /**
+   * `api`: the app factory and its settings; `extend` mounts extra routes (the sandbox's, locally).
+   * The factory comes from the entry point, like the transport, so processes without the role never
+   * bundle the API.
+   */
+  api?: ApiConfig & { create: typeof createApp; extend?: (app: OpenAPIHono<any>) => void };
   /** Long-poll wait of the queue consumers (SQS: 20 s; the local server: 1 s). */
   pollWaitSeconds?: number;
 }
@@ -74,8 +78,8 @@ export const createSystem = async (config: SystemConfig) => {
   let app: OpenAPIHono<any> | undefined;
   if (has("api")) {
     if (!config.api) throw new Error("the api role needs its settings");
-    const { createApp } = await import("@outreach/api/app");
-    app = createApp({ ...deps, logger, config: config.api }, { extend: config.api.extend });
+    const { create, extend, ...settings } = config.api;
+    app = create({ ...deps, logger, config: settings }, { extend });
   }
 
   /** The repair sweep: overdue timers fire once, lost ones are armed again, stalled jobs are planned again. */

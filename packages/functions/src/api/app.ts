@@ -1,3 +1,4 @@
+import { createApp } from "@outreach/api/app";
 import { createLogger } from "@outreach/log";
 import { type Adapters, createSystem } from "@outreach/system";
 
@@ -8,7 +9,7 @@ export const buildApp = async (adapters: Adapters, env: NodeJS.ProcessEnv = proc
     adapters,
     logger: createLogger({ level: env.OUTREACH_LOG_LEVEL ?? "info" }),
     durableQueues: true,
-    api: { rateLimitPerSecond: Number(env.OUTREACH_RATE_LIMIT ?? 100), transport: "baileys" },
+    api: { create: createApp, rateLimitPerSecond: Number(env.OUTREACH_RATE_LIMIT ?? 100), transport: "baileys" },
   });
   return system.app as NonNullable<typeof system.app>;
 };

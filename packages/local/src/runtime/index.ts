@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
+import { createApp } from "@outreach/api/app";
 import { sandboxRoutes } from "@outreach/api/routes";
 import { createSqsClient, createSqsQueue, ensureQueues } from "@outreach/aws/sqs";
 import { createDb, createStore, ensureTable, parseAuthStateKey } from "@outreach/aws/store";
@@ -102,6 +103,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
       },
       // The sandbox's routes exist only with the sandbox transport, never with a real one.
       api: {
+        create: createApp,
         rateLimitPerSecond: config.rateLimitPerSecond,
         unauthenticatedPerMinute: config.unauthenticatedPerMinute,
         transport: config.transport,
