@@ -15,7 +15,7 @@ const CLAIM_ATTRIBUTES = ["lease_until", INDEX.pk, INDEX.sk];
 
 /**
  * Recipients of bulk sends (see the key table in the README). Every state change is an intent (`markSent`,
- * `unclaim`, `skip`, …) that moves recipients from one known state with the job's counters and the
+ * `unclaim`, `markSkipped`, …) that moves recipients from one known state with the job's counters and the
  * month's usage in the same transaction.
  */
 export const createRecipientStore = (db: Db) => {
@@ -72,7 +72,7 @@ export const createRecipientStore = (db: Db) => {
       move(job, "sending", to, [{ phone, set: { error }, remove: CLAIM_ATTRIBUTES }]),
 
     /** A pending recipient that will not be sent (e.g. opted out since the snapshot). */
-    skip: (job: JobRef, phone: string, reason: string) => move(job, "pending", "skipped", [{ phone, set: { error: reason } }]),
+    markSkipped: (job: JobRef, phone: string, reason: string) => move(job, "pending", "skipped", [{ phone, set: { error: reason } }]),
 
     /** Pending recipients of a cancelled job. */
     cancelPending: (job: JobRef, list: string[]) => move(job, "pending", "cancelled", phones(list)),

@@ -80,7 +80,7 @@ describe("DynamoDB store (DynamoDB Local)", () => {
       expect(await store.recipients.writeSnapshotChunk(ref, chunk.map(recipient), phones[i - 1] ?? null, chunk.at(-1) as string, i + 40 >= 120)).toBe(true);
     }
     // 119 are being sent; one is no longer pending (skipped): its record is refused and its own items are not written.
-    await store.recipients.skip(ref, phones[77] as string, "test");
+    await store.recipients.markSkipped(ref, phones[77] as string, "test");
     for (const [i, phone] of phones.entries())
       if (i !== 77) expect(await store.recipients.claim(ref, phone, 0, Date.now() + 60_000, `m-${j.id}-${i}`)).toBe("claimed");
 
@@ -128,8 +128,8 @@ describe("DynamoDB store (DynamoDB Local)", () => {
     expect(await store.recipients.sendingExpired(Date.now() + 5000)).toContainEqual({ tenant_id: t, job_id: j.id, phone: "+5511999990001" });
 
     await store.recipients.markSent(ref, [{ phone: "+5511999990001", messageId: "m1", at: Date.now() }]);
-    await store.recipients.skip(ref, "+5511999990002", "opted out");
-    const again = await store.recipients.skip(ref, "+5511999990002", "opted out");
+    await store.recipients.markSkipped(ref, "+5511999990002", "opted out");
+    const again = await store.recipients.markSkipped(ref, "+5511999990002", "opted out");
     expect(again).toEqual({ moved: [], refused: ["+5511999990002"] });
     expect(await store.recipients.sendingExpired(Date.now() + 5000)).not.toContainEqual(expect.objectContaining({ job_id: j.id }));
     const after = await store.jobs.get(t, j.id);

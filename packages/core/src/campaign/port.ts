@@ -135,7 +135,7 @@ export interface RecipientRepo {
   markSent(job: JobRef, sent: SentMessage[]): Promise<Moved>;
   /** `sending` → `pending` (to retry), `failed` or `unknown`, with the reason. */
   unclaim(job: JobRef, phone: string, to: "pending" | "failed" | "unknown", error: string): Promise<Moved>;
-  skip(job: JobRef, phone: string, reason: string): Promise<Moved>;
+  markSkipped(job: JobRef, phone: string, reason: string): Promise<Moved>;
   cancelPending(job: JobRef, phones: string[]): Promise<Moved>;
   requeueFailed(job: JobRef, phones: string[]): Promise<Moved>;
   markDelivered(job: JobRef, phones: Iterable<string>): Promise<Moved>;

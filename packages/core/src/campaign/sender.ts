@@ -226,7 +226,7 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane, opts: { 
     }
 
     const o = outcome as Outcome;
-    if (o.kind === "opted_out") await d.store.recipients.skip(ref(job), msg.phone, "opted out");
+    if (o.kind === "opted_out") await d.store.recipients.markSkipped(ref(job), msg.phone, "opted out");
     if (o.kind === "sent") await record(job.id, { job, phone: msg.phone, messageId: o.messageId, at: o.at });
     // A retried or logged-out recipient is pending again: the job cannot be complete.
     if (o.kind === "error" && o.result !== "failed") return void lastOfJob(job.id);
