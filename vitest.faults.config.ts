@@ -1,14 +1,32 @@
 import { defineConfig } from "vitest/config";
 
-/** `npm run test:faults`: the slow fault-injection suites (crash rounds, store outage, queue loss, load). */
+const shared = {
+  globalSetup: ["test/setup/global.ts"],
+  testTimeout: 900_000,
+  hookTimeout: 120_000,
+  pool: "forks" as const,
+  env: { AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1", OUTREACH_CRASH_ROUNDS: "10" },
+};
+
+/**
+ * `npm run test:faults`: the slow fault-injection suites (crash rounds, store outage, queue loss, slow
+ * media), two at a time; then the load test alone, so its latencies measure the API and not a
+ * neighbouring suite's JVM restarts on the same two cores.
+ */
 export default defineConfig({
   test: {
-    include: ["test/faults/**/*.test.ts", "test/e2e/crash.test.ts"],
-    globalSetup: ["test/setup/global.ts"],
-    testTimeout: 900_000,
-    hookTimeout: 120_000,
-    pool: "forks",
     maxWorkers: 2,
-    env: { AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1", OUTREACH_CRASH_ROUNDS: "10" },
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: "faults",
+          include: ["test/faults/**/*.test.ts", "test/e2e/crash.test.ts"],
+          exclude: ["test/faults/load.test.ts"],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      { test: { ...shared, name: "load", include: ["test/faults/load.test.ts"], sequence: { groupOrder: 1 } } },
+    ],
   },
 });

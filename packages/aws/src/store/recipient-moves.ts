@@ -72,7 +72,7 @@ export const createMover = (db: Db) => {
    * Moves recipients from one state to another in chunks. Recipients not in `from` are left alone and
    * reported. One `from` state per call: the counters' effects depend on it.
    */
-  const move = async (job: JobRef, from: RecipientStatus, to: RecipientStatus, moves: Move[], extra: Extra = []) => {
+  const move = async (job: JobRef, from: RecipientStatus, to: RecipientStatus, moves: Move[], extra: Extra = [], opts: { progressAt?: number } = {}) => {
     const moved: string[] = [];
     const refused: string[] = [];
     const fx = effects(from, to);
@@ -106,10 +106,17 @@ export const createMover = (db: Db) => {
           jobValues[":fail"] = n;
         }
         let jobExpr = adds.length ? `ADD ${adds.join(", ")}` : "";
+        const jobSets: string[] = [];
         if (fx.failures === "reset") {
-          jobExpr += " SET consecutive_failures = :zero";
+          jobSets.push("consecutive_failures = :zero");
           jobValues[":zero"] = 0;
         }
+        // A send recorded is progress: the stall watchdog leaves the job alone.
+        if (opts.progressAt !== undefined && jobExpr) {
+          jobSets.push("progress_at = :progress");
+          jobValues[":progress"] = opts.progressAt;
+        }
+        if (jobSets.length) jobExpr += ` SET ${jobSets.join(", ")}`;
         const items: TransactItems = [];
         if (jobExpr) {
           items.push({

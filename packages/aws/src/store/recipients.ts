@@ -60,6 +60,7 @@ export const createRecipientStore = (db: Db) => {
             ],
           })),
           (n) => [{ Update: activityUpdate(db, job.tenant_id, day, { sent: n }) }],
+          { progressAt: Math.max(...group.map((m) => m.at)) },
         );
         moved.push(...res.moved);
         refused.push(...res.refused);

@@ -100,7 +100,8 @@ describe("DynamoDB store (DynamoDB Local)", () => {
     expect(res.refused).toEqual([phones[77]]);
     // Two items per recipient: 240 items cannot go in fewer than three transactions of at most 100.
     expect(transactions).toBeGreaterThanOrEqual(3);
-    expect(await store.jobs.get(t, j.id)).toMatchObject({ sent_count: 119, skipped_count: 1, pending_count: 0, quota_held: 0 });
+    // The last send recorded is the job's progress mark (the stall watchdog reads it).
+    expect(await store.jobs.get(t, j.id)).toMatchObject({ sent_count: 119, skipped_count: 1, pending_count: 0, quota_held: 0, progress_at: at });
     expect(await store.activity.range(t, "2026-11-25", "2026-11-25")).toEqual([{ day: "2026-11-25", sent: 119, received: 0, opt_outs: 0 }]);
     const index = await store.recipients.byMessageIds([`m-${j.id}-0`, `m-${j.id}-77`]);
     expect(index.get(`m-${j.id}-0`)).toMatchObject({ job_id: j.id, phone: phones[0] });

@@ -59,6 +59,8 @@ export interface Job extends JobCounts {
   snapshot_settled?: boolean;
   /** Epoch ms by which the job should have shown activity; past it (plus grace) its queued messages are presumed lost. */
   watch_at?: number;
+  /** Epoch ms of the last claim that ended (sent, failed, unknown): a job still sending is not stalled. */
+  progress_at?: number;
 }
 
 export interface Recipient {

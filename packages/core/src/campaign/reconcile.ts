@@ -1,6 +1,12 @@
 import type { Deps } from "../deps";
 import { checkCompletion } from "./control";
 import { planMessage, snapshotMessage } from "./messages";
+import { WATCH_GRACE_MS } from "./planner";
+import type { Job } from "./port";
+
+/** A running job with pending recipients, past its `watch_at`, and no send ended within the grace. */
+export const isStalled = (job: Job, now: number) =>
+  job.status === "running" && job.pending_count > 0 && (job.watch_at ?? Number.POSITIVE_INFINITY) <= now && (job.progress_at ?? 0) <= now - WATCH_GRACE_MS;
 
 /**
  * Recovery after a crash or lost queue messages:
@@ -38,8 +44,8 @@ export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: 
     if (job.status === "cancelled") continue;
     if (job.status !== "running" && job.status !== "pending") continue;
     // "stalled": only jobs that should have shown activity by now (their queued messages were lost).
-    if (opts.replan === "stalled" && (job.status !== "running" || job.pending_count === 0 || (job.watch_at ?? Number.POSITIVE_INFINITY) > d.clock.now()))
-      continue;
+    // A job still working through a backlog (a send ended within the grace) is slow, not lost.
+    if (opts.replan === "stalled" && !isStalled(job, d.clock.now())) continue;
     const next = await d.store.jobs.transition(job.tenant_id, job.id, [job.status], { plan_cursor: null, plan_done: false }, { bumpEpoch: true });
     if (!next) continue;
     await d.queue.send("events", [{ body: planMessage(next) }]);
