@@ -189,7 +189,7 @@ describe("deleting leaves nothing behind", () => {
         const res = await db.doc.send(new ScanCommand({ TableName: rt.table, ExclusiveStartKey: start }));
         for (const item of res.Items ?? []) {
           const text = JSON.stringify(item, (_k, v) => (v instanceof Set ? [...v] : v));
-          if (ids.some((id) => text.includes(id)) && !text.includes('"BULK#') && !/"pk":"(IDEM|RL)#/.test(text)) n++;
+          if (ids.some((id) => text.includes(id)) && !text.includes('"JOB#') && !/"pk":"(IDEM|RL)#/.test(text)) n++;
         }
         start = res.LastEvaluatedKey;
       } while (start);

@@ -1,5 +1,5 @@
-import type { Job } from "../../packages/core/src/campaign";
-import { jobRecord as newJobRecord } from "../../packages/core/src/campaign";
+import type { Job } from "../../packages/core/src/job";
+import { jobRecord as newJobRecord } from "../../packages/core/src/job";
 import type { Session } from "../../packages/core/src/session";
 import { sessionRecord as newSessionRecord } from "../../packages/core/src/session";
 

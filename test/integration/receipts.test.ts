@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createReceiptRecorder } from "../../packages/core/src/campaign";
+import { createReceiptRecorder } from "../../packages/core/src/job";
 import { store, useTable } from "../helpers/baileys-fixture";
 import { jobRecord } from "../helpers/records";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createSender, RECORD_LINGER_MS, type SendMessage } from "../../packages/core/src/campaign";
 import { createIds } from "../../packages/core/src/id";
+import { createSender, RECORD_LINGER_MS, type SendMessage } from "../../packages/core/src/job";
 import { type Outbound, systemClock, type Transport, TransportError } from "../../packages/core/src/port";
 import { createLanes } from "../../packages/system/src/lane";
 import { store, useTable } from "../helpers/baileys-fixture";

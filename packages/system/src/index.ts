@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiConfig, createApp } from "@outreach/api/app";
 import type { DynamoStore } from "@outreach/aws/store";
-import * as Campaign from "@outreach/core/campaign";
 import type { Deps } from "@outreach/core/deps";
+import * as Jobs from "@outreach/core/job";
 import { dispatch, domainHandlers, type Handlers } from "@outreach/core/message";
 import type { QueueName, Transport, TransportEvents } from "@outreach/core/port";
 import * as Timer from "@outreach/core/timer";
@@ -60,10 +60,10 @@ export const createSystem = async (config: SystemConfig) => {
     transport = await config.transport(host.events);
     host.attach(transport);
   }
-  let sender: ReturnType<typeof Campaign.createSender> | undefined;
+  let sender: ReturnType<typeof Jobs.createSender> | undefined;
   if (has("sender")) {
     if (!transport) throw new Error("the sender role needs the host role in the same process (it sends through the host's sockets)");
-    sender = Campaign.createSender(deps, transport, createLanes(deps.clock));
+    sender = Jobs.createSender(deps, transport, createLanes(deps.clock));
   }
 
   const handlers: Partial<Handlers> = {
@@ -89,7 +89,7 @@ export const createSystem = async (config: SystemConfig) => {
     return { ...timers, ...claims };
   };
   /** Claims whose lease expired become `unknown`; running jobs past their watch time are planned again. */
-  const watch = () => Campaign.reconcile(deps, { sendingBefore: deps.clock.now(), replan: "stalled" });
+  const watch = () => Jobs.reconcile(deps, { sendingBefore: deps.clock.now(), replan: "stalled" });
 
   const consumers: Consumer[] = [];
   const stops: (() => Promise<void>)[] = [];

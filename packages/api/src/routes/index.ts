@@ -1,2 +1,2 @@
-export { bulkRoutes, MessageFields, SendWindow } from "./bulk";
+export { bulkRoutes, MessageFields, SendWindow } from "./jobs";
 export { sandboxRoutes } from "./sandbox";

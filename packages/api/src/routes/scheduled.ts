@@ -5,7 +5,7 @@ import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { body, Deleted, errors, IdParam, json, Name, PageQuery } from "../schemas";
-import { MessageFields } from "./bulk";
+import { MessageFields } from "./jobs";
 import { TimingFields } from "./timing";
 
 const Fields = {

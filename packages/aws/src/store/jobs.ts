@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { Job, JobStatus } from "@outreach/core/campaign";
+import type { Job, JobStatus } from "@outreach/core/job";
 import { conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
 

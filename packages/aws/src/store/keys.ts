@@ -20,7 +20,7 @@ export const PREFIX = {
   contact: "CONTACT#",
   waGroup: (sessionId?: string) => (sessionId ? `WAGROUP#${sessionId}#` : "WAGROUP#"),
   session: "SESSION#",
-  job: "BULK#",
+  job: "JOB#",
   optOut: "OPTOUT#",
   activity: "ACT#",
   schedule: "SCHED#",
@@ -56,8 +56,8 @@ export const Keys = {
   authItem: (sessionId: string, name: string) => k(`S#${sessionId}`, `${PREFIX.auth}${name}`),
 
   job: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.job}${id}`),
-  recipientPartition: (jobId: string) => `B#${jobId}`,
-  recipient: (jobId: string, phone: string) => k(`B#${jobId}`, `R#${phone}`),
+  recipientPartition: (jobId: string) => `JOB#${jobId}`,
+  recipient: (jobId: string, phone: string) => k(`JOB#${jobId}`, `R#${phone}`),
   message: (messageId: string) => k(`MSG#${messageId}`, "MSG"),
   messageIdOf: (pk: string) => pk.slice("MSG#".length),
 

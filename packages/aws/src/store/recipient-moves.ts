@@ -1,4 +1,4 @@
-import type { RecipientStatus } from "@outreach/core/campaign";
+import type { RecipientStatus } from "@outreach/core/job";
 import { type Db, type Item, type TransactItems, transact } from "./db";
 import { jobKey, usageKey } from "./jobs";
 import { Keys } from "./keys";

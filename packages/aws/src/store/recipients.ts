@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { MessageRef, Recipient, RecipientStatus, SentMessage } from "@outreach/core/campaign";
+import type { MessageRef, Recipient, RecipientStatus, SentMessage } from "@outreach/core/job";
 import { activityUpdate } from "./activity";
 import { batchGet, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";

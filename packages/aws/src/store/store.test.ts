@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Job } from "@outreach/core/campaign";
+import type { Job } from "@outreach/core/job";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { jobRecord } from "../../../../test/helpers/records";
 import { createDb, createStore, ensureTable } from ".";

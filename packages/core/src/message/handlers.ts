@@ -1,6 +1,6 @@
-import * as Campaign from "../campaign";
 import type { Deps } from "../deps";
 import * as Group from "../group";
+import * as Jobs from "../job";
 import * as Timer from "../timer";
 import type { Handlers } from "./index";
 
@@ -10,9 +10,9 @@ import type { Handlers } from "./index";
  * from the role that has them.
  */
 export const domainHandlers = (d: Deps): Pick<Handlers, "job.snapshot" | "job.plan" | "job.finalize" | "group.purge" | "purge" | "timer.fire"> => ({
-  "job.snapshot": (m) => Campaign.snapshot(d, m.tenant_id, m.job_id, { budgetMs: 20_000 }),
-  "job.plan": (m) => Campaign.planJob(d, m),
-  "job.finalize": (m) => Campaign.finalize(d, m.tenant_id, m.job_id),
+  "job.snapshot": (m) => Jobs.snapshot(d, m.tenant_id, m.job_id, { budgetMs: 20_000 }),
+  "job.plan": (m) => Jobs.planJob(d, m),
+  "job.finalize": (m) => Jobs.finalize(d, m.tenant_id, m.job_id),
   "group.purge": async (m) => {
     if (await Group.purge(d, m.tenant_id, m.group_id)) await d.queue.send("events", [{ body: m }]);
   },

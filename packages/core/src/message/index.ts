@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JobFinalize, JobPlan, JobSnapshot, Send } from "../campaign/messages";
+import { JobFinalize, JobPlan, JobSnapshot, Send } from "../job/messages";
 import type { OutgoingMessage } from "../port/queue";
 
 /**

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import type { SendWindow } from "../campaign/port";
+import type { SendWindow } from "../job/port";
 import type { SlotState } from "../session/port";
 
 export interface PacingOptions {

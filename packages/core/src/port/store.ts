@@ -1,8 +1,8 @@
 import type { ActivityRepo } from "../activity";
-import type { JobRepo, RecipientRepo } from "../campaign/port";
 import type { ContactRepo, WaGroupRepo } from "../contact/port";
 import type { GroupRepo } from "../group/port";
 import type { IdempotencyRepo } from "../idempotency";
+import type { JobRepo, RecipientRepo } from "../job/port";
 import type { OptOutRepo } from "../optout/port";
 import type { ExecutionRepo, Report, ReportRun } from "../report/port";
 import type { RunRepo, ScheduledMessage, ScheduleRun, TimedRepo, TimerIndex } from "../schedule/port";

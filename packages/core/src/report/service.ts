@@ -1,8 +1,8 @@
-import * as Campaign from "../campaign";
 import * as Contact from "../contact";
 import type { Deps } from "../deps";
 import { DomainError, isDomainError, notFound } from "../error";
 import { idAt } from "../id";
+import * as Jobs from "../job";
 import { normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
 import * as Session from "../session";
@@ -147,7 +147,7 @@ const deliver = async (d: Deps, r: Report, exe: Omit<Execution, "delivery">, due
     if (!to) throw new DomainError("conflict", "session.no_phone", `Session ${session.id} has no phone number yet.`);
     // Checked again at each delivery: the contact may have left the groups or opted out since.
     if (to !== session.phone) await checkRecipient(d, r.tenant_id, to);
-    const job = await Campaign.createDirect(d, r.tenant_id, {
+    const job = await Jobs.createDirect(d, r.tenant_id, {
       session_id: session.id,
       to: [to],
       text: exe.text,

@@ -1,6 +1,6 @@
-import type { Job } from "../campaign/port";
 import type { Deps } from "../deps";
 import { idBound } from "../id";
+import type { Job } from "../job/port";
 import type { SessionStatus } from "../port";
 import { currentUsage } from "../tenant";
 import type { TemplateId } from "./port";

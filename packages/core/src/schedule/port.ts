@@ -1,4 +1,4 @@
-import type { SendWindow } from "../campaign/port";
+import type { SendWindow } from "../job/port";
 import type { Page, PageRequest } from "../port/page";
 
 /** What runs on a recurrence; timers, their index and run histories are per kind. */

@@ -1,8 +1,8 @@
-import * as Campaign from "../campaign";
 import type { Deps } from "../deps";
 import { conflict, isDomainError } from "../error";
 import * as Group from "../group";
 import { idAt } from "../id";
+import * as Jobs from "../job";
 import { iso, type PageRequest } from "../port";
 import * as Session from "../session";
 import { requireFeature, tenantPlan } from "../tenant";
@@ -11,7 +11,7 @@ import type { ScheduledMessage } from "./port";
 import type { ScheduledMessageView } from "./view";
 
 /** A scheduled message: a bulk send's message and pacing fields, a name and a timing. */
-export type ScheduleInput = Omit<Campaign.CreateInput, "start_at"> & TimingInput & { name: string };
+export type ScheduleInput = Omit<Jobs.CreateInput, "start_at"> & TimingInput & { name: string };
 
 const lifecycle = (d: Deps) =>
   createLifecycle<ScheduledMessage>({ repo: d.store.schedules, timers: d.timers, clock: d.clock }, "schedule", "sch", "scheduled_message");
@@ -40,7 +40,7 @@ const checkPlan = async (d: Deps, tenantId: string) => {
 const build = async (d: Deps, tenantId: string, input: ScheduleInput, base?: ScheduledMessage): Promise<ScheduledMessage> => {
   await Session.get(d, tenantId, input.session_id);
   await Group.get(d, tenantId, input.custom_group_id);
-  Campaign.checkContent(input, d.net);
+  Jobs.checkContent(input, d.net);
   return {
     id: base?.id ?? d.ids.next("sch"),
     tenant_id: tenantId,
@@ -111,7 +111,7 @@ export const fire = (d: Deps, tenantId: string, id: string, runAt: string) =>
     });
     if (run.status !== "running") return;
     try {
-      const job = await Campaign.create(
+      const job = await Jobs.create(
         d,
         tenantId,
         {

@@ -1,5 +1,5 @@
-import * as Campaign from "@outreach/core/campaign";
 import type { Deps } from "@outreach/core/deps";
+import * as Jobs from "@outreach/core/job";
 import * as OptOut from "@outreach/core/optout";
 import { iso, type Transport, type TransportEvents } from "@outreach/core/port";
 import type { Session } from "@outreach/core/session";
@@ -22,7 +22,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
   /** When the last renew-and-sync round finished (liveness: a host whose rounds stop is stalled). */
   let lastRoundAt = d.clock.now();
   const now = () => iso(d.clock.now());
-  const receipts = Campaign.createReceiptRecorder(d);
+  const receipts = Jobs.createReceiptRecorder(d);
 
   const events: TransportEvents = {
     async status(e) {
@@ -42,7 +42,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
         },
         now(),
       );
-      if (e.status === "stopped" || e.status === "failed") await Campaign.pauseSessionJobs(d, tenantId, e.sessionId);
+      if (e.status === "stopped" || e.status === "failed") await Jobs.pauseSessionJobs(d, tenantId, e.sessionId);
     },
     async receipt(e) {
       await receipts.record(e.messageId, e.state);
@@ -84,7 +84,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     const s: Session | undefined = await d.store.sessions.get(tenantId, sessionId, true);
     if (!s || s.desired === "stopped") {
       await release(sessionId, !s);
-      if (!s) await Campaign.pauseSessionJobs(d, tenantId, sessionId);
+      if (!s) await Jobs.pauseSessionJobs(d, tenantId, sessionId);
       return;
     }
     if (s.transport !== transport.name) return;

@@ -1,4 +1,4 @@
-import type { Lane } from "@outreach/core/campaign";
+import type { Lane } from "@outreach/core/job";
 import type { Clock } from "@outreach/core/port";
 
 interface Entry {

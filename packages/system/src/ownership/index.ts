@@ -1,5 +1,5 @@
-import * as Campaign from "@outreach/core/campaign";
 import type { Deps } from "@outreach/core/deps";
+import * as Jobs from "@outreach/core/job";
 
 /**
  * The single-owner assumptions of today's deployment, in one place (the fleet will replace them with
@@ -13,4 +13,4 @@ import type { Deps } from "@outreach/core/deps";
 export const SINGLE_SENDER = true;
 
 export const recoverAtStart = (d: Deps, opts: { durableQueues: boolean }) =>
-  Campaign.reconcile(d, { sendingBefore: SINGLE_SENDER ? Number.MAX_SAFE_INTEGER : d.clock.now(), replan: !opts.durableQueues });
+  Jobs.reconcile(d, { sendingBefore: SINGLE_SENDER ? Number.MAX_SAFE_INTEGER : d.clock.now(), replan: !opts.durableQueues });

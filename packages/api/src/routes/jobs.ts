@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Job } from "@outreach/core/campaign";
-import * as Campaign from "@outreach/core/campaign";
 import { DomainError } from "@outreach/core/error";
+import type { Job } from "@outreach/core/job";
+import * as Jobs from "@outreach/core/job";
 import { streamSSE } from "hono/streaming";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
@@ -41,12 +41,12 @@ const CreateBody = z.object({
   start_at: z.string().datetime({ offset: true }).nullish(),
 });
 
-const STATUSES = Campaign.JOB_STATUSES;
-const R_STATUSES = Campaign.PUBLIC_RECIPIENT_STATUSES;
+const STATUSES = Jobs.JOB_STATUSES;
+const R_STATUSES = Jobs.PUBLIC_RECIPIENT_STATUSES;
 
-const JobSchema = z.object(Campaign.BulkSendView.shape).openapi("BulkSend");
-const RecipientSchema = z.object(Campaign.RecipientView.shape).openapi("Recipient");
-const ProgressSchema = z.object({ ...Campaign.ProgressView.shape, job_id: z.string() }).openapi("BulkSendProgress");
+const JobSchema = z.object(Jobs.BulkSendView.shape).openapi("BulkSend");
+const RecipientSchema = z.object(Jobs.RecipientView.shape).openapi("Recipient");
+const ProgressSchema = z.object({ ...Jobs.ProgressView.shape, job_id: z.string() }).openapi("BulkSendProgress");
 
 const read = requireScope("bulk-send:read");
 /** Recipients are contacts: reading them needs the groups' read scope as well. */
@@ -54,7 +54,7 @@ const readRecipients = requireScope("bulk-send:read", "custom-groups:read");
 const manage = requireScope("bulk-send:manage");
 
 /** MoltFlow's progress event plus our counts. */
-export const progressEvent = Campaign.progress;
+export const progressEvent = Jobs.progress;
 
 export const bulkRoutes = () => {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
@@ -70,7 +70,7 @@ export const bulkRoutes = () => {
       request: body(CreateBody),
       responses: { 201: json(JobSchema, "Created"), 409: errors[404], ...errors },
     }),
-    async (c) => c.json(await Campaign.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
+    async (c) => c.json(await Jobs.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
   );
 
   app.openapi(
@@ -85,7 +85,7 @@ export const bulkRoutes = () => {
     }),
     async (c) => {
       const { status, ...page } = c.req.valid("query");
-      return c.json(await Campaign.list(c.get("deps"), c.get("tenantId"), status, page), 200);
+      return c.json(await Jobs.list(c.get("deps"), c.get("tenantId"), status, page), 200);
     },
   );
 
@@ -99,7 +99,7 @@ export const bulkRoutes = () => {
       request: { params: IdParam, query: PageQuery },
       responses: { 200: json(JobSchema.extend({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Job"), ...errors },
     }),
-    async (c) => c.json(await Campaign.detail(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query")), 200),
+    async (c) => c.json(await Jobs.detail(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query")), 200),
   );
 
   app.openapi(
@@ -114,16 +114,16 @@ export const bulkRoutes = () => {
     }),
     async (c) => {
       const { status, ...page } = c.req.valid("query");
-      const { recipients, next_cursor } = await Campaign.recipients(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, status, page);
+      const { recipients, next_cursor } = await Jobs.recipients(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, status, page);
       return c.json({ recipients, next_cursor }, 200);
     },
   );
 
   for (const [action, fn, summary] of [
-    ["pause", Campaign.pause, "Stop sending until resumed"],
-    ["resume", Campaign.resume, "Continue where it stopped"],
-    ["cancel", Campaign.cancel, "Stop for good; pending recipients become cancelled"],
-    ["retry-failed", Campaign.retryFailed, "Send again to failed recipients"],
+    ["pause", Jobs.pause, "Stop sending until resumed"],
+    ["resume", Jobs.resume, "Continue where it stopped"],
+    ["cancel", Jobs.cancel, "Stop for good; pending recipients become cancelled"],
+    ["retry-failed", Jobs.retryFailed, "Send again to failed recipients"],
   ] as const) {
     app.openapi(
       createRoute({
@@ -163,7 +163,7 @@ export const bulkRoutes = () => {
     async (c) => {
       const deps = c.get("deps");
       const tenantId = c.get("tenantId");
-      const first = await Campaign.get(deps.store, tenantId, c.req.valid("param").id);
+      const first = await Jobs.get(deps.store, tenantId, c.req.valid("param").id);
       const wantsStream = c.req.valid("query").stream === "true" || (c.req.header("accept") ?? "").toLowerCase().includes("text/event-stream");
       if (!wantsStream) return c.json({ job_id: first.id, ...progressEvent(first) }, 200);
       const key = c.get("apiKey");
@@ -197,9 +197,9 @@ export const bulkRoutes = () => {
               last = data;
               lastAt = Date.now();
             }
-            if (Campaign.isFinal(job)) break;
+            if (Jobs.isFinal(job)) break;
             await s.sleep(1000);
-            job = await Campaign.get(deps.store, tenantId, first.id, true).catch(() => job);
+            job = await Jobs.get(deps.store, tenantId, first.id, true).catch(() => job);
           }
         } finally {
           await deps.store.tenants.closeStream(key.id, streamId).catch(() => {});
