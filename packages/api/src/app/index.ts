@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authMiddleware } from "../auth";
 import { docsPage } from "../docs";
@@ -18,6 +19,26 @@ export type { ApiConfig, ApiDeps, Env } from "./env";
 export const BASE = "/api/v2";
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/**
+ * The API under `/api/v2`: one route file per resource, chained by prefix, so the type carries every
+ * route (`hc<AppType>(`${origin}/api/v2`)` is a typed client) and the OpenAPI document merges them.
+ */
+export const apiRoutes = (auth: MiddlewareHandler<Env>) => {
+  const api = new OpenAPIHono<Env>({ defaultHook: validationHook });
+  api.use("*", auth);
+  return api
+    .route("/usage", usageRoutes())
+    .route("/sessions", sessionRoutes())
+    .route("/custom-groups", groupRoutes())
+    .route("/bulk-send", bulkRoutes())
+    .route("/opt-outs", optOutRoutes())
+    .route("/scheduled-messages", scheduledRoutes())
+    .route("/reports", reportRoutes());
+};
+
+/** Every route of the API with its request and response types, for `hono/client`'s `hc<AppType>`. */
+export type AppType = ReturnType<typeof apiRoutes>;
 
 /** The Hono app: the whole HTTP API, served by Node locally and by Lambda (streaming) on AWS. */
 export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>) => void } = {}) => {
@@ -46,21 +67,11 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
   app.get("/health", health);
   app.get(`${BASE}/health`, health);
 
-  const api = new OpenAPIHono<Env>({ defaultHook: validationHook });
   const auth = authMiddleware();
-  api.use("*", async (c, next) => {
+  const api = apiRoutes(async (c, next) => {
     if (c.req.path === `${BASE}/openapi.json` || c.req.path === `${BASE}/docs`) return next();
     return auth(c, next);
   });
-  // One route file per resource, mounted at its prefix (the OpenAPI document merges them the same way).
-  api
-    .route("/usage", usageRoutes())
-    .route("/sessions", sessionRoutes())
-    .route("/custom-groups", groupRoutes())
-    .route("/bulk-send", bulkRoutes())
-    .route("/opt-outs", optOutRoutes())
-    .route("/scheduled-messages", scheduledRoutes())
-    .route("/reports", reportRoutes());
   app.route(BASE, api);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "X-API-Key" });

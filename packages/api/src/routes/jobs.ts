@@ -60,152 +60,184 @@ export const bulkRoutes = () => {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
   const tags = ["Bulk send"];
 
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/",
-      tags,
-      summary: "Create a bulk send to a custom group",
-      middleware: [manage, idempotency()],
-      request: body(CreateBody),
-      responses: { 201: json(JobSchema, "Created"), 409: errors[404], ...errors },
-    }),
-    async (c) => c.json(await Jobs.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/",
-      tags,
-      summary: "List bulk sends",
-      middleware: [read],
-      request: { query: PageQuery.extend({ status: z.enum(STATUSES).optional() }) },
-      responses: { 200: json(z.object({ jobs: z.array(JobSchema), next_cursor: z.string().nullable() }), "Jobs"), ...errors },
-    }),
-    async (c) => {
-      const { status, ...page } = c.req.valid("query");
-      return c.json(await Jobs.list(c.get("deps"), c.get("tenantId"), status, page), 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}",
-      tags,
-      summary: "A bulk send with counts and the first page of recipients",
-      middleware: [readRecipients],
-      request: { params: IdParam, query: PageQuery },
-      responses: { 200: json(JobSchema.extend({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Job"), ...errors },
-    }),
-    async (c) => c.json(await Jobs.detail(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query")), 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}/recipients",
-      tags,
-      summary: "Per-recipient state",
-      middleware: [readRecipients],
-      request: { params: IdParam, query: PageQuery.extend({ status: z.enum(R_STATUSES).optional() }) },
-      responses: { 200: json(z.object({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Recipients"), ...errors },
-    }),
-    async (c) => {
-      const { status, ...page } = c.req.valid("query");
-      const { recipients, next_cursor } = await Jobs.recipients(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, status, page);
-      return c.json({ recipients, next_cursor }, 200);
-    },
-  );
-
-  for (const [action, fn, summary] of [
-    ["pause", Jobs.pause, "Stop sending until resumed"],
-    ["resume", Jobs.resume, "Continue where it stopped"],
-    ["cancel", Jobs.cancel, "Stop for good; pending recipients become cancelled"],
-    ["retry-failed", Jobs.retryFailed, "Send again to failed recipients"],
-  ] as const) {
-    app.openapi(
+  return app
+    .openapi(
       createRoute({
         method: "post",
-        path: `/{id}/${action}`,
+        path: "/",
         tags,
-        summary,
+        summary: "Create a bulk send to a custom group",
+        middleware: [manage, idempotency()],
+        request: body(CreateBody),
+        responses: { 201: json(JobSchema, "Created"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await Jobs.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/",
+        tags,
+        summary: "List bulk sends",
+        middleware: [read],
+        request: { query: PageQuery.extend({ status: z.enum(STATUSES).optional() }) },
+        responses: { 200: json(z.object({ jobs: z.array(JobSchema), next_cursor: z.string().nullable() }), "Jobs"), ...errors },
+      }),
+      async (c) => {
+        const { status, ...page } = c.req.valid("query");
+        return c.json(await Jobs.list(c.get("deps"), c.get("tenantId"), status, page), 200);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}",
+        tags,
+        summary: "A bulk send with counts and the first page of recipients",
+        middleware: [readRecipients],
+        request: { params: IdParam, query: PageQuery },
+        responses: { 200: json(JobSchema.extend({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Job"), ...errors },
+      }),
+      async (c) => c.json(await Jobs.detail(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query")), 200),
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/recipients",
+        tags,
+        summary: "Per-recipient state",
+        middleware: [readRecipients],
+        request: { params: IdParam, query: PageQuery.extend({ status: z.enum(R_STATUSES).optional() }) },
+        responses: { 200: json(z.object({ recipients: z.array(RecipientSchema), next_cursor: z.string().nullable() }), "Recipients"), ...errors },
+      }),
+      async (c) => {
+        const { status, ...page } = c.req.valid("query");
+        const { recipients, next_cursor } = await Jobs.recipients(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, status, page);
+        return c.json({ recipients, next_cursor }, 200);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/pause",
+        tags,
+        summary: "Stop sending until resumed",
         middleware: [manage],
         request: { params: IdParam },
         responses: { 200: json(JobSchema, "Job"), 409: errors[404], ...errors },
       }),
-      async (c) => c.json(await fn(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
-    );
-  }
+      async (c) => c.json(await Jobs.pause(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
 
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}/progress",
-      tags,
-      summary: "Progress: a live Server-Sent Events stream, or one JSON snapshot",
-      description:
-        "With `Accept: text/event-stream` (browsers' EventSource, `curl -H`) or `?stream=true`: Server-Sent Events, one `data:` " +
-        "event per change (and every 15 s), until the job is completed, cancelled or failed. A stream lasts at most 5 minutes " +
-        "(reconnect to go on); a key may hold 5 streams at once (the 6th gets 429 with Retry-After). Any other request gets one " +
-        "JSON snapshot with the same fields plus `job_id`, at once (MoltFlow's non-streaming clients).",
-      middleware: [read],
-      request: { params: IdParam, query: z.object({ stream: z.enum(["true", "false"]).optional() }) },
-      responses: {
-        200: {
-          content: { "text/event-stream": { schema: z.string() }, "application/json": { schema: ProgressSchema } },
-          description: "Event stream, or one snapshot",
-        },
-        ...errors,
-      },
-    }),
-    async (c) => {
-      const deps = c.get("deps");
-      const tenantId = c.get("tenantId");
-      const first = await Jobs.get(deps.store, tenantId, c.req.valid("param").id);
-      const wantsStream = c.req.valid("query").stream === "true" || (c.req.header("accept") ?? "").toLowerCase().includes("text/event-stream");
-      if (!wantsStream) return c.json({ job_id: first.id, ...progressEvent(first) }, 200);
-      const key = c.get("apiKey");
-      const streamId = deps.ids.next("req");
-      const maxMs = (deps.config.streamMaxSeconds ?? 300) * 1000;
-      const opened = deps.clock.now();
-      if (!(await deps.store.tenants.openStream(key.id, streamId, opened + maxMs, deps.config.streamsPerKey ?? 5, opened))) {
-        throw new DomainError(
-          "rate_limited",
-          "rate_limit.streams",
-          `This key already holds ${deps.config.streamsPerKey ?? 5} open progress streams; close one or poll without streaming.`,
-          {
-            retry_after: 30,
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/resume",
+        tags,
+        summary: "Continue where it stopped",
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(JobSchema, "Job"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await Jobs.resume(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
+
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/cancel",
+        tags,
+        summary: "Stop for good; pending recipients become cancelled",
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(JobSchema, "Job"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await Jobs.cancel(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
+
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/retry-failed",
+        tags,
+        summary: "Send again to failed recipients",
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(JobSchema, "Job"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await Jobs.retryFailed(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/progress",
+        tags,
+        summary: "Progress: a live Server-Sent Events stream, or one JSON snapshot",
+        description:
+          "With `Accept: text/event-stream` (browsers' EventSource, `curl -H`) or `?stream=true`: Server-Sent Events, one `data:` " +
+          "event per change (and every 15 s), until the job is completed, cancelled or failed. A stream lasts at most 5 minutes " +
+          "(reconnect to go on); a key may hold 5 streams at once (the 6th gets 429 with Retry-After). Any other request gets one " +
+          "JSON snapshot with the same fields plus `job_id`, at once (MoltFlow's non-streaming clients).",
+        middleware: [read],
+        request: { params: IdParam, query: z.object({ stream: z.enum(["true", "false"]).optional() }) },
+        responses: {
+          200: {
+            content: { "text/event-stream": { schema: z.string() }, "application/json": { schema: ProgressSchema } },
+            description: "Event stream, or one snapshot",
           },
-        );
-      }
-      return streamSSE(c, async (s) => {
-        let last = "";
-        let lastAt = 0;
-        let job: Job | undefined = first;
-        let aborted = false;
-        s.onAbort(() => {
-          aborted = true;
-        });
-        try {
-          // A stream ends at its maximum life (the client reconnects), when the job ends, or when the client goes.
-          while (!aborted && job && deps.clock.now() - opened < maxMs) {
-            const data = JSON.stringify(progressEvent(job));
-            if (data !== last || Date.now() - lastAt >= 15_000) {
-              await s.writeSSE({ data });
-              last = data;
-              lastAt = Date.now();
-            }
-            if (Jobs.isFinal(job)) break;
-            await s.sleep(1000);
-            job = await Jobs.get(deps.store, tenantId, first.id, true).catch(() => job);
-          }
-        } finally {
-          await deps.store.tenants.closeStream(key.id, streamId).catch(() => {});
+          ...errors,
+        },
+      }),
+      async (c) => {
+        const deps = c.get("deps");
+        const tenantId = c.get("tenantId");
+        const first = await Jobs.get(deps.store, tenantId, c.req.valid("param").id);
+        const wantsStream = c.req.valid("query").stream === "true" || (c.req.header("accept") ?? "").toLowerCase().includes("text/event-stream");
+        if (!wantsStream) return c.json({ job_id: first.id, ...progressEvent(first) }, 200);
+        const key = c.get("apiKey");
+        const streamId = deps.ids.next("req");
+        const maxMs = (deps.config.streamMaxSeconds ?? 300) * 1000;
+        const opened = deps.clock.now();
+        if (!(await deps.store.tenants.openStream(key.id, streamId, opened + maxMs, deps.config.streamsPerKey ?? 5, opened))) {
+          throw new DomainError(
+            "rate_limited",
+            "rate_limit.streams",
+            `This key already holds ${deps.config.streamsPerKey ?? 5} open progress streams; close one or poll without streaming.`,
+            {
+              retry_after: 30,
+            },
+          );
         }
-      }) as never;
-    },
-  );
-  return app;
+        return streamSSE(c, async (s) => {
+          let last = "";
+          let lastAt = 0;
+          let job: Job | undefined = first;
+          let aborted = false;
+          s.onAbort(() => {
+            aborted = true;
+          });
+          try {
+            // A stream ends at its maximum life (the client reconnects), when the job ends, or when the client goes.
+            while (!aborted && job && deps.clock.now() - opened < maxMs) {
+              const data = JSON.stringify(progressEvent(job));
+              if (data !== last || Date.now() - lastAt >= 15_000) {
+                await s.writeSSE({ data });
+                last = data;
+                lastAt = Date.now();
+              }
+              if (Jobs.isFinal(job)) break;
+              await s.sleep(1000);
+              job = await Jobs.get(deps.store, tenantId, first.id, true).catch(() => job);
+            }
+          } finally {
+            await deps.store.tenants.closeStream(key.id, streamId).catch(() => {});
+          }
+        }) as never;
+      },
+    );
 };

@@ -11,57 +11,57 @@ const OptOutSchema = z.object({ phone: z.string(), source: z.enum(["api", "inbou
 export const optOutRoutes = () => {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
   const tags = ["Opt-outs"];
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/",
-      tags,
-      summary: "List opted-out numbers",
-      middleware: [requireScope("bulk-send:read")],
-      request: { query: PageQuery },
-      responses: { 200: json(z.object({ opt_outs: z.array(OptOutSchema), next_cursor: z.string().nullable() }), "Opt-outs"), ...errors },
-    }),
-    async (c) => {
-      const p = await OptOut.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
-      return c.json({ opt_outs: p.items, next_cursor: p.next_cursor }, 200);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/",
-      tags,
-      summary: "Add opted-out numbers",
-      middleware: [requireScope("bulk-send:manage")],
-      request: body(z.object({ phones: z.array(Phone).min(1).max(1000) })),
-      responses: {
-        200: json(
-          z.object({ added: z.number().int(), already_opted_out: z.number().int(), invalid: z.array(z.object({ phone: z.string(), reason: z.string() })) }),
-          "Result",
-        ),
-        ...errors,
+  return app
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/",
+        tags,
+        summary: "List opted-out numbers",
+        middleware: [requireScope("bulk-send:read")],
+        request: { query: PageQuery },
+        responses: { 200: json(z.object({ opt_outs: z.array(OptOutSchema), next_cursor: z.string().nullable() }), "Opt-outs"), ...errors },
+      }),
+      async (c) => {
+        const p = await OptOut.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
+        return c.json({ opt_outs: p.items, next_cursor: p.next_cursor }, 200);
       },
-    }),
-    async (c) => c.json(await OptOut.add(c.get("deps"), c.get("tenantId"), c.req.valid("json").phones, "api"), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: "/{phone}",
-      tags,
-      summary: "Remove an opt-out",
-      middleware: [requireScope("bulk-send:manage")],
-      request: {
-        params: z.object({
-          phone: z
-            .string()
-            .max(64)
-            .openapi({ param: { name: "phone", in: "path" } }),
-        }),
-      },
-      responses: { 200: json(z.object({ phone: z.string(), deleted: z.literal(true) }), "Removed"), ...errors },
-    }),
-    async (c) => c.json(await OptOut.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").phone), 200),
-  );
-  return app;
+    )
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/",
+        tags,
+        summary: "Add opted-out numbers",
+        middleware: [requireScope("bulk-send:manage")],
+        request: body(z.object({ phones: z.array(Phone).min(1).max(1000) })),
+        responses: {
+          200: json(
+            z.object({ added: z.number().int(), already_opted_out: z.number().int(), invalid: z.array(z.object({ phone: z.string(), reason: z.string() })) }),
+            "Result",
+          ),
+          ...errors,
+        },
+      }),
+      async (c) => c.json(await OptOut.add(c.get("deps"), c.get("tenantId"), c.req.valid("json").phones, "api"), 200),
+    )
+    .openapi(
+      createRoute({
+        method: "delete",
+        path: "/{phone}",
+        tags,
+        summary: "Remove an opt-out",
+        middleware: [requireScope("bulk-send:manage")],
+        request: {
+          params: z.object({
+            phone: z
+              .string()
+              .max(64)
+              .openapi({ param: { name: "phone", in: "path" } }),
+          }),
+        },
+        responses: { 200: json(z.object({ phone: z.string(), deleted: z.literal(true) }), "Removed"), ...errors },
+      }),
+      async (c) => c.json(await OptOut.remove(c.get("deps"), c.get("tenantId"), c.req.valid("param").phone), 200),
+    );
 };

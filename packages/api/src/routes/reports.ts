@@ -33,185 +33,193 @@ export const reportRoutes = () => {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
   const tags = ["Reports"];
 
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/templates",
-      tags,
-      summary: "Templates this system can generate",
-      middleware: [read],
-      responses: { 200: json(z.array(z.object({ id: z.string(), name: z.string(), description: z.string() })), "Templates"), ...errors },
-    }),
-    (c) => c.json(Report.TEMPLATES, 200),
-  );
+  return app
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/templates",
+        tags,
+        summary: "Templates this system can generate",
+        middleware: [read],
+        responses: { 200: json(z.array(z.object({ id: z.string(), name: z.string(), description: z.string() })), "Templates"), ...errors },
+      }),
+      (c) => c.json(Report.TEMPLATES, 200),
+    )
 
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/",
-      tags,
-      summary: "Create a scheduled report",
-      middleware: [manage, idempotency()],
-      request: body(z.object(Fields)),
-      responses: { 201: json(Out, "Created"), ...errors },
-    }),
-    async (c) => {
-      const input = c.req.valid("json");
-      if (input.delivery_method === "whatsapp") assertScopes(c.get("apiKey"), "reports:manage", "bulk-send:manage");
-      return c.json(await Report.create(c.get("deps"), c.get("tenantId"), input), 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/",
-      tags,
-      summary: "List reports",
-      middleware: [read],
-      request: { query: PageQuery },
-      responses: { 200: json(z.object({ reports: z.array(Out), next_cursor: z.string().nullable() }), "Reports"), ...errors },
-    }),
-    async (c) => {
-      const p = await Report.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
-      return c.json({ reports: p.items, next_cursor: p.next_cursor }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}",
-      tags,
-      summary: "A report with its latest executions",
-      middleware: [read],
-      request: { params: IdParam },
-      responses: { 200: json(Out.extend({ executions: z.array(ExecutionSchema) }), "Report"), ...errors },
-    }),
-    async (c) => c.json(await Report.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: "patch",
-      path: "/{id}",
-      tags,
-      summary: "Change schedule or settings; the next run is recomputed",
-      middleware: [manage],
-      request: { params: IdParam, ...body(z.object(Fields).partial()) },
-      responses: { 200: json(Out, "Updated"), 409: errors[404], ...errors },
-    }),
-    async (c) => {
-      const patch = c.req.valid("json");
-      if (patch.delivery_method === "whatsapp" || (await sends(c, c.req.valid("param").id)))
-        assertScopes(c.get("apiKey"), "reports:manage", "bulk-send:manage");
-      return c.json(await Report.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, patch), 200);
-    },
-  );
-
-  for (const [action, fn] of [
-    ["pause", Report.pause],
-    ["resume", Report.resume],
-  ] as const) {
-    app.openapi(
+    .openapi(
       createRoute({
         method: "post",
-        path: `/{id}/${action}`,
+        path: "/",
         tags,
-        summary: `${action === "pause" ? "Pause" : "Resume"} a report`,
+        summary: "Create a scheduled report",
+        middleware: [manage, idempotency()],
+        request: body(z.object(Fields)),
+        responses: { 201: json(Out, "Created"), ...errors },
+      }),
+      async (c) => {
+        const input = c.req.valid("json");
+        if (input.delivery_method === "whatsapp") assertScopes(c.get("apiKey"), "reports:manage", "bulk-send:manage");
+        return c.json(await Report.create(c.get("deps"), c.get("tenantId"), input), 201);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/",
+        tags,
+        summary: "List reports",
+        middleware: [read],
+        request: { query: PageQuery },
+        responses: { 200: json(z.object({ reports: z.array(Out), next_cursor: z.string().nullable() }), "Reports"), ...errors },
+      }),
+      async (c) => {
+        const p = await Report.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
+        return c.json({ reports: p.items, next_cursor: p.next_cursor }, 200);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}",
+        tags,
+        summary: "A report with its latest executions",
+        middleware: [read],
+        request: { params: IdParam },
+        responses: { 200: json(Out.extend({ executions: z.array(ExecutionSchema) }), "Report"), ...errors },
+      }),
+      async (c) => c.json(await Report.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
+
+    .openapi(
+      createRoute({
+        method: "patch",
+        path: "/{id}",
+        tags,
+        summary: "Change schedule or settings; the next run is recomputed",
+        middleware: [manage],
+        request: { params: IdParam, ...body(z.object(Fields).partial()) },
+        responses: { 200: json(Out, "Updated"), 409: errors[404], ...errors },
+      }),
+      async (c) => {
+        const patch = c.req.valid("json");
+        if (patch.delivery_method === "whatsapp" || (await sends(c, c.req.valid("param").id)))
+          assertScopes(c.get("apiKey"), "reports:manage", "bulk-send:manage");
+        return c.json(await Report.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, patch), 200);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/pause",
+        tags,
+        summary: "Pause a report",
         middleware: [manage],
         request: { params: IdParam },
         responses: { 200: json(Out, "Report"), 409: errors[404], ...errors },
       }),
-      async (c) => c.json(await fn(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
-    );
-  }
+      async (c) => c.json(await Report.pause(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
 
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: "/{id}",
-      tags,
-      summary: "Delete a report",
-      middleware: [manage],
-      request: { params: IdParam },
-      responses: { 200: json(Deleted, "Deleted"), ...errors },
-    }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      await Report.remove(c.get("deps"), c.get("tenantId"), id);
-      return c.json({ id, deleted: true as const }, 200);
-    },
-  );
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/resume",
+        tags,
+        summary: "Resume a report",
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(Out, "Report"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await Report.resume(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
 
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/{id}/run",
-      tags,
-      summary: "Generate one execution now",
-      middleware: [manage],
-      request: { params: IdParam },
-      responses: { 201: json(ExecutionSchema, "Execution"), ...errors },
-    }),
-    async (c) => {
-      if (await sends(c, c.req.valid("param").id)) assertScopes(c.get("apiKey"), "reports:manage", "bulk-send:manage");
-      return c.json(await Report.runNow(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}/history",
-      tags,
-      summary: "Executions, newest first",
-      middleware: [read],
-      request: { params: IdParam, query: PageQuery },
-      responses: { 200: json(z.object({ executions: z.array(ExecutionSchema), next_cursor: z.string().nullable() }), "History"), ...errors },
-    }),
-    async (c) => {
-      const p = await Report.history(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query"));
-      return c.json({ executions: p.items, next_cursor: p.next_cursor }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}/history/{execution_id}",
-      tags,
-      summary: "One execution as JSON, CSV (?format=csv) or an HTML page with a chart (?format=html)",
-      middleware: [read],
-      request: {
-        params: IdParam.extend({
-          execution_id: z
-            .string()
-            .min(1)
-            .max(100)
-            .openapi({ param: { name: "execution_id", in: "path" } }),
-        }),
-        query: z.object({ format: z.enum(["json", "csv", "html"]).default("json") }),
+    .openapi(
+      createRoute({
+        method: "delete",
+        path: "/{id}",
+        tags,
+        summary: "Delete a report",
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(Deleted, "Deleted"), ...errors },
+      }),
+      async (c) => {
+        const id = c.req.valid("param").id;
+        await Report.remove(c.get("deps"), c.get("tenantId"), id);
+        return c.json({ id, deleted: true as const }, 200);
       },
-      responses: {
-        200: {
-          description: "Execution",
-          content: { "application/json": { schema: ExecutionSchema }, "text/csv": { schema: z.string() }, "text/html": { schema: z.string() } },
+    )
+
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/run",
+        tags,
+        summary: "Generate one execution now",
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 201: json(ExecutionSchema, "Execution"), ...errors },
+      }),
+      async (c) => {
+        if (await sends(c, c.req.valid("param").id)) assertScopes(c.get("apiKey"), "reports:manage", "bulk-send:manage");
+        return c.json(await Report.runNow(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 201);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/history",
+        tags,
+        summary: "Executions, newest first",
+        middleware: [read],
+        request: { params: IdParam, query: PageQuery },
+        responses: { 200: json(z.object({ executions: z.array(ExecutionSchema), next_cursor: z.string().nullable() }), "History"), ...errors },
+      }),
+      async (c) => {
+        const p = await Report.history(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query"));
+        return c.json({ executions: p.items, next_cursor: p.next_cursor }, 200);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/history/{execution_id}",
+        tags,
+        summary: "One execution as JSON, CSV (?format=csv) or an HTML page with a chart (?format=html)",
+        middleware: [read],
+        request: {
+          params: IdParam.extend({
+            execution_id: z
+              .string()
+              .min(1)
+              .max(100)
+              .openapi({ param: { name: "execution_id", in: "path" } }),
+          }),
+          query: z.object({ format: z.enum(["json", "csv", "html"]).default("json") }),
         },
-        ...errors,
+        responses: {
+          200: {
+            description: "Execution",
+            content: { "application/json": { schema: ExecutionSchema }, "text/csv": { schema: z.string() }, "text/html": { schema: z.string() } },
+          },
+          ...errors,
+        },
+      }),
+      async (c) => {
+        const { id, execution_id } = c.req.valid("param");
+        const { report, execution } = await Report.execution(c.get("deps"), c.get("tenantId"), id, execution_id);
+        const format = c.req.valid("query").format;
+        if (format === "csv") {
+          c.header("Content-Disposition", `attachment; filename="${execution.id}.csv"`);
+          return c.body(Report.toCsv(execution), 200, { "Content-Type": "text/csv; charset=utf-8" }) as never;
+        }
+        if (format === "html") return c.html(Report.toHtml(execution, report.timezone)) as never;
+        return c.json(execution, 200);
       },
-    }),
-    async (c) => {
-      const { id, execution_id } = c.req.valid("param");
-      const { report, execution } = await Report.execution(c.get("deps"), c.get("tenantId"), id, execution_id);
-      const format = c.req.valid("query").format;
-      if (format === "csv") {
-        c.header("Content-Disposition", `attachment; filename="${execution.id}.csv"`);
-        return c.body(Report.toCsv(execution), 200, { "Content-Type": "text/csv; charset=utf-8" }) as never;
-      }
-      if (format === "html") return c.html(Report.toHtml(execution, report.timezone)) as never;
-      return c.json(execution, 200);
-    },
-  );
-  return app;
+    );
 };

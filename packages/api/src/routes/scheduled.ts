@@ -29,111 +29,131 @@ export const scheduledRoutes = () => {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
   const tags = ["Scheduled messages"];
 
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/",
-      tags,
-      summary: "Schedule a message to a custom group",
-      middleware: [manageSends, idempotency()],
-      request: body(CreateBody),
-      responses: { 201: json(Out, "Created"), ...errors },
-    }),
-    async (c) => c.json(await Scheduled.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/",
-      tags,
-      summary: "List scheduled messages",
-      middleware: [read],
-      request: { query: PageQuery },
-      responses: { 200: json(z.object({ messages: z.array(Out), next_cursor: z.string().nullable() }), "Scheduled messages"), ...errors },
-    }),
-    async (c) => {
-      const p = await Scheduled.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
-      return c.json({ messages: p.items, next_cursor: p.next_cursor }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}",
-      tags,
-      summary: "A scheduled message with its latest executions",
-      middleware: [read],
-      request: { params: IdParam },
-      responses: { 200: json(Out.extend({ executions: z.array(Run) }), "Scheduled message"), ...errors },
-    }),
-    async (c) => c.json(await Scheduled.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: "patch",
-      path: "/{id}",
-      tags,
-      summary: "Change anything; the next run is recomputed",
-      middleware: [manageSends],
-      request: { params: IdParam, ...body(PatchBody) },
-      responses: { 200: json(Out, "Updated"), 409: errors[404], ...errors },
-    }),
-    async (c) => c.json(await Scheduled.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json")), 200),
-  );
-
-  for (const [action, fn] of [
-    ["pause", Scheduled.pause],
-    ["resume", Scheduled.resume],
-    ["cancel", Scheduled.cancel],
-  ] as const) {
-    app.openapi(
+  return app
+    .openapi(
       createRoute({
         method: "post",
-        path: `/{id}/${action}`,
+        path: "/",
         tags,
-        summary: `${action[0]?.toUpperCase()}${action.slice(1)} a scheduled message`,
-        middleware: [action === "resume" ? manageSends : manage],
+        summary: "Schedule a message to a custom group",
+        middleware: [manageSends, idempotency()],
+        request: body(CreateBody),
+        responses: { 201: json(Out, "Created"), ...errors },
+      }),
+      async (c) => c.json(await Scheduled.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/",
+        tags,
+        summary: "List scheduled messages",
+        middleware: [read],
+        request: { query: PageQuery },
+        responses: { 200: json(z.object({ messages: z.array(Out), next_cursor: z.string().nullable() }), "Scheduled messages"), ...errors },
+      }),
+      async (c) => {
+        const p = await Scheduled.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
+        return c.json({ messages: p.items, next_cursor: p.next_cursor }, 200);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}",
+        tags,
+        summary: "A scheduled message with its latest executions",
+        middleware: [read],
+        request: { params: IdParam },
+        responses: { 200: json(Out.extend({ executions: z.array(Run) }), "Scheduled message"), ...errors },
+      }),
+      async (c) => c.json(await Scheduled.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
+
+    .openapi(
+      createRoute({
+        method: "patch",
+        path: "/{id}",
+        tags,
+        summary: "Change anything; the next run is recomputed",
+        middleware: [manageSends],
+        request: { params: IdParam, ...body(PatchBody) },
+        responses: { 200: json(Out, "Updated"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await Scheduled.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json")), 200),
+    )
+
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/pause",
+        tags,
+        summary: "Pause a scheduled message",
+        middleware: [manage],
         request: { params: IdParam },
         responses: { 200: json(Out, "Scheduled message"), 409: errors[404], ...errors },
       }),
-      async (c) => c.json(await fn(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+      async (c) => c.json(await Scheduled.pause(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
+
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/resume",
+        tags,
+        summary: "Resume a scheduled message",
+        middleware: [manageSends],
+        request: { params: IdParam },
+        responses: { 200: json(Out, "Scheduled message"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await Scheduled.resume(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
+
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/cancel",
+        tags,
+        summary: "Cancel a scheduled message",
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(Out, "Scheduled message"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await Scheduled.cancel(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
+
+    .openapi(
+      createRoute({
+        method: "delete",
+        path: "/{id}",
+        tags,
+        summary: "Delete a cancelled or completed scheduled message",
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(Deleted, "Deleted"), 409: errors[404], ...errors },
+      }),
+      async (c) => {
+        const id = c.req.valid("param").id;
+        await Scheduled.remove(c.get("deps"), c.get("tenantId"), id);
+        return c.json({ id, deleted: true as const }, 200);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/history",
+        tags,
+        summary: "Executions, newest first",
+        middleware: [read],
+        request: { params: IdParam, query: PageQuery },
+        responses: { 200: json(z.object({ executions: z.array(Run), next_cursor: z.string().nullable() }), "History"), ...errors },
+      }),
+      async (c) => {
+        const p = await Scheduled.history(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query"));
+        return c.json({ executions: p.items, next_cursor: p.next_cursor }, 200);
+      },
     );
-  }
-
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: "/{id}",
-      tags,
-      summary: "Delete a cancelled or completed scheduled message",
-      middleware: [manage],
-      request: { params: IdParam },
-      responses: { 200: json(Deleted, "Deleted"), 409: errors[404], ...errors },
-    }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      await Scheduled.remove(c.get("deps"), c.get("tenantId"), id);
-      return c.json({ id, deleted: true as const }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}/history",
-      tags,
-      summary: "Executions, newest first",
-      middleware: [read],
-      request: { params: IdParam, query: PageQuery },
-      responses: { 200: json(z.object({ executions: z.array(Run), next_cursor: z.string().nullable() }), "History"), ...errors },
-    }),
-    async (c) => {
-      const p = await Scheduled.history(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("query"));
-      return c.json({ executions: p.items, next_cursor: p.next_cursor }, 200);
-    },
-  );
-  return app;
 };

@@ -15,89 +15,89 @@ export const sessionRoutes = () => {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
   const tags = ["Sessions"];
 
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/",
-      tags,
-      summary: "List sessions",
-      middleware: [read],
-      responses: { 200: json(z.array(SessionSchema), "Sessions"), ...errors },
-    }),
-    async (c) => c.json(await Session.list(c.get("deps"), c.get("tenantId")), 200),
-  );
+  return app
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/",
+        tags,
+        summary: "List sessions",
+        middleware: [read],
+        responses: { 200: json(z.array(SessionSchema), "Sessions"), ...errors },
+      }),
+      async (c) => c.json(await Session.list(c.get("deps"), c.get("tenantId")), 200),
+    )
 
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/",
-      tags,
-      summary: "Create and start a session",
-      middleware: [manage, idempotency()],
-      request: body(z.object({ name: Name })),
-      responses: { 201: json(SessionSchema, "Created"), ...errors },
-    }),
-    async (c) => {
-      const deps = c.get("deps");
-      const s = await Session.create(deps, c.get("tenantId"), c.req.valid("json"), deps.config.transport);
-      return c.json(Session.view(s), 201);
-    },
-  );
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/",
+        tags,
+        summary: "Create and start a session",
+        middleware: [manage, idempotency()],
+        request: body(z.object({ name: Name })),
+        responses: { 201: json(SessionSchema, "Created"), ...errors },
+      }),
+      async (c) => {
+        const deps = c.get("deps");
+        const s = await Session.create(deps, c.get("tenantId"), c.req.valid("json"), deps.config.transport);
+        return c.json(Session.view(s), 201);
+      },
+    )
 
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}",
-      tags,
-      summary: "One session",
-      middleware: [read],
-      request: { params: IdParam },
-      responses: { 200: json(SessionSchema, "Session"), ...errors },
-    }),
-    async (c) => c.json(Session.view(await Session.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id)), 200),
-  );
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}",
+        tags,
+        summary: "One session",
+        middleware: [read],
+        request: { params: IdParam },
+        responses: { 200: json(SessionSchema, "Session"), ...errors },
+      }),
+      async (c) => c.json(Session.view(await Session.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id)), 200),
+    )
 
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}/qr",
-      tags,
-      summary: "Current pairing QR (while status is qr)",
-      middleware: [read],
-      request: { params: IdParam },
-      responses: { 200: json(z.object({ qr: z.string(), png_data_url: z.string().nullable() }), "QR"), 409: errors[404], ...errors },
-    }),
-    async (c) => c.json(await Session.qr(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
-  );
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/qr",
+        tags,
+        summary: "Current pairing QR (while status is qr)",
+        middleware: [read],
+        request: { params: IdParam },
+        responses: { 200: json(z.object({ qr: z.string(), png_data_url: z.string().nullable() }), "QR"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await Session.qr(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
 
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/{id}/pairing-code",
-      tags,
-      summary: "Pair by phone number instead of QR",
-      middleware: [manage],
-      request: { params: IdParam, ...body(z.object({ phone: Phone })) },
-      responses: { 200: json(z.object({ code: z.string() }), "Pairing code"), 409: errors[404], ...errors },
-    }),
-    async (c) => c.json(await Session.pairingCode(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json").phone), 200),
-  );
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/pairing-code",
+        tags,
+        summary: "Pair by phone number instead of QR",
+        middleware: [manage],
+        request: { params: IdParam, ...body(z.object({ phone: Phone })) },
+        responses: { 200: json(z.object({ code: z.string() }), "Pairing code"), 409: errors[404], ...errors },
+      }),
+      async (c) => c.json(await Session.pairingCode(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json").phone), 200),
+    )
 
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: "/{id}",
-      tags,
-      summary: "Log out and delete",
-      middleware: [manage],
-      request: { params: IdParam },
-      responses: { 200: json(Deleted, "Deleted"), ...errors },
-    }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      await Session.remove(c.get("deps"), c.get("tenantId"), id);
-      return c.json({ id, deleted: true as const }, 200);
-    },
-  );
-  return app;
+    .openapi(
+      createRoute({
+        method: "delete",
+        path: "/{id}",
+        tags,
+        summary: "Log out and delete",
+        middleware: [manage],
+        request: { params: IdParam },
+        responses: { 200: json(Deleted, "Deleted"), ...errors },
+      }),
+      async (c) => {
+        const id = c.req.valid("param").id;
+        await Session.remove(c.get("deps"), c.get("tenantId"), id);
+        return c.json({ id, deleted: true as const }, 200);
+      },
+    );
 };

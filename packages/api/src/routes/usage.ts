@@ -24,7 +24,7 @@ const Usage = z
 
 export const usageRoutes = () => {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
-  app.openapi(
+  return app.openapi(
     createRoute({
       method: "get",
       path: "/current",
@@ -34,5 +34,4 @@ export const usageRoutes = () => {
     }),
     async (c) => c.json(await currentUsage(c.get("deps"), c.get("tenantId")), 200),
   );
-  return app;
 };
