@@ -30,9 +30,11 @@ export const HEALTH_CHECK_COMMAND = [
 ];
 
 /**
- * The session host and sender: exactly one task, and a deployment stops the old task before the new
- * one starts (minimum healthy 0 %, maximum 100 %), so a WhatsApp session never has two owners. The
- * lease items in DynamoDB guard the same rule at run time. Graviton (arm64): the image holds only the
+ * The session host and sender: one task. A deployment starts the new task before it stops the old one
+ * (minimum healthy 100 %, maximum 200 %): leases, not task counts, keep one owner per session. The old
+ * task, on SIGTERM, hands waiting sends back to the queue, finishes and records the sends under way,
+ * and releases its session leases; the new one takes each session as its lease comes free and only then
+ * settles claims left by others (system/ownership; test/faults/handover.test.ts). Graviton (arm64): the image holds only the
  * esbuild bundle (Baileys' Signal code is WebAssembly, sharp is left out), so nothing is native.
  *
  * Task role: the store (`useTable`), receive/delete/change visibility on sends (its consumer),
@@ -56,8 +58,8 @@ export const worker = new sst.aws.Service("Worker", {
   health: { command: HEALTH_CHECK_COMMAND, startPeriod: "120 seconds", interval: "30 seconds", timeout: "5 seconds", retries: 3 },
   transform: {
     service: {
-      deploymentMinimumHealthyPercent: 0,
-      deploymentMaximumPercent: 100,
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
     },
     // SST has no `stopTimeout` option: set it on every container definition.
     taskDefinition: (args) => {

@@ -88,7 +88,7 @@ describe("infra shape", () => {
     expect(w.args.environment.OUTREACH_HEALTH_PORT).toBe("8080");
     expect(seconds(w.args.health.startPeriod)).toBeGreaterThanOrEqual(60);
     expect(w.args.health.retries).toBeGreaterThanOrEqual(2);
-    expect(w.args.transform.service).toMatchObject({ deploymentMinimumHealthyPercent: 0, deploymentMaximumPercent: 100 });
+    expect(w.args.transform.service).toMatchObject({ deploymentMinimumHealthyPercent: 100, deploymentMaximumPercent: 200 });
   });
 
   it("injects the auth-state key by reference from an SSM SecureString, never as a value", async () => {

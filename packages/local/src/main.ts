@@ -16,6 +16,9 @@ if (!isPlanId(plan)) fail(`OUTREACH_DEV_PLAN must be one of free, starter, pro, 
 if (transport !== "sandbox" && transport !== "baileys") fail(`OUTREACH_TRANSPORT must be sandbox or baileys (got "${transport}").`);
 const port = Number(env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a port number (got "${env.PORT}").`);
+const workers = Number(env.OUTREACH_WORKERS ?? 0);
+if (!Number.isInteger(workers) || workers < 0 || workers > 16) fail(`OUTREACH_WORKERS must be a whole number from 0 to 16 (got "${env.OUTREACH_WORKERS}").`);
+if (workers > 0 && transport !== "sandbox") fail("OUTREACH_WORKERS needs OUTREACH_TRANSPORT=sandbox (worker processes host sandbox sessions).");
 
 try {
   const rt = await startRuntime({
@@ -30,6 +33,7 @@ try {
     unauthenticatedPerMinute: env.OUTREACH_UNAUTH_RATE_LIMIT ? Number(env.OUTREACH_UNAUTH_RATE_LIMIT) : undefined,
     allowPrivateUrls: env.OUTREACH_ALLOW_PRIVATE_URLS === "1",
     fetchTimeoutMs: env.OUTREACH_FETCH_TIMEOUT_SECONDS ? Number(env.OUTREACH_FETCH_TIMEOUT_SECONDS) * 1000 : undefined,
+    workers,
   });
   console.log(
     `\nOutreach is running on http://localhost:${rt.port}  (API docs: http://localhost:${rt.port}/docs${transport === "sandbox" ? ", sandbox inbox: /sandbox" : ""})`,

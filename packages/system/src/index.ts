@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiConfig, createApp } from "@outreach/api/app";
 import type { DynamoStore } from "@outreach/aws/store";
@@ -10,7 +11,7 @@ import type { Logger } from "@outreach/log";
 import { type Consumer, SENDS_CONCURRENCY, startConsumer } from "./consumer";
 import { createSessionHost, type SessionHost } from "./host";
 import { createLanes } from "./lane";
-import { recoverAtStart } from "./ownership";
+import { claimantId, recoverAtStart } from "./ownership";
 
 export type { AwsResources } from "./compose";
 
@@ -49,7 +50,9 @@ export interface SystemConfig {
  * the same handler record; a message whose handler lives elsewhere is relayed or dropped, never lost.
  */
 export const createSystem = async (config: SystemConfig) => {
-  const { adapters: deps, logger, roles } = config;
+  const { logger, roles } = config;
+  // Claims of this start of the process carry its claimant id (ownership/: who may settle whose claims).
+  const deps: Adapters = { ...config.adapters, claimant: config.adapters.claimant ?? claimantId(config.owner, randomBytes(4).toString("hex")) };
   const has = (r: Role) => roles.includes(r);
 
   let host: SessionHost | undefined;
@@ -61,9 +64,10 @@ export const createSystem = async (config: SystemConfig) => {
     host.attach(transport);
   }
   let sender: ReturnType<typeof Jobs.createSender> | undefined;
+  const lanes = createLanes(deps.clock);
   if (has("sender")) {
-    if (!transport) throw new Error("the sender role needs the host role in the same process (it sends through the host's sockets)");
-    sender = Jobs.createSender(deps, transport, createLanes(deps.clock));
+    if (!transport || !host) throw new Error("the sender role needs the host role in the same process (it sends through the host's sockets)");
+    sender = Jobs.createSender(deps, transport, lanes, { owns: host.owns });
   }
 
   const handlers: Partial<Handlers> = {
@@ -107,9 +111,10 @@ export const createSystem = async (config: SystemConfig) => {
      * named in `poll`, the session host's sync rounds, and the sweeper's interval.
      */
     async start(opts: { poll: QueueName[]; sweepEveryMs?: number }) {
-      if (sender) {
-        const recovered = await recoverAtStart(deps, { durableQueues: config.durableQueues });
-        if (recovered.unknown || recovered.replanned) logger.info(recovered, "recovered jobs of the previous sender");
+      // Lease-expired claims settle; with a queue that forgets (locally) the planner's side plans running jobs again.
+      if (sender || has("events")) {
+        const recovered = await recoverAtStart(deps, { durableQueues: config.durableQueues || !has("events") });
+        if (recovered.unknown || recovered.replanned) logger.info(recovered, "recovered jobs of the previous run");
       }
       const wait = config.pollWaitSeconds ?? 20;
       if (opts.poll.includes("events"))
@@ -131,10 +136,18 @@ export const createSystem = async (config: SystemConfig) => {
         stops.push(async () => clearInterval(timer));
       }
     },
-    /** Stops pollers first (no new work), then the session host (drains receipts, releases leases). */
+    /**
+     * Hands over cleanly: stops polling; sends waiting for their turn go back to the queue at once
+     * (lanes closed); sessions with no send under way are released right away, so the next task can
+     * take them while the rest finish their one send and record it; then the host stops (receipts
+     * drained, remaining leases released).
+     */
     async stop() {
       for (const s of stops.splice(0)) await s();
-      await Promise.all(consumers.splice(0).map((c) => c.stop()));
+      lanes.close();
+      const draining = Promise.all(consumers.splice(0).map((c) => c.stop()));
+      await host?.releaseIdle((id) => !lanes.busy(id));
+      await draining;
       await host?.stop();
     },
   };

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { MessageRef, Recipient, RecipientStatus, SentMessage } from "@outreach/core/job";
+import type { MessageRef, Recipient, RecipientStatus, SendingClaim, SentMessage } from "@outreach/core/job";
 import { activityUpdate } from "./activity";
 import { batchGet, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
@@ -11,7 +11,7 @@ export type { JobRef, Move } from "./recipient-moves";
 /** A message id leads back to its recipient for this long (receipts and replies come within days). */
 const MESSAGE_INDEX_TTL_S = 60 * 86400;
 /** What a claim adds and every move out of `sending` removes: the lease and its place in the `SENDING` list. */
-const CLAIM_ATTRIBUTES = ["lease_until", INDEX.pk, INDEX.sk];
+const CLAIM_ATTRIBUTES = ["lease_until", "claimed_by", INDEX.pk, INDEX.sk];
 
 /**
  * Recipients of bulk sends (see the key table in the README). Every state change is an intent (`markSent`,
@@ -174,6 +174,7 @@ export const createRecipientStore = (db: Db) => {
       epoch: number,
       leaseUntil: number,
       messageId: string,
+      claimant?: string,
     ): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending"> {
       const res = await transact(db, [
         {
@@ -189,7 +190,7 @@ export const createRecipientStore = (db: Db) => {
           Update: {
             TableName: db.table,
             Key: recipientKey(job.id, phone),
-            UpdateExpression: "SET #status = :sending, lease_until = :lease, message_id = :mid, #ipk = :g, #isk = :gs ADD attempts :one",
+            UpdateExpression: "SET #status = :sending, lease_until = :lease, message_id = :mid, claimed_by = :by, #ipk = :g, #isk = :gs ADD attempts :one",
             ConditionExpression: "#status = :pending",
             ExpressionAttributeNames: { "#status": "status", "#ipk": INDEX.pk, "#isk": INDEX.sk },
             ExpressionAttributeValues: {
@@ -197,6 +198,7 @@ export const createRecipientStore = (db: Db) => {
               ":pending": "pending",
               ":lease": leaseUntil,
               ":mid": messageId,
+              ":by": claimant ?? null,
               ":g": Lists.sendingRecipient(leaseUntil, job.tenant_id, job.id, phone)[INDEX.pk],
               ":gs": Lists.sendingRecipient(leaseUntil, job.tenant_id, job.id, phone)[INDEX.sk],
               ":one": 1,
@@ -218,8 +220,8 @@ export const createRecipientStore = (db: Db) => {
     },
 
     /** Recipients left in `sending` whose lease ended before `before` (the process that claimed them is gone). */
-    async sendingExpired(before: number): Promise<{ tenant_id: string; job_id: string; phone: string }[]> {
-      const out: { tenant_id: string; job_id: string; phone: string }[] = [];
+    async sendingExpired(before: number): Promise<SendingClaim[]> {
+      const out: SendingClaim[] = [];
       for await (const i of queryAll(db, {
         ...onIndex,
         KeyConditionExpression: "#ipk = :g AND #isk < :b",
@@ -227,7 +229,7 @@ export const createRecipientStore = (db: Db) => {
         ExpressionAttributeValues: { ":g": Lists.sending, ":b": Lists.sendingAt(before) },
       })) {
         const ref = Lists.parseSending(i[INDEX.sk] as string);
-        if (ref) out.push(ref);
+        if (ref) out.push(typeof i.claimed_by === "string" ? { ...ref, claimed_by: i.claimed_by } : ref);
       }
       return out;
     },

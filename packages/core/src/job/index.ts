@@ -5,7 +5,7 @@ export * from "./messages";
 export { HORIZON_MS, LEAD_MS, planJob } from "./planner";
 export * from "./port";
 export { createReceiptRecorder } from "./receipts";
-export { reconcile } from "./reconcile";
+export { isStalled, reconcile, recoverSession } from "./reconcile";
 export { createSender, type Lane, LEASE_MS, messageIdFor, outbound, RECORD_LINGER_MS } from "./sender";
 export { snapshot } from "./snapshot";
 export { render } from "./template";

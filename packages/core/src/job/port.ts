@@ -74,6 +74,14 @@ export interface Recipient {
   lease_until?: number;
 }
 
+/** A recipient being sent: which job, which phone, and the process that claimed it. */
+export interface SendingClaim {
+  tenant_id: string;
+  job_id: string;
+  phone: string;
+  claimed_by?: string;
+}
+
 export interface JobRef {
   tenant_id: string;
   id: string;
@@ -131,8 +139,16 @@ export interface RecipientRepo {
   all(jobId: string): AsyncGenerator<Recipient>;
   withStatusAfter(jobId: string, status: RecipientStatus, cursor: string | null, max: number): Promise<Recipient[]>;
   /** `pending` → `sending`, only while the job runs at `epoch` and the number is not opted out. */
-  claim(job: JobRef, phone: string, epoch: number, leaseUntil: number, messageId: string): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending">;
-  sendingExpired(before: number): Promise<{ tenant_id: string; job_id: string; phone: string }[]>;
+  claim(
+    job: JobRef,
+    phone: string,
+    epoch: number,
+    leaseUntil: number,
+    messageId: string,
+    claimant?: string,
+  ): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending">;
+  /** Recipients left `sending` whose claim lease ends before `before`, with who claimed them. */
+  sendingExpired(before: number): Promise<SendingClaim[]>;
   /** `sending` → `sent` with the message ids (so receipts find them) and the day's sent count. */
   markSent(job: JobRef, sent: SentMessage[]): Promise<Moved>;
   /** `sending` → `pending` (to retry), `failed` or `unknown`, with the reason. */

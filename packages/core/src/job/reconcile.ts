@@ -2,7 +2,7 @@ import type { Deps } from "../deps";
 import { checkCompletion } from "./control";
 import { planMessage, snapshotMessage } from "./messages";
 import { WATCH_GRACE_MS } from "./planner";
-import type { Job } from "./port";
+import type { Job, SendingClaim } from "./port";
 
 /** A running job with pending recipients, past its `watch_at`, and no send ended within the grace. */
 export const isStalled = (job: Job, now: number) =>
@@ -15,24 +15,8 @@ export const isStalled = (job: Job, now: number) =>
  *   unfinished snapshots are resumed; with `replan: "stalled"` only running jobs past their `watch_at`.
  */
 export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: boolean | "stalled" }) => {
-  const stuck = await d.store.recipients.sendingExpired(opts.sendingBefore);
-  const touched = new Set<string>();
-  for (const s of stuck) {
-    const job = await d.store.jobs.get(s.tenant_id, s.job_id, true);
-    if (!job) continue;
-    await d.store.recipients.unclaim(
-      { tenant_id: job.tenant_id, id: job.id, quota_month: job.quota_month },
-      s.phone,
-      "unknown",
-      "interrupted between sending and recording; not retried to avoid a duplicate",
-    );
-    touched.add(`${s.tenant_id}/${s.job_id}`);
-  }
-  for (const key of touched) {
-    const [tenantId, jobId] = key.split("/") as [string, string];
-    await checkCompletion(d, tenantId, jobId);
-  }
-  if (!opts.replan) return { unknown: stuck.length, replanned: 0 };
+  const stuck = await settleInterrupted(d, await d.store.recipients.sendingExpired(opts.sendingBefore));
+  if (!opts.replan) return { unknown: stuck, replanned: 0 };
   let replanned = 0;
   for (const a of await d.store.jobs.active()) {
     const job = await d.store.jobs.get(a.tenant_id, a.id, true);
@@ -51,5 +35,44 @@ export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: 
     await d.queue.send("events", [{ body: planMessage(next) }]);
     replanned++;
   }
-  return { unknown: stuck.length, replanned };
+  return { unknown: stuck, replanned };
 };
+
+/**
+ * Claims that will never be recorded become `unknown` (never resent: the message may have left), and
+ * their jobs are checked for completion. Returns how many were settled.
+ */
+const settleInterrupted = async (d: Deps, stuck: SendingClaim[], keep: (job: Job) => boolean = () => true) => {
+  const touched = new Set<string>();
+  let n = 0;
+  for (const s of stuck) {
+    const job = await d.store.jobs.get(s.tenant_id, s.job_id, true);
+    if (!job || !keep(job)) continue;
+    const res = await d.store.recipients.unclaim(
+      { tenant_id: job.tenant_id, id: job.id, quota_month: job.quota_month },
+      s.phone,
+      "unknown",
+      "interrupted between sending and recording; not retried to avoid a duplicate",
+    );
+    n += res.moved.length;
+    touched.add(`${s.tenant_id}/${s.job_id}`);
+  }
+  for (const key of touched) {
+    const [tenantId, jobId] = key.split("/") as [string, string];
+    await checkCompletion(d, tenantId, jobId);
+  }
+  return n;
+};
+
+/**
+ * Lease-fenced recovery of one session, run by a host when it takes the session's lease: claims on the
+ * session made by another claimant (an earlier start of this process, or a task that handed the session
+ * over) can no longer be recorded by it, since a claimant records only while its host holds the lease.
+ * Claims of this process, and of sessions whose lease is someone else's, are left alone.
+ */
+export const recoverSession = async (d: Deps, tenantId: string, sessionId: string) =>
+  settleInterrupted(
+    d,
+    (await d.store.recipients.sendingExpired(Number.MAX_SAFE_INTEGER)).filter((s) => s.tenant_id === tenantId && s.claimed_by !== d.claimant),
+    (job) => job.session_id === sessionId,
+  );

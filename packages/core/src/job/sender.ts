@@ -47,6 +47,8 @@ export const LANE_CAP = 256;
  * longer ends as `unknown` — WhatsApp may still deliver it, so it is never retried — and its lane moves on.
  */
 export const SEND_TIMEOUT_MS = 120_000;
+/** How soon a send for a session hosted elsewhere comes back (on AWS the owner's poller usually takes it first). */
+export const HAND_BACK_S = 2;
 
 class SendTimeout extends Error {
   override readonly name = "SendTimeout";
@@ -73,6 +75,7 @@ export const outbound = (job: Content, r: { phone: string; name: string | null }
 
 type Outcome =
   | { kind: "dropped" }
+  | { kind: "elsewhere" }
   | { kind: "opted_out" }
   | { kind: "sent"; messageId: string; at: number }
   | { kind: "error"; result: "retry" | "failed" | "logout" };
@@ -95,7 +98,16 @@ const persist = async <T>(d: Pick<Deps, "clock">, fn: () => Promise<T>): Promise
  * transaction), send with our message id, record. A crash between send and record leaves the
  * recipient `sending`, which the reconciler turns into `unknown`: it is never sent twice.
  */
-export const createSender = (d: Deps, transport: Transport, lane: Lane, opts: { sendTimeoutMs?: number } = {}) => {
+export const createSender = (
+  d: Deps,
+  transport: Transport,
+  lane: Lane,
+  opts: {
+    sendTimeoutMs?: number;
+    /** Whether this process holds the session's lease (the host's `owns`); absent: every session is ours. */
+    owns?: (sessionId: string) => boolean;
+  } = {},
+) => {
   const sendTimeoutMs = opts.sendTimeoutMs ?? SEND_TIMEOUT_MS;
   const contents = new Map<string, Content>();
   const content = async (tenantId: string, jobId: string) => {
@@ -193,13 +205,29 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane, opts: { 
     return "failed";
   };
 
+  /**
+   * A send for a session another process hosts (or that no host has taken yet, e.g. during a handover)
+   * is queued again after a short delay, as a new message so its receive count does not grow toward
+   * the dead-letter queue; one that can no longer be sent (job not running at this epoch) is dropped.
+   */
+  const handBack = async (msg: SendMessage) => {
+    const cur = await d.store.jobs.get(msg.tenant_id, msg.job_id, true);
+    if (cur?.status !== "running" || cur.plan_epoch !== msg.epoch) return;
+    await d.queue.send("sends", [{ body: msg, delaySeconds: HAND_BACK_S }]);
+  };
+
   const handleOne = async (msg: SendMessage & { name?: string | null }, ctx?: HandlerContext): Promise<void> => {
     const job = await content(msg.tenant_id, msg.job_id);
     if (!job) return void lastOfJob(msg.job_id);
     const messageId = messageIdFor(job.id, msg.phone);
     let outcome: Outcome = { kind: "dropped" };
     const turn = lane(msg.session_id, msg.slot_at, msg.min_gap_ms, async () => {
-      const claim = await d.store.recipients.claim(ref(job), msg.phone, msg.epoch, d.clock.now() + LEASE_MS, messageId);
+      // Only the holder of the session's lease sends on it; the message goes back for the holder.
+      if (opts.owns && !opts.owns(msg.session_id)) {
+        outcome = { kind: "elsewhere" };
+        return false;
+      }
+      const claim = await d.store.recipients.claim(ref(job), msg.phone, msg.epoch, d.clock.now() + LEASE_MS, messageId, d.claimant);
       if (claim === "opted_out") outcome = { kind: "opted_out" };
       if (claim !== "claimed") return false;
       try {
@@ -226,6 +254,10 @@ export const createSender = (d: Deps, transport: Transport, lane: Lane, opts: { 
     }
 
     const o = outcome as Outcome;
+    if (o.kind === "elsewhere") {
+      lastOfJob(job.id);
+      return handBack(msg);
+    }
     if (o.kind === "opted_out") await d.store.recipients.markSkipped(ref(job), msg.phone, "opted out");
     if (o.kind === "sent") await record(job.id, { job, phone: msg.phone, messageId: o.messageId, at: o.at });
     // A retried or logged-out recipient is pending again: the job cannot be complete.

@@ -19,6 +19,7 @@ import { portIsFree } from "../net";
 import { runs } from "../proc";
 import { startSqsLocal } from "../sqs-local";
 import { createLocalTimers } from "../timers";
+import { idleEvents, startWorkers } from "../workers";
 
 export interface RuntimeConfig {
   port: number;
@@ -36,6 +37,11 @@ export interface RuntimeConfig {
   allowPrivateUrls?: boolean;
   /** Whole-download cap of a media fetch (default 60 s; tests of slow servers shorten it). */
   fetchTimeoutMs?: number;
+  /**
+   * `OUTREACH_WORKERS`: 0 (default) hosts sessions and sends in this process; N ≥ 1 starts N worker
+   * processes for that (the `host` and `sender` roles, sandbox sessions), like worker tasks on AWS.
+   */
+  workers?: number;
   /** Benchmarks attach AWS SDK middleware (request counting) to the runtime's clients. */
   instrument?: (client: { middlewareStack: { add: (...args: any[]) => void } }) => void;
 }
@@ -86,21 +92,27 @@ export const startRuntime = async (config: RuntimeConfig) => {
 
     const devKey = await ensureDevTenant(deps, config);
 
-    // Every role in this one process. One runtime per data directory, so its owner id is stable: a
-    // restart after a crash takes its sessions back at once.
-    let sandbox: SandboxTransport | undefined;
+    // Every role in this one process, unless worker processes host the sessions. One runtime per data
+    // directory, so its owner id is stable: a restart after a crash takes its sessions back at once.
+    const external = (config.workers ?? 0) > 0;
+    // With worker processes, this process's sandbox hosts no session: its routes read the shared outbox
+    // (what was sent), while the routes that act on a running session answer 404 here.
+    let sandbox: SandboxTransport | undefined =
+      external && config.transport === "sandbox" ? createSandboxTransport({ outbox: store.sandbox, events: idleEvents, clock, fetchMedia }) : undefined;
     const system = await createSystem({
-      roles: ["api", "events", "sender", "host", "sweeper"],
+      roles: external ? ["api", "events", "sweeper"] : ["api", "events", "sender", "host", "sweeper"],
       adapters: deps,
       logger,
       durableQueues: false,
       pollWaitSeconds: 1,
       owner: `local:${createHash("sha256").update(config.dataDir).digest("hex").slice(0, 16)}`,
-      transport: async (events) => {
-        if (config.transport !== "sandbox") return baileysTransport(store, events, logger, fetchMedia);
-        sandbox = createSandboxTransport({ outbox: store.sandbox, events, clock, fetchMedia });
-        return sandbox;
-      },
+      transport: external
+        ? undefined
+        : async (events) => {
+            if (config.transport !== "sandbox") return baileysTransport(store, events, logger, fetchMedia);
+            sandbox = createSandboxTransport({ outbox: store.sandbox, events, clock, fetchMedia });
+            return sandbox;
+          },
       // The sandbox's routes exist only with the sandbox transport, never with a real one.
       api: {
         create: createApp,
@@ -114,10 +126,16 @@ export const startRuntime = async (config: RuntimeConfig) => {
       await system.stop();
       sandbox?.close();
     });
+    const info = { pid: process.pid, port: config.port, dynamodb_endpoint: dynamo.endpoint, sqs_endpoint: sqs.endpoint, table: "outreach" };
+    writeFileSync(join(config.dataDir, "runtime.json"), JSON.stringify(info, null, 2));
     // Every 30 s: claims whose lease expired become unknown; running jobs past their watch time
     // (queued messages lost, e.g. the SQS server restarted) are planned again. Timers live in this
     // process: at start, what came due while it was down fires (once) and the rest is armed.
-    await system.start({ poll: ["events", "sends"], sweepEveryMs: 30_000 });
+    await system.start({ poll: external ? ["events"] : ["events", "sends"], sweepEveryMs: 30_000 });
+    const workers = external
+      ? await startWorkers({ count: config.workers ?? 0, dataDir: config.dataDir, logLevel: config.logLevel, allowPrivateUrls: config.allowPrivateUrls })
+      : undefined;
+    if (workers) stops.push(() => workers.stop());
 
     const app = system.app as NonNullable<typeof system.app>;
     const server: ServerType = await new Promise((resolve, reject) => {
@@ -135,10 +153,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
           server.close(() => resolve());
         }),
     );
-    writeFileSync(
-      join(config.dataDir, "runtime.json"),
-      JSON.stringify({ pid: process.pid, port: config.port, dynamodb_endpoint: dynamo.endpoint, sqs_endpoint: sqs.endpoint, table: "outreach" }, null, 2),
-    );
+    writeFileSync(join(config.dataDir, "runtime.json"), JSON.stringify({ ...info, workers: workers?.list() ?? [] }, null, 2));
     return { port: config.port, devKey, sandbox, deps, restartQueues, dynamoEndpoint: dynamo.endpoint, store, logger, stop: stopAll };
   } catch (e) {
     await stopAll();

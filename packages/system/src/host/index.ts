@@ -79,7 +79,8 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
 
   /** Brings one session to its desired state. */
   const sync = async (tenantId: string, sessionId: string) => {
-    if (!transport) return;
+    // A host handing over takes nothing new (the next host syncs the session itself).
+    if (!transport || shuttingDown) return;
     tenants.set(sessionId, tenantId);
     const s: Session | undefined = await d.store.sessions.get(tenantId, sessionId, true);
     if (!s || s.desired === "stopped") {
@@ -92,6 +93,11 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     if (!(await d.store.sessions.acquireLease(sessionId, d.owner, d.clock.now(), LEASE_TTL_MS))) {
       d.logger.info({ session_id: sessionId }, "session is owned by another host");
       return;
+    }
+    if (!owned.has(sessionId)) {
+      // Fenced by the lease: whoever claimed sends on this session before us can no longer record them.
+      const settled = await Jobs.recoverSession(d, tenantId, sessionId);
+      if (settled) d.logger.warn({ session_id: sessionId, unknown: settled }, "sends interrupted under the previous owner are unknown (never resent)");
     }
     owned.add(sessionId);
     await transport.start({ tenantId, sessionId });
@@ -140,7 +146,13 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       const code = await transport.requestPairingCode(sessionId, phone);
       await d.store.sessions.setStatus(tenantId, sessionId, { status: "qr", pairing_code: code }, now());
     },
-    owns: (sessionId: string) => owned.has(sessionId),
+    owns: (sessionId: string) => owned.has(sessionId) && !shuttingDown,
+    /** Shutting down: releases the leases of the sessions `idle` says have no send under way. */
+    async releaseIdle(idle: (sessionId: string) => boolean) {
+      shuttingDown = true;
+      if (renewTimer) clearInterval(renewTimer);
+      for (const id of [...owned]) if (idle(id)) await release(id, false).catch(() => {});
+    },
     /** Epoch ms of the last completed renew-and-sync round (every 10 s while healthy). */
     lastRoundAt: () => lastRoundAt,
     async stop() {

@@ -1,4 +1,5 @@
 import type { Lane } from "@outreach/core/job";
+import { Deferred } from "@outreach/core/message";
 import type { Clock } from "@outreach/core/port";
 
 interface Entry {
@@ -12,7 +13,8 @@ interface Entry {
  * Per-session send lanes: one message at a time per session, earliest slot first, held until its slot
  * to the millisecond and never closer than `minGapMs` to the session's previous message.
  */
-export const createLanes = (clock: Clock): Lane & { idle(): boolean } => {
+export const createLanes = (clock: Clock): Lane & { idle(): boolean; close(): void; busy(sessionId: string): boolean } => {
+  let closed = false;
   const lanes = new Map<string, { queue: Entry[]; busy: boolean; busySince: number; lastSent: number; timer?: NodeJS.Timeout }>();
 
   const pump = (id: string) => {
@@ -43,6 +45,7 @@ export const createLanes = (clock: Clock): Lane & { idle(): boolean } => {
 
   const run: Lane = (sessionId, notBefore, minGapMs, fn) =>
     new Promise<void>((resolve, reject) => {
+      if (closed) return reject(new Deferred(0));
       let lane = lanes.get(sessionId);
       if (!lane) {
         lane = { queue: [], busy: false, busySince: 0, lastSent: 0 };
@@ -56,6 +59,18 @@ export const createLanes = (clock: Clock): Lane & { idle(): boolean } => {
     });
 
   return Object.assign(run, {
+    /**
+     * Shutting down: messages waiting for their turn go back to their queue at once (for the session's
+     * next host) and new ones are refused the same way; sends already under way finish and are recorded.
+     */
+    close() {
+      closed = true;
+      for (const lane of lanes.values()) {
+        if (lane.timer) clearTimeout(lane.timer);
+        for (const e of lane.queue.splice(0)) e.done(new Deferred(0));
+      }
+    },
+    busy: (sessionId: string) => lanes.get(sessionId)?.busy ?? false,
     idle: () => [...lanes.values()].every((l) => !l.busy && l.queue.length === 0),
     queued: (sessionId: string) => lanes.get(sessionId)?.queue.length ?? 0,
     stuckFor: (sessionId: string) => {

@@ -45,4 +45,19 @@ describe("session lanes", () => {
     expect(times.every((x) => x < 200)).toBe(true);
     expect(lane.idle()).toBe(true);
   });
+
+  it("on close finishes the send under way and hands waiting and new messages back to the queue (Deferred 0)", async () => {
+    const lane = createLanes(systemClock);
+    let release: () => void = () => {};
+    const underWay = lane("s", Date.now(), 0, () => new Promise<boolean>((r) => (release = () => r(true))));
+    const waiting = lane("s", Date.now(), 0, async () => true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lane.busy("s")).toBe(true);
+    lane.close();
+    await expect(waiting).rejects.toMatchObject({ name: "Deferred", seconds: 0 });
+    await expect(lane("t", Date.now(), 0, async () => true)).rejects.toMatchObject({ name: "Deferred", seconds: 0 });
+    release();
+    await expect(underWay).resolves.toBeUndefined();
+    expect(lane.idle()).toBe(true);
+  });
 });

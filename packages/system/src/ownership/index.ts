@@ -2,15 +2,16 @@ import type { Deps } from "@outreach/core/deps";
 import * as Jobs from "@outreach/core/job";
 
 /**
- * The single-owner assumptions of today's deployment, in one place (the fleet will replace them with
- * shard leases):
- * - exactly one process runs the `sender` role (one Fargate task; the local runtime), so at its start
- *   every recipient left `sending` was claimed by a sender that is gone: it becomes `unknown`, never
- *   resent;
- * - the session leases (`host`) still guard each socket, so a second host never takes a live session.
- * `infra/worker.ts` keeps the one task (min = max = 1, old task stopped before the new one starts).
+ * Who may settle whose claims, in one place. Every sender records its claims with its claimant id
+ * (owner plus a per-start random part), and sends only on sessions whose lease its host holds:
+ * - at start, claims whose own lease (10 minutes) ran out become `unknown`: nobody can still be
+ *   sending them; claims still within their lease are left to the session's next lease holder;
+ * - when a host takes a session's lease (`Jobs.recoverSession`), the claims on it by any other
+ *   claimant become `unknown`: their sender lost the session and cannot record them any more.
+ * So a new task that starts while the old one drains never touches the old task's in-flight sends,
+ * and a restarted process (same owner, new claimant) settles what its previous start left behind.
  */
-export const SINGLE_SENDER = true;
+export const recoverAtStart = (d: Deps, opts: { durableQueues: boolean }) => Jobs.reconcile(d, { sendingBefore: d.clock.now(), replan: !opts.durableQueues });
 
-export const recoverAtStart = (d: Deps, opts: { durableQueues: boolean }) =>
-  Jobs.reconcile(d, { sendingBefore: SINGLE_SENDER ? Number.MAX_SAFE_INTEGER : d.clock.now(), replan: !opts.durableQueues });
+/** A claimant id for this start of a process: unique per start, so a restart never mistakes old claims for its own. */
+export const claimantId = (owner: string | undefined, random: string) => `${owner ?? "process"}~${random}`;
