@@ -41,6 +41,8 @@ export const startRuntimeProcess = async (opts: { dataDir?: string; port?: numbe
   });
   child.stderr?.on("data", (d) => {
     out += d;
+    // OUTREACH_TEST_RUNTIME_LOGS=1: the runtime's log on this stderr (debugging a test).
+    if (process.env.OUTREACH_TEST_RUNTIME_LOGS) process.stderr.write(d);
   });
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const deadline = Date.now() + 60_000;

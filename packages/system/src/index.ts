@@ -83,7 +83,7 @@ export const createSystem = async (config: SystemConfig) => {
   if (has("api")) {
     if (!config.api) throw new Error("the api role needs its settings");
     const { create, extend, ...settings } = config.api;
-    app = create({ ...deps, logger, config: settings }, { extend });
+    app = create({ ...deps, logger, config: settings, ...(host ? { startSession: host.sync } : {}) }, { extend });
   }
 
   /** The repair sweep: overdue timers fire once, lost ones are armed again, stalled jobs are planned again. */

@@ -18,6 +18,11 @@ export interface ApiConfig {
 export interface ApiDeps extends Deps {
   logger: Logger;
   config: ApiConfig;
+  /**
+   * When this process also hosts sessions (the local runtime): starts one now, so a sandbox session is
+   * `working` when its create call returns. Absent where the host is another process.
+   */
+  startSession?: (tenantId: string, sessionId: string) => Promise<void>;
 }
 
 export interface Env {

@@ -24,7 +24,7 @@ const Faults = z.object({
 const Receipts = z.object({ phone: z.string().min(1).max(64), mode: z.enum(["normal", "none", "delivered_only"]) });
 
 /** The sandbox's routes (no API key; served only with the sandbox transport, never with a real one). */
-export const sandboxRoutes = (sandbox: SandboxTransport) => {
+export const sandboxRoutes = (sandbox: SandboxTransport, opts: { sessionStatus?: (sessionId: string) => Promise<string | undefined> } = {}) => {
   const app = new Hono();
   const parse = async <T>(c: { req: { json: () => Promise<unknown> } }, schema: z.ZodType<T>) => {
     let raw: unknown;
@@ -38,7 +38,16 @@ export const sandboxRoutes = (sandbox: SandboxTransport) => {
       return { error: errorBody("request.invalid", r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")), status: 400 as const };
     return { data: r.data };
   };
-  const running = (id: string) => sandbox.isRunning(id);
+  /** Why a session cannot be acted on here: 404 when it does not exist, 409 `session.not_ready` (with its status) when it is not running. */
+  const notRunning = async (id: string) => {
+    if (sandbox.isRunning(id)) return undefined;
+    const status = await opts.sessionStatus?.(id);
+    if (status === undefined) return { body: errorBody("session.not_found", `No sandbox session ${id}.`), status: 404 as const };
+    return {
+      body: errorBody("session.not_ready", `Sandbox session ${id} is ${status}, not running here; try again once it is working.`, { status }),
+      status: 409 as const,
+    };
+  };
 
   app.get("/sandbox", async (c) => c.html(inboxPage(await sandbox.messages({}))));
   app.get("/sandbox/api/messages", async (c) => {
@@ -50,14 +59,16 @@ export const sandboxRoutes = (sandbox: SandboxTransport) => {
   app.post("/sandbox/api/inbound", async (c) => {
     const p = await parse(c, Inbound);
     if (!p.data) return c.json(p.error, p.status);
-    if (!running(p.data.session_id)) return c.json(errorBody("session.not_found", `No running sandbox session ${p.data.session_id}.`), 404);
+    const nr = await notRunning(p.data.session_id);
+    if (nr) return c.json(nr.body, nr.status);
     await sandbox.inbound(p.data.session_id, p.data.from, p.data.text);
     return c.json({ ok: true });
   });
   app.post("/sandbox/api/wa-groups", async (c) => {
     const p = await parse(c, WaGroup);
     if (!p.data) return c.json(p.error, p.status);
-    if (!running(p.data.session_id)) return c.json(errorBody("session.not_found", `No running sandbox session ${p.data.session_id}.`), 404);
+    const nr = await notRunning(p.data.session_id);
+    if (nr) return c.json(nr.body, nr.status);
     const participants = p.data.participants.map((x) => {
       const n = x.phone ? normalize(x.phone) : undefined;
       return { phone: n?.ok ? n.e164 : undefined, lid: x.lid, name: x.name };
@@ -68,7 +79,8 @@ export const sandboxRoutes = (sandbox: SandboxTransport) => {
   app.post("/sandbox/api/faults", async (c) => {
     const p = await parse(c, Faults);
     if (!p.data) return c.json(p.error, p.status);
-    if (!running(p.data.session_id)) return c.json(errorBody("session.not_found", `No running sandbox session ${p.data.session_id}.`), 404);
+    const nr = await notRunning(p.data.session_id);
+    if (nr) return c.json(nr.body, nr.status);
     sandbox.injectFaults(p.data.session_id, p.data.fail_next, p.data.error);
     return c.json({ ok: true });
   });

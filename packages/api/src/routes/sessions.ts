@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { PacingPolicy } from "@outreach/core/pacing";
 import * as Session from "@outreach/core/session";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
@@ -7,6 +8,15 @@ import { requireScope } from "../auth";
 import { body, Deleted, errors, IdParam, json, Name, Phone } from "../schemas";
 
 const SessionSchema = z.object(Session.SessionView.shape).openapi("Session");
+
+const PatchBody = z
+  .object({
+    name: Name.optional(),
+    pacing: z.object(PacingPolicy.shape).partial().strict().nullable().optional(),
+  })
+  .strict()
+  .refine((b) => b.name !== undefined || b.pacing !== undefined, { message: "Send name, pacing, or both." })
+  .openapi("SessionPatch");
 
 const read = requireScope("sessions:read");
 const manage = requireScope("sessions:manage");
@@ -41,6 +51,11 @@ export const sessionRoutes = () => {
       async (c) => {
         const deps = c.get("deps");
         const s = await Session.create(deps, c.get("tenantId"), c.req.valid("json"), deps.config.transport);
+        // A sandbox session hosted here connects at once: it is usable when this call returns.
+        if (s.transport === "sandbox" && deps.startSession) {
+          await deps.startSession(s.tenant_id, s.id);
+          return c.json(Session.view(await Session.get(deps, s.tenant_id, s.id, true)), 201);
+        }
         return c.json(Session.view(s), 201);
       },
     )
@@ -58,6 +73,23 @@ export const sessionRoutes = () => {
       async (c) => c.json(Session.view(await Session.get(c.get("deps"), c.get("tenantId"), c.req.valid("param").id)), 200),
     )
 
+    .openapi(
+      createRoute({
+        method: "patch",
+        path: "/{id}",
+        tags,
+        summary: "Rename a session or change its pacing policy",
+        description:
+          "*(ours)* `pacing` fields replace the session's current policy field by field; `pacing: null` restores the transport's " +
+          "default (real numbers: at most 4 messages per 120 s, 20 s apart, warm-up for 14 days after pairing; sandbox: none). " +
+          "Every job on the session sends within the policy: its effective gap is the stricter of its own delays and the policy. " +
+          "The answer's `pacing_warnings` say what a policy without a safeguard risks.",
+        middleware: [manage],
+        request: { params: IdParam, ...body(PatchBody) },
+        responses: { 200: json(SessionSchema, "Session"), ...errors },
+      }),
+      async (c) => c.json(await Session.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json")), 200),
+    )
     .openapi(
       createRoute({
         method: "get",

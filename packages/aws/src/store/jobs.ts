@@ -1,5 +1,7 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Job, JobStatus } from "@outreach/core/job";
+import type { WaitingReason } from "@outreach/core/pacing";
+import type { SlotState } from "@outreach/core/session";
 import { conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
 
@@ -183,15 +185,64 @@ export const createJobStore = (db: Db) => {
       ),
 
     /** Moves the planning cursor forward, only from where this planner started (a redelivered plan message is a no-op). */
-    async advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean, watchAt: number): Promise<boolean> {
+    async advanceCursor(
+      tenantId: string,
+      id: string,
+      epoch: number,
+      from: string | null,
+      plan: {
+        to: string | null;
+        done: boolean;
+        watchAt: number;
+        slots?: SlotState;
+        pace?: Job["pace"];
+        waiting?: { reason: WaitingReason; at: number | null } | null;
+      },
+    ): Promise<boolean> {
+      const sets = ["plan_cursor = :to", "plan_done = :done", "watch_at = :watch"];
+      const values: Item = {
+        ":to": plan.to,
+        ":done": plan.done,
+        ":e": epoch,
+        ":watch": plan.watchAt,
+        ...(from === null ? { ":null": null } : { ":from": from }),
+      };
+      if (plan.slots) {
+        sets.push("plan_slots = :slots");
+        values[":slots"] = plan.slots;
+      }
+      if (plan.pace) {
+        sets.push("pace = :pace");
+        values[":pace"] = plan.pace;
+      }
+      if (plan.waiting !== undefined) {
+        sets.push("waiting_reason = :wr", "next_send_at = :wa");
+        values[":wr"] = plan.waiting?.reason ?? null;
+        values[":wa"] = plan.waiting?.at ?? null;
+      }
       return conditional(
         db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: jobKey(tenantId, id),
-            UpdateExpression: "SET plan_cursor = :to, plan_done = :done, watch_at = :watch",
+            UpdateExpression: `SET ${sets.join(", ")}`,
             ConditionExpression: `plan_epoch = :e AND ${from === null ? "(attribute_not_exists(plan_cursor) OR plan_cursor = :null)" : "plan_cursor = :from"}`,
-            ExpressionAttributeValues: { ":to": to, ":done": done, ":e": epoch, ":watch": watchAt, ...(from === null ? { ":null": null } : { ":from": from }) },
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+    },
+
+    async setWaiting(tenantId: string, id: string, reason: WaitingReason | null, at: number | null) {
+      await conditional(
+        db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: jobKey(tenantId, id),
+            UpdateExpression: "SET waiting_reason = :r, next_send_at = :a",
+            ConditionExpression: "#status = :running",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":r": reason, ":a": at, ":running": "running" },
           }),
         ),
       );

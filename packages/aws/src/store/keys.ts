@@ -52,6 +52,7 @@ export const Keys = {
   session: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.session}${id}`),
   sessionPartition: (sessionId: string) => `S#${sessionId}`,
   lease: (sessionId: string) => k(`S#${sessionId}`, "LEASE"),
+  sessionDay: (sessionId: string, day: string) => k(`S#${sessionId}`, `DAY#${day}`),
   statusEvent: (sessionId: string, at: string, rand: string) => k(`S#${sessionId}`, `${PREFIX.statusEvent}${at}#${rand}`),
   authItem: (sessionId: string, name: string) => k(`S#${sessionId}`, `${PREFIX.auth}${name}`),
 

@@ -72,7 +72,14 @@ export const createMover = (db: Db) => {
    * Moves recipients from one state to another in chunks. Recipients not in `from` are left alone and
    * reported. One `from` state per call: the counters' effects depend on it.
    */
-  const move = async (job: JobRef, from: RecipientStatus, to: RecipientStatus, moves: Move[], extra: Extra = [], opts: { progressAt?: number } = {}) => {
+  const move = async (
+    job: JobRef,
+    from: RecipientStatus,
+    to: RecipientStatus,
+    moves: Move[],
+    extra: Extra = [],
+    opts: { progressAt?: number; sentDays?: (chunk: string[]) => Record<string, number> } = {},
+  ) => {
     const moved: string[] = [];
     const refused: string[] = [];
     const fx = effects(from, to);
@@ -116,6 +123,13 @@ export const createMover = (db: Db) => {
           jobSets.push("progress_at = :progress");
           jobValues[":progress"] = opts.progressAt;
         }
+        // Real sends per day, which the job's daily_limit counts (`sent_days` exists from the job's creation).
+        Object.entries(opts.sentDays?.(chunk.map((m) => m.phone)) ?? {}).forEach(([day, n], idx) => {
+          jobNames[`#d${idx}`] = day;
+          jobSets.push(`sent_days.#d${idx} = if_not_exists(sent_days.#d${idx}, :zero) + :d${idx}`);
+          jobValues[`:d${idx}`] = n;
+          jobValues[":zero"] = 0;
+        });
         if (jobSets.length) jobExpr += ` SET ${jobSets.join(", ")}`;
         const items: TransactItems = [];
         if (jobExpr) {

@@ -18,6 +18,15 @@ const CLAIM_ATTRIBUTES = ["lease_until", "claimed_by", INDEX.pk, INDEX.sk];
  * `unclaim`, `markSkipped`, …) that moves recipients from one known state with the job's counters and the
  * month's usage in the same transaction.
  */
+/** What a session really sent on a UTC day (its pacing policy's counts), kept a week. */
+const sessionDayUpdate = (db: Db, sessionId: string, day: string, n: number, lastAt: number) => ({
+  TableName: db.table,
+  Key: Keys.sessionDay(sessionId, day),
+  UpdateExpression: "ADD sent :n SET last_at = :at, #ttl = :ttl",
+  ExpressionAttributeNames: { "#ttl": "ttl" },
+  ExpressionAttributeValues: { ":n": n, ":at": lastAt, ":ttl": Math.floor(lastAt / 1000) + 8 * 86_400 },
+});
+
 export const createRecipientStore = (db: Db) => {
   const move = createMover(db);
   const phones = (list: Iterable<string>) => [...list].map((phone) => ({ phone }));
@@ -26,7 +35,7 @@ export const createRecipientStore = (db: Db) => {
      * Records sent messages (`sending` → `sent`) with their message-id index entries and the day's
      * activity; messages of one UTC day share the counters of each transaction.
      */
-    async markSent(job: JobRef, sent: SentMessage[]) {
+    async markSent(job: JobRef, sent: SentMessage[], opts: { sessionId?: string } = {}) {
       const days = new Map<string, SentMessage[]>();
       for (const m of sent) {
         const day = new Date(m.at).toISOString().slice(0, 10);
@@ -59,8 +68,19 @@ export const createRecipientStore = (db: Db) => {
               },
             ],
           })),
-          (n) => [{ Update: activityUpdate(db, job.tenant_id, day, { sent: n }) }],
-          { progressAt: Math.max(...group.map((m) => m.at)) },
+          (n) => [
+            { Update: activityUpdate(db, job.tenant_id, day, { sent: n }) },
+            ...(opts.sessionId ? [{ Update: sessionDayUpdate(db, opts.sessionId, day, n, Math.max(...group.map((m) => m.at))) }] : []),
+          ],
+          {
+            progressAt: Math.max(...group.map((m) => m.at)),
+            sentDays: (phones) => {
+              const counts: Record<string, number> = {};
+              const inChunk = new Set(phones);
+              for (const m of group) if (m.day && inChunk.has(m.phone)) counts[m.day] = (counts[m.day] ?? 0) + 1;
+              return counts;
+            },
+          },
         );
         moved.push(...res.moved);
         refused.push(...res.refused);

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { PacingPolicy } from "@outreach/core/pacing";
 import type { SessionStatus } from "@outreach/core/port";
-import type { Session } from "@outreach/core/session";
+import type { Session, SessionDay } from "@outreach/core/session";
 import { forgetContact } from "./contacts";
 import { conditional, type Db, deleteMatching, type Item, onIndex, queryAll, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
@@ -14,15 +15,9 @@ export interface SessionStatusEvent {
   reason: string | null;
 }
 
-export interface SlotState {
-  last_slot_at: number | null;
-  slot_day: string | null;
-  slot_day_count: number;
-}
-
 /**
- * Sessions: desired and actual state, QR and pairing code, the pacing timeline (`last_slot_at`,
- * per-day count), status history (for session_health) and the single-owner lease.
+ * Sessions: desired and actual state, QR and pairing code, the pacing policy, what each day
+ * really sent (`DAY#` items, written with the send records), status history (for session_health) and the single-owner lease.
  */
 export const createSessionStore = (db: Db) => ({
   async create(s: Session, limit: number | null): Promise<"ok" | "limit"> {
@@ -100,6 +95,11 @@ export const createSessionStore = (db: Db) => ({
   ): Promise<boolean> {
     const sets = ["#status = :status", "status_reason = :reason", "updated_at = :now"];
     const values: Item = { ":status": patch.status, ":reason": patch.reason ?? null, ":now": now };
+    // The warm-up counts days from the first time the number worked.
+    if (patch.status === "working") {
+      sets.push("paired_at = if_not_exists(paired_at, :paired)");
+      values[":paired"] = Date.parse(now);
+    }
     for (const f of ["phone", "qr", "qr_png_data_url", "pairing_code"] as const) {
       if (patch[f] !== undefined) {
         sets.push(`${f} = :${f}`);
@@ -200,27 +200,34 @@ export const createSessionStore = (db: Db) => ({
     return n;
   },
 
-  /** Optimistic update of the pacing timeline: succeeds only if nobody reserved slots since `expected` was read. */
-  async reserveSlots(tenantId: string, id: string, expected: SlotState, next: SlotState): Promise<boolean> {
+  async update(tenantId: string, id: string, patch: { name?: string; pacing?: PacingPolicy | null }, now: string): Promise<boolean> {
+    const sets = ["updated_at = :now"];
+    const values: Item = { ":now": now };
+    if (patch.name !== undefined) {
+      sets.push("#name = :name");
+      values[":name"] = patch.name;
+    }
+    if (patch.pacing !== undefined) {
+      sets.push("pacing = :p");
+      values[":p"] = patch.pacing;
+    }
     return conditional(
       db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: key(tenantId, id),
-          UpdateExpression: "SET last_slot_at = :nl, slot_day = :nd, slot_day_count = :nc",
-          ConditionExpression:
-            expected.last_slot_at === null
-              ? "attribute_exists(pk) AND attribute_not_exists(last_slot_at)"
-              : "attribute_exists(pk) AND last_slot_at = :el AND slot_day_count = :ec",
-          ExpressionAttributeValues: {
-            ":nl": next.last_slot_at,
-            ":nd": next.slot_day,
-            ":nc": next.slot_day_count,
-            ...(expected.last_slot_at === null ? {} : { ":el": expected.last_slot_at, ":ec": expected.slot_day_count }),
-          },
+          UpdateExpression: `SET ${sets.join(", ")}`,
+          ConditionExpression: "attribute_exists(pk)",
+          ...(patch.name !== undefined ? { ExpressionAttributeNames: { "#name": "name" } } : {}),
+          ExpressionAttributeValues: values,
         }),
       ),
     );
+  },
+
+  async sentOn(sessionId: string, day: string): Promise<SessionDay> {
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.sessionDay(sessionId, day), ConsistentRead: true }));
+    return { count: (res.Item?.sent as number | undefined) ?? 0, last_at: (res.Item?.last_at as number | undefined) ?? null };
   },
 
   /** Takes or renews the single-owner lease of a session; another owner's lease is taken only after it expired. */

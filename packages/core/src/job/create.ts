@@ -3,6 +3,7 @@ import type { Deps } from "../deps";
 import { conflict, DomainError, unprocessable } from "../error";
 import * as Group from "../group";
 import { checkUrl, type NetPolicy } from "../net";
+import { effectivePace } from "../pacing";
 import { iso } from "../port";
 import * as Session from "../session";
 import { requireFeature, tenantPlan } from "../tenant";
@@ -134,6 +135,7 @@ export const create = async (d: Deps, tenantId: string, input: CreateInput, opts
     media_url: input.media_url ?? null,
     min_delay_seconds: min,
     max_delay_seconds: max,
+    pace: effectivePace({ min_delay_seconds: min, max_delay_seconds: max }, Session.policyOf(session)),
     daily_limit: input.daily_limit ?? null,
     send_window: input.send_window ?? null,
     start_at: startAt ? iso(startAt) : null,

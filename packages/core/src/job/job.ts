@@ -34,6 +34,10 @@ export const view = (j: Job): BulkSendView => ({
   created_at: j.created_at,
   started_at: j.started_at,
   completed_at: j.completed_at,
+  effective_min_gap_seconds: j.pace?.min_gap_seconds ?? j.min_delay_seconds,
+  estimated_finish_at: estimatedFinish(j),
+  waiting_reason: j.waiting_reason ?? null,
+  next_send_at: j.next_send_at ? iso(j.next_send_at) : null,
 });
 export type JobView = ReturnType<typeof view>;
 
@@ -69,6 +73,7 @@ export const jobRecord = (
   snapshot_done: false,
   snapshot_count: 0,
   plan_epoch: 0,
+  sent_days: {},
   plan_cursor: null,
   plan_done: false,
   quota_month: monthKey(now),
@@ -100,6 +105,18 @@ export const publicRecipient = (r: Recipient): RecipientView => ({
 });
 
 /** MoltFlow's progress event plus our counts. */
+/**
+ * When the job should finish: its pending recipients at its effective pace (the session's policy
+ * included) from its last send, or from when it waits until, or from its start.
+ */
+const estimatedFinish = (j: Job): string | null => {
+  if (j.status !== "running" && j.status !== "pending") return null;
+  const perMessage = j.pace?.per_message_ms ?? ((j.min_delay_seconds + j.max_delay_seconds) / 2) * 1000;
+  const start = Math.max(j.next_send_at ?? 0, j.progress_at ?? 0, Date.parse(j.started_at ?? j.start_at ?? j.created_at) || 0);
+  const pending = j.pending_count + Math.max(0, j.total_recipients - (j.snapshot_count ?? j.total_recipients));
+  return iso(start + Math.max(0, pending - 1) * perMessage);
+};
+
 export const progress = (j: Job): ProgressView => {
   const v = view(j);
   return {
@@ -113,6 +130,9 @@ export const progress = (j: Job): ProgressView => {
     pending: v.pending_count,
     cancelled: v.cancelled_count,
     unknown: v.unknown_count,
+    waiting_reason: v.waiting_reason,
+    next_send_at: v.next_send_at,
+    estimated_finish_at: v.estimated_finish_at,
   };
 };
 

@@ -1,6 +1,9 @@
+import { DateTime } from "luxon";
 import type { Deps } from "../deps";
-import { reserveSlots } from "../pacing";
+import { effectivePace, reserveSlots } from "../pacing";
 import { iso } from "../port";
+import * as Session from "../session";
+import type { SlotState } from "../session/port";
 import { pauseSessionJobs } from "./control";
 
 /** How far ahead sends are put on the queue (SQS delays reach 15 minutes). */
@@ -41,34 +44,32 @@ export const planJob = async (d: Deps, msg: { tenant_id: string; job_id: string;
   const from = job.plan_cursor ?? null;
   const recipients = await d.store.recipients.withStatusAfter(job.id, "pending", from, PLAN_BATCH);
   if (recipients.length === 0) {
-    await d.store.jobs.advanceCursor(job.tenant_id, job.id, job.plan_epoch, from, from, true, d.clock.now() + WATCH_GRACE_MS);
+    await d.store.jobs.advanceCursor(job.tenant_id, job.id, job.plan_epoch, from, { to: from, done: true, watchAt: d.clock.now() + WATCH_GRACE_MS });
     return;
   }
 
-  // Reserve slots with an optimistic write on the session item; retry when another planner got there first.
-  let slots: number[] = [];
-  let nextAt: number | null = null;
-  for (let attempt = 0; ; attempt++) {
-    const s = attempt === 0 ? session : await d.store.sessions.get(job.tenant_id, job.session_id, true);
-    if (!s) return;
-    const expected = { last_slot_at: s.last_slot_at ?? null, slot_day: s.slot_day ?? null, slot_day_count: s.slot_day_count ?? 0 };
-    const r = reserveSlots(expected, {
-      now: d.clock.now(),
-      count: recipients.length,
-      minMs: job.min_delay_seconds * 1000,
-      maxMs: job.max_delay_seconds * 1000,
-      dailyLimit: job.daily_limit,
-      window: job.send_window,
-      horizonMs: HORIZON_MS,
-      random,
-    });
-    if (r.slots.length === 0 || (await d.store.sessions.reserveSlots(job.tenant_id, job.session_id, expected, r.state))) {
-      slots = r.slots;
-      nextAt = r.nextAt;
-      break;
-    }
-    if (attempt > 20) throw new Error(`could not reserve slots on session ${job.session_id}`);
-  }
+  // The job's own timeline within this planning epoch. A new epoch (start, resume, re-plan) starts from
+  // now: nothing reserved for messages that were not sent holds anyone up. The session's lane spaces
+  // the job's messages from the session's last real send, under the session's policy (sender.ts).
+  const zone = job.send_window?.timezone ?? "UTC";
+  const today = DateTime.fromMillis(now, { zone }).toISODate() ?? "";
+  const state: SlotState =
+    from !== null && job.plan_slots ? job.plan_slots : { last_slot_at: null, slot_day: today, slot_day_count: job.sent_days?.[today] ?? 0 };
+  const r = reserveSlots(state, {
+    now: d.clock.now(),
+    count: recipients.length,
+    minMs: job.min_delay_seconds * 1000,
+    maxMs: job.max_delay_seconds * 1000,
+    dailyLimit: job.daily_limit,
+    window: job.send_window,
+    horizonMs: HORIZON_MS,
+    random,
+  });
+  const slots = r.slots;
+  const nextAt = r.nextAt;
+  const pace = effectivePace(job, Session.policyOf(session));
+  // Nothing fits the horizon: the job waits for its window or its next day, and says so.
+  const waiting = slots.length === 0 && r.nextReason ? { reason: r.nextReason, at: nextAt } : null;
 
   const t = d.clock.now();
   const planned = recipients.slice(0, slots.length);
@@ -97,7 +98,8 @@ export const planJob = async (d: Deps, msg: { tenant_id: string; job_id: string;
   const continueAt = planned.length < recipients.length ? (nextAt ?? t) - HORIZON_MS / 2 : lastSlot - 30_000;
   // If nothing happens by then, the queued messages were lost: the reconciler plans the job again.
   const watchAt = Math.max(continueAt, lastSlot) + WATCH_GRACE_MS;
-  if (!(await d.store.jobs.advanceCursor(job.tenant_id, job.id, job.plan_epoch, from, last, false, watchAt))) return;
+  if (!(await d.store.jobs.advanceCursor(job.tenant_id, job.id, job.plan_epoch, from, { to: last, done: false, watchAt, slots: r.state, pace, waiting })))
+    return;
 
   await d.queue.send("events", [
     {

@@ -1,4 +1,6 @@
+import type { WaitingReason } from "../pacing/policy";
 import type { Page, PageRequest } from "../port/page";
+import type { SlotState } from "../session/port";
 
 export interface SendWindow {
   start: string;
@@ -61,6 +63,15 @@ export interface Job extends JobCounts {
   watch_at?: number;
   /** Epoch ms of the last claim that ended (sent, failed, unknown): a job still sending is not stalled. */
   progress_at?: number;
+  /** The planning timeline of the current epoch (reset when the epoch changes). */
+  plan_slots?: SlotState | null;
+  /** Messages really sent per day (`yyyy-mm-dd` in the send window's zone, else UTC): `daily_limit` counts these. */
+  sent_days?: Record<string, number>;
+  /** The effective pacing under the session's policy (set at creation and by each planning pass). */
+  pace?: { min_gap_seconds: number; per_message_ms: number };
+  /** Why the next message waits beyond the job's own delay, and until when (cleared by the next send). */
+  waiting_reason?: WaitingReason | null;
+  next_send_at?: number | null;
 }
 
 export interface Recipient {
@@ -101,6 +112,8 @@ export interface SentMessage {
   messageId: string;
   /** Epoch ms the transport took it. */
   at: number;
+  /** The day it counts on for the job's `daily_limit` (`yyyy-mm-dd` in the job's send-window zone; UTC without one). */
+  day?: string;
 }
 
 /** Recipients that moved, and those refused because they were no longer in the expected state. */
@@ -123,7 +136,26 @@ export interface JobRepo {
   /** Settles the snapshot once: the total written and the quota still held. */
   settleSnapshot(tenantId: string, id: string, set: Pick<Job, "total_recipients" | "quota_held">): Promise<Job | undefined>;
   /** Moves the planning cursor (only from `from`, at `epoch`) and records when the job is next expected to show activity. */
-  advanceCursor(tenantId: string, id: string, epoch: number, from: string | null, to: string | null, done: boolean, watchAt: number): Promise<boolean>;
+  /**
+   * Moves the planning cursor forward, only from where this planner started (a redelivered plan message
+   * is a no-op), with the epoch's timeline, the effective pace and why the job waits (null: it does not).
+   */
+  advanceCursor(
+    tenantId: string,
+    id: string,
+    epoch: number,
+    from: string | null,
+    plan: {
+      to: string | null;
+      done: boolean;
+      watchAt: number;
+      slots?: SlotState;
+      pace?: Job["pace"];
+      waiting?: { reason: WaitingReason; at: number | null } | null;
+    },
+  ): Promise<boolean>;
+  /** Says why a running job's next message waits and until when (the session's burst limit, daily cap or warm-up); null: it no longer waits. */
+  setWaiting(tenantId: string, id: string, reason: WaitingReason | null, at: number | null): Promise<void>;
   releaseQuota(tenantId: string, month: string, n: number): Promise<void>;
   reserveQuota(tenantId: string, month: string, n: number, limit: number | null): Promise<boolean>;
 }
@@ -150,7 +182,11 @@ export interface RecipientRepo {
   /** Recipients left `sending` whose claim lease ends before `before`, with who claimed them. */
   sendingExpired(before: number): Promise<SendingClaim[]>;
   /** `sending` → `sent` with the message ids (so receipts find them) and the day's sent count. */
-  markSent(job: JobRef, sent: SentMessage[]): Promise<Moved>;
+  /**
+   * Records sent messages; with `sessionId`, also what the session really sent that day (its pacing
+   * policy's daily counts).
+   */
+  markSent(job: JobRef, sent: SentMessage[], opts?: { sessionId?: string }): Promise<Moved>;
   /** `sending` → `pending` (to retry), `failed` or `unknown`, with the reason. */
   unclaim(job: JobRef, phone: string, to: "pending" | "failed" | "unknown", error: string): Promise<Moved>;
   markSkipped(job: JobRef, phone: string, reason: string): Promise<Moved>;

@@ -1,12 +1,16 @@
 import { createHash } from "node:crypto";
+import { DateTime } from "luxon";
 import { createCoalescer } from "../coalesce";
 import type { Deps } from "../deps";
 import { isDomainError } from "../error";
 import { Deferred, type HandlerContext } from "../message/context";
+import { nextAllowed, noteSend, type PacingPolicy, SANDBOX_DEFAULT, type SessionSends, utcDay, type WaitingReason } from "../pacing/policy";
 import { type Outbound, type Transport, TransportError } from "../port";
+import * as Session from "../session";
 import { checkCompletion, pauseSessionJobs } from "./control";
 import { ref } from "./job";
 import type { SendMessage } from "./messages";
+import { LEAD_MS } from "./planner";
 import type { Job } from "./port";
 import { render } from "./template";
 
@@ -24,9 +28,10 @@ export const messageIdFor = (jobId: string, phone: string) =>
 
 /**
  * Runs `fn` in the session's lane: one at a time per session, not before `notBefore`, and at least
- * `minGapMs` after the previous message the lane sent. `fn` returns whether it sent a message.
+ * `minGapMs` after the previous message the lane sent.
+ * `fn` returns whether it sent a message, or `{ retryAt }` to take its turn again at that time.
  */
-export type Lane = ((sessionId: string, notBefore: number, minGapMs: number, fn: () => Promise<boolean>) => Promise<void>) & {
+export type Lane = ((sessionId: string, notBefore: number, minGapMs: number, fn: () => Promise<boolean | { retryAt: number }>) => Promise<void>) & {
   /** Messages waiting in a session's lane (not the one being sent). */
   queued?(sessionId: string): number;
   /** How long the lane's current send has been running (0 when none is). */
@@ -47,6 +52,10 @@ export const LANE_CAP = 256;
  * longer ends as `unknown` — WhatsApp may still deliver it, so it is never retried — and its lane moves on.
  */
 export const SEND_TIMEOUT_MS = 120_000;
+/** A message the session's policy holds back longer than this goes back to the queue instead of waiting in memory. */
+export const HOLD_MS = 60_000;
+/** How often a session's policy is read again (a PATCH takes effect within this). */
+export const POLICY_TTL_MS = 10_000;
 /** How soon a send for a session hosted elsewhere comes back (on AWS the owner's poller usually takes it first). */
 export const HAND_BACK_S = 2;
 
@@ -64,7 +73,14 @@ const withTimeout = <T>(p: Promise<T>, ms: number) => {
   ]).finally(() => clearTimeout(timer));
 };
 
-type Content = Pick<Job, "id" | "tenant_id" | "quota_month" | "message_type" | "message_content" | "media_url" | "max_consecutive_failures">;
+type Content = Pick<
+  Job,
+  "id" | "tenant_id" | "session_id" | "quota_month" | "message_type" | "message_content" | "media_url" | "max_consecutive_failures" | "send_window"
+>;
+
+/** The day a send counts on for the job's `daily_limit`: in its send window's zone, else UTC. */
+const dayIn = (job: Pick<Job, "send_window">, at: number) =>
+  job.send_window ? (DateTime.fromMillis(at, { zone: job.send_window.timezone }).toISODate() ?? utcDay(at)) : utcDay(at);
 
 export const outbound = (job: Content, r: { phone: string; name: string | null }, messageId: string): Outbound => {
   const text = job.message_content ? render(job.message_content, r) : undefined;
@@ -76,6 +92,7 @@ export const outbound = (job: Content, r: { phone: string; name: string | null }
 type Outcome =
   | { kind: "dropped" }
   | { kind: "elsewhere" }
+  | { kind: "later"; at: number }
   | { kind: "opted_out" }
   | { kind: "sent"; messageId: string; at: number }
   | { kind: "error"; result: "retry" | "failed" | "logout" };
@@ -141,7 +158,7 @@ export const createSender = (
    * index and the day's activity. Messages of one job sent close together share one transaction (the
    * counters once, not once per message); a message waits at most RECORD_LINGER_MS for company.
    */
-  const record = createCoalescer<{ job: Content; phone: string; messageId: string; at: number }>({
+  const record = createCoalescer<{ job: Content; phone: string; messageId: string; at: number; day: string }>({
     max: RECORD_BATCH,
     lingerMs: RECORD_LINGER_MS,
     flush: async (_jobId, sent) => {
@@ -149,7 +166,8 @@ export const createSender = (
       await persist(d, () =>
         d.store.recipients.markSent(
           ref(job),
-          sent.map((m) => ({ phone: m.phone, messageId: m.messageId, at: m.at })),
+          sent.map((m) => ({ phone: m.phone, messageId: m.messageId, at: m.at, day: m.day })),
+          { sessionId: job.session_id },
         ),
       );
     },
@@ -206,19 +224,84 @@ export const createSender = (
   };
 
   /**
+   * What each session this process sends on really sent (for its pacing policy), and the policy. Read
+   * from the store the first time (a restart or a takeover keeps the gap, the day's count, and — not
+   * knowing the exact times — assumes a full burst at the last send); kept current by each send here.
+   */
+  const sessions = new Map<string, { policy: PacingPolicy; pairedAt: number | null; sends: SessionSends; readAt: number }>();
+  const sessionState = async (tenantId: string, sessionId: string) => {
+    const now = d.clock.now();
+    const cur = sessions.get(sessionId);
+    if (cur && now - cur.readAt < POLICY_TTL_MS) return cur;
+    const rec = await d.store.sessions.get(tenantId, sessionId);
+    const policy = rec ? Session.policyOf(rec) : SANDBOX_DEFAULT;
+    const pairedAt = rec?.paired_at ?? null;
+    if (cur) return Object.assign(cur, { policy, pairedAt, readAt: now });
+    const day = utcDay(now);
+    const sent = await d.store.sessions.sentOn(sessionId, day);
+    const recent = sent.last_at === null ? [] : Array.from({ length: policy.burst?.max ?? 1 }, () => sent.last_at as number);
+    const state = { policy, pairedAt, sends: { lastAt: sent.last_at, recent, day, dayCount: sent.count }, readAt: now };
+    sessions.set(sessionId, state);
+    return state;
+  };
+  /**
+   * Jobs with messages on each session lately (waiting for their turn or sent), with their minimum gap: two jobs running on one session keep
+   * every gap at least the stricter job's minimum. A job that is no longer running (cancelled, paused)
+   * constrains nobody: the next message is paced from the last real send by its own job's rule.
+   */
+  const recentJobs = new Map<string, Map<string, { minGapMs: number; lastAt: number }>>();
+  const running = new Map<string, { ok: boolean; at: number }>();
+  const stillRunning = async (tenantId: string, jobId: string) => {
+    const hit = running.get(jobId);
+    if (hit && d.clock.now() - hit.at < 2000) return hit.ok;
+    const ok = (await d.store.jobs.get(tenantId, jobId, true))?.status === "running";
+    running.set(jobId, { ok, at: d.clock.now() });
+    if (running.size > 10_000) running.clear();
+    return ok;
+  };
+  /** The gap this message must keep from the session's last send: its own, or a stricter running job's. */
+  const requiredGap = async (tenantId: string, msg: SendMessage) => {
+    let gap = msg.min_gap_ms;
+    const jobs = recentJobs.get(msg.session_id);
+    for (const [jobId, j] of jobs ?? []) {
+      if (jobId === msg.job_id || j.minGapMs <= gap) continue;
+      if (d.clock.now() - j.lastAt > Math.max(10 * j.minGapMs, 600_000) || !(await stillRunning(tenantId, jobId))) jobs?.delete(jobId);
+      else gap = j.minGapMs;
+    }
+    return gap;
+  };
+  const noteJobSend = (msg: SendMessage, at: number) => {
+    let jobs = recentJobs.get(msg.session_id);
+    if (!jobs) recentJobs.set(msg.session_id, (jobs = new Map()));
+    jobs.set(msg.job_id, { minGapMs: msg.min_gap_ms, lastAt: at });
+  };
+
+  /** Says on the job why it waits (once per reason and minute, not once per message). */
+  const waitingNoted = new Map<string, string>();
+  const noteWaiting = async (job: Content, reason: WaitingReason, at: number) => {
+    const key = `${reason}@${Math.floor(at / 60_000)}`;
+    if (waitingNoted.get(job.id) === key) return;
+    waitingNoted.set(job.id, key);
+    if (waitingNoted.size > 10_000) waitingNoted.clear();
+    await d.store.jobs.setWaiting(job.tenant_id, job.id, reason, at).catch(() => {});
+  };
+
+  /**
    * A send for a session another process hosts (or that no host has taken yet, e.g. during a handover)
    * is queued again after a short delay, as a new message so its receive count does not grow toward
    * the dead-letter queue; one that can no longer be sent (job not running at this epoch) is dropped.
    */
-  const handBack = async (msg: SendMessage) => {
+  const handBack = async (msg: SendMessage, at?: number) => {
     const cur = await d.store.jobs.get(msg.tenant_id, msg.job_id, true);
     if (cur?.status !== "running" || cur.plan_epoch !== msg.epoch) return;
-    await d.queue.send("sends", [{ body: msg, delaySeconds: HAND_BACK_S }]);
+    const delaySeconds = at === undefined ? HAND_BACK_S : Math.max(0, Math.min(900, Math.floor((at - d.clock.now() - LEAD_MS) / 1000)));
+    await d.queue.send("sends", [{ body: at === undefined ? msg : { ...msg, slot_at: at }, delaySeconds }]);
   };
 
   const handleOne = async (msg: SendMessage & { name?: string | null }, ctx?: HandlerContext): Promise<void> => {
     const job = await content(msg.tenant_id, msg.job_id);
     if (!job) return void lastOfJob(msg.job_id);
+    noteJobSend(msg, d.clock.now());
     const messageId = messageIdFor(job.id, msg.phone);
     let outcome: Outcome = { kind: "dropped" };
     const turn = lane(msg.session_id, msg.slot_at, msg.min_gap_ms, async () => {
@@ -227,12 +310,29 @@ export const createSender = (
         outcome = { kind: "elsewhere" };
         return false;
       }
+      // The session's policy: its floor, burst window and day caps count real sends only.
+      const session = await sessionState(job.tenant_id, msg.session_id);
+      const now = d.clock.now();
+      let allowed = nextAllowed(session.policy, session.sends, now, session.pairedAt);
+      const gap = session.sends.lastAt === null ? 0 : await requiredGap(job.tenant_id, msg);
+      if (session.sends.lastAt !== null && session.sends.lastAt + gap > allowed.at) allowed = { at: session.sends.lastAt + gap, reason: allowed.reason };
+      if (allowed.at > now) {
+        if (allowed.reason) await noteWaiting(job, allowed.reason, allowed.at);
+        if (allowed.at - now <= HOLD_MS) return { retryAt: allowed.at };
+        outcome = { kind: "later", at: allowed.at };
+        return false;
+      }
       const claim = await d.store.recipients.claim(ref(job), msg.phone, msg.epoch, d.clock.now() + LEASE_MS, messageId, d.claimant);
       if (claim === "opted_out") outcome = { kind: "opted_out" };
       if (claim !== "claimed") return false;
       try {
         await withTimeout(transport.send(msg.session_id, outbound(job, { phone: msg.phone, name: msg.name ?? null }, messageId)), sendTimeoutMs);
-        outcome = { kind: "sent", messageId, at: d.clock.now() };
+        const at = d.clock.now();
+        noteSend(session.sends, at, session.policy.burst?.max ?? 1);
+        noteJobSend(msg, at);
+        // It waited and now sends: it no longer waits (in the lane, so it cannot pass a later wait of the job).
+        if (waitingNoted.delete(job.id)) await d.store.jobs.setWaiting(job.tenant_id, job.id, null, null).catch(() => {});
+        outcome = { kind: "sent", messageId, at };
         return true;
       } catch (error) {
         if (error instanceof SendTimeout) {
@@ -258,8 +358,13 @@ export const createSender = (
       lastOfJob(job.id);
       return handBack(msg);
     }
+    // Held back past the next day's start (a cap) or a long burst wait: back to the queue until then.
+    if (o.kind === "later") {
+      lastOfJob(job.id);
+      return handBack(msg, o.at);
+    }
     if (o.kind === "opted_out") await d.store.recipients.markSkipped(ref(job), msg.phone, "opted out");
-    if (o.kind === "sent") await record(job.id, { job, phone: msg.phone, messageId: o.messageId, at: o.at });
+    if (o.kind === "sent") await record(job.id, { job, phone: msg.phone, messageId: o.messageId, at: o.at, day: dayIn(job, o.at) });
     // A retried or logged-out recipient is pending again: the job cannot be complete.
     if (o.kind === "error" && o.result !== "failed") return void lastOfJob(job.id);
     return complete(job);

@@ -37,6 +37,13 @@ export const BulkSendView = z.object({
   created_at: z.string(),
   started_at: z.string().nullable(),
   completed_at: z.string().nullable(),
+  /** *(ours)* The gap the job really gets: the stricter of its minimum delay and its session's pacing floor. */
+  effective_min_gap_seconds: z.number().int(),
+  /** *(ours)* When the job should finish at its effective pace from its last send (null unless pending or running). */
+  estimated_finish_at: z.string().nullable(),
+  /** *(ours)* Why the next message waits beyond its job's own delay: the session's burst limit, daily cap or warm-up, or the send window. */
+  waiting_reason: z.enum(["burst", "daily_cap", "warmup", "send_window"]).nullable(),
+  next_send_at: z.string().nullable(),
 });
 export type BulkSendView = z.infer<typeof BulkSendView>;
 
@@ -62,5 +69,8 @@ export const ProgressView = z.object({
   pending: z.number().int(),
   cancelled: z.number().int(),
   unknown: z.number().int(),
+  waiting_reason: z.enum(["burst", "daily_cap", "warmup", "send_window"]).nullable(),
+  next_send_at: z.string().nullable(),
+  estimated_finish_at: z.string().nullable(),
 });
 export type ProgressView = z.infer<typeof ProgressView>;

@@ -2,6 +2,8 @@ import { DateTime } from "luxon";
 import type { SendWindow } from "../job/port";
 import type { SlotState } from "../session/port";
 
+export * from "./policy";
+
 export interface PacingOptions {
   now: number;
   /** How many slots are wanted. */
@@ -46,7 +48,10 @@ const nextDay = (t: number, w: SendWindow | null, zone: string) => intoWindow(Da
  * previous slot (or now, if the session has been idle longer), inside the send window, at most
  * `dailyLimit` per day. Pure: the caller stores the returned state with a conditional write.
  */
-export const reserveSlots = (state: SlotState, o: PacingOptions): { slots: number[]; state: SlotState; nextAt: number | null } => {
+export const reserveSlots = (
+  state: SlotState,
+  o: PacingOptions,
+): { slots: number[]; state: SlotState; nextAt: number | null; nextReason: "send_window" | "daily_cap" | null } => {
   const random = o.random ?? Math.random;
   const zone = o.window?.timezone ?? "UTC";
   let last = state.last_slot_at;
@@ -54,18 +59,22 @@ export const reserveSlots = (state: SlotState, o: PacingOptions): { slots: numbe
   let dayCount = state.slot_day_count;
   const slots: number[] = [];
   let nextAt: number | null = null;
+  let nextReason: "send_window" | "daily_cap" | null = null;
   while (slots.length < o.count) {
     const gap = Math.min(o.maxMs, o.minMs + Math.floor(random() * (o.maxMs - o.minMs + 1)));
-    let t = last === null ? o.now : Math.max(o.now, last + gap);
-    t = intoWindow(t, o.window);
+    const wanted = last === null ? o.now : Math.max(o.now, last + gap);
+    let t = intoWindow(wanted, o.window);
+    let why: "send_window" | "daily_cap" | null = t > wanted ? "send_window" : null;
     for (let guard = 0; guard < 400; guard++) {
       const d = dayOf(t, zone);
       const count = d === day ? dayCount : 0;
       if (o.dailyLimit === null || count < o.dailyLimit) break;
       t = nextDay(t, o.window, zone);
+      why = "daily_cap";
     }
     if (t > o.now + o.horizonMs) {
       nextAt = t;
+      nextReason = why;
       break;
     }
     const d = dayOf(t, zone);
@@ -74,5 +83,5 @@ export const reserveSlots = (state: SlotState, o: PacingOptions): { slots: numbe
     last = t;
     slots.push(t);
   }
-  return { slots, state: { last_slot_at: last, slot_day: day, slot_day_count: dayCount }, nextAt };
+  return { slots, state: { last_slot_at: last, slot_day: day, slot_day_count: dayCount }, nextAt, nextReason };
 };

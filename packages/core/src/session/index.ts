@@ -4,6 +4,7 @@ export * from "./view";
 import type { Deps } from "../deps";
 import { conflict, DomainError, notFound } from "../error";
 import { looksLikeId } from "../id";
+import { defaultPolicy, type PacingPolicy, policyWarnings } from "../pacing/policy";
 import { normalize } from "../phone";
 import { iso } from "../port";
 import { planLimitError, tenantPlan } from "../tenant";
@@ -11,6 +12,9 @@ import type { Session } from "./port";
 import type { SessionView } from "./view";
 
 type D = Pick<Deps, "store" | "queue" | "clock" | "ids">;
+
+/** The session's pacing policy: the tenant's, or its transport's default. */
+export const policyOf = (s: Pick<Session, "pacing" | "transport">): PacingPolicy => s.pacing ?? defaultPolicy(s.transport);
 
 /** A session as the API shows it. */
 export const view = (s: Session): SessionView => ({
@@ -22,6 +26,8 @@ export const view = (s: Session): SessionView => ({
   transport: s.transport,
   created_at: s.created_at,
   updated_at: s.updated_at,
+  pacing: policyOf(s),
+  pacing_warnings: policyWarnings(policyOf(s), s.transport),
 });
 
 /** The tenant's sessions as the API shows them. */
@@ -59,6 +65,20 @@ export const create = async (d: D, tenantId: string, input: { name: string }, tr
   }
   await sync(d, tenantId, s.id);
   return s;
+};
+
+/** What `PATCH /sessions/{id}` takes: a name, and pacing fields over the current policy (null: the default). */
+export interface SessionPatch {
+  name?: string;
+  pacing?: Partial<PacingPolicy> | null;
+}
+
+/** Renames a session and/or changes its pacing policy; the sender picks a new policy up within seconds. */
+export const update = async (d: D, tenantId: string, id: string, patch: SessionPatch) => {
+  const s = await get(d, tenantId, id, true);
+  const pacing = patch.pacing === undefined ? undefined : patch.pacing === null ? null : { ...policyOf(s), ...patch.pacing };
+  if (!(await d.store.sessions.update(tenantId, id, { name: patch.name, pacing }, iso(d.clock.now())))) throw notFound("session", id);
+  return view(await get(d, tenantId, id, true));
 };
 
 export const remove = async (d: D, tenantId: string, id: string) => {

@@ -1,3 +1,4 @@
+import type { PacingPolicy } from "../pacing/policy";
 import type { SessionStatus } from "../port/transport";
 
 export interface Session {
@@ -14,13 +15,19 @@ export interface Session {
   pairing_code: string | null;
   created_at: string;
   updated_at: string;
-  /** Pacing: epoch ms of the last reserved send slot of this session. */
-  last_slot_at?: number;
-  /** Pacing: day (`yyyy-mm-dd` in the limit's zone) and slots reserved on it. */
-  slot_day?: string;
-  slot_day_count?: number;
+  /** The tenant's pacing policy for the session; absent: the transport's default. */
+  pacing?: PacingPolicy | null;
+  /** Epoch ms the number was first seen working (the warm-up counts days from it). */
+  paired_at?: number;
 }
 
+/** What the session really sent on one UTC day (kept per day by the send records). */
+export interface SessionDay {
+  count: number;
+  last_at: number | null;
+}
+
+/** A planning timeline: the last reserved slot, and the day (`yyyy-mm-dd` in the limit's zone) with its count. */
 export interface SlotState {
   last_slot_at: number | null;
   slot_day: string | null;
@@ -53,8 +60,10 @@ export interface SessionRepo {
   delete(tenantId: string, id: string): Promise<boolean>;
   /** Deletes up to `max` items a deleted session left (history, lease, auth state, WhatsApp groups, contact links); 0 when done. */
   purge(tenantId: string, sessionId: string, max: number): Promise<number>;
-  /** Optimistic update of the pacing timeline: applies only if nobody reserved slots since `expected` was read. */
-  reserveSlots(tenantId: string, id: string, expected: SlotState, next: SlotState): Promise<boolean>;
+  /** Renames the session and/or sets its pacing policy (null: back to the transport's default); false if it does not exist. */
+  update(tenantId: string, id: string, patch: { name?: string; pacing?: PacingPolicy | null }, now: string): Promise<boolean>;
+  /** What the session sent on a UTC day (`yyyy-mm-dd`). */
+  sentOn(sessionId: string, day: string): Promise<SessionDay>;
   acquireLease(sessionId: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(sessionId: string, owner: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PacingPolicy } from "../pacing/policy";
 
 /** A session as the API shows it (an allow-list: no QR, pairing code, pacing timeline or lease). */
 export const SessionView = z.object({
@@ -10,5 +11,9 @@ export const SessionView = z.object({
   transport: z.enum(["sandbox", "baileys"]),
   created_at: z.string(),
   updated_at: z.string(),
+  /** *(ours)* The pacing policy every job on the session sends under (PATCH /sessions/{id} to change it). */
+  pacing: PacingPolicy,
+  /** *(ours)* What the policy risks on a real number, when a safeguard is off. */
+  pacing_warnings: z.array(z.string()),
 });
 export type SessionView = z.infer<typeof SessionView>;

@@ -119,7 +119,16 @@ export const startRuntime = async (config: RuntimeConfig) => {
         rateLimitPerSecond: config.rateLimitPerSecond,
         unauthenticatedPerMinute: config.unauthenticatedPerMinute,
         transport: config.transport,
-        extend: (a) => (sandbox ? a.route("/", sandboxRoutes(sandbox)) : undefined),
+        extend: (a) =>
+          sandbox
+            ? a.route(
+                "/",
+                sandboxRoutes(sandbox, {
+                  // Unauthenticated and local only: a session's status, never its tenant's data.
+                  sessionStatus: async (id) => (await store.sessions.all()).find((x) => x.id === id && x.transport === "sandbox")?.status,
+                }),
+              )
+            : undefined,
       },
     });
     stops.push(async () => {

@@ -4,8 +4,10 @@ import type { Clock } from "@outreach/core/port";
 
 interface Entry {
   notBefore: number;
+  /** The message's own slot (ties go to the earlier slot, so two jobs held to one gap take turns). */
+  slot: number;
   minGapMs: number;
-  fn: () => Promise<boolean>;
+  fn: () => Promise<boolean | { retryAt: number }>;
   done: (e?: unknown) => void;
 }
 
@@ -16,20 +18,35 @@ interface Entry {
 export const createLanes = (clock: Clock): Lane & { idle(): boolean; close(): void; busy(sessionId: string): boolean } => {
   let closed = false;
   const lanes = new Map<string, { queue: Entry[]; busy: boolean; busySince: number; lastSent: number; timer?: NodeJS.Timeout }>();
+  const insert = (queue: Entry[], entry: Entry) => {
+    const idx = queue.findIndex((q) => q.notBefore > entry.notBefore);
+    if (idx === -1) queue.push(entry);
+    else queue.splice(idx, 0, entry);
+  };
 
   const pump = (id: string) => {
     const lane = lanes.get(id);
     if (!lane || lane.busy) return;
-    const next = lane.queue[0];
+    // The entry that may go first (its slot, and its own gap from the last send): a message of a job with
+    // a long gap never holds up another job's message that may go sooner.
+    let pick = -1;
+    let at = Number.POSITIVE_INFINITY;
+    lane.queue.forEach((e, i) => {
+      const t = Math.max(e.notBefore, lane.lastSent + e.minGapMs);
+      if (t < at || (t === at && e.slot < (lane.queue[pick] as Entry).slot)) {
+        at = t;
+        pick = i;
+      }
+    });
+    const next = lane.queue[pick];
     if (!next) return;
-    const at = Math.max(next.notBefore, lane.lastSent + next.minGapMs);
     const wait = at - clock.now();
     if (lane.timer) clearTimeout(lane.timer);
     if (wait > 0) {
       lane.timer = setTimeout(() => pump(id), wait);
       return;
     }
-    lane.queue.shift();
+    lane.queue.splice(pick, 1);
     lane.busy = true;
     lane.busySince = clock.now();
     const finish = (e?: unknown) => {
@@ -38,6 +55,13 @@ export const createLanes = (clock: Clock): Lane & { idle(): boolean; close(): vo
       pump(id);
     };
     next.fn().then((sent) => {
+      if (typeof sent === "object") {
+        // Held back (the session's pacing policy): the message takes its turn again at `retryAt`.
+        lane.busy = false;
+        if (closed) return next.done(new Deferred(0));
+        insert(lane.queue, { ...next, notBefore: sent.retryAt });
+        return pump(id);
+      }
       if (sent) lane.lastSent = clock.now();
       finish();
     }, finish);
@@ -51,10 +75,8 @@ export const createLanes = (clock: Clock): Lane & { idle(): boolean; close(): vo
         lane = { queue: [], busy: false, busySince: 0, lastSent: 0 };
         lanes.set(sessionId, lane);
       }
-      const entry: Entry = { notBefore, minGapMs, fn, done: (e) => (e ? reject(e) : resolve()) };
-      const idx = lane.queue.findIndex((q) => q.notBefore > notBefore);
-      if (idx === -1) lane.queue.push(entry);
-      else lane.queue.splice(idx, 0, entry);
+      const entry: Entry = { notBefore, slot: notBefore, minGapMs, fn, done: (e) => (e ? reject(e) : resolve()) };
+      insert(lane.queue, entry);
       pump(sessionId);
     });
 
