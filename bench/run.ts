@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { apiLatency } from "./api-latency";
 import { groups } from "./groups";
 import { machine } from "./lib";
+import { pacing } from "./pacing";
 import { pipeline } from "./pipeline";
 import { scale } from "./scale";
 import { stop } from "./stop";
@@ -18,6 +19,7 @@ const all: Record<string, () => Promise<unknown>> = {
   timers: () => timers(100),
   scale: () => scale(50),
   stop: () => stop(),
+  pacing: () => pacing(),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };

@@ -7,6 +7,7 @@ const BODIES: Record<string, unknown> = {
   "POST /custom-groups/{id}/members/add": { contacts: [{ phone: "+5511999912345" }] },
   "POST /custom-groups/{id}/members/remove": { phones: ["+5511999912345"] },
   "POST /sessions/{id}/pairing-code": { phone: "+5511999912345" },
+  "PATCH /sessions/{id}": { name: "taken over" },
   "PATCH /scheduled-messages/{id}": { name: "taken over" },
   "PATCH /reports/{id}": { name: "taken over" },
 };

@@ -127,7 +127,8 @@ describe("session pacing", () => {
     const j = await waitFor(
       async () => {
         const b = (await api.get(`/bulk-send/${job.body.id}`)).body;
-        return b.waiting_reason === "daily_cap" ? b : undefined;
+        // The two sends are recorded a moment after they leave.
+        return b.waiting_reason === "daily_cap" && b.sent_count === 2 ? b : undefined;
       },
       { what: "the job to wait for the next day" },
     );
