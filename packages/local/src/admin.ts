@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createDb, createStore } from "@outreach/aws/store";
+import { DEFAULT_AGENT_MAX_RECIPIENTS } from "@outreach/core/confirmation";
 import { createIds } from "@outreach/core/id";
 import { isPlanId } from "@outreach/core/plan";
 import { systemClock } from "@outreach/core/port";
@@ -13,7 +14,8 @@ import { createKey, createTenant, SCOPES, type Scope } from "@outreach/core/tena
  */
 const usage = `usage: npm run admin -- <command> [options]
   create-tenant --name <name> [--plan free|starter|pro|business|unlimited] [--key <plain key>]
-  create-key    --tenant <ten_…> [--name <label>] [--scopes a,b,…]
+  create-key    --tenant <ten_…> [--name <label>] [--scopes a,b,…] [--agent-max-recipients N]
+  set-agent-max --tenant <ten_…> --key-id <key_…> --recipients N   (largest send through MCP; default 500)
   revoke-key    --tenant <ten_…> --key-id <key_…>
   list-keys     --tenant <ten_…>
   set-plan      --tenant <ten_…> --plan <plan>
@@ -28,6 +30,8 @@ const { values, positionals } = parseArgs({
     tenant: { type: "string" },
     "key-id": { type: "string" },
     scopes: { type: "string" },
+    "agent-max-recipients": { type: "string" },
+    recipients: { type: "string" },
     table: { type: "string" },
     endpoint: { type: "string" },
   },
@@ -50,6 +54,10 @@ const target = () => {
 const store = createStore(target());
 const deps = { store, ids: createIds(), clock: systemClock };
 const need = (v: string | undefined, flag: string) => v ?? die(`${cmd} needs --${flag}\n${usage}`);
+const count = (v: string, flag: string) => {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 && n <= 10_000_000 ? n : die(`--${flag} must be a whole number from 0 to 10000000 (got "${v}")`);
+};
 
 switch (cmd) {
   case "create-tenant": {
@@ -66,8 +74,16 @@ switch (cmd) {
     const scopes = values.scopes?.split(",").map((s) => s.trim()) as Scope[] | undefined;
     const bad = scopes?.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (bad?.length) die(`unknown scopes: ${bad.join(", ")} (known: ${SCOPES.join(", ")})`);
-    const { key, record } = await createKey(deps, { tenantId, name: values.name ?? "key", scopes, plain: values.key });
-    console.log(JSON.stringify({ key_id: record.id, scopes: record.scopes, api_key: key }, null, 2));
+    const max = values["agent-max-recipients"];
+    const agentMaxRecipients = max === undefined ? undefined : count(max, "agent-max-recipients");
+    const { key, record } = await createKey(deps, { tenantId, name: values.name ?? "key", scopes, plain: values.key, agentMaxRecipients });
+    console.log(
+      JSON.stringify(
+        { key_id: record.id, scopes: record.scopes, agent_max_recipients: agentMaxRecipients ?? DEFAULT_AGENT_MAX_RECIPIENTS, api_key: key },
+        null,
+        2,
+      ),
+    );
     break;
   }
   case "list-keys": {
@@ -86,6 +102,14 @@ switch (cmd) {
     const k = keys.find((x) => x.id === values["key-id"]) ?? die(`key ${values["key-id"]} not found for this tenant`);
     await store.tenants.revokeKey(k.hash, new Date().toISOString());
     console.log(JSON.stringify({ revoked: k.id }));
+    break;
+  }
+  case "set-agent-max": {
+    const keys = await store.tenants.listKeys(need(values.tenant, "tenant"));
+    const k = keys.find((x) => x.id === values["key-id"]) ?? die(`key ${values["key-id"]} not found for this tenant`);
+    const n = count(need(values.recipients, "recipients"), "recipients");
+    await store.tenants.setAgentMaxRecipients(k.hash, n);
+    console.log(JSON.stringify({ key_id: k.id, agent_max_recipients: n }));
     break;
   }
   case "set-plan": {

@@ -1,9 +1,11 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { DomainError } from "@outreach/core/error";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authMiddleware } from "../auth";
 import { docsPage } from "../docs";
 import { errorBody, toResponse } from "../errors";
+import { mcpHandler } from "../mcp";
 import { groupRoutes } from "../routes/groups";
 import { bulkRoutes } from "../routes/jobs";
 import { optOutRoutes } from "../routes/optouts";
@@ -36,6 +38,21 @@ export const apiRoutes = (auth: MiddlewareHandler<Env>) => {
     .route("/scheduled-messages", scheduledRoutes())
     .route("/reports", reportRoutes());
 };
+
+/** The OpenAPI 3.1 document of the routes under `/api/v2`. */
+const documentOf = (api: ReturnType<typeof apiRoutes>) => {
+  api.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "X-API-Key" });
+  api.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer" });
+  return api.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: { title: "Outreach API", version: "2.0.0", description: "WhatsApp campaign engine, compatible with the MoltFlow outreach API." },
+    servers: [{ url: BASE }],
+    security: [{ ApiKey: [] }, { Bearer: [] }],
+  });
+};
+
+/** The OpenAPI document without an app or its dependencies (the typed client is generated from it). */
+export const openApiDocument = () => documentOf(apiRoutes(async (_c, next) => next()));
 
 /** Every route of the API with its request and response types, for `hono/client`'s `hc<AppType>`. */
 export type AppType = ReturnType<typeof apiRoutes>;
@@ -74,18 +91,9 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
   });
   app.route(BASE, api);
 
-  api.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "X-API-Key" });
-  api.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer" });
-  const document = () =>
-    api.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: { title: "Outreach API", version: "2.0.0", description: "WhatsApp campaign engine, compatible with the MoltFlow outreach API." },
-      servers: [{ url: BASE }],
-      security: [{ ApiKey: [] }, { Bearer: [] }],
-    });
-  let cached: ReturnType<typeof document> | undefined;
+  let cached: ReturnType<typeof documentOf> | undefined;
   const doc = () => {
-    if (!cached) cached = document();
+    if (!cached) cached = documentOf(api);
     return cached;
   };
   const openapi = (c: { json: (v: unknown) => Response }) => c.json(doc());
@@ -94,6 +102,19 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
   const docs = (c: { html: (v: string) => Response | Promise<Response> }) => c.html(docsPage(doc()));
   app.get("/docs", docs);
   app.get(`${BASE}/docs`, docs);
+
+  // Agents: the Model Context Protocol on the same keys, scopes and rate limit (src/mcp).
+  const mcpAuth = authMiddleware();
+  app.all("/mcp", async (c, next) => {
+    try {
+      await mcpAuth(c, next);
+    } catch (e) {
+      // MCP clients look for the challenge of a 401.
+      if (e instanceof DomainError && e.kind === "unauthorized") c.header("WWW-Authenticate", 'Bearer realm="outreach", error="invalid_token"');
+      throw e;
+    }
+  });
+  app.all("/mcp", mcpHandler(doc));
 
   opts.extend?.(app);
   return app;

@@ -14,6 +14,16 @@ const ContactIn = z.object({ phone: Phone, name: z.string().max(255).nullish() }
 const Invalid = z.array(z.object({ phone: z.string(), reason: z.string() }));
 const AddResult = z.object({ added: z.number().int(), duplicates: z.number().int(), invalid: Invalid }).openapi("AddMembersResult");
 
+/** Request bodies, exported: the MCP tools validate with the same schemas. */
+export const CreateGroupBody = z.object({ name: Name, description: Description.optional(), members: z.array(ContactIn).max(1000).optional() });
+export const AddMembersBody = z.object({ contacts: z.array(ContactIn).max(1000, "at most 1,000 contacts per request") });
+export const RemoveMembersBody = z
+  .object({
+    member_ids: z.array(z.string().max(100)).max(1000).optional().openapi({ description: "Members' `id`s (MoltFlow's clients send these)." }),
+    phones: z.array(Phone).max(1000).optional(),
+  })
+  .refine((b) => (b.member_ids?.length ?? 0) + (b.phones?.length ?? 0) > 0, { message: "give member_ids, phones, or both", path: ["member_ids"] });
+
 const read = requireScope("custom-groups:read");
 const manage = requireScope("custom-groups:manage");
 
@@ -45,9 +55,7 @@ export const groupRoutes = () => {
         tags: tag,
         summary: "Create a custom group, optionally with members",
         middleware: [manage, idempotency()],
-        request: {
-          ...body(z.object({ name: Name, description: Description.optional(), members: z.array(ContactIn).max(1000).optional() })),
-        },
+        request: body(CreateGroupBody),
         responses: {
           201: json(
             GroupSchema.extend({ added: z.number().int().optional(), duplicates: z.number().int().optional(), invalid: Invalid.optional() }),
@@ -183,7 +191,7 @@ export const groupRoutes = () => {
         tags: tag,
         summary: "Add up to 1,000 contacts",
         middleware: [manage],
-        request: { params: IdParam, ...body(z.object({ contacts: z.array(ContactIn).max(1000, "at most 1,000 contacts per request") })) },
+        request: { params: IdParam, ...body(AddMembersBody) },
         responses: { 200: json(AddResult, "Result"), ...errors },
       }),
       async (c) => c.json(await Group.addMembers(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json").contacts), 200),
@@ -196,17 +204,7 @@ export const groupRoutes = () => {
         tags: tag,
         summary: "Remove members by member id, by phone, or both",
         middleware: [manage],
-        request: {
-          params: IdParam,
-          ...body(
-            z
-              .object({
-                member_ids: z.array(z.string().max(100)).max(1000).optional().openapi({ description: "Members' `id`s (MoltFlow's clients send these)." }),
-                phones: z.array(Phone).max(1000).optional(),
-              })
-              .refine((b) => (b.member_ids?.length ?? 0) + (b.phones?.length ?? 0) > 0, { message: "give member_ids, phones, or both", path: ["member_ids"] }),
-          ),
-        },
+        request: { params: IdParam, ...body(RemoveMembersBody) },
         responses: { 200: json(z.object({ removed: z.number().int(), not_found: z.number().int() }), "Result"), ...errors },
       }),
       async (c) => {

@@ -34,7 +34,8 @@ export const MessageFields = {
   max_consecutive_failures: z.number().int().min(1).max(10_000).optional(),
 };
 
-const CreateBody = z.object({
+/** The create body, exported: the preview route and the MCP tools validate with the same schema. */
+export const CreateBulkSendBody = z.object({
   session_id: z.string().min(1).max(100),
   custom_group_id: z.string().min(1).max(100),
   ...MessageFields,
@@ -46,12 +47,15 @@ const R_STATUSES = Jobs.PUBLIC_RECIPIENT_STATUSES;
 
 const JobSchema = z.object(Jobs.BulkSendView.shape).openapi("BulkSend");
 const RecipientSchema = z.object(Jobs.RecipientView.shape).openapi("Recipient");
+const PreviewSchema = z.object(Jobs.BulkSendPreview.shape).openapi("BulkSendPreview");
 const ProgressSchema = z.object({ ...Jobs.ProgressView.shape, job_id: z.string() }).openapi("BulkSendProgress");
 
 const read = requireScope("bulk-send:read");
 /** Recipients are contacts: reading them needs the groups' read scope as well. */
 const readRecipients = requireScope("bulk-send:read", "custom-groups:read");
 const manage = requireScope("bulk-send:manage");
+/** A preview renders members' names and numbers: it needs the groups' read scope as well. */
+const preview = requireScope("bulk-send:manage", "custom-groups:read");
 
 /** MoltFlow's progress event plus our counts. */
 export const progressEvent = Jobs.progress;
@@ -68,10 +72,28 @@ export const bulkRoutes = () => {
         tags,
         summary: "Create a bulk send to a custom group",
         middleware: [manage, idempotency()],
-        request: body(CreateBody),
+        request: body(CreateBulkSendBody),
         responses: { 201: json(JobSchema, "Created"), 409: errors[404], ...errors },
       }),
       async (c) => c.json(await Jobs.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),
+    )
+
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/preview",
+        tags,
+        summary: "What a bulk send would do, without creating it",
+        description:
+          "Takes the body of `POST /bulk-send` and answers, without sending or reserving anything: the recipients after opt-outs, " +
+          "the first three rendered messages, the quota it would use and what would remain, the pacing, the estimated finish, and " +
+          "`blocked_by` naming whatever would refuse the send (plan, quota, session, nobody to send to). The rendered messages show " +
+          "members' names and numbers, so this needs `custom-groups:read` as well as `bulk-send:manage`.",
+        middleware: [preview],
+        request: body(CreateBulkSendBody),
+        responses: { 200: json(PreviewSchema, "Preview"), ...errors },
+      }),
+      async (c) => c.json(await Jobs.preview(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 200),
     )
 
     .openapi(

@@ -7,6 +7,9 @@ import { body, errors, json, PageQuery, Phone } from "../schemas";
 
 const OptOutSchema = z.object({ phone: z.string(), source: z.enum(["api", "inbound"]), created_at: z.string() }).openapi("OptOut");
 
+/** The add body, exported: the MCP tools validate with the same schema. */
+export const AddOptOutsBody = z.object({ phones: z.array(Phone).min(1).max(1000) });
+
 /** Opt-outs belong to bulk sending: the bulk-send scopes govern them. */
 export const optOutRoutes = () => {
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
@@ -34,7 +37,7 @@ export const optOutRoutes = () => {
         tags,
         summary: "Add opted-out numbers",
         middleware: [requireScope("bulk-send:manage")],
-        request: body(z.object({ phones: z.array(Phone).min(1).max(1000) })),
+        request: body(AddOptOutsBody),
         responses: {
           200: json(
             z.object({ added: z.number().int(), already_opted_out: z.number().int(), invalid: z.array(z.object({ phone: z.string(), reason: z.string() })) }),

@@ -21,6 +21,9 @@ const Fields = {
   period: z.enum(PERIODS).optional(),
 };
 
+/** The create body, exported: the MCP tools validate with the same schema. */
+export const CreateReportBody = z.object(Fields);
+
 const Out = z.object(Report.ReportView.shape).openapi("Report");
 const ExecutionSchema = z.object(Report.ExecutionView.shape).openapi("ReportExecution");
 
@@ -53,7 +56,7 @@ export const reportRoutes = () => {
         tags,
         summary: "Create a scheduled report",
         middleware: [manage, idempotency()],
-        request: body(z.object(Fields)),
+        request: body(CreateReportBody),
         responses: { 201: json(Out, "Created"), ...errors },
       }),
       async (c) => {

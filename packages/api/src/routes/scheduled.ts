@@ -15,7 +15,8 @@ const Fields = {
   ...MessageFields,
   ...TimingFields,
 };
-const CreateBody = z.object(Fields);
+/** The create body, exported: the MCP tools validate with the same schema. */
+export const CreateScheduledBody = z.object(Fields);
 const Run = z.object(ScheduleRunView.shape).openapi("ScheduleRun");
 const Out = z.object(ScheduledMessageView.shape).openapi("ScheduledMessage");
 const PatchBody = z.object(Fields).partial();
@@ -37,7 +38,7 @@ export const scheduledRoutes = () => {
         tags,
         summary: "Schedule a message to a custom group",
         middleware: [manageSends, idempotency()],
-        request: body(CreateBody),
+        request: body(CreateScheduledBody),
         responses: { 201: json(Out, "Created"), ...errors },
       }),
       async (c) => c.json(await Scheduled.create(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 201),

@@ -3,6 +3,7 @@ import type { Report, ReportRun } from "@outreach/core/report";
 import type { ScheduledMessage, ScheduleRun } from "@outreach/core/schedule";
 import { createActivityStore } from "./activity";
 import { createAuthStore } from "./auth";
+import { createConfirmationStore } from "./confirmations";
 import { createContactStore, createWaGroupStore } from "./contacts";
 import type { Db } from "./db";
 import { createExecutionStore } from "./executions";
@@ -29,6 +30,7 @@ export const createStore = (db: Db, opts: { authKey?: Buffer; requireAuthKey?: b
   const store = {
     tenants: createTenantStore(db),
     idempotency: createIdempotencyStore(db),
+    confirmations: createConfirmationStore(db),
     groups: createGroupStore(db),
     contacts: createContactStore(db),
     waGroups: createWaGroupStore(db),

@@ -38,6 +38,7 @@ export const Keys = {
   apiKey: (hash: string) => k(`KEY#${hash}`, "KEY"),
   rateWindow: (keyId: string, windowStart: number) => k(`RL#${keyId}`, String(windowStart)),
   idempotency: (tenantId: string, key: string) => k(T(tenantId), `IDEM#${key}`),
+  confirmation: (tenantId: string, tokenHash: string) => k(T(tenantId), `CONFIRM#${tokenHash}`),
   streamPartition: (keyId: string) => `SSE#${keyId}`,
   stream: (keyId: string, streamId: string) => k(`SSE#${keyId}`, streamId),
   usage: (tenantId: string, month: string) => k(T(tenantId), `USAGE#${month}`),

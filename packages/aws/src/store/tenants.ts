@@ -76,6 +76,18 @@ export const createTenantStore = (db: Db) => ({
     );
   },
 
+  async setAgentMaxRecipients(hash: string, max: number) {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: Keys.apiKey(hash),
+        UpdateExpression: "SET agent_max_recipients = :n",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":n": max },
+      }),
+    );
+  },
+
   /**
    * Fixed-window request counter per key, in the store (Lambda instances share no memory).
    * Returns whether this request is within `limit` for the window starting at `windowStart` (epoch s).

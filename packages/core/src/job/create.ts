@@ -26,6 +26,10 @@ export interface CreateInput {
   max_consecutive_failures?: number;
 }
 
+/** MoltFlow's fixed "random 30 s–2 min" between two messages of a session. */
+export const DEFAULT_MIN_DELAY_SECONDS = 30;
+export const DEFAULT_MAX_DELAY_SECONDS = 120;
+
 /** Groups up to this size are snapshotted inside the request; bigger ones by the events consumer. */
 export const INLINE_SNAPSHOT = 1000;
 
@@ -39,8 +43,8 @@ export const checkContent = (input: CreateInput, net: NetPolicy = {}) => {
   if (!input.message_content && !input.media_url) {
     throw unprocessable("request.missing_field", "message_content is required unless media_url is given.");
   }
-  const min = input.min_delay_seconds ?? 30;
-  const max = input.max_delay_seconds ?? 120;
+  const min = input.min_delay_seconds ?? DEFAULT_MIN_DELAY_SECONDS;
+  const max = input.max_delay_seconds ?? DEFAULT_MAX_DELAY_SECONDS;
   if (min > max) throw unprocessable("bulk_send.invalid_delays", `min_delay_seconds (${min}) must not exceed max_delay_seconds (${max}).`);
   const w = input.send_window;
   if (w) {

@@ -1,9 +1,20 @@
 export { cancel, checkCompletion, finalize, pause, pauseSessionJobs, resume, retryFailed } from "./control";
-export { type CreateInput, checkContent, checkMediaUrl, create, createDirect, INLINE_SNAPSHOT, validZone } from "./create";
+export {
+  type CreateInput,
+  checkContent,
+  checkMediaUrl,
+  create,
+  createDirect,
+  DEFAULT_MAX_DELAY_SECONDS,
+  DEFAULT_MIN_DELAY_SECONDS,
+  INLINE_SNAPSHOT,
+  validZone,
+} from "./create";
 export { detail, get, isFinal, type JobView, jobRecord, list, progress, publicRecipient, recipients, ref, view } from "./job";
 export * from "./messages";
 export { HORIZON_MS, LEAD_MS, planJob } from "./planner";
 export * from "./port";
+export { type EffectivePacing, effectivePacing, preview } from "./preview";
 export { createReceiptRecorder } from "./receipts";
 export { isStalled, reconcile, recoverSession } from "./reconcile";
 export { createSender, type Lane, LEASE_MS, messageIdFor, outbound, RECORD_LINGER_MS } from "./sender";

@@ -74,3 +74,37 @@ export const ProgressView = z.object({
   estimated_finish_at: z.string().nullable(),
 });
 export type ProgressView = z.infer<typeof ProgressView>;
+
+/**
+ * What a bulk send would do, before it is created (`POST /bulk-send/preview`, MCP `bulk_send_preview`):
+ * recipients after opt-outs, the first rendered messages, quota, pacing and the estimated finish.
+ */
+export const BulkSendPreview = z.object({
+  session_id: z.string(),
+  session_status: z.string(),
+  custom_group_id: z.string(),
+  message_type: z.enum(["text", "media"]),
+  members: z.number().int(),
+  opted_out: z.number().int(),
+  recipients: z.number().int(),
+  counted_exactly: z.boolean(),
+  sample: z.array(z.object({ phone: z.string(), name: z.string().nullable(), text: z.string().nullable(), media_url: z.string().nullable() })),
+  quota: z.object({
+    would_use: z.number().int(),
+    limit: z.number().int().nullable(),
+    used: z.number().int(),
+    remaining: z.number().int().nullable(),
+    remaining_after: z.number().int().nullable(),
+  }),
+  pacing: z.object({
+    min_delay_seconds: z.number().int(),
+    max_delay_seconds: z.number().int(),
+    daily_limit: z.number().int().nullable(),
+    send_window: Window.nullable(),
+  }),
+  starts_at: z.string(),
+  estimated_finish_at: z.string().nullable(),
+  can_send: z.boolean(),
+  blocked_by: z.array(z.object({ code: z.string(), message: z.string() })),
+});
+export type BulkSendPreview = z.infer<typeof BulkSendPreview>;

@@ -1,4 +1,5 @@
 import type { ActivityRepo } from "../activity";
+import type { ConfirmationRepo } from "../confirmation/port";
 import type { ContactRepo, WaGroupRepo } from "../contact/port";
 import type { GroupRepo } from "../group/port";
 import type { IdempotencyRepo } from "../idempotency";
@@ -19,6 +20,7 @@ export type { Page, PageRequest } from "./page";
 export interface Store {
   tenants: TenantRepo;
   idempotency: IdempotencyRepo;
+  confirmations: ConfirmationRepo;
   groups: GroupRepo;
   contacts: ContactRepo;
   waGroups: WaGroupRepo;

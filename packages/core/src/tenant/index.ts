@@ -27,7 +27,7 @@ export const createTenant = async (d: { store: Store; ids: Ids; clock: Clock }, 
 /** Creates a key for a tenant. `plain` lets a self-hoster choose the key (e.g. OUTREACH_DEV_API_KEY). */
 export const createKey = async (
   d: { store: Store; ids: Ids; clock: Clock },
-  input: { tenantId: string; name: string; scopes?: Scope[]; plain?: string },
+  input: { tenantId: string; name: string; scopes?: Scope[]; plain?: string; agentMaxRecipients?: number },
 ): Promise<{ key: string; record: ApiKey }> => {
   const plain = input.plain ?? generateKey();
   if (plain.length < 16) throw new DomainError("invalid", "key.too_short", "An API key must be at least 16 characters long.");
@@ -38,6 +38,7 @@ export const createKey = async (
     prefix: plain.slice(0, 7),
     scopes: input.scopes ?? ALL_SCOPES,
     created_at: iso(d.clock.now()),
+    ...(input.agentMaxRecipients === undefined ? {} : { agent_max_recipients: input.agentMaxRecipients }),
   };
   await d.store.tenants.createKey(record, hashKey(plain));
   return { key: plain, record };

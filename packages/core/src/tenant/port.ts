@@ -30,6 +30,8 @@ export interface ApiKey {
   scopes: Scope[];
   created_at: string;
   revoked_at?: string;
+  /** Most recipients one send through MCP may reach (default 500, `DEFAULT_AGENT_MAX_RECIPIENTS`); the HTTP API is not limited by it. */
+  agent_max_recipients?: number;
 }
 
 export interface Usage {
@@ -49,6 +51,8 @@ export interface TenantRepo {
   findKey(hash: string): Promise<ApiKey | undefined>;
   listKeys(tenantId: string): Promise<(ApiKey & { hash: string })[]>;
   revokeKey(hash: string, at: string): Promise<void>;
+  /** Sets the key's `agent_max_recipients`. */
+  setAgentMaxRecipients(hash: string, max: number): Promise<void>;
   hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number): Promise<boolean>;
   usage(tenantId: string, month: string): Promise<Usage>;
   /** Counts one authenticated API request in the month's usage. */

@@ -1,0 +1,58 @@
+import { z } from "@hono/zod-openapi";
+import * as OptOut from "@outreach/core/optout";
+import * as Session from "@outreach/core/session";
+import { currentUsage } from "@outreach/core/tenant";
+import { AddOptOutsBody } from "../routes/optouts";
+import { PageQuery } from "../schemas";
+import { Id, NoInput, type Tool, tool } from "./tool";
+
+/** Sessions (the WhatsApp numbers that send), usage and opt-outs. */
+export const accountTools: Tool[] = [
+  tool({
+    name: "sessions_list",
+    title: "List WhatsApp sessions",
+    description: "Lists the tenant's WhatsApp sessions (the numbers that send) with their status; only a `working` one can send. Free: changes nothing.",
+    scopes: ["sessions:read"],
+    readOnly: true,
+    input: NoInput,
+    run: async ({ deps, tenantId }) => ({ sessions: await Session.list(deps, tenantId) }),
+  }),
+  tool({
+    name: "sessions_status",
+    title: "Session status",
+    description: "Shows one session's status (starting, qr, working, failed, stopped), its reason and phone number. Free: changes nothing.",
+    scopes: ["sessions:read"],
+    readOnly: true,
+    input: z.object({ session_id: Id("session") }),
+    run: async ({ deps, tenantId }, { session_id }) => Session.view(await Session.get(deps, tenantId, session_id)),
+  }),
+  tool({
+    name: "usage_current",
+    title: "Usage this month",
+    description: "Shows this month's messages sent and reserved against the plan's limit, and the plan's other limits. Free: check it before large sends.",
+    scopes: [],
+    readOnly: true,
+    input: NoInput,
+    run: ({ deps, tenantId }) => currentUsage(deps, tenantId),
+  }),
+  tool({
+    name: "opt_outs_list",
+    title: "List opt-outs",
+    description: "Lists numbers that must never be messaged (they wrote STOP, or were added). Free: changes nothing.",
+    scopes: ["bulk-send:read"],
+    readOnly: true,
+    input: PageQuery,
+    run: async ({ deps, tenantId }, page) => {
+      const p = await OptOut.list(deps, tenantId, page);
+      return { opt_outs: p.items, next_cursor: p.next_cursor };
+    },
+  }),
+  tool({
+    name: "opt_outs_add",
+    title: "Add opt-outs",
+    description: "Adds up to 1,000 numbers that must never be messaged again; every send skips them. Uses no quota; always honour a contact's request to stop.",
+    scopes: ["bulk-send:manage"],
+    input: AddOptOutsBody,
+    run: ({ deps, tenantId }, { phones }) => OptOut.add(deps, tenantId, phones, "api"),
+  }),
+];

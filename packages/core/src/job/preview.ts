@@ -1,0 +1,149 @@
+import type { Deps } from "../deps";
+import * as Group from "../group";
+import { reserveSlots } from "../pacing";
+import { monthKey } from "../plan";
+import { iso } from "../port";
+import * as Session from "../session";
+import type { Session as SessionRecord } from "../session/port";
+import { tenantPlan } from "../tenant";
+import { type CreateInput, checkContent, DEFAULT_MAX_DELAY_SECONDS, DEFAULT_MIN_DELAY_SECONDS, INLINE_SNAPSHOT } from "./create";
+import type { SendWindow } from "./port";
+import { render } from "./template";
+import type { BulkSendPreview } from "./view";
+
+/** The pacing a job will be sent with. */
+export interface EffectivePacing {
+  min_delay_seconds: number;
+  max_delay_seconds: number;
+  daily_limit: number | null;
+  send_window: SendWindow | null;
+}
+
+/**
+ * The pacing a new bulk send will actually get. Today that is the job's own delays, limit and window
+ * (with the API's defaults). This is the one place a session's pacing policy tightens them: the
+ * planner and the preview both read pacing from here once sessions carry a policy.
+ */
+export const effectivePacing = (input: CreateInput, _session: SessionRecord): EffectivePacing => ({
+  min_delay_seconds: input.min_delay_seconds ?? DEFAULT_MIN_DELAY_SECONDS,
+  max_delay_seconds: input.max_delay_seconds ?? DEFAULT_MAX_DELAY_SECONDS,
+  daily_limit: input.daily_limit ?? null,
+  send_window: input.send_window ?? null,
+});
+
+/** Slots simulated one by one for the finish estimate; beyond, the average rate is extrapolated. */
+const SIMULATED = 10_000;
+const SAMPLE = 3;
+
+/**
+ * The estimated instant of the last send: the session's timeline as it stands (other jobs on it go
+ * first), the average gap, the daily limit and the send window.
+ */
+const estimateFinish = (session: SessionRecord, pacing: EffectivePacing, count: number, start: number) => {
+  if (count === 0) return null;
+  const state = { last_slot_at: session.last_slot_at ?? null, slot_day: session.slot_day ?? null, slot_day_count: session.slot_day_count ?? 0 };
+  const n = Math.min(count, SIMULATED);
+  const r = reserveSlots(state, {
+    now: start,
+    count: n,
+    minMs: pacing.min_delay_seconds * 1000,
+    maxMs: pacing.max_delay_seconds * 1000,
+    dailyLimit: pacing.daily_limit,
+    window: pacing.send_window,
+    horizonMs: Number.MAX_SAFE_INTEGER / 2,
+    random: () => 0.5,
+  });
+  const first = r.slots[0] ?? start;
+  const last = r.slots.at(-1) ?? start;
+  if (count <= n) return last;
+  return last + ((last - first) / Math.max(1, n - 1)) * (count - n);
+};
+
+/**
+ * What `POST /bulk-send` would do with `input`, without doing it: who would get a message (after
+ * opt-outs), the first rendered messages, the quota it would reserve and what would remain, the
+ * pacing and when the last message would go out. Problems that would refuse the send (plan, quota,
+ * session, nobody to send to) are listed in `blocked_by` instead of thrown; malformed input and
+ * unknown ids throw exactly as creating would.
+ */
+export const preview = async (d: Deps, tenantId: string, input: CreateInput): Promise<BulkSendPreview> => {
+  const { type } = checkContent(input, d.net);
+  const { tenant, plan } = await tenantPlan(d.store, tenantId);
+  const session = await Session.get(d, tenantId, input.session_id, true);
+  const group = await Group.get(d, tenantId, input.custom_group_id, true);
+  const now = d.clock.now();
+  const startAt = input.start_at ? Date.parse(input.start_at) : null;
+
+  // Same rule as creating: small groups are counted exactly (opt-outs excluded), big ones by member count.
+  const exact = group.member_count <= INLINE_SNAPSHOT;
+  let members = group.member_count;
+  let optedOut = 0;
+  const sample: BulkSendPreview["sample"] = [];
+  if (exact) {
+    const all: { phone: string; name: string | null }[] = [];
+    for await (const m of d.store.groups.members(group.id)) all.push(m);
+    const opted = await d.store.optouts.which(
+      tenantId,
+      all.map((m) => m.phone),
+    );
+    members = all.length;
+    optedOut = opted.size;
+    for (const m of all) {
+      if (sample.length === SAMPLE) break;
+      if (!opted.has(m.phone)) sample.push(rendered(input, type, m));
+    }
+  } else {
+    const first = await d.store.groups.membersAfter(group.id, null, 50);
+    const opted = await d.store.optouts.which(
+      tenantId,
+      first.map((m) => m.phone),
+    );
+    for (const m of first.filter((x) => !opted.has(x.phone)).slice(0, SAMPLE)) sample.push(rendered(input, type, m));
+  }
+  const recipients = members - optedOut;
+
+  const usage = await d.store.tenants.usage(tenantId, monthKey(now));
+  const used = usage.total_messages + usage.reserved_messages;
+  const limit = plan.messages_per_month;
+  const remaining = limit === null ? null : Math.max(0, limit - used);
+
+  const pacing = effectivePacing(input, session);
+  const start = Math.max(now, startAt ?? now);
+  const finish = estimateFinish(session, pacing, recipients, start);
+
+  const blocked: BulkSendPreview["blocked_by"] = [];
+  if (!plan.bulk_send) blocked.push({ code: "plan.feature_unavailable", message: `Bulk send is not included in the ${tenant.plan} plan.` });
+  if (session.status !== "working" && !(startAt && startAt > now))
+    blocked.push({ code: "session.not_working", message: `Session ${session.id} is ${session.status}; it must be working to send.` });
+  if (recipients === 0) blocked.push({ code: "bulk_send.no_recipients", message: "The group has no members that can be sent to." });
+  if (remaining !== null && recipients > remaining)
+    blocked.push({
+      code: "plan.monthly_limit",
+      message: `This send needs ${recipients} messages but only ${remaining} remain in this month's plan (${limit}).`,
+    });
+
+  return {
+    session_id: session.id,
+    session_status: session.status,
+    custom_group_id: group.id,
+    message_type: type as "text" | "media",
+    members,
+    opted_out: optedOut,
+    recipients,
+    counted_exactly: exact,
+    sample,
+    quota: { would_use: recipients, limit, used, remaining, remaining_after: remaining === null ? null : remaining - recipients },
+    pacing,
+    starts_at: iso(start),
+    estimated_finish_at: finish === null ? null : iso(finish),
+    can_send: blocked.length === 0,
+    blocked_by: blocked,
+  };
+};
+
+const rendered = (input: CreateInput, type: string, m: { phone: string; name: string | null }) => ({
+  phone: m.phone,
+  name: m.name ?? null,
+  text: input.message_content ? render(input.message_content, m) : null,
+  media_url: type === "media" || input.media_url ? (input.media_url ?? null) : null,
+});
