@@ -7,7 +7,7 @@ import { client, groupWith, newTenant, phones, sandbox, waitJob, workingSession 
 /**
  * What each scope grants (README "Security"), for every route of the OpenAPI document: the scopes a
  * key needs (all of them; `manage` implies `read`). Reading a send's recipients needs the groups' read
- * scope too (they are contacts); a scheduled message sends at its run times and a WhatsApp report sends
+ * scope too (they are contacts), and so does a send's preview (it renders members' names); a scheduled message sends at its run times and a WhatsApp report sends
  * when it runs, so creating, changing, resuming or running one needs `bulk-send:manage` too.
  */
 const TABLE: Record<string, Scope[]> = {
@@ -32,6 +32,7 @@ const TABLE: Record<string, Scope[]> = {
   "GET /custom-groups/{id}/export/csv": ["custom-groups:read"],
   "GET /custom-groups/{id}/export/json": ["custom-groups:read"],
   "POST /bulk-send": ["bulk-send:manage"],
+  "POST /bulk-send/preview": ["bulk-send:manage", "custom-groups:read"],
   "GET /bulk-send": ["bulk-send:read"],
   "GET /bulk-send/{id}": ["bulk-send:read", "custom-groups:read"],
   "GET /bulk-send/{id}/recipients": ["bulk-send:read", "custom-groups:read"],
@@ -149,6 +150,7 @@ describe("scopes mean what they say", () => {
       "GET /custom-groups/{id}/export/csv": async () => [`/custom-groups/${group.id}/export/csv`],
       "GET /custom-groups/{id}/export/json": async () => [`/custom-groups/${group.id}/export/json`],
       "POST /bulk-send": async () => ["/bulk-send", { session_id: session.id, custom_group_id: (await groupWith(full, 1)).id, message_content: "x", ...slow }],
+      "POST /bulk-send/preview": async () => ["/bulk-send/preview", { session_id: session.id, custom_group_id: group.id, message_content: "x" }],
       "GET /bulk-send": async () => ["/bulk-send"],
       "GET /bulk-send/{id}": async () => [`/bulk-send/${job.body.id}`],
       "GET /bulk-send/{id}/recipients": async () => [`/bulk-send/${job.body.id}/recipients`],

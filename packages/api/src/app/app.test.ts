@@ -11,11 +11,17 @@ import { createApp } from ".";
 const logger = createLogger({ level: "silent" });
 const noTimers = { arm: async () => {}, disarm: async () => {} };
 
-const appOn = async (endpoint: string, rateLimitPerSecond: number) => {
+/** A clock stopped inside one second: every request of a test falls in one rate-limit window, however slow the machine. */
+const frozen = () => {
+  const at = Math.floor(Date.now() / 1000) * 1000 + 500;
+  return { now: () => at };
+};
+
+const appOn = async (endpoint: string, rateLimitPerSecond: number, clock = systemClock) => {
   const db = createDb({ table: `api-${randomBytes(4).toString("hex")}`, endpoint });
   const client = createSqsClient({ endpoint: inject("sqsEndpoint") });
   const queue = createSqsQueue({ client, urls: await ensureQueues(client, `a${randomBytes(3).toString("hex")}`) });
-  const deps = { store: createStore(db), queue, clock: systemClock, ids: createIds(), timers: noTimers };
+  const deps = { store: createStore(db), queue, clock, ids: createIds(), timers: noTimers };
   return { db, deps, app: createApp({ ...deps, logger, config: { rateLimitPerSecond, transport: "sandbox" } }) };
 };
 
@@ -23,7 +29,7 @@ describe("HTTP app (app.request, store on DynamoDB Local)", () => {
   let key: string;
   let app: Awaited<ReturnType<typeof appOn>>["app"];
   beforeAll(async () => {
-    const built = await appOn(inject("dynamoEndpoint"), 3);
+    const built = await appOn(inject("dynamoEndpoint"), 3, frozen());
     await ensureTable(built.db);
     const t = await createTenant(built.deps, { name: "rl", plan: "starter" });
     key = (await createKey(built.deps, { tenantId: t.id, name: "k" })).key;
@@ -31,8 +37,6 @@ describe("HTTP app (app.request, store on DynamoDB Local)", () => {
   });
 
   it("answers 429 with Retry-After beyond the per-key rate", async () => {
-    // Align to the start of a second so all requests fall in one window.
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await app.request("/api/v2/usage/current", { headers: { "X-API-Key": key } })).status);
     expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
@@ -40,6 +44,26 @@ describe("HTTP app (app.request, store on DynamoDB Local)", () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("1");
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe("rate_limit.exceeded");
+  });
+
+  it("counts MCP requests against the key's rate limit like API requests", async () => {
+    const built = await appOn(inject("dynamoEndpoint"), 2, frozen());
+    await ensureTable(built.db);
+    const t = await createTenant(built.deps, { name: "mcp", plan: "starter" });
+    const { key: plain } = await createKey(built.deps, { tenantId: t.id, name: "k" });
+    const mcp = () =>
+      built.app.request("/mcp", {
+        method: "POST",
+        headers: { "X-API-Key": plain, "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+    const first = await mcp();
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { result: { tools: unknown[] } }).result.tools.length).toBeGreaterThan(10);
+    expect((await built.app.request("/api/v2/usage/current", { headers: { "X-API-Key": plain } })).status).toBe(200);
+    const limited = await mcp();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("1");
   });
 
   it("stores only the SHA-256 of a key", async () => {
