@@ -5,18 +5,17 @@ const fast = { min_delay_seconds: 0, max_delay_seconds: 0 };
 
 describe("bulk send over HTTP", () => {
   it("sends 200 members exactly once each with the rendered text, and streams progress until completed", async () => {
-    const { api, key } = await newTenant("business");
+    const { api, key, typed } = await newTenant("business");
     const s = await workingSession(api);
     const g = await groupWith(api, 200);
-    const job = await api.post("/bulk-send", {
-      session_id: s.id,
-      custom_group_id: g.id,
-      message_content: "Olá {{name|amigo}}, your number is {{phone}}",
-      ...fast,
+    const job = await typed.POST("/bulk-send", {
+      body: { session_id: s.id, custom_group_id: g.id, message_content: "Olá {{name|amigo}}, your number is {{phone}}", ...fast },
     });
-    expect(job.status).toBe(201);
-    expect(job.body).toMatchObject({ status: "pending", total_recipients: 200, sent_count: 0, failed_count: 0 });
-    const sse = await readSse(`${inject("runtimeUrl")}/api/v2/bulk-send/${job.body.id}/progress`, key);
+    expect(job.response.status).toBe(201);
+    if (!job.data) throw new Error(JSON.stringify(job.error));
+    const id = job.data.id;
+    expect(job.data).toMatchObject({ status: "pending", total_recipients: 200, sent_count: 0, failed_count: 0 });
+    const sse = await readSse(`${inject("runtimeUrl")}/api/v2/bulk-send/${id}/progress`, key);
     expect(sse.contentType).toMatch(/^text\/event-stream/);
     const sent = sse.events.map((e) => e.sent);
     expect(sent).toEqual([...sent].sort((a, b) => a - b));
@@ -26,10 +25,11 @@ describe("bulk send over HTTP", () => {
     expect(new Set(msgs.map((m) => m.to))).toEqual(new Set(g.phones));
     const member7 = g.members[7];
     expect(msgs.find((m) => m.to === member7?.phone)?.text).toBe(`Olá Member 7, your number is ${member7?.phone}`);
-    const done = await api.get(`/bulk-send/${job.body.id}`);
-    expect(done.body).toMatchObject({ status: "completed", sent_count: 200, pending_count: 0 });
-    const recipients = await api.get(`/bulk-send/${job.body.id}/recipients?status=pending`);
-    expect(recipients.body.recipients).toEqual([]);
+    const done = await typed.GET("/bulk-send/{id}", { params: { path: { id } } });
+    expect(done.data).toMatchObject({ status: "completed", sent_count: 200, pending_count: 0 });
+    const recipients = await typed.GET("/bulk-send/{id}/recipients", { params: { path: { id }, query: { status: "pending" } } });
+    expect(recipients.response.status).toBe(200);
+    expect(recipients.data?.recipients).toEqual([]);
   });
 
   it("keeps every gap between consecutive sends of a session within min..max, also with two jobs on one session", async () => {
@@ -55,27 +55,32 @@ describe("bulk send over HTTP", () => {
   });
 
   it("pauses with at most one further message, resumes to finish without duplicates, and cancel turns pending into cancelled", async () => {
-    const { api } = await newTenant("business");
+    const { api, typed } = await newTenant("business");
     const s = await workingSession(api);
     const g = await groupWith(api, 8);
-    const job = await api.post("/bulk-send", { session_id: s.id, custom_group_id: g.id, message_content: "x", min_delay_seconds: 1, max_delay_seconds: 1 });
+    const job = await typed.POST("/bulk-send", {
+      body: { session_id: s.id, custom_group_id: g.id, message_content: "x", min_delay_seconds: 1, max_delay_seconds: 1 },
+    });
+    const path = { id: job.data?.id ?? "" };
     await waitFor(async () => (await outbox(s.id)).length >= 2, { what: "two sends" });
-    const paused = await api.post(`/bulk-send/${job.body.id}/pause`);
-    expect(paused.status).toBe(200);
-    expect(paused.body).toMatchObject({ status: "paused", pause_reason: "user" });
+    const paused = await typed.POST("/bulk-send/{id}/pause", { params: { path } });
+    expect(paused.response.status).toBe(200);
+    expect(paused.data).toMatchObject({ status: "paused", pause_reason: "user" });
     const atPause = (await outbox(s.id)).length;
     await new Promise((r) => setTimeout(r, 3500));
     const later = (await outbox(s.id)).length;
     expect(later - atPause).toBeLessThanOrEqual(1);
-    expect((await api.post(`/bulk-send/${job.body.id}/pause`)).status).toBe(409);
-    const resumed = await api.post(`/bulk-send/${job.body.id}/resume`);
-    expect(resumed.body.status).toBe("running");
-    await waitJob(api, job.body.id, ["completed"]);
+    const again = await typed.POST("/bulk-send/{id}/pause", { params: { path } });
+    expect(again.response.status).toBe(409);
+    expect(again.error?.error.code).toBe("bulk_send.invalid_state");
+    const resumed = await typed.POST("/bulk-send/{id}/resume", { params: { path } });
+    expect(resumed.data?.status).toBe("running");
+    await waitJob(api, path.id, ["completed"]);
     const msgs = await outbox(s.id);
     expect(msgs).toHaveLength(8);
     expect(new Set(msgs.map((m) => m.to)).size).toBe(8);
-    expect((await api.post(`/bulk-send/${job.body.id}/resume`)).status).toBe(409);
-    expect((await api.post(`/bulk-send/${job.body.id}/cancel`)).status).toBe(409);
+    expect((await typed.POST("/bulk-send/{id}/resume", { params: { path } })).response.status).toBe(409);
+    expect((await typed.POST("/bulk-send/{id}/cancel", { params: { path } })).response.status).toBe(409);
 
     const g2 = await groupWith(api, 6);
     const job2 = await api.post("/bulk-send", { session_id: s.id, custom_group_id: g2.id, message_content: "y", min_delay_seconds: 2, max_delay_seconds: 2 });

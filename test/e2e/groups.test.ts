@@ -3,45 +3,54 @@ import { newTenant, phones, runtime, runtimeStore, sandbox, workingSession } fro
 
 describe("custom groups over HTTP", () => {
   it("creates a group from 5 entries (two the same number, one invalid) holding 3 members, round-tripping Unicode", async () => {
-    const { api } = await newTenant("business");
-    const res = await api.post("/custom-groups", {
-      name: "客户 VIP 🎉",
-      description: "Ünïcödé ✓ 测试",
-      members: [
-        { phone: "+55 11 99999-0001", name: "Ana" },
-        { phone: "005511999990001", name: "Ana again" },
-        { phone: "+86 138 0013 8000", name: "王伟" },
-        { phone: "(+1) 202-555-0123", name: "Bob 👋" },
-        { phone: "12345" },
-      ],
+    const { typed } = await newTenant("business");
+    const res = await typed.POST("/custom-groups", {
+      body: {
+        name: "客户 VIP 🎉",
+        description: "Ünïcödé ✓ 测试",
+        members: [
+          { phone: "+55 11 99999-0001", name: "Ana" },
+          { phone: "005511999990001", name: "Ana again" },
+          { phone: "+86 138 0013 8000", name: "王伟" },
+          { phone: "(+1) 202-555-0123", name: "Bob 👋" },
+          { phone: "12345" },
+        ],
+      },
     });
-    expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: "客户 VIP 🎉", description: "Ünïcödé ✓ 测试", member_count: 3, added: 3, duplicates: 1 });
-    expect(res.body.invalid).toEqual([{ phone: "12345", reason: expect.any(String) }]);
-    const g = await api.get(`/custom-groups/${res.body.id}`);
-    expect(g.status).toBe(200);
-    expect(g.body.member_count).toBe(3);
-    expect(g.body.members.map((m: { phone: string }) => m.phone).sort()).toEqual(["+12025550123", "+5511999990001", "+8613800138000"]);
-    expect(g.body.members.find((m: { phone: string }) => m.phone === "+8613800138000").name).toBe("王伟");
-    expect(g.body.name).toBe("客户 VIP 🎉");
+    expect(res.response.status).toBe(201);
+    if (!res.data) throw new Error(JSON.stringify(res.error));
+    expect(res.data).toMatchObject({ name: "客户 VIP 🎉", description: "Ünïcödé ✓ 测试", member_count: 3, added: 3, duplicates: 1 });
+    expect(res.data.invalid).toEqual([{ phone: "12345", reason: expect.any(String) }]);
+    const g = await typed.GET("/custom-groups/{id}", { params: { path: { id: res.data.id } } });
+    expect(g.response.status).toBe(200);
+    if (!g.data) throw new Error(JSON.stringify(g.error));
+    expect(g.data.member_count).toBe(3);
+    expect(g.data.members.map((m) => m.phone).sort()).toEqual(["+12025550123", "+5511999990001", "+8613800138000"]);
+    expect(g.data.members.find((m) => m.phone === "+8613800138000")?.name).toBe("王伟");
+    expect(g.data.name).toBe("客户 VIP 🎉");
   });
 
   it("adding 1,000 contacts of which 400 exist reports added 600, duplicates 400, and exports list exactly the members", async () => {
-    const { api } = await newTenant("business");
+    const { api, typed } = await newTenant("business");
     const all = phones(1000);
-    const created = await api.post("/custom-groups", { name: "big", members: all.slice(0, 400).map((phone) => ({ phone })) });
-    expect(created.body.member_count).toBe(400);
-    const add = await api.post(`/custom-groups/${created.body.id}/members/add`, { contacts: all.map((phone, i) => ({ phone, name: `n${i}` })) });
-    expect(add.status).toBe(200);
-    expect(add.body).toEqual({ added: 600, duplicates: 400, invalid: [] });
-    const g = await api.get(`/custom-groups/${created.body.id}?limit=1`);
-    expect(g.body.member_count).toBe(1000);
-    expect(g.body.members).toHaveLength(1);
-    expect(g.body.next_cursor).toEqual(expect.any(String));
+    const created = await typed.POST("/custom-groups", { body: { name: "big", members: all.slice(0, 400).map((phone) => ({ phone })) } });
+    if (!created.data) throw new Error(JSON.stringify(created.error));
+    expect(created.data.member_count).toBe(400);
+    const id = created.data.id;
+    const add = await typed.POST("/custom-groups/{id}/members/add", {
+      params: { path: { id } },
+      body: { contacts: all.map((phone, i) => ({ phone, name: `n${i}` })) },
+    });
+    expect(add.response.status).toBe(200);
+    expect(add.data).toEqual({ added: 600, duplicates: 400, invalid: [] });
+    const g = await typed.GET("/custom-groups/{id}", { params: { path: { id }, query: { limit: 1 } } });
+    expect(g.data?.member_count).toBe(1000);
+    expect(g.data?.members).toHaveLength(1);
+    expect(g.data?.next_cursor).toEqual(expect.any(String));
 
-    const csv = await api.get(`/custom-groups/${created.body.id}/export/csv`);
-    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
-    const lines = csv.text.trim().split("\r\n");
+    const csv = await typed.GET("/custom-groups/{id}/export/csv", { params: { path: { id } }, parseAs: "text" });
+    expect(csv.response.headers.get("content-type")).toMatch(/^text\/csv/);
+    const lines = (csv.data ?? "").trim().split("\r\n");
     expect(lines[0]).toBe("phone,name,added_at");
     expect(
       lines
@@ -49,7 +58,7 @@ describe("custom groups over HTTP", () => {
         .map((l) => l.split(",")[0])
         .sort(),
     ).toEqual([...all].sort());
-    const json = await api.get(`/custom-groups/${created.body.id}/export/json`);
+    const json = await api.get(`/custom-groups/${id}/export/json`);
     expect(json.body.map((m: { phone: string }) => m.phone).sort()).toEqual([...all].sort());
   });
 
@@ -82,12 +91,13 @@ describe("custom groups over HTTP", () => {
   });
 
   it("removes members, reporting the ones that were not there", async () => {
-    const { api } = await newTenant("business");
-    const [a, b, c] = phones(3);
-    const g = await api.post("/custom-groups", { name: "g", members: [{ phone: a }, { phone: b }] });
-    const res = await api.post(`/custom-groups/${g.body.id}/members/remove`, { phones: [a, c, "garbage"] });
-    expect(res.body).toEqual({ removed: 1, not_found: 2 });
-    expect((await api.get(`/custom-groups/${g.body.id}`)).body.member_count).toBe(1);
+    const { typed } = await newTenant("business");
+    const [a, b, c] = phones(3) as [string, string, string];
+    const g = await typed.POST("/custom-groups", { body: { name: "g", members: [{ phone: a }, { phone: b }] } });
+    const id = g.data?.id ?? "";
+    const res = await typed.POST("/custom-groups/{id}/members/remove", { params: { path: { id } }, body: { phones: [a, c, "garbage"] } });
+    expect(res.data).toEqual({ removed: 1, not_found: 2 });
+    expect((await typed.GET("/custom-groups/{id}", { params: { path: { id } } })).data?.member_count).toBe(1);
   });
 
   it("renames with PATCH, deletes with members, and answers 404 for unknown and foreign ids", async () => {
@@ -224,15 +234,15 @@ describe("custom groups over HTTP", () => {
   });
 
   it("pages groups by cursor and by offset", async () => {
-    const { api } = await newTenant("business");
-    for (const n of ["a", "b", "c"]) await api.post("/custom-groups", { name: n });
-    const p1 = await api.get("/custom-groups?limit=2");
-    expect(p1.body.groups).toHaveLength(2);
-    const p2 = await api.get(`/custom-groups?limit=2&cursor=${encodeURIComponent(p1.body.next_cursor)}`);
-    expect(p2.body.groups).toHaveLength(1);
-    expect(p2.body.next_cursor).toBeNull();
-    const off = await api.get("/custom-groups?limit=2&offset=2");
-    expect(off.body.groups.map((g: { id: string }) => g.id)).toEqual(p2.body.groups.map((g: { id: string }) => g.id));
+    const { api, typed } = await newTenant("business");
+    for (const n of ["a", "b", "c"]) await typed.POST("/custom-groups", { body: { name: n } });
+    const p1 = await typed.GET("/custom-groups", { params: { query: { limit: 2 } } });
+    expect(p1.data?.groups).toHaveLength(2);
+    const p2 = await typed.GET("/custom-groups", { params: { query: { limit: 2, cursor: p1.data?.next_cursor ?? undefined } } });
+    expect(p2.data?.groups).toHaveLength(1);
+    expect(p2.data?.next_cursor).toBeNull();
+    const off = await typed.GET("/custom-groups", { params: { query: { limit: 2, offset: 2 } } });
+    expect(off.data?.groups.map((g) => g.id)).toEqual(p2.data?.groups.map((g) => g.id));
     expect((await api.get("/custom-groups?limit=0")).status).toBe(400);
     expect((await api.get("/custom-groups?cursor=%%%")).status).toBe(400);
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createOutreachClient } from "@outreach/client";
 import { inject } from "vitest";
 import { createDb, createStore } from "../../packages/aws/src/store";
 import { createIds } from "../../packages/core/src/id";
@@ -57,13 +58,16 @@ export const runtimeStore = (dataDir = inject("runtimeDataDir")) => {
   return createStore(createDb({ table: rt.table, endpoint: rt.dynamodb_endpoint }));
 };
 
-/** A fresh tenant on `plan` in the shared runtime, and a client with its key. */
+/** The generated typed client (`@outreach/client`) on the shared runtime with `key`. */
+export const typedClient = (key: string) => createOutreachClient({ url: inject("runtimeUrl"), key });
+
+/** A fresh tenant on `plan` in the shared runtime, and clients with its key (the test helper and the typed client). */
 export const newTenant = async (plan: PlanId, scopes?: Scope[]) => {
   const store = runtimeStore();
   const deps = { store, ids: createIds(), clock: systemClock };
   const tenant = await createTenant(deps, { name: `test ${plan}`, plan });
   const { key } = await createKey(deps, { tenantId: tenant.id, name: "test", scopes });
-  return { tenantId: tenant.id, key, api: client(inject("runtimeUrl"), key), store };
+  return { tenantId: tenant.id, key, api: client(inject("runtimeUrl"), key), typed: typedClient(key), store };
 };
 
 /** Waits until `check` returns a truthy value (polling), or fails with the last value seen. */

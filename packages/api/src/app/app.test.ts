@@ -14,7 +14,7 @@ const noTimers = { arm: async () => {}, disarm: async () => {} };
 /** A clock stopped inside one second: every request of a test falls in one rate-limit window, however slow the machine. */
 const frozen = () => {
   const at = Math.floor(Date.now() / 1000) * 1000 + 500;
-  return { now: () => at };
+  return { ...systemClock, now: () => at };
 };
 
 const appOn = async (endpoint: string, rateLimitPerSecond: number, clock = systemClock) => {
