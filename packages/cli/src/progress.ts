@@ -1,0 +1,76 @@
+import type { OutreachClient, Schema } from "@outreach/client";
+
+export type Progress = Schema<"BulkSendProgress">;
+
+const FINAL = ["completed", "cancelled", "failed"];
+export const isFinal = (p: Pick<Progress, "status">) => FINAL.includes(p.status);
+
+/** One plain line per change, for logs and pipes: `sent 45/127 · failed 0 · skipped 2 · pending 80 · running`. */
+export const plainLine = (p: Omit<Progress, "job_id">) =>
+  `sent ${p.sent}/${p.total} · delivered ${p.delivered} · read ${p.read} · failed ${p.failed} · skipped ${p.skipped} · pending ${p.pending} · ${p.status}`;
+
+/** A terminal progress bar of `width` cells: done (sent, failed, skipped, cancelled) of total. */
+export const bar = (p: Omit<Progress, "job_id">, width = 30) => {
+  const done = p.sent + p.failed + p.skipped + p.cancelled + p.unknown;
+  const ratio = p.total > 0 ? Math.min(1, done / p.total) : 1;
+  const full = Math.round(ratio * width);
+  return `[${"█".repeat(full)}${"░".repeat(width - full)}] ${String(Math.round(ratio * 100)).padStart(3)}%  ${plainLine(p)}`;
+};
+
+/** Server-Sent Events `data:` payloads of a response body, as they arrive. */
+async function* events(body: ReadableStream<Uint8Array>) {
+  const decoder = new TextDecoder();
+  let buf = "";
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buf += decoder.decode(chunk, { stream: true }).replace(/\r\n/g, "\n");
+    for (let i = buf.indexOf("\n\n"); i !== -1; i = buf.indexOf("\n\n")) {
+      const data = buf
+        .slice(0, i)
+        .split("\n")
+        .filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5).trim())
+        .join("\n");
+      buf = buf.slice(i + 2);
+      if (data) yield JSON.parse(data) as Omit<Progress, "job_id">;
+    }
+  }
+}
+
+/**
+ * Follows a bulk send's progress stream until it ends (the server closes a stream after 5 minutes:
+ * it is opened again). On a terminal, one bar redrawn in place; elsewhere one plain line per change.
+ * Returns the final progress.
+ */
+export const follow = async (client: OutreachClient, id: string, out: NodeJS.WriteStream) => {
+  const tty = out.isTTY === true;
+  let last: Omit<Progress, "job_id"> | undefined;
+  for (;;) {
+    const res = await client.GET("/bulk-send/{id}/progress", {
+      params: { path: { id }, query: { stream: "true" } },
+      headers: { Accept: "text/event-stream" },
+      parseAs: "stream",
+    });
+    if (!res.response.ok || !res.data) throw new ApiError(res.response.status, res.error);
+    for await (const p of events(res.data as ReadableStream<Uint8Array>)) {
+      last = p;
+      if (tty) out.write(`\r${bar(p, Math.max(10, Math.min(30, (out.columns ?? 100) - 110)))}\x1b[K`);
+      else out.write(`${plainLine(p)}\n`);
+      if (isFinal(p)) break;
+    }
+    if (last && isFinal(last)) {
+      if (tty) out.write("\n");
+      return last;
+    }
+  }
+};
+
+/** An answer that was not 2xx, with the API's error message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    super(e?.message ? `${e.message} (${status} ${e.code})` : `The API answered ${status}.`);
+  }
+}
