@@ -118,6 +118,19 @@ describe("Lambda handlers", () => {
     const unauthorized = streamingRuntime();
     await streaming(urlEvent("GET", "/api/v2/custom-groups"), unauthorized.sink, {});
     expect(unauthorized.meta()?.statusCode).toBe(401);
+
+    // MCP on the same Function URL (stateless: any instance answers any request).
+    const mcp = streamingRuntime();
+    const call = JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "bulk_send_get", arguments: { bulk_send_id: jobId } } });
+    await streaming(
+      urlEvent("POST", "/mcp", { "x-api-key": key, "content-type": "application/json", accept: "application/json, text/event-stream" }, call),
+      mcp.sink,
+      {},
+    );
+    await mcp.ended;
+    expect(mcp.meta()?.statusCode).toBe(200);
+    const answer = JSON.parse(mcp.text()) as { id: number; result: { structuredContent: { status: string; progress: { sent: number } } } };
+    expect(answer).toMatchObject({ id: 3, result: { structuredContent: { status: "completed", progress: { sent: 2 } } } });
   });
 
   it("reports exactly the failing message of an SQS batch in batchItemFailures", async () => {
