@@ -5,7 +5,6 @@ import { bodyLimit } from "hono/body-limit";
 import { authMiddleware } from "../auth";
 import { docsPage } from "../docs";
 import { errorBody, toResponse } from "../errors";
-import { mcpHandler } from "../mcp";
 import { groupRoutes } from "../routes/groups";
 import { bulkRoutes } from "../routes/jobs";
 import { optOutRoutes } from "../routes/optouts";
@@ -114,7 +113,12 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
       throw e;
     }
   });
-  app.all("/mcp", mcpHandler(doc));
+  // Loaded at the first MCP request: processes (and Lambda cold starts) that never serve one never load the SDK.
+  let mcp: Promise<ReturnType<typeof import("../mcp").mcpHandler>> | undefined;
+  app.all("/mcp", async (c) => {
+    mcp ??= import("../mcp").then((m) => m.mcpHandler(doc));
+    return (await mcp)(c);
+  });
 
   opts.extend?.(app);
   return app;
