@@ -96,6 +96,22 @@ describe("outreach CLI (child process, against the local runtime)", () => {
     expect(lines.at(-1)).toMatch(/^sent 3\/3 · .* · pending 0 · completed$/);
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect((await outbox(s.id)).map((m) => m.to).sort()).toEqual([...g.phones].sort());
+
+    // On a terminal (util-linux `script` gives it one) the same command draws one bar, redrawn in place.
+    const cmd = `${process.execPath} ${join(ROOT, "packages/cli/bin/outreach.mjs")} progress ${jobId}`;
+    const tty = await new Promise<string>((done) => {
+      const child = spawn("script", ["-qec", cmd, "/dev/null"], {
+        env: { ...process.env, OUTREACH_API_URL: inject("runtimeUrl"), OUTREACH_API_KEY: t.key },
+        stdio: ["pipe", "pipe", "inherit"],
+      });
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      child.on("close", () => done(out));
+    });
+    expect(tty).toContain("\r[██████████] 100%  sent 3/3 · ");
+    expect(tty).toMatch(/· completed\u001b\[K\r?\n/);
   });
 
   it("lists scheduled messages, runs a report, and is on the workspace's path as npx outreach", async () => {

@@ -76,6 +76,15 @@ describe("MCP server at /mcp (official SDK client over HTTP)", () => {
     expect(raw.headers.get("www-authenticate")).toMatch(/^Bearer error="insufficient_scope", scope="bulk-send:manage"/);
     expect(await raw.json()).toMatchObject({ jsonrpc: "2.0", id: 7, error: { message: "This API key lacks the bulk-send:manage scope." } });
     expect((await reader.callTool({ name: "groups_list", arguments: {} })).isError).toBeFalsy();
+    // Resources follow the same scopes: a job's progress needs bulk-send:read.
+    const groupsOnly = await keyWith(t, ["custom-groups:read"]);
+    const read = await fetch(`${inject("runtimeUrl")}/mcp`, {
+      method: "POST",
+      headers: { "X-API-Key": groupsOnly, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 8, method: "resources/read", params: { uri: "outreach://bulk-send/bulk_x/progress" } }),
+    });
+    expect(read.status).toBe(403);
+    expect((await (await connect(groupsOnly)).listResources()).resources.map((r) => r.uri)).toEqual(["outreach://api/openapi.json"]);
 
     const anonymous = await fetch(`${inject("runtimeUrl")}/mcp`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(anonymous.status).toBe(401);
