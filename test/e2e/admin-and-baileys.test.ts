@@ -29,6 +29,17 @@ describe("admin CLI against the running local runtime", () => {
     expect((await client(inject("runtimeUrl"), readOnly.api_key).get("/custom-groups")).status).toBe(401);
     admin("set-plan", "--tenant", created.tenant_id, "--plan", "pro");
     expect((await api.get("/usage/current")).body.plan).toBe("pro");
+
+    // agent_max_recipients: set at creation (default 500) and changed later; MCP sends obey it.
+    const agent = admin("create-key", "--tenant", created.tenant_id, "--agent-max-recipients", "20");
+    expect(agent.agent_max_recipients).toBe(20);
+    expect(admin("set-agent-max", "--tenant", created.tenant_id, "--key-id", agent.key_id, "--recipients", "5")).toEqual({
+      key_id: agent.key_id,
+      agent_max_recipients: 5,
+    });
+    const listed = admin("list-keys", "--tenant", created.tenant_id) as { id: string; agent_max_recipients?: number }[];
+    expect(listed.find((k) => k.id === agent.key_id)?.agent_max_recipients).toBe(5);
+    expect(admin("create-key", "--tenant", created.tenant_id).agent_max_recipients).toBe(500);
   });
 });
 
