@@ -110,7 +110,13 @@ describe("MCP server at /mcp (official SDK client over HTTP)", () => {
       quota: { would_use: 4, limit: 3000, remaining: 3000 },
     });
     expect(preview.body.sample).toEqual(g.members.slice(0, 3).map((m) => ({ phone: m.phone, name: m.name, text: `Hi ${m.name}`, media_url: null })));
-    expect(preview.body.pacing).toEqual({ min_delay_seconds: 0, max_delay_seconds: 1, daily_limit: null, send_window: null });
+    expect(preview.body.pacing).toMatchObject({
+      min_delay_seconds: 0,
+      max_delay_seconds: 1,
+      daily_limit: null,
+      send_window: null,
+      effective_min_gap_seconds: 0,
+    });
     expect(Date.parse(preview.body.estimated_finish_at)).toBeGreaterThanOrEqual(Date.parse(preview.body.starts_at));
     expect(preview.body.confirmation_token).toMatch(/^ct_/);
     // The HTTP API has the same preview (without a token) and is not changed by MCP's rule.
@@ -118,6 +124,13 @@ describe("MCP server at /mcp (official SDK client over HTTP)", () => {
     expect(http.status).toBe(200);
     expect(http.body).toMatchObject({ recipients: 4, sample: preview.body.sample, can_send: true });
     expect(http.body.confirmation_token).toBeUndefined();
+
+    // The session's pacing policy tightens the job's own delays, and the preview says so.
+    expect((await t.api.patch(`/sessions/${s.id}`, { pacing: { min_gap_seconds: 2 } })).status).toBe(200);
+    const floored = await call(mcp, "bulk_send_preview", args);
+    expect(floored.body.pacing).toMatchObject({ effective_min_gap_seconds: 2, session_policy: { min_gap_seconds: 2 }, per_message_seconds: 2 });
+    expect(Date.parse(floored.body.estimated_finish_at) - Date.parse(floored.body.starts_at)).toBe(3 * 2000);
+    expect((await t.api.patch(`/sessions/${s.id}`, { pacing: null })).status).toBe(200);
 
     const missing = await call(mcp, "bulk_send_create", args);
     expect(missing.isError).toBe(true);

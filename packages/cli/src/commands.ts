@@ -48,11 +48,23 @@ export const commands = ({ client, values, stdout, stderr, stdin, fail }: Io): R
     return groups;
   };
 
+  /** What the session's policy adds to the job's own pacing, in words ("" when nothing). */
+  const sessionPolicy = (pacing: Schema<"BulkSendPreview">["pacing"]) => {
+    const policy = pacing.session_policy;
+    const parts = [
+      pacing.effective_min_gap_seconds > pacing.min_delay_seconds ? `at least ${pacing.effective_min_gap_seconds} s apart` : "",
+      policy.burst ? `at most ${policy.burst.max} per ${policy.burst.window_seconds} s` : "",
+      policy.daily_cap ? `at most ${policy.daily_cap} a day on the session` : "",
+      policy.warmup ? "warm-up for new numbers" : "",
+    ].filter(Boolean);
+    return parts.length ? `; session policy: ${parts.join(", ")}` : "";
+  };
+
   const showPreview = (p: Schema<"BulkSendPreview">) => {
     const lines = [
       `Recipients: ${p.recipients} of ${p.members} members (${p.opted_out} opted out${p.counted_exactly ? "" : "; counted exactly when the send starts"})`,
       `Quota: uses ${p.quota.would_use}; ${p.quota.remaining === null ? "no monthly limit" : `${p.quota.remaining} of ${p.quota.limit} remain this month, ${p.quota.remaining_after} after`}`,
-      `Pacing: ${p.pacing.min_delay_seconds}–${p.pacing.max_delay_seconds} s between messages${p.pacing.daily_limit ? `, at most ${p.pacing.daily_limit} a day` : ""}${p.pacing.send_window ? `, ${p.pacing.send_window.start}–${p.pacing.send_window.end} ${p.pacing.send_window.timezone}` : ""}`,
+      `Pacing: ${p.pacing.min_delay_seconds}–${p.pacing.max_delay_seconds} s between messages${p.pacing.daily_limit ? `, at most ${p.pacing.daily_limit} a day` : ""}${p.pacing.send_window ? `, ${p.pacing.send_window.start}–${p.pacing.send_window.end} ${p.pacing.send_window.timezone}` : ""}${sessionPolicy(p.pacing)}`,
       `Starts ${p.starts_at}; last message about ${p.estimated_finish_at ?? "–"}`,
       "First messages:",
       ...p.sample.map((m) => `  → ${m.phone}${m.name ? ` (${m.name})` : ""}: ${m.text ?? ""}${m.media_url ? ` [${m.media_url}]` : ""}`),

@@ -5,9 +5,18 @@ export type Progress = Schema<"BulkSendProgress">;
 const FINAL = ["completed", "cancelled", "failed"];
 export const isFinal = (p: Pick<Progress, "status">) => FINAL.includes(p.status);
 
-/** One plain line per change, for logs and pipes: `sent 45/127 · failed 0 · skipped 2 · pending 80 · running`. */
+/** One plain line per change, for logs and pipes: `sent 45/127 · … · pending 80 · running`, and why it waits when it does. */
 export const plainLine = (p: Omit<Progress, "job_id">) =>
-  `sent ${p.sent}/${p.total} · delivered ${p.delivered} · read ${p.read} · failed ${p.failed} · skipped ${p.skipped} · pending ${p.pending} · ${p.status}`;
+  `sent ${p.sent}/${p.total} · delivered ${p.delivered} · read ${p.read} · failed ${p.failed} · skipped ${p.skipped} · pending ${p.pending} · ${p.status}${
+    p.waiting_reason && !isFinal(p) ? ` (waiting: ${WAITING[p.waiting_reason]}${p.next_send_at ? ` until ${p.next_send_at}` : ""})` : ""
+  }`;
+
+const WAITING: Record<NonNullable<Progress["waiting_reason"]>, string> = {
+  burst: "the session's burst limit",
+  daily_cap: "the daily cap",
+  warmup: "the new number's warm-up",
+  send_window: "the send window",
+};
 
 /** A terminal progress bar of `width` cells: done (sent, failed, skipped, cancelled) of total. */
 export const bar = (p: Omit<Progress, "job_id">, width = 30) => {

@@ -5244,7 +5244,99 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename a session or change its pacing policy
+         * @description *(ours)* `pacing` fields replace the session's current policy field by field; `pacing: null` restores the transport's default (real numbers: at most 4 messages per 120 s, 20 s apart, warm-up for 14 days after pairing; sandbox: none). Every job on the session sends within the policy: its effective gap is the stricter of its own delays and the policy. The answer's `pacing_warnings` say what a policy without a safeguard risks.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SessionPatch"];
+                };
+            };
+            responses: {
+                /** @description Session */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/sessions/{id}/pairing-code": {
@@ -5597,6 +5689,8 @@ export interface components {
             custom_group_id: string | null;
             daily_limit: number | null;
             delivered_count: number;
+            effective_min_gap_seconds: number;
+            estimated_finish_at: string | null;
             failed_count: number;
             id: string;
             max_consecutive_failures: number;
@@ -5606,6 +5700,7 @@ export interface components {
             /** @enum {string} */
             message_type: "text" | "media";
             min_delay_seconds: number;
+            next_send_at: string | null;
             /** @enum {string|null} */
             pause_reason: "user" | "failures" | "session" | null;
             pending_count: number;
@@ -5625,6 +5720,8 @@ export interface components {
             status: "pending" | "running" | "paused" | "completed" | "cancelled" | "failed";
             total_recipients: number;
             unknown_count: number;
+            /** @enum {string|null} */
+            waiting_reason: "burst" | "daily_cap" | "warmup" | "send_window" | null;
         };
         BulkSendPreview: {
             blocked_by: {
@@ -5641,13 +5738,24 @@ export interface components {
             opted_out: number;
             pacing: {
                 daily_limit: number | null;
+                effective_min_gap_seconds: number;
                 max_delay_seconds: number;
                 min_delay_seconds: number;
+                per_message_seconds: number;
                 send_window: {
                     end: string;
                     start: string;
                     timezone: string;
                 } | null;
+                session_policy: {
+                    burst: {
+                        max: number;
+                        window_seconds: number;
+                    } | null;
+                    daily_cap: number | null;
+                    min_gap_seconds: number;
+                    warmup: boolean;
+                };
             };
             quota: {
                 limit: number | null;
@@ -5670,8 +5778,10 @@ export interface components {
         BulkSendProgress: {
             cancelled: number;
             delivered: number;
+            estimated_finish_at: string | null;
             failed: number;
             job_id: string;
+            next_send_at: string | null;
             pending: number;
             read: number;
             sent: number;
@@ -5680,6 +5790,8 @@ export interface components {
             status: "pending" | "running" | "paused" | "completed" | "cancelled" | "failed";
             total: number;
             unknown: number;
+            /** @enum {string|null} */
+            waiting_reason: "burst" | "daily_cap" | "warmup" | "send_window" | null;
         };
         Contact: {
             group_ids: string[];
@@ -5825,6 +5937,16 @@ export interface components {
             created_at: string;
             id: string;
             name: string;
+            pacing: {
+                burst: {
+                    max: number;
+                    window_seconds: number;
+                } | null;
+                daily_cap: number | null;
+                min_gap_seconds: number;
+                warmup: boolean;
+            };
+            pacing_warnings: string[];
             phone: string | null;
             /** @enum {string} */
             status: "starting" | "qr" | "working" | "failed" | "stopped";
@@ -5832,6 +5954,18 @@ export interface components {
             /** @enum {string} */
             transport: "sandbox" | "baileys";
             updated_at: string;
+        };
+        SessionPatch: {
+            name?: string;
+            pacing?: {
+                burst?: {
+                    max: number;
+                    window_seconds: number;
+                } | null;
+                daily_cap?: number | null;
+                min_gap_seconds?: number;
+                warmup?: boolean;
+            } | null;
         };
         Usage: {
             /** @description Authenticated API requests this month. */

@@ -1,6 +1,6 @@
 import type { Deps } from "../deps";
 import * as Group from "../group";
-import { reserveSlots } from "../pacing";
+import { effectivePace, type PacingPolicy, reserveSlots } from "../pacing";
 import { monthKey } from "../plan";
 import { iso } from "../port";
 import * as Session from "../session";
@@ -11,48 +11,68 @@ import type { SendWindow } from "./port";
 import { render } from "./template";
 import type { BulkSendPreview } from "./view";
 
-/** The pacing a job will be sent with. */
+/** The pacing a job will be sent with: its own delays, limit and window under its session's policy. */
 export interface EffectivePacing {
   min_delay_seconds: number;
   max_delay_seconds: number;
   daily_limit: number | null;
   send_window: SendWindow | null;
+  /** The gap the job really gets: the stricter of its minimum delay and the session's floor. */
+  effective_min_gap_seconds: number;
+  /** The session's ceiling over every job on it (burst limit, floor, daily cap, warm-up). */
+  session_policy: PacingPolicy;
+  /** Average time per message at this pace (the job's average delay, the floor or the burst rate, whichever is slowest). */
+  per_message_seconds: number;
 }
 
 /**
- * The pacing a new bulk send will actually get. Today that is the job's own delays, limit and window
- * (with the API's defaults). This is the one place a session's pacing policy tightens them: the
- * planner and the preview both read pacing from here once sessions carry a policy.
+ * The pacing a new bulk send will actually get: the job's own delays, daily limit and window (the
+ * API's defaults when absent) under the session's pacing policy, through the same `effectivePace` the
+ * planner uses. The one place the preview learns about pacing.
  */
-export const effectivePacing = (input: CreateInput, _session: SessionRecord): EffectivePacing => ({
-  min_delay_seconds: input.min_delay_seconds ?? DEFAULT_MIN_DELAY_SECONDS,
-  max_delay_seconds: input.max_delay_seconds ?? DEFAULT_MAX_DELAY_SECONDS,
-  daily_limit: input.daily_limit ?? null,
-  send_window: input.send_window ?? null,
-});
+export const effectivePacing = (input: CreateInput, session: SessionRecord): EffectivePacing => {
+  const job = {
+    min_delay_seconds: input.min_delay_seconds ?? DEFAULT_MIN_DELAY_SECONDS,
+    max_delay_seconds: input.max_delay_seconds ?? DEFAULT_MAX_DELAY_SECONDS,
+  };
+  const policy = Session.policyOf(session);
+  const pace = effectivePace(job, policy);
+  return {
+    ...job,
+    daily_limit: input.daily_limit ?? null,
+    send_window: input.send_window ?? null,
+    effective_min_gap_seconds: pace.min_gap_seconds,
+    session_policy: policy,
+    per_message_seconds: pace.per_message_ms / 1000,
+  };
+};
 
 /** Slots simulated one by one for the finish estimate; beyond, the average rate is extrapolated. */
 const SIMULATED = 10_000;
 const SAMPLE = 3;
 
 /**
- * The estimated instant of the last send: the session's timeline as it stands (other jobs on it go
- * first), the average gap, the daily limit and the send window.
+ * The estimated instant of the last send: one message per average gap at the effective pace, inside
+ * the job's send window and daily limit, and the session's daily cap. (Warm-up days and other jobs
+ * sharing the session can make it later; the job's `estimated_finish_at` follows the real sends.)
  */
-const estimateFinish = (session: SessionRecord, pacing: EffectivePacing, count: number, start: number) => {
+const estimateFinish = (pacing: EffectivePacing, count: number, start: number) => {
   if (count === 0) return null;
-  const state = { last_slot_at: session.last_slot_at ?? null, slot_day: session.slot_day ?? null, slot_day_count: session.slot_day_count ?? 0 };
   const n = Math.min(count, SIMULATED);
-  const r = reserveSlots(state, {
-    now: start,
-    count: n,
-    minMs: pacing.min_delay_seconds * 1000,
-    maxMs: pacing.max_delay_seconds * 1000,
-    dailyLimit: pacing.daily_limit,
-    window: pacing.send_window,
-    horizonMs: Number.MAX_SAFE_INTEGER / 2,
-    random: () => 0.5,
-  });
+  const perMs = Math.round(pacing.per_message_seconds * 1000);
+  const caps = [pacing.daily_limit, pacing.session_policy.daily_cap].filter((x): x is number => x !== null);
+  const r = reserveSlots(
+    { last_slot_at: null, slot_day: null, slot_day_count: 0 },
+    {
+      now: start,
+      count: n,
+      minMs: perMs,
+      maxMs: perMs,
+      dailyLimit: caps.length ? Math.min(...caps) : null,
+      window: pacing.send_window,
+      horizonMs: Number.MAX_SAFE_INTEGER / 2,
+    },
+  );
   const first = r.slots[0] ?? start;
   const last = r.slots.at(-1) ?? start;
   if (count <= n) return last;
@@ -109,7 +129,7 @@ export const preview = async (d: Deps, tenantId: string, input: CreateInput): Pr
 
   const pacing = effectivePacing(input, session);
   const start = Math.max(now, startAt ?? now);
-  const finish = estimateFinish(session, pacing, recipients, start);
+  const finish = estimateFinish(pacing, recipients, start);
 
   const blocked: BulkSendPreview["blocked_by"] = [];
   if (!plan.bulk_send) blocked.push({ code: "plan.feature_unavailable", message: `Bulk send is not included in the ${tenant.plan} plan.` });

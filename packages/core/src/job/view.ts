@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PacingPolicy } from "../pacing/policy";
 
 /**
  * The public shapes of a bulk send, one source for the HTTP API, its OpenAPI document and any typed
@@ -101,6 +102,9 @@ export const BulkSendPreview = z.object({
     max_delay_seconds: z.number().int(),
     daily_limit: z.number().int().nullable(),
     send_window: Window.nullable(),
+    effective_min_gap_seconds: z.number().int(),
+    session_policy: PacingPolicy,
+    per_message_seconds: z.number(),
   }),
   starts_at: z.string(),
   estimated_finish_at: z.string().nullable(),
