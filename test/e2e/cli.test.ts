@@ -111,7 +111,8 @@ describe("outreach CLI (child process, against the local runtime)", () => {
       child.on("close", () => done(out));
     });
     expect(tty).toContain("\r[██████████] 100%  sent 3/3 · ");
-    expect(tty).toMatch(/· completed\u001b\[K\r?\n/);
+    // "completed", then the terminal's erase-to-end-of-line (ESC [ K), then the line ends.
+    expect(tty).toMatch(new RegExp(`· completed${String.fromCharCode(27)}\\[K\r?\n`));
   });
 
   it("lists scheduled messages, runs a report, and is on the workspace's path as npx outreach", async () => {

@@ -271,8 +271,8 @@ export const createSender = (
     return gap;
   };
   const noteJobSend = (msg: SendMessage, at: number) => {
-    let jobs = recentJobs.get(msg.session_id);
-    if (!jobs) recentJobs.set(msg.session_id, (jobs = new Map()));
+    const jobs = recentJobs.get(msg.session_id) ?? new Map<string, { minGapMs: number; lastAt: number }>();
+    recentJobs.set(msg.session_id, jobs);
     jobs.set(msg.job_id, { minGapMs: msg.min_gap_ms, lastAt: at });
   };
 
