@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createDb, createStore } from "@outreach/aws/store";
 import { DEFAULT_AGENT_MAX_RECIPIENTS } from "@outreach/core/confirmation";
+import { REPLY_WINDOW_HOURS_RANGE, RETENTION_DAYS_RANGE, settingsOf } from "@outreach/core/conversation";
 import { createIds } from "@outreach/core/id";
 import { isPlanId } from "@outreach/core/plan";
 import { systemClock } from "@outreach/core/port";
@@ -19,6 +20,8 @@ const usage = `usage: npm run admin -- <command> [options]
   revoke-key    --tenant <ten_…> --key-id <key_…>
   list-keys     --tenant <ten_…>
   set-plan      --tenant <ten_…> --plan <plan>
+  set-settings  --tenant <ten_…> [--retention-days <1–3650>] [--reply-window-hours <1–720>]
+scopes: ${SCOPES.join(", ")}
 options: --table <name> (AWS; default: the local runtime in $OUTREACH_DATA_DIR or .data), --endpoint <url>`;
 
 const { values, positionals } = parseArgs({
@@ -34,6 +37,8 @@ const { values, positionals } = parseArgs({
     recipients: { type: "string" },
     table: { type: "string" },
     endpoint: { type: "string" },
+    "retention-days": { type: "string" },
+    "reply-window-hours": { type: "string" },
   },
 });
 const die = (msg: string): never => {
@@ -117,6 +122,24 @@ switch (cmd) {
     if (!isPlanId(plan)) die(`unknown plan ${plan}`);
     await store.tenants.setPlan(need(values.tenant, "tenant"), plan as "free");
     console.log(JSON.stringify({ tenant_id: values.tenant, plan }));
+    break;
+  }
+  case "set-settings": {
+    const tenantId = need(values.tenant, "tenant");
+    if (!(await store.tenants.get(tenantId))) die(`tenant ${tenantId} not found`);
+    const int = (v: string | undefined, flag: string, [min, max]: readonly [number, number]) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) die(`--${flag} must be a whole number from ${min} to ${max}`);
+      return n;
+    };
+    const settings = {
+      retention_days: int(values["retention-days"], "retention-days", RETENTION_DAYS_RANGE),
+      reply_window_hours: int(values["reply-window-hours"], "reply-window-hours", REPLY_WINDOW_HOURS_RANGE),
+    };
+    if (settings.retention_days === undefined && settings.reply_window_hours === undefined) die(`set-settings needs a setting\n${usage}`);
+    await store.tenants.setSettings(tenantId, settings);
+    console.log(JSON.stringify({ tenant_id: tenantId, ...settingsOf(await store.tenants.get(tenantId, true)) }));
     break;
   }
   default:

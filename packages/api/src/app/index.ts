@@ -5,8 +5,10 @@ import { bodyLimit } from "hono/body-limit";
 import { authMiddleware } from "../auth";
 import { docsPage } from "../docs";
 import { errorBody, toResponse } from "../errors";
+import { conversationRoutes } from "../routes/conversations";
 import { groupRoutes } from "../routes/groups";
 import { bulkRoutes } from "../routes/jobs";
+import { messageRoutes } from "../routes/messages";
 import { optOutRoutes } from "../routes/optouts";
 import { reportRoutes } from "../routes/reports";
 import { scheduledRoutes } from "../routes/scheduled";
@@ -35,7 +37,9 @@ export const apiRoutes = (auth: MiddlewareHandler<Env>) => {
     .route("/bulk-send", bulkRoutes())
     .route("/opt-outs", optOutRoutes())
     .route("/scheduled-messages", scheduledRoutes())
-    .route("/reports", reportRoutes());
+    .route("/reports", reportRoutes())
+    .route("/messages", messageRoutes())
+    .route("/conversations", conversationRoutes());
 };
 
 /** The OpenAPI 3.1 document of the routes under `/api/v2`. */

@@ -12,13 +12,19 @@ import { TimingFields } from "./timing";
 const Fields = {
   name: Name,
   template_id: z.enum([...TEMPLATE_IDS, ...UNAVAILABLE_TEMPLATE_IDS]).openapi({
-    description: `One of ${TEMPLATE_IDS.join(", ")}. MoltFlow's ${UNAVAILABLE_TEMPLATE_IDS.join(", ")} answer 422 report.template_unavailable for now.`,
+    description: `One of ${TEMPLATE_IDS.join(", ")}. MoltFlow's ${UNAVAILABLE_TEMPLATE_IDS.join(", ")} answer 422 report.template_unavailable for now (they need leads, monitored groups and reviews).`,
   }),
   ...TimingFields,
   delivery_method: z.enum(["dashboard", "whatsapp"]).optional(),
   session_id: z.string().min(1).max(100).nullish(),
   recipient_phone: Phone.nullish(),
   period: z.enum(PERIODS).optional(),
+  threshold_hours: z
+    .number()
+    .min(0)
+    .max(720)
+    .nullish()
+    .openapi({ description: "unanswered_contacts: list contacts who have waited at least this many hours (default 4)." }),
 };
 
 /** The create body, exported: the MCP tools validate with the same schema. */

@@ -7,7 +7,26 @@ import { inboxPage } from "./sandbox-page";
 
 /** WhatsApp's own limit for a message's text: tests play hostile inbound texts of that length end to end. */
 export const MAX_INBOUND_TEXT = 65_536;
-const Inbound = z.object({ session_id: z.string().min(1).max(100), from: z.string().min(1).max(64), text: z.string().min(1).max(MAX_INBOUND_TEXT) });
+const Inbound = z
+  .object({
+    session_id: z.string().min(1).max(100),
+    from: z.string().min(1).max(64),
+    text: z.string().max(MAX_INBOUND_TEXT).optional(),
+    /** Media the contact sends (`text` is then its caption, optional). */
+    media_type: z.enum(["image", "video", "audio", "document", "sticker"]).optional(),
+    /** WhatsApp's id of the message: the same id again plays a redelivery (stored once). */
+    message_id: z
+      .string()
+      .regex(/^[\w.:-]{1,128}$/)
+      .optional(),
+    name: z.string().min(1).max(255).optional(),
+    /** When the contact wrote it (default now): plays a message that waited, e.g. for the unanswered report. */
+    sent_at: z.string().datetime({ offset: true }).optional(),
+  })
+  .refine((b) => (b.text !== undefined && b.text.length > 0) || b.media_type !== undefined, {
+    message: "text is required unless media_type is given",
+    path: ["text"],
+  });
 const WaGroup = z.object({
   session_id: z.string().min(1).max(100),
   wa_group_id: z.string().min(1).max(200),
@@ -61,8 +80,13 @@ export const sandboxRoutes = (sandbox: SandboxTransport, opts: { sessionStatus?:
     if (!p.data) return c.json(p.error, p.status);
     const nr = await notRunning(p.data.session_id);
     if (nr) return c.json(nr.body, nr.status);
-    await sandbox.inbound(p.data.session_id, p.data.from, p.data.text);
-    return c.json({ ok: true });
+    const { messageId } = await sandbox.inbound(p.data.session_id, p.data.from, p.data.text ?? "", {
+      messageId: p.data.message_id,
+      mediaType: p.data.media_type,
+      name: p.data.name,
+      at: p.data.sent_at ? Date.parse(p.data.sent_at) : undefined,
+    });
+    return c.json({ ok: true, message_id: messageId });
   });
   app.post("/sandbox/api/wa-groups", async (c) => {
     const p = await parse(c, WaGroup);

@@ -171,7 +171,11 @@ export const batchWrite = async (db: Db, requests: ({ put: Item } | { delete: It
 };
 
 /** BatchGet in chunks of 100 (keys deduplicated), retrying unprocessed keys with backoff; items in no particular order. */
-export const batchGet = async (db: Db, keys: Item[], opts: { consistent?: boolean; projection?: string } = {}): Promise<Item[]> => {
+export const batchGet = async (
+  db: Db,
+  keys: Item[],
+  opts: { consistent?: boolean; projection?: string; names?: Record<string, string> } = {},
+): Promise<Item[]> => {
   const out: Item[] = [];
   const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
   for (let i = 0; i < unique.length; i += 100) {
@@ -180,7 +184,11 @@ export const batchGet = async (db: Db, keys: Item[], opts: { consistent?: boolea
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
       if (attempt > 10) throw new DomainError("unavailable", "store.throttled", "The store is busy; try again shortly.");
       const res = await db.doc.send(
-        new BatchGetCommand({ RequestItems: { [db.table]: { Keys: pending, ConsistentRead: opts.consistent, ProjectionExpression: opts.projection } } }),
+        new BatchGetCommand({
+          RequestItems: {
+            [db.table]: { Keys: pending, ConsistentRead: opts.consistent, ProjectionExpression: opts.projection, ExpressionAttributeNames: opts.names },
+          },
+        }),
       );
       out.push(...(res.Responses?.[db.table] ?? []));
       pending = (res.UnprocessedKeys?.[db.table]?.Keys as Item[] | undefined) ?? [];

@@ -5,6 +5,7 @@ import { createActivityStore } from "./activity";
 import { createAuthStore } from "./auth";
 import { createConfirmationStore } from "./confirmations";
 import { createContactStore, createWaGroupStore } from "./contacts";
+import { createConversationStore } from "./conversations";
 import type { Db } from "./db";
 import { createExecutionStore } from "./executions";
 import { createGroupStore } from "./groups";
@@ -39,6 +40,7 @@ export const createStore = (db: Db, opts: { authKey?: Buffer; requireAuthKey?: b
     recipients: createRecipientStore(db),
     optouts: createOptOutStore(db),
     activity: createActivityStore(db),
+    conversations: createConversationStore(db),
     schedules: createTimedStore<ScheduledMessage>(db, "schedule"),
     scheduleRuns: createRunStore<ScheduleRun>(db, "schedule"),
     reports: createTimedStore<Report>(db, "report"),

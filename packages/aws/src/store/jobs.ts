@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { Job, JobStatus } from "@outreach/core/job";
+import type { Job, JobStatus, Recipient } from "@outreach/core/job";
 import type { WaitingReason } from "@outreach/core/pacing";
 import type { SlotState } from "@outreach/core/session";
 import { conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact, whenHolds } from "./db";
@@ -105,12 +105,30 @@ export const createJobStore = (db: Db) => {
       return res.failed.includes(0) ? "exists" : "quota";
     },
 
+    /** A single message's job, its one recipient and the month's reservation of one message, in one transaction. */
+    async createMessage(job: Job, recipient: Recipient, limit: number | null): Promise<"ok" | "quota" | "exists"> {
+      if (limit !== null && limit < 1) return "quota";
+      const res = await transact(db, [
+        {
+          Put: {
+            TableName: db.table,
+            Item: { ...jobKey(job.tenant_id, job.id), ...Lists.activeJob(job.id), ...job },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        { Put: { TableName: db.table, Item: { ...Keys.recipient(job.id, recipient.phone), ...recipient, ...(job.ttl ? { ttl: job.ttl } : {}) } } },
+        reserveUpdate(db, job.tenant_id, job.quota_month, 1, limit),
+      ]);
+      if (res.ok) return "ok";
+      return res.failed.includes(0) ? "exists" : "quota";
+    },
+
     async get(tenantId: string, id: string, consistent = false): Promise<Job | undefined> {
       const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: jobKey(tenantId, id), ConsistentRead: consistent }));
       return res.Item ? strip<Job>(res.Item) : undefined;
     },
 
-    list: (tenantId: string, status: JobStatus | undefined, page: PageRequest, opts: { excludeOrigin?: Job["origin"] } = {}) =>
+    list: (tenantId: string, status: JobStatus | undefined, page: PageRequest, opts: { excludeOrigins?: Job["origin"][] } = {}) =>
       queryPage(
         db,
         {
@@ -119,7 +137,7 @@ export const createJobStore = (db: Db) => {
           ScanIndexForward: false,
         },
         page,
-        (i) => ((status && i.status !== status) || (opts.excludeOrigin && i.origin === opts.excludeOrigin) ? undefined : strip<Job>(i)),
+        (i) => ((status && i.status !== status) || opts.excludeOrigins?.includes(i.origin as Job["origin"]) ? undefined : strip<Job>(i)),
       ),
 
     /** Jobs created in [from, to), for reports. */
@@ -133,15 +151,21 @@ export const createJobStore = (db: Db) => {
       return out;
     },
 
-    async active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string }[]> {
-      const out: { tenant_id: string; id: string; status: JobStatus; session_id: string }[] = [];
+    async active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] }[]> {
+      const out: { tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] }[] = [];
       for await (const i of queryAll(db, {
         ...onIndex,
         KeyConditionExpression: "#ipk = :p",
         ExpressionAttributeNames: { "#ipk": INDEX.pk },
         ExpressionAttributeValues: { ":p": Lists.activeJobs },
       }))
-        out.push({ tenant_id: i.tenant_id as string, id: i.id as string, status: i.status as JobStatus, session_id: i.session_id as string });
+        out.push({
+          tenant_id: i.tenant_id as string,
+          id: i.id as string,
+          status: i.status as JobStatus,
+          session_id: i.session_id as string,
+          origin: (i.origin as Job["origin"]) ?? "api",
+        });
       return out;
     },
 

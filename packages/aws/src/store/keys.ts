@@ -23,6 +23,8 @@ export const PREFIX = {
   job: "JOB#",
   optOut: "OPTOUT#",
   activity: "ACT#",
+  /** A contact's conversations: `CONV#<phone>#` (one per session). */
+  conversation: (phone?: string) => (phone ? `CONV#${phone}#` : "CONV#"),
   schedule: "SCHED#",
   report: "REPORT#",
   member: "M#",
@@ -65,6 +67,11 @@ export const Keys = {
 
   optOut: (tenantId: string, phone: string) => k(T(tenantId), `${PREFIX.optOut}${phone}`),
 
+  /** The summary of one contact's conversation with one session. */
+  conversation: (tenantId: string, phone: string, sessionId: string) => k(T(tenantId), `${PREFIX.conversation(phone)}${sessionId}`),
+  /** One inbound message: its key is the dedupe (session, contact, WhatsApp message id). */
+  inbound: (tenantId: string, phone: string, sessionId: string, waMessageId: string) => k(`CV#${tenantId}#${phone}`, `IN#${sessionId}#${waMessageId}`),
+
   timed: (kind: "schedule" | "report", tenantId: string, id: string) => k(T(tenantId), `${PREFIX[kind]}${id}`),
   runPartition: (kind: "schedule" | "report", parentId: string) => `${kind === "schedule" ? "SC" : "RP"}#${parentId}`,
   run: (kind: "schedule" | "report", parentId: string, runAt: string) => k(`${kind === "schedule" ? "SC" : "RP"}#${parentId}`, `${PREFIX.run}${runAt}`),
@@ -92,6 +99,16 @@ export const Lists = {
     const [, tenant_id, job_id, phone] = sk.split("#");
     return tenant_id && job_id && phone ? { tenant_id, job_id, phone } : undefined;
   },
+  /** Listed conversations of a tenant, latest activity first (the summary's place; bulk-only contacts are not in it). */
+  conversations: (tenantId: string) => `${T(tenantId)}#CONVS`,
+  conversation: (tenantId: string, activityAt: string, phone: string, sessionId: string) =>
+    listed(`${T(tenantId)}#CONVS`, `${activityAt}#${phone}#${sessionId}`),
+  /** A contact's messages in time order: inbound messages and the message-id index entries of what was sent to them. */
+  contactMessages: (tenantId: string, phone: string) => `CV#${tenantId}#${phone}`,
+  contactMessage: (tenantId: string, phone: string, at: string, direction: "IN" | "OUT", sessionId: string, id: string) =>
+    listed(`CV#${tenantId}#${phone}`, `${at}#${direction}#${sessionId}#${id}`),
+  /** Bounds of a time range in a contact's message list (`hi` sorts after every entry of that instant). */
+  contactMessageBound: (at: string, side: "lo" | "hi") => (side === "lo" ? at : `${at}#~`),
   /** Active schedules and reports with a next run, ordered by that instant. */
   timers: "TIMERS",
   timer: (kind: "schedule" | "report", tenantId: string, id: string, nextRunAt: string) => listed("TIMERS", `${nextRunAt}#${kind}#${tenantId}#${id}`),

@@ -1,6 +1,8 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { MessageRef, Recipient, RecipientStatus, SendingClaim, SentMessage } from "@outreach/core/job";
+import { expiresAt, MIN_INDEX_DAYS } from "@outreach/core/conversation";
+import type { ConversationContext, MessageRef, Recipient, RecipientStatus, SendingClaim, SentMessage } from "@outreach/core/job";
 import { activityUpdate } from "./activity";
+import { outboundSummaryUpdate } from "./conversations";
 import { batchGet, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
 import { INDEX, Keys, Lists } from "./keys";
@@ -35,7 +37,8 @@ export const createRecipientStore = (db: Db) => {
      * Records sent messages (`sending` → `sent`) with their message-id index entries and the day's
      * activity; messages of one UTC day share the counters of each transaction.
      */
-    async markSent(job: JobRef, sent: SentMessage[], opts: { sessionId?: string } = {}) {
+    async markSent(job: JobRef, sent: SentMessage[], opts: { sessionId?: string; conversation?: ConversationContext } = {}) {
+      const conversation = opts.conversation;
       const days = new Map<string, SentMessage[]>();
       for (const m of sent) {
         const day = new Date(m.at).toISOString().slice(0, 10);
@@ -63,9 +66,42 @@ export const createRecipientStore = (db: Db) => {
                     phone: m.phone,
                     quota_month: job.quota_month,
                     ttl: Math.floor(m.at / 1000) + MESSAGE_INDEX_TTL_S,
+                    // In the contact's message list for the tenant's retention (at least as long as receipts may come).
+                    ...(conversation
+                      ? {
+                          session_id: conversation.session_id,
+                          sent_at: new Date(m.at).toISOString(),
+                          ttl: expiresAt(m.at, Math.max(MIN_INDEX_DAYS, conversation.retention_days)),
+                          ...Lists.contactMessage(job.tenant_id, m.phone, new Date(m.at).toISOString(), "OUT", conversation.session_id, m.messageId),
+                        }
+                      : {}),
                   },
                 },
               },
+              ...(conversation
+                ? [
+                    {
+                      Update: outboundSummaryUpdate(
+                        db,
+                        {
+                          tenant_id: job.tenant_id,
+                          session_id: conversation.session_id,
+                          phone: m.phone,
+                          at: new Date(m.at).toISOString(),
+                          name: m.name ?? null,
+                          text: m.text ?? null,
+                          text_expires_at: expiresAt(m.at, conversation.retention_days),
+                        },
+                        {
+                          // A reply is attributed to the campaign that reached the contact last (not to a report or a single message).
+                          campaign:
+                            conversation.origin === "api" || conversation.origin === "schedule" ? { job_id: job.id, quota_month: job.quota_month } : null,
+                          list: conversation.origin === "message",
+                        },
+                      ),
+                    },
+                  ]
+                : []),
             ],
           })),
           (n) => [

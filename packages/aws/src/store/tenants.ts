@@ -16,8 +16,8 @@ export const createTenantStore = (db: Db) => ({
     );
   },
 
-  async get(id: string): Promise<(Tenant & { group_count: number; report_count: number }) | undefined> {
-    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.tenant(id) }));
+  async get(id: string, consistent = false): Promise<(Tenant & { group_count: number; report_count: number }) | undefined> {
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.tenant(id), ConsistentRead: consistent }));
     return res.Item ? strip(res.Item) : undefined;
   },
 
@@ -30,6 +30,20 @@ export const createTenantStore = (db: Db) => ({
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeNames: { "#plan": "plan" },
         ExpressionAttributeValues: { ":plan": plan },
+      }),
+    );
+  },
+
+  async setSettings(id: string, settings: { retention_days?: number; reply_window_hours?: number }) {
+    const entries = Object.entries(settings).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return;
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: Keys.tenant(id),
+        UpdateExpression: `SET ${entries.map(([k]) => `${k} = :${k}`).join(", ")}`,
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
       }),
     );
   },

@@ -54,7 +54,7 @@ export const cancel = async (d: D, tenantId: string, id: string) => {
 };
 
 /** Turns every pending recipient of a cancelled job into `cancelled` (idempotent). */
-export const finalize = async (d: D, tenantId: string, id: string) => {
+export const finalize = async (d: Pick<D, "store">, tenantId: string, id: string) => {
   const job = await d.store.jobs.get(tenantId, id, true);
   if (job?.status !== "cancelled") return;
   for (;;) {
@@ -116,10 +116,24 @@ export const checkCompletion = async (d: Pick<D, "store" | "clock">, tenantId: s
   return (await d.store.jobs.completeIfDrained(tenantId, id, iso(d.clock.now()))) ?? job;
 };
 
-/** A session logged out or disappeared: its running jobs pause with `pause_reason: "session"`. */
-export const pauseSessionJobs = async (d: Pick<D, "store">, tenantId: string, sessionId: string) => {
+/**
+ * A session logged out or disappeared: its running jobs pause with `pause_reason: "session"`. A single
+ * message (`POST /messages/send`) that has not gone out is cancelled instead: nobody resumes it.
+ */
+export const pauseSessionJobs = async (d: Pick<D, "store" | "clock">, tenantId: string, sessionId: string) => {
   for (const j of await d.store.jobs.active()) {
     if (j.tenant_id !== tenantId || j.session_id !== sessionId || (j.status !== "running" && j.status !== "pending")) continue;
+    if (j.origin === "message") {
+      const done = await d.store.jobs.transition(
+        tenantId,
+        j.id,
+        ["running", "pending"],
+        { status: "cancelled", completed_at: iso(d.clock.now()) },
+        { bumpEpoch: true },
+      );
+      if (done) await finalize(d, tenantId, j.id);
+      continue;
+    }
     await d.store.jobs.transition(tenantId, j.id, ["running", "pending"], { status: "paused", pause_reason: "session" }, { bumpEpoch: true });
   }
 };

@@ -24,6 +24,8 @@ export const view = (j: Job): BulkSendView => ({
   cancelled_count: j.cancelled_count,
   unknown_count: j.unknown_count,
   pending_count: j.pending_count + Math.max(0, j.total_recipients - (j.snapshot_count ?? j.total_recipients)),
+  replied_count: j.replied_count ?? 0,
+  reply_rate: rate(j.replied_count ?? 0, j.sent_count),
   min_delay_seconds: j.min_delay_seconds,
   max_delay_seconds: j.max_delay_seconds,
   daily_limit: j.daily_limit,
@@ -40,6 +42,9 @@ export const view = (j: Job): BulkSendView => ({
   next_send_at: j.next_send_at ? iso(j.next_send_at) : null,
 });
 export type JobView = ReturnType<typeof view>;
+
+/** `part / whole` rounded to 4 decimals; 0 when nothing was sent. */
+export const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10000) / 10000 : 0);
 
 /** A new job record: the API's defaults, nothing counted, nothing planned; `fields` override. */
 export const jobRecord = (
@@ -102,6 +107,7 @@ export const publicRecipient = (r: Recipient): RecipientView => ({
   attempts: r.attempts ?? 0,
   sent_at: r.sent_at ?? null,
   error: r.error ?? null,
+  replied_at: r.replied_at ?? null,
 });
 
 /** MoltFlow's progress event plus our counts. */
@@ -133,14 +139,16 @@ export const progress = (j: Job): ProgressView => {
     waiting_reason: v.waiting_reason,
     next_send_at: v.next_send_at,
     estimated_finish_at: v.estimated_finish_at,
+    replied: v.replied_count,
+    reply_rate: v.reply_rate,
   };
 };
 
 export const isFinal = (j: Pick<Job, "status">) => FINAL.includes(j.status);
 
-/** The tenant's bulk sends, newest first; report deliveries are not bulk sends and are not listed. */
+/** The tenant's bulk sends, newest first; report deliveries and single messages are not bulk sends and are not listed. */
 export const list = async (d: { store: Store }, tenantId: string, status: JobStatus | undefined, page: PageRequest) => {
-  const p = await d.store.jobs.list(tenantId, status, page, { excludeOrigin: "report" });
+  const p = await d.store.jobs.list(tenantId, status, page, { excludeOrigins: ["report", "message"] });
   return { jobs: p.items.map(view), next_cursor: p.next_cursor };
 };
 

@@ -30,8 +30,11 @@ export interface Job extends JobCounts {
   session_id: string;
   /** Null for direct sends (a report delivered by WhatsApp). */
   custom_group_id: string | null;
-  /** Who created it: the API, a scheduled message, or a report delivery (not listed as a bulk send). */
-  origin: "api" | "schedule" | "report";
+  /**
+   * Who created it: the API, a scheduled message, a report delivery or `POST /messages/send` (the last
+   * two are not listed as bulk sends; a message's id is `msg_…`).
+   */
+  origin: "api" | "schedule" | "report" | "message";
   direct_recipients?: { phone: string; name: string | null }[];
   message_type: "text" | "media";
   message_content: string | null;
@@ -72,6 +75,12 @@ export interface Job extends JobCounts {
   /** Why the next message waits beyond the job's own delay, and until when (cleared by the next send). */
   waiting_reason?: WaitingReason | null;
   next_send_at?: number | null;
+  /** A message of `POST /messages/send` to a contact who wrote within 24 h (exempt from burst limits). */
+  reply?: boolean;
+  /** Recipients who replied within the tenant's reply window after their message (once each). */
+  replied_count?: number;
+  /** Epoch seconds when the store drops the item (messages sent with `POST /messages/send`: the tenant's retention). */
+  ttl?: number;
 }
 
 export interface Recipient {
@@ -83,6 +92,8 @@ export interface Recipient {
   error: string | null;
   message_id: string | null;
   lease_until?: number;
+  /** When the contact first replied to this message (within the reply window). */
+  replied_at?: string | null;
 }
 
 /** A recipient being sent: which job, which phone, and the process that claimed it. */
@@ -114,6 +125,20 @@ export interface SentMessage {
   at: number;
   /** The day it counts on for the job's `daily_limit` (`yyyy-mm-dd` in the job's send-window zone; UTC without one). */
   day?: string;
+  /** The recipient's name (kept on the conversation when it has none) and the start of the text sent. */
+  name?: string | null;
+  text?: string;
+}
+
+/**
+ * Where sent messages show in conversations: their message-id index entries join the contact's
+ * message list (kept for the tenant's retention, at least as long as receipts may come), and the
+ * conversation summary counts them.
+ */
+export interface ConversationContext {
+  session_id: string;
+  origin: Job["origin"];
+  retention_days: number;
 }
 
 /** Recipients that moved, and those refused because they were no longer in the expected state. */
@@ -126,9 +151,14 @@ export interface JobRepo {
   /** "exists" when a job with this id was created before (deterministic ids of scheduled runs). */
   create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota" | "exists">;
   get(tenantId: string, id: string, consistent?: boolean): Promise<Job | undefined>;
-  list(tenantId: string, status: JobStatus | undefined, page: PageRequest, opts?: { excludeOrigin?: Job["origin"] }): Promise<Page<Job>>;
+  list(tenantId: string, status: JobStatus | undefined, page: PageRequest, opts?: { excludeOrigins?: Job["origin"][] }): Promise<Page<Job>>;
   createdBetween(tenantId: string, fromId: string, toId: string): Promise<Job[]>;
-  active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string }[]>;
+  active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] }[]>;
+  /**
+   * A one-recipient job of `POST /messages/send`, running at once: the job, its recipient (`pending`)
+   * and the month's reservation in one transaction ("exists" when the id was used before).
+   */
+  createMessage(job: Job, recipient: Recipient, limit: number | null): Promise<"ok" | "quota" | "exists">;
   /** Applies `set` only from one of `from` (and at `epoch` when given); undefined when the job was elsewhere. */
   transition(tenantId: string, id: string, from: JobStatus[], set: Partial<Job>, opts?: { epoch?: number; bumpEpoch?: boolean }): Promise<Job | undefined>;
   /** Completes a running job whose snapshot is settled and nothing is pending; undefined otherwise. */
@@ -181,12 +211,12 @@ export interface RecipientRepo {
   ): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending">;
   /** Recipients left `sending` whose claim lease ends before `before`, with who claimed them. */
   sendingExpired(before: number): Promise<SendingClaim[]>;
-  /** `sending` → `sent` with the message ids (so receipts find them) and the day's sent count. */
   /**
-   * Records sent messages; with `sessionId`, also what the session really sent that day (its pacing
-   * policy's daily counts).
+   * `sending` → `sent` with the message ids (so receipts find them) and the day's sent count; with
+   * `sessionId`, also what the session really sent that day (its pacing policy's daily counts); with
+   * `conversation`, the messages join their contacts' conversations in the same transaction.
    */
-  markSent(job: JobRef, sent: SentMessage[], opts?: { sessionId?: string }): Promise<Moved>;
+  markSent(job: JobRef, sent: SentMessage[], opts?: { sessionId?: string; conversation?: ConversationContext }): Promise<Moved>;
   /** `sending` → `pending` (to retry), `failed` or `unknown`, with the reason. */
   unclaim(job: JobRef, phone: string, to: "pending" | "failed" | "unknown", error: string): Promise<Moved>;
   markSkipped(job: JobRef, phone: string, reason: string): Promise<Moved>;

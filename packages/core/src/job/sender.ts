@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import { createCoalescer } from "../coalesce";
+import { preview } from "../conversation/preview";
+import { settingsOf } from "../conversation/settings";
 import type { Deps } from "../deps";
 import { isDomainError } from "../error";
+import { mediaKindOf } from "../media";
 import { Deferred, type HandlerContext } from "../message/context";
 import { nextAllowed, noteSend, type PacingPolicy, SANDBOX_DEFAULT, type SessionSends, utcDay, type WaitingReason } from "../pacing/policy";
 import { type Outbound, type Transport, TransportError } from "../port";
@@ -17,8 +20,8 @@ import { render } from "./template";
 /** A claim older than this is taken to be a crash between send and record (the recipient becomes `unknown`). */
 export const LEASE_MS = 10 * 60_000;
 export const MAX_ATTEMPTS = 3;
-/** Sent messages of one job recorded in one transaction (two items each, plus three shared). */
-export const RECORD_BATCH = 40;
+/** Sent messages of one job recorded in one transaction (three items each — recipient, message-id index, conversation — plus three shared). */
+export const RECORD_BATCH = 32;
 /** How long a sent message waits for others of its job before it is recorded (the crash window grows by as much). */
 export const RECORD_LINGER_MS = 100;
 
@@ -75,7 +78,7 @@ const withTimeout = <T>(p: Promise<T>, ms: number) => {
 
 type Content = Pick<
   Job,
-  "id" | "tenant_id" | "session_id" | "quota_month" | "message_type" | "message_content" | "media_url" | "max_consecutive_failures" | "send_window"
+  "id" | "tenant_id" | "session_id" | "origin" | "quota_month" | "message_type" | "message_content" | "media_url" | "max_consecutive_failures" | "send_window"
 >;
 
 /** The day a send counts on for the job's `daily_limit`: in its send window's zone, else UTC. */
@@ -137,6 +140,17 @@ export const createSender = (
     return job;
   };
 
+  /** The tenant's retention decides how long sent messages stay in conversations (read once a minute per tenant). */
+  const retentions = new Map<string, { days: number; until: number }>();
+  const retentionDays = async (tenantId: string) => {
+    const hit = retentions.get(tenantId);
+    if (hit && hit.until > d.clock.now()) return hit.days;
+    const days = settingsOf(await d.store.tenants.get(tenantId)).retention_days;
+    if (retentions.size > 1000) retentions.clear();
+    retentions.set(tenantId, { days, until: d.clock.now() + 60_000 });
+    return days;
+  };
+
   /**
    * Messages of each job being handled in this process. Only the one that brings its job's count to
    * zero checks for completion (one read instead of one per message); whichever process handles a
@@ -158,16 +172,17 @@ export const createSender = (
    * index and the day's activity. Messages of one job sent close together share one transaction (the
    * counters once, not once per message); a message waits at most RECORD_LINGER_MS for company.
    */
-  const record = createCoalescer<{ job: Content; phone: string; messageId: string; at: number; day: string }>({
+  const record = createCoalescer<{ job: Content; phone: string; name: string | null; text: string; messageId: string; at: number; day: string }>({
     max: RECORD_BATCH,
     lingerMs: RECORD_LINGER_MS,
     flush: async (_jobId, sent) => {
       const job = (sent[0] as (typeof sent)[number]).job;
+      const conversation = { session_id: job.session_id, origin: job.origin, retention_days: await persist(d, () => retentionDays(job.tenant_id)) };
       await persist(d, () =>
         d.store.recipients.markSent(
           ref(job),
-          sent.map((m) => ({ phone: m.phone, messageId: m.messageId, at: m.at, day: m.day })),
-          { sessionId: job.session_id },
+          sent.map((m) => ({ phone: m.phone, messageId: m.messageId, at: m.at, day: m.day, name: m.name, text: m.text })),
+          { sessionId: job.session_id, conversation },
         ),
       );
     },
@@ -303,6 +318,7 @@ export const createSender = (
     if (!job) return void lastOfJob(msg.job_id);
     noteJobSend(msg, d.clock.now());
     const messageId = messageIdFor(job.id, msg.phone);
+    const message = outbound(job, { phone: msg.phone, name: msg.name ?? null }, messageId);
     let outcome: Outcome = { kind: "dropped" };
     const turn = lane(msg.session_id, msg.slot_at, msg.min_gap_ms, async () => {
       // Only the holder of the session's lease sends on it; the message goes back for the holder.
@@ -326,7 +342,7 @@ export const createSender = (
       if (claim === "opted_out") outcome = { kind: "opted_out" };
       if (claim !== "claimed") return false;
       try {
-        await withTimeout(transport.send(msg.session_id, outbound(job, { phone: msg.phone, name: msg.name ?? null }, messageId)), sendTimeoutMs);
+        await withTimeout(transport.send(msg.session_id, message), sendTimeoutMs);
         const at = d.clock.now();
         noteSend(session.sends, at, session.policy.burst?.max ?? 1);
         noteJobSend(msg, at);
@@ -364,7 +380,10 @@ export const createSender = (
       return handBack(msg, o.at);
     }
     if (o.kind === "opted_out") await d.store.recipients.markSkipped(ref(job), msg.phone, "opted out");
-    if (o.kind === "sent") await record(job.id, { job, phone: msg.phone, messageId: o.messageId, at: o.at, day: dayIn(job, o.at) });
+    if (o.kind === "sent") {
+      const text = message.kind === "text" ? preview(message.text) : preview(message.caption, mediaKindOf(message.url));
+      await record(job.id, { job, phone: msg.phone, name: msg.name ?? null, text, messageId: o.messageId, at: o.at, day: dayIn(job, o.at) });
+    }
     // A retried or logged-out recipient is pending again: the job cannot be complete.
     if (o.kind === "error" && o.result !== "failed") return void lastOfJob(job.id);
     return complete(job);

@@ -28,6 +28,8 @@ export const BulkSendView = z.object({
   cancelled_count: z.number().int(),
   unknown_count: z.number().int(),
   pending_count: z.number().int(),
+  replied_count: z.number().int(),
+  reply_rate: z.number(),
   min_delay_seconds: z.number().int(),
   max_delay_seconds: z.number().int(),
   daily_limit: z.number().int().nullable(),
@@ -55,6 +57,7 @@ export const RecipientView = z.object({
   attempts: z.number().int(),
   sent_at: z.string().nullable(),
   error: z.string().nullable(),
+  replied_at: z.string().nullable(),
 });
 export type RecipientView = z.infer<typeof RecipientView>;
 
@@ -73,6 +76,8 @@ export const ProgressView = z.object({
   waiting_reason: z.enum(["burst", "daily_cap", "warmup", "send_window"]).nullable(),
   next_send_at: z.string().nullable(),
   estimated_finish_at: z.string().nullable(),
+  replied: z.number().int(),
+  reply_rate: z.number(),
 });
 export type ProgressView = z.infer<typeof ProgressView>;
 

@@ -7,8 +7,6 @@ import { type Clock, iso, type PageRequest, type Store } from "../port";
 
 export { dayKey } from "../activity";
 
-import { isStopMessage } from "./stop";
-
 export { isStopMessage, MAX_STOP_TEXT } from "./stop";
 
 type D = { store: Store; clock: Clock };
@@ -24,8 +22,11 @@ export const add = async (d: D, tenantId: string, phones: string[], source: "api
       invalid.push({ phone: String(p), reason: r.reason });
       continue;
     }
-    if (await d.store.optouts.add(tenantId, { phone: r.e164, source, created_at: iso(now) })) added++;
-    else already++;
+    if (await d.store.optouts.add(tenantId, { phone: r.e164, source, created_at: iso(now) })) {
+      added++;
+      // Their conversations are no longer waiting for an answer.
+      await d.store.conversations.setOptedOut(tenantId, r.e164, true);
+    } else already++;
   }
   if (added) await d.store.activity.count(tenantId, dayKey(now), { opt_outs: added });
   return { added, already_opted_out: already, invalid };
@@ -36,6 +37,7 @@ export const remove = async (d: D, tenantId: string, phone: string) => {
   const r = normalize(phone);
   const res = r.ok ? await d.store.optouts.remove(tenantId, r.e164) : "not_found";
   if (res === "not_found") throw notFound("opt_out", phone);
+  if (res === "removed" && r.ok) await d.store.conversations.setOptedOut(tenantId, r.e164, false);
   if (res === "by_contact") {
     throw new DomainError(
       "forbidden",
@@ -47,15 +49,3 @@ export const remove = async (d: D, tenantId: string, phone: string) => {
 };
 
 export const list = (d: D, tenantId: string, page: PageRequest) => d.store.optouts.list(tenantId, page);
-
-/**
- * A contact wrote to a session: counted in the day's activity, and a STOP word opts the number out
- * (the opt-out is checked by every later claim). Returns whether it was an opt-out.
- */
-export const onInbound = async (d: D, tenantId: string, e: { from: string; text: string; at: number }) => {
-  await d.store.activity.count(tenantId, dayKey(e.at), { received: 1 });
-  const from = normalize(e.from);
-  if (!from.ok || !isStopMessage(e.text)) return false;
-  await add(d, tenantId, [from.e164], "inbound");
-  return true;
-};

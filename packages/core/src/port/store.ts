@@ -1,6 +1,7 @@
 import type { ActivityRepo } from "../activity";
 import type { ConfirmationRepo } from "../confirmation/port";
 import type { ContactRepo, WaGroupRepo } from "../contact/port";
+import type { ConversationRepo } from "../conversation/port";
 import type { GroupRepo } from "../group/port";
 import type { IdempotencyRepo } from "../idempotency";
 import type { JobRepo, RecipientRepo } from "../job/port";
@@ -29,6 +30,7 @@ export interface Store {
   recipients: RecipientRepo;
   optouts: OptOutRepo;
   activity: ActivityRepo;
+  conversations: ConversationRepo;
   schedules: TimedRepo<ScheduledMessage>;
   scheduleRuns: RunRepo<ScheduleRun>;
   reports: TimedRepo<Report>;

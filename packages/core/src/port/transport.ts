@@ -29,11 +29,28 @@ export interface StatusEvent {
   pairingCode?: string | null;
 }
 
+/**
+ * A message a contact wrote in a 1:1 chat (the transport leaves out groups, status broadcasts and our
+ * own messages). `from` is the contact's E.164, resolved from a LID by the transport; `messageId` is
+ * WhatsApp's id (stable across redeliveries); `at` the message's time (WhatsApp's timestamp where
+ * there is one); `text` the text or the media's caption ("" for media without one).
+ */
+export interface InboundEvent {
+  sessionId: string;
+  from: string;
+  text: string;
+  at: number;
+  messageId: string;
+  mediaType?: "image" | "video" | "audio" | "document" | "sticker";
+  /** The name the contact gave themselves in WhatsApp (push name), when known. */
+  name?: string;
+}
+
 /** Callbacks a transport reports to; the session host maps them into the store. */
 export interface TransportEvents {
   status(e: StatusEvent): Promise<void>;
   receipt(e: { sessionId: string; messageId: string; state: "delivered" | "read"; at: number }): Promise<void>;
-  inbound(e: { sessionId: string; from: string; text: string; at: number; messageId: string }): Promise<void>;
+  inbound(e: InboundEvent): Promise<void>;
   groups(e: { sessionId: string; groups: WaGroup[] }): Promise<void>;
   contacts(e: { sessionId: string; contacts: { phone: string; name?: string }[] }): Promise<void>;
 }

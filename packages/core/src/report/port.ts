@@ -1,10 +1,20 @@
 import type { Page, PageRequest } from "../port/page";
 import type { TimedRecord } from "../schedule/port";
 
-export const TEMPLATE_IDS = ["bulk_send_progress", "scheduled_messages_status", "usage_plan", "session_health", "daily_activity"] as const;
+export const TEMPLATE_IDS = [
+  "bulk_send_progress",
+  "scheduled_messages_status",
+  "usage_plan",
+  "session_health",
+  "daily_activity",
+  "unanswered_contacts",
+  "vip_contacts",
+] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
-/** MoltFlow's other five templates: named, not served yet (they need conversations, leads, groups, reviews). */
-export const UNAVAILABLE_TEMPLATE_IDS = ["lead_pipeline", "unanswered_contacts", "vip_contacts", "group_monitoring", "review_digest"] as const;
+/** MoltFlow's other templates: named, not served yet (they need leads, monitored groups, reviews). */
+export const UNAVAILABLE_TEMPLATE_IDS = ["lead_pipeline", "group_monitoring", "review_digest"] as const;
+/** `unanswered_contacts` lists contacts who have waited at least this long (hours) unless the report says otherwise. */
+export const DEFAULT_THRESHOLD_HOURS = 4;
 export const PERIODS = ["last_day", "last_7_days", "last_30_days", "since_last_run"] as const;
 export type Period = (typeof PERIODS)[number];
 
@@ -14,6 +24,8 @@ export interface Report extends TimedRecord {
   session_id: string | null;
   recipient_phone: string | null;
   period: Period;
+  /** `unanswered_contacts`: how long a contact must have waited to be listed (hours; null = the default 4). */
+  threshold_hours?: number | null;
 }
 
 export interface Delivery {

@@ -8,7 +8,7 @@ const csvCell = (v: unknown) => {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-const COUNTS = ["total", "sent", "delivered", "read", "failed", "skipped", "unknown", "delivery_rate", "read_rate"];
+const COUNTS = ["total", "sent", "delivered", "read", "failed", "skipped", "unknown", "replied", "delivery_rate", "read_rate", "reply_rate"];
 
 /** Columns per template, in reading order (the stored data is a map, whose key order is not kept). */
 const COLUMNS: Record<Execution["template_id"], string[]> = {
@@ -17,6 +17,8 @@ const COLUMNS: Record<Execution["template_id"], string[]> = {
   usage_plan: ["name", "used", "limit", "percentage"],
   session_health: ["name", "session_id", "status", "phone", "connected_seconds", "connected_ratio", "disconnects", "disconnect_reasons"],
   daily_activity: ["day", "sent", "received", "opt_outs", "sessions_connected"],
+  unanswered_contacts: ["phone", "name", "session_id", "last_inbound_at", "waiting_hours", "waiting_seconds", "contacts", "longest_wait_hours"],
+  vip_contacts: ["phone", "name", "session_id", "messages", "inbound", "outbound", "replied", "reply_rate", "conversations", "listed"],
 };
 
 /** The rows an execution's numbers flatten to: its main list, plus a totals row when there is one. */
@@ -42,6 +44,12 @@ export const rows = (e: Execution): Record<string, unknown>[] => {
     case "daily_activity":
       raw = [...d.days, { day: "TOTAL", ...d.totals }];
       break;
+    case "unanswered_contacts":
+      raw = [...d.contacts, { phone: "TOTAL", ...d.totals }];
+      break;
+    case "vip_contacts":
+      raw = [...d.contacts, { phone: "TOTAL", ...d.totals }];
+      break;
   }
   const cols = COLUMNS[e.template_id];
   return raw.map((r) => Object.fromEntries(cols.filter((c) => c in r).map((c) => [c, r[c]])));
@@ -53,7 +61,18 @@ export const toCsv = (e: Execution) => {
   return `${[cols.join(","), ...r.map((x) => cols.map((c) => csvCell(x[c])).join(","))].join("\r\n")}\r\n`;
 };
 
-const COLORS = { sent: "#4c78a8", delivered: "#54a24b", read: "#f58518", failed: "#e45756", received: "#72b7b2", opt_outs: "#b279a2" } as const;
+const COLORS = {
+  sent: "#4c78a8",
+  delivered: "#54a24b",
+  read: "#f58518",
+  failed: "#e45756",
+  received: "#72b7b2",
+  opt_outs: "#b279a2",
+  replied: "#9d755d",
+  inbound: "#72b7b2",
+  outbound: "#4c78a8",
+  waiting_hours: "#e45756",
+} as const;
 
 /** A grouped bar chart as inline SVG: one group per row, one bar per series; the legend is HTML below it. */
 export const barChart = (groups: { label: string; values: Record<string, number> }[], series: (keyof typeof COLORS)[]) => {
@@ -91,12 +110,22 @@ export const toHtml = (e: Execution, zone: string) => {
   if (e.template_id === "bulk_send_progress") {
     chart = barChart(
       d.jobs.map((j: Record<string, number> & { bulk_send_id: string }) => ({ label: j.bulk_send_id, values: j })),
-      ["sent", "delivered", "read", "failed"],
+      ["sent", "delivered", "read", "replied", "failed"],
     );
   } else if (e.template_id === "daily_activity") {
     chart = barChart(
       d.days.map((x: Record<string, number> & { day: string }) => ({ label: x.day, values: x })),
       ["sent", "received", "opt_outs"],
+    );
+  } else if (e.template_id === "unanswered_contacts") {
+    chart = barChart(
+      d.contacts.map((x: Record<string, number> & { phone: string }) => ({ label: x.phone, values: x })),
+      ["waiting_hours"],
+    );
+  } else if (e.template_id === "vip_contacts") {
+    chart = barChart(
+      d.contacts.map((x: Record<string, number> & { phone: string }) => ({ label: x.phone, values: x })),
+      ["inbound", "outbound"],
     );
   }
   // One small card per row (a job, a day, a session): readable on a phone, where a wide table is not.

@@ -21,6 +21,7 @@ export type ReportInput = TimingInput & {
   session_id?: string | null;
   recipient_phone?: string | null;
   period?: Period;
+  threshold_hours?: number | null;
 };
 
 const lifecycle = (d: Deps) => createLifecycle<Report>({ repo: d.store.reports, timers: d.timers, clock: d.clock }, "report", "rpt", "report");
@@ -32,6 +33,7 @@ export const view = (r: Report): ReportView => ({
   session_id: r.session_id,
   recipient_phone: r.recipient_phone,
   period: r.period,
+  threshold_hours: r.threshold_hours ?? null,
 });
 
 const DAY = 86_400_000;
@@ -99,6 +101,7 @@ const build = async (d: Deps, tenantId: string, input: ReportInput, base?: Repor
     session_id: input.session_id ?? null,
     recipient_phone: recipient,
     period: input.period ?? "since_last_run",
+    threshold_hours: input.threshold_hours ?? null,
   };
 };
 
@@ -165,7 +168,7 @@ const execute = async (d: Deps, r: Report, end: number, id: string): Promise<Exe
   const existing = await d.store.executions.get(r.id, id);
   if (existing) return existing;
   const w = await periodWindow(d, r, end);
-  const data = await compute(d, r.template_id, r.tenant_id, w);
+  const data = await compute(d, r.template_id, r.tenant_id, w, { threshold_hours: r.threshold_hours ?? null });
   const base = {
     id,
     report_id: r.id,

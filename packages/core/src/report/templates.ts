@@ -1,8 +1,10 @@
 import type { Deps } from "../deps";
 import { idBound } from "../id";
+import { rate } from "../job/job";
 import type { Job } from "../job/port";
 import type { SessionStatus } from "../port";
 import { currentUsage } from "../tenant";
+import { unansweredContacts, vipContacts } from "./conversations";
 import type { TemplateId } from "./port";
 
 /** MoltFlow's report templates, limited to those whose data this system has. */
@@ -16,6 +18,12 @@ export const TEMPLATES: { id: TemplateId; name: string; description: string }[] 
   { id: "usage_plan", name: "Usage and plan", description: "Plan limits and this month's use, with a suggestion when a limit is near." },
   { id: "session_health", name: "Session health", description: "Each session's status, time connected in the period, disconnects and their reasons." },
   { id: "daily_activity", name: "Daily activity", description: "Messages sent and received, opt-outs added and sessions connected, per day." },
+  {
+    id: "unanswered_contacts",
+    name: "Unanswered contacts",
+    description: "Warm leads going cold: contacts whose last message has waited longer than a threshold (default 4 h) for an answer, oldest first.",
+  },
+  { id: "vip_contacts", name: "VIP contacts", description: "Most active conversations in the period, by messages both ways, with each contact's reply rate." },
 ];
 
 export interface Window {
@@ -25,10 +33,8 @@ export interface Window {
 
 type D = Pick<Deps, "store" | "clock">;
 
-const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10000) / 10000 : 0);
-
 export const jobCounts = (
-  j: Pick<Job, "total_recipients" | "sent_count" | "delivered_count" | "read_count" | "failed_count" | "skipped_count" | "unknown_count">,
+  j: Pick<Job, "total_recipients" | "sent_count" | "delivered_count" | "read_count" | "failed_count" | "skipped_count" | "unknown_count" | "replied_count">,
 ) => ({
   total: j.total_recipients,
   sent: j.sent_count,
@@ -37,16 +43,18 @@ export const jobCounts = (
   failed: j.failed_count,
   skipped: j.skipped_count,
   unknown: j.unknown_count,
+  replied: j.replied_count ?? 0,
   delivery_rate: rate(j.delivered_count, j.sent_count),
   read_rate: rate(j.read_count, j.sent_count),
+  reply_rate: rate(j.replied_count ?? 0, j.sent_count),
 });
 
 const bulkSendProgress = async (d: D, tenantId: string, w: Window) => {
   const jobs = (await d.store.jobs.createdBetween(tenantId, idBound("bulk", w.start, "low"), idBound("bulk", w.end, "high"))).filter(
-    (j) => j.origin !== "report" && Date.parse(j.created_at) >= w.start && Date.parse(j.created_at) < w.end,
+    (j) => j.origin !== "report" && j.origin !== "message" && Date.parse(j.created_at) >= w.start && Date.parse(j.created_at) < w.end,
   );
   const rows = jobs.map((j) => ({ bulk_send_id: j.id, status: j.status, created_at: j.created_at, ...jobCounts(j) }));
-  const sum = (k: "total" | "sent" | "delivered" | "read" | "failed" | "skipped" | "unknown") => rows.reduce((n, r) => n + r[k], 0);
+  const sum = (k: "total" | "sent" | "delivered" | "read" | "failed" | "skipped" | "unknown" | "replied") => rows.reduce((n, r) => n + r[k], 0);
   const totals = {
     jobs: rows.length,
     total: sum("total"),
@@ -56,8 +64,17 @@ const bulkSendProgress = async (d: D, tenantId: string, w: Window) => {
     failed: sum("failed"),
     skipped: sum("skipped"),
     unknown: sum("unknown"),
+    replied: sum("replied"),
   };
-  return { totals: { ...totals, delivery_rate: rate(totals.delivered, totals.sent), read_rate: rate(totals.read, totals.sent) }, jobs: rows };
+  return {
+    totals: {
+      ...totals,
+      delivery_rate: rate(totals.delivered, totals.sent),
+      read_rate: rate(totals.read, totals.sent),
+      reply_rate: rate(totals.replied, totals.sent),
+    },
+    jobs: rows,
+  };
 };
 
 const scheduledStatus = async (d: D, tenantId: string, w: Window) => {
@@ -158,8 +175,14 @@ const dailyActivity = async (d: D, tenantId: string, w: Window) => {
   };
 };
 
-/** Computes a template's numbers from the store for a period. */
-export const compute = (d: D, template: TemplateId, tenantId: string, w: Window): Promise<Record<string, unknown>> => {
+/** Computes a template's numbers from the store for a period (`params`: the report's template settings). */
+export const compute = (
+  d: D,
+  template: TemplateId,
+  tenantId: string,
+  w: Window,
+  params: { threshold_hours?: number | null } = {},
+): Promise<Record<string, unknown>> => {
   switch (template) {
     case "bulk_send_progress":
       return bulkSendProgress(d, tenantId, w);
@@ -171,5 +194,9 @@ export const compute = (d: D, template: TemplateId, tenantId: string, w: Window)
       return sessionHealth(d, tenantId, w);
     case "daily_activity":
       return dailyActivity(d, tenantId, w);
+    case "unanswered_contacts":
+      return unansweredContacts(d, tenantId, w, params.threshold_hours ?? null);
+    case "vip_contacts":
+      return vipContacts(d, tenantId, w);
   }
 };

@@ -4,6 +4,13 @@ import { TEMPLATES, type Window } from "./templates";
 
 const pct = (x: unknown) => `${Math.round(Number(x) * 100)}%`;
 const n = (x: unknown) => Number(x ?? 0).toLocaleString("en-US");
+/** A wait in hours as people say it: `3 h 20 min`, `2 d 4 h`. */
+const hours = (h: number) => {
+  const min = Math.round(h * 60);
+  if (min < 60) return `${min} min`;
+  if (min < 48 * 60) return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ""}`;
+  return `${Math.floor(min / 1440)} d${Math.floor((min % 1440) / 60) ? ` ${Math.floor((min % 1440) / 60)} h` : ""}`;
+};
 
 /** The plain-text summary a WhatsApp delivery sends: a few lines, times in the report's time zone. */
 export const summary = (template: TemplateId, data: Record<string, any>, w: Window, zone: string) => {
@@ -16,6 +23,7 @@ export const summary = (template: TemplateId, data: Record<string, any>, w: Wind
       lines.push(`${n(t.jobs)} bulk sends, ${n(t.total)} recipients`);
       lines.push(`Sent ${n(t.sent)} · delivered ${n(t.delivered)} (${pct(t.delivery_rate)}) · read ${n(t.read)} (${pct(t.read_rate)})`);
       lines.push(`Failed ${n(t.failed)} · skipped ${n(t.skipped)} · unknown ${n(t.unknown)}`);
+      lines.push(`Replied ${n(t.replied)} (${pct(t.reply_rate)})`);
       break;
     }
     case "scheduled_messages_status":
@@ -30,6 +38,23 @@ export const summary = (template: TemplateId, data: Record<string, any>, w: Wind
       for (const s of data.sessions) lines.push(`${s.name}: ${s.status}, connected ${pct(s.connected_ratio)}, ${n(s.disconnects)} disconnects`);
       if (data.sessions.length === 0) lines.push("No sessions.");
       break;
+    case "unanswered_contacts": {
+      const list: { phone: string; name: string | null; waiting_hours: number }[] = data.contacts;
+      lines.push(`${n(list.length)} contacts waiting ${data.threshold_hours} h or longer for an answer`);
+      for (const c of list.slice(0, 10)) lines.push(`${c.name ? `${c.name} ` : ""}${c.phone}: waiting ${hours(c.waiting_hours)}`);
+      if (list.length > 10) lines.push(`…and ${n(list.length - 10)} more`);
+      break;
+    }
+    case "vip_contacts": {
+      const list: { phone: string; name: string | null; messages: number; inbound: number; outbound: number; reply_rate: number }[] = data.contacts;
+      if (list.length === 0) lines.push("No conversations in the period.");
+      for (const [i, c] of list.slice(0, 10).entries())
+        lines.push(
+          `${i + 1}. ${c.name ? `${c.name} ` : ""}${c.phone}: ${n(c.messages)} messages (${n(c.inbound)} in, ${n(c.outbound)} out), replies ${pct(c.reply_rate)}`,
+        );
+      if (list.length > 10) lines.push(`…and ${n(list.length - 10)} more`);
+      break;
+    }
     case "daily_activity":
       lines.push(
         `Sent ${n(data.totals.sent)} · received ${n(data.totals.received)} · opt-outs ${n(data.totals.opt_outs)} · sessions connected ${n(data.totals.sessions_connected)}`,

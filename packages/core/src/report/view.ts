@@ -8,6 +8,7 @@ export const ReportView = TimedView.extend({
   session_id: z.string().nullable(),
   recipient_phone: z.string().nullable(),
   period: z.enum(PERIODS),
+  threshold_hours: z.number().nullable(),
 });
 export type ReportView = z.infer<typeof ReportView>;
 

@@ -5,6 +5,10 @@ export interface Tenant {
   name: string;
   plan: PlanId;
   created_at: string;
+  /** Days inbound message texts are kept (default 90; `conversation/settings.ts`). */
+  retention_days?: number;
+  /** Hours after a bulk-send message within which the contact's message counts as its reply (default 72). */
+  reply_window_hours?: number;
 }
 
 export const SCOPES = [
@@ -18,6 +22,8 @@ export const SCOPES = [
   "reports:manage",
   "sessions:read",
   "sessions:manage",
+  "messages:read",
+  "messages:manage",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -45,8 +51,10 @@ export interface Usage {
 /** Tenants, their API keys (by hash), per-key rate-limit windows and month usage. */
 export interface TenantRepo {
   create(t: Tenant): Promise<void>;
-  get(id: string): Promise<(Tenant & { group_count: number; report_count: number; session_count?: number }) | undefined>;
+  get(id: string, consistent?: boolean): Promise<(Tenant & { group_count: number; report_count: number; session_count?: number }) | undefined>;
   setPlan(id: string, plan: PlanId): Promise<void>;
+  /** Sets the tenant's conversation settings (only the fields given). */
+  setSettings(id: string, settings: { retention_days?: number; reply_window_hours?: number }): Promise<void>;
   createKey(key: ApiKey, hash: string): Promise<void>;
   findKey(hash: string): Promise<ApiKey | undefined>;
   listKeys(tenantId: string): Promise<(ApiKey & { hash: string })[]>;

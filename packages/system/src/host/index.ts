@@ -1,6 +1,6 @@
+import * as Conversation from "@outreach/core/conversation";
 import type { Deps } from "@outreach/core/deps";
 import * as Jobs from "@outreach/core/job";
-import * as OptOut from "@outreach/core/optout";
 import { iso, type Transport, type TransportEvents } from "@outreach/core/port";
 import type { Session } from "@outreach/core/session";
 import type { Logger } from "@outreach/log";
@@ -50,7 +50,11 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     async inbound(e) {
       const tenantId = tenants.get(e.sessionId);
       if (!tenantId) return;
-      if (await OptOut.onInbound(d, tenantId, e)) d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
+      // Stored once per WhatsApp message id; a reply to a bulk send is counted on it; STOP opts out.
+      const r = await Conversation.onInbound(d, tenantId, e);
+      if (r.opted_out) d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
+      else if (!r.stored)
+        d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: "reason" in r ? r.reason : "duplicate" }, "inbound not stored");
     },
     async groups(e) {
       const tenantId = tenants.get(e.sessionId);

@@ -20,6 +20,8 @@ export interface SocketLike {
   groupFetchAllParticipating(): Promise<Record<string, { id: string; subject?: string; participants?: any[] }>>;
   requestPairingCode(phone: string): Promise<string>;
   readMessages(keys: any[]): Promise<void>;
+  /** Baileys 7 keeps the LID ↔ phone-number mapping WhatsApp shares with the device here. */
+  signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
   logout(msg?: string): Promise<void>;
   end(error: Error | undefined): unknown;
 }
@@ -138,14 +140,33 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
       }
     });
 
+    /** A LID sender's number, from the mapping WhatsApp shared with this device (undefined when it has none yet). */
+    const resolveLid = async (lid: string) => {
+      const pn = await sock.signalRepository?.lidMapping?.getPNForLID(lid).catch(() => null);
+      return phoneOf(pn);
+    };
+
     sock.ev.on("messages.upsert", ({ messages, type }: { messages: any[]; type: string }) => {
       if (type !== "notify") return;
       for (const m of messages) {
         const inbound = inboundOf(m);
         if (!inbound) continue;
-        void o.events
-          .inbound({ sessionId, from: inbound.from, text: inbound.text, messageId: inbound.id, at: Date.now() })
-          .catch((e) => o.logger.warn({ err: e }, "inbound not recorded"));
+        void (async () => {
+          const from = inbound.from ?? (inbound.lid ? await resolveLid(inbound.lid) : undefined);
+          if (!from) {
+            o.logger.info({ session_id: sessionId }, "inbound message from a LID without a known number; not recorded");
+            return;
+          }
+          await o.events.inbound({
+            sessionId,
+            from,
+            text: inbound.text,
+            messageId: inbound.id,
+            at: inbound.at,
+            ...(inbound.mediaType ? { mediaType: inbound.mediaType } : {}),
+            ...(inbound.name ? { name: inbound.name } : {}),
+          });
+        })().catch((e) => o.logger.warn({ err: e }, "inbound not recorded"));
         // "Seen" after a short, human-looking delay.
         const t = setTimeout(() => void sock.readMessages([m.key]).catch(() => {}), readDelay[0] + Math.random() * (readDelay[1] - readDelay[0]));
         t.unref?.();

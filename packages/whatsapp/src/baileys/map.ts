@@ -1,6 +1,6 @@
 import { normalize } from "@outreach/core/phone";
 import { type Outbound, TransportError, type WaGroup, type WaParticipant } from "@outreach/core/port";
-import { isJidGroup, isJidStatusBroadcast, isLidUser, isPnUser, jidDecode } from "baileys";
+import { isJidBroadcast, isJidGroup, isJidNewsletter, isJidStatusBroadcast, isLidUser, isPnUser, jidDecode, normalizeMessageContent } from "baileys";
 import type { Media } from "../media";
 
 /** E.164 from a phone-number JID (`5511999998888@s.whatsapp.net`, with or without a device). */
@@ -29,19 +29,81 @@ export const groupOf = (g: { id: string; subject?: string; participants?: Parame
 });
 
 type Key = { remoteJid?: string | null; remoteJidAlt?: string | null; fromMe?: boolean | null; id?: string | null; participant?: string | null };
+type Captioned = { caption?: string | null } | null | undefined;
+type Content = {
+  conversation?: string | null;
+  extendedTextMessage?: { text?: string | null } | null;
+  imageMessage?: Captioned;
+  videoMessage?: Captioned;
+  audioMessage?: object | null;
+  documentMessage?: Captioned;
+  stickerMessage?: object | null;
+  protocolMessage?: object | null;
+  reactionMessage?: object | null;
+};
 type Msg = {
   key: Key;
-  message?: { conversation?: string | null; extendedTextMessage?: { text?: string | null } | null; imageMessage?: { caption?: string | null } | null } | null;
+  message?: Content | null;
+  messageTimestamp?: number | { toNumber(): number } | string | null;
+  pushName?: string | null;
 };
 
-/** An inbound message worth reporting: not ours, not a status broadcast, not in a group, with text. */
-export const inboundOf = (m: Msg): { from: string; text: string; id: string } | undefined => {
+export type MediaType = "image" | "video" | "audio" | "document" | "sticker";
+
+/** A message's text and media: the text (or the caption) and what kind of media it carries, if any. */
+export const inboundContentOf = (message: Msg["message"]): { text: string; mediaType?: MediaType } | undefined => {
+  // Disappearing, view-once, edited and captioned-document wrappers hold the real content.
+  const m = normalizeMessageContent(message as never) as Content | undefined;
+  if (!m || m.protocolMessage || m.reactionMessage) return undefined;
+  const text = m.conversation ?? m.extendedTextMessage?.text;
+  if (text) return { text };
+  if (m.imageMessage) return { text: m.imageMessage.caption ?? "", mediaType: "image" };
+  if (m.videoMessage) return { text: m.videoMessage.caption ?? "", mediaType: "video" };
+  if (m.documentMessage) return { text: m.documentMessage.caption ?? "", mediaType: "document" };
+  if (m.audioMessage) return { text: "", mediaType: "audio" };
+  if (m.stickerMessage) return { text: "", mediaType: "sticker" };
+  return undefined;
+};
+
+/** WhatsApp's timestamp of a message (seconds, a number or a Long) in epoch ms; `fallback` when it has none. */
+export const timestampOf = (m: Pick<Msg, "messageTimestamp">, fallback: number) => {
+  const t = m.messageTimestamp;
+  const s = typeof t === "number" ? t : typeof t === "string" ? Number(t) : t && typeof t.toNumber === "function" ? t.toNumber() : Number.NaN;
+  return Number.isFinite(s) && s > 0 ? s * 1000 : fallback;
+};
+
+export interface Inbound {
+  /** E.164, or undefined when WhatsApp named the sender only by a LID (resolve `lid` then). */
+  from?: string;
+  lid?: string;
+  text: string;
+  mediaType?: MediaType;
+  id: string;
+  at: number;
+  name?: string;
+}
+
+/**
+ * An inbound message worth reporting: not ours, not a status broadcast, not in a group or a channel,
+ * text or media. A LID sender's number comes from `remoteJidAlt` when WhatsApp sends it; otherwise
+ * `lid` is set for the adapter to resolve through its LID mapping.
+ */
+export const inboundOf = (m: Msg, now = Date.now()): Inbound | undefined => {
   const jid = m.key.remoteJid ?? undefined;
-  if (!jid || m.key.fromMe || isJidStatusBroadcast(jid) || isJidGroup(jid)) return undefined;
+  if (!jid || m.key.fromMe || isJidStatusBroadcast(jid) || isJidGroup(jid) || isJidBroadcast(jid) || isJidNewsletter(jid)) return undefined;
+  const content = inboundContentOf(m.message);
+  if (!content) return undefined;
   const from = phoneOf(jid) ?? phoneOf(m.key.remoteJidAlt);
-  const text = m.message?.conversation ?? m.message?.extendedTextMessage?.text ?? m.message?.imageMessage?.caption ?? undefined;
-  if (!from || !text) return undefined;
-  return { from, text, id: m.key.id ?? "" };
+  const lid = !from && isLidUser(jid) ? jid : undefined;
+  if (!from && !lid) return undefined;
+  return {
+    ...(from ? { from } : {}),
+    ...(lid ? { lid } : {}),
+    ...content,
+    id: m.key.id ?? "",
+    at: timestampOf(m, now),
+    ...(m.pushName ? { name: m.pushName } : {}),
+  };
 };
 
 /** Baileys message status: 3 = delivered to the device, 4 = read, 5 = played. */

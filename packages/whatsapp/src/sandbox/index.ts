@@ -3,6 +3,7 @@ import { createCoalescer } from "@outreach/core/coalesce";
 import type { GuardedFetch } from "@outreach/core/net";
 import {
   type Clock,
+  type InboundEvent,
   iso,
   type Outbound,
   type Transport,
@@ -27,8 +28,16 @@ export interface SandboxOutbox {
 export interface SandboxTransport extends Transport {
   /** The next `n` sends of the session fail with `error`. */
   injectFaults(sessionId: string, n: number, error: TransportErrorKind): void;
-  /** A contact writes to the session. */
-  inbound(sessionId: string, from: string, text: string): Promise<void>;
+  /**
+   * A contact writes to the session: a text, or media with an optional caption. `messageId` plays
+   * WhatsApp redelivering the same message (default: a new id); `name` is the contact's push name.
+   */
+  inbound(
+    sessionId: string,
+    from: string,
+    text: string,
+    opts?: { messageId?: string; mediaType?: InboundEvent["mediaType"]; name?: string; at?: number },
+  ): Promise<{ messageId: string }>;
   /** Declares (or replaces) a WhatsApp group the session is in. */
   defineGroup(sessionId: string, group: { wa_group_id: string; name: string; participants: WaParticipant[] }): Promise<void>;
   /** Numbers whose messages are never delivered or read (receipts stay `sent`). */
@@ -148,8 +157,18 @@ export const createSandboxTransport = (deps: {
       else faults.set(sessionId, { n, error });
     },
 
-    async inbound(sessionId, from, text) {
-      await deps.events.inbound({ sessionId, from, text, at: deps.clock.now(), messageId: `in_${randomBytes(8).toString("hex")}` });
+    async inbound(sessionId, from, text, opts = {}) {
+      const messageId = opts.messageId ?? `in_${randomBytes(8).toString("hex")}`;
+      await deps.events.inbound({
+        sessionId,
+        from,
+        text,
+        at: opts.at ?? deps.clock.now(),
+        messageId,
+        ...(opts.mediaType ? { mediaType: opts.mediaType } : {}),
+        ...(opts.name ? { name: opts.name } : {}),
+      });
+      return { messageId };
     },
 
     async defineGroup(sessionId, g) {

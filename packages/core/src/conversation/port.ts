@@ -1,0 +1,119 @@
+import type { JobRef } from "../job/port";
+import type { Page, PageRequest } from "../port/page";
+
+/** What a contact can send besides text (a caption, when there is one, is the message's text). */
+export const INBOUND_MEDIA_TYPES = ["image", "video", "audio", "document", "sticker"] as const;
+export type InboundMediaType = (typeof INBOUND_MEDIA_TYPES)[number];
+
+/** One message a contact wrote to a session (1:1 chats only; groups are not stored here). */
+export interface InboundMessage {
+  tenant_id: string;
+  session_id: string;
+  /** E.164 of the contact (resolved from a LID by the transport when WhatsApp gave only a LID). */
+  phone: string;
+  /** WhatsApp's id of the message: a redelivered message is stored once. */
+  wa_message_id: string;
+  text: string;
+  media_type: InboundMediaType | null;
+  received_at: string;
+  /** Epoch seconds after which the store drops the message (the tenant's retention). */
+  expires_at: number;
+}
+
+/**
+ * A conversation: one contact with one session. Counts and times stay for good; `last_text` is a
+ * message text and is shown only until `last_text_expires_at` (the retention of the message it came from).
+ */
+export interface Conversation {
+  tenant_id: string;
+  session_id: string;
+  phone: string;
+  name: string | null;
+  last_inbound_at: string | null;
+  last_outbound_at: string | null;
+  last_activity_at: string;
+  inbound_count: number;
+  outbound_count: number;
+  last_text: string | null;
+  last_text_expires_at: number | null;
+  /** The contact opted out (STOP, or an opt-out added through the API): never listed as unanswered. */
+  opted_out: boolean;
+  /** Listed by `GET /conversations`: the contact wrote, or we wrote to them directly (not only a bulk send). */
+  listed: boolean;
+  /** The latest bulk send (or scheduled run) that reached the contact: where a reply is attributed. */
+  campaign_job_id: string | null;
+  campaign_sent_at: string | null;
+  campaign_quota_month: string | null;
+}
+
+/** A reply to a bulk send: the recipient gets `replied_at` and the job one more `replied_count`, once. */
+export interface ReplyAttribution {
+  job: JobRef;
+  phone: string;
+  at: string;
+}
+
+/**
+ * The summary fields an inbound message sets (computed by core from the summary it read): `name` only
+ * when the conversation has none; `last_text` only for the newest message; `opted_out` only to set it.
+ */
+export interface InboundSummaryUpdate {
+  name: string | null;
+  last_inbound_at: string;
+  last_activity_at: string;
+  last_text?: string;
+  last_text_expires_at?: number;
+  opted_out?: true;
+}
+
+/** One entry of a contact's message list, as the store keeps it (outbound ones point at their send). */
+export type ConversationEntry =
+  | { direction: "inbound"; at: string; session_id: string; message: InboundMessage }
+  | {
+      direction: "outbound";
+      at: string;
+      session_id: string;
+      message_id: string;
+      job: {
+        id: string;
+        origin: string;
+        message_type: "text" | "media";
+        message_content: string | null;
+        media_url: string | null;
+      } | null;
+      recipient: { name: string | null; status: string; error: string | null; sent_at: string | null } | null;
+    };
+
+/**
+ * Conversations: the inbound messages themselves (TTL = the tenant's retention), a summary per
+ * (contact, session), and the time-ordered message list of a contact (inbound messages and the
+ * message-id index entries of what was sent to them, so outbound texts are not copied).
+ */
+export interface ConversationRepo {
+  /**
+   * Stores an inbound message, its summary update and the day's `received` count in one transaction,
+   * only if this WhatsApp message id was not stored before ("duplicate" then, and nothing changes).
+   * With `reply`, the bulk-send recipient gets `replied_at` and its job `replied_count` in the same
+   * transaction, unless it replied before (then the message is stored without them: `replied: false`).
+   */
+  recordInbound(
+    m: InboundMessage,
+    summary: InboundSummaryUpdate,
+    reply: ReplyAttribution | null,
+  ): Promise<{ stored: false } | { stored: true; replied: boolean }>;
+  get(tenantId: string, phone: string, sessionId: string, consistent?: boolean): Promise<Conversation | undefined>;
+  /** A contact's conversations (one per session). */
+  ofPhone(tenantId: string, phone: string): Promise<Conversation[]>;
+  /** Listed conversations, latest activity first; `keep` filters (the page is filled after filtering). */
+  list(tenantId: string, page: PageRequest, keep: (c: Conversation) => boolean): Promise<Page<Conversation>>;
+  /** Every listed conversation with activity at or after `sinceIso`, latest first (reports). */
+  activeSince(tenantId: string, sinceIso: string): AsyncGenerator<Conversation>;
+  /** A contact's messages in time order (`asc` or `desc`), both directions, every session unless `sessionId`. */
+  messages(
+    tenantId: string,
+    phone: string,
+    opts: { sessionId?: string; order: "asc" | "desc"; fromIso?: string; toIso?: string },
+    page: PageRequest,
+  ): Promise<Page<ConversationEntry>>;
+  setOptedOut(tenantId: string, phone: string, optedOut: boolean): Promise<void>;
+}
