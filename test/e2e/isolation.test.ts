@@ -38,12 +38,18 @@ describe("tenant isolation", () => {
     });
     const report = await a.api.post("/reports", { name: "r", template_id: "usage_plan", schedule_type: "daily", time_of_day: "09:00" });
     const exe = await a.api.post(`/reports/${report.body.id}/run`);
+    // A conversation: a contact wrote, and got an answer.
+    const contact = g.phones[0] as string;
+    await sandbox().post("/sandbox/api/inbound", { session_id: session.id, from: contact, text: "a question" });
+    const msg = await a.api.post("/messages/send", { session_id: session.id, phone: contact, message: "an answer" });
+    await waitFor(async () => (await a.api.get(`/messages/${msg.body.id}`)).body.status === "read", { what: "the answer read" });
     const ids: Record<string, string> = {
       "custom-groups": g.id,
       "bulk-send": job.body.id,
       "scheduled-messages": sched.body.id,
       reports: report.body.id,
       sessions: session.id,
+      messages: msg.body.id,
     };
     const doc = (await sandbox().get("/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
     const snapshot = async () =>
@@ -55,15 +61,22 @@ describe("tenant isolation", () => {
             a.api.get(`/scheduled-messages/${sched.body.id}`),
             a.api.get(`/reports/${report.body.id}`),
             a.api.get(`/sessions/${session.id}`),
+            a.api.get(`/messages/${msg.body.id}`),
+            a.api.get("/conversations"),
+            a.api.get(`/conversations/${encodeURIComponent(contact)}/messages`),
           ].map(async (p) => (await p).body),
         ),
       );
     const before = await snapshot();
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths)) {
-      if (!path.includes("{id}")) continue;
+      // Opt-outs are per number, not owned records: another tenant may well have the same number opted out.
+      if (!path.includes("{id}") && !(path.includes("{phone}") && !path.startsWith("/opt-outs"))) continue;
       const resource = path.split("/")[1] as string;
-      const concrete = path.replace("{id}", ids[resource] as string).replace("{execution_id}", exe.body.id);
+      const concrete = path
+        .replace("{id}", ids[resource] as string)
+        .replace("{execution_id}", exe.body.id)
+        .replace("{phone}", encodeURIComponent(contact));
       for (const method of Object.keys(ops)) {
         const key = `${method.toUpperCase()} ${path}`;
         const body = BODIES[key] ?? (method === "post" || method === "patch" ? {} : undefined);
@@ -84,10 +97,11 @@ describe("tenant isolation", () => {
       ["/custom-groups/contacts", "contacts"],
       ["/custom-groups/wa-groups", "wa_groups"],
       ["/opt-outs", "opt_outs"],
+      ["/conversations", "conversations"],
     ] as const) {
       expect((await b.api.get(path)).body[field], path).toEqual([]);
     }
     expect((await b.api.get("/sessions")).body).toEqual([]);
-    expect((await b.api.get("/usage/current")).body).toMatchObject({ total_messages: 0, custom_groups: 0, reports: 0 });
+    expect((await b.api.get("/usage/current")).body).toMatchObject({ total_messages: 0, custom_groups: 0, reports: 0, messages_received: 0 });
   });
 });

@@ -64,6 +64,10 @@ const TABLE: Record<string, Scope[]> = {
   "POST /reports/{id}/run": ["reports:manage"],
   "GET /reports/{id}/history": ["reports:read"],
   "GET /reports/{id}/history/{execution_id}": ["reports:read"],
+  "POST /messages/send": ["messages:manage"],
+  "GET /messages/{id}": ["messages:read"],
+  "GET /conversations": ["messages:read"],
+  "GET /conversations/{phone}/messages": ["messages:read"],
 };
 
 /** A sandbox session answers 409 for QR and pairing code (it is connected already): allowed, but never 2xx. */
@@ -110,6 +114,10 @@ describe("scopes mean what they say", () => {
       name: "wa",
       participants: [{ phone: phones(1)[0] }],
     });
+    // A contact who wrote to the session, and a message sent to them.
+    const [contact] = phones(1) as [string];
+    await sandbox().post("/sandbox/api/inbound", { session_id: session.id, from: contact, text: "hello" });
+    const msg = (await full.post("/messages/send", { session_id: session.id, phone: contact, message: "hi" })).body.id as string;
     const runningJob = async () => {
       const g = await groupWith(full, 2);
       return (await full.post("/bulk-send", { session_id: session.id, custom_group_id: g.id, message_content: "x", ...slow })).body.id as string;
@@ -205,6 +213,10 @@ describe("scopes mean what they say", () => {
       "POST /reports/{id}/run": async () => [`/reports/${rpt}/run`],
       "GET /reports/{id}/history": async () => [`/reports/${rpt}/history`],
       "GET /reports/{id}/history/{execution_id}": async () => [`/reports/${rpt}/history/${exe}`],
+      "POST /messages/send": async () => ["/messages/send", { session_id: session.id, phone: contact, message: "again" }],
+      "GET /messages/{id}": async () => [`/messages/${msg}`],
+      "GET /conversations": async () => ["/conversations"],
+      "GET /conversations/{phone}/messages": async () => [`/conversations/${encodeURIComponent(contact)}/messages`],
     };
 
     // The table covers the OpenAPI document exactly: a new route must say what it needs.
@@ -222,6 +234,7 @@ describe("scopes mean what they say", () => {
         .replace("/bulk-send/{id}", `/bulk-send/${job.body.id}`)
         .replace("/scheduled-messages/{id}", `/scheduled-messages/${sched}`)
         .replace("/reports/{id}", `/reports/${rpt}`)
+        .replace("/messages/{id}", `/messages/${msg}`)
         .replace("{execution_id}", exe)
         .replace("{phone}", encodeURIComponent(phones(1)[0] as string));
       return [concrete];

@@ -9,6 +9,9 @@ export class FakeSocket implements SocketLike {
   calls: [string, ...unknown[]][] = [];
   groups: Record<string, { id: string; subject?: string; participants?: any[] }> = {};
   failSend?: Error;
+  /** LID → phone-number JID, as WhatsApp shares them with the device (Baileys' LID mapping store). */
+  lids: Record<string, string> = {};
+  signalRepository = { lidMapping: { getPNForLID: async (lid: string) => this.lids[lid] ?? null } };
   async sendMessage(jid: string, content: any, opts?: { messageId?: string }) {
     this.calls.push(["sendMessage", jid, content, opts]);
     if (this.failSend) throw this.failSend;

@@ -147,6 +147,62 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
     ]);
   });
 
+  it("maps every inbound shape: texts, captions, media, wrappers, LID senders (remoteJidAlt or the LID mapping), WhatsApp's timestamp and push name; ignores ours, broadcasts, groups, channels, reactions and edits", async () => {
+    const t = setup();
+    await t.transport.start({ tenantId: "ten_1", sessionId: "ses_shapes" });
+    const s = t.last();
+    s.lids = { "777@lid": "5511999990017:3@s.whatsapp.net" };
+    await open(s);
+    const from = (n: number) => `55119999900${n}@s.whatsapp.net`;
+    const msg = (id: string, remoteJid: string, message: object, extra: object = {}) => ({ key: { id, fromMe: false, remoteJid }, message, ...extra });
+    s.emit("messages.upsert", {
+      type: "notify",
+      messages: [
+        msg("t1", from(10), { conversation: "plain text" }, { messageTimestamp: 1_764_000_000, pushName: "Ana" }),
+        msg("t2", from(11), { extendedTextMessage: { text: "with a link https://example.com" } }, { messageTimestamp: { toNumber: () => 1_764_000_001 } }),
+        msg("t3", from(12), { imageMessage: { caption: "the photo's caption", mimetype: "image/jpeg" } }),
+        msg("t4", from(13), { videoMessage: { caption: "a clip" } }),
+        msg("t5", from(14), { documentWithCaptionMessage: { message: { documentMessage: { caption: "the invoice", fileName: "inv.pdf" } } } }),
+        msg("t6", from(15), { audioMessage: { ptt: true, seconds: 4 } }),
+        msg("t7", from(16), { stickerMessage: { isAnimated: false } }),
+        msg("t8", from(18), { ephemeralMessage: { message: { extendedTextMessage: { text: "disappearing" } } } }),
+        msg("t9", from(19), { imageMessage: {} }),
+        { key: { id: "l1", fromMe: false, remoteJid: "888@lid", remoteJidAlt: from(20) }, message: { conversation: "lid with alt" } },
+        msg("l2", "777@lid", { conversation: "lid from the mapping" }),
+        msg("l3", "999999@lid", { conversation: "lid nobody knows" }),
+        { key: { id: "x1", fromMe: true, remoteJid: from(10) }, message: { conversation: "our own" } },
+        msg("x2", "status@broadcast", { conversation: "a status" }),
+        { key: { id: "x3", fromMe: false, remoteJid: "120363000000000009@g.us", participant: from(10) }, message: { conversation: "group chatter" } },
+        msg("x4", "120363000000000010@newsletter", { conversation: "channel post" }),
+        msg("x5", from(10), { reactionMessage: { text: "👍", key: { id: "t1" } } }),
+        msg("x6", from(10), { protocolMessage: { type: 14, editedMessage: { conversation: "edited" } } }),
+        msg("x7", from(10), { locationMessage: { degreesLatitude: 1, degreesLongitude: 2 } }),
+        msg("x8", "1234@broadcast", { conversation: "a broadcast list" }),
+      ],
+    });
+    // History and appends are not new messages.
+    s.emit("messages.upsert", { type: "append", messages: [msg("h1", from(10), { conversation: "old history" })] });
+    await until(() => t.seen.inbound.length === 11);
+    await tick(100);
+    const seen = (t.seen.inbound as Record<string, unknown>[])
+      .map(({ sessionId: _s, ...e }) => e)
+      .sort((a, b) => String(a.messageId).localeCompare(String(b.messageId)));
+    const now = expect.any(Number);
+    expect(seen).toEqual([
+      { messageId: "l1", from: "+5511999990020", text: "lid with alt", at: now },
+      { messageId: "l2", from: "+5511999990017", text: "lid from the mapping", at: now },
+      { messageId: "t1", from: "+5511999990010", text: "plain text", at: 1_764_000_000_000, name: "Ana" },
+      { messageId: "t2", from: "+5511999990011", text: "with a link https://example.com", at: 1_764_000_001_000 },
+      { messageId: "t3", from: "+5511999990012", text: "the photo's caption", mediaType: "image", at: now },
+      { messageId: "t4", from: "+5511999990013", text: "a clip", mediaType: "video", at: now },
+      { messageId: "t5", from: "+5511999990014", text: "the invoice", mediaType: "document", at: now },
+      { messageId: "t6", from: "+5511999990015", text: "", mediaType: "audio", at: now },
+      { messageId: "t7", from: "+5511999990016", text: "", mediaType: "sticker", at: now },
+      { messageId: "t8", from: "+5511999990018", text: "disappearing", at: now },
+      { messageId: "t9", from: "+5511999990019", text: "", mediaType: "image", at: now },
+    ]);
+  });
+
   it("sends text, an image with caption and a document, with our message id, after typing", async () => {
     const t = setup();
     await t.transport.start({ tenantId: "ten_1", sessionId: "ses_send" });

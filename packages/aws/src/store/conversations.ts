@@ -272,11 +272,12 @@ export const createConversationStore = (db: Db) => {
       ),
 
     async *activeSince(tenantId: string, sinceIso: string): AsyncGenerator<Conversation> {
+      // An empty string is not a valid key value: no lower bound then.
       for await (const i of queryAll(db, {
         ...onIndex,
-        KeyConditionExpression: "#ipk = :p AND #isk >= :since",
-        ExpressionAttributeNames: { "#ipk": INDEX.pk, "#isk": INDEX.sk },
-        ExpressionAttributeValues: { ":p": Lists.conversations(tenantId), ":since": sinceIso },
+        KeyConditionExpression: sinceIso ? "#ipk = :p AND #isk >= :since" : "#ipk = :p",
+        ExpressionAttributeNames: sinceIso ? { "#ipk": INDEX.pk, "#isk": INDEX.sk } : { "#ipk": INDEX.pk },
+        ExpressionAttributeValues: sinceIso ? { ":p": Lists.conversations(tenantId), ":since": sinceIso } : { ":p": Lists.conversations(tenantId) },
         ScanIndexForward: false,
       }))
         yield conversationOf(i);
@@ -297,7 +298,7 @@ export const createConversationStore = (db: Db) => {
           ExpressionAttributeNames: { "#ipk": INDEX.pk, "#isk": INDEX.sk },
           ExpressionAttributeValues: {
             ":p": Lists.contactMessages(tenantId, phone),
-            ":lo": Lists.contactMessageBound(opts.fromIso ?? "", "lo"),
+            ":lo": Lists.contactMessageBound(opts.fromIso || "0", "lo"),
             ":hi": Lists.contactMessageBound(opts.toIso ?? "9999", "hi"),
           },
           ScanIndexForward: opts.order === "asc",

@@ -2,6 +2,7 @@ import { isUnanswered } from "../conversation";
 import { settingsOf } from "../conversation/settings";
 import type { Deps } from "../deps";
 import { rate } from "../job/job";
+import { isStopMessage } from "../optout/stop";
 import { iso } from "../port";
 import { DEFAULT_THRESHOLD_HOURS } from "./port";
 
@@ -49,7 +50,7 @@ export const unansweredContacts = async (d: D, tenantId: string, w: Window, thre
 /**
  * `vip_contacts` ("most active conversations"): the conversations with the most messages in the
  * period, both directions, with the contact's reply rate — the share of our messages the contact
- * answered (an inbound message follows before our next one).
+ * answered (a message of theirs, not a STOP, follows before our next one).
  */
 export const vipContacts = async (d: D, tenantId: string, w: Window) => {
   const { retention_days } = settingsOf(await d.store.tenants.get(tenantId));
@@ -80,7 +81,9 @@ export const vipContacts = async (d: D, tenantId: string, w: Window) => {
           awaiting = true;
         } else {
           inbound++;
-          if (awaiting) replied++;
+          // A STOP is an opt-out, not an answer.
+          const stop = !e.message.media_type && isStopMessage(e.message.text);
+          if (awaiting && !stop) replied++;
           awaiting = false;
         }
       }

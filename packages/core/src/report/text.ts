@@ -40,7 +40,7 @@ export const summary = (template: TemplateId, data: Record<string, any>, w: Wind
       break;
     case "unanswered_contacts": {
       const list: { phone: string; name: string | null; waiting_hours: number }[] = data.contacts;
-      lines.push(`${n(list.length)} contacts waiting ${data.threshold_hours} h or longer for an answer`);
+      lines.push(`${n(list.length)} contact${list.length === 1 ? "" : "s"} waiting ${data.threshold_hours} h or longer for an answer`);
       for (const c of list.slice(0, 10)) lines.push(`${c.name ? `${c.name} ` : ""}${c.phone}: waiting ${hours(c.waiting_hours)}`);
       if (list.length > 10) lines.push(`…and ${n(list.length - 10)} more`);
       break;
