@@ -16,10 +16,17 @@ const indexWrites = (commandName: string, input: any): IndexWrite[] => {
   const keyOf = (k: any) => `${text(k?.pk)}|${text(k?.sk)}`;
   const put = (item: any): IndexWrite => ({ key: keyOf(item), after: GSI_KEYS.some((a) => item && a in item), movesKey: false });
   const update = (u: any): IndexWrite => {
-    // Clauses of the update expression: does it set or remove an index key attribute?
-    const clauses = (u.UpdateExpression ?? "").split(/\b(?=SET|REMOVE|ADD|DELETE)\b/);
-    const touches = (verb: string) => clauses.some((c: string) => c.startsWith(verb) && GSI_KEYS.some((a) => new RegExp(`\\b${a}\\b`).test(c)));
-    return { key: keyOf(u.Key), after: touches("REMOVE") ? false : touches("SET") ? true : "unchanged", movesKey: touches("SET") };
+    // Clauses of the update expression (attribute name placeholders resolved): does it set or remove an index key attribute?
+    const names: Record<string, string> = u.ExpressionAttributeNames ?? {};
+    const expr = (u.UpdateExpression ?? "").replace(/#\w+/g, (n: string) => names[n] ?? n);
+    const clauses = expr.split(/\b(?=SET|REMOVE|ADD|DELETE)\b/);
+    const touches = (verb: string, keys = GSI_KEYS) => clauses.some((c: string) => c.startsWith(verb) && keys.some((a) => new RegExp(`\\b${a}\\b`).test(c)));
+    // The index is sparse: setting only its sort key (a conversation summary of a bulk send) does not put an item in it.
+    return {
+      key: keyOf(u.Key),
+      after: touches("REMOVE") ? false : touches("SET", [GSI_KEYS[0] as string]) ? true : "unchanged",
+      movesKey: touches("SET"),
+    };
   };
   const del = (k: any): IndexWrite => ({ key: keyOf(k), after: false, movesKey: false });
   switch (commandName) {
@@ -71,9 +78,12 @@ export const createCounter = () => {
   const instrument = (client: { middlewareStack: { add: (...args: any[]) => void } }) => {
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
-        const gsi = trackIndex(context.commandName, args.input ?? {});
-        if (paused) return next(args);
-        gsiWriteUnits += gsi;
+        // The index changes only when the write happens: a refused condition (a cancelled transaction) writes nothing to it.
+        if (paused) {
+          const result = await next(args);
+          trackIndex(context.commandName, args.input ?? {});
+          return result;
+        }
         const name = `${context.clientName?.replace("Client", "") ?? "?"}.${context.commandName?.replace("Command", "") ?? "?"}`;
         counts[name] = (counts[name] ?? 0) + 1;
         const input = args.input ?? {};
@@ -88,6 +98,7 @@ export const createCounter = () => {
         const t0 = performance.now();
         try {
           const result = await next(args);
+          gsiWriteUnits += trackIndex(context.commandName, args.input ?? {});
           // A query reads 4 KB per unit of what it returns (estimated from the items' JSON size).
           if (context.commandName === "QueryCommand") {
             const bytes = JSON.stringify(result.output?.Items ?? []).length;

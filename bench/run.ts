@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { apiLatency } from "./api-latency";
 import { groups } from "./groups";
+import { inbound } from "./inbound";
 import { machine } from "./lib";
 import { pacing } from "./pacing";
 import { pipeline } from "./pipeline";
@@ -20,6 +21,7 @@ const all: Record<string, () => Promise<unknown>> = {
   scale: () => scale(50),
   stop: () => stop(),
   pacing: () => pacing(),
+  inbound: () => inbound(),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };

@@ -133,6 +133,35 @@ describe("conversations (DynamoDB Local)", () => {
     }
   });
 
+  it("writes a burst together: several messages of one contact in their order, every reply to one job counted once, a redelivery inside the burst stored once", async () => {
+    const t = await hosted();
+    try {
+      const contacts = Array.from({ length: 10 }, phone);
+      const job = await sentJob(t.tenantId, t.sessionId, contacts);
+      const base = Date.now();
+      // 30 messages at once (more than one batch): three per contact, the second one also redelivered.
+      await Promise.all(
+        contacts.flatMap((p, c) => [
+          t.sandbox.inbound(t.sessionId, p, `first ${c}`, { messageId: `B${c}A`, at: base + 1 }),
+          t.sandbox.inbound(t.sessionId, p, `third ${c}`, { messageId: `B${c}C`, at: base + 3 }),
+          t.sandbox.inbound(t.sessionId, p, `second ${c}`, { messageId: `B${c}B`, at: base + 2 }),
+          t.sandbox.inbound(t.sessionId, p, `second ${c}`, { messageId: `B${c}B`, at: base + 2 }),
+        ]),
+      );
+      expect((await store.jobs.get(t.tenantId, job.id, true))?.replied_count).toBe(10);
+      for (const [c, p] of contacts.entries()) {
+        expect(await store.conversations.get(t.tenantId, p, t.sessionId, true)).toMatchObject({ inbound_count: 3, outbound_count: 1, last_text: `third ${c}` });
+        const msgs = await Conversation.messages(deps, t.tenantId, p, { order: "asc" }, { limit: 50 });
+        expect(msgs.messages.map((m) => m.text)).toEqual(["Hi Ana", `first ${c}`, `second ${c}`, `third ${c}`]);
+        expect((await store.recipients.get(job.id, p))?.replied_at).toBe(new Date(base + 1).toISOString());
+      }
+      const day = new Date().toISOString().slice(0, 10);
+      expect((await store.activity.range(t.tenantId, day, day))[0]?.received).toBe(30);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it("keeps message texts for the tenant's retention (DynamoDB TTL) and hides expired ones; counts stay", async () => {
     const t = await hosted({ retention_days: 7 });
     try {

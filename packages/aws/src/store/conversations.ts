@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { Conversation, ConversationEntry, InboundMessage, InboundSummaryUpdate, ReplyAttribution } from "@outreach/core/conversation";
+import type { Conversation, ConversationEntry, InboundMessage, InboundRecord, InboundResult, ReplyAttribution } from "@outreach/core/conversation";
 import type { Page, PageRequest } from "@outreach/core/port";
 import { activityUpdate } from "./activity";
 import { batchGet, type Db, type Item, onIndex, queryAll, queryPage, type TransactItems, transact } from "./db";
@@ -108,6 +108,72 @@ export const outboundSummaryUpdate = (
   ),
 });
 
+/** An inbound message, only if its key (session, contact, WhatsApp message id) is new: the dedupe. */
+const inboundPut = (db: Db, m: InboundMessage) => ({
+  Put: {
+    TableName: db.table,
+    Item: {
+      ...Keys.inbound(m.tenant_id, m.phone, m.session_id, m.wa_message_id),
+      ...Lists.contactMessage(m.tenant_id, m.phone, m.received_at, "IN", m.session_id, m.wa_message_id),
+      direction: "IN",
+      tenant_id: m.tenant_id,
+      session_id: m.session_id,
+      phone: m.phone,
+      wa_message_id: m.wa_message_id,
+      text: m.text,
+      media_type: m.media_type,
+      received_at: m.received_at,
+      ttl: m.expires_at,
+    },
+    ConditionExpression: "attribute_not_exists(pk)",
+  },
+});
+
+/** The summary fields an inbound message sets: listed, counted, its time and (when newest) its text. */
+const inboundSummaryUpdate = (db: Db, { message: m, summary }: InboundRecord) => ({
+  Update: {
+    TableName: db.table,
+    Key: Keys.conversation(m.tenant_id, m.phone, m.session_id),
+    ...expression(
+      {
+        tenant_id: m.tenant_id,
+        phone: m.phone,
+        session_id: m.session_id,
+        last_inbound_at: summary.last_inbound_at,
+        last_activity_at: summary.last_activity_at,
+        last_text: summary.last_text,
+        last_text_expires_at: summary.last_text_expires_at,
+        opted_out: summary.opted_out,
+        ...Lists.conversation(m.tenant_id, summary.last_activity_at, m.phone, m.session_id),
+      },
+      { inbound_count: 1 },
+      { name: summary.name },
+    ),
+  },
+});
+
+/** A bulk-send recipient's first reply (only from a sent state, only once). */
+const repliedRecipient = (db: Db, r: ReplyAttribution) => ({
+  Update: {
+    TableName: db.table,
+    Key: Keys.recipient(r.job.id, r.phone),
+    UpdateExpression: "SET replied_at = :at",
+    ConditionExpression: "attribute_not_exists(replied_at) AND #status IN (:sent, :delivered, :read)",
+    ExpressionAttributeNames: { "#status": "status" },
+    ExpressionAttributeValues: { ":at": r.at, ":sent": "sent", ":delivered": "delivered", ":read": "read" },
+  },
+});
+
+const jobReplied = (db: Db, job: ReplyAttribution["job"], n: number) => ({
+  Update: {
+    TableName: db.table,
+    Key: Keys.job(job.tenant_id, job.id),
+    UpdateExpression: "ADD replied_count :n",
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeValues: { ":n": n },
+  },
+});
+
 /**
  * Conversations (see the README's key table): inbound messages under the contact's partition `CV#…`
  * (TTL = the tenant's retention), one summary per (contact, session) under the tenant, and the
@@ -173,80 +239,76 @@ export const createConversationStore = (db: Db) => {
   return {
     ofPhone,
 
-    async recordInbound(m: InboundMessage, summary: InboundSummaryUpdate, reply: ReplyAttribution | null) {
-      const put = {
-        Put: {
-          TableName: db.table,
-          Item: {
-            ...Keys.inbound(m.tenant_id, m.phone, m.session_id, m.wa_message_id),
-            ...Lists.contactMessage(m.tenant_id, m.phone, m.received_at, "IN", m.session_id, m.wa_message_id),
-            direction: "IN",
-            tenant_id: m.tenant_id,
-            session_id: m.session_id,
-            phone: m.phone,
-            wa_message_id: m.wa_message_id,
-            text: m.text,
-            media_type: m.media_type,
-            received_at: m.received_at,
-            ttl: m.expires_at,
-          },
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      };
-      const update = {
-        Update: {
-          TableName: db.table,
-          Key: Keys.conversation(m.tenant_id, m.phone, m.session_id),
-          ...expression(
-            {
-              tenant_id: m.tenant_id,
-              phone: m.phone,
-              session_id: m.session_id,
-              last_inbound_at: summary.last_inbound_at,
-              last_activity_at: summary.last_activity_at,
-              last_text: summary.last_text,
-              last_text_expires_at: summary.last_text_expires_at,
-              opted_out: summary.opted_out,
-              ...Lists.conversation(m.tenant_id, summary.last_activity_at, m.phone, m.session_id),
-            },
-            { inbound_count: 1 },
-            { name: summary.name },
-          ),
-        },
-      };
-      const received = { Update: activityUpdate(db, m.tenant_id, m.received_at.slice(0, 10), { received: 1 }) };
-      const replied = (r: ReplyAttribution): TransactItems => [
-        {
-          Update: {
-            TableName: db.table,
-            Key: Keys.recipient(r.job.id, r.phone),
-            UpdateExpression: "SET replied_at = :at",
-            ConditionExpression: "attribute_not_exists(replied_at) AND #status IN (:sent, :delivered, :read)",
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: { ":at": r.at, ":sent": "sent", ":delivered": "delivered", ":read": "read" },
-          },
-        },
-        {
-          Update: {
-            TableName: db.table,
-            Key: Keys.job(r.job.tenant_id, r.job.id),
-            UpdateExpression: "ADD replied_count :one",
-            ConditionExpression: "attribute_exists(pk)",
-            ExpressionAttributeValues: { ":one": 1 },
-          },
-        },
-      ];
-      const base: TransactItems = [put, update, received];
-      if (reply) {
-        const res = await transact(db, [...base, ...replied(reply)]);
-        if (res.ok) return { stored: true as const, replied: true };
-        if (res.failed.includes(0)) return { stored: false as const };
-        // The recipient replied before (or is not in a sent state): the message is stored, not counted twice.
+    /**
+     * One transaction for the batch: each message (conditional on its key: the dedupe) with its summary
+     * update and, for a reply, its recipient's `replied_at`; once per transaction the days' `received`
+     * counts and each job's `replied_count`. A refused condition drops what it concerns and the rest is
+     * written again: a stored message (not written twice), a recipient that replied before (the
+     * message is stored, not counted as a reply again), a job that is gone.
+     */
+    async recordInbound(records: InboundRecord[]): Promise<InboundResult[]> {
+      const results: InboundResult[] = records.map(() => ({ stored: false }));
+      let live = records.map((r, i) => ({ i, r, reply: r.reply }));
+      while (live.length > 0) {
+        const items: TransactItems = [];
+        /** What each transaction item stands for, to act on a refused condition. */
+        const owners: ({ kind: "message" | "reply"; k: number } | { kind: "job"; job: string } | { kind: "shared" })[] = [];
+        const days = new Map<string, number>();
+        const jobs = new Map<string, { ref: ReplyAttribution["job"]; n: number }>();
+        for (const [k, { r, reply }] of live.entries()) {
+          items.push(inboundPut(db, r.message), inboundSummaryUpdate(db, r));
+          owners.push({ kind: "message", k }, { kind: "shared" });
+          const day = r.message.received_at.slice(0, 10);
+          days.set(day, (days.get(day) ?? 0) + 1);
+          if (reply) {
+            items.push(repliedRecipient(db, reply));
+            owners.push({ kind: "reply", k });
+            const j = jobs.get(reply.job.id) ?? { ref: reply.job, n: 0 };
+            j.n++;
+            jobs.set(reply.job.id, j);
+          }
+        }
+        const tenantId = (live[0] as { r: InboundRecord }).r.message.tenant_id;
+        for (const [day, n] of days) {
+          items.push({ Update: activityUpdate(db, tenantId, day, { received: n }) });
+          owners.push({ kind: "shared" });
+        }
+        for (const [id, j] of jobs) {
+          items.push(jobReplied(db, j.ref, j.n));
+          owners.push({ kind: "job", job: id });
+        }
+        const res = await transact(db, items);
+        if (res.ok) {
+          for (const x of live) results[x.i] = { stored: true, replied: x.reply !== null };
+          return results;
+        }
+        const dropped = new Set<number>();
+        let changed = false;
+        for (const f of res.failed) {
+          const o = owners[f];
+          if (o?.kind === "message") dropped.add(o.k);
+          else if (o?.kind === "reply") (live[o.k] as { reply: ReplyAttribution | null }).reply = null;
+          else if (o?.kind === "job")
+            for (const x of live)
+              if (x.reply?.job.id === o.job) x.reply = null;
+              else continue;
+          changed = true;
+        }
+        if (!changed) throw new Error("inbound record refused by a condition other than its dedupe");
+        live = live.filter((_, k) => !dropped.has(k));
       }
-      const res = await transact(db, base);
-      if (res.ok) return { stored: true as const, replied: false };
-      if (res.failed.includes(0)) return { stored: false as const };
-      throw new Error("inbound record refused by a condition other than its dedupe");
+      return results;
+    },
+
+    async getMany(tenantId: string, keys: { phone: string; session_id: string }[]): Promise<Conversation[]> {
+      if (keys.length === 0) return [];
+      return (
+        await batchGet(
+          db,
+          keys.map((k) => Keys.conversation(tenantId, k.phone, k.session_id)),
+          { consistent: true },
+        )
+      ).map(conversationOf);
     },
 
     async get(tenantId: string, phone: string, sessionId: string, consistent = false): Promise<Conversation | undefined> {

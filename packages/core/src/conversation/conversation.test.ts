@@ -41,7 +41,11 @@ describe("reply attribution", () => {
   const sent = conv({ campaign_job_id: "bulk_1", campaign_sent_at: "2026-11-20T10:00:00.000Z", campaign_quota_month: "2026-11" });
   const at = (h: number) => Date.parse("2026-11-20T10:00:00.000Z") + h * 3_600_000;
   it("counts a message within the window after the send, not before it or after the window", () => {
-    expect(replyTarget(sent, at(1), 72)).toEqual({ job: { tenant_id: "ten_1", id: "bulk_1", quota_month: "2026-11" }, phone: "+5511999990001", at: new Date(at(1)).toISOString() });
+    expect(replyTarget(sent, at(1), 72)).toEqual({
+      job: { tenant_id: "ten_1", id: "bulk_1", quota_month: "2026-11" },
+      phone: "+5511999990001",
+      at: new Date(at(1)).toISOString(),
+    });
     expect(replyTarget(sent, at(72), 72)).not.toBeNull();
     expect(replyTarget(sent, at(72.01), 72)).toBeNull();
     expect(replyTarget(sent, at(-0.01), 72)).toBeNull();
@@ -57,7 +61,9 @@ describe("POST /messages/send recipients", () => {
     expect(recipientOf({ chat_id: "5511999999999@s.whatsapp.net" })).toBe("+5511999999999");
     expect(recipientOf({ phone: "+55 11 99999-9999" })).toBe("+5511999999999");
     expect(recipientOf({ chat_id: "5511999999999@c.us", phone: "+5511999999999" })).toBe("+5511999999999");
-    expect(() => recipientOf({ chat_id: "5511999999999@c.us", phone: "+5511999999998" })).toThrow(expect.objectContaining({ code: "message.recipient_mismatch" }));
+    expect(() => recipientOf({ chat_id: "5511999999999@c.us", phone: "+5511999999998" })).toThrow(
+      expect.objectContaining({ code: "message.recipient_mismatch" }),
+    );
     expect(() => recipientOf({ chat_id: "120363000000000001@g.us" })).toThrow(expect.objectContaining({ kind: "unprocessable", code: "message.group_chat" }));
     expect(() => recipientOf({ chat_id: "hello" })).toThrow(expect.objectContaining({ kind: "invalid", code: "chat_id.invalid" }));
     expect(() => recipientOf({ chat_id: "123@c.us" })).toThrow(expect.objectContaining({ code: "chat_id.invalid" }));

@@ -66,6 +66,14 @@ export interface InboundSummaryUpdate {
   opted_out?: true;
 }
 
+export interface InboundRecord {
+  message: InboundMessage;
+  summary: InboundSummaryUpdate;
+  reply: ReplyAttribution | null;
+}
+
+export type InboundResult = { stored: false } | { stored: true; replied: boolean };
+
 /** One entry of a contact's message list, as the store keeps it (outbound ones point at their send). */
 export type ConversationEntry =
   | { direction: "inbound"; at: string; session_id: string; message: InboundMessage }
@@ -91,16 +99,15 @@ export type ConversationEntry =
  */
 export interface ConversationRepo {
   /**
-   * Stores an inbound message, its summary update and the day's `received` count in one transaction,
-   * only if this WhatsApp message id was not stored before ("duplicate" then, and nothing changes).
-   * With `reply`, the bulk-send recipient gets `replied_at` and its job `replied_count` in the same
-   * transaction, unless it replied before (then the message is stored without them: `replied: false`).
+   * Stores inbound messages — at most one per conversation — in one transaction with their summary
+   * updates and the days' `received` counts, each only if its WhatsApp message id was not stored before
+   * (`stored: false` then: nothing of it is written). A record's `reply` also gives the bulk-send
+   * recipient `replied_at` and its job one more `replied_count`, unless it replied before (then the
+   * message is stored without them: `replied: false`). Results are in the order of `records`.
    */
-  recordInbound(
-    m: InboundMessage,
-    summary: InboundSummaryUpdate,
-    reply: ReplyAttribution | null,
-  ): Promise<{ stored: false } | { stored: true; replied: boolean }>;
+  recordInbound(records: InboundRecord[]): Promise<InboundResult[]>;
+  /** The summaries of these conversations that exist (one BatchGet). */
+  getMany(tenantId: string, keys: { phone: string; session_id: string }[]): Promise<Conversation[]>;
   get(tenantId: string, phone: string, sessionId: string, consistent?: boolean): Promise<Conversation | undefined>;
   /** A contact's conversations (one per session). */
   ofPhone(tenantId: string, phone: string): Promise<Conversation[]>;

@@ -23,6 +23,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
   let lastRoundAt = d.clock.now();
   const now = () => iso(d.clock.now());
   const receipts = Jobs.createReceiptRecorder(d);
+  const inbound = Conversation.createInboundRecorder(d);
 
   const events: TransportEvents = {
     async status(e) {
@@ -51,7 +52,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       const tenantId = tenants.get(e.sessionId);
       if (!tenantId) return;
       // Stored once per WhatsApp message id; a reply to a bulk send is counted on it; STOP opts out.
-      const r = await Conversation.onInbound(d, tenantId, e);
+      const r = await inbound.record(tenantId, e);
       if (r.opted_out) d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
       else if (!r.stored)
         d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: "reason" in r ? r.reason : "duplicate" }, "inbound not stored");
@@ -165,6 +166,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       for (const id of [...owned]) await release(id, false).catch(() => {});
       // Receipts that came in before the sockets closed are written, not dropped.
       await receipts.drain().catch((e) => d.logger.warn({ err: e }, "receipts not recorded at shutdown"));
+      await inbound.drain().catch((e) => d.logger.warn({ err: e }, "inbound messages not recorded at shutdown"));
     },
   };
 };
