@@ -162,6 +162,23 @@ describe("conversations (DynamoDB Local)", () => {
     }
   });
 
+  it("stores a burst of WhatsApp's longest messages (24 × 65,536 characters, more than a transaction may carry)", async () => {
+    const t = await hosted();
+    try {
+      const contacts = Array.from({ length: 24 }, phone);
+      // 65,536 characters of three UTF-8 bytes each: ~196 KB a message, ~4.7 MB together.
+      const long = (c: number) => `${c}`.padEnd(65_536, "语");
+      const results = await Promise.all(contacts.map((p, c) => t.sandbox.inbound(t.sessionId, p, long(c), { messageId: `L${c}` })));
+      expect(results).toHaveLength(24);
+      for (const [c, p] of contacts.entries()) {
+        const msgs = await Conversation.messages(deps, t.tenantId, p, { order: "asc" }, { limit: 5 });
+        expect(msgs.messages.map((m) => m.text)).toEqual([long(c)]);
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+
   it("keeps message texts for the tenant's retention (DynamoDB TTL) and hides expired ones; counts stay", async () => {
     const t = await hosted({ retention_days: 7 });
     try {

@@ -174,6 +174,27 @@ const jobReplied = (db: Db, job: ReplyAttribution["job"], n: number) => ({
   },
 });
 
+/** A transaction carries at most 4 MB: inbound messages go in groups well under it (and under 24 each, the caller's batch). */
+const TRANSACTION_BYTES = 3_000_000;
+const bySize = (records: InboundRecord[]) => {
+  const groups: InboundRecord[][] = [];
+  let group: InboundRecord[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    // The text counts twice: the message holds it, and the index projects it (a rough, safe upper bound).
+    const size = 2 * Buffer.byteLength(r.message.text, "utf8") + 2048;
+    if (group.length > 0 && bytes + size > TRANSACTION_BYTES) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(r);
+    bytes += size;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+};
+
 /**
  * Conversations (see the README's key table): inbound messages under the contact's partition `CV#…`
  * (TTL = the tenant's retention), one summary per (contact, session) under the tenant, and the
@@ -226,6 +247,67 @@ export const createConversationStore = (db: Db) => {
     });
   };
 
+  /**
+   * One transaction for the batch: each message (conditional on its key: the dedupe) with its summary
+   * update and, for a reply, its recipient's `replied_at`; once per transaction the days' `received`
+   * counts and each job's `replied_count`. A refused condition drops what it concerns and the rest is
+   * written again: a stored message (not written twice), a recipient that replied before (the
+   * message is stored, not counted as a reply again), a job that is gone.
+   */
+  const writeBatch = async (records: InboundRecord[]): Promise<InboundResult[]> => {
+    const results: InboundResult[] = records.map(() => ({ stored: false }));
+    let live = records.map((r, i) => ({ i, r, reply: r.reply }));
+    while (live.length > 0) {
+      const items: TransactItems = [];
+      /** What each transaction item stands for, to act on a refused condition. */
+      const owners: ({ kind: "message" | "reply"; k: number } | { kind: "job"; job: string } | { kind: "shared" })[] = [];
+      const days = new Map<string, number>();
+      const jobs = new Map<string, { ref: ReplyAttribution["job"]; n: number }>();
+      for (const [k, { r, reply }] of live.entries()) {
+        items.push(inboundPut(db, r.message), inboundSummaryUpdate(db, r));
+        owners.push({ kind: "message", k }, { kind: "shared" });
+        const day = r.message.received_at.slice(0, 10);
+        days.set(day, (days.get(day) ?? 0) + 1);
+        if (reply) {
+          items.push(repliedRecipient(db, reply));
+          owners.push({ kind: "reply", k });
+          const j = jobs.get(reply.job.id) ?? { ref: reply.job, n: 0 };
+          j.n++;
+          jobs.set(reply.job.id, j);
+        }
+      }
+      const tenantId = (live[0] as { r: InboundRecord }).r.message.tenant_id;
+      for (const [day, n] of days) {
+        items.push({ Update: activityUpdate(db, tenantId, day, { received: n }) });
+        owners.push({ kind: "shared" });
+      }
+      for (const [id, j] of jobs) {
+        items.push(jobReplied(db, j.ref, j.n));
+        owners.push({ kind: "job", job: id });
+      }
+      const res = await transact(db, items);
+      if (res.ok) {
+        for (const x of live) results[x.i] = { stored: true, replied: x.reply !== null };
+        return results;
+      }
+      const dropped = new Set<number>();
+      let changed = false;
+      for (const f of res.failed) {
+        const o = owners[f];
+        if (o?.kind === "message") dropped.add(o.k);
+        else if (o?.kind === "reply") (live[o.k] as { reply: ReplyAttribution | null }).reply = null;
+        else if (o?.kind === "job")
+          for (const x of live)
+            if (x.reply?.job.id === o.job) x.reply = null;
+            else continue;
+        changed = true;
+      }
+      if (!changed) throw new Error("inbound record refused by a condition other than its dedupe");
+      live = live.filter((_, k) => !dropped.has(k));
+    }
+    return results;
+  };
+
   const ofPhone = async (tenantId: string, phone: string): Promise<Conversation[]> => {
     const out: Conversation[] = [];
     for await (const i of queryAll(db, {
@@ -240,64 +322,13 @@ export const createConversationStore = (db: Db) => {
     ofPhone,
 
     /**
-     * One transaction for the batch: each message (conditional on its key: the dedupe) with its summary
-     * update and, for a reply, its recipient's `replied_at`; once per transaction the days' `received`
-     * counts and each job's `replied_count`. A refused condition drops what it concerns and the rest is
-     * written again: a stored message (not written twice), a recipient that replied before (the
-     * message is stored, not counted as a reply again), a job that is gone.
+     * Each group of records (under DynamoDB's 4 MB per transaction: a message may hold 64K characters)
+     * in one transaction: see `writeBatch`.
      */
     async recordInbound(records: InboundRecord[]): Promise<InboundResult[]> {
-      const results: InboundResult[] = records.map(() => ({ stored: false }));
-      let live = records.map((r, i) => ({ i, r, reply: r.reply }));
-      while (live.length > 0) {
-        const items: TransactItems = [];
-        /** What each transaction item stands for, to act on a refused condition. */
-        const owners: ({ kind: "message" | "reply"; k: number } | { kind: "job"; job: string } | { kind: "shared" })[] = [];
-        const days = new Map<string, number>();
-        const jobs = new Map<string, { ref: ReplyAttribution["job"]; n: number }>();
-        for (const [k, { r, reply }] of live.entries()) {
-          items.push(inboundPut(db, r.message), inboundSummaryUpdate(db, r));
-          owners.push({ kind: "message", k }, { kind: "shared" });
-          const day = r.message.received_at.slice(0, 10);
-          days.set(day, (days.get(day) ?? 0) + 1);
-          if (reply) {
-            items.push(repliedRecipient(db, reply));
-            owners.push({ kind: "reply", k });
-            const j = jobs.get(reply.job.id) ?? { ref: reply.job, n: 0 };
-            j.n++;
-            jobs.set(reply.job.id, j);
-          }
-        }
-        const tenantId = (live[0] as { r: InboundRecord }).r.message.tenant_id;
-        for (const [day, n] of days) {
-          items.push({ Update: activityUpdate(db, tenantId, day, { received: n }) });
-          owners.push({ kind: "shared" });
-        }
-        for (const [id, j] of jobs) {
-          items.push(jobReplied(db, j.ref, j.n));
-          owners.push({ kind: "job", job: id });
-        }
-        const res = await transact(db, items);
-        if (res.ok) {
-          for (const x of live) results[x.i] = { stored: true, replied: x.reply !== null };
-          return results;
-        }
-        const dropped = new Set<number>();
-        let changed = false;
-        for (const f of res.failed) {
-          const o = owners[f];
-          if (o?.kind === "message") dropped.add(o.k);
-          else if (o?.kind === "reply") (live[o.k] as { reply: ReplyAttribution | null }).reply = null;
-          else if (o?.kind === "job")
-            for (const x of live)
-              if (x.reply?.job.id === o.job) x.reply = null;
-              else continue;
-          changed = true;
-        }
-        if (!changed) throw new Error("inbound record refused by a condition other than its dedupe");
-        live = live.filter((_, k) => !dropped.has(k));
-      }
-      return results;
+      const out: InboundResult[] = [];
+      for (const group of bySize(records)) out.push(...(await writeBatch(group)));
+      return out;
     },
 
     async getMany(tenantId: string, keys: { phone: string; session_id: string }[]): Promise<Conversation[]> {
