@@ -54,8 +54,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       // Stored once per WhatsApp message id; a reply to a bulk send is counted on it; STOP opts out.
       const r = await inbound.record(tenantId, e);
       if (r.opted_out) d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
-      else if (!r.stored)
-        d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: r.reason ?? "duplicate" }, "inbound not stored");
+      else if (!r.stored) d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: r.reason ?? "duplicate" }, "inbound not stored");
     },
     async groups(e) {
       const tenantId = tenants.get(e.sessionId);
