@@ -191,6 +191,8 @@ describe("scheduled reports over HTTP", () => {
       "usage_plan",
       "session_health",
       "daily_activity",
+      "unanswered_contacts",
+      "vip_contacts",
     ]);
     expect((await api.post("/reports", { name: "x", schedule_type: "daily", time_of_day: "09:00" })).status).toBe(422);
     expect((await api.post("/reports", { name: "x", template_id: "nope", schedule_type: "daily", time_of_day: "09:00" })).status).toBe(400);
