@@ -155,4 +155,40 @@ describe("conversations end to end", () => {
     expect(progress.exe.data.jobs).toEqual([expect.objectContaining({ bulk_send_id: job.body.id, replied: 3, reply_rate: 0.3 })]);
     expect(progress.exe.text).toMatch(/Replied 3 \(30%\)/);
   }, 120_000);
+
+  it("sends a first message to a new contact, refuses bad recipients, and cancels a message whose session logs out before it goes", async () => {
+    const { api } = await newTenant("business");
+    const s = await workingSession(api);
+    const [fresh, other] = ["+5511987650001", "+5511987650002"];
+    const first = await api.post("/messages/send", { session_id: s.id, phone: "55 11 98765-0001", message: "Olá! Primeira mensagem." });
+    expect(first.status, first.text).toBe(201);
+    expect(first.body).toMatchObject({ phone: fresh, chat_id: "5511987650001@c.us", reply: false, status: "queued" });
+    await waitFor(async () => ((await api.get(`/messages/${first.body.id}`)).body.status === "read" ? true : undefined), { what: "read" });
+    // Writing first lists the conversation (answered: ours is the only message); it is not a bulk send.
+    expect(await conversations(api, "?status=answered")).toEqual([expect.objectContaining({ phone: fresh, outbound_count: 1, inbound_count: 0 })]);
+    expect((await api.get("/bulk-send")).body.jobs).toEqual([]);
+
+    expect((await api.post("/messages/send", { session_id: s.id, chat_id: "120363000000000001@g.us", message: "x" })).body.error.code).toBe(
+      "message.group_chat",
+    );
+    expect((await api.post("/messages/send", { session_id: s.id, chat_id: "5511987650001@c.us", phone: other, message: "x" })).status).toBe(422);
+    expect((await api.post("/messages/send", { session_id: s.id, message: "x" })).status).toBe(422);
+    expect((await api.post("/messages/send", { session_id: s.id, phone: other })).status).toBe(422);
+    expect((await api.post("/messages/send", { session_id: "ses_00000000000000000000000000", phone: other, message: "x" })).status).toBe(404);
+    expect((await api.get("/messages/msg_00000000000000000000000000")).status).toBe(404);
+    expect((await api.get(`/conversations/${encodeURIComponent(other)}/messages`)).status).toBe(404);
+
+    // The session is logged out by WhatsApp on the next send: the queued message is cancelled, not left waiting.
+    await write(s.id, other, "oi?");
+    await sandbox().post("/sandbox/api/faults", { session_id: s.id, fail_next: 1, error: "logout" });
+    const lost = await api.post("/messages/send", { session_id: s.id, phone: other, message: "resposta" });
+    expect(lost.body).toMatchObject({ status: "queued", reply: true });
+    const cancelled = await waitFor(async () => {
+      const m = (await api.get(`/messages/${lost.body.id}`)).body;
+      return m.status === "cancelled" ? m : undefined;
+    });
+    expect(cancelled.sent_at).toBeNull();
+    expect((await conversations(api, "?status=unanswered")).map((c) => c.phone)).toEqual([other]);
+    expect((await api.get("/usage/current")).body).toMatchObject({ messages_sent: 1, reserved_messages: 0 });
+  }, 60_000);
 });

@@ -120,7 +120,7 @@ export const checkCompletion = async (d: Pick<D, "store" | "clock">, tenantId: s
  * A session logged out or disappeared: its running jobs pause with `pause_reason: "session"`. A single
  * message (`POST /messages/send`) that has not gone out is cancelled instead: nobody resumes it.
  */
-export const pauseSessionJobs = async (d: Pick<D, "store" | "clock">, tenantId: string, sessionId: string) => {
+export const pauseSessionJobs = async (d: D, tenantId: string, sessionId: string) => {
   for (const j of await d.store.jobs.active()) {
     if (j.tenant_id !== tenantId || j.session_id !== sessionId || (j.status !== "running" && j.status !== "pending")) continue;
     if (j.origin === "message") {
@@ -131,7 +131,10 @@ export const pauseSessionJobs = async (d: Pick<D, "store" | "clock">, tenantId: 
         { status: "cancelled", completed_at: iso(d.clock.now()) },
         { bumpEpoch: true },
       );
-      if (done) await finalize(d, tenantId, j.id);
+      if (!done) continue;
+      await finalize(d, tenantId, j.id);
+      // A send in flight may put its recipient back to pending after this pass (as in `cancel`): sweep once more later.
+      await d.queue.send("events", [{ body: { type: "job.finalize", tenant_id: tenantId, job_id: j.id }, delaySeconds: 60 }]);
       continue;
     }
     await d.store.jobs.transition(tenantId, j.id, ["running", "pending"], { status: "paused", pause_reason: "session" }, { bumpEpoch: true });

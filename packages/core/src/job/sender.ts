@@ -10,7 +10,7 @@ import { Deferred, type HandlerContext } from "../message/context";
 import { nextAllowed, noteSend, type PacingPolicy, SANDBOX_DEFAULT, type SessionSends, utcDay, type WaitingReason } from "../pacing/policy";
 import { type Outbound, type Transport, TransportError } from "../port";
 import * as Session from "../session";
-import { checkCompletion, pauseSessionJobs } from "./control";
+import { checkCompletion, finalize, pauseSessionJobs } from "./control";
 import { ref } from "./job";
 import type { SendMessage } from "./messages";
 import { LEAD_MS } from "./planner";
@@ -223,6 +223,8 @@ export const createSender = (
     if (kind === "logout") {
       await persist(d, () => d.store.recipients.unclaim(r, msg.phone, "pending", reason));
       await pauseSessionJobs(d, job.tenant_id, msg.session_id);
+      // A single message is cancelled, not paused (nobody resumes it): the host may have done so while it was being sent.
+      if (job.origin === "message") await finalize(d, job.tenant_id, job.id);
       return "logout";
     }
     if (kind === "transient" && msg.attempt < MAX_ATTEMPTS) {
