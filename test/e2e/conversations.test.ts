@@ -191,4 +191,25 @@ describe("conversations end to end", () => {
     expect((await conversations(api, "?status=unanswered")).map((c) => c.phone)).toEqual([other]);
     expect((await api.get("/usage/current")).body).toMatchObject({ messages_sent: 1, reserved_messages: 0 });
   }, 60_000);
+
+  it("keeps the session's burst limit for a first message, but not for a reply to a contact who wrote", async () => {
+    const { api } = await newTenant("business");
+    const s = await workingSession(api);
+    expect((await api.patch(`/sessions/${s.id}`, { pacing: { burst: { max: 1, window_seconds: 600 } } })).status).toBe(200);
+    const [a, b, c] = ["+5511987651001", "+5511987651002", "+5511987651003"];
+    const status = async (id: string) => (await api.get(`/messages/${id}`)).body.status as string;
+    const first = await api.post("/messages/send", { session_id: s.id, phone: a, message: "one" });
+    await waitFor(async () => ((await status(first.body.id)) !== "queued" ? true : undefined), { what: "the first message" });
+    // The burst (1 per 10 minutes) is used up: a reply still goes, another first message waits.
+    await write(s.id, b, "pergunta");
+    const reply = await api.post("/messages/send", { session_id: s.id, phone: b, message: "resposta" });
+    expect(reply.body.reply).toBe(true);
+    const cold = await api.post("/messages/send", { session_id: s.id, phone: c, message: "three" });
+    expect(cold.body.reply).toBe(false);
+    await waitFor(async () => ((await status(reply.body.id)) !== "queued" ? true : undefined), { what: "the reply", timeoutMs: 15_000 });
+    expect(await status(cold.body.id)).toBe("queued");
+    expect((await outbox(s.id)).map((m) => m.text)).toEqual(["one", "resposta"]);
+    // Deleting the session cancels what still waits.
+    await api.del(`/sessions/${s.id}`);
+  }, 60_000);
 });

@@ -16,7 +16,7 @@ import { settingsOf } from "./settings";
 import type { ConversationMessageView, ConversationView } from "./view";
 
 export { createInboundRecorder, INBOUND_BATCH, INBOUND_LINGER_MS, type InboundOutcome, onInbound, recordInbound, replyTarget, safeMessageId } from "./inbound";
-export { chatIdOf, DEFAULT_MIN_GAP_MS, directPacing, messageStatus, recipientOf, type SendInput, send, sent, sentMessage } from "./send";
+export { chatIdOf, directPacing, messageStatus, recipientOf, type SendInput, send, sent, sentMessage } from "./send";
 
 type D = Pick<Deps, "store" | "clock">;
 

@@ -19,21 +19,21 @@ export interface SendInput {
   message: string;
 }
 
-/** Without a per-session policy, a message that is not a reply keeps MoltFlow's pace: 30 s after the session's previous message. */
-export const DEFAULT_MIN_GAP_MS = 30_000;
-
 /**
- * The pacing of one message sent with `POST /messages/send`: when it may go and how far after the
- * session's previous message. The one place where a per-session pacing policy (burst limits, daily
- * caps, warm-up) decides for single messages; it may also refuse (throw a `DomainError`).
- * A reply — the contact wrote within 24 h — is exempt from burst limits; it is still sent once only
- * (the recipient claim), in the session's lane, one message at a time.
+ * The pacing of one message sent with `POST /messages/send`: when it may go and its own gap to the
+ * session's previous message. A single message has no campaign pace of its own (0); the session's
+ * pacing policy (burst limit, floor, day caps, warm-up) is enforced by the sender at send time, for
+ * every message of the session alike — except that a reply (the contact wrote within 24 h, `job.reply`)
+ * is exempt from the burst limit and from running campaigns' gaps there. The one place where a
+ * per-session rule specific to single messages would decide (or refuse, with a `DomainError`) before
+ * the message is queued. Whatever it decides, the message is sent once only (the recipient claim), in
+ * the session's lane, one message at a time.
  */
 export const directPacing = async (
   _d: Pick<Deps, "store" | "clock">,
   _session: Session.Session,
   m: { reply: boolean; now: number },
-): Promise<{ slotAt: number; minGapMs: number }> => ({ slotAt: m.now, minGapMs: m.reply ? 0 : DEFAULT_MIN_GAP_MS });
+): Promise<{ slotAt: number; minGapMs: number }> => ({ slotAt: m.now, minGapMs: 0 });
 
 /** WhatsApp's chat id of a person: MoltFlow's `5511999999999@c.us` (also accepted: `@s.whatsapp.net`). */
 export const chatIdOf = (e164: string) => `${e164.replace(/^\+/, "")}@c.us`;

@@ -78,7 +78,17 @@ const withTimeout = <T>(p: Promise<T>, ms: number) => {
 
 type Content = Pick<
   Job,
-  "id" | "tenant_id" | "session_id" | "origin" | "quota_month" | "message_type" | "message_content" | "media_url" | "max_consecutive_failures" | "send_window"
+  | "id"
+  | "tenant_id"
+  | "session_id"
+  | "origin"
+  | "reply"
+  | "quota_month"
+  | "message_type"
+  | "message_content"
+  | "media_url"
+  | "max_consecutive_failures"
+  | "send_window"
 >;
 
 /** The day a send counts on for the job's `daily_limit`: in its send window's zone, else UTC. */
@@ -331,8 +341,11 @@ export const createSender = (
       // The session's policy: its floor, burst window and day caps count real sends only.
       const session = await sessionState(job.tenant_id, msg.session_id);
       const now = d.clock.now();
-      let allowed = nextAllowed(session.policy, session.sends, now, session.pairedAt);
-      const gap = session.sends.lastAt === null ? 0 : await requiredGap(job.tenant_id, msg);
+      // A reply (`POST /messages/send` to a contact who wrote within 24 h) is exempt from the burst limit
+      // and from running campaigns' gaps; the session's floor and day caps still hold, and it is claimed once like any send.
+      const policy = job.reply ? { ...session.policy, burst: null } : session.policy;
+      let allowed = nextAllowed(policy, session.sends, now, session.pairedAt);
+      const gap = session.sends.lastAt === null || job.reply ? 0 : await requiredGap(job.tenant_id, msg);
       if (session.sends.lastAt !== null && session.sends.lastAt + gap > allowed.at) allowed = { at: session.sends.lastAt + gap, reason: allowed.reason };
       if (allowed.at > now) {
         if (allowed.reason) await noteWaiting(job, allowed.reason, allowed.at);
