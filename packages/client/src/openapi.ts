@@ -1130,6 +1130,238 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conversations, latest activity first
+         * @description A conversation is one contact with one session; it is listed once the contact wrote, or once you wrote to them with `POST /messages/send` (a bulk send alone does not list it, but its messages are counted and shown). `unanswered`: the contact's message is the last one and they have not opted out; `answered`: ours is the last one.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description Items per page (1–200). */
+                    limit?: number;
+                    /** @description MoltFlow-style offset paging, up to 10,000; use `cursor` beyond. */
+                    offset?: number | null;
+                    /** @description Only this session's conversation(s). */
+                    session_id?: string;
+                    status?: "unanswered" | "answered" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Conversations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversations: components["schemas"]["Conversation"][];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{phone}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contact's messages in time order, inbound and outbound
+         * @description What the contact wrote (kept for the tenant's retention, 90 days by default) and what was sent to them — bulk sends (`job_id`), scheduled runs, report deliveries and `POST /messages/send` messages (`message_id`) — oldest first (`order=desc`: newest first). 404 when there is no conversation with the number (with `session_id`, if given).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description next_cursor of the previous page. */
+                    cursor?: string;
+                    /** @description Items per page (1–200). */
+                    limit?: number;
+                    /** @description MoltFlow-style offset paging, up to 10,000; use `cursor` beyond. */
+                    offset?: number | null;
+                    order?: "asc" | "desc";
+                    /** @description Only this session's conversation(s). */
+                    session_id?: string;
+                };
+                header?: never;
+                path: {
+                    phone: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Messages */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            messages: components["schemas"]["ConversationMessage"][];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/custom-groups": {
         parameters: {
             query?: never;
@@ -2390,6 +2622,236 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A message sent with POST /messages/send, with its status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Message */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one text message to one person
+         * @description Queued at once (`201`, status `queued`) and sent through the session's lane like every send: one message of this month's quota, never to an opted-out number (`403 contact.opted_out`), never twice (a retry with the same `Idempotency-Key` returns the first answer). A message to a contact who wrote within 24 h is a reply: it does not wait for the session's pace. Follow it with `GET /messages/{id}`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The person's WhatsApp chat id, e.g. `5511999999999@c.us` (or give `phone`).
+                         * @example 5511999999999@c.us
+                         */
+                        chat_id?: string | null;
+                        /** @description The text, up to 4,096 characters. */
+                        message: string;
+                        /**
+                         * @description The person's number (instead of `chat_id`).
+                         * @example +5511999998888
+                         */
+                        phone?: string | null;
+                        session_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Queued */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Message"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/opt-outs": {
         parameters: {
             query?: never;
@@ -2830,10 +3292,12 @@ export interface paths {
                         scheduled_time?: string | null;
                         session_id?: string | null;
                         /**
-                         * @description One of bulk_send_progress, scheduled_messages_status, usage_plan, session_health, daily_activity. MoltFlow's lead_pipeline, unanswered_contacts, vip_contacts, group_monitoring, review_digest answer 422 report.template_unavailable for now.
+                         * @description One of bulk_send_progress, scheduled_messages_status, usage_plan, session_health, daily_activity, unanswered_contacts, vip_contacts. MoltFlow's lead_pipeline, group_monitoring, review_digest answer 422 report.template_unavailable for now (they need leads, monitored groups and reviews).
                          * @enum {string}
                          */
-                        template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "lead_pipeline" | "unanswered_contacts" | "vip_contacts" | "group_monitoring" | "review_digest";
+                        template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "unanswered_contacts" | "vip_contacts" | "lead_pipeline" | "group_monitoring" | "review_digest";
+                        /** @description unanswered_contacts: list contacts who have waited at least this many hours (default 4). */
+                        threshold_hours?: number | null;
                         /** @example 09:00 */
                         time_of_day?: string | null;
                         /** @example Asia/Shanghai */
@@ -3137,10 +3601,12 @@ export interface paths {
                         scheduled_time?: string | null;
                         session_id?: string | null;
                         /**
-                         * @description One of bulk_send_progress, scheduled_messages_status, usage_plan, session_health, daily_activity. MoltFlow's lead_pipeline, unanswered_contacts, vip_contacts, group_monitoring, review_digest answer 422 report.template_unavailable for now.
+                         * @description One of bulk_send_progress, scheduled_messages_status, usage_plan, session_health, daily_activity, unanswered_contacts, vip_contacts. MoltFlow's lead_pipeline, group_monitoring, review_digest answer 422 report.template_unavailable for now (they need leads, monitored groups and reviews).
                          * @enum {string}
                          */
-                        template_id?: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "lead_pipeline" | "unanswered_contacts" | "vip_contacts" | "group_monitoring" | "review_digest";
+                        template_id?: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "unanswered_contacts" | "vip_contacts" | "lead_pipeline" | "group_monitoring" | "review_digest";
+                        /** @description unanswered_contacts: list contacts who have waited at least this many hours (default 4). */
+                        threshold_hours?: number | null;
                         /** @example 09:00 */
                         time_of_day?: string | null;
                         /** @example Asia/Shanghai */
@@ -5705,6 +6171,8 @@ export interface components {
             pause_reason: "user" | "failures" | "session" | null;
             pending_count: number;
             read_count: number;
+            replied_count: number;
+            reply_rate: number;
             scheduled_message_id: string | null;
             send_window: {
                 end: string;
@@ -5784,6 +6252,8 @@ export interface components {
             next_send_at: string | null;
             pending: number;
             read: number;
+            replied: number;
+            reply_rate: number;
             sent: number;
             skipped: number;
             /** @enum {string} */
@@ -5799,6 +6269,32 @@ export interface components {
             name: string | null;
             phone: string;
             session_ids: string[];
+        };
+        Conversation: {
+            inbound_count: number;
+            last_inbound_at: string | null;
+            last_outbound_at: string | null;
+            last_text: string | null;
+            name: string | null;
+            opted_out: boolean;
+            outbound_count: number;
+            phone: string;
+            session_id: string;
+            unanswered: boolean;
+        };
+        ConversationMessage: {
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            id: string;
+            job_id: string | null;
+            /** @enum {string|null} */
+            media_type: "image" | "video" | "audio" | "document" | "sticker" | null;
+            message_id: string | null;
+            session_id: string;
+            /** @enum {string|null} */
+            status: "queued" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled" | "unknown" | null;
+            text: string | null;
+            timestamp: string;
         };
         CustomGroup: {
             created_at: string;
@@ -5827,6 +6323,19 @@ export interface components {
             name: string | null;
             phone: string;
         };
+        Message: {
+            chat_id: string;
+            created_at: string;
+            error: string | null;
+            id: string;
+            message: string;
+            phone: string;
+            reply: boolean;
+            sent_at: string | null;
+            session_id: string;
+            /** @enum {string} */
+            status: "queued" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled" | "unknown";
+        };
         OptOut: {
             created_at: string;
             phone: string;
@@ -5838,6 +6347,7 @@ export interface components {
             error: string | null;
             name: string | null;
             phone: string;
+            replied_at: string | null;
             sent_at: string | null;
             /** @enum {string} */
             status: "pending" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled" | "unknown";
@@ -5864,7 +6374,8 @@ export interface components {
             /** @enum {string} */
             status: "active" | "paused" | "cancelled" | "completed";
             /** @enum {string} */
-            template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity";
+            template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "unanswered_contacts" | "vip_contacts";
+            threshold_hours: number | null;
             time_of_day: string | null;
             timezone: string;
             updated_at: string;
@@ -5888,7 +6399,7 @@ export interface components {
             period_start: string;
             report_id: string;
             /** @enum {string} */
-            template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity";
+            template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "unanswered_contacts" | "vip_contacts";
             text: string;
         };
         ScheduledMessage: {
