@@ -11,6 +11,8 @@ const p = {
   delivered: 40,
   read: 10,
   pending: 50,
+  replied: 0,
+  reply_rate: 0,
   status: "running" as const,
   waiting_reason: null,
   next_send_at: null,
