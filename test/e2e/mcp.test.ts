@@ -6,7 +6,7 @@ import { requestHash } from "../../packages/core/src/confirmation";
 import { createIds } from "../../packages/core/src/id";
 import { systemClock } from "../../packages/core/src/port";
 import { createKey, type Scope } from "../../packages/core/src/tenant";
-import { groupWith, newTenant, outbox, waitFor, workingSession } from "../helpers/api";
+import { groupWith, newTenant, outbox, sandbox, waitFor, workingSession } from "../helpers/api";
 
 /** The official SDK client over Streamable HTTP, authenticated with an API key like any HTTP client. */
 const connect = async (key: string) => {
@@ -238,5 +238,27 @@ describe("MCP server at /mcp (official SDK client over HTTP)", () => {
     const http = await t.api.get("/custom-groups/grp_00000000000000000000000000");
     const viaMcp = await call(mcp, "groups_export_summary", { group_id: "grp_00000000000000000000000000" });
     expect(viaMcp.body.error).toEqual(http.body.error);
+  });
+
+  it("answers a contact who is waiting through the conversation tools: unanswered, read, reply once", async () => {
+    const t = await newTenant("business");
+    const s = await workingSession(t.api);
+    const contact = "+5511987652001";
+    await sandbox().post("/sandbox/api/inbound", { session_id: s.id, from: contact, text: "Vocês entregam amanhã?" });
+    const mcp = await connect(t.key);
+    const waiting = await call(mcp, "conversations_unanswered", {});
+    expect(waiting.body.conversations).toEqual([expect.objectContaining({ phone: contact, unanswered: true, last_text: "Vocês entregam amanhã?" })]);
+    const read = await call(mcp, "conversations_read", { phone: contact });
+    expect(read.body.messages.map((m: { direction: string; text: string }) => [m.direction, m.text])).toEqual([["inbound", "Vocês entregam amanhã?"]]);
+    const sent = await call(mcp, "message_send", { session_id: s.id, phone: contact, message: "Sim, até às 18h." });
+    expect(sent.isError, sent.text).toBe(false);
+    expect(sent.body).toMatchObject({ status: "queued", reply: true });
+    await waitFor(async () => ((await call(mcp, "message_status", { message_id: sent.body.id })).body.status !== "queued" ? true : undefined));
+    expect((await call(mcp, "conversations_unanswered", {})).body.conversations).toEqual([]);
+    expect((await outbox(s.id)).filter((m) => m.to === contact).map((m) => m.text)).toEqual(["Sim, até às 18h."]);
+    // A read-only key sees the reading tools, not the sending one.
+    const reader = (await (await connect(await keyWith(t, ["messages:read"]))).listTools()).tools.map((x) => x.name);
+    expect(reader).toEqual(expect.arrayContaining(["conversations_unanswered", "conversations_read", "message_status", "usage_current"]));
+    expect(reader).not.toContain("message_send");
   });
 });

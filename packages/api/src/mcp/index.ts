@@ -19,6 +19,7 @@ import type { Env } from "../app/env";
 import { invalidInput } from "../app/validation";
 import { errorBody } from "../errors";
 import { accountTools } from "./account";
+import { conversationTools } from "./conversations";
 import { groupTools } from "./groups";
 import { listResources, PROGRESS_TEMPLATE, readResource, resourceScopes } from "./resources";
 import { reportTools, scheduleTools } from "./schedules";
@@ -26,13 +27,14 @@ import { bulkTools } from "./sends";
 import type { Tool, ToolContext } from "./tool";
 
 /** Every tool, in the order clients show them. */
-export const TOOLS: Tool[] = [...groupTools, ...accountTools, ...bulkTools, ...scheduleTools, ...reportTools];
+export const TOOLS: Tool[] = [...groupTools, ...accountTools, ...bulkTools, ...scheduleTools, ...reportTools, ...conversationTools];
 
 const INSTRUCTIONS = `Outreach sends WhatsApp messages to contact groups for this API key's account.
 Safe sending: message only people who agreed to hear from you; never re-add anyone who opted out (STOP);
 keep the default pacing (30-120 s between messages of a session); always call bulk_send_preview first,
 check the recipients, rendered messages and quota with the user, then bulk_send_create with its confirmation_token.
-Follow a send with bulk_send_get or by reading its progress resource; pause it at once if replies ask to stop.`;
+Follow a send with bulk_send_get or by reading its progress resource; pause it at once if replies ask to stop.
+Answer people with conversations_unanswered, conversations_read and message_send (one message, once; never to an opted-out number).`;
 
 /** JSON-RPC error code of a refusal for missing scope (the HTTP status is 403). */
 export const FORBIDDEN = -32003;

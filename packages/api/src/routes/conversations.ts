@@ -8,6 +8,10 @@ import { errors, json, PageQuery, Phone } from "../schemas";
 const ConversationSchema = z.object(Conversation.ConversationView.shape).openapi("Conversation");
 const MessageSchema = z.object(Conversation.ConversationMessageView.shape).openapi("ConversationMessage");
 const SessionFilter = z.string().min(1).max(100).optional().openapi({ description: "Only this session's conversation(s)." });
+/** The query of `GET /conversations` (also the MCP tools' input). */
+export const ConversationsQuery = PageQuery.extend({ session_id: SessionFilter, status: z.enum(Conversation.CONVERSATION_STATUSES).default("all") });
+/** The query of `GET /conversations/{phone}/messages`. */
+export const MessagesQuery = PageQuery.extend({ session_id: SessionFilter, order: z.enum(["asc", "desc"]).default("asc") });
 
 const read = requireScope("messages:read");
 
@@ -27,9 +31,7 @@ export const conversationRoutes = () => {
           "`POST /messages/send` (a bulk send alone does not list it, but its messages are counted and shown). `unanswered`: the " +
           "contact's message is the last one and they have not opted out; `answered`: ours is the last one.",
         middleware: [read],
-        request: {
-          query: PageQuery.extend({ session_id: SessionFilter, status: z.enum(Conversation.CONVERSATION_STATUSES).default("all") }),
-        },
+        request: { query: ConversationsQuery },
         responses: { 200: json(z.object({ conversations: z.array(ConversationSchema), next_cursor: z.string().nullable() }), "Conversations"), ...errors },
       }),
       async (c) => {
@@ -50,7 +52,7 @@ export const conversationRoutes = () => {
         middleware: [read],
         request: {
           params: z.object({ phone: Phone.openapi({ param: { name: "phone", in: "path" } }) }),
-          query: PageQuery.extend({ session_id: SessionFilter, order: z.enum(["asc", "desc"]).default("asc") }),
+          query: MessagesQuery,
         },
         responses: { 200: json(z.object({ messages: z.array(MessageSchema), next_cursor: z.string().nullable() }), "Messages"), ...errors },
       }),

@@ -6,7 +6,8 @@ import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { body, errors, IdParam, json, Phone } from "../schemas";
 
-const SendBody = z.object({
+/** `POST /messages/send` (MoltFlow's body; also the MCP tool's input). */
+export const SendBody = z.object({
   session_id: z.string().min(1).max(100),
   chat_id: z
     .string()
