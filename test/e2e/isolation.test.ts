@@ -10,6 +10,7 @@ const BODIES: Record<string, unknown> = {
   "PATCH /sessions/{id}": { name: "taken over" },
   "PATCH /scheduled-messages/{id}": { name: "taken over" },
   "PATCH /reports/{id}": { name: "taken over" },
+  "PATCH /webhooks/{id}": { name: "taken over" },
 };
 
 describe("tenant isolation", () => {
@@ -43,6 +44,8 @@ describe("tenant isolation", () => {
     await sandbox().post("/sandbox/api/inbound", { session_id: session.id, from: contact, text: "a question" });
     const msg = await a.api.post("/messages/send", { session_id: session.id, phone: contact, message: "an answer" });
     await waitFor(async () => (await a.api.get(`/messages/${msg.body.id}`)).body.status === "read", { what: "the answer read" });
+    const hook = await a.api.post("/webhooks", { name: "w", url: "https://hooks.invalid/a", events: ["message.sent"] });
+    const delivery = (await a.api.post(`/webhooks/${hook.body.id}/test`)).body.delivery.id as string;
     const ids: Record<string, string> = {
       "custom-groups": g.id,
       "bulk-send": job.body.id,
@@ -50,6 +53,7 @@ describe("tenant isolation", () => {
       reports: report.body.id,
       sessions: session.id,
       messages: msg.body.id,
+      webhooks: hook.body.id,
     };
     const doc = (await sandbox().get("/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
     const snapshot = async () =>
@@ -64,6 +68,8 @@ describe("tenant isolation", () => {
             a.api.get(`/messages/${msg.body.id}`),
             a.api.get("/conversations"),
             a.api.get(`/conversations/${encodeURIComponent(contact)}/messages`),
+            a.api.get(`/webhooks/${hook.body.id}`),
+            a.api.get(`/webhooks/${hook.body.id}/deliveries`),
           ].map(async (p) => (await p).body),
         ),
       );
@@ -76,6 +82,7 @@ describe("tenant isolation", () => {
       const concrete = path
         .replace("{id}", ids[resource] as string)
         .replace("{execution_id}", exe.body.id)
+        .replace("{delivery_id}", delivery)
         .replace("{phone}", encodeURIComponent(contact));
       for (const method of Object.keys(ops)) {
         const key = `${method.toUpperCase()} ${path}`;
@@ -98,6 +105,7 @@ describe("tenant isolation", () => {
       ["/custom-groups/wa-groups", "wa_groups"],
       ["/opt-outs", "opt_outs"],
       ["/conversations", "conversations"],
+      ["/webhooks", "webhooks"],
     ] as const) {
       expect((await b.api.get(path)).body[field], path).toEqual([]);
     }

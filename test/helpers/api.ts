@@ -61,13 +61,16 @@ export const runtimeStore = (dataDir = inject("runtimeDataDir")) => {
 /** The generated typed client (`@outreach/client`) on the shared runtime with `key`. */
 export const typedClient = (key: string) => createOutreachClient({ url: inject("runtimeUrl"), key });
 
-/** A fresh tenant on `plan` in the shared runtime, and clients with its key (the test helper and the typed client). */
-export const newTenant = async (plan: PlanId, scopes?: Scope[]) => {
-  const store = runtimeStore();
+/**
+ * A fresh tenant on `plan` in the shared runtime (or in the runtime `on`, started by the test), and
+ * clients with its key (the test helper and the typed client).
+ */
+export const newTenant = async (plan: PlanId, scopes?: Scope[], on?: { url: string; dataDir: string }) => {
+  const store = runtimeStore(on?.dataDir);
   const deps = { store, ids: createIds(), clock: systemClock };
   const tenant = await createTenant(deps, { name: `test ${plan}`, plan });
   const { key } = await createKey(deps, { tenantId: tenant.id, name: "test", scopes });
-  return { tenantId: tenant.id, key, api: client(inject("runtimeUrl"), key), typed: typedClient(key), store };
+  return { tenantId: tenant.id, key, api: client(on?.url ?? inject("runtimeUrl"), key), typed: typedClient(key), store };
 };
 
 /** Waits until `check` returns a truthy value (polling), or fails with the last value seen. */

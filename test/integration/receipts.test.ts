@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createReceiptRecorder } from "../../packages/core/src/job";
+import { systemClock } from "../../packages/core/src/port";
 import { store, useTable } from "../helpers/baileys-fixture";
 import { jobRecord } from "../helpers/records";
 
@@ -27,7 +28,7 @@ const sentJob = async (n: number) => {
 describe("receipts (DynamoDB Local)", () => {
   it("moves recipients forward once per receipt, in any order, however many arrive at once", async () => {
     const { tenantId, job, phones, mid } = await sentJob(30);
-    const receipts = createReceiptRecorder({ store });
+    const receipts = createReceiptRecorder({ store, clock: systemClock });
     await Promise.all([
       // 0–19 delivered, 10–24 read (10–19 after delivery, 20–24 without a delivered receipt first)…
       ...Array.from({ length: 20 }, (_, i) => receipts.record(mid(i), "delivered")),

@@ -1,6 +1,7 @@
+import type http from "node:http";
 import { FetchError } from "@outreach/core/net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGuardedFetch } from ".";
+import { createGuardedFetch, createGuardedPost } from ".";
 import { httpServer, silentServer, type TestServer } from "./test-servers";
 
 const fail = async (p: Promise<unknown>) => {
@@ -178,5 +179,48 @@ describe("the outbound-fetch guard", () => {
     await gone.close();
     await expect(open(`http://127.0.0.1:${port}/`, cap)).rejects.toMatchObject({ kind: "network", message: expect.stringMatching(/ECONNREFUSED/) });
     await expect(open("ftp://example.com/a", cap)).rejects.toMatchObject({ kind: "forbidden", message: expect.stringMatching(/only http and https/) });
+  });
+});
+
+describe("the guard for POSTs (webhook deliveries)", () => {
+  const seen: { method?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+  let hooks: TestServer;
+  beforeAll(async () => {
+    hooks = await httpServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        seen.push({ method: req.method, headers: req.headers, body });
+        if (req.url === "/moved") return void res.writeHead(301, { location: "http://169.254.169.254/" }).end();
+        if (req.url === "/big") return void res.writeHead(200).end(Buffer.alloc(1024 * 1024, 1));
+        if (req.url === "/hang") return;
+        res.writeHead(req.url === "/gone" ? 410 : 204).end();
+      });
+    });
+  });
+  afterAll(() => hooks.close());
+  const post = createGuardedPost({ allowLoopback: true });
+  const msg = { body: '{"event":"x"}', headers: { "content-type": "application/json", "x-webhook-signature": "abc" }, timeoutMs: 2000 };
+
+  it("refuses loopback without allowLoopback, before connecting", async () => {
+    const before = hooks.connections();
+    await expect(createGuardedPost()(`${hooks.url}/ok`, msg)).rejects.toMatchObject({ kind: "forbidden", message: expect.stringMatching(/loopback/) });
+    expect(hooks.connections()).toBe(before);
+  });
+
+  it("POSTs the body and headers and returns any status, a redirect unfollowed, a long answer read in part", async () => {
+    expect(await post(`${hooks.url}/ok`, msg)).toMatchObject({ status: 204 });
+    expect(seen.at(-1)).toMatchObject({ method: "POST", body: '{"event":"x"}', headers: { "content-type": "application/json", "x-webhook-signature": "abc" } });
+    expect((await post(`${hooks.url}/gone`, msg)).status).toBe(410);
+    const n = seen.length;
+    expect((await post(`${hooks.url}/moved`, msg)).status).toBe(301);
+    expect(seen.length).toBe(n + 1);
+    expect((await post(`${hooks.url}/big`, msg)).status).toBe(200);
+  });
+
+  it("gives up after timeoutMs when the receiver does not answer", async () => {
+    const started = performance.now();
+    await expect(post(`${hooks.url}/hang`, { ...msg, timeoutMs: 500 })).rejects.toMatchObject({ kind: "timeout", message: "no answer within 0.5 s" });
+    expect(performance.now() - started).toBeLessThan(1500);
   });
 });

@@ -1,4 +1,4 @@
-import { bareHost, checkUrl, FetchError, type Fetched, type GuardedFetch, type MaxBytes, type NetPolicy } from "@outreach/core/net";
+import { bareHost, checkUrl, FetchError, type Fetched, type GuardedFetch, type GuardedPost, type MaxBytes, type NetPolicy } from "@outreach/core/net";
 import { readCapped } from "./body";
 import { request } from "./request";
 import { type Resolver, resolveChecked, systemResolver } from "./resolve";
@@ -86,6 +86,44 @@ export const createGuardedFetch = (o: GuardOptions = {}): GuardedFetch => {
     const timer = setTimeout(() => deadline.abort(new FetchError("timeout", `the download did not finish within ${seconds(totalTimeoutMs)}`)), totalTimeoutMs);
     try {
       return await run(url, maxBytes, deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+};
+
+/** How much of a POST's answer is read (then the connection is dropped): receivers' bodies are not used. */
+const ANSWER_BYTES = 64 * 1024;
+
+/**
+ * The guard for POSTs (webhook deliveries): the URL is checked and resolved like a fetch's, the
+ * connection goes to the checked address, no redirect is followed, and the whole exchange (lookup,
+ * connection, answer) must end within `timeoutMs`. Any HTTP status is returned; only a missing
+ * answer throws.
+ */
+export const createGuardedPost = (o: Omit<GuardOptions, "maxRedirects" | "totalTimeoutMs"> = {}): GuardedPost => {
+  const policy: NetPolicy = { allowLoopback: o.allowLoopback === true };
+  const connectTimeoutMs = o.connectTimeoutMs ?? 5_000;
+  const resolve = o.resolve ?? systemResolver;
+  const userAgent = o.userAgent ?? "Outreach-Webhooks/1.0";
+  return async (raw, { body, headers, timeoutMs }) => {
+    const started = Date.now();
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new FetchError("timeout", `no answer within ${seconds(timeoutMs)}`)), timeoutMs);
+    try {
+      const checked = checkUrl(raw, policy);
+      if (!checked.ok) throw new FetchError("forbidden", `the URL was refused: ${checked.reason}`);
+      const url = checked.url;
+      const addr = await beforeDeadline(resolveChecked(url, policy, resolve), deadline.signal).catch((e: FetchError) => {
+        throw e.kind === "forbidden" ? new FetchError("forbidden", `the URL was refused: ${e.message}`) : e;
+      });
+      const res = await request(url, addr, { connectTimeoutMs, userAgent, signal: deadline.signal, post: { body, headers } });
+      const status = res.statusCode ?? 0;
+      await readCapped(res, ANSWER_BYTES, bareHost(url), deadline.signal).catch((e: unknown) => {
+        // An answer longer than we read is still an answer; only a deadline or a broken connection counts.
+        if (!(e instanceof FetchError && e.kind === "too_large")) throw e;
+      });
+      return { status, durationMs: Date.now() - started };
     } finally {
       clearTimeout(timer);
     }

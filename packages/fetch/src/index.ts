@@ -1,2 +1,2 @@
-export { createGuardedFetch, type GuardOptions } from "./guard";
+export { createGuardedFetch, createGuardedPost, type GuardOptions } from "./guard";
 export { type Address, type Resolver, systemResolver } from "./resolve";

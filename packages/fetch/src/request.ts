@@ -13,11 +13,16 @@ export const failure = (e: unknown, signal: AbortSignal, host: string): FetchErr
 };
 
 /**
- * One GET to `addr` (the address that was checked), with the URL's host in the `Host` header and as
- * the TLS server name, so the certificate is verified for the name while the socket goes to the
- * checked IP. Fails with `timeout` when no TCP connection is made within `connectTimeoutMs`.
+ * One request (GET unless `post` is given) to `addr` (the address that was checked), with the URL's
+ * host in the `Host` header and as the TLS server name, so the certificate is verified for the name
+ * while the socket goes to the checked IP. Fails with `timeout` when no TCP connection is made within
+ * `connectTimeoutMs`.
  */
-export const request = (url: URL, addr: Address, o: { connectTimeoutMs: number; userAgent: string; signal: AbortSignal }): Promise<IncomingMessage> =>
+export const request = (
+  url: URL,
+  addr: Address,
+  o: { connectTimeoutMs: number; userAgent: string; signal: AbortSignal; post?: { body: string; headers: Record<string, string> } },
+): Promise<IncomingMessage> =>
   new Promise((resolve, reject) => {
     const host = bareHost(url);
     const tls = url.protocol === "https:";
@@ -26,8 +31,13 @@ export const request = (url: URL, addr: Address, o: { connectTimeoutMs: number; 
       family: addr.family,
       port: url.port || (tls ? 443 : 80),
       path: `${url.pathname}${url.search}`,
-      method: "GET",
-      headers: { host: url.host, "user-agent": o.userAgent, accept: "*/*" },
+      method: o.post ? "POST" : "GET",
+      headers: {
+        ...(o.post ? { ...o.post.headers, "content-length": String(Buffer.byteLength(o.post.body)) } : {}),
+        host: url.host,
+        "user-agent": o.userAgent,
+        accept: "*/*",
+      },
       // SNI carries names only; for an IP-literal URL the certificate is checked against the IP.
       ...(tls && !isIP(host) ? { servername: host } : {}),
       agent: false,
@@ -49,5 +59,5 @@ export const request = (url: URL, addr: Address, o: { connectTimeoutMs: number; 
       clearTimeout(connectTimer);
       reject(failure(e, o.signal, host));
     });
-    req.end();
+    req.end(o.post?.body);
   });

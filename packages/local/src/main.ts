@@ -18,6 +18,13 @@ const port = Number(env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a port number (got "${env.PORT}").`);
 const workers = Number(env.OUTREACH_WORKERS ?? 0);
 if (!Number.isInteger(workers) || workers < 0 || workers > 16) fail(`OUTREACH_WORKERS must be a whole number from 0 to 16 (got "${env.OUTREACH_WORKERS}").`);
+/** `OUTREACH_WEBHOOK_RETRY_SECONDS`: comma-separated whole seconds, 1–900 each, at most 8. */
+const retrySeconds = (raw: string) => {
+  const v = raw.split(",").map((x) => Number(x.trim()));
+  if (v.length > 8 || v.some((x) => !Number.isInteger(x) || x < 1 || x > 900))
+    fail(`OUTREACH_WEBHOOK_RETRY_SECONDS must be up to 8 comma-separated whole seconds from 1 to 900 (got "${raw}").`);
+  return v;
+};
 if (workers > 0 && transport !== "sandbox") fail("OUTREACH_WORKERS needs OUTREACH_TRANSPORT=sandbox (worker processes host sandbox sessions).");
 
 try {
@@ -33,6 +40,7 @@ try {
     unauthenticatedPerMinute: env.OUTREACH_UNAUTH_RATE_LIMIT ? Number(env.OUTREACH_UNAUTH_RATE_LIMIT) : undefined,
     allowPrivateUrls: env.OUTREACH_ALLOW_PRIVATE_URLS === "1",
     fetchTimeoutMs: env.OUTREACH_FETCH_TIMEOUT_SECONDS ? Number(env.OUTREACH_FETCH_TIMEOUT_SECONDS) * 1000 : undefined,
+    webhookRetryDelaysS: env.OUTREACH_WEBHOOK_RETRY_SECONDS ? retrySeconds(env.OUTREACH_WEBHOOK_RETRY_SECONDS) : undefined,
     workers,
   });
   console.log(

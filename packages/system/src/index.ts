@@ -7,6 +7,7 @@ import * as Jobs from "@outreach/core/job";
 import { dispatch, domainHandlers, type Handlers } from "@outreach/core/message";
 import type { QueueName, Transport, TransportEvents } from "@outreach/core/port";
 import * as Timer from "@outreach/core/timer";
+import { createEmitter } from "@outreach/core/webhook";
 import type { Logger } from "@outreach/log";
 import { type Consumer, SENDS_CONCURRENCY, startConsumer } from "./consumer";
 import { createSessionHost, type SessionHost } from "./host";
@@ -53,6 +54,10 @@ export const createSystem = async (config: SystemConfig) => {
   const { logger, roles } = config;
   // Claims of this start of the process carry its claimant id (ownership/: who may settle whose claims).
   const deps: Adapters = { ...config.adapters, claimant: config.adapters.claimant ?? claimantId(config.owner, randomBytes(4).toString("hex")) };
+  // Every role reports what happens (sends, receipts, inbound messages, job changes) for the tenant's webhooks.
+  deps.events ??= createEmitter(deps, (err, tenantId, events) =>
+    logger.warn({ err, tenant_id: tenantId, events: events.map((e) => e.type) }, "events not queued for webhooks"),
+  );
   const has = (r: Role) => roles.includes(r);
 
   let host: SessionHost | undefined;

@@ -14,6 +14,7 @@ import { reportRoutes } from "../routes/reports";
 import { scheduledRoutes } from "../routes/scheduled";
 import { sessionRoutes } from "../routes/sessions";
 import { usageRoutes } from "../routes/usage";
+import { webhookRoutes } from "../routes/webhooks";
 import type { ApiDeps, Env } from "./env";
 import { validationHook } from "./validation";
 
@@ -39,7 +40,8 @@ export const apiRoutes = (auth: MiddlewareHandler<Env>) => {
     .route("/scheduled-messages", scheduledRoutes())
     .route("/reports", reportRoutes())
     .route("/messages", messageRoutes())
-    .route("/conversations", conversationRoutes());
+    .route("/conversations", conversationRoutes())
+    .route("/webhooks", webhookRoutes());
 };
 
 /** The OpenAPI 3.1 document of the routes under `/api/v2`. */

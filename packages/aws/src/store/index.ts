@@ -17,6 +17,7 @@ import { createSandboxStore } from "./sandbox";
 import { createSessionStore } from "./sessions";
 import { createTenantStore } from "./tenants";
 import { createRunStore, createTimedStore, timersDue } from "./timed";
+import { createWebhookStore } from "./webhooks";
 
 export { type AuthSealOptions, parseAuthStateKey } from "./auth-seal";
 export { createDb, type Db } from "./db";
@@ -47,6 +48,7 @@ export const createStore = (db: Db, opts: { authKey?: Buffer; requireAuthKey?: b
     reportRuns: createRunStore<ReportRun>(db, "report"),
     executions: createExecutionStore(db),
     timers: { due: (beforeIso?: string) => timersDue(db, beforeIso) },
+    webhooks: createWebhookStore(db),
   } satisfies Store;
   return { ...store, sandbox: createSandboxStore(db), auth: createAuthStore(db, { key: opts.authKey, requireKey: opts.requireAuthKey }) };
 };

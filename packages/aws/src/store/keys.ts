@@ -32,6 +32,8 @@ export const PREFIX = {
   execution: "EX#",
   statusEvent: "EV#",
   auth: "AUTH#",
+  webhook: "WEBHOOK#",
+  delivery: "D#",
 } as const;
 
 export const Keys = {
@@ -71,6 +73,11 @@ export const Keys = {
   conversation: (tenantId: string, phone: string, sessionId: string) => k(T(tenantId), `${PREFIX.conversation(phone)}${sessionId}`),
   /** One inbound message: its key is the dedupe (session, contact, WhatsApp message id). */
   inbound: (tenantId: string, phone: string, sessionId: string, waMessageId: string) => k(`CV#${tenantId}#${phone}`, `IN#${sessionId}#${waMessageId}`),
+
+  webhook: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.webhook}${id}`),
+  /** A webhook's delivery log (ids sort by the event's time). */
+  deliveryPartition: (tenantId: string, webhookId: string) => `WD#${tenantId}#${webhookId}`,
+  delivery: (tenantId: string, webhookId: string, id: string) => k(`WD#${tenantId}#${webhookId}`, `${PREFIX.delivery}${id}`),
 
   timed: (kind: "schedule" | "report", tenantId: string, id: string) => k(T(tenantId), `${PREFIX[kind]}${id}`),
   runPartition: (kind: "schedule" | "report", parentId: string) => `${kind === "schedule" ? "SC" : "RP"}#${parentId}`,

@@ -92,7 +92,7 @@ export const createSessionStore = (db: Db) => ({
     id: string,
     patch: { status: SessionStatus; reason?: string | null; phone?: string; qr?: string | null; qr_png_data_url?: string | null; pairing_code?: string | null },
     now: string,
-  ): Promise<boolean> {
+  ): Promise<{ before: SessionStatus | null } | undefined> {
     const sets = ["#status = :status", "status_reason = :reason", "updated_at = :now"];
     const values: Item = { ":status": patch.status, ":reason": patch.reason ?? null, ":now": now };
     // The warm-up counts days from the first time the number worked.
@@ -119,8 +119,8 @@ export const createSessionStore = (db: Db) => ({
         }),
       ),
     );
-    if (!res) return false;
-    const before = res.Attributes?.status;
+    if (!res) return undefined;
+    const before = (res.Attributes?.status as SessionStatus | undefined) ?? null;
     if (before !== patch.status || (patch.reason && res.Attributes?.status_reason !== patch.reason)) {
       await db.doc.send(
         new PutCommand({
@@ -135,7 +135,7 @@ export const createSessionStore = (db: Db) => ({
         }),
       );
     }
-    return true;
+    return { before };
   },
 
   async statusEvents(sessionId: string, fromIso: string, toIso: string): Promise<SessionStatusEvent[]> {

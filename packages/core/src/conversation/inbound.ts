@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
 import { createCoalescer } from "../coalesce";
 import type { Deps } from "../deps";
+import type { DomainEvent } from "../event";
 import * as OptOut from "../optout";
-import { normalize } from "../phone";
+import { chatIdOf, normalize } from "../phone";
 import { type InboundEvent, iso } from "../port";
 import type { Conversation, InboundRecord, ReplyAttribution } from "./port";
 import { preview } from "./preview";
 import { type ConversationSettings, expiresAt, settingsOf } from "./settings";
 
-type D = Pick<Deps, "store" | "clock">;
+type D = Pick<Deps, "store" | "clock" | "events">;
 
 /** What became of one inbound message. */
 export type InboundOutcome = { stored: boolean; replied: boolean; opted_out: boolean; reason?: string };
@@ -94,6 +95,7 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
     current.set(`${c.phone}#${c.session_id}`, c);
 
   const stops = new Set<string>();
+  const received: DomainEvent[] = [];
   while (queues.size > 0) {
     const round: { i: number; conv: string; record: InboundRecord }[] = [];
     for (const [conv, q] of queues) {
@@ -138,13 +140,39 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
         const stop = r.record.summary.opted_out === true;
         out[r.i] = { stored: res.stored, replied: res.stored && res.replied, opted_out: stop };
         if (stop) stops.add(r.record.message.phone);
-        if (res.stored) current.set(r.conv, after(current.get(r.conv), r.record, res.replied));
+        if (res.stored) {
+          current.set(r.conv, after(current.get(r.conv), r.record, res.replied));
+          received.push(receivedEvent(r.record, res.replied));
+        }
       }
     }
   }
+  await d.events?.emit(tenantId, received);
   // An opt-out is idempotent: a redelivered STOP whose first delivery crashed before this still lands.
   if (stops.size > 0) await OptOut.add(d, tenantId, [...stops], "inbound");
   return out;
+};
+
+/** `message.received`: MoltFlow's `session_id`, `chat_id`, `message`, `direction`, plus *(ours)* the rest. */
+const receivedEvent = (r: InboundRecord, replied: boolean): DomainEvent => {
+  const m = r.message;
+  return {
+    type: "message.received",
+    key: `${m.session_id}|${m.phone}|${m.wa_message_id}`,
+    at: m.received_at,
+    data: {
+      session_id: m.session_id,
+      chat_id: chatIdOf(m.phone),
+      message: m.text,
+      direction: "inbound",
+      message_id: m.wa_message_id,
+      from: m.phone,
+      name: r.summary.name,
+      media_type: m.media_type,
+      received_at: m.received_at,
+      reply_to_bulk_send_id: replied && r.reply ? r.reply.job.id : null,
+    },
+  };
 };
 
 /**

@@ -5,7 +5,7 @@ import { jobRecord } from "../job/job";
 import type { SendMessage } from "../job/messages";
 import { WATCH_GRACE_MS } from "../job/planner";
 import type { Job, Recipient } from "../job/port";
-import { normalize } from "../phone";
+import { chatIdOf, normalize } from "../phone";
 import { iso } from "../port";
 import * as Session from "../session";
 import { tenantPlan } from "../tenant";
@@ -34,9 +34,6 @@ export const directPacing = async (
   _session: Session.Session,
   m: { reply: boolean; now: number },
 ): Promise<{ slotAt: number; minGapMs: number }> => ({ slotAt: m.now, minGapMs: 0 });
-
-/** WhatsApp's chat id of a person: MoltFlow's `5511999999999@c.us` (also accepted: `@s.whatsapp.net`). */
-export const chatIdOf = (e164: string) => `${e164.replace(/^\+/, "")}@c.us`;
 
 const CHAT_ID = /^(\d{5,20})@(c\.us|s\.whatsapp\.net)$/;
 

@@ -1,5 +1,6 @@
+import type { Events } from "../event";
 import type { Ids } from "../id";
-import type { NetPolicy } from "../net";
+import type { GuardedPost, NetPolicy } from "../net";
 import type { Clock, Queue, Store, Timers } from "../port";
 
 /** What domain services are built from. Composition roots fill it; tests fill it with real local parts. */
@@ -16,4 +17,10 @@ export interface Deps {
    * recovery only settles claims of other claimants, and only once their session's lease is ours.
    */
   claimant?: string;
+  /** Where changes are reported for the tenant's webhooks; absent where nothing listens (unit tests). */
+  events?: Events;
+  /** POSTs to tenants' own URLs (webhook deliveries) through the outbound-fetch guard. */
+  post?: GuardedPost;
+  /** Seconds before each webhook retry (default `RETRY_DELAYS_S`; the local runtime's `OUTREACH_WEBHOOK_RETRY_SECONDS`). */
+  webhookRetryDelaysS?: readonly number[];
 }

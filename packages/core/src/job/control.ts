@@ -2,11 +2,12 @@ import type { Deps } from "../deps";
 import { conflict, DomainError } from "../error";
 import { iso } from "../port";
 import { tenantPlan } from "../tenant";
+import { jobEvent } from "./events";
 import { get, ref, stateConflict, view } from "./job";
 import { planMessage } from "./messages";
 import type { Job } from "./port";
 
-type D = Pick<Deps, "store" | "queue" | "clock">;
+type D = Pick<Deps, "store" | "queue" | "clock" | "events">;
 
 const plan = (d: Pick<D, "queue">, job: Job) => d.queue.send("events", [{ body: planMessage(job) }]);
 
@@ -15,6 +16,7 @@ export const pause = async (d: D, tenantId: string, id: string) => {
   await get(d.store, tenantId, id);
   const next = await d.store.jobs.transition(tenantId, id, ["pending", "running"], { status: "paused", pause_reason: "user" }, { bumpEpoch: true });
   if (!next) throw stateConflict(await get(d.store, tenantId, id, true), "pause");
+  await d.events?.emit(tenantId, jobEvent(next, d.clock.now()));
   return view(next);
 };
 
@@ -110,10 +112,12 @@ export const retryFailed = async (d: D, tenantId: string, id: string) => {
 };
 
 /** Completes a running job once nothing is pending. Safe to call any number of times. */
-export const checkCompletion = async (d: Pick<D, "store" | "clock">, tenantId: string, id: string) => {
+export const checkCompletion = async (d: Pick<D, "store" | "clock" | "events">, tenantId: string, id: string) => {
   const job = await d.store.jobs.get(tenantId, id, true);
   if (job?.status !== "running" || job.pending_count > 0 || !job.snapshot_settled) return job;
-  return (await d.store.jobs.completeIfDrained(tenantId, id, iso(d.clock.now()))) ?? job;
+  const done = await d.store.jobs.completeIfDrained(tenantId, id, iso(d.clock.now()));
+  await d.events?.emit(tenantId, jobEvent(done, d.clock.now()));
+  return done ?? job;
 };
 
 /**
@@ -137,6 +141,7 @@ export const pauseSessionJobs = async (d: D, tenantId: string, sessionId: string
       await d.queue.send("events", [{ body: { type: "job.finalize", tenant_id: tenantId, job_id: j.id }, delaySeconds: 60 }]);
       continue;
     }
-    await d.store.jobs.transition(tenantId, j.id, ["running", "pending"], { status: "paused", pause_reason: "session" }, { bumpEpoch: true });
+    const paused = await d.store.jobs.transition(tenantId, j.id, ["running", "pending"], { status: "paused", pause_reason: "session" }, { bumpEpoch: true });
+    await d.events?.emit(tenantId, jobEvent(paused, d.clock.now()));
   }
 };

@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import type { Deps } from "../deps";
 import { conflict, DomainError, unprocessable } from "../error";
 import * as Group from "../group";
-import { checkUrl, type NetPolicy } from "../net";
+import { type NetPolicy, refuseForbiddenUrl } from "../net";
 import { effectivePace } from "../pacing";
 import { iso } from "../port";
 import * as Session from "../session";
@@ -59,12 +59,7 @@ export const checkContent = (input: CreateInput, net: NetPolicy = {}) => {
  * refused at creation with 422 naming the rule. A name resolving to a forbidden address is refused
  * when the media is fetched (a permanent failure on the recipient).
  */
-export const checkMediaUrl = (url: string, net: NetPolicy = {}) => {
-  const r = checkUrl(url, net);
-  if (!r.ok) {
-    throw unprocessable("request.forbidden_url", `media_url is refused: ${r.reason}. Use a public http(s) URL.`, { field: "media_url", rule: r.rule });
-  }
-};
+export const checkMediaUrl = (url: string, net: NetPolicy = {}) => refuseForbiddenUrl("media_url", url, net);
 
 /** Plan, quota and session checks shared by bulk sends and direct sends (scheduled reports). */
 const admit = async (d: Deps, tenantId: string, sessionId: string, startAt: number | null, needBulk: boolean) => {

@@ -11,6 +11,7 @@ import { nextAllowed, noteSend, type PacingPolicy, SANDBOX_DEFAULT, type Session
 import { type Outbound, type Transport, TransportError } from "../port";
 import * as Session from "../session";
 import { checkCompletion, finalize, pauseSessionJobs } from "./control";
+import { jobEvent, messageEvent } from "./events";
 import { ref } from "./job";
 import type { SendMessage } from "./messages";
 import { LEAD_MS } from "./planner";
@@ -195,6 +196,12 @@ export const createSender = (
           { sessionId: job.session_id, conversation },
         ),
       );
+      await d.events?.emit(
+        job.tenant_id,
+        sent.map((m) =>
+          messageEvent("message.sent", { jobId: job.id, sessionId: job.session_id, phone: m.phone, messageId: m.messageId, at: m.at }, { message: m.text }),
+        ),
+      );
     },
   });
 
@@ -202,7 +209,8 @@ export const createSender = (
   const pauseOnFailures = async (job: Content) => {
     const cur = await d.store.jobs.get(job.tenant_id, job.id, true);
     if (cur?.status !== "running" || cur.consecutive_failures < cur.max_consecutive_failures) return false;
-    await d.store.jobs.transition(job.tenant_id, job.id, ["running"], { status: "paused", pause_reason: "failures" }, { bumpEpoch: true });
+    const paused = await d.store.jobs.transition(job.tenant_id, job.id, ["running"], { status: "paused", pause_reason: "failures" }, { bumpEpoch: true });
+    await d.events?.emit(job.tenant_id, jobEvent(paused, d.clock.now()));
     return true;
   };
 
@@ -246,6 +254,13 @@ export const createSender = (
     // A sent message resets the failures in a row: its record must land before this failure counts.
     await record.drain(job.id);
     await persist(d, () => d.store.recipients.unclaim(r, msg.phone, "failed", reason));
+    await d.events?.emit(job.tenant_id, [
+      messageEvent(
+        "message.failed",
+        { jobId: job.id, sessionId: job.session_id, phone: msg.phone, messageId: messageIdFor(job.id, msg.phone), at: d.clock.now() },
+        { error: reason },
+      ),
+    ]);
     await pauseOnFailures(job);
     return "failed";
   };

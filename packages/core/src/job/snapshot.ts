@@ -1,5 +1,6 @@
 import type { Deps } from "../deps";
 import { finalize } from "./control";
+import { jobEvent } from "./events";
 import { ref } from "./job";
 import { planMessage, snapshotMessage } from "./messages";
 import type { Recipient } from "./port";
@@ -60,11 +61,12 @@ export const snapshot = async (d: Deps, tenantId: string, jobId: string, opts: {
   if (extra > 0) await d.store.jobs.releaseQuota(tenantId, job.quota_month, extra);
   if (settled.status === "cancelled") return finalize(d, tenantId, jobId);
   if (settled.pending_count === 0) {
-    await d.store.jobs.transition(tenantId, jobId, ["pending", "running"], {
+    const done = await d.store.jobs.transition(tenantId, jobId, ["pending", "running"], {
       status: "completed",
       completed_at: new Date(d.clock.now()).toISOString(),
       started_at: settled.started_at ?? new Date(d.clock.now()).toISOString(),
     });
+    await d.events?.emit(tenantId, jobEvent(done, d.clock.now()));
     return;
   }
   await d.queue.send("events", [{ body: planMessage(settled) }]);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { JobFinalize, JobPlan, JobSnapshot, Send } from "../job/messages";
 import type { OutgoingMessage } from "../port/queue";
+import { WebhookDeliver } from "../webhook/messages";
 
 /**
  * Every queue message of the system, defined once beside its noun and collected here. Producers build
@@ -9,8 +10,8 @@ import type { OutgoingMessage } from "../port/queue";
  */
 export const GroupPurge = z.object({ type: z.literal("group.purge"), tenant_id: z.string(), group_id: z.string() });
 export const SessionSync = z.object({ type: z.literal("session.sync"), tenant_id: z.string(), session_id: z.string() });
-/** What a deleted session, scheduled message or report left behind is deleted chunk by chunk (re-queued until done). */
-export const Purge = z.object({ type: z.literal("purge"), kind: z.enum(["session", "schedule", "report"]), tenant_id: z.string(), id: z.string() });
+/** What a deleted session, scheduled message, report or webhook left behind is deleted chunk by chunk (re-queued until done). */
+export const Purge = z.object({ type: z.literal("purge"), kind: z.enum(["session", "schedule", "report", "webhook"]), tenant_id: z.string(), id: z.string() });
 export const SessionPair = z.object({ type: z.literal("session.pair"), tenant_id: z.string(), session_id: z.string(), phone: z.string() });
 export const TimerFire = z.object({
   type: z.literal("timer.fire"),
@@ -22,7 +23,18 @@ export const TimerFire = z.object({
 
 export { JobFinalize, JobPlan, JobSnapshot, Send };
 
-export const Message = z.discriminatedUnion("type", [JobSnapshot, JobPlan, JobFinalize, Send, GroupPurge, Purge, SessionSync, SessionPair, TimerFire]);
+export const Message = z.discriminatedUnion("type", [
+  JobSnapshot,
+  JobPlan,
+  JobFinalize,
+  Send,
+  GroupPurge,
+  Purge,
+  SessionSync,
+  SessionPair,
+  TimerFire,
+  WebhookDeliver,
+]);
 export type Message = z.infer<typeof Message>;
 export type MessageType = Message["type"];
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;

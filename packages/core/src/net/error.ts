@@ -31,3 +31,16 @@ export type MaxBytes = number | ((head: { contentType: string | null; url: strin
  * by `@outreach/fetch`; throws `FetchError`.
  */
 export type GuardedFetch = (url: string, opts: { maxBytes: MaxBytes }) => Promise<Fetched>;
+
+/** What a guarded POST got back: any status (the caller decides what it means) and how long it took. */
+export interface Posted {
+  status: number;
+  durationMs: number;
+}
+
+/**
+ * A POST made on a tenant's behalf (webhook deliveries) through the same guard as `GuardedFetch`,
+ * re-checked at every call; redirects are never followed (a 3xx is returned as it is). Throws
+ * `FetchError` (`forbidden`, `timeout`, `network`) when no answer came.
+ */
+export type GuardedPost = (url: string, opts: { body: string; headers: Record<string, string>; timeoutMs: number }) => Promise<Posted>;

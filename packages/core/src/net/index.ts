@@ -1,3 +1,3 @@
-export { FetchError, type FetchErrorKind, type Fetched, type GuardedFetch, isFetchError, type MaxBytes } from "./error";
+export { FetchError, type FetchErrorKind, type Fetched, type GuardedFetch, type GuardedPost, isFetchError, type MaxBytes, type Posted } from "./error";
 export { describeRange, type ForbiddenRange, forbiddenRange, ipBytes, type NetPolicy } from "./ip";
-export { bareHost, checkUrl, type UrlCheck, type UrlRule } from "./url";
+export { bareHost, checkUrl, refuseForbiddenUrl, type UrlCheck, type UrlRule } from "./url";

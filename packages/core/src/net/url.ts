@@ -1,3 +1,4 @@
+import { unprocessable } from "../error";
 import { describeRange, forbiddenRange, ipBytes, type NetPolicy } from "./ip";
 
 /** Which rule refused a URL: `scheme` (not http/https), `localhost`, `ip_range` (an IP literal in a forbidden range), `invalid_url`. */
@@ -39,4 +40,11 @@ export const checkUrl = (raw: string, policy: NetPolicy = {}): UrlCheck => {
     if (r) return { ok: false, rule: "ip_range", reason: `its host ${describeRange(host, r)}, which is never fetched` };
   }
   return { ok: true, url };
+};
+
+/** The checks of `checkUrl` for a URL a tenant gives us (media, webhooks): 422 `request.forbidden_url` naming the field and the rule. */
+export const refuseForbiddenUrl = (field: string, url: string, net: NetPolicy = {}) => {
+  const r = checkUrl(url, net);
+  if (!r.ok) throw unprocessable("request.forbidden_url", `${field} is refused: ${r.reason}. Use a public http(s) URL.`, { field, rule: r.rule });
+  return r.url;
 };

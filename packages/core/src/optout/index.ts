@@ -2,20 +2,22 @@ export * from "./port";
 
 import { dayKey } from "../activity";
 import { DomainError, notFound } from "../error";
-import { normalize } from "../phone";
+import type { DomainEvent, Events } from "../event";
+import { chatIdOf, normalize } from "../phone";
 import { type Clock, iso, type PageRequest, type Store } from "../port";
 
 export { dayKey } from "../activity";
 
 export { isStopMessage, MAX_STOP_TEXT } from "./stop";
 
-type D = { store: Store; clock: Clock };
+type D = { store: Store; clock: Clock; events?: Events };
 
 export const add = async (d: D, tenantId: string, phones: string[], source: "api" | "inbound") => {
   const invalid: { phone: string; reason: string }[] = [];
   let added = 0;
   let already = 0;
   const now = d.clock.now();
+  const events: DomainEvent[] = [];
   for (const p of phones) {
     const r = normalize(p);
     if (!r.ok) {
@@ -26,9 +28,11 @@ export const add = async (d: D, tenantId: string, phones: string[], source: "api
       added++;
       // Their conversations are no longer waiting for an answer.
       await d.store.conversations.setOptedOut(tenantId, r.e164, true);
+      events.push({ type: "contact.opted_out", key: `${r.e164}|${iso(now)}`, at: iso(now), data: { phone: r.e164, chat_id: chatIdOf(r.e164), source } });
     } else already++;
   }
   if (added) await d.store.activity.count(tenantId, dayKey(now), { opt_outs: added });
+  await d.events?.emit(tenantId, events);
   return { added, already_opted_out: already, invalid };
 };
 

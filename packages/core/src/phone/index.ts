@@ -26,3 +26,6 @@ export const fromJidUser = (user: string): string | undefined => {
   const r = normalize(`+${user}`);
   return r.ok ? r.e164 : undefined;
 };
+
+/** WhatsApp's chat id of a person: MoltFlow's `5511999999999@c.us` (also accepted: `@s.whatsapp.net`). */
+export const chatIdOf = (e164: string) => `${e164.replace(/^\+/, "")}@c.us`;

@@ -9,15 +9,17 @@ export interface PlanLimits {
   scheduled_messages: boolean;
   reports: number | null;
   messages_per_month: number | null;
+  /** Webhook subscriptions. */
+  webhooks: number | null;
 }
 
 /** API.md "Plans". `null` means unlimited. */
 export const PLANS: Record<PlanId, PlanLimits> = {
-  free: { custom_groups: 2, sessions: 1, bulk_send: false, scheduled_messages: false, reports: 2, messages_per_month: 50 },
-  starter: { custom_groups: 5, sessions: 2, bulk_send: true, scheduled_messages: true, reports: 5, messages_per_month: 500 },
-  pro: { custom_groups: 20, sessions: 5, bulk_send: true, scheduled_messages: true, reports: 10, messages_per_month: 1500 },
-  business: { custom_groups: 100, sessions: 10, bulk_send: true, scheduled_messages: true, reports: null, messages_per_month: 3000 },
-  unlimited: { custom_groups: null, sessions: null, bulk_send: true, scheduled_messages: true, reports: null, messages_per_month: null },
+  free: { custom_groups: 2, sessions: 1, bulk_send: false, scheduled_messages: false, reports: 2, messages_per_month: 50, webhooks: 1 },
+  starter: { custom_groups: 5, sessions: 2, bulk_send: true, scheduled_messages: true, reports: 5, messages_per_month: 500, webhooks: 2 },
+  pro: { custom_groups: 20, sessions: 5, bulk_send: true, scheduled_messages: true, reports: 10, messages_per_month: 1500, webhooks: 5 },
+  business: { custom_groups: 100, sessions: 10, bulk_send: true, scheduled_messages: true, reports: null, messages_per_month: 3000, webhooks: 10 },
+  unlimited: { custom_groups: null, sessions: null, bulk_send: true, scheduled_messages: true, reports: null, messages_per_month: null, webhooks: null },
 };
 
 export const isPlanId = (v: string): v is PlanId => (PLAN_IDS as readonly string[]).includes(v);

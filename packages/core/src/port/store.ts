@@ -10,6 +10,7 @@ import type { ExecutionRepo, Report, ReportRun } from "../report/port";
 import type { RunRepo, ScheduledMessage, ScheduleRun, TimedRepo, TimerIndex } from "../schedule/port";
 import type { SessionRepo } from "../session/port";
 import type { TenantRepo } from "../tenant/port";
+import type { WebhookRepo } from "../webhook/port";
 
 export type { Page, PageRequest } from "./page";
 
@@ -37,4 +38,5 @@ export interface Store {
   reportRuns: RunRepo<ReportRun>;
   executions: ExecutionRepo;
   timers: TimerIndex;
+  webhooks: WebhookRepo;
 }

@@ -180,7 +180,25 @@ const execute = async (d: Deps, r: Report, end: number, id: string): Promise<Exe
     text: summary(r.template_id, data, w, r.timezone),
   };
   const exe: Execution = { ...base, delivery: await deliver(d, r, base, end) };
-  await d.store.executions.put(exe);
+  if (await d.store.executions.put(exe)) {
+    // *(ours)* `report.executed`: the summary and how it was delivered; the full data is one GET away.
+    await d.events?.emit(r.tenant_id, [
+      {
+        type: "report.executed",
+        key: `${r.id}|${id}`,
+        at: base.generated_at,
+        data: {
+          report_id: r.id,
+          execution_id: id,
+          template_id: r.template_id,
+          period_start: base.period_start,
+          period_end: base.period_end,
+          text: base.text,
+          delivery: exe.delivery,
+        },
+      },
+    ]);
+  }
   return exe;
 };
 

@@ -1,5 +1,6 @@
 import type { Deps } from "../deps";
 import { conflict, isDomainError } from "../error";
+import type { DomainEvent } from "../event";
 import * as Group from "../group";
 import { idAt } from "../id";
 import * as Jobs from "../job";
@@ -129,11 +130,26 @@ export const fire = (d: Deps, tenantId: string, id: string, runAt: string) =>
         { scheduledMessageId: s.id, jobId: idAt("bulk", due, `${s.id}@${runAt}`) },
       );
       await d.store.scheduleRuns.update(s.id, runAt, { status: "created", bulk_send_id: job.id });
+      await d.events?.emit(tenantId, [runEvent(s.id, runAt, d.clock.now(), { status: "created", bulk_send_id: job.id, error: null })]);
     } catch (e) {
       if (!isDomainError(e)) throw e;
       // A refused run (session down, quota, group deleted) is recorded; the schedule goes on. A group with
       // nobody to send to is not a failure: the run is skipped, with the reason.
       const status = e.code === "bulk_send.no_recipients" ? "skipped" : "failed";
       await d.store.scheduleRuns.update(s.id, runAt, { status, error: e.message });
+      await d.events?.emit(tenantId, [runEvent(s.id, runAt, d.clock.now(), { status, bulk_send_id: null, error: e.message })]);
     }
   });
+
+/** *(ours)* `scheduled_message.run`: what a run did — the bulk send it created, or why it was skipped or refused. */
+const runEvent = (
+  scheduleId: string,
+  runAt: string,
+  atMs: number,
+  r: { status: "created" | "skipped" | "failed"; bulk_send_id: string | null; error: string | null },
+): DomainEvent => ({
+  type: "scheduled_message.run",
+  key: `${scheduleId}|${runAt}`,
+  at: iso(atMs),
+  data: { scheduled_message_id: scheduleId, run_at: runAt, ...r },
+});

@@ -3,10 +3,11 @@ export * from "./view";
 
 import type { Deps } from "../deps";
 import { conflict, DomainError, notFound } from "../error";
+import type { DomainEvent } from "../event";
 import { looksLikeId } from "../id";
 import { defaultPolicy, type PacingPolicy, policyWarnings } from "../pacing/policy";
 import { normalize } from "../phone";
-import { iso } from "../port";
+import { iso, type SessionStatus } from "../port";
 import { planLimitError, tenantPlan } from "../tenant";
 import type { Session } from "./port";
 import type { SessionView } from "./view";
@@ -118,4 +119,23 @@ export const pairingCode = async (d: D, tenantId: string, id: string, phone: str
     await new Promise((res) => setTimeout(res, 250));
   }
   throw new DomainError("unavailable", "session.pairing_timeout", "The session host did not produce a pairing code in time; try again.", { retry_after: 5 });
+};
+
+/**
+ * MoltFlow's `session.connected` (a session starts working) and `session.disconnected` (a working
+ * session stops: logged out, lost, failed), from a status change and the status it replaced.
+ */
+export const statusEvents = (
+  sessionId: string,
+  before: SessionStatus | null | undefined,
+  e: { status: SessionStatus; reason?: string | null; phone?: string },
+  atMs: number,
+): DomainEvent[] => {
+  if (before === undefined) return [];
+  const connected = e.status === "working" && before !== "working";
+  const disconnected = before === "working" && e.status !== "working";
+  if (!connected && !disconnected) return [];
+  const type = connected ? "session.connected" : "session.disconnected";
+  const at = iso(atMs);
+  return [{ type, key: `${sessionId}|${type}|${at}`, at, data: { session_id: sessionId, status: e.status, reason: e.reason ?? null, phone: e.phone ?? null } }];
 };

@@ -48,12 +48,13 @@ export interface SessionRepo {
   list(tenantId: string): Promise<Session[]>;
   all(): Promise<Session[]>;
   setDesired(tenantId: string, id: string, desired: Session["desired"], now: string): Promise<void>;
+  /** Sets the status; returns the one it replaced (undefined: no such session). */
   setStatus(
     tenantId: string,
     id: string,
     patch: { status: SessionStatus; reason?: string | null; phone?: string; qr?: string | null; qr_png_data_url?: string | null; pairing_code?: string | null },
     now: string,
-  ): Promise<boolean>;
+  ): Promise<{ before: SessionStatus | null } | undefined>;
   statusEvents(sessionId: string, fromIso: string, toIso: string): Promise<StatusChange[]>;
   statusBefore(sessionId: string, beforeIso: string): Promise<StatusChange | undefined>;
   /** Deletes the session and frees its place in the plan. */

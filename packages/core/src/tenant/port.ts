@@ -24,6 +24,8 @@ export const SCOPES = [
   "sessions:manage",
   "messages:read",
   "messages:manage",
+  "webhooks:read",
+  "webhooks:manage",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -51,7 +53,10 @@ export interface Usage {
 /** Tenants, their API keys (by hash), per-key rate-limit windows and month usage. */
 export interface TenantRepo {
   create(t: Tenant): Promise<void>;
-  get(id: string, consistent?: boolean): Promise<(Tenant & { group_count: number; report_count: number; session_count?: number }) | undefined>;
+  get(
+    id: string,
+    consistent?: boolean,
+  ): Promise<(Tenant & { group_count: number; report_count: number; session_count?: number; webhook_count?: number }) | undefined>;
   setPlan(id: string, plan: PlanId): Promise<void>;
   /** Sets the tenant's conversation settings (only the fields given). */
   setSettings(id: string, settings: { retention_days?: number; reply_window_hours?: number }): Promise<void>;

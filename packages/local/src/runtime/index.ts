@@ -10,7 +10,7 @@ import { createIds } from "@outreach/core/id";
 import type { PlanId } from "@outreach/core/plan";
 import { systemClock, type TransportEvents } from "@outreach/core/port";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
-import { createGuardedFetch } from "@outreach/fetch";
+import { createGuardedFetch, createGuardedPost } from "@outreach/fetch";
 import { createLogger, type Logger } from "@outreach/log";
 import { createSystem } from "@outreach/system";
 import { createSandboxTransport, type SandboxTransport } from "@outreach/whatsapp/sandbox";
@@ -37,6 +37,8 @@ export interface RuntimeConfig {
   allowPrivateUrls?: boolean;
   /** Whole-download cap of a media fetch (default 60 s; tests of slow servers shorten it). */
   fetchTimeoutMs?: number;
+  /** `OUTREACH_WEBHOOK_RETRY_SECONDS`: seconds before each webhook retry (tests shorten the ~22 h schedule). */
+  webhookRetryDelaysS?: number[];
   /**
    * `OUTREACH_WORKERS`: 0 (default) hosts sessions and sends in this process; N ≥ 1 starts N worker
    * processes for that (the `host` and `sender` roles, sandbox sessions), like worker tasks on AWS.
@@ -87,7 +89,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
     const timers = createLocalTimers({ queue, clock });
     stops.push(async () => timers.close());
     const net = { allowLoopback: config.allowPrivateUrls === true };
-    const deps = { store, queue, clock, ids, timers, net };
+    const deps = { store, queue, clock, ids, timers, net, post: createGuardedPost(net), webhookRetryDelaysS: config.webhookRetryDelaysS };
     const fetchMedia = createGuardedFetch({ ...net, ...(config.fetchTimeoutMs ? { totalTimeoutMs: config.fetchTimeoutMs } : {}) });
 
     const devKey = await ensureDevTenant(deps, config);

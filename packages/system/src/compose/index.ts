@@ -5,6 +5,7 @@ import { createSqsClient, createSqsQueue } from "@outreach/aws/sqs";
 import { createDb, createStore, parseAuthStateKey } from "@outreach/aws/store";
 import { createIds } from "@outreach/core/id";
 import { systemClock } from "@outreach/core/port";
+import { createGuardedPost } from "@outreach/fetch";
 import type { Adapters } from "../index";
 
 /** What a deployed process needs to know about its resources (from SST `Resource` in the entry points). */
@@ -29,5 +30,6 @@ export const composeAws = (r: AwsResources): Adapters => {
   const scheduler = new SchedulerClient({});
   mapUnavailable(scheduler);
   const timers = createEventBridgeTimers({ client: scheduler, ...r.scheduler });
-  return { store, queue, timers, clock: systemClock, ids: createIds() };
+  // Webhook deliveries go through the guard with its defaults: no private or loopback URL, ever, on AWS.
+  return { store, queue, timers, clock: systemClock, ids: createIds(), post: createGuardedPost() };
 };

@@ -2,7 +2,7 @@ import * as Conversation from "@outreach/core/conversation";
 import type { Deps } from "@outreach/core/deps";
 import * as Jobs from "@outreach/core/job";
 import { iso, type Transport, type TransportEvents } from "@outreach/core/port";
-import type { Session } from "@outreach/core/session";
+import { type Session, statusEvents } from "@outreach/core/session";
 import type { Logger } from "@outreach/log";
 
 export const LEASE_TTL_MS = 30_000;
@@ -30,7 +30,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       const tenantId = tenants.get(e.sessionId);
       // A host shutting down closes its sockets; that is not a status change of the session.
       if (!tenantId || shuttingDown) return;
-      await d.store.sessions.setStatus(
+      const changed = await d.store.sessions.setStatus(
         tenantId,
         e.sessionId,
         {
@@ -44,6 +44,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
         now(),
       );
       if (e.status === "stopped" || e.status === "failed") await Jobs.pauseSessionJobs(d, tenantId, e.sessionId);
+      await d.events?.emit(tenantId, statusEvents(e.sessionId, changed?.before, e, d.clock.now()));
     },
     async receipt(e) {
       await receipts.record(e.messageId, e.state);
