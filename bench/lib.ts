@@ -133,7 +133,7 @@ export const createCounter = () => {
 };
 
 /** A local runtime in this process, on a fresh data directory, unlimited plan, no rate limit. */
-export const runtime = async (counter?: ReturnType<typeof createCounter>) => {
+export const runtime = async (counter?: ReturnType<typeof createCounter>, opts: { allowPrivateUrls?: boolean } = {}) => {
   const dataDir = mkdtempSync(join(tmpdir(), "outreach-bench-"));
   const port = await freePort();
   const rt = await startRuntime({
@@ -144,6 +144,7 @@ export const runtime = async (counter?: ReturnType<typeof createCounter>) => {
     logLevel: "warn",
     rateLimitPerSecond: 0,
     instrument: counter?.instrument,
+    allowPrivateUrls: opts.allowPrivateUrls,
   });
   const H = { "X-API-Key": rt.devKey, "content-type": "application/json" };
   const base = `http://127.0.0.1:${port}`;

@@ -8,6 +8,7 @@ import { pipeline } from "./pipeline";
 import { scale } from "./scale";
 import { stop } from "./stop";
 import { timers } from "./timers";
+import { webhooks } from "./webhooks";
 
 /** `npm run bench [-- name ...]`: runs the benchmarks (all by default) and prints JSON results. */
 const all: Record<string, () => Promise<unknown>> = {
@@ -22,6 +23,7 @@ const all: Record<string, () => Promise<unknown>> = {
   stop: () => stop(),
   pacing: () => pacing(),
   inbound: () => inbound(),
+  webhooks: () => webhooks(),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };

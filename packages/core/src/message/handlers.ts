@@ -12,25 +12,29 @@ import type { Handlers } from "./index";
  */
 export const domainHandlers = (
   d: Deps,
-): Pick<Handlers, "job.snapshot" | "job.plan" | "job.finalize" | "group.purge" | "purge" | "timer.fire" | "webhook.deliver"> => ({
-  "job.snapshot": (m) => Jobs.snapshot(d, m.tenant_id, m.job_id, { budgetMs: 20_000 }),
-  "job.plan": (m) => Jobs.planJob(d, m),
-  "job.finalize": (m) => Jobs.finalize(d, m.tenant_id, m.job_id),
-  "group.purge": async (m) => {
-    if (await Group.purge(d, m.tenant_id, m.group_id)) await d.queue.send("events", [{ body: m }]);
-  },
-  purge: async (m) => {
-    const max = 500;
-    const deleted =
-      m.kind === "session"
-        ? await d.store.sessions.purge(m.tenant_id, m.id, max)
-        : m.kind === "schedule"
-          ? await d.store.scheduleRuns.purge(m.id, max)
-          : m.kind === "webhook"
-            ? await d.store.webhooks.deliveries.purge(m.tenant_id, m.id, max)
-            : (await d.store.reportRuns.purge(m.id, max)) + (await d.store.executions.purge(m.id, max));
-    if (deleted > 0) await d.queue.send("events", [{ body: m }]);
-  },
-  "timer.fire": (m) => Timer.fire(d, m),
-  "webhook.deliver": (m, ctx) => Webhook.deliver(d, m, ctx),
-});
+): Pick<Handlers, "job.snapshot" | "job.plan" | "job.finalize" | "group.purge" | "purge" | "timer.fire" | "webhook.deliver"> => {
+  // One per process: it keeps this process's line of attempts per webhook.
+  const deliver = Webhook.createDelivery(d);
+  return {
+    "job.snapshot": (m) => Jobs.snapshot(d, m.tenant_id, m.job_id, { budgetMs: 20_000 }),
+    "job.plan": (m) => Jobs.planJob(d, m),
+    "job.finalize": (m) => Jobs.finalize(d, m.tenant_id, m.job_id),
+    "group.purge": async (m) => {
+      if (await Group.purge(d, m.tenant_id, m.group_id)) await d.queue.send("events", [{ body: m }]);
+    },
+    purge: async (m) => {
+      const max = 500;
+      const deleted =
+        m.kind === "session"
+          ? await d.store.sessions.purge(m.tenant_id, m.id, max)
+          : m.kind === "schedule"
+            ? await d.store.scheduleRuns.purge(m.id, max)
+            : m.kind === "webhook"
+              ? await d.store.webhooks.deliveries.purge(m.tenant_id, m.id, max)
+              : (await d.store.reportRuns.purge(m.id, max)) + (await d.store.executions.purge(m.id, max));
+      if (deleted > 0) await d.queue.send("events", [{ body: m }]);
+    },
+    "timer.fire": (m) => Timer.fire(d, m),
+    "webhook.deliver": (m, ctx) => deliver(m, ctx),
+  };
+};

@@ -45,30 +45,90 @@ export const deliveryView = (x: Delivery): DeliveryView => ({
 
 const jitter = (seconds: number) => Math.round(seconds * (0.8 + Math.random() * 0.4));
 
+/** Messages of one webhook that wait in this process for one of its slots; more go back to the queue. */
+const LOCAL_WAITERS = 1000;
+/** The longest a message waits here for a slot before it goes back to the queue (within the queue's visibility timeout). */
+const LOCAL_WAIT_MS = 60_000;
+
 /**
- * The `webhook.deliver` handler: waits (by hopping through the queue) until the attempt is due, takes
- * one of the webhook's delivery slots (all taken: back to the queue for a few seconds, holding
- * nothing), then makes the attempt. While the receiver answers, the message gives its consumer slot
- * back: a slow receiver holds at most `MAX_CONCURRENT` attempts and nothing of anyone else's.
+ * The `webhook.deliver` handler (one per process): waits (by hopping through the queue) until the
+ * attempt is due, then takes one of the webhook's `MAX_CONCURRENT` delivery slots — first in this
+ * process (a wait in line that holds no consumer slot), then in the store, where every process's
+ * attempts are counted. A message that finds no slot goes back to the queue, delayed by about the
+ * time the line ahead of it takes (from the webhook's recent attempt times), so it comes back once
+ * instead of many times. While the receiver answers, the message gives its consumer slot back: a
+ * slow receiver holds at most `MAX_CONCURRENT` attempts and nothing of anyone else's.
  */
-export const deliver = async (d: D, m: WebhookDeliver, ctx?: HandlerContext) => {
-  const now = d.clock.now();
-  if (m.not_before !== undefined && m.not_before > now + 1000) {
-    await d.queue.send("events", [{ body: m, delaySeconds: Math.min(MAX_QUEUE_DELAY_S, Math.ceil((m.not_before - now) / 1000)) }]);
-    return;
-  }
-  const w = await d.store.webhooks.get(m.tenant_id, m.webhook_id, true);
-  if (!w) return; // deleted: its log goes with it
-  if (w.is_active && !(await d.store.webhooks.acquire(m.tenant_id, w.id, m.delivery_id, now + SLOT_MS, MAX_CONCURRENT, now))) {
-    await d.queue.send("events", [{ body: { ...m, not_before: undefined }, delaySeconds: 1 + Math.floor(Math.random() * 4) }]);
-    return;
-  }
-  ctx?.waiting();
-  try {
-    await attempt(d, w, m);
-  } finally {
-    if (w.is_active) await d.store.webhooks.release(m.tenant_id, w.id, m.delivery_id);
-  }
+export const createDelivery = (d: D) => {
+  const lines = new Map<string, { active: number; waiting: (() => void)[]; avgMs: number }>();
+  const lineOf = (id: string) => {
+    const line = lines.get(id) ?? { active: 0, waiting: [], avgMs: 1000 };
+    lines.set(id, line);
+    return line;
+  };
+  const requeue = (m: WebhookDeliver) => {
+    const line = lines.get(m.webhook_id);
+    const ahead = line ? line.active + line.waiting.length : 0;
+    const seconds = Math.min(MAX_QUEUE_DELAY_S, Math.max(2, Math.ceil((ahead * (line?.avgMs ?? 1000)) / MAX_CONCURRENT / 1000)));
+    return d.queue.send("events", [{ body: { ...m, not_before: undefined }, delaySeconds: jitter(seconds) }]);
+  };
+  /** A place in this process's line for the webhook; false when the line is too long or the wait too long. */
+  const enter = async (id: string, ctx?: HandlerContext) => {
+    const line = lineOf(id);
+    if (line.active < MAX_CONCURRENT) {
+      line.active++;
+      return true;
+    }
+    if (line.waiting.length >= LOCAL_WAITERS) return false;
+    ctx?.waiting();
+    let turn: () => void = () => {};
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        line.waiting.splice(line.waiting.indexOf(turn), 1);
+        resolve(false);
+      }, LOCAL_WAIT_MS);
+      turn = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      line.waiting.push(turn);
+    });
+  };
+  const leave = (id: string, tookMs: number | undefined) => {
+    const line = lines.get(id);
+    if (!line) return;
+    if (tookMs !== undefined) line.avgMs = line.avgMs * 0.8 + tookMs * 0.2;
+    const next = line.waiting.shift();
+    if (next) return next(); // the slot passes on
+    line.active--;
+    if (line.active === 0) lines.delete(id);
+  };
+
+  return async (m: WebhookDeliver, ctx?: HandlerContext) => {
+    const now = d.clock.now();
+    if (m.not_before !== undefined && m.not_before > now + 1000) {
+      await d.queue.send("events", [{ body: m, delaySeconds: Math.min(MAX_QUEUE_DELAY_S, Math.ceil((m.not_before - now) / 1000)) }]);
+      return;
+    }
+    if (!(await enter(m.webhook_id, ctx))) return requeue(m);
+    const started = d.clock.now();
+    let took: number | undefined;
+    try {
+      const w = await d.store.webhooks.get(m.tenant_id, m.webhook_id, true);
+      if (!w) return; // deleted: its log goes with it
+      if (!w.is_active) return void (await attempt(d, w, m));
+      if (!(await d.store.webhooks.acquire(m.tenant_id, w.id, m.delivery_id, d.clock.now() + SLOT_MS, MAX_CONCURRENT, d.clock.now()))) return await requeue(m);
+      ctx?.waiting();
+      try {
+        await attempt(d, w, m);
+        took = d.clock.now() - started;
+      } finally {
+        await d.store.webhooks.release(m.tenant_id, w.id, m.delivery_id);
+      }
+    } finally {
+      leave(m.webhook_id, took);
+    }
+  };
 };
 
 /**

@@ -11,7 +11,7 @@ import type { DeliveryStatus, Webhook } from "./port";
 import { generateSecret } from "./sign";
 import type { WebhookView } from "./view";
 
-export { ATTEMPT_TIMEOUT_MS, DISABLE_AFTER_MS, deliver, MAX_CONCURRENT, RETRY_DELAYS_S } from "./delivery";
+export { ATTEMPT_TIMEOUT_MS, createDelivery, DISABLE_AFTER_MS, MAX_CONCURRENT, RETRY_DELAYS_S } from "./delivery";
 export { createEmitter, payload } from "./emitter";
 export { deliveryId, WebhookDeliver } from "./messages";
 export * from "./port";
