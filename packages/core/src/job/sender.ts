@@ -7,15 +7,15 @@ import type { Deps } from "../deps";
 import { isDomainError } from "../error";
 import { mediaKindOf } from "../media";
 import { Deferred, type HandlerContext } from "../message/context";
-import { nextAllowed, noteSend, type PacingPolicy, SANDBOX_DEFAULT, type SessionSends, utcDay, type WaitingReason } from "../pacing/policy";
+import { utcDay } from "../pacing/policy";
 import { type Outbound, type Transport, TransportError } from "../port";
-import * as Session from "../session";
 import { checkCompletion, finalize, pauseSessionJobs } from "./control";
 import { jobEvent, messageEvent } from "./events";
 import { ref } from "./job";
 import type { SendMessage } from "./messages";
 import { LEAD_MS } from "./planner";
 import type { Job } from "./port";
+import { createSessionPace } from "./session-pace";
 import { render } from "./template";
 
 /** A claim older than this is taken to be a crash between send and record (the recipient becomes `unknown`). */
@@ -58,8 +58,6 @@ export const LANE_CAP = 256;
 export const SEND_TIMEOUT_MS = 120_000;
 /** A message the session's policy holds back longer than this goes back to the queue instead of waiting in memory. */
 export const HOLD_MS = 60_000;
-/** How often a session's policy is read again (a PATCH takes effect within this). */
-export const POLICY_TTL_MS = 10_000;
 /** How soon a send for a session hosted elsewhere comes back (on AWS the owner's poller usually takes it first). */
 export const HAND_BACK_S = 2;
 
@@ -265,68 +263,7 @@ export const createSender = (
     return "failed";
   };
 
-  /**
-   * What each session this process sends on really sent (for its pacing policy), and the policy. Read
-   * from the store the first time (a restart or a takeover keeps the gap, the day's count, and — not
-   * knowing the exact times — assumes a full burst at the last send); kept current by each send here.
-   */
-  const sessions = new Map<string, { policy: PacingPolicy; pairedAt: number | null; sends: SessionSends; readAt: number }>();
-  const sessionState = async (tenantId: string, sessionId: string) => {
-    const now = d.clock.now();
-    const cur = sessions.get(sessionId);
-    if (cur && now - cur.readAt < POLICY_TTL_MS) return cur;
-    const rec = await d.store.sessions.get(tenantId, sessionId);
-    const policy = rec ? Session.policyOf(rec) : SANDBOX_DEFAULT;
-    const pairedAt = rec?.paired_at ?? null;
-    if (cur) return Object.assign(cur, { policy, pairedAt, readAt: now });
-    const day = utcDay(now);
-    const sent = await d.store.sessions.sentOn(sessionId, day);
-    const recent = sent.last_at === null ? [] : Array.from({ length: policy.burst?.max ?? 1 }, () => sent.last_at as number);
-    const state = { policy, pairedAt, sends: { lastAt: sent.last_at, recent, day, dayCount: sent.count }, readAt: now };
-    sessions.set(sessionId, state);
-    return state;
-  };
-  /**
-   * Jobs with messages on each session lately (waiting for their turn or sent), with their minimum gap: two jobs running on one session keep
-   * every gap at least the stricter job's minimum. A job that is no longer running (cancelled, paused)
-   * constrains nobody: the next message is paced from the last real send by its own job's rule.
-   */
-  const recentJobs = new Map<string, Map<string, { minGapMs: number; lastAt: number }>>();
-  const running = new Map<string, { ok: boolean; at: number }>();
-  const stillRunning = async (tenantId: string, jobId: string) => {
-    const hit = running.get(jobId);
-    if (hit && d.clock.now() - hit.at < 2000) return hit.ok;
-    const ok = (await d.store.jobs.get(tenantId, jobId, true))?.status === "running";
-    running.set(jobId, { ok, at: d.clock.now() });
-    if (running.size > 10_000) running.clear();
-    return ok;
-  };
-  /** The gap this message must keep from the session's last send: its own, or a stricter running job's. */
-  const requiredGap = async (tenantId: string, msg: SendMessage) => {
-    let gap = msg.min_gap_ms;
-    const jobs = recentJobs.get(msg.session_id);
-    for (const [jobId, j] of jobs ?? []) {
-      if (jobId === msg.job_id || j.minGapMs <= gap) continue;
-      if (d.clock.now() - j.lastAt > Math.max(10 * j.minGapMs, 600_000) || !(await stillRunning(tenantId, jobId))) jobs?.delete(jobId);
-      else gap = j.minGapMs;
-    }
-    return gap;
-  };
-  const noteJobSend = (msg: SendMessage, at: number) => {
-    const jobs = recentJobs.get(msg.session_id) ?? new Map<string, { minGapMs: number; lastAt: number }>();
-    recentJobs.set(msg.session_id, jobs);
-    jobs.set(msg.job_id, { minGapMs: msg.min_gap_ms, lastAt: at });
-  };
-
-  /** Says on the job why it waits (once per reason and minute, not once per message). */
-  const waitingNoted = new Map<string, string>();
-  const noteWaiting = async (job: Content, reason: WaitingReason, at: number) => {
-    const key = `${reason}@${Math.floor(at / 60_000)}`;
-    if (waitingNoted.get(job.id) === key) return;
-    waitingNoted.set(job.id, key);
-    if (waitingNoted.size > 10_000) waitingNoted.clear();
-    await d.store.jobs.setWaiting(job.tenant_id, job.id, reason, at).catch(() => {});
-  };
+  const pace = createSessionPace(d);
 
   /**
    * A send for a session another process hosts (or that no host has taken yet, e.g. during a handover)
@@ -343,7 +280,7 @@ export const createSender = (
   const handleOne = async (msg: SendMessage & { name?: string | null }, ctx?: HandlerContext): Promise<void> => {
     const job = await content(msg.tenant_id, msg.job_id);
     if (!job) return void lastOfJob(msg.job_id);
-    noteJobSend(msg, d.clock.now());
+    pace.noteJobSend(msg, d.clock.now());
     const messageId = messageIdFor(job.id, msg.phone);
     const message = outbound(job, { phone: msg.phone, name: msg.name ?? null }, messageId);
     let outcome: Outcome = { kind: "dropped" };
@@ -353,17 +290,10 @@ export const createSender = (
         outcome = { kind: "elsewhere" };
         return false;
       }
-      // The session's policy: its floor, burst window and day caps count real sends only.
-      const session = await sessionState(job.tenant_id, msg.session_id);
       const now = d.clock.now();
-      // A reply (`POST /messages/send` to a contact who wrote within 24 h) is exempt from the burst limit
-      // and from running campaigns' gaps; the session's floor and day caps still hold, and it is claimed once like any send.
-      const policy = job.reply ? { ...session.policy, burst: null } : session.policy;
-      let allowed = nextAllowed(policy, session.sends, now, session.pairedAt);
-      const gap = session.sends.lastAt === null || job.reply ? 0 : await requiredGap(job.tenant_id, msg);
-      if (session.sends.lastAt !== null && session.sends.lastAt + gap > allowed.at) allowed = { at: session.sends.lastAt + gap, reason: allowed.reason };
+      const allowed = await pace.allowed(job, msg, now);
       if (allowed.at > now) {
-        if (allowed.reason) await noteWaiting(job, allowed.reason, allowed.at);
+        if (allowed.reason) await pace.noteWaiting(job, allowed.reason, allowed.at);
         if (allowed.at - now <= HOLD_MS) return { retryAt: allowed.at };
         outcome = { kind: "later", at: allowed.at };
         return false;
@@ -374,10 +304,7 @@ export const createSender = (
       try {
         await withTimeout(transport.send(msg.session_id, message), sendTimeoutMs);
         const at = d.clock.now();
-        noteSend(session.sends, at, session.policy.burst?.max ?? 1);
-        noteJobSend(msg, at);
-        // It waited and now sends: it no longer waits (in the lane, so it cannot pass a later wait of the job).
-        if (waitingNoted.delete(job.id)) await d.store.jobs.setWaiting(job.tenant_id, job.id, null, null).catch(() => {});
+        await pace.noteSent(job, msg, at);
         outcome = { kind: "sent", messageId, at };
         return true;
       } catch (error) {
