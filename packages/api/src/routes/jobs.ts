@@ -7,7 +7,7 @@ import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
-import { body, errors, IdParam, json, PageQuery } from "../schemas";
+import { actionRoute, body, errors, IdParam, json, PageQuery } from "../schemas";
 
 const HM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM (24 h)");
 export const SendWindow = z.object({ start: HM, end: HM, timezone: z.string().min(1).max(64) });
@@ -142,55 +142,21 @@ export const bulkRoutes = () => {
       },
     )
 
-    .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/pause",
-        tags,
-        summary: "Stop sending until resumed",
-        middleware: [manage],
-        request: { params: IdParam },
-        responses: { 200: json(JobSchema, "Job"), 409: errors[404], ...errors },
-      }),
-      async (c) => c.json(await Jobs.pause(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    .openapi(actionRoute("/{id}/pause", { tags, summary: "Stop sending until resumed", middleware: manage, out: JobSchema, name: "Job" }), async (c) =>
+      c.json(await Jobs.pause(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    )
+
+    .openapi(actionRoute("/{id}/resume", { tags, summary: "Continue where it stopped", middleware: manage, out: JobSchema, name: "Job" }), async (c) =>
+      c.json(await Jobs.resume(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
     )
 
     .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/resume",
-        tags,
-        summary: "Continue where it stopped",
-        middleware: [manage],
-        request: { params: IdParam },
-        responses: { 200: json(JobSchema, "Job"), 409: errors[404], ...errors },
-      }),
-      async (c) => c.json(await Jobs.resume(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
-    )
-
-    .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/cancel",
-        tags,
-        summary: "Stop for good; pending recipients become cancelled",
-        middleware: [manage],
-        request: { params: IdParam },
-        responses: { 200: json(JobSchema, "Job"), 409: errors[404], ...errors },
-      }),
+      actionRoute("/{id}/cancel", { tags, summary: "Stop for good; pending recipients become cancelled", middleware: manage, out: JobSchema, name: "Job" }),
       async (c) => c.json(await Jobs.cancel(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
     )
 
     .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/retry-failed",
-        tags,
-        summary: "Send again to failed recipients",
-        middleware: [manage],
-        request: { params: IdParam },
-        responses: { 200: json(JobSchema, "Job"), 409: errors[404], ...errors },
-      }),
+      actionRoute("/{id}/retry-failed", { tags, summary: "Send again to failed recipients", middleware: manage, out: JobSchema, name: "Job" }),
       async (c) => c.json(await Jobs.retryFailed(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
     )
 

@@ -6,7 +6,7 @@ import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { assertScopes, requireScope } from "../auth";
-import { body, Deleted, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
+import { actionRoute, body, Deleted, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
 import { TimingFields } from "./timing";
 
 const Fields = {
@@ -119,30 +119,12 @@ export const reportRoutes = () => {
       },
     )
 
-    .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/pause",
-        tags,
-        summary: "Pause a report",
-        middleware: [manage],
-        request: { params: IdParam },
-        responses: { 200: json(Out, "Report"), 409: errors[404], ...errors },
-      }),
-      async (c) => c.json(await Report.pause(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    .openapi(actionRoute("/{id}/pause", { tags, summary: "Pause a report", middleware: manage, out: Out, name: "Report" }), async (c) =>
+      c.json(await Report.pause(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
     )
 
-    .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/resume",
-        tags,
-        summary: "Resume a report",
-        middleware: [manage],
-        request: { params: IdParam },
-        responses: { 200: json(Out, "Report"), 409: errors[404], ...errors },
-      }),
-      async (c) => c.json(await Report.resume(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    .openapi(actionRoute("/{id}/resume", { tags, summary: "Resume a report", middleware: manage, out: Out, name: "Report" }), async (c) =>
+      c.json(await Report.resume(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
     )
 
     .openapi(

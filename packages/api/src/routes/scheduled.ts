@@ -4,7 +4,7 @@ import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
-import { body, Deleted, errors, IdParam, json, Name, PageQuery } from "../schemas";
+import { actionRoute, body, Deleted, errors, IdParam, json, Name, PageQuery } from "../schemas";
 import { MessageFields } from "./jobs";
 import { TimingFields } from "./timing";
 
@@ -86,43 +86,17 @@ export const scheduledRoutes = () => {
       async (c) => c.json(await Scheduled.update(c.get("deps"), c.get("tenantId"), c.req.valid("param").id, c.req.valid("json")), 200),
     )
 
-    .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/pause",
-        tags,
-        summary: "Pause a scheduled message",
-        middleware: [manage],
-        request: { params: IdParam },
-        responses: { 200: json(Out, "Scheduled message"), 409: errors[404], ...errors },
-      }),
-      async (c) => c.json(await Scheduled.pause(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    .openapi(actionRoute("/{id}/pause", { tags, summary: "Pause a scheduled message", middleware: manage, out: Out, name: "Scheduled message" }), async (c) =>
+      c.json(await Scheduled.pause(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
     )
 
     .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/resume",
-        tags,
-        summary: "Resume a scheduled message",
-        middleware: [manageSends],
-        request: { params: IdParam },
-        responses: { 200: json(Out, "Scheduled message"), 409: errors[404], ...errors },
-      }),
+      actionRoute("/{id}/resume", { tags, summary: "Resume a scheduled message", middleware: manageSends, out: Out, name: "Scheduled message" }),
       async (c) => c.json(await Scheduled.resume(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
     )
 
-    .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/cancel",
-        tags,
-        summary: "Cancel a scheduled message",
-        middleware: [manage],
-        request: { params: IdParam },
-        responses: { 200: json(Out, "Scheduled message"), 409: errors[404], ...errors },
-      }),
-      async (c) => c.json(await Scheduled.cancel(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
+    .openapi(actionRoute("/{id}/cancel", { tags, summary: "Cancel a scheduled message", middleware: manage, out: Out, name: "Scheduled message" }), async (c) =>
+      c.json(await Scheduled.cancel(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
     )
 
     .openapi(

@@ -1,4 +1,6 @@
-import { z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { Env } from "../app/env";
 
 export const ErrorResponse = z
   .object({
@@ -63,3 +65,22 @@ export const pageOf = (items: string) => (schema: z.ZodType) => z.object({ [item
 
 /** What every DELETE answers (MoltFlow's clients parse a JSON body). */
 export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) }).openapi("Deleted");
+
+/**
+ * `POST /{id}/<action>` on one resource (pause, resume, cancel, …): the id in the path, the resource
+ * after the action back with 200, 409 when its state does not allow the action. A typed route config:
+ * chained `.openapi()` calls keep every route in the app type.
+ */
+export const actionRoute = <P extends `/{id}/${string}`, S extends z.ZodType>(
+  path: P,
+  o: { tags: string[]; summary: string; middleware: MiddlewareHandler<Env>; out: S; name: string },
+) =>
+  createRoute({
+    method: "post",
+    path,
+    tags: o.tags,
+    summary: o.summary,
+    middleware: [o.middleware],
+    request: { params: IdParam },
+    responses: { 200: json(o.out, o.name), 409: errors[404], ...errors },
+  });
