@@ -1,17 +1,14 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { expiresAt, MIN_INDEX_DAYS } from "@outreach/core/conversation";
 import type { ConversationContext, MessageRef, Recipient, RecipientStatus, SendingClaim, SentMessage } from "@outreach/core/job";
 import { activityUpdate } from "./activity";
-import { outboundSummaryUpdate } from "./conversations";
 import { batchGet, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
 import { INDEX, Keys, Lists } from "./keys";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
+import { sentRecords, sessionDayUpdate } from "./sent-records";
 
 export type { JobRef, Move } from "./recipient-moves";
 
-/** A message id leads back to its recipient for this long (receipts and replies come within days). */
-const MESSAGE_INDEX_TTL_S = 60 * 86400;
 /** What a claim adds and every move out of `sending` removes: the lease and its place in the `SENDING` list. */
 const CLAIM_ATTRIBUTES = ["lease_until", "claimed_by", INDEX.pk, INDEX.sk];
 
@@ -20,15 +17,6 @@ const CLAIM_ATTRIBUTES = ["lease_until", "claimed_by", INDEX.pk, INDEX.sk];
  * `unclaim`, `markSkipped`, …) that moves recipients from one known state with the job's counters and the
  * month's usage in the same transaction.
  */
-/** What a session really sent on a UTC day (its pacing policy's counts), kept a week. */
-const sessionDayUpdate = (db: Db, sessionId: string, day: string, n: number, lastAt: number) => ({
-  TableName: db.table,
-  Key: Keys.sessionDay(sessionId, day),
-  UpdateExpression: "ADD sent :n SET last_at = :at, #ttl = :ttl",
-  ExpressionAttributeNames: { "#ttl": "ttl" },
-  ExpressionAttributeValues: { ":n": n, ":at": lastAt, ":ttl": Math.floor(lastAt / 1000) + 8 * 86_400 },
-});
-
 export const createRecipientStore = (db: Db) => {
   const move = createMover(db);
   const phones = (list: Iterable<string>) => [...list].map((phone) => ({ phone }));
@@ -55,54 +43,7 @@ export const createRecipientStore = (db: Db) => {
             phone: m.phone,
             set: { sent_at: new Date(m.at).toISOString(), message_id: m.messageId, error: null },
             remove: CLAIM_ATTRIBUTES,
-            with: [
-              {
-                Put: {
-                  TableName: db.table,
-                  Item: {
-                    ...Keys.message(m.messageId),
-                    tenant_id: job.tenant_id,
-                    job_id: job.id,
-                    phone: m.phone,
-                    quota_month: job.quota_month,
-                    ttl: Math.floor(m.at / 1000) + MESSAGE_INDEX_TTL_S,
-                    // In the contact's message list for the tenant's retention (at least as long as receipts may come).
-                    ...(conversation
-                      ? {
-                          session_id: conversation.session_id,
-                          sent_at: new Date(m.at).toISOString(),
-                          ttl: expiresAt(m.at, Math.max(MIN_INDEX_DAYS, conversation.retention_days)),
-                          ...Lists.contactMessage(job.tenant_id, m.phone, new Date(m.at).toISOString(), "OUT", conversation.session_id, m.messageId),
-                        }
-                      : {}),
-                  },
-                },
-              },
-              ...(conversation
-                ? [
-                    {
-                      Update: outboundSummaryUpdate(
-                        db,
-                        {
-                          tenant_id: job.tenant_id,
-                          session_id: conversation.session_id,
-                          phone: m.phone,
-                          at: new Date(m.at).toISOString(),
-                          name: m.name ?? null,
-                          text: m.text ?? null,
-                          text_expires_at: expiresAt(m.at, conversation.retention_days),
-                        },
-                        {
-                          // A reply is attributed to the campaign that reached the contact last (not to a report or a single message).
-                          campaign:
-                            conversation.origin === "api" || conversation.origin === "schedule" ? { job_id: job.id, quota_month: job.quota_month } : null,
-                          list: conversation.origin === "message",
-                        },
-                      ),
-                    },
-                  ]
-                : []),
-            ],
+            with: sentRecords(db, job, m, conversation),
           })),
           (n) => [
             { Update: activityUpdate(db, job.tenant_id, day, { sent: n }) },

@@ -1,0 +1,77 @@
+import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { expiresAt, MIN_INDEX_DAYS } from "@outreach/core/conversation";
+import type { ConversationContext, SentMessage } from "@outreach/core/job";
+import { outboundSummaryUpdate } from "./conversations";
+import type { Db } from "./db";
+import { Keys, Lists } from "./keys";
+import type { JobRef } from "./recipient-moves";
+
+/** A message id leads back to its recipient for this long (receipts and replies come within days). */
+const MESSAGE_INDEX_TTL_S = 60 * 86400;
+
+/** What a session really sent on a UTC day (its pacing policy's counts), kept a week. */
+export const sessionDayUpdate = (db: Db, sessionId: string, day: string, n: number, lastAt: number) => ({
+  TableName: db.table,
+  Key: Keys.sessionDay(sessionId, day),
+  UpdateExpression: "ADD sent :n SET last_at = :at, #ttl = :ttl",
+  ExpressionAttributeNames: { "#ttl": "ttl" },
+  ExpressionAttributeValues: { ":n": n, ":at": lastAt, ":ttl": Math.floor(lastAt / 1000) + 8 * 86_400 },
+});
+
+/**
+ * What a sent message writes besides its recipient, in the same transaction: its message-id index
+ * entry (receipts and replies find the recipient by it; it is also the message's place in the
+ * contact's message list), and the contact's conversation summary when the send belongs to one.
+ */
+export const sentRecords = (
+  db: Db,
+  job: JobRef,
+  m: SentMessage,
+  conversation: ConversationContext | undefined,
+): NonNullable<TransactWriteCommandInput["TransactItems"]> => [
+  {
+    Put: {
+      TableName: db.table,
+      Item: {
+        ...Keys.message(m.messageId),
+        tenant_id: job.tenant_id,
+        job_id: job.id,
+        phone: m.phone,
+        quota_month: job.quota_month,
+        ttl: Math.floor(m.at / 1000) + MESSAGE_INDEX_TTL_S,
+        // In the contact's message list for the tenant's retention (at least as long as receipts may come).
+        ...(conversation
+          ? {
+              session_id: conversation.session_id,
+              sent_at: new Date(m.at).toISOString(),
+              ttl: expiresAt(m.at, Math.max(MIN_INDEX_DAYS, conversation.retention_days)),
+              ...Lists.contactMessage(job.tenant_id, m.phone, new Date(m.at).toISOString(), "OUT", conversation.session_id, m.messageId),
+            }
+          : {}),
+      },
+    },
+  },
+  ...(conversation
+    ? [
+        {
+          Update: outboundSummaryUpdate(
+            db,
+            {
+              tenant_id: job.tenant_id,
+              session_id: conversation.session_id,
+              phone: m.phone,
+              at: new Date(m.at).toISOString(),
+              name: m.name ?? null,
+              text: m.text ?? null,
+              text_expires_at: expiresAt(m.at, conversation.retention_days),
+            },
+            {
+              // A reply is attributed to the campaign that reached the contact last (not to a report or a single message).
+              campaign: conversation.origin === "api" || conversation.origin === "schedule" ? { job_id: job.id, quota_month: job.quota_month } : null,
+              list: conversation.origin === "message",
+            },
+          ),
+        },
+      ]
+    : []),
+];
