@@ -4,31 +4,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { groupWith, newTenant, outbox, phones, workingSession } from "../helpers/api";
+import { runChild } from "../helpers/child";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-/** Runs the CLI as a child process (stdin and stdout are pipes, not a terminal) against the shared runtime. */
+/** Runs the CLI as a child process (stdin and stdout are not a terminal) against the shared runtime. */
 const outreach = (key: string, args: string[], opts: { npx?: boolean } = {}) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(
-      opts.npx ? "npx" : process.execPath,
-      [...(opts.npx ? ["--no-install", "outreach"] : [join(ROOT, "packages/cli/bin/outreach.mjs")]), ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, OUTREACH_API_URL: inject("runtimeUrl"), OUTREACH_API_KEY: key },
-        stdio: ["pipe", "pipe", "pipe"],
-      },
-    );
-    child.stdin.end();
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("close", (code) => done({ code, stdout, stderr }));
+  runChild(opts.npx ? "npx" : process.execPath, [...(opts.npx ? ["--no-install", "outreach"] : [join(ROOT, "packages/cli/bin/outreach.mjs")]), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, OUTREACH_API_URL: inject("runtimeUrl"), OUTREACH_API_KEY: key },
   });
 
 describe("outreach CLI (child process, against the local runtime)", () => {

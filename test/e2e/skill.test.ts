@@ -1,28 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { newTenant, workingSession } from "../helpers/api";
+import { runChild } from "../helpers/child";
 
 const SKILL = resolve(import.meta.dirname, "../../skills/outreach/SKILL.md");
 
 /** The fenced `bash` blocks of a Markdown file, in order. */
 const bashBlocks = (markdown: string) => [...markdown.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
 
-const bash = (script: string, env: Record<string, string>) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn("bash", ["-c", script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+const bash = (script: string, env: Record<string, string>) => runChild("bash", ["-c", script], { env: { ...process.env, ...env } });
 
 describe("skills/outreach/SKILL.md", () => {
   it("declares its name, description and required environment in the front matter", () => {
