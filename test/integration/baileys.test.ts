@@ -134,6 +134,8 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
     expect(t.seen.inbound).toEqual([
       expect.objectContaining({ sessionId: "ses_ev", from: "+5511999990005", text: "STOP", messageId: "in1" }),
       expect.objectContaining({ from: "+5511999990006", text: "hi via lid" }),
+      // A group message is reported with its group (only monitored groups' messages are stored).
+      expect.objectContaining({ from: "+5511999990007", text: "group chatter", waGroupId: "1@g.us", messageId: "in5" }),
     ]);
     expect(
       s.calls
@@ -147,7 +149,7 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
     ]);
   });
 
-  it("maps every inbound shape: texts, captions, media, wrappers, LID senders (remoteJidAlt or the LID mapping), WhatsApp's timestamp and push name; ignores ours, broadcasts, groups, channels, reactions and edits", async () => {
+  it("maps every inbound shape: texts, captions, media, wrappers, LID senders (remoteJidAlt or the LID mapping), WhatsApp's timestamp and push name, group members (phone, LID with participantAlt, LID only); ignores ours, broadcasts, channels, reactions and edits", async () => {
     const t = setup();
     await t.transport.start({ tenantId: "ten_1", sessionId: "ses_shapes" });
     const s = t.last();
@@ -172,7 +174,13 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
         msg("l3", "999999@lid", { conversation: "lid nobody knows" }),
         { key: { id: "x1", fromMe: true, remoteJid: from(10) }, message: { conversation: "our own" } },
         msg("x2", "status@broadcast", { conversation: "a status" }),
-        { key: { id: "x3", fromMe: false, remoteJid: "120363000000000009@g.us", participant: from(10) }, message: { conversation: "group chatter" } },
+        { key: { id: "g1", fromMe: false, remoteJid: "120363000000000009@g.us", participant: from(10) }, message: { conversation: "group chatter" } },
+        {
+          key: { id: "g2", fromMe: false, remoteJid: "120363000000000009@g.us", participant: "321@lid", participantAlt: from(21) },
+          message: { conversation: "member by lid" },
+          pushName: "Bia",
+        },
+        { key: { id: "g3", fromMe: false, remoteJid: "120363000000000009@g.us", participant: "654@lid" }, message: { conversation: "lid only" } },
         msg("x4", "120363000000000010@newsletter", { conversation: "channel post" }),
         msg("x5", from(10), { reactionMessage: { text: "👍", key: { id: "t1" } } }),
         msg("x6", from(10), { protocolMessage: { type: 14, editedMessage: { conversation: "edited" } } }),
@@ -182,13 +190,17 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
     });
     // History and appends are not new messages.
     s.emit("messages.upsert", { type: "append", messages: [msg("h1", from(10), { conversation: "old history" })] });
-    await until(() => t.seen.inbound.length === 11);
+    await until(() => t.seen.inbound.length === 14);
     await tick(100);
     const seen = (t.seen.inbound as Record<string, unknown>[])
       .map(({ sessionId: _s, ...e }) => e)
       .sort((a, b) => String(a.messageId).localeCompare(String(b.messageId)));
     const now = expect.any(Number);
+    const group = "120363000000000009@g.us";
     expect(seen).toEqual([
+      { messageId: "g1", from: "+5511999990010", text: "group chatter", waGroupId: group, at: now },
+      { messageId: "g2", from: "+5511999990021", text: "member by lid", waGroupId: group, fromLid: "321@lid", name: "Bia", at: now },
+      { messageId: "g3", from: "", text: "lid only", waGroupId: group, fromLid: "654@lid", at: now },
       { messageId: "l1", from: "+5511999990020", text: "lid with alt", at: now },
       { messageId: "l2", from: "+5511999990017", text: "lid from the mapping", at: now },
       { messageId: "t1", from: "+5511999990010", text: "plain text", at: 1_764_000_000_000, name: "Ana" },

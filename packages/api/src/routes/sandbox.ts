@@ -22,6 +22,10 @@ const Inbound = z
     name: z.string().min(1).max(255).optional(),
     /** When the contact wrote it (default now): plays a message that waited, e.g. for the unanswered report. */
     sent_at: z.string().datetime({ offset: true }).optional(),
+    /** A message in a WhatsApp group the session is in (defined with /sandbox/api/wa-groups): `from` is the member. */
+    wa_group_id: z.string().min(1).max(200).optional(),
+    /** The member's LID, for a member known only by it (`from` is then ignored when it is not a number). */
+    from_lid: z.string().min(1).max(100).optional(),
   })
   .refine((b) => (b.text !== undefined && b.text.length > 0) || b.media_type !== undefined, {
     message: "text is required unless media_type is given",
@@ -80,11 +84,21 @@ export const sandboxRoutes = (sandbox: SandboxTransport, opts: { sessionStatus?:
     if (!p.data) return c.json(p.error, p.status);
     const nr = await notRunning(p.data.session_id);
     if (nr) return c.json(nr.body, nr.status);
+    if (p.data.wa_group_id && !sandbox.hasGroup(p.data.session_id, p.data.wa_group_id))
+      return c.json(
+        errorBody(
+          "wa_group.not_found",
+          `Session ${p.data.session_id} is in no WhatsApp group ${p.data.wa_group_id}; define it with POST /sandbox/api/wa-groups first.`,
+        ),
+        404,
+      );
     const { messageId } = await sandbox.inbound(p.data.session_id, p.data.from, p.data.text ?? "", {
       messageId: p.data.message_id,
       mediaType: p.data.media_type,
       name: p.data.name,
       at: p.data.sent_at ? Date.parse(p.data.sent_at) : undefined,
+      waGroupId: p.data.wa_group_id,
+      fromLid: p.data.from_lid,
     });
     return c.json({ ok: true, message_id: messageId });
   });

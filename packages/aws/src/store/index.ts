@@ -11,8 +11,11 @@ import { createExecutionStore } from "./executions";
 import { createGroupStore } from "./groups";
 import { createIdempotencyStore } from "./idempotency";
 import { createJobStore } from "./jobs";
+import { createLeadStore } from "./leads";
+import { createMonitorStore } from "./monitors";
 import { createOptOutStore } from "./optouts";
 import { createRecipientStore } from "./recipients";
+import { createReviewStore } from "./reviews";
 import { createSandboxStore } from "./sandbox";
 import { createSessionStore } from "./sessions";
 import { createTenantStore } from "./tenants";
@@ -49,6 +52,9 @@ export const createStore = (db: Db, opts: { authKey?: Buffer; requireAuthKey?: b
     executions: createExecutionStore(db),
     timers: { due: (beforeIso?: string) => timersDue(db, beforeIso) },
     webhooks: createWebhookStore(db),
+    monitors: createMonitorStore(db),
+    leads: createLeadStore(db),
+    reviews: createReviewStore(db),
   } satisfies Store;
   return { ...store, sandbox: createSandboxStore(db), auth: createAuthStore(db, { key: opts.authKey, requireKey: opts.requireAuthKey }) };
 };

@@ -34,6 +34,10 @@ export const PREFIX = {
   auth: "AUTH#",
   webhook: "WEBHOOK#",
   delivery: "D#",
+  monitor: "MON#",
+  lead: "LEAD#",
+  collector: "RCOL#",
+  review: "REVIEW#",
 } as const;
 
 export const Keys = {
@@ -79,6 +83,21 @@ export const Keys = {
   deliveryPartition: (tenantId: string, webhookId: string) => `WD#${tenantId}#${webhookId}`,
   delivery: (tenantId: string, webhookId: string, id: string) => k(`WD#${tenantId}#${webhookId}`, `${PREFIX.delivery}${id}`),
 
+  /** A monitored WhatsApp group, and the link from (session, WhatsApp group) to it (one monitored group per WhatsApp group). */
+  monitor: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.monitor}${id}`),
+  monitorLink: (tenantId: string, sessionId: string, waGroupId: string) => k(T(tenantId), `MONWA#${sessionId}#${waGroupId}`),
+  /** A message stored from a monitored group: its key is the dedupe (group, WhatsApp message id). */
+  groupMessagePartition: (tenantId: string, groupId: string) => `GM#${tenantId}#${groupId}`,
+  groupMessage: (tenantId: string, groupId: string, waMessageId: string) => k(`GM#${tenantId}#${groupId}`, `IN#${waMessageId}`),
+
+  lead: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.lead}${id}`),
+  /** Once per contact per source: `bulk_send`, or the monitored group's id. */
+  leadSource: (tenantId: string, phone: string, source: string) => k(T(tenantId), `LEADSRC#${phone}#${source}`),
+
+  collector: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.collector}${id}`),
+  /** Review ids are derived from (collector, message): the key is the dedupe. */
+  review: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.review}${id}`),
+
   timed: (kind: "schedule" | "report", tenantId: string, id: string) => k(T(tenantId), `${PREFIX[kind]}${id}`),
   runPartition: (kind: "schedule" | "report", parentId: string) => `${kind === "schedule" ? "SC" : "RP"}#${parentId}`,
   run: (kind: "schedule" | "report", parentId: string, runAt: string) => k(`${kind === "schedule" ? "SC" : "RP"}#${parentId}`, `${PREFIX.run}${runAt}`),
@@ -116,6 +135,12 @@ export const Lists = {
     listed(`CV#${tenantId}#${phone}`, `${at}#${direction}#${sessionId}#${id}`),
   /** Bounds of a time range in a contact's message list (`hi` sorts after every entry of that instant). */
   contactMessageBound: (at: string, side: "lo" | "hi") => (side === "lo" ? at : `${at}#~`),
+  /** A monitored group's stored messages in time order. */
+  groupMessages: (tenantId: string, groupId: string) => `GM#${tenantId}#${groupId}`,
+  groupMessage: (tenantId: string, groupId: string, at: string, waMessageId: string) => listed(`GM#${tenantId}#${groupId}`, `${at}#${waMessageId}`),
+  /** A collector's reviews (for purging them with the collector). */
+  collectorReviews: (tenantId: string, collectorId: string) => `RC#${tenantId}#${collectorId}`,
+  collectorReview: (tenantId: string, collectorId: string, reviewId: string) => listed(`RC#${tenantId}#${collectorId}`, reviewId),
   /** Active schedules and reports with a next run, ordered by that instant. */
   timers: "TIMERS",
   timer: (kind: "schedule" | "report", tenantId: string, id: string, nextRunAt: string) => listed("TIMERS", `${nextRunAt}#${kind}#${tenantId}#${id}`),

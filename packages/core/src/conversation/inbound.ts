@@ -2,14 +2,16 @@ import { createHash } from "node:crypto";
 import { createCoalescer } from "../coalesce";
 import type { Deps } from "../deps";
 import type { DomainEvent } from "../event";
+import * as Lead from "../lead";
 import * as OptOut from "../optout";
 import { chatIdOf, normalize } from "../phone";
 import { type InboundEvent, iso } from "../port";
+import * as Review from "../review";
 import type { Conversation, InboundRecord, ReplyAttribution } from "./port";
 import { preview } from "./preview";
 import { type ConversationSettings, expiresAt, settingsOf } from "./settings";
 
-type D = Pick<Deps, "store" | "clock" | "events">;
+type D = Pick<Deps, "store" | "clock" | "events" | "ids">;
 
 /** What became of one inbound message. */
 export type InboundOutcome = { stored: boolean; replied: boolean; opted_out: boolean; reason?: string };
@@ -96,6 +98,8 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
 
   const stops = new Set<string>();
   const received: DomainEvent[] = [];
+  const replies: InboundRecord[] = [];
+  const candidates: Review.Candidate[] = [];
   while (queues.size > 0) {
     const round: { i: number; conv: string; record: InboundRecord }[] = [];
     for (const [conv, q] of queues) {
@@ -143,11 +147,36 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
         if (res.stored) {
           current.set(r.conv, after(current.get(r.conv), r.record, res.replied));
           received.push(receivedEvent(r.record, res.replied));
+          if (res.replied) replies.push(r.record);
+          const m = r.record.message;
+          if (!stop)
+            candidates.push({
+              session_id: m.session_id,
+              kind: "chat",
+              chat_id: chatIdOf(m.phone),
+              phone: m.phone,
+              name: current.get(r.conv)?.name ?? r.record.summary.name,
+              wa_message_id: m.wa_message_id,
+              text: m.text,
+              at: m.received_at,
+            });
         }
       }
     }
   }
   await d.events?.emit(tenantId, received);
+  // A reply to a bulk send makes the contact a lead (once per contact for bulk sends).
+  for (const r of replies)
+    await Lead.detect(d, tenantId, {
+      phone: r.message.phone,
+      name: r.summary.name,
+      session_id: r.message.session_id,
+      source: "bulk_send",
+      job_id: r.reply?.job.id ?? null,
+      at: Date.parse(r.message.received_at),
+    });
+  // Review collectors read new messages as they arrive.
+  await Review.onMessages(d, tenantId, candidates);
   // An opt-out is idempotent: a redelivered STOP whose first delivery crashed before this still lands.
   if (stops.size > 0) await OptOut.add(d, tenantId, [...stops], "inbound");
   return out;

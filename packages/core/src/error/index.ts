@@ -36,3 +36,5 @@ export const unprocessable = (code: string, message: string, details?: unknown) 
 export const invalid = (code: string, message: string, details?: unknown) => new DomainError("invalid", code, message, details);
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export const forbidden = (code: string, message: string, details?: unknown) => new DomainError("forbidden", code, message, details);

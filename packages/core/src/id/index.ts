@@ -3,7 +3,25 @@ import { createHash, randomBytes } from "node:crypto";
 /** Crockford base32: sortable, no ambiguous letters. */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export type IdPrefix = "grp" | "bulk" | "sch" | "rpt" | "ses" | "ten" | "key" | "exe" | "run" | "msg" | "req" | "whk" | "evt" | "dlv";
+export type IdPrefix =
+  | "grp"
+  | "bulk"
+  | "sch"
+  | "rpt"
+  | "ses"
+  | "ten"
+  | "key"
+  | "exe"
+  | "run"
+  | "msg"
+  | "req"
+  | "whk"
+  | "evt"
+  | "dlv"
+  | "mgr"
+  | "lead"
+  | "rcol"
+  | "rev";
 
 export interface Ids {
   /** A prefixed, time-sortable, random id: `grp_01jc…`. */

@@ -31,7 +31,11 @@ export const domainHandlers = (
             ? await d.store.scheduleRuns.purge(m.id, max)
             : m.kind === "webhook"
               ? await d.store.webhooks.deliveries.purge(m.tenant_id, m.id, max)
-              : (await d.store.reportRuns.purge(m.id, max)) + (await d.store.executions.purge(m.id, max));
+              : m.kind === "monitor"
+                ? await d.store.monitors.purge(m.tenant_id, m.id, max)
+                : m.kind === "collector"
+                  ? await d.store.reviews.purge(m.tenant_id, m.id, max)
+                  : (await d.store.reportRuns.purge(m.id, max)) + (await d.store.executions.purge(m.id, max));
       if (deleted > 0) await d.queue.send("events", [{ body: m }]);
     },
     "timer.fire": (m) => Timer.fire(d, m),

@@ -10,8 +10,13 @@ import { WebhookDeliver } from "../webhook/messages";
  */
 export const GroupPurge = z.object({ type: z.literal("group.purge"), tenant_id: z.string(), group_id: z.string() });
 export const SessionSync = z.object({ type: z.literal("session.sync"), tenant_id: z.string(), session_id: z.string() });
-/** What a deleted session, scheduled message, report or webhook left behind is deleted chunk by chunk (re-queued until done). */
-export const Purge = z.object({ type: z.literal("purge"), kind: z.enum(["session", "schedule", "report", "webhook"]), tenant_id: z.string(), id: z.string() });
+/** What a deleted session, scheduled message, report, webhook, monitored group or review collector left behind is deleted chunk by chunk (re-queued until done). */
+export const Purge = z.object({
+  type: z.literal("purge"),
+  kind: z.enum(["session", "schedule", "report", "webhook", "monitor", "collector"]),
+  tenant_id: z.string(),
+  id: z.string(),
+});
 export const SessionPair = z.object({ type: z.literal("session.pair"), tenant_id: z.string(), session_id: z.string(), phone: z.string() });
 export const TimerFire = z.object({
   type: z.literal("timer.fire"),

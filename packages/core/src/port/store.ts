@@ -5,8 +5,11 @@ import type { ConversationRepo } from "../conversation/port";
 import type { GroupRepo } from "../group/port";
 import type { IdempotencyRepo } from "../idempotency";
 import type { JobRepo, RecipientRepo } from "../job/port";
+import type { LeadRepo } from "../lead/port";
+import type { MonitorRepo } from "../monitor/port";
 import type { OptOutRepo } from "../optout/port";
 import type { ExecutionRepo, Report, ReportRun } from "../report/port";
+import type { ReviewRepo } from "../review/port";
 import type { RunRepo, ScheduledMessage, ScheduleRun, TimedRepo, TimerIndex } from "../schedule/port";
 import type { SessionRepo } from "../session/port";
 import type { TenantRepo } from "../tenant/port";
@@ -39,4 +42,7 @@ export interface Store {
   executions: ExecutionRepo;
   timers: TimerIndex;
   webhooks: WebhookRepo;
+  monitors: MonitorRepo;
+  leads: LeadRepo;
+  reviews: ReviewRepo;
 }

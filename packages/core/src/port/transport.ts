@@ -30,8 +30,8 @@ export interface StatusEvent {
 }
 
 /**
- * A message a contact wrote in a 1:1 chat (the transport leaves out groups, status broadcasts and our
- * own messages). `from` is the contact's E.164, resolved from a LID by the transport; `messageId` is
+ * A message a contact wrote in a 1:1 chat, or in a group the session is in (`waGroupId`); the
+ * transport leaves out status broadcasts, channels and our own messages. `from` is the contact's E.164, resolved from a LID by the transport; `messageId` is
  * WhatsApp's id (stable across redeliveries); `at` the message's time (WhatsApp's timestamp where
  * there is one); `text` the text or the media's caption ("" for media without one).
  */
@@ -44,6 +44,13 @@ export interface InboundEvent {
   mediaType?: "image" | "video" | "audio" | "document" | "sticker";
   /** The name the contact gave themselves in WhatsApp (push name), when known. */
   name?: string;
+  /**
+   * A message in a WhatsApp group the session is in (`…@g.us`): `from` is the member who wrote it
+   * (E.164; "" when WhatsApp named them only by a LID the transport could not resolve, then `fromLid`).
+   * Only monitored groups' messages are stored.
+   */
+  waGroupId?: string;
+  fromLid?: string;
 }
 
 /** Callbacks a transport reports to; the session host maps them into the store. */

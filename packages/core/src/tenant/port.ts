@@ -26,6 +26,12 @@ export const SCOPES = [
   "messages:manage",
   "webhooks:read",
   "webhooks:manage",
+  "groups:read",
+  "groups:manage",
+  "leads:read",
+  "leads:manage",
+  "reviews:read",
+  "reviews:manage",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -56,7 +62,7 @@ export interface TenantRepo {
   get(
     id: string,
     consistent?: boolean,
-  ): Promise<(Tenant & { group_count: number; report_count: number; session_count?: number; webhook_count?: number }) | undefined>;
+  ): Promise<(Tenant & { group_count: number; report_count: number; session_count?: number; webhook_count?: number; monitor_count?: number }) | undefined>;
   setPlan(id: string, plan: PlanId): Promise<void>;
   /** Sets the tenant's conversation settings (only the fields given). */
   setSettings(id: string, settings: { retention_days?: number; reply_window_hours?: number }): Promise<void>;

@@ -1,7 +1,9 @@
 import * as Conversation from "@outreach/core/conversation";
 import type { Deps } from "@outreach/core/deps";
 import * as Jobs from "@outreach/core/job";
+import * as Monitor from "@outreach/core/monitor";
 import { iso, type Transport, type TransportEvents } from "@outreach/core/port";
+import * as Review from "@outreach/core/review";
 import { type Session, statusEvents } from "@outreach/core/session";
 import type { Logger } from "@outreach/log";
 
@@ -52,6 +54,25 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     async inbound(e) {
       const tenantId = tenants.get(e.sessionId);
       if (!tenantId) return;
+      if (e.waGroupId) {
+        // Only monitored groups' messages are stored; a keyword match makes the member a lead.
+        const g = await Monitor.onGroupMessage(d, tenantId, e);
+        if (g.message)
+          await Review.onMessages(d, tenantId, [
+            {
+              session_id: g.message.session_id,
+              kind: "group",
+              chat_id: g.message.wa_group_id,
+              phone: g.message.phone,
+              name: g.message.name,
+              wa_message_id: g.message.wa_message_id,
+              text: g.message.text,
+              at: g.message.received_at,
+            },
+          ]);
+        else d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: g.reason }, "group message not stored");
+        return;
+      }
       // Stored once per WhatsApp message id; a reply to a bulk send is counted on it; STOP opts out.
       const r = await inbound.record(tenantId, e);
       if (r.opted_out) d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");

@@ -153,6 +153,21 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
         if (!inbound) continue;
         void (async () => {
           const from = inbound.from ?? (inbound.lid ? await resolveLid(inbound.lid) : undefined);
+          if (inbound.waGroupId) {
+            // A group member known only by a LID is still reported (a monitored group stores the message with the LID).
+            await o.events.inbound({
+              sessionId,
+              from: from ?? "",
+              text: inbound.text,
+              messageId: inbound.id,
+              at: inbound.at,
+              waGroupId: inbound.waGroupId,
+              ...(inbound.lid ? { fromLid: inbound.lid } : {}),
+              ...(inbound.mediaType ? { mediaType: inbound.mediaType } : {}),
+              ...(inbound.name ? { name: inbound.name } : {}),
+            });
+            return;
+          }
           if (!from) {
             o.logger.info({ session_id: sessionId }, "inbound message from a LID without a known number; not recorded");
             return;
@@ -167,7 +182,8 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
             ...(inbound.name ? { name: inbound.name } : {}),
           });
         })().catch((e) => o.logger.warn({ err: e }, "inbound not recorded"));
-        // "Seen" after a short, human-looking delay.
+        // "Seen" after a short, human-looking delay (1:1 chats only: monitoring a group reads nothing aloud).
+        if (inbound.waGroupId) continue;
         const t = setTimeout(() => void sock.readMessages([m.key]).catch(() => {}), readDelay[0] + Math.random() * (readDelay[1] - readDelay[0]));
         t.unref?.();
       }

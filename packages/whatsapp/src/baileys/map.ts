@@ -28,7 +28,14 @@ export const groupOf = (g: { id: string; subject?: string; participants?: Parame
   participants: (g.participants ?? []).map(participant),
 });
 
-type Key = { remoteJid?: string | null; remoteJidAlt?: string | null; fromMe?: boolean | null; id?: string | null; participant?: string | null };
+type Key = {
+  remoteJid?: string | null;
+  remoteJidAlt?: string | null;
+  fromMe?: boolean | null;
+  id?: string | null;
+  participant?: string | null;
+  participantAlt?: string | null;
+};
 type Captioned = { caption?: string | null } | null | undefined;
 type Content = {
   conversation?: string | null;
@@ -73,6 +80,8 @@ export const timestampOf = (m: Pick<Msg, "messageTimestamp">, fallback: number) 
 };
 
 export interface Inbound {
+  /** A group message: the group's JID (`…@g.us`); `from`/`lid` are then the member who wrote it. */
+  waGroupId?: string;
   /** E.164, or undefined when WhatsApp named the sender only by a LID (resolve `lid` then). */
   from?: string;
   lid?: string;
@@ -90,6 +99,7 @@ export interface Inbound {
  */
 export const inboundOf = (m: Msg, now = Date.now()): Inbound | undefined => {
   const jid = m.key.remoteJid ?? undefined;
+  if (jid && !m.key.fromMe && isJidGroup(jid)) return groupInboundOf(m, jid, now);
   if (!jid || m.key.fromMe || isJidStatusBroadcast(jid) || isJidGroup(jid) || isJidBroadcast(jid) || isJidNewsletter(jid)) return undefined;
   const content = inboundContentOf(m.message);
   if (!content) return undefined;
@@ -97,6 +107,29 @@ export const inboundOf = (m: Msg, now = Date.now()): Inbound | undefined => {
   const lid = !from && isLidUser(jid) ? jid : undefined;
   if (!from && !lid) return undefined;
   return {
+    ...(from ? { from } : {}),
+    ...(lid ? { lid } : {}),
+    ...content,
+    id: m.key.id ?? "",
+    at: timestampOf(m, now),
+    ...(m.pushName ? { name: m.pushName } : {}),
+  };
+};
+
+/**
+ * A message in a group the session is in: the member is `key.participant` (a phone JID or a LID;
+ * Baileys 7 gives the other form in `participantAlt` when it knows it).
+ */
+const groupInboundOf = (m: Msg, jid: string, now: number): Inbound | undefined => {
+  const content = inboundContentOf(m.message);
+  if (!content) return undefined;
+  const p = m.key.participant ?? undefined;
+  const alt = m.key.participantAlt ?? undefined;
+  const from = phoneOf(p) ?? phoneOf(alt);
+  const lid = [p, alt].find((x) => x && isLidUser(x));
+  if (!from && !lid) return undefined;
+  return {
+    waGroupId: jid,
     ...(from ? { from } : {}),
     ...(lid ? { lid } : {}),
     ...content,

@@ -36,8 +36,10 @@ export interface SandboxTransport extends Transport {
     sessionId: string,
     from: string,
     text: string,
-    opts?: { messageId?: string; mediaType?: InboundEvent["mediaType"]; name?: string; at?: number },
+    opts?: { messageId?: string; mediaType?: InboundEvent["mediaType"]; name?: string; at?: number; waGroupId?: string; fromLid?: string },
   ): Promise<{ messageId: string }>;
+  /** The session is in this WhatsApp group (it was defined with `defineGroup`). */
+  hasGroup(sessionId: string, waGroupId: string): boolean;
   /** Declares (or replaces) a WhatsApp group the session is in. */
   defineGroup(sessionId: string, group: { wa_group_id: string; name: string; participants: WaParticipant[] }): Promise<void>;
   /** Numbers whose messages are never delivered or read (receipts stay `sent`). */
@@ -71,6 +73,7 @@ export const createSandboxTransport = (deps: {
   const running = new Map<string, string>();
   const faults = new Map<string, { n: number; error: TransportErrorKind }>();
   const receiptModes = new Map<string, "normal" | "none" | "delivered_only">();
+  const groups = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const delays = deps.receiptDelays ?? { delivered: 1000, read: 2000 };
 
@@ -167,11 +170,16 @@ export const createSandboxTransport = (deps: {
         messageId,
         ...(opts.mediaType ? { mediaType: opts.mediaType } : {}),
         ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.waGroupId ? { waGroupId: opts.waGroupId } : {}),
+        ...(opts.fromLid ? { fromLid: opts.fromLid } : {}),
       });
       return { messageId };
     },
 
+    hasGroup: (sessionId, waGroupId) => groups.has(`${sessionId}\u0000${waGroupId}`),
+
     async defineGroup(sessionId, g) {
+      groups.add(`${sessionId}\u0000${g.wa_group_id}`);
       await deps.events.groups({ sessionId, groups: [{ waGroupId: g.wa_group_id, name: g.name, participants: g.participants }] });
     },
 
