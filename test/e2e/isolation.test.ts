@@ -11,6 +11,10 @@ const BODIES: Record<string, unknown> = {
   "PATCH /scheduled-messages/{id}": { name: "taken over" },
   "PATCH /reports/{id}": { name: "taken over" },
   "PATCH /webhooks/{id}": { name: "taken over" },
+  "PATCH /groups/{id}": { name: "taken over" },
+  "PATCH /leads/{id}/status": { status: "lost" },
+  "PATCH /reviews/collectors/{id}": { name: "taken over" },
+  "PATCH /reviews/{id}": { is_hidden: true },
 };
 
 describe("tenant isolation", () => {
@@ -46,7 +50,24 @@ describe("tenant isolation", () => {
     await waitFor(async () => (await a.api.get(`/messages/${msg.body.id}`)).body.status === "read", { what: "the answer read" });
     const hook = await a.api.post("/webhooks", { name: "w", url: "https://hooks.invalid/a", events: ["message.sent"] });
     const delivery = (await a.api.post(`/webhooks/${hook.body.id}/test`)).body.delivery.id as string;
+    // A monitored group with a lead from a keyword match, a review collector and a review.
+    const wa = `1203639${Math.floor(Math.random() * 1e9)}@g.us`;
+    await sandbox().post("/sandbox/api/wa-groups", { session_id: session.id, wa_group_id: wa, name: "wa", participants: [] });
+    const mon = (await a.api.post("/groups", { session_id: session.id, wa_group_id: wa, monitor_mode: "keywords", monitor_keywords: ["price"] })).body
+      .id as string;
+    await sandbox().post("/sandbox/api/inbound", { session_id: session.id, from: g.phones[1], text: "price?", wa_group_id: wa });
+    const lead = await waitFor(async () => (await a.api.get("/leads")).body.leads?.[0]?.id as string | undefined, { what: "a lead" });
+    const col = (await a.api.post("/reviews/collectors", { name: "c", session_id: session.id })).body.id as string;
+    await sandbox().post("/sandbox/api/inbound", {
+      session_id: session.id,
+      from: g.phones[2],
+      text: "Excellent service, wonderful and friendly team. I love it, thank you!",
+    });
+    const rev = await waitFor(async () => (await a.api.get("/reviews")).body.reviews?.[0]?.id as string | undefined, { what: "a review" });
     const ids: Record<string, string> = {
+      groups: mon,
+      leads: lead,
+      reviews: rev,
       "custom-groups": g.id,
       "bulk-send": job.body.id,
       "scheduled-messages": sched.body.id,
@@ -70,6 +91,11 @@ describe("tenant isolation", () => {
             a.api.get(`/conversations/${encodeURIComponent(contact)}/messages`),
             a.api.get(`/webhooks/${hook.body.id}`),
             a.api.get(`/webhooks/${hook.body.id}/deliveries`),
+            a.api.get(`/groups/${mon}`),
+            a.api.get(`/groups/${mon}/messages`),
+            a.api.get(`/leads/${lead}`),
+            a.api.get(`/reviews/collectors/${col}`),
+            a.api.get(`/reviews/${rev}`),
           ].map(async (p) => (await p).body),
         ),
       );
@@ -77,10 +103,11 @@ describe("tenant isolation", () => {
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths)) {
       // Opt-outs are per number, not owned records: another tenant may well have the same number opted out.
-      if (!path.includes("{id}") && !(path.includes("{phone}") && !path.startsWith("/opt-outs"))) continue;
+      if (!path.includes("{id}") && !path.includes("{session_id}") && !(path.includes("{phone}") && !path.startsWith("/opt-outs"))) continue;
       const resource = path.split("/")[1] as string;
       const concrete = path
-        .replace("{id}", ids[resource] as string)
+        .replace("{id}", path.startsWith("/reviews/collectors/") ? col : (ids[resource] as string))
+        .replace("{session_id}", session.id)
         .replace("{execution_id}", exe.body.id)
         .replace("{delivery_id}", delivery)
         .replace("{phone}", encodeURIComponent(contact));
@@ -106,6 +133,10 @@ describe("tenant isolation", () => {
       ["/opt-outs", "opt_outs"],
       ["/conversations", "conversations"],
       ["/webhooks", "webhooks"],
+      ["/groups", "groups"],
+      ["/leads", "leads"],
+      ["/reviews", "reviews"],
+      ["/reviews/collectors", "collectors"],
     ] as const) {
       expect((await b.api.get(path)).body[field], path).toEqual([]);
     }

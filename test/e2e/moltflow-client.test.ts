@@ -52,6 +52,63 @@ const moltflow = (key: string) => {
     cancelScheduled: (id: string) => call("POST", `/scheduled-messages/${id}/cancel`),
     deleteScheduled: (id: string) => call("DELETE", `/scheduled-messages/${id}`),
     history: (id: string) => call("GET", `/scheduled-messages/${id}/history`),
+    // group_monitor.py (what it sends: every field it defaults, the optional ones only when given)
+    listMonitored: () => call("GET", "/groups"),
+    listAvailable: (sessionId: string) => call("GET", `/groups/available/${sessionId}`),
+    addMonitored: (sessionId: string, waGroupId: string, o: { name?: string; monitor_mode?: string; monitor_keywords?: string[]; webhook_url?: string } = {}) =>
+      call("POST", "/groups", {
+        session_id: sessionId,
+        wa_group_id: waGroupId,
+        monitor_mode: o.monitor_mode ?? "first_message",
+        auto_respond: false,
+        auto_label_leads: false,
+        ...(o.name ? { name: o.name } : {}),
+        ...(o.monitor_keywords ? { monitor_keywords: o.monitor_keywords } : {}),
+        ...(o.webhook_url ? { webhook_url: o.webhook_url } : {}),
+      }),
+    getMonitored: (id: string) => call("GET", `/groups/${id}`),
+    updateMonitored: (id: string, body: object) => call("PATCH", `/groups/${id}`, body),
+    deleteMonitored: (id: string) => call("DELETE", `/groups/${id}`),
+    // leads.py (requests encodes params in this order)
+    listLeads: (o: { status?: string; source_group_id?: string; limit?: number; offset?: number } = {}) =>
+      call(
+        "GET",
+        `/leads?limit=${o.limit ?? 50}&offset=${o.offset ?? 0}${o.status ? `&status=${o.status}` : ""}${o.source_group_id ? `&source_group_id=${o.source_group_id}` : ""}`,
+      ),
+    getLead: (id: string) => call("GET", `/leads/${id}`),
+    updateLeadStatus: (id: string, status: string) => call("PATCH", `/leads/${id}/status`, { status }),
+    bulkLeadStatus: (ids: string[], status: string) => call("POST", "/leads/bulk/status", { lead_ids: ids, status }),
+    bulkAddToGroup: (ids: string[], customGroupId: string) => call("POST", "/leads/bulk/add-to-group", { lead_ids: ids, custom_group_id: customGroupId }),
+    exportLeadsCsv: async (status?: string) => (await send("GET", `/leads/export/csv${status ? `?status=${status}` : ""}`)).text(),
+    exportLeadsJson: (status?: string) => call("GET", `/leads/export/json${status ? `?status=${status}` : ""}`),
+    // reviews.py (Python's booleans arrive as "True"/"False")
+    listCollectors: (includeInactive = false) => call("GET", `/reviews/collectors?include_inactive=${includeInactive ? "True" : "False"}`),
+    createCollector: (name: string, sessionId: string, o: { include_keywords?: string[]; languages?: string[]; description?: string } = {}) =>
+      call("POST", "/reviews/collectors", {
+        name,
+        session_id: sessionId,
+        source_type: "all",
+        min_positive_words: 3,
+        min_sentiment_score: 0.6,
+        ...(o.include_keywords ? { include_keywords: o.include_keywords } : {}),
+        ...(o.languages ? { languages: o.languages } : {}),
+        ...(o.description ? { description: o.description } : {}),
+      }),
+    getCollector: (id: string) => call("GET", `/reviews/collectors/${id}`),
+    updateCollector: (id: string, body: object) => call("PATCH", `/reviews/collectors/${id}`, body),
+    deleteCollector: (id: string) => call("DELETE", `/reviews/collectors/${id}`),
+    runCollector: (id: string) => call("POST", `/reviews/collectors/${id}/run`),
+    listReviews: (o: { collector_id?: string; approved_only?: boolean } = {}) =>
+      call(
+        "GET",
+        `/reviews?approved_only=${o.approved_only ? "True" : "False"}&include_hidden=False&limit=50&offset=0${o.collector_id ? `&collector_id=${o.collector_id}` : ""}`,
+      ),
+    getReview: (id: string) => call("GET", `/reviews/${id}`),
+    approveReview: (id: string) => call("PATCH", `/reviews/${id}`, { is_approved: true }),
+    hideReview: (id: string) => call("PATCH", `/reviews/${id}`, { is_hidden: true }),
+    deleteReview: (id: string) => call("DELETE", `/reviews/${id}`),
+    reviewStats: (collectorId?: string) => call("GET", `/reviews/stats${collectorId ? `?collector_id=${collectorId}` : ""}`),
+    exportTestimonials: (format = "json") => call("GET", `/reviews/testimonials/export?format=${format}`),
     // sessions and usage
     sessions: () => call("GET", "/sessions"),
     usage: () => call("GET", "/usage/current"),
@@ -171,9 +228,10 @@ describe("MoltFlow's outreach client, unmodified but for the base URL and key", 
     expect((await mf.listBulk()).jobs).toEqual([]);
   });
 
-  it("names MoltFlow's three other report templates with 422 report.template_unavailable and the templates served", async () => {
+  it("serves all ten of MoltFlow's report templates", async () => {
     const { api } = await newTenant("business");
-    expect((await api.get("/reports/templates")).body.map((t: { id: string }) => t.id)).toEqual([
+    const templates = (await api.get("/reports/templates")).body as { id: string; name: string; description: string }[];
+    expect(templates.map((t) => t.id)).toEqual([
       "bulk_send_progress",
       "scheduled_messages_status",
       "usage_plan",
@@ -181,12 +239,84 @@ describe("MoltFlow's outreach client, unmodified but for the base URL and key", 
       "daily_activity",
       "unanswered_contacts",
       "vip_contacts",
+      "lead_pipeline",
+      "group_monitoring",
+      "review_digest",
     ]);
     for (const template_id of ["lead_pipeline", "group_monitoring", "review_digest"]) {
       const res = await api.post("/reports", { name: "r", template_id, schedule_type: "daily", time_of_day: "08:00" });
-      expect(res.status).toBe(422);
-      expect(res.body.error).toMatchObject({ code: "report.template_unavailable", message: expect.stringMatching(/bulk_send_progress/) });
+      expect(res.status, res.text).toBe(201);
     }
     expect((await api.post("/reports", { name: "r", template_id: "nonsense", schedule_type: "daily", time_of_day: "08:00" })).status).toBe(400);
+  });
+
+  it("group_monitor.py, leads.py and reviews.py: the same requests, every answer parsed", async () => {
+    const { key, api } = await newTenant("business");
+    const mf = moltflow(key);
+    const s = await workingSession(api);
+    const people = phones(3);
+    const wa = `120363${Math.floor(Math.random() * 1e12)}@g.us`;
+    await sandbox().post("/sandbox/api/wa-groups", { session_id: s.id, wa_group_id: wa, name: "Clientes", participants: people.map((phone) => ({ phone })) });
+
+    // group_monitor.py: its default mode ("first_message") is named in a 422; "keyword" (its docstring's spelling) is served.
+    expect((await mf.listAvailable(s.id)).items.map((g: { wa_group_id: string }) => g.wa_group_id)).toContain(wa);
+    await expect(mf.addMonitored(s.id, wa)).rejects.toThrow(/422.*group.monitor_mode_unavailable/);
+    const g = await mf.addMonitored(s.id, wa, {
+      name: "Clientes SP",
+      monitor_mode: "keyword",
+      monitor_keywords: ["price"],
+      webhook_url: "https://crm.example.com/hook",
+    });
+    expect(g).toMatchObject({ name: "Clientes SP", monitor_mode: "keywords", webhook_url: "https://crm.example.com/hook", auto_respond: false });
+    const listed = await mf.listMonitored();
+    expect(listed.total).toBe(1);
+    expect(listed.items[0]).toMatchObject({ id: g.id, is_active: true, leads_detected: 0, messages_processed: 0 });
+    await sandbox().post("/sandbox/api/inbound", { session_id: s.id, from: people[0], text: "what is the price?", wa_group_id: wa });
+    await sandbox().post("/sandbox/api/inbound", { session_id: s.id, from: people[1], text: "Price for two?", wa_group_id: wa });
+    await waitFor(async () => ((await mf.getMonitored(g.id)).leads_detected === 2 ? true : undefined));
+    expect(await mf.updateMonitored(g.id, { monitor_keywords: ["price", "buy"], is_active: true })).toMatchObject({ monitor_keywords: ["price", "buy"] });
+
+    // leads.py
+    const leads = await mf.listLeads();
+    expect(leads.total).toBe(2);
+    for (const status of ["new", "contacted", "qualified", "converted", "lost"])
+      expect((await mf.listLeads({ status, limit: 1 })).total).toBe(status === "new" ? 2 : 0);
+    const [l1, l2] = leads.leads as { id: string }[];
+    expect(await mf.getLead(l1?.id as string)).toMatchObject({ id: l1?.id, source: "group", source_group_id: g.id });
+    expect((await mf.updateLeadStatus(l1?.id as string, "contacted")).status).toBe("contacted");
+    expect(await mf.bulkLeadStatus([l1?.id as string, l2?.id as string], "qualified")).toMatchObject({ updated: 2 });
+    const cg = await mf.createGroup("from leads", []);
+    expect(await mf.bulkAddToGroup([l1?.id as string, l2?.id as string], cg.id)).toMatchObject({ added: 2, duplicates: 0 });
+    expect((await mf.listLeads({ source_group_id: g.id })).total).toBe(2);
+    expect((await mf.exportLeadsCsv("qualified")).split("\r\n")[0]).toMatch(/^id,contact_phone,contact_name,status/);
+    expect(await mf.exportLeadsJson("qualified")).toHaveLength(2);
+
+    // reviews.py
+    const c = await mf.createCollector("Loja", s.id, { languages: ["en", "pt"], description: "feedback" });
+    expect(c).toMatchObject({ name: "Loja", source_type: "all", languages: ["en", "pt"], is_active: true, review_count: 0 });
+    await sandbox().post("/sandbox/api/inbound", {
+      session_id: s.id,
+      from: people[2],
+      text: "Excellent service, wonderful and friendly team. I love it, thank you!",
+    });
+    const found = await waitFor(async () => {
+      const r = await mf.listReviews({ collector_id: c.id });
+      return r.total === 1 ? r : undefined;
+    });
+    const review = found.reviews[0];
+    expect((await mf.listCollectors()).collectors.map((x: { id: string }) => x.id)).toEqual([c.id]);
+    expect(await mf.getCollector(c.id)).toMatchObject({ review_count: 1 });
+    expect(await mf.updateCollector(c.id, { min_sentiment_score: 0.7 })).toMatchObject({ min_sentiment_score: 0.7 });
+    expect(await mf.runCollector(c.id)).toMatchObject({ reviews_created: 0 });
+    expect(await mf.getReview(review.id)).toMatchObject({ id: review.id, sentiment_label: "positive" });
+    expect(await mf.approveReview(review.id)).toMatchObject({ is_approved: true });
+    expect((await mf.listReviews({ approved_only: true })).total).toBe(1);
+    expect(await mf.reviewStats()).toMatchObject({ total: 1, approved: 1, pending: 0, hidden: 0, avg_score: review.sentiment_score });
+    expect(await mf.exportTestimonials("json")).toMatchObject({ count: 1 });
+    expect((await mf.exportTestimonials("html")).html).toMatch(/Excellent service/);
+    expect(await mf.hideReview(review.id)).toMatchObject({ is_hidden: true });
+    expect(await mf.deleteReview(review.id)).toEqual({ id: review.id, deleted: true });
+    expect(await mf.deleteCollector(c.id)).toEqual({ id: c.id, deleted: true });
+    expect(await mf.deleteMonitored(g.id)).toEqual({ id: g.id, deleted: true });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from "vitest";
 import { createIds } from "../../packages/core/src/id";
 import { systemClock } from "../../packages/core/src/port";
 import { createKey, hasScope, SCOPES, type Scope } from "../../packages/core/src/tenant";
-import { client, groupWith, newTenant, phones, sandbox, waitJob, workingSession } from "../helpers/api";
+import { client, groupWith, newTenant, phones, sandbox, waitFor, waitJob, workingSession } from "../helpers/api";
 
 /**
  * What each scope grants (README "Security"), for every route of the OpenAPI document: the scopes a
@@ -76,6 +76,32 @@ const TABLE: Record<string, Scope[]> = {
   "POST /webhooks/{id}/test": ["webhooks:manage"],
   "GET /webhooks/{id}/deliveries": ["webhooks:read"],
   "POST /webhooks/{id}/deliveries/{delivery_id}/retry": ["webhooks:manage"],
+  "GET /groups": ["groups:read"],
+  "POST /groups": ["groups:manage"],
+  "GET /groups/available/{session_id}": ["groups:read"],
+  "GET /groups/{id}": ["groups:read"],
+  "PATCH /groups/{id}": ["groups:manage"],
+  "DELETE /groups/{id}": ["groups:manage"],
+  "GET /groups/{id}/messages": ["groups:read"],
+  "GET /leads": ["leads:read"],
+  "GET /leads/export/csv": ["leads:read"],
+  "GET /leads/export/json": ["leads:read"],
+  "POST /leads/bulk/status": ["leads:manage"],
+  "POST /leads/bulk/add-to-group": ["leads:manage", "custom-groups:manage"],
+  "GET /leads/{id}": ["leads:read"],
+  "PATCH /leads/{id}/status": ["leads:manage"],
+  "GET /reviews/collectors": ["reviews:read"],
+  "POST /reviews/collectors": ["reviews:manage"],
+  "GET /reviews/collectors/{id}": ["reviews:read"],
+  "PATCH /reviews/collectors/{id}": ["reviews:manage"],
+  "DELETE /reviews/collectors/{id}": ["reviews:manage"],
+  "POST /reviews/collectors/{id}/run": ["reviews:manage"],
+  "GET /reviews/stats": ["reviews:read"],
+  "GET /reviews/testimonials/export": ["reviews:read"],
+  "GET /reviews": ["reviews:read"],
+  "GET /reviews/{id}": ["reviews:read"],
+  "PATCH /reviews/{id}": ["reviews:manage"],
+  "DELETE /reviews/{id}": ["reviews:manage"],
 };
 
 /** A sandbox session answers 409 for QR and pairing code (it is connected already): allowed, but never 2xx. */
@@ -144,6 +170,34 @@ describe("scopes mean what they say", () => {
       await waitJob(full, j, ["completed"]);
       return j as string;
     };
+
+    // A monitored group (the WhatsApp group above), a lead from a keyword match in it, a collector and a review.
+    let waSeq = 10;
+    const waGroup = async () => {
+      const wa = `1203630000000000${waSeq++}@g.us`;
+      await sandbox().post("/sandbox/api/wa-groups", { session_id: session.id, wa_group_id: wa, name: "wa", participants: [] });
+      return wa;
+    };
+    const monitored = async () => (await full.post("/groups", { session_id: session.id, wa_group_id: await waGroup(), monitor_mode: "all" })).body.id as string;
+    const mon = (
+      await full.post("/groups", { session_id: session.id, wa_group_id: "120363000000000001@g.us", monitor_mode: "keywords", monitor_keywords: ["price"] })
+    ).body.id as string;
+    await sandbox().post("/sandbox/api/inbound", { session_id: session.id, from: phones(1)[0], text: "price?", wa_group_id: "120363000000000001@g.us" });
+    const lead = await waitFor(async () => (await full.get("/leads")).body.leads?.[0]?.id as string | undefined, { what: "a lead" });
+    const collector = async () => (await full.post("/reviews/collectors", { name: "c", session_id: session.id })).body.id as string;
+    const col = await collector();
+    const review = async () => {
+      const before = new Set(((await full.get("/reviews?limit=200")).body.reviews as { id: string }[]).map((r) => r.id));
+      await sandbox().post("/sandbox/api/inbound", {
+        session_id: session.id,
+        from: phones(1)[0],
+        text: "Excellent service, wonderful and friendly team. I love it, thank you!",
+      });
+      return waitFor(async () => ((await full.get("/reviews?limit=200")).body.reviews as { id: string }[]).find((r) => !before.has(r.id))?.id, {
+        what: "a review",
+      });
+    };
+    const rev = await review();
 
     type Call = [string, unknown?];
     const CALLS: Record<string, () => Promise<Call>> = {
@@ -238,6 +292,32 @@ describe("scopes mean what they say", () => {
       "POST /webhooks/{id}/test": async () => [`/webhooks/${wh}/test`],
       "GET /webhooks/{id}/deliveries": async () => [`/webhooks/${wh}/deliveries`],
       "POST /webhooks/{id}/deliveries/{delivery_id}/retry": async () => [`/webhooks/${wh}/deliveries/${dlv}/retry`],
+      "GET /groups": async () => ["/groups"],
+      "POST /groups": async () => ["/groups", { session_id: session.id, wa_group_id: await waGroup(), monitor_mode: "all" }],
+      "GET /groups/available/{session_id}": async () => [`/groups/available/${session.id}`],
+      "GET /groups/{id}": async () => [`/groups/${mon}`],
+      "PATCH /groups/{id}": async () => [`/groups/${mon}`, { name: "renamed" }],
+      "DELETE /groups/{id}": async () => [`/groups/${await monitored()}`],
+      "GET /groups/{id}/messages": async () => [`/groups/${mon}/messages?matched=true`],
+      "GET /leads": async () => ["/leads"],
+      "GET /leads/export/csv": async () => ["/leads/export/csv"],
+      "GET /leads/export/json": async () => ["/leads/export/json"],
+      "POST /leads/bulk/status": async () => ["/leads/bulk/status", { lead_ids: [lead], status: "contacted" }],
+      "POST /leads/bulk/add-to-group": async () => ["/leads/bulk/add-to-group", { lead_ids: [lead], custom_group_id: group.id }],
+      "GET /leads/{id}": async () => [`/leads/${lead}`],
+      "PATCH /leads/{id}/status": async () => [`/leads/${lead}/status`, { status: "qualified" }],
+      "GET /reviews/collectors": async () => ["/reviews/collectors"],
+      "POST /reviews/collectors": async () => ["/reviews/collectors", { name: "new", session_id: session.id }],
+      "GET /reviews/collectors/{id}": async () => [`/reviews/collectors/${col}`],
+      "PATCH /reviews/collectors/{id}": async () => [`/reviews/collectors/${col}`, { name: "renamed" }],
+      "DELETE /reviews/collectors/{id}": async () => [`/reviews/collectors/${await collector()}`],
+      "POST /reviews/collectors/{id}/run": async () => [`/reviews/collectors/${col}/run`],
+      "GET /reviews/stats": async () => ["/reviews/stats"],
+      "GET /reviews/testimonials/export": async () => ["/reviews/testimonials/export?format=html"],
+      "GET /reviews": async () => ["/reviews"],
+      "GET /reviews/{id}": async () => [`/reviews/${rev}`],
+      "PATCH /reviews/{id}": async () => [`/reviews/${rev}`, { is_approved: true }],
+      "DELETE /reviews/{id}": async () => [`/reviews/${await review()}`],
     };
 
     // The table covers the OpenAPI document exactly: a new route must say what it needs.
@@ -257,6 +337,11 @@ describe("scopes mean what they say", () => {
         .replace("/reports/{id}", `/reports/${rpt}`)
         .replace("/messages/{id}", `/messages/${msg}`)
         .replace("/webhooks/{id}", `/webhooks/${wh}`)
+        .replace("/groups/{id}", `/groups/${mon}`)
+        .replace("{session_id}", session.id)
+        .replace("/leads/{id}", `/leads/${lead}`)
+        .replace("/reviews/collectors/{id}", `/reviews/collectors/${col}`)
+        .replace("/reviews/{id}", `/reviews/${rev}`)
         .replace("{delivery_id}", dlv)
         .replace("{execution_id}", exe)
         .replace("{phone}", encodeURIComponent(phones(1)[0] as string));

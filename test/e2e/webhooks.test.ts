@@ -216,6 +216,66 @@ describe("webhooks: every event of a bulk send reaches a local receiver, signed 
     expect((await api.get(`/webhooks/${created.body.id}/deliveries?status=failed`)).body.deliveries).toEqual([]);
   });
 
+  it("delivers group.message for each stored message of a monitored group and lead.detected for a keyword match and a reply to a bulk send (issue 21)", async () => {
+    const created = await api.post("/webhooks", { name: "leads", url: receiver.url("/leads"), events: ["lead.detected", "group.message"] });
+    const secret = created.body.secret as string;
+    const session = await api.post("/sessions", { name: "leads" });
+    const sessionId = session.body.id as string;
+    await waitFor(async () => (await api.get(`/sessions/${sessionId}`)).body.status === "working", { what: "session working" });
+    const box = client(rt.url);
+    const g = await groupWith(api, 3);
+    const [member, other, replier] = g.phones as [string, string, string];
+    const wa = "120363000000000777@g.us";
+    await box.post("/sandbox/api/wa-groups", { session_id: sessionId, wa_group_id: wa, name: "Leads BR", participants: [{ phone: member }, { phone: other }] });
+    const mon = await api.post("/groups", { session_id: sessionId, wa_group_id: wa, monitor_mode: "keywords", monitor_keywords: ["price"] });
+    expect(mon.status, mon.text).toBe(201);
+    await box.post("/sandbox/api/inbound", { session_id: sessionId, from: member, text: "What's the PRICE?", wa_group_id: wa, name: "Ana" });
+    await box.post("/sandbox/api/inbound", { session_id: sessionId, from: other, text: "good morning", wa_group_id: wa });
+    const job = await api.post("/bulk-send", { session_id: sessionId, custom_group_id: g.id, message_content: "Hi", ...fast });
+    await waitJob(api, job.body.id, ["completed"]);
+    await box.post("/sandbox/api/inbound", { session_id: sessionId, from: replier, text: "Interested!" });
+
+    const of = (event: string) => receiver.at("/leads").filter((r) => r.json?.event === event);
+    await waitFor(async () => of("group.message").length >= 2 && of("lead.detected").length >= 2, { what: "group and lead events" });
+    for (const r of receiver.at("/leads")) expect(verifies(r, secret)).toBe(true);
+    expect(of("group.message").map((r) => r.json.data)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          group_id: mon.body.id,
+          wa_group_id: wa,
+          from: member,
+          name: "Ana",
+          message: "What's the PRICE?",
+          matched_keywords: ["price"],
+        }),
+        expect.objectContaining({ group_id: mon.body.id, from: other, message: "good morning", matched_keywords: [] }),
+      ]),
+    );
+    const leads = (await api.get("/leads")).body.leads as { id: string; contact_phone: string }[];
+    const leadData = of("lead.detected").map((r) => r.json.data);
+    expect(leadData).toEqual(
+      expect.arrayContaining([
+        {
+          lead_id: leads.find((l) => l.contact_phone === member)?.id,
+          contact_phone: member,
+          contact_name: "Ana",
+          chat_id: `${member.slice(1)}@c.us`,
+          session_id: sessionId,
+          source: "group",
+          source_group_id: mon.body.id,
+          keyword: "price",
+        },
+        expect.objectContaining({
+          lead_id: leads.find((l) => l.contact_phone === replier)?.id,
+          contact_phone: replier,
+          source: "bulk_send",
+          job_id: job.body.id,
+        }),
+      ]),
+    );
+    expect(new Set(receiver.at("/leads").map((r) => r.json.id)).size).toBe(receiver.at("/leads").length);
+  });
+
   it("POST /test delivers webhook.test now and answers with the outcome; a manual retry sends the same body again", async () => {
     const created = await api.post("/webhooks", { name: "t", url: receiver.url("/test"), events: ["message.sent"] });
     const t = await api.post(`/webhooks/${created.body.id}/test`);

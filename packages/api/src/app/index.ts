@@ -8,9 +8,12 @@ import { errorBody, toResponse } from "../errors";
 import { conversationRoutes } from "../routes/conversations";
 import { groupRoutes } from "../routes/groups";
 import { bulkRoutes } from "../routes/jobs";
+import { leadRoutes } from "../routes/leads";
 import { messageRoutes } from "../routes/messages";
+import { monitoredGroupRoutes } from "../routes/monitored-groups";
 import { optOutRoutes } from "../routes/optouts";
 import { reportRoutes } from "../routes/reports";
+import { reviewRoutes } from "../routes/reviews";
 import { scheduledRoutes } from "../routes/scheduled";
 import { sessionRoutes } from "../routes/sessions";
 import { usageRoutes } from "../routes/usage";
@@ -41,7 +44,10 @@ export const apiRoutes = (auth: MiddlewareHandler<Env>) => {
     .route("/reports", reportRoutes())
     .route("/messages", messageRoutes())
     .route("/conversations", conversationRoutes())
-    .route("/webhooks", webhookRoutes());
+    .route("/webhooks", webhookRoutes())
+    .route("/groups", monitoredGroupRoutes())
+    .route("/leads", leadRoutes())
+    .route("/reviews", reviewRoutes());
 };
 
 /** The OpenAPI 3.1 document of the routes under `/api/v2`. */

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Report from "@outreach/core/report";
-import { PERIODS, TEMPLATE_IDS, UNAVAILABLE_TEMPLATE_IDS } from "@outreach/core/report";
+import { PERIODS, TEMPLATE_IDS } from "@outreach/core/report";
 import type { Context } from "hono";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
@@ -11,8 +11,8 @@ import { TimingFields } from "./timing";
 
 const Fields = {
   name: Name,
-  template_id: z.enum([...TEMPLATE_IDS, ...UNAVAILABLE_TEMPLATE_IDS]).openapi({
-    description: `One of ${TEMPLATE_IDS.join(", ")}. MoltFlow's ${UNAVAILABLE_TEMPLATE_IDS.join(", ")} answer 422 report.template_unavailable for now (they need leads, monitored groups and reviews).`,
+  template_id: z.enum(TEMPLATE_IDS).openapi({
+    description: `One of ${TEMPLATE_IDS.join(", ")} (MoltFlow's ten).`,
   }),
   ...TimingFields,
   delivery_method: z.enum(["dashboard", "whatsapp"]).optional(),

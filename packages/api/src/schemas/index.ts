@@ -84,3 +84,9 @@ export const actionRoute = <P extends `/{id}/${string}`, S extends z.ZodType>(
     request: { params: IdParam },
     responses: { 200: json(o.out, o.name), 409: errors[404], ...errors },
   });
+
+/** A boolean query parameter as clients spell it: `true`/`false`, `1`/`0`, and Python's `True`/`False`. */
+export const QueryBool = z
+  .enum(["true", "false", "True", "False", "1", "0"])
+  .transform((v) => v === "true" || v === "True" || v === "1")
+  .openapi({ type: "boolean" });

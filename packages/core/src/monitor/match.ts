@@ -8,7 +8,7 @@
 export const fold = (s: string) => s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/gu, " ").trim();
 
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A compiled keyword list: `match(text)` answers the keywords (as given) the text contains, in list order. */
 export const compile = (keywords: readonly string[]) => {
@@ -17,7 +17,7 @@ export const compile = (keywords: readonly string[]) => {
     .filter((k) => k.folded.length > 0)
     .map(({ keyword, folded }) => {
       if (UNSPACED.test(folded)) return { keyword, test: (t: string) => t.includes(folded) };
-      const re = new RegExp(`(?<![\\p{L}\\p{N}])${escape(folded).replace(/ /g, "\\s+")}(?![\\p{L}\\p{N}])`, "u");
+      const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(folded).replace(/ /g, "\\s+")}(?![\\p{L}\\p{N}])`, "u");
       return { keyword, test: (t: string) => re.test(t) };
     });
   return (text: string): string[] => {

@@ -19,7 +19,16 @@ const COLUMNS: Record<Execution["template_id"], string[]> = {
   daily_activity: ["day", "sent", "received", "opt_outs", "sessions_connected"],
   unanswered_contacts: ["phone", "name", "session_id", "last_inbound_at", "waiting_hours", "waiting_seconds", "contacts", "longest_wait_hours"],
   vip_contacts: ["phone", "name", "session_id", "messages", "inbound", "outbound", "replied", "reply_rate", "conversations", "listed"],
+  lead_pipeline: ["stage", "count", "rate", "new", "contacted", "qualified", "converted", "lost", "conversion_rate"],
+  group_monitoring: ["name", "group_id", "wa_group_id", "messages", "matches", "match_rate", "leads", "keywords", "groups"],
+  review_digest: ["item", "collector_id", "new_reviews", "approved", "pending", "hidden", "average_sentiment", "sentiment_score", "contact_name", "text"],
 };
+
+const keywordList = (k: Record<string, number>) =>
+  Object.entries(k)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([w, n]) => `${w}: ${n}`)
+    .join("; ");
 
 /** The rows an execution's numbers flatten to: its main list, plus a totals row when there is one. */
 export const rows = (e: Execution): Record<string, unknown>[] => {
@@ -50,6 +59,26 @@ export const rows = (e: Execution): Record<string, unknown>[] => {
     case "vip_contacts":
       raw = [...d.contacts, { phone: "TOTAL", ...d.totals }];
       break;
+    case "lead_pipeline":
+      raw = [
+        ...d.funnel,
+        ...d.by_source.map((x: Record<string, unknown>) => ({ ...x, stage: `source ${x.source}`, count: x.total })),
+        { stage: "TOTAL leads", count: d.totals.leads, ...d.totals },
+      ];
+      break;
+    case "group_monitoring":
+      raw = [
+        ...d.groups.map((g: Record<string, unknown>) => ({ ...g, keywords: keywordList(g.keywords as Record<string, number>) })),
+        { name: "TOTAL", ...d.totals },
+      ];
+      break;
+    case "review_digest":
+      raw = [
+        ...d.collectors.map((c: Record<string, unknown>) => ({ item: c.name, ...c })),
+        { item: "TOTAL", ...d.totals },
+        ...d.best_quotes.map((q: Record<string, unknown>, i: number) => ({ item: `quote ${i + 1}`, ...q })),
+      ];
+      break;
   }
   const cols = COLUMNS[e.template_id];
   return raw.map((r) => Object.fromEntries(cols.filter((c) => c in r).map((c) => [c, r[c]])));
@@ -72,6 +101,12 @@ const COLORS = {
   inbound: "#72b7b2",
   outbound: "#4c78a8",
   waiting_hours: "#e45756",
+  count: "#4c78a8",
+  messages: "#72b7b2",
+  matches: "#f58518",
+  leads: "#54a24b",
+  approved: "#54a24b",
+  pending: "#eeca3b",
 } as const;
 
 /** A grouped bar chart as inline SVG: one group per row, one bar per series; the legend is HTML below it. */
@@ -126,6 +161,21 @@ export const toHtml = (e: Execution, zone: string) => {
     chart = barChart(
       d.contacts.map((x: Record<string, number> & { phone: string }) => ({ label: x.phone, values: x })),
       ["inbound", "outbound"],
+    );
+  } else if (e.template_id === "lead_pipeline") {
+    chart = barChart(
+      d.funnel.map((x: { stage: string; count: number }) => ({ label: x.stage, values: { count: x.count } })),
+      ["count"],
+    );
+  } else if (e.template_id === "group_monitoring") {
+    chart = barChart(
+      d.groups.map((x: Record<string, number> & { name: string }) => ({ label: x.name, values: x })),
+      ["messages", "matches", "leads"],
+    );
+  } else if (e.template_id === "review_digest") {
+    chart = barChart(
+      d.collectors.map((x: Record<string, number> & { name: string }) => ({ label: x.name, values: x })),
+      ["approved", "pending"],
     );
   }
   // One small card per row (a job, a day, a session): readable on a phone, where a wide table is not.

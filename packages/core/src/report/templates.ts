@@ -5,9 +5,10 @@ import type { Job } from "../job/port";
 import type { SessionStatus } from "../port";
 import { currentUsage } from "../tenant";
 import { unansweredContacts, vipContacts } from "./conversations";
+import { groupMonitoring, leadPipeline, reviewDigest } from "./insights";
 import type { TemplateId } from "./port";
 
-/** MoltFlow's report templates, limited to those whose data this system has. */
+/** MoltFlow's ten report templates. */
 export const TEMPLATES: { id: TemplateId; name: string; description: string }[] = [
   {
     id: "bulk_send_progress",
@@ -24,6 +25,21 @@ export const TEMPLATES: { id: TemplateId; name: string; description: string }[] 
     description: "Warm leads going cold: contacts whose last message has waited longer than a threshold (default 4 h) for an answer, oldest first.",
   },
   { id: "vip_contacts", name: "VIP contacts", description: "Most active conversations in the period, by messages both ways, with each contact's reply rate." },
+  {
+    id: "lead_pipeline",
+    name: "Lead pipeline",
+    description: "Sources, funnel, conversions: leads by source and status, and the funnel sent → replied → lead → qualified → converted with its rates.",
+  },
+  {
+    id: "group_monitoring",
+    name: "Group monitoring",
+    description: "Keyword matches, leads: per monitored group, messages, keyword matches by keyword and leads created.",
+  },
+  {
+    id: "review_digest",
+    name: "Review digest",
+    description: "Sentiment, approvals: new reviews, average sentiment, approved vs pending, and the best three approved quotes.",
+  },
 ];
 
 export interface Window {
@@ -198,5 +214,11 @@ export const compute = (
       return unansweredContacts(d, tenantId, w, params.threshold_hours ?? null);
     case "vip_contacts":
       return vipContacts(d, tenantId, w);
+    case "lead_pipeline":
+      return leadPipeline(d, tenantId, w);
+    case "group_monitoring":
+      return groupMonitoring(d, tenantId, w);
+    case "review_digest":
+      return reviewDigest(d, tenantId, w);
   }
 };

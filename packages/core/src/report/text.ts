@@ -55,6 +55,40 @@ export const summary = (template: TemplateId, data: Record<string, any>, w: Wind
       if (list.length > 10) lines.push(`…and ${n(list.length - 10)} more`);
       break;
     }
+    case "lead_pipeline": {
+      const t = data.totals;
+      lines.push(
+        `${n(t.leads)} new leads: ${data.by_source.map((s: { source: string; total: number }) => `${n(s.total)} from ${s.source === "group" ? "groups" : "bulk sends"}`).join(", ")}`,
+      );
+      lines.push(`New ${n(t.new)} · contacted ${n(t.contacted)} · qualified ${n(t.qualified)} · converted ${n(t.converted)} · lost ${n(t.lost)}`);
+      lines.push(
+        `Funnel: ${data.funnel.map((f: { stage: string; count: number; rate: number }, i: number) => `${f.stage} ${n(f.count)}${i ? ` (${pct(f.rate)})` : ""}`).join(" → ")}`,
+      );
+      lines.push(`Conversion ${pct(t.conversion_rate)} of leads`);
+      break;
+    }
+    case "group_monitoring": {
+      const list: { name: string; messages: number; matches: number; leads: number; keywords: Record<string, number> }[] = data.groups;
+      if (list.length === 0) lines.push("No monitored groups.");
+      for (const g of list.slice(0, 10)) {
+        const top = Object.entries(g.keywords)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 3)
+          .map(([k, c]) => `${k} ${n(c)}`)
+          .join(", ");
+        lines.push(`${g.name}: ${n(g.messages)} messages, ${n(g.matches)} matches${top ? ` (${top})` : ""}, ${n(g.leads)} leads`);
+      }
+      if (list.length > 10) lines.push(`…and ${n(list.length - 10)} more`);
+      break;
+    }
+    case "review_digest": {
+      const t = data.totals;
+      lines.push(`${n(t.new_reviews)} new reviews, average sentiment ${pct(t.average_sentiment)}`);
+      lines.push(`Approved ${n(t.approved)} · pending ${n(t.pending)}`);
+      for (const q of data.best_quotes as { text: string; contact_name: string | null }[])
+        lines.push(`“${q.text.length > 160 ? `${q.text.slice(0, 157)}…` : q.text}” — ${q.contact_name ?? "a customer"}`);
+      break;
+    }
     case "daily_activity":
       lines.push(
         `Sent ${n(data.totals.sent)} · received ${n(data.totals.received)} · opt-outs ${n(data.totals.opt_outs)} · sessions connected ${n(data.totals.sessions_connected)}`,
