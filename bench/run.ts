@@ -6,6 +6,7 @@ import { machine } from "./lib";
 import { pacing } from "./pacing";
 import { pipeline } from "./pipeline";
 import { scale } from "./scale";
+import { sentiment } from "./sentiment";
 import { stop } from "./stop";
 import { timers } from "./timers";
 import { webhooks } from "./webhooks";
@@ -24,6 +25,7 @@ const all: Record<string, () => Promise<unknown>> = {
   pacing: () => pacing(),
   inbound: () => inbound(),
   webhooks: () => webhooks(),
+  sentiment: () => sentiment(),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };

@@ -61,7 +61,7 @@ describe("tenant isolation", () => {
     await sandbox().post("/sandbox/api/inbound", {
       session_id: session.id,
       from: g.phones[2],
-      text: "Excellent service, wonderful and friendly team. I love it, thank you!",
+      text: "Amazing product, great quality and fantastic support. Thank you so much, best purchase this year!",
     });
     const rev = await waitFor(async () => (await a.api.get("/reviews")).body.reviews?.[0]?.id as string | undefined, { what: "a review" });
     const ids: Record<string, string> = {

@@ -244,7 +244,11 @@ describe("leads, monitored groups and their reports (issue 21)", () => {
     expect((await api.post(`/reviews/collectors/${c.body.id}/run`)).body.reviews_created).toBe(0);
 
     // New messages are scanned as they arrive; a language without a lexicon is skipped and counted.
-    await write({ session_id: s.id, from: senders[30], text: "Excellent service and a wonderful, friendly team. I love it, thank you so much!" });
+    await write({
+      session_id: s.id,
+      from: senders[30],
+      text: "Amazing product, great quality and fantastic support. Thank you so much, best purchase this year!",
+    });
     await write({ session_id: s.id, from: senders[30], text: "你们的服务非常好，我非常喜欢，谢谢你们的帮助！" });
     let seen: unknown;
     const after = await waitFor(

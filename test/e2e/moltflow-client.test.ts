@@ -297,7 +297,7 @@ describe("MoltFlow's outreach client, unmodified but for the base URL and key", 
     await sandbox().post("/sandbox/api/inbound", {
       session_id: s.id,
       from: people[2],
-      text: "Excellent service, wonderful and friendly team. I love it, thank you!",
+      text: "Amazing product, great quality and fantastic support. Thank you so much, best purchase this year!",
     });
     const found = await waitFor(async () => {
       const r = await mf.listReviews({ collector_id: c.id });
@@ -313,7 +313,7 @@ describe("MoltFlow's outreach client, unmodified but for the base URL and key", 
     expect((await mf.listReviews({ approved_only: true })).total).toBe(1);
     expect(await mf.reviewStats()).toMatchObject({ total: 1, approved: 1, pending: 0, hidden: 0, avg_score: review.sentiment_score });
     expect(await mf.exportTestimonials("json")).toMatchObject({ count: 1 });
-    expect((await mf.exportTestimonials("html")).html).toMatch(/Excellent service/);
+    expect((await mf.exportTestimonials("html")).html).toMatch(/Amazing product/);
     expect(await mf.hideReview(review.id)).toMatchObject({ is_hidden: true });
     expect(await mf.deleteReview(review.id)).toEqual({ id: review.id, deleted: true });
     expect(await mf.deleteCollector(c.id)).toEqual({ id: c.id, deleted: true });

@@ -191,7 +191,7 @@ describe("scopes mean what they say", () => {
       await sandbox().post("/sandbox/api/inbound", {
         session_id: session.id,
         from: phones(1)[0],
-        text: "Excellent service, wonderful and friendly team. I love it, thank you!",
+        text: "Amazing product, great quality and fantastic support. Thank you so much, best purchase this year!",
       });
       return waitFor(async () => ((await full.get("/reviews?limit=200")).body.reviews as { id: string }[]).find((r) => !before.has(r.id))?.id, {
         what: "a review",
