@@ -15,7 +15,9 @@ export const sentiment = async () => {
   for (const m of REVIEW_MESSAGES) {
     const s = await analyze(m.text);
     const review = s.ok && s.score >= 0.6 && s.positive_words >= 3;
-    const b = (by[`${m.label}/${m.language}`] ??= { messages: 0, reviews: 0, skipped: 0 });
+    const k = `${m.label}/${m.language}`;
+    const b = by[k] ?? { messages: 0, reviews: 0, skipped: 0 };
+    by[k] = b;
     b.messages++;
     if (review) b.reviews++;
     if (!s.ok) b.skipped++;
