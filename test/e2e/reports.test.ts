@@ -193,6 +193,9 @@ describe("scheduled reports over HTTP", () => {
       "daily_activity",
       "unanswered_contacts",
       "vip_contacts",
+      "lead_pipeline",
+      "group_monitoring",
+      "review_digest",
     ]);
     expect((await api.post("/reports", { name: "x", schedule_type: "daily", time_of_day: "09:00" })).status).toBe(422);
     expect((await api.post("/reports", { name: "x", template_id: "nope", schedule_type: "daily", time_of_day: "09:00" })).status).toBe(400);
