@@ -51,7 +51,11 @@ const message = (w: Webhook, over: Partial<WebhookDeliver> = {}): WebhookDeliver
 /** The receiver answers `status` to every attempt; the attempts are counted. */
 const answering = (status: number) => {
   const calls: string[] = [];
-  return { calls, post: async (url: string): Promise<Posted> => (calls.push(url), { status, durationMs: 3 }) };
+  const post = async (url: string): Promise<Posted> => {
+    calls.push(url);
+    return { status, durationMs: 3 };
+  };
+  return { calls, post };
 };
 
 describe("webhook deliveries (DynamoDB Local, local SQS)", () => {
