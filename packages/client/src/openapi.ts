@@ -8001,6 +8001,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/scheduled-messages/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The next runs of a timing, before saving it (ours)
+         * @description The same recurrence rules that run schedules: the next `count` runs as instants and in the schedule's time zone. Refuses what creating would refuse (422).
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description How many runs (1–20, default 5). */
+                    count?: number;
+                    cron_expression?: string;
+                    day_of_month?: number;
+                    days_of_week?: string;
+                    schedule_type: "one_time" | "daily" | "weekly" | "monthly" | "cron";
+                    scheduled_time?: string;
+                    time_of_day?: string;
+                    timezone?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The next runs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulePreview"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sessions": {
         parameters: {
             query?: never;
@@ -10118,6 +10230,15 @@ export interface components {
             time_of_day: string | null;
             timezone: string;
             updated_at: string;
+        };
+        SchedulePreview: {
+            runs: {
+                local_time: string;
+                run_at: string;
+            }[];
+            /** @enum {string} */
+            schedule_type: "one_time" | "daily" | "weekly" | "monthly" | "cron";
+            timezone: string;
         };
         ScheduleRun: {
             bulk_send_id: string | null;

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { Scheduled, ScheduledMessageView, ScheduleRunView } from "@outreach/core/schedule";
+import { previewRuns, Scheduled, ScheduledMessageView, SchedulePreviewView, ScheduleRunView, WEEKDAYS } from "@outreach/core/schedule";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
@@ -20,6 +20,24 @@ export const CreateScheduledBody = z.object(Fields);
 const Run = z.object(ScheduleRunView.shape).openapi("ScheduleRun");
 const Out = z.object(ScheduledMessageView.shape).openapi("ScheduledMessage");
 const PatchBody = z.object(Fields).partial();
+const Preview = z.object(SchedulePreviewView.shape).openapi("SchedulePreview");
+const DAY = WEEKDAYS.join("|");
+/** The timing fields of a create body as query parameters (days_of_week comma-separated), and how many runs. */
+const PreviewQuery = z.object({
+  schedule_type: TimingFields.schedule_type,
+  timezone: z.string().min(1).max(64).default("UTC").openapi({ example: "Europe/Berlin" }),
+  scheduled_time: z.string().max(64).optional().openapi({ example: "2026-02-15T09:00:00" }),
+  cron_expression: z.string().max(200).optional().openapi({ example: "0 9 * * MON-FRI" }),
+  time_of_day: z.string().max(5).optional().openapi({ example: "09:00" }),
+  days_of_week: z
+    .string()
+    .max(27)
+    .regex(new RegExp(`^(${DAY})(,(${DAY}))*$`), "comma-separated days: sun,mon,tue,wed,thu,fri,sat")
+    .optional()
+    .openapi({ example: "mon,thu" }),
+  day_of_month: z.coerce.number().int().min(1).max(31).optional(),
+  count: z.coerce.number().int().min(1).max(20).default(5).openapi({ description: "How many runs (1–20, default 5)." }),
+});
 
 const read = requireScope("scheduled:read");
 const manage = requireScope("scheduled:manage");
@@ -57,6 +75,25 @@ export const scheduledRoutes = () => {
       async (c) => {
         const p = await Scheduled.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
         return c.json({ messages: p.items, next_cursor: p.next_cursor }, 200);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/preview",
+        tags,
+        summary: "The next runs of a timing, before saving it (ours)",
+        description:
+          "The same recurrence rules that run schedules: the next `count` runs as instants and in the schedule's time zone. Refuses what creating would refuse (422).",
+        middleware: [read],
+        request: { query: PreviewQuery },
+        responses: { 200: json(Preview, "The next runs"), ...errors },
+      }),
+      async (c) => {
+        const { count, days_of_week, ...timing } = c.req.valid("query");
+        const days = days_of_week ? (days_of_week.split(",") as (typeof WEEKDAYS)[number][]) : undefined;
+        return c.json(previewRuns({ ...timing, days_of_week: days }, c.get("deps").clock.now(), count), 200);
       },
     )
 
