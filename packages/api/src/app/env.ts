@@ -1,6 +1,7 @@
 import type { Deps } from "@outreach/core/deps";
 import type { ApiKey } from "@outreach/core/tenant";
 import type { Logger } from "@outreach/log";
+import type { ConsoleAssets } from "../console";
 
 export interface ApiConfig {
   /** Requests per second per key; 0 disables the limit. */
@@ -13,6 +14,8 @@ export interface ApiConfig {
   unauthenticatedPerMinute?: number;
   /** Transport new sessions use. */
   transport: "sandbox" | "baileys";
+  /** The web console's built files, served at `/console` (absent: no console). */
+  console?: ConsoleAssets;
 }
 
 export interface ApiDeps extends Deps {

@@ -3,6 +3,7 @@ import { DomainError } from "@outreach/core/error";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authMiddleware } from "../auth";
+import { consoleRoutes } from "../console";
 import { docsPage } from "../docs";
 import { errorBody, toResponse } from "../errors";
 import { conversationRoutes } from "../routes/conversations";
@@ -131,6 +132,11 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
     mcp ??= import("../mcp").then((m) => m.mcpHandler(doc));
     return (await mcp)(c);
   });
+
+  // The web console: a single-page app on this same API (packages/console).
+  if (deps.config.console) {
+    app.route("/console", consoleRoutes(deps.config.console));
+  }
 
   opts.extend?.(app);
   return app;

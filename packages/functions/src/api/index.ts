@@ -1,9 +1,11 @@
+import consoleAssets from "@outreach/console/assets";
 import { composeAws } from "@outreach/system/compose";
 import { handle, streamHandle } from "hono/aws-lambda";
 import { resources } from "../resources";
 import { buildApp } from "./app";
 
-const app = await buildApp(composeAws(resources()));
+// The console, built by `node packages/console/build.mjs` before bundling (infra/api.ts, scripts/bundle.mjs).
+const app = await buildApp(composeAws(resources()), process.env, consoleAssets);
 
 /**
  * The API Lambda behind a Function URL. Deployed: response streaming (`/bulk-send/{id}/progress` is

@@ -12,6 +12,7 @@ import { systemClock, type TransportEvents } from "@outreach/core/port";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
 import { createGuardedFetch, createGuardedPost } from "@outreach/fetch";
 import { createLogger, type Logger } from "@outreach/log";
+import { buildConsole } from "@outreach/console/build";
 import { createSystem } from "@outreach/system";
 import { createSandboxTransport, type SandboxTransport } from "@outreach/whatsapp/sandbox";
 import { StartupError, startDynamoLocal } from "../dynamo-local";
@@ -64,6 +65,10 @@ export const startRuntime = async (config: RuntimeConfig) => {
     for (const s of stops.splice(0).reverse()) await s().catch((e) => logger.error({ err: e }, "stop failed"));
   };
   try {
+    // The web console is built from its sources at every start (esbuild, well under a second), so
+    // `npm start` and the tests serve what the working tree holds; the Lambda bundles a prebuilt copy.
+    const consoleAssets = buildConsole();
+    consoleAssets.catch(() => {});
     const dynamo = await startDynamoLocal({ dataDir: join(config.dataDir, "dynamodb"), log: (m) => logger.warn(m) });
     stops.push(() => dynamo.stop());
     let sqs = await startSqsLocal();
@@ -121,6 +126,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
         rateLimitPerSecond: config.rateLimitPerSecond,
         unauthenticatedPerMinute: config.unauthenticatedPerMinute,
         transport: config.transport,
+        console: await consoleAssets,
         extend: (a) =>
           sandbox
             ? a.route(

@@ -1,0 +1,55 @@
+import { type Context, Hono } from "hono";
+
+/** The console's built files (`@outreach/console`'s build): index page and content-hashed assets. */
+export interface ConsoleAssets {
+  index: string;
+  files: Record<string, { body: string; type: string }>;
+}
+
+/**
+ * The console's Content-Security-Policy: its own script and stylesheet only (no inline code, no
+ * other origin), API calls to this origin, QR codes as data: images. Tenant- and contact-supplied
+ * text is rendered as text by the app; this is the second fence.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const HEADERS: Record<string, string> = {
+  "Content-Security-Policy": CONSOLE_CSP,
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "no-referrer",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Resource-Policy": "same-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+};
+
+/**
+ * `/console`: the web console, a single-page app on the public API (it signs in with an API key and
+ * calls `/api/v2` like any client). Every path that is not an asset answers the page, which routes in
+ * the browser. The headers are set here, for the console only; the API's own answers are unchanged.
+ */
+export const consoleRoutes = (assets: ConsoleAssets) => {
+  const app = new Hono();
+  app.use("*", async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(HEADERS)) c.header(k, v);
+  });
+  app.get("/assets/:file", (c) => {
+    const file = assets.files[c.req.param("file")];
+    if (!file) return c.text("Not found", 404, { "Cache-Control": "no-store" });
+    return c.body(file.body, 200, { "Content-Type": file.type, "Cache-Control": "public, max-age=31536000, immutable" });
+  });
+  const page = (c: Context) => c.html(assets.index, 200, { "Cache-Control": "no-cache" });
+  app.get("/", page);
+  app.get("/*", page);
+  return app;
+};

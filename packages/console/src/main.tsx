@@ -1,0 +1,113 @@
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, currentKey, onAuthChange, signIn, signOut } from "./api";
+import { PAGES } from "./pages";
+import { Link, match, navigate, usePath } from "./router";
+import { ErrorText, LiveRegion } from "./ui";
+
+const SignIn = () => {
+  const [key, setKey] = useState("");
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    document.title = "Sign in · Outreach console";
+  }, []);
+  return (
+    <main id="main" class="signin">
+      <h1>Outreach console</h1>
+      <p>Sign in with an API key. It is kept in this tab only and forgotten when you sign out or close it.</p>
+      <form
+        class="card"
+        aria-label="Sign in"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          try {
+            // Any valid key may read the usage: it proves the key without needing a scope.
+            const res = await fetch("/api/v2/usage/current", { headers: { "X-API-Key": key.trim() } });
+            if (!res.ok) {
+              const body = await res.json().catch(() => undefined);
+              throw new ApiError(res.status, body?.error?.code ?? "auth", body?.error?.message ?? "That key was not accepted.");
+            }
+            signIn(key.trim());
+            setKey("");
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <label class="field">
+          <span class="label">API key</span>
+          <input name="api-key" type="password" autocomplete="off" required value={key} onInput={(e) => setKey(e.currentTarget.value)} />
+        </label>
+        <button type="submit" disabled={busy}>
+          Sign in
+        </button>
+        <ErrorText error={error} />
+      </form>
+      <p class="muted">
+        Locally, <code>npm start</code> prints a development key and writes it to <code>.data/dev-api-key</code>.
+      </p>
+    </main>
+  );
+};
+
+const NotFound = () => (
+  <>
+    <h1>Not found</h1>
+    <p>
+      No page here. <Link to="/sessions">Go to sessions</Link>.
+    </p>
+  </>
+);
+
+const App = () => {
+  const [signedIn, setSignedIn] = useState(Boolean(currentKey()));
+  const path = usePath();
+  useEffect(() => onAuthChange(() => setSignedIn(Boolean(currentKey()))), []);
+  useEffect(() => {
+    if (path === "/") navigate("/sessions", { replace: true });
+  }, [path]);
+  if (!signedIn) return <SignIn />;
+  let page = null;
+  for (const p of PAGES) {
+    const params = match(p.path, path);
+    if (params) {
+      page = <p.component key={path} params={params} />;
+      break;
+    }
+  }
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <span class="brand">Outreach</span>
+        <nav aria-label="Main">
+          <ul>
+            {PAGES.filter((p) => p.nav).map((p) => (
+              <li key={p.path}>
+                <Link to={p.path} aria-current={path === p.path || path.startsWith(`${p.path}/`) ? "page" : undefined}>
+                  {p.nav}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <button type="button" class="secondary" onClick={() => signOut()}>
+          Sign out
+        </button>
+      </header>
+      <main id="main">
+        {page ?? <NotFound />}
+        <LiveRegion />
+      </main>
+    </>
+  );
+};
+
+render(<App />, document.getElementById("app")!);

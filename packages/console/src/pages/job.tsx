@@ -1,0 +1,213 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, followProgress, ok, type Progress, type Schema } from "../api";
+import { Action, ErrorText, Field, Loading, Page, StatusBadge, TableWrap, num, useLoad, when } from "../ui";
+
+type Job = Schema<"BulkSend">;
+type Recipient = Schema<"Recipient">;
+const RECIPIENT_STATUSES = ["pending", "sent", "delivered", "read", "failed", "skipped", "cancelled", "unknown"] as const;
+const FINAL = new Set(["completed", "cancelled", "failed"]);
+
+/** The job's counters as the progress stream carries them (the job itself before the first event). */
+const countsOf = (j: Job): Progress => ({
+  job_id: j.id,
+  status: j.status,
+  total: j.total_recipients,
+  sent: j.sent_count,
+  delivered: j.delivered_count,
+  read: j.read_count,
+  failed: j.failed_count,
+  skipped: j.skipped_count,
+  pending: j.pending_count,
+  cancelled: j.cancelled_count,
+  unknown: j.unknown_count,
+  replied: j.replied_count,
+  reply_rate: j.reply_rate,
+  estimated_finish_at: j.estimated_finish_at,
+  next_send_at: j.next_send_at,
+  waiting_reason: j.waiting_reason,
+});
+
+const Recipients = ({ id, version }: { id: string; version: number }) => {
+  const [status, setStatus] = useState<(typeof RECIPIENT_STATUSES)[number] | "">("");
+  const [cursor, setCursor] = useState<string>();
+  const list = useLoad(
+    async () =>
+      (await ok(
+        api().GET("/bulk-send/{id}/recipients", { params: { path: { id }, query: { limit: 50, cursor, ...(status ? { status } : {}) } } }),
+      )) as { recipients: Recipient[]; next_cursor: string | null },
+    [id, status, cursor, version],
+  );
+  return (
+    <section aria-labelledby="recipients-h">
+      <h2 id="recipients-h">Recipients</h2>
+      <Field label="Show recipients with status">
+        <select
+          value={status}
+          onChange={(e) => {
+            setStatus(e.currentTarget.value as typeof status);
+            setCursor(undefined);
+          }}
+        >
+          <option value="">all</option>
+          {RECIPIENT_STATUSES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      </Field>
+      <ErrorText error={list.error} />
+      {!list.data ? (
+        <Loading what="recipients" />
+      ) : (
+        <TableWrap label="Recipients">
+          <caption>Recipients{status ? ` (${status})` : ""}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Phone</th>
+              <th scope="col">Name</th>
+              <th scope="col">Status</th>
+              <th scope="col">Sent</th>
+              <th scope="col">Error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.recipients.map((r) => (
+              <tr key={r.phone}>
+                <td>{r.phone}</td>
+                <td>{r.name ?? ""}</td>
+                <td>
+                  <StatusBadge status={r.status} />
+                </td>
+                <td>{when(r.sent_at)}</td>
+                <td>{r.error ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </TableWrap>
+      )}
+      {list.data?.next_cursor ? (
+        <button type="button" class="secondary" onClick={() => setCursor(list.data!.next_cursor!)}>
+          Next page
+        </button>
+      ) : null}
+    </section>
+  );
+};
+
+const COUNTERS: [keyof Progress, string][] = [
+  ["sent", "Sent"],
+  ["delivered", "Delivered"],
+  ["read", "Read"],
+  ["failed", "Failed"],
+  ["skipped", "Skipped"],
+  ["replied", "Replied"],
+  ["pending", "Pending"],
+  ["cancelled", "Cancelled"],
+];
+
+export const Job = ({ params }: { params: Record<string, string> }) => {
+  const id = params.id!;
+  const job = useLoad(async () => (await ok(api().GET("/bulk-send/{id}", { params: { path: { id } } }))) as Job, [id]);
+  const [live, setLive] = useState<Progress>();
+  const [streamError, setStreamError] = useState<unknown>();
+  const [version, setVersion] = useState(0);
+  // Follows the progress stream while the job is not final; a pause/resume/retry starts it again.
+  const status = live?.status ?? job.data?.status;
+  useEffect(() => {
+    if (!status || FINAL.has(status)) return;
+    const ctl = new AbortController();
+    followProgress(
+      id,
+      (p) => {
+        setLive(p);
+        if (FINAL.has(p.status)) {
+          void job.reload();
+          setVersion((v) => v + 1);
+        }
+      },
+      ctl.signal,
+    ).catch(setStreamError);
+    return () => ctl.abort();
+  }, [id, status === undefined || FINAL.has(status), version]);
+
+  // Receipts (delivered, read) keep arriving after the last send: a final job is read again for a minute.
+  const finalNow = status !== undefined && FINAL.has(status);
+  useEffect(() => {
+    if (!finalNow) return;
+    let n = 0;
+    const t = setInterval(() => {
+      if (++n > 20) clearInterval(t);
+      void job.reload();
+    }, 3000);
+    return () => clearInterval(t);
+  }, [finalNow, job.reload]);
+
+  if (!job.data) return <Page title="Bulk send">{job.error ? <ErrorText error={job.error} /> : <Loading what="the bulk send" />}</Page>;
+  const p = live && !FINAL.has(live.status) ? live : countsOf(job.data);
+  const done = p.total - p.pending;
+  const pct = p.total === 0 ? 100 : Math.floor((done / p.total) * 100);
+  const act = (path: "pause" | "resume" | "cancel" | "retry-failed") => async () => {
+    const j = (await ok(api().POST(`/bulk-send/{id}/${path}`, { params: { path: { id } } }))) as Job;
+    setLive(countsOf(j));
+    await job.reload();
+    setVersion((v) => v + 1);
+  };
+  return (
+    <Page title="Bulk send">
+      <p>
+        <StatusBadge status={p.status} /> {job.data.pause_reason ? <span>paused by {job.data.pause_reason}</span> : null}{" "}
+        <small>
+          {id} · created {when(job.data.created_at)}
+        </small>
+      </p>
+      {job.data.message_content ? <blockquote class="bubble">{job.data.message_content}</blockquote> : null}
+      <div class="progress-line">
+        <progress id="job-progress" max={Math.max(1, p.total)} value={p.total === 0 ? 1 : done} aria-label="Sending progress" aria-valuetext={`${pct} %`} />
+        <span class="pct" aria-hidden="true">
+          {pct} %
+        </span>
+      </div>
+      <dl class="counters">
+        {COUNTERS.map(([k, label]) => (
+          <div key={k} data-counter={k}>
+            <dt>{label}</dt>
+            <dd>{num(p[k] as number)}</dd>
+          </div>
+        ))}
+        <div data-counter="total">
+          <dt>Total</dt>
+          <dd>{num(p.total)}</dd>
+        </div>
+      </dl>
+      {p.waiting_reason ? (
+        <p class="muted">
+          Waiting ({p.waiting_reason}) until {when(p.next_send_at)}
+        </p>
+      ) : null}
+      {!FINAL.has(p.status) && p.estimated_finish_at ? <p>Estimated finish: {when(p.estimated_finish_at)}</p> : null}
+      <ErrorText error={streamError} />
+      <div class="actions">
+        {p.status === "running" || p.status === "pending" ? (
+          <Action run={act("pause")} done="Paused.">
+            Pause
+          </Action>
+        ) : null}
+        {p.status === "paused" ? (
+          <Action run={act("resume")} done="Resumed.">
+            Resume
+          </Action>
+        ) : null}
+        {!FINAL.has(p.status) ? (
+          <Action class="danger" run={act("cancel")} done="Cancelled.">
+            Cancel
+          </Action>
+        ) : null}
+        {p.failed > 0 ? (
+          <Action class="secondary" run={act("retry-failed")} done="Failed recipients are sent again.">
+            Retry failed
+          </Action>
+        ) : null}
+      </div>
+      <Recipients id={id} version={version} />
+    </Page>
+  );
+};

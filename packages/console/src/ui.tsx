@@ -1,0 +1,211 @@
+import { type ComponentChildren, cloneElement, isValidElement, type JSX, type VNode } from "preact";
+import { useCallback, useEffect, useId, useRef, useState } from "preact/hooks";
+import { ApiError } from "./api";
+
+/** Loads data for a page; `reload` runs it again. Errors are kept to be shown, never thrown. */
+export const useLoad = <T,>(load: () => Promise<T>, deps: unknown[] = []) => {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const seq = useRef(0);
+  const reload = useCallback(async () => {
+    const mine = ++seq.current;
+    setState((s) => ({ ...s, loading: true }));
+    try {
+      const data = await load();
+      if (mine === seq.current) setState({ data, loading: false });
+    } catch (error) {
+      if (mine === seq.current) setState((s) => ({ data: s.data, error, loading: false }));
+    }
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on
+  }, deps);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { ...state, reload };
+};
+
+/** Runs `fn` after `value` stopped changing for `ms`. */
+export const useDebounced = <T,>(value: T, ms = 400) => {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+};
+
+export const messageOf = (e: unknown) => (e instanceof ApiError ? `${e.message} (${e.code})` : e instanceof Error ? e.message : String(e));
+
+export const ErrorText = ({ error }: { error: unknown }) =>
+  error ? (
+    <p class="error" role="alert">
+      {messageOf(error)}
+    </p>
+  ) : null;
+
+let announcer: ((m: string) => void) | undefined;
+/** Says something in the page's live region (screen readers hear it; everyone sees it). */
+export const announce = (m: string) => announcer?.(m);
+
+export const LiveRegion = () => {
+  const [msg, setMsg] = useState("");
+  useEffect(() => {
+    announcer = setMsg;
+    return () => {
+      announcer = undefined;
+    };
+  }, []);
+  return (
+    <p class="live" role="status" aria-live="polite">
+      {msg}
+    </p>
+  );
+};
+
+/** A page's heading (focused after navigation, so keyboard and screen-reader users land on it). */
+export const Page = ({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) => {
+  const h = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} · Outreach console`;
+    h.current?.focus();
+  }, [title]);
+  return (
+    <>
+      <div class="page-head">
+        <h1 ref={h} tabIndex={-1}>
+          {title}
+        </h1>
+        {actions ? <div class="actions">{actions}</div> : null}
+      </div>
+      {children}
+    </>
+  );
+};
+
+/** A button running an async action: disabled while it runs, its error shown beside it. */
+export const Action = ({
+  run,
+  children,
+  done,
+  ...rest
+}: { run: () => Promise<unknown>; children: ComponentChildren; done?: string } & Omit<JSX.ButtonHTMLAttributes<HTMLButtonElement>, "onClick">) => {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  return (
+    <>
+      <button
+        type="button"
+        {...rest}
+        disabled={busy || Boolean(rest.disabled)}
+        aria-busy={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(undefined);
+          try {
+            await run();
+            if (done) announce(done);
+          } catch (e) {
+            setError(e);
+            announce(messageOf(e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {children}
+      </button>
+      {error ? (
+        <span class="error inline" role="alert">
+          {messageOf(error)}
+        </span>
+      ) : null}
+    </>
+  );
+};
+
+/** A form whose submit runs an async action; its error is shown under it. */
+export const Form = ({
+  onSubmit,
+  children,
+  label,
+  class: cls,
+}: {
+  onSubmit: () => Promise<unknown>;
+  children: ComponentChildren;
+  label: string;
+  class?: string;
+}) => {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  return (
+    <form
+      class={cls ?? "card"}
+      aria-label={label}
+      aria-busy={busy}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (busy) return;
+        setBusy(true);
+        setError(undefined);
+        try {
+          await onSubmit();
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      {children}
+      <ErrorText error={error} />
+    </form>
+  );
+};
+
+/** A labelled control: the label names only the control (`for`/`id`), the hint describes it. */
+export const Field = ({ label, children, hint }: { label: string; children: VNode<any>; hint?: string }) => {
+  const id = useId();
+  const control = isValidElement(children) ? cloneElement(children, { id, "aria-describedby": hint ? `${id}-hint` : undefined }) : children;
+  return (
+    <div class="field">
+      <label class="label" for={id}>
+        {label}
+      </label>
+      {control}
+      {hint ? <small id={`${id}-hint`}>{hint}</small> : null}
+    </div>
+  );
+};
+
+/** A wide table that scrolls sideways on a phone (focusable, so the keyboard can scroll it too). */
+export const TableWrap = ({ label, children }: { label: string; children: ComponentChildren }) => (
+  // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
+  <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+    <table>{children}</table>
+  </div>
+);
+
+export const Loading = ({ what }: { what: string }) => <p class="muted">Loading {what}…</p>;
+
+export const num = (n: number | null | undefined) => (n === null || n === undefined ? "–" : n.toLocaleString("en-US"));
+
+/** An instant in the viewer's zone, or in `zone` (with the zone's name shown). */
+export const when = (iso: string | null | undefined, zone?: string) => {
+  if (!iso) return "–";
+  try {
+    return new Intl.DateTimeFormat(undefined, {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: zone,
+      timeZoneName: zone ? "short" : undefined,
+    }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+};
+
+export const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+export const StatusBadge = ({ status }: { status: string }) => <span class={`badge s-${status}`}>{status}</span>;

@@ -1,0 +1,248 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { runtime, sandbox, waitFor } from "../helpers/api";
+
+/**
+ * The web console (issue 19) in headless Chromium against the running local runtime: the whole path
+ * a person takes, with an axe-core check and a screenshot of every page (test-results/console/).
+ */
+const OUT = resolve(import.meta.dirname, "../../test-results/console");
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const XSS = "<img src=x onerror=alert(1)>";
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** axe-core on the page as it is (evaluated through DevTools, so the page's CSP stays as served): serious and critical violations. */
+const axe = async (page: Page) => {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    const r = await (globalThis as any).axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(" ")).slice(0, 3) }));
+  });
+  return (result as { id: string; impact: string; nodes: string[] }[]).filter((v) => v.impact === "serious" || v.impact === "critical");
+};
+
+describe("the web console", () => {
+  it("walks sign-in → session → CSV import → send with preview → live progress → pause/resume → schedule → report, every page accessible", async () => {
+    const base = `${inject("runtimeUrl")}/console`;
+    const key = inject("runtimeKey");
+    const api = runtime();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(() => {
+      (globalThis as any).__csp = [];
+      document.addEventListener("securitypolicyviolation", (e) => (globalThis as any).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on("dialog", async (d) => {
+      if (d.type() === "confirm") return d.accept();
+      dialogs.push(d.message());
+      await d.dismiss();
+    });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const violations: Record<string, unknown[]> = {};
+    const t0 = Date.now();
+    const mark = (what: string) => console.log(`console test: ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const check = async (name: string) => {
+      mark(name);
+      await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+      const v = await axe(page);
+      if (v.length) violations[name] = v;
+    };
+    const nav = (label: string) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
+
+    // Sign in with the development key; the key is kept in sessionStorage only.
+    const first = await page.goto(`${base}/`);
+    expect(first?.headers()["content-security-policy"]).toContain("script-src 'self'");
+    await page.getByLabel("API key", { exact: true }).fill(key);
+    await check("sign-in");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { level: 1, name: "Sessions" }).waitFor();
+    expect(await page.evaluate(() => [localStorage.length, sessionStorage.getItem("outreach.api_key")?.length])).toEqual([0, key.length]);
+    expect(page.url()).not.toContain(key);
+
+    // A sandbox session: working at once.
+    await page.getByLabel("Session name", { exact: true }).fill("console phone");
+    await page.getByRole("button", { name: "Create session" }).click();
+    const sessionRow = page.locator("tr", { hasText: "console phone" }).first();
+    await sessionRow.getByText("working").waitFor();
+    const sessionId = (await sessionRow.getAttribute("data-session")) as string;
+    await check("sessions");
+
+    // A group and a 250-row CSV (semicolons, BOM, header) with 3 bad rows and a contact named like markup.
+    await nav("Groups");
+    await page.getByLabel("Group name", { exact: true }).fill("Console import");
+    await page.getByRole("button", { name: "Create group" }).click();
+    await page.getByRole("heading", { level: 1, name: "Console import" }).waitFor();
+    const prefix = String(Math.floor(Math.random() * 9000) + 1000);
+    const rows = Array.from({ length: 250 }, (_, i) => `+55119${prefix}${String(i).padStart(4, "0")};${i === 0 ? XSS : `Person ${i}`}`);
+    rows[9] = "12345;too short";
+    rows[99] = "+55 11 9999;short too";
+    rows[199] = "12ab34;letters";
+    await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFFphone;name\r\n${rows.join("\r\n")}\r\n`) });
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await page.getByText("247 added").waitFor();
+    expect(await page.locator("tr.invalid-row td:first-child").allTextContents()).toEqual(["11", "101", "201"]);
+    expect(await page.locator("#import-progress").evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([250, 250]);
+    const groupId = page.url().split("/").pop() as string;
+    expect((await api.get(`/custom-groups/${groupId}`)).body.member_count).toBe(247);
+    // The contact named like markup is shown as text: no element made of it, no script ran.
+    await page.getByLabel("Search this page", { exact: true }).fill("onerror");
+    await expect.poll(() => page.locator("td.member-name").allTextContents()).toEqual([XSS]);
+    expect(await page.locator("main img").count()).toBe(0);
+    await check("group");
+    await page.getByLabel("Search this page", { exact: true }).fill("");
+
+    // Compose with a live preview of the first three members, short delays.
+    await nav("Bulk sends");
+    await page.getByRole("link", { name: "New bulk send" }).click();
+    await page.getByLabel("Session", { exact: true }).selectOption(sessionId);
+    await page.getByLabel("Group", { exact: true }).selectOption(groupId);
+    await page.getByLabel("Message", { exact: true }).fill("Hi {{name|there}}, the console says hello");
+    await page.getByLabel("Minimum delay (s)", { exact: true }).fill("0");
+    await page.getByLabel("Maximum delay (s)", { exact: true }).fill("0");
+    await expect.poll(() => page.locator(".sample .bubble").allTextContents(), { timeout: 10_000 }).toEqual([
+      `Hi ${XSS}, the console says hello`,
+      "Hi Person 1, the console says hello",
+      "Hi Person 2, the console says hello",
+    ]);
+    await page.locator(".eta").waitFor();
+    await check("compose");
+    await page.getByRole("button", { name: "Start sending" }).click();
+    await page.getByRole("heading", { level: 1, name: "Bulk send", exact: true }).waitFor();
+    const jobId = page.url().split("/").pop() as string;
+
+    // Live progress to 100 %, then the counters match the API (receipts included).
+    await page.locator(".pct", { hasText: "100 %" }).waitFor({ timeout: 120_000 });
+    await page.locator(".badge", { hasText: "completed" }).first().waitFor();
+    const counters = async () =>
+      Object.fromEntries(
+        await page.locator("[data-counter]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-counter"), Number(e.querySelector("dd")?.textContent?.replace(/,/g, ""))])),
+      );
+    const fromApi = async () => {
+      const j = (await api.get(`/bulk-send/${jobId}`)).body;
+      return { sent: j.sent_count, delivered: j.delivered_count, read: j.read_count, failed: j.failed_count, skipped: j.skipped_count, replied: j.replied_count, pending: j.pending_count, cancelled: j.cancelled_count, total: j.total_recipients };
+    };
+    // Receipts keep arriving after the last send; the page reads the job again until they settle.
+    let seen: unknown;
+    await waitFor(
+      async () => {
+        const [shown, truth] = [await counters(), await fromApi()];
+        seen = { shown, truth };
+        return JSON.stringify(shown) === JSON.stringify(truth) && truth.delivered === truth.sent;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: "the page's counters to match the API" },
+    ).catch((e) => {
+      throw new Error(`${e.message} ${JSON.stringify(seen)}`);
+    });
+    expect((await fromApi()).sent).toBe(247);
+    await check("job");
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.screenshot({ path: join(OUT, "job-360.png"), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await axe(page)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // A second job, slow: pause and resume it from its page (then cancel, to let it go).
+    await nav("Bulk sends");
+    await page.getByRole("link", { name: "New bulk send" }).click();
+    await page.getByLabel("Session", { exact: true }).selectOption(sessionId);
+    await page.getByLabel("Group", { exact: true }).selectOption(groupId);
+    await page.getByLabel("Message", { exact: true }).fill("Second {{name}}");
+    await page.getByLabel("Minimum delay (s)", { exact: true }).fill("600");
+    await page.getByLabel("Maximum delay (s)", { exact: true }).fill("900");
+    await page.getByRole("button", { name: "Start sending" }).click();
+    await page.getByRole("heading", { level: 1, name: "Bulk send", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.getByRole("button", { name: "Resume" }).waitFor();
+    const second = page.url().split("/").pop() as string;
+    expect((await api.get(`/bulk-send/${second}`)).body.status).toBe("paused");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    expect(["running", "pending"]).toContain((await api.get(`/bulk-send/${second}`)).body.status);
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.locator(".badge", { hasText: "cancelled" }).first().waitFor();
+    await page.getByLabel("Show recipients with status", { exact: true }).selectOption("cancelled");
+    await expect.poll(() => page.locator("table[aria-label], .table-wrap tbody tr").count()).toBeGreaterThan(0);
+
+    // A daily schedule: the next five runs are shown before saving, as the server computes them.
+    await nav("Scheduled");
+    await page.getByRole("button", { name: "New scheduled message" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("Console morning");
+    await page.getByLabel("Session", { exact: true }).selectOption(sessionId);
+    await page.getByLabel("Group", { exact: true }).selectOption(groupId);
+    await page.getByLabel("Message", { exact: true }).fill("Good morning {{name|there}}");
+    await page.getByLabel("Time zone", { exact: true }).fill("Asia/Shanghai");
+    await page.getByLabel("Time of day", { exact: true }).fill("08:15");
+    const expected = (await api.get("/scheduled-messages/preview?schedule_type=daily&time_of_day=08:15&timezone=Asia/Shanghai")).body.runs as { run_at: string }[];
+    // Shown in the schedule's zone (and the viewer's): five runs at 08:15 Shanghai time.
+    expect(expected).toHaveLength(5);
+    await expect
+      .poll(() => page.locator(".next-runs li").evaluateAll((els) => els.map((e) => e.getAttribute("data-run-at"))), { timeout: 10_000 })
+      .toEqual(expected.map((r) => r.run_at));
+    for (const text of await page.locator(".next-runs li > span").allTextContents()) expect(text).toMatch(/08:15.*GMT\+8/);
+    await check("scheduled-new");
+    await page.getByRole("button", { name: "Save schedule" }).click();
+    const schedRow = page.locator("tr", { hasText: "Console morning" });
+    await schedRow.waitFor();
+    const created = ((await api.get("/scheduled-messages?limit=200")).body.messages as { name: string; next_run_at: string }[]).find((m) => m.name === "Console morning");
+    expect(created?.next_run_at).toBe(expected[0]?.run_at);
+    await check("scheduled");
+
+    // A report run now, rendered with its chart (the existing HTML, inside the page).
+    await nav("Reports");
+    await page.getByLabel("Name", { exact: true }).fill("Console sends");
+    await page.getByLabel("Template", { exact: true }).selectOption("bulk_send_progress");
+    await page.getByLabel("Period", { exact: true }).selectOption("last_7_days");
+    await page.getByRole("button", { name: "Create report" }).click();
+    await page.getByRole("heading", { level: 1, name: "Console sends" }).waitFor();
+    await page.getByRole("button", { name: "Run now" }).click();
+    await expect.poll(() => page.locator(".report-frame svg .bar-group").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await check("report");
+
+    // The inbox: a contact named like markup writes markup; both show as text, and a reply goes out.
+    const contact = `+55119${prefix}0001`;
+    await sandbox().post("/sandbox/api/inbound", { session_id: sessionId, from: contact, text: "<script>alert(2)</script> hi", name: XSS });
+    await nav("Inbox");
+    await page.locator(".conversation", { hasText: "<script>alert(2)</script> hi" }).click();
+    await page.getByRole("textbox", { name: "Your reply" }).fill("Thanks for writing");
+    await page.getByRole("button", { name: "Send reply" }).click();
+    await page.locator(".messages .outbound", { hasText: "Thanks for writing" }).waitFor();
+    await check("inbox");
+
+    await nav("Webhooks");
+    await page.getByLabel("Name", { exact: true }).waitFor();
+    await check("webhooks");
+    await nav("Usage & opt-outs");
+    await page.locator("#usage-meter").waitFor();
+    await check("usage");
+    await nav("Sessions");
+    await page.getByRole("button", { name: "Manage" }).first().click();
+    await check("session-pacing");
+
+    // Sign out forgets the key.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("API key", { exact: true }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem("outreach.api_key"))).toBeNull();
+
+    expect(violations).toEqual({});
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as any).__csp)).toEqual([]);
+    await context.close();
+  }, 300_000);
+});
