@@ -12,6 +12,9 @@ import { table } from "./storage";
  * Role: the store (`useTable`), `sqs:SendMessage` on events only (job snapshot/plan/finalize, session
  * sync/pair, group purge; the sends queue is written by the planner and the worker), and timers
  * (schedules and reports). `sends` is linked only because the shared composition reads its URL.
+ *
+ * The web console (`/console`) is served by this same function: the esbuild plugin builds it from
+ * packages/console into the bundle, so every deploy carries the console of its own commit.
  */
 export const api = new sst.aws.Function("Api", {
   handler: "packages/functions/src/api/index.handler",
@@ -21,6 +24,7 @@ export const api = new sst.aws.Function("Api", {
   timeout: "5 minutes",
   url: true,
   streaming: !$dev,
+  nodejs: { plugins: "packages/console/esbuild-plugin.mjs" },
   concurrency: config.apiReservedConcurrency > 0 ? { reserved: config.apiReservedConcurrency } : undefined,
   link: [table, events, sends, scheduler],
   permissions: [useTable(table), sendTo(events), ...armTimers],

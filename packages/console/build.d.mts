@@ -9,3 +9,6 @@ export interface ConsoleAssets {
 }
 
 export function buildConsole(): Promise<ConsoleAssets>;
+
+/** Builds and writes dist/assets.mjs (what the API Lambda bundles). */
+export function writeConsole(): Promise<ConsoleAssets>;

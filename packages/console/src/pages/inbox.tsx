@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { ErrorText, Field, Form, Loading, Page, useLoad, when } from "../ui";
 
@@ -13,6 +13,23 @@ const Thread = ({ c, onSent }: { c: Conversation; onSent: () => void }) => {
     [c.phone, c.session_id],
   );
   const [text, setText] = useState("");
+  const [queued, setQueued] = useState<string>();
+  // A reply is queued, then sent through the session's lane: the thread is read again until it shows.
+  useEffect(() => {
+    if (!queued) return;
+    let n = 0;
+    const t = setInterval(() => {
+      if (++n > 15) {
+        clearInterval(t);
+        setQueued(undefined);
+      }
+      void thread.reload();
+    }, 2000);
+    return () => clearInterval(t);
+  }, [queued, thread.reload]);
+  useEffect(() => {
+    if (queued && thread.data?.messages.some((m) => m.message_id === queued)) setQueued(undefined);
+  }, [queued, thread.data]);
   return (
     <section class="thread" aria-label={`Conversation with ${c.name ?? c.phone}`}>
       <h2>
@@ -41,9 +58,9 @@ const Thread = ({ c, onSent }: { c: Conversation; onSent: () => void }) => {
           class="reply"
           label="Reply"
           onSubmit={async () => {
-            await ok(api().POST("/messages/send", { body: { session_id: c.session_id, phone: c.phone, message: text } }));
+            const m = await ok(api().POST("/messages/send", { body: { session_id: c.session_id, phone: c.phone, message: text } }));
             setText("");
-            await thread.reload();
+            setQueued((m as { id: string }).id);
             onSent();
           }}
         >
@@ -51,6 +68,7 @@ const Thread = ({ c, onSent }: { c: Conversation; onSent: () => void }) => {
             <textarea rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} required maxLength={4096} />
           </Field>
           <button type="submit">Send reply</button>
+          {queued ? <span class="muted"> Queued; it shows here once sent.</span> : null}
         </Form>
       )}
     </section>

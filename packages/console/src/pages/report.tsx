@@ -4,45 +4,43 @@ import { Action, ErrorText, Loading, Page, StatusBadge, useLoad, when } from "..
 
 type Execution = Schema<"ReportExecution">;
 
-const DROP = "script,iframe,frame,object,embed,link,meta,base,form,input,button,textarea,select";
+const DROP = "script,style,iframe,frame,object,embed,link,meta,base,form,input,button,textarea,select";
 
 /**
  * The report's own HTML page (`?format=html`, the chart included), shown inside a shadow root so its
- * stylesheet stays its own. It is parsed inert (DOMParser runs nothing), scripts and event handlers
- * are dropped, and its styles are applied through the CSSOM — the page's CSP allows no inline style
- * or script, and needs no exception for this.
+ * stylesheet stays its own. Its `<style>` block and `style` attributes are taken out of the text
+ * before it is parsed (a parser meeting them under this page's CSP reports violations) and applied
+ * through the CSSOM instead, which the CSP allows; it is parsed inert (DOMParser runs nothing), and
+ * scripts, event handlers and `javascript:` URLs are dropped.
  */
 const RenderedReport = ({ html }: { html: string }) => {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const doc = new DOMParser().parseFromString(html, "text/html");
-    const css = [...doc.querySelectorAll("style")].map((s) => s.textContent ?? "").join("\n");
+    const css: string[] = [];
+    const text = html
+      .replace(/<style[^>]*>([\s\S]*?)<\/style>/gi, (_m, block: string) => {
+        css.push(block);
+        return "";
+      })
+      .replace(/\sstyle="/gi, ' data-report-style="');
+    const doc = new DOMParser().parseFromString(text, "text/html");
     for (const bad of doc.querySelectorAll(DROP)) bad.remove();
-    const styled: [Element, string][] = [];
     for (const node of doc.body.querySelectorAll("*")) {
       for (const a of [...node.attributes]) {
         if (a.name.startsWith("on") || /^\s*javascript:/i.test(a.value)) node.removeAttribute(a.name);
       }
-      const style = node.getAttribute("style");
-      if (style !== null) {
-        styled.push([node, style]);
-        node.removeAttribute("style");
-      }
     }
     const root = el.shadowRoot ?? el.attachShadow({ mode: "open" });
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css.replace(/@import[^;]*;/g, "").replace(/\bbody\b/g, ":host"));
+    sheet.replaceSync(css.join("\n").replace(/@import[^;]*;/g, "").replace(/\bbody\b/g, ":host"));
     root.adoptedStyleSheets = [sheet];
     root.replaceChildren(...[...doc.body.childNodes].map((n) => document.importNode(n, true)));
-    // Inline styles again, through the CSSOM, on the imported copies (same order as the originals).
-    const copies = root.querySelectorAll("*");
-    const originals = [...doc.body.querySelectorAll("*")];
-    copies.forEach((c, i) => {
-      const hit = styled.find(([o]) => o === originals[i]);
-      if (hit) (c as HTMLElement | SVGElement).style.cssText = hit[1];
-    });
+    for (const node of root.querySelectorAll<HTMLElement | SVGElement>("[data-report-style]")) {
+      node.style.cssText = node.getAttribute("data-report-style") ?? "";
+      node.removeAttribute("data-report-style");
+    }
   }, [html]);
   return <div class="report-frame" ref={host} />;
 };
