@@ -104,7 +104,7 @@ const App = () => {
       </header>
       <main id="main">
         {page ?? <NotFound />}
-        <LiveRegion />
+        <LiveRegion key={path} />
       </main>
     </>
   );
