@@ -75,5 +75,7 @@ export async function writeConsole() {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const assets = await writeConsole();
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-  console.log(`console            ${kib(assets.sizes.js)} JS (${kib(assets.sizes.js_gzip)} gzipped), ${kib(assets.sizes.css)} CSS (${kib(assets.sizes.css_gzip)} gzipped)`);
+  console.log(
+    `console            ${kib(assets.sizes.js)} JS (${kib(assets.sizes.js_gzip)} gzipped), ${kib(assets.sizes.css)} CSS (${kib(assets.sizes.css_gzip)} gzipped)`,
+  );
 }

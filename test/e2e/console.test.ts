@@ -18,7 +18,16 @@ beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 });
 afterAll(async () => {
@@ -29,7 +38,8 @@ afterAll(async () => {
 const axe = async (page: Page) => {
   await page.evaluate(AXE);
   const result = await page.evaluate(async () => {
-    const r = await (globalThis as any).axe.run(document, { resultTypes: ["violations"] });
+    const g = globalThis as any;
+    const r = await g.axe.run(g.document, { resultTypes: ["violations"] });
     return r.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(" ")).slice(0, 3) }));
   });
   return (result as { id: string; impact: string; nodes: string[] }[]).filter((v) => v.impact === "serious" || v.impact === "critical");
@@ -42,8 +52,9 @@ describe("the web console", () => {
     const api = runtime();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(() => {
-      (globalThis as any).__csp = [];
-      document.addEventListener("securitypolicyviolation", (e) => (globalThis as any).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+      const g = globalThis as any;
+      g.__csp = [];
+      g.document.addEventListener("securitypolicyviolation", (e: any) => g.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
     const page = await context.newPage();
     const dialogs: string[] = [];
@@ -72,7 +83,9 @@ describe("the web console", () => {
     await check("sign-in");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { level: 1, name: "Sessions" }).waitFor();
-    expect(await page.evaluate(() => [localStorage.length, sessionStorage.getItem("outreach.api_key")?.length])).toEqual([0, key.length]);
+    expect(
+      await page.evaluate(() => [(globalThis as any).localStorage.length, (globalThis as any).sessionStorage.getItem("outreach.api_key")?.length]),
+    ).toEqual([0, key.length]);
     expect(page.url()).not.toContain(key);
 
     // A sandbox session: working at once.
@@ -93,11 +106,13 @@ describe("the web console", () => {
     rows[9] = "12345;too short";
     rows[99] = "+55 11 9999;short too";
     rows[199] = "12ab34;letters";
-    await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFFphone;name\r\n${rows.join("\r\n")}\r\n`) });
+    await page
+      .getByLabel("CSV file", { exact: true })
+      .setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFFphone;name\r\n${rows.join("\r\n")}\r\n`) });
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await page.getByText("247 added").waitFor();
     expect(await page.locator("tr.invalid-row td:first-child").allTextContents()).toEqual(["11", "101", "201"]);
-    expect(await page.locator("#import-progress").evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([250, 250]);
+    expect(await page.locator("#import-progress").evaluate((p: any) => [p.value, p.max])).toEqual([250, 250]);
     const groupId = page.url().split("/").pop() as string;
     expect((await api.get(`/custom-groups/${groupId}`)).body.member_count).toBe(247);
     // The contact named like markup is shown as text: no element made of it, no script ran.
@@ -115,11 +130,9 @@ describe("the web console", () => {
     await page.getByLabel("Message", { exact: true }).fill("Hi {{name|there}}, the console says hello");
     await page.getByLabel("Minimum delay (s)", { exact: true }).fill("0");
     await page.getByLabel("Maximum delay (s)", { exact: true }).fill("0");
-    await expect.poll(() => page.locator(".sample .bubble").allTextContents(), { timeout: 10_000 }).toEqual([
-      `Hi ${XSS}, the console says hello`,
-      "Hi Person 1, the console says hello",
-      "Hi Person 2, the console says hello",
-    ]);
+    await expect
+      .poll(() => page.locator(".sample .bubble").allTextContents(), { timeout: 10_000 })
+      .toEqual([`Hi ${XSS}, the console says hello`, "Hi Person 1, the console says hello", "Hi Person 2, the console says hello"]);
     await page.locator(".eta").waitFor();
     await check("compose");
     await page.getByRole("button", { name: "Start sending" }).click();
@@ -131,11 +144,23 @@ describe("the web console", () => {
     await page.locator(".badge", { hasText: "completed" }).first().waitFor();
     const counters = async () =>
       Object.fromEntries(
-        await page.locator("[data-counter]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-counter"), Number(e.querySelector("dd")?.textContent?.replace(/,/g, ""))])),
+        await page
+          .locator("[data-counter]")
+          .evaluateAll((els) => els.map((e) => [e.getAttribute("data-counter"), Number(e.querySelector("dd")?.textContent?.replace(/,/g, ""))])),
       );
     const fromApi = async () => {
       const j = (await api.get(`/bulk-send/${jobId}`)).body;
-      return { sent: j.sent_count, delivered: j.delivered_count, read: j.read_count, failed: j.failed_count, skipped: j.skipped_count, replied: j.replied_count, pending: j.pending_count, cancelled: j.cancelled_count, total: j.total_recipients };
+      return {
+        sent: j.sent_count,
+        delivered: j.delivered_count,
+        read: j.read_count,
+        failed: j.failed_count,
+        skipped: j.skipped_count,
+        replied: j.replied_count,
+        pending: j.pending_count,
+        cancelled: j.cancelled_count,
+        total: j.total_recipients,
+      };
     };
     // Receipts keep arriving after the last send; the page reads the job again until they settle.
     let seen: unknown;
@@ -153,7 +178,7 @@ describe("the web console", () => {
     await check("job");
     await page.setViewportSize({ width: 360, height: 800 });
     await page.screenshot({ path: join(OUT, "job-360.png"), fullPage: true });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(await axe(page)).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });
 
@@ -188,7 +213,9 @@ describe("the web console", () => {
     await page.getByLabel("Message", { exact: true }).fill("Good morning {{name|there}}");
     await page.getByLabel("Time zone", { exact: true }).fill("Asia/Shanghai");
     await page.getByLabel("Time of day", { exact: true }).fill("08:15");
-    const expected = (await api.get("/scheduled-messages/preview?schedule_type=daily&time_of_day=08:15&timezone=Asia/Shanghai")).body.runs as { run_at: string }[];
+    const expected = (await api.get("/scheduled-messages/preview?schedule_type=daily&time_of_day=08:15&timezone=Asia/Shanghai")).body.runs as {
+      run_at: string;
+    }[];
     // Shown in the schedule's zone (and the viewer's): five runs at 08:15 Shanghai time.
     expect(expected).toHaveLength(5);
     await expect
@@ -199,7 +226,9 @@ describe("the web console", () => {
     await page.getByRole("button", { name: "Save schedule" }).click();
     const schedRow = page.locator("tr", { hasText: "Console morning" });
     await schedRow.waitFor();
-    const created = ((await api.get("/scheduled-messages?limit=200")).body.messages as { name: string; next_run_at: string }[]).find((m) => m.name === "Console morning");
+    const created = ((await api.get("/scheduled-messages?limit=200")).body.messages as { name: string; next_run_at: string }[]).find(
+      (m) => m.name === "Console morning",
+    );
     expect(created?.next_run_at).toBe(expected[0]?.run_at);
     await check("scheduled");
 
@@ -237,7 +266,7 @@ describe("the web console", () => {
     // Sign out forgets the key.
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("API key", { exact: true }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem("outreach.api_key"))).toBeNull();
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem("outreach.api_key"))).toBeNull();
 
     expect(violations).toEqual({});
     expect(dialogs).toEqual([]);

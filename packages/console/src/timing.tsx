@@ -105,13 +105,14 @@ export const TimingFields = ({ t, set }: { t: TimingDraft; set: (t: TimingDraft)
           <Field label="Cron expression" hint="minute hour day-of-month month day-of-week, e.g. 0 9 * * MON-FRI; at most every 5 minutes">
             <input value={t.cron_expression} onInput={field("cron_expression")} required maxLength={200} class="mono" />
           </Field>
-          <div class="presets" role="group" aria-label="Cron presets">
+          <fieldset class="presets">
+            <legend>Presets</legend>
             {CRON_PRESETS.map(([expr, label]) => (
               <button type="button" class="secondary small" key={expr} onClick={() => set({ ...t, cron_expression: expr })}>
                 {label}
               </button>
             ))}
-          </div>
+          </fieldset>
         </>
       ) : null}
     </fieldset>

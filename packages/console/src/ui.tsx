@@ -15,7 +15,6 @@ export const useLoad = <T,>(load: () => Promise<T>, deps: unknown[] = []) => {
     } catch (error) {
       if (mine === seq.current) setState((s) => ({ data: s.data, error, loading: false }));
     }
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on
   }, deps);
   useEffect(() => {
     void reload();
@@ -179,9 +178,9 @@ export const Field = ({ label, children, hint }: { label: string; children: VNod
 /** A wide table that scrolls sideways on a phone (focusable, so the keyboard can scroll it too). */
 export const TableWrap = ({ label, children }: { label: string; children: ComponentChildren }) => (
   // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
-  <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+  <section class="table-wrap" aria-label={label} tabIndex={0}>
     <table>{children}</table>
-  </div>
+  </section>
 );
 
 export const Loading = ({ what }: { what: string }) => <p class="muted">Loading {what}…</p>;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { navigate } from "../router";
-import { ErrorText, Field, Form, Page, num, useDebounced, useLoad, when } from "../ui";
+import { ErrorText, Field, Form, num, Page, useDebounced, useLoad, when } from "../ui";
 
 type Preview = Schema<"BulkSendPreview">;
 
@@ -134,8 +134,8 @@ const PreviewPanel = ({ draft }: { draft: MessageDraft }) => {
             ))}
           </ul>
           <p>
-            {num(p.recipients)} recipients ({num(p.opted_out)} opted out) · uses {num(p.quota.would_use)} of {p.quota.remaining === null ? "unlimited" : num(p.quota.remaining)}{" "}
-            messages left this month
+            {num(p.recipients)} recipients ({num(p.opted_out)} opted out) · uses {num(p.quota.would_use)} of{" "}
+            {p.quota.remaining === null ? "unlimited" : num(p.quota.remaining)} messages left this month
           </p>
           <p>
             Estimated finish: <strong class="eta">{when(p.estimated_finish_at)}</strong> (about {num(Math.round(p.pacing.per_message_seconds))} s a message)

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api, download, ok, type Schema } from "../api";
 import { type ImportOutcome, importCsv } from "../import";
 import { navigate } from "../router";
-import { Action, ErrorText, Field, Form, Loading, Page, TableWrap, num, useLoad, when } from "../ui";
+import { Action, ErrorText, Field, Form, Loading, num, Page, TableWrap, useLoad, when } from "../ui";
 
 type Detail = Schema<"CustomGroup"> & { members: Schema<"Member">[]; next_cursor: string | null };
 
@@ -49,8 +49,8 @@ const Import = ({ id, onDone }: { id: string; onDone: () => void }) => {
       {outcome ? (
         <div class="import-result" role="status">
           <p>
-            <strong data-added={outcome.added}>{num(outcome.added)} added</strong> · {num(outcome.duplicates)} duplicates · {num(outcome.invalid.length)} invalid
-            (of {num(outcome.rows)} rows)
+            <strong data-added={outcome.added}>{num(outcome.added)} added</strong> · {num(outcome.duplicates)} duplicates · {num(outcome.invalid.length)}{" "}
+            invalid (of {num(outcome.rows)} rows)
           </p>
           {outcome.invalid.length ? (
             <TableWrap label="Invalid rows">
@@ -124,7 +124,12 @@ export const GroupDetail = ({ params }: { params: Record<string, string> }) => {
       <Form
         label="Rename group"
         onSubmit={async () => {
-          await ok(api().PATCH("/custom-groups/{id}", { params: { path: { id } }, body: { name: name ?? g.data!.name, description: description ?? g.data!.description } }));
+          await ok(
+            api().PATCH("/custom-groups/{id}", {
+              params: { path: { id } },
+              body: { name: name ?? g.data!.name, description: description ?? g.data!.description },
+            }),
+          );
           await g.reload();
         }}
       >

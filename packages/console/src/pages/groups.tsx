@@ -1,13 +1,15 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { Link, navigate } from "../router";
-import { ErrorText, Field, Form, Loading, Page, TableWrap, num, useLoad, when } from "../ui";
+import { ErrorText, Field, Form, Loading, num, Page, TableWrap, useLoad, when } from "../ui";
 
 type WaGroup = { wa_group_id: string; session_id: string; name: string | null; participant_count: number };
 
 /** A group made of the participants of WhatsApp groups the tenant's sessions are in. */
 const FromWhatsApp = ({ onCreated }: { onCreated: (id: string) => void }) => {
-  const wa = useLoad(async () => ((await ok(api().GET("/custom-groups/wa-groups", { params: { query: { limit: 200 } } }))) as { wa_groups: WaGroup[] }).wa_groups);
+  const wa = useLoad(
+    async () => ((await ok(api().GET("/custom-groups/wa-groups", { params: { query: { limit: 200 } } }))) as { wa_groups: WaGroup[] }).wa_groups,
+  );
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [name, setName] = useState("");
   const [result, setResult] = useState<string>();
@@ -19,7 +21,11 @@ const FromWhatsApp = ({ onCreated }: { onCreated: (id: string) => void }) => {
       label="Import from WhatsApp groups"
       onSubmit={async () => {
         const wa_groups = wa.data!.filter((g) => picked.has(keyOf(g))).map((g) => ({ wa_group_id: g.wa_group_id, session_id: g.session_id }));
-        const r = (await ok(api().POST("/custom-groups/from-wa-groups", { body: { name, wa_groups } }))) as { id: string; imported: number; skipped_without_phone: number };
+        const r = (await ok(api().POST("/custom-groups/from-wa-groups", { body: { name, wa_groups } }))) as {
+          id: string;
+          imported: number;
+          skipped_without_phone: number;
+        };
         setResult(`Imported ${r.imported} members (${r.skipped_without_phone} known only by a WhatsApp LID were skipped).`);
         onCreated(r.id);
       }}
@@ -58,7 +64,11 @@ const FromWhatsApp = ({ onCreated }: { onCreated: (id: string) => void }) => {
 
 export const Groups = () => {
   const [cursor, setCursor] = useState<string | undefined>();
-  const list = useLoad(async () => (await ok(api().GET("/custom-groups", { params: { query: { limit: 50, cursor } } }))) as { groups: Schema<"CustomGroup">[]; next_cursor: string | null }, [cursor]);
+  const list = useLoad(
+    async () =>
+      (await ok(api().GET("/custom-groups", { params: { query: { limit: 50, cursor } } }))) as { groups: Schema<"CustomGroup">[]; next_cursor: string | null },
+    [cursor],
+  );
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [showWa, setShowWa] = useState(false);

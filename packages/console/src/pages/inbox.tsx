@@ -101,7 +101,12 @@ export const Inbox = () => {
           <ul class="conversations" aria-label="Conversations">
             {list.data.conversations.map((c) => (
               <li key={`${c.session_id} ${c.phone}`}>
-                <button type="button" class="conversation" aria-pressed={open?.phone === c.phone && open.session_id === c.session_id} onClick={() => setOpen(c)}>
+                <button
+                  type="button"
+                  class="conversation"
+                  aria-pressed={open?.phone === c.phone && open.session_id === c.session_id}
+                  onClick={() => setOpen(c)}
+                >
                   <strong>{c.name ?? c.phone}</strong>
                   <span class="muted">{c.last_text ?? ""}</span>
                   <small>{when(c.last_inbound_at ?? c.last_outbound_at)}</small>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, followProgress, ok, type Progress, type Schema } from "../api";
-import { Action, ErrorText, Field, Loading, Page, StatusBadge, TableWrap, num, useLoad, when } from "../ui";
+import { Action, ErrorText, Field, Loading, num, Page, StatusBadge, TableWrap, useLoad, when } from "../ui";
 
 type Job = Schema<"BulkSend">;
 type Recipient = Schema<"Recipient">;
@@ -32,9 +32,10 @@ const Recipients = ({ id, version }: { id: string; version: number }) => {
   const [cursor, setCursor] = useState<string>();
   const list = useLoad(
     async () =>
-      (await ok(
-        api().GET("/bulk-send/{id}/recipients", { params: { path: { id }, query: { limit: 50, cursor, ...(status ? { status } : {}) } } }),
-      )) as { recipients: Recipient[]; next_cursor: string | null },
+      (await ok(api().GET("/bulk-send/{id}/recipients", { params: { path: { id }, query: { limit: 50, cursor, ...(status ? { status } : {}) } } }))) as {
+        recipients: Recipient[];
+        next_cursor: string | null;
+      },
     [id, status, cursor, version],
   );
   return (

@@ -34,7 +34,12 @@ const RenderedReport = ({ html }: { html: string }) => {
     }
     const root = el.shadowRoot ?? el.attachShadow({ mode: "open" });
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css.join("\n").replace(/@import[^;]*;/g, "").replace(/\bbody\b/g, ":host"));
+    sheet.replaceSync(
+      css
+        .join("\n")
+        .replace(/@import[^;]*;/g, "")
+        .replace(/\bbody\b/g, ":host"),
+    );
     root.adoptedStyleSheets = [sheet];
     root.replaceChildren(...[...doc.body.childNodes].map((n) => document.importNode(n, true)));
     for (const node of root.querySelectorAll<HTMLElement | SVGElement>("[data-report-style]")) {
@@ -101,10 +106,16 @@ export const ReportDetail = ({ params }: { params: Record<string, string> }) => 
           <section aria-label="Execution" class="execution">
             {exe ? (
               <div class="actions">
-                <Action class="secondary" run={() => download(`/reports/${encodeURIComponent(id)}/history/${encodeURIComponent(exe.id)}?format=csv`, `${exe.id}.csv`)}>
+                <Action
+                  class="secondary"
+                  run={() => download(`/reports/${encodeURIComponent(id)}/history/${encodeURIComponent(exe.id)}?format=csv`, `${exe.id}.csv`)}
+                >
                   Download CSV
                 </Action>
-                <Action class="secondary" run={() => download(`/reports/${encodeURIComponent(id)}/history/${encodeURIComponent(exe.id)}?format=json`, `${exe.id}.json`)}>
+                <Action
+                  class="secondary"
+                  run={() => download(`/reports/${encodeURIComponent(id)}/history/${encodeURIComponent(exe.id)}?format=json`, `${exe.id}.json`)}
+                >
                   Download JSON
                 </Action>
               </div>

@@ -10,7 +10,8 @@ type Scheduled = Schema<"ScheduledMessage">;
 
 const History = ({ id }: { id: string }) => {
   const h = useLoad(
-    async () => (await ok(api().GET("/scheduled-messages/{id}/history", { params: { path: { id }, query: { limit: 20 } } }))) as { executions: Schema<"ScheduleRun">[] },
+    async () =>
+      (await ok(api().GET("/scheduled-messages/{id}/history", { params: { path: { id }, query: { limit: 20 } } }))) as { executions: Schema<"ScheduleRun">[] },
     [id],
   );
   if (!h.data) return h.error ? <ErrorText error={h.error} /> : <Loading what="history" />;

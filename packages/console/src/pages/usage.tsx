@@ -1,12 +1,13 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
-import { Action, ErrorText, Field, Form, Loading, Page, TableWrap, num, useLoad, when } from "../ui";
+import { Action, ErrorText, Field, Form, Loading, num, Page, TableWrap, useLoad, when } from "../ui";
 
 export const Usage = () => {
   const usage = useLoad(async () => (await ok(api().GET("/usage/current"))) as Schema<"Usage">);
   const [cursor, setCursor] = useState<string>();
   const optOuts = useLoad(
-    async () => (await ok(api().GET("/opt-outs", { params: { query: { limit: 100, cursor } } }))) as { opt_outs: Schema<"OptOut">[]; next_cursor: string | null },
+    async () =>
+      (await ok(api().GET("/opt-outs", { params: { query: { limit: 100, cursor } } }))) as { opt_outs: Schema<"OptOut">[]; next_cursor: string | null },
     [cursor],
   );
   const [phones, setPhones] = useState("");
@@ -27,7 +28,15 @@ export const Usage = () => {
               <span>{num(u.total_messages)} (no monthly limit)</span>
             ) : (
               <>
-                <meter id="usage-meter" min={0} max={u.limit_messages} low={u.limit_messages * 0.7} high={u.limit_messages * 0.9} optimum={0} value={u.total_messages} />
+                <meter
+                  id="usage-meter"
+                  min={0}
+                  max={u.limit_messages}
+                  low={u.limit_messages * 0.7}
+                  high={u.limit_messages * 0.9}
+                  optimum={0}
+                  value={u.total_messages}
+                />
                 <span>
                   {num(u.total_messages)} of {num(u.limit_messages)} ({u.usage_percentage} %)
                 </span>

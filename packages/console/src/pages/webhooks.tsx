@@ -165,7 +165,10 @@ export const Webhooks = () => {
                           duration_ms: number | null;
                           error: string | null;
                         };
-                        setTested({ ...tested, [w.id]: r.success ? `Delivered (${r.status_code}, ${r.duration_ms} ms)` : `Failed: ${r.error ?? r.status_code}` });
+                        setTested({
+                          ...tested,
+                          [w.id]: r.success ? `Delivered (${r.status_code}, ${r.duration_ms} ms)` : `Failed: ${r.error ?? r.status_code}`,
+                        });
                       }}
                     >
                       Send test
