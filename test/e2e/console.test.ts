@@ -2,20 +2,26 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runtime, sandbox, waitFor } from "../helpers/api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { client, waitFor } from "../helpers/api";
+import { type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
 
 /**
- * The web console (issue 19) in headless Chromium against the running local runtime: the whole path
- * a person takes, with an axe-core check and a screenshot of every page (test-results/console/).
+ * The web console (issue 19) in headless Chromium against a local runtime of its own (started as
+ * `npm start` starts, so it also shows a fresh start builds the console), signed in with that
+ * runtime's development key: the whole path a person takes, with an axe-core check and a screenshot
+ * of every page (test-results/console/). Its own runtime keeps the shared one's development tenant
+ * untouched for the suites that read it.
  */
 const OUT = resolve(import.meta.dirname, "../../test-results/console");
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const XSS = "<img src=x onerror=alert(1)>";
 
 let browser: Browser;
+let rt: RuntimeProcess;
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
+  rt = await startRuntimeProcess({ env: { OUTREACH_RATE_LIMIT: "0" } });
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
@@ -32,6 +38,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  if (rt) {
+    await rt.stop();
+    removeDir(rt.dataDir);
+  }
 });
 
 /** axe-core on the page as it is (evaluated through DevTools, so the page's CSP stays as served): serious and critical violations. */
@@ -47,9 +57,10 @@ const axe = async (page: Page) => {
 
 describe("the web console", () => {
   it("walks sign-in → session → CSV import → send with preview → live progress → pause/resume → schedule → report, every page accessible", async () => {
-    const base = `${inject("runtimeUrl")}/console`;
-    const key = inject("runtimeKey");
-    const api = runtime();
+    const base = `${rt.url}/console`;
+    const key = rt.key;
+    const api = client(rt.url, key);
+    const sandbox = () => client(rt.url);
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(() => {
       const g = globalThis as any;
@@ -66,10 +77,7 @@ describe("the web console", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     const violations: Record<string, unknown[]> = {};
-    const t0 = Date.now();
-    const mark = (what: string) => console.log(`console test: ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const check = async (name: string) => {
-      mark(name);
       await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
       const v = await axe(page);
       if (v.length) violations[name] = v;
@@ -98,6 +106,8 @@ describe("the web console", () => {
 
     // A group and a 250-row CSV (semicolons, BOM, header) with 3 bad rows and a contact named like markup.
     await nav("Groups");
+    await page.getByLabel("Group name", { exact: true }).waitFor();
+    await check("groups");
     await page.getByLabel("Group name", { exact: true }).fill("Console import");
     await page.getByRole("button", { name: "Create group" }).click();
     await page.getByRole("heading", { level: 1, name: "Console import" }).waitFor();
@@ -124,6 +134,8 @@ describe("the web console", () => {
 
     // Compose with a live preview of the first three members, short delays.
     await nav("Bulk sends");
+    await page.getByRole("heading", { level: 1, name: "Bulk sends" }).waitFor();
+    await check("sends");
     await page.getByRole("link", { name: "New bulk send" }).click();
     await page.getByLabel("Session", { exact: true }).selectOption(sessionId);
     await page.getByLabel("Group", { exact: true }).selectOption(groupId);
@@ -234,6 +246,8 @@ describe("the web console", () => {
 
     // A report run now, rendered with its chart (the existing HTML, inside the page).
     await nav("Reports");
+    await page.getByLabel("Template", { exact: true }).locator("option").nth(1).waitFor({ state: "attached" });
+    await check("reports");
     await page.getByLabel("Name", { exact: true }).fill("Console sends");
     await page.getByLabel("Template", { exact: true }).selectOption("bulk_send_progress");
     await page.getByLabel("Period", { exact: true }).selectOption("last_7_days");
