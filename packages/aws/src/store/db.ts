@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { DomainError, invalid } from "@outreach/core/error";
 import type { Page, PageRequest } from "@outreach/core/port";
@@ -130,6 +131,36 @@ export async function* queryAll(db: Db, input: Omit<QueryCommandInput, "TableNam
     start = res.LastEvaluatedKey;
   } while (start);
 }
+
+/**
+ * Sets the given fields (undefined ones are left alone) and `updated_at` on an item that exists;
+ * returns the item after the update, or undefined when there is none.
+ */
+export const updateFields = async (db: Db, key: Item, fields: Record<string, unknown>, at: string): Promise<Item | undefined> => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ":at": at };
+  const sets = ["updated_at = :at"];
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue;
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    sets.push(`#${k} = :${k}`);
+  }
+  const res = await whenHolds(
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: key,
+        UpdateExpression: `SET ${sets.join(", ")}`,
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+        ExpressionAttributeValues: values,
+        ReturnValues: "ALL_NEW",
+      }),
+    ),
+  );
+  return res?.Attributes;
+};
 
 /** Deletes up to `max` items of a query (keys only), in batches of 25; returns how many it deleted. */
 export const deleteMatching = async (db: Db, input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey" | "ProjectionExpression">, max: number) => {

@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { GroupMessage, MonitoredGroup, MonitorPatch, MonitorRepo } from "@outreach/core/monitor";
-import { type Db, deleteMatching, type Item, onIndex, queryPage, strip, transact, whenHolds } from "./db";
+import { type Db, deleteMatching, type Item, onIndex, queryAll, queryPage, strip, transact, updateFields, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
 
 const groupOf = (i: Item): MonitoredGroup => strip<MonitoredGroup>(i);
@@ -70,47 +70,18 @@ export const createMonitorStore = (db: Db): MonitorRepo => {
     },
 
     async list(tenantId) {
-      const out: MonitoredGroup[] = [];
-      let start: Item | undefined;
-      do {
-        const res = await db.doc.send(
-          new QueryCommand({
-            TableName: db.table,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
-            ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":p": PREFIX.monitor },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const i of res.Items ?? []) out.push(groupOf(i));
-        start = res.LastEvaluatedKey;
-      } while (start);
+      const out = [];
+      for await (const i of queryAll(db, {
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+        ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":p": PREFIX.monitor },
+      }))
+        out.push(groupOf(i));
       return out;
     },
 
     async update(tenantId, id, patch: MonitorPatch, at) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ":at": at };
-      const sets = ["updated_at = :at"];
-      for (const [k, v] of Object.entries(patch)) {
-        if (v === undefined) continue;
-        names[`#${k}`] = k;
-        values[`:${k}`] = v;
-        sets.push(`#${k} = :${k}`);
-      }
-      const res = await whenHolds(
-        db.doc.send(
-          new UpdateCommand({
-            TableName: db.table,
-            Key: Keys.monitor(tenantId, id),
-            UpdateExpression: `SET ${sets.join(", ")}`,
-            ConditionExpression: "attribute_exists(pk)",
-            ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-            ExpressionAttributeValues: values,
-            ReturnValues: "ALL_NEW",
-          }),
-        ),
-      );
-      return res?.Attributes ? groupOf(res.Attributes) : undefined;
+      const item = await updateFields(db, Keys.monitor(tenantId, id), patch, at);
+      return item ? groupOf(item) : undefined;
     },
 
     async remove(tenantId, id) {

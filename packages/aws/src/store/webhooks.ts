@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Delivery, DeliveryStatus, Webhook, WebhookPatch, WebhookRepo } from "@outreach/core/webhook";
-import { conditional, type Db, deleteMatching, type Item, queryPage, strip, transact, whenHolds } from "./db";
+import { conditional, type Db, deleteMatching, type Item, queryAll, queryPage, strip, transact, updateFields, whenHolds } from "./db";
 import { Keys, PREFIX } from "./keys";
 
 /** How long a delivery stays in the log. */
@@ -45,47 +45,18 @@ export const createWebhookStore = (db: Db): WebhookRepo => ({
   },
 
   async list(tenantId) {
-    const out: Webhook[] = [];
-    let start: Item | undefined;
-    do {
-      const res = await db.doc.send(
-        new QueryCommand({
-          TableName: db.table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :w)",
-          ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":w": PREFIX.webhook },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of res.Items ?? []) out.push(webhookOf(i));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const out = [];
+    for await (const i of queryAll(db, {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :w)",
+      ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":w": PREFIX.webhook },
+    }))
+      out.push(webhookOf(i));
     return out;
   },
 
   async update(tenantId, id, patch: WebhookPatch, at) {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ":at": at };
-    const sets = ["updated_at = :at"];
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined) continue;
-      names[`#${k}`] = k;
-      values[`:${k}`] = v;
-      sets.push(`#${k} = :${k}`);
-    }
-    const res = await whenHolds(
-      db.doc.send(
-        new UpdateCommand({
-          TableName: db.table,
-          Key: Keys.webhook(tenantId, id),
-          UpdateExpression: `SET ${sets.join(", ")}`,
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-          ExpressionAttributeValues: values,
-          ReturnValues: "ALL_NEW",
-        }),
-      ),
-    );
-    return res?.Attributes ? webhookOf(res.Attributes) : undefined;
+    const item = await updateFields(db, Keys.webhook(tenantId, id), patch, at);
+    return item ? webhookOf(item) : undefined;
   },
 
   async remove(tenantId, id) {
