@@ -208,3 +208,25 @@ export const when = (iso: string | null | undefined, zone?: string) => {
 export const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 export const StatusBadge = ({ status }: { status: string }) => <span class={`badge s-${status}`}>{status}</span>;
+
+/** A list's filter by status: "all" (the empty value) or one of `statuses`; choosing one goes back to the first page. */
+export const StatusFilter = <S extends string>({
+  label,
+  value,
+  statuses,
+  onChange,
+}: {
+  label: string;
+  value: S | "";
+  statuses: readonly S[];
+  onChange: (status: S | "") => void;
+}) => (
+  <Field label={label}>
+    <select value={value} onChange={(e) => onChange(e.currentTarget.value as S | "")}>
+      <option value="">all</option>
+      {statuses.map((s) => (
+        <option key={s}>{s}</option>
+      ))}
+    </select>
+  </Field>
+);

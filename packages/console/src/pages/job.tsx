@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, followProgress, ok, type Progress, type Schema } from "../api";
-import { Action, ErrorText, Field, Loading, num, Page, StatusBadge, TableWrap, useLoad, when } from "../ui";
+import { Action, ErrorText, Field, Loading, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
 
 type Job = Schema<"BulkSend">;
 type Recipient = Schema<"Recipient">;
@@ -41,20 +41,15 @@ const Recipients = ({ id, version }: { id: string; version: number }) => {
   return (
     <section aria-labelledby="recipients-h">
       <h2 id="recipients-h">Recipients</h2>
-      <Field label="Show recipients with status">
-        <select
-          value={status}
-          onChange={(e) => {
-            setStatus(e.currentTarget.value as typeof status);
-            setCursor(undefined);
-          }}
-        >
-          <option value="">all</option>
-          {RECIPIENT_STATUSES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </Field>
+      <StatusFilter
+        label="Show recipients with status"
+        value={status}
+        statuses={RECIPIENT_STATUSES}
+        onChange={(s) => {
+          setStatus(s);
+          setCursor(undefined);
+        }}
+      />
       <ErrorText error={list.error} />
       {!list.data ? (
         <Loading what="recipients" />

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { Link } from "../router";
-import { ErrorText, Field, Loading, num, Page, StatusBadge, TableWrap, useLoad, when } from "../ui";
+import { ErrorText, Field, Loading, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
 
 type Job = Schema<"BulkSend">;
 const STATUSES = ["pending", "running", "paused", "completed", "cancelled", "failed"] as const;
@@ -26,20 +26,15 @@ export const Sends = () => {
         </Link>
       }
     >
-      <Field label="Status">
-        <select
-          value={status}
-          onChange={(e) => {
-            setStatus(e.currentTarget.value as typeof status);
-            setCursor(undefined);
-          }}
-        >
-          <option value="">all</option>
-          {STATUSES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </Field>
+      <StatusFilter
+        label="Status"
+        value={status}
+        statuses={STATUSES}
+        onChange={(s) => {
+          setStatus(s);
+          setCursor(undefined);
+        }}
+      />
       <ErrorText error={list.error} />
       {!list.data ? (
         <Loading what="bulk sends" />
