@@ -37,7 +37,7 @@ describe("worker handover", () => {
     const info = JSON.parse(readFileSync(join(rt.dataDir, "runtime.json"), "utf8")) as {
       dynamodb_endpoint: string;
       table: string;
-      workers: { id: string; pid: number }[];
+      workers: { id: string; pid: number; shards: number[] }[];
     };
     expect(info.workers).toHaveLength(2);
     const db = createDb({ table: info.table, endpoint: info.dynamodb_endpoint });
@@ -64,7 +64,7 @@ describe("worker handover", () => {
     // Mid-job: stop the worker that holds most sessions.
     await waitFor(async () => (await api.get(`/bulk-send/${jobs[0]?.id}`)).body.sent_count >= 3, { timeoutMs: 60_000, what: "sending under way" });
     const owners = await Promise.all(sessions.map((s) => leaseOwner(s.id)));
-    const byWorker = info.workers.map((w) => ({ ...w, held: owners.filter((o) => o.startsWith(`local-worker-${w.id}-`)).length }));
+    const byWorker = info.workers.map((w) => ({ ...w, held: owners.filter((o) => o === w.id).length }));
     const victim = byWorker.reduce((a, b) => (b.held > a.held ? b : a));
     expect(victim.held).toBeGreaterThan(0);
     const stoppedAt = Date.now();
@@ -73,7 +73,7 @@ describe("worker handover", () => {
 
     // The survivor takes every session within the lease time (a clean handover releases the leases at once).
     const survivor = info.workers.find((w) => w.id !== victim.id) as { id: string };
-    await waitFor(async () => (await Promise.all(sessions.map((s) => leaseOwner(s.id)))).every((o) => o.startsWith(`local-worker-${survivor.id}-`)), {
+    await waitFor(async () => (await Promise.all(sessions.map((s) => leaseOwner(s.id)))).every((o) => o === survivor.id), {
       timeoutMs: LEASE_TTL_MS,
       intervalMs: 250,
       what: "the other worker to hold every session",

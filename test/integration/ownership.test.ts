@@ -83,7 +83,7 @@ describe("lease-fenced recovery (DynamoDB Local)", () => {
     } as unknown as Transport;
     const d = { ...deps("w~1"), queue: { send: async (_q: string, msgs: { body: unknown }[]) => void requeued.push(...msgs.map((m) => m.body)) } as never };
     const { createLanes } = await import("../../packages/system/src/lane");
-    const sender = createSender(d, transport, createLanes(systemClock), { owns: () => false });
+    const sender = createSender(d, transport, createLanes(systemClock), { hosts: () => "soon" });
     const msg = (phone: string, epoch: number): SendMessage => ({
       type: "send",
       tenant_id: job.tenant_id,

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { isPlanId } from "@outreach/core/plan";
+import { parseShards } from "@outreach/core/shard";
 import { StartupError } from "./dynamo-local";
 import { startRuntime } from "./runtime";
 
@@ -25,6 +26,12 @@ const retrySeconds = (raw: string) => {
     fail(`OUTREACH_WEBHOOK_RETRY_SECONDS must be up to 8 comma-separated whole seconds from 1 to 900 (got "${raw}").`);
   return v;
 };
+let shards = 0;
+try {
+  shards = parseShards(env.OUTREACH_SHARDS);
+} catch (e) {
+  fail((e as Error).message);
+}
 if (workers > 0 && transport !== "sandbox") fail("OUTREACH_WORKERS needs OUTREACH_TRANSPORT=sandbox (worker processes host sandbox sessions).");
 
 try {
@@ -42,6 +49,7 @@ try {
     fetchTimeoutMs: env.OUTREACH_FETCH_TIMEOUT_SECONDS ? Number(env.OUTREACH_FETCH_TIMEOUT_SECONDS) * 1000 : undefined,
     webhookRetryDelaysS: env.OUTREACH_WEBHOOK_RETRY_SECONDS ? retrySeconds(env.OUTREACH_WEBHOOK_RETRY_SECONDS) : undefined,
     workers,
+    shards,
   });
   console.log(
     `\nOutreach is running on http://localhost:${rt.port}  (API docs: http://localhost:${rt.port}/docs${transport === "sandbox" ? ", sandbox inbox: /sandbox" : ""})`,

@@ -5,11 +5,13 @@ import type { DynamoStore } from "@outreach/aws/store";
 import type { Deps } from "@outreach/core/deps";
 import * as Jobs from "@outreach/core/job";
 import { dispatch, domainHandlers, type Handlers } from "@outreach/core/message";
-import type { QueueName, Transport, TransportEvents } from "@outreach/core/port";
+import { type QueueName, shardQueue, type Transport, type TransportEvents } from "@outreach/core/port";
+import { shardOf } from "@outreach/core/shard";
 import * as Timer from "@outreach/core/timer";
 import { createEmitter } from "@outreach/core/webhook";
 import type { Logger } from "@outreach/log";
 import { type Consumer, SENDS_CONCURRENCY, startConsumer } from "./consumer";
+import { createFleet, type Fleet } from "./fleet";
 import { createSessionHost, type SessionHost } from "./host";
 import { createLanes } from "./lane";
 import { claimantId, recoverAtStart } from "./ownership";
@@ -33,8 +35,10 @@ export interface SystemConfig {
   durableQueues: boolean;
   /** `host`: the transport for the sessions (sandbox or Baileys), built around the host's event sink. */
   transport?: (events: TransportEvents) => Transport | Promise<Transport>;
-  /** `host`: this process's owner id in session leases. */
+  /** `host`: this process's owner id in session and shard leases, and its id in the fleet. */
   owner?: string;
+  /** `host`: shard lease and fleet round timings (tests shorten them; defaults in fleet/). */
+  fleet?: { leaseMs?: number; roundMs?: number };
   /**
    * `api`: the app factory and its settings; `extend` mounts extra routes (the sandbox's, locally).
    * The factory comes from the entry point, like the transport, so processes without the role never
@@ -60,29 +64,71 @@ export const createSystem = async (config: SystemConfig) => {
   );
   const has = (r: Role) => roles.includes(r);
 
+  const shards = deps.queue.shards;
+  const wait = config.pollWaitSeconds ?? 20;
   let host: SessionHost | undefined;
+  let fleet: Fleet | undefined;
   let transport: Transport | undefined;
+  /** The sends consumers of the shards this process holds, by shard. */
+  const sendsConsumers = new Map<number, Consumer>();
+  /** Whether `start` was asked to poll the sends queues (set before the fleet takes its first shards). */
+  let pollSends = false;
+  const inShard = (shard: number) => (sessionId: string) => shardOf(sessionId, shards) === shard;
+  const lanes = createLanes(deps.clock);
+  let sender: ReturnType<typeof Jobs.createSender> | undefined;
+  let handle: ReturnType<typeof dispatch> = async () => {};
   if (has("host")) {
     if (!config.transport || !config.owner) throw new Error("the host role needs a transport and an owner id");
-    host = createSessionHost({ ...deps, logger, owner: config.owner });
+    // The host runs the sessions of the shards this worker holds (fleet/): shard leases, then session leases.
+    const inScope = (sessionId: string) => fleet?.owns(shardOf(sessionId, shards)) ?? false;
+    host = createSessionHost({ ...deps, logger, owner: config.owner, inScope });
     transport = await config.transport(host.events);
     host.attach(transport);
+    const h = host;
+    fleet = createFleet(deps, {
+      owner: config.owner,
+      pid: process.pid,
+      shards,
+      logger,
+      ...config.fleet,
+      hooks: {
+        sessions: () => h.count(),
+        async take(shard) {
+          await h.syncWhere(inShard(shard));
+          if (sender && pollSends && !sendsConsumers.has(shard)) sendsConsumers.set(shard, consumeSends(shard));
+        },
+        async release(shard) {
+          // Stop receiving; waiting sends go back to the queue; idle sessions go at once, busy ones after their send is recorded.
+          const consumer = sendsConsumers.get(shard);
+          sendsConsumers.delete(shard);
+          const stopped = consumer?.stop();
+          lanes.drain(inShard(shard));
+          await h.releaseWhere((id) => inShard(shard)(id) && !lanes.busy(id));
+          await stopped;
+          await h.releaseWhere(inShard(shard));
+        },
+      },
+    });
   }
-  let sender: ReturnType<typeof Jobs.createSender> | undefined;
-  const lanes = createLanes(deps.clock);
   if (has("sender")) {
     if (!transport || !host) throw new Error("the sender role needs the host role in the same process (it sends through the host's sockets)");
-    sender = Jobs.createSender(deps, transport, lanes, { owns: host.owns });
+    sender = Jobs.createSender(deps, transport, lanes, { hosts: host.hosts });
   }
+  /** One shard's sends queue, polled while this process holds the shard. */
+  const consumeSends = (shard: number) =>
+    startConsumer({ queue: deps.queue, name: shardQueue(shard), handle, concurrency: SENDS_CONCURRENCY, pollers: wait > 5 ? 2 : 1, waitSeconds: wait, logger });
 
+  // Session control reaches whoever hosts the session: this host when the session's shard is its own,
+  // else the shard's owner through the sends queue (on AWS the events Lambda relays it there).
+  const hostsShardOf = (sessionId: string) => host !== undefined && (fleet?.owns(shardOf(sessionId, shards)) ?? false);
   const handlers: Partial<Handlers> = {
     ...(has("events") ? domainHandlers(deps) : {}),
-    // Session control reaches whoever hosts the sessions: here, or the worker through the sends queue.
-    "session.sync": (m) => (host ? host.sync(m.tenant_id, m.session_id) : deps.queue.send("sends", [{ body: m }])),
-    "session.pair": (m) => (host ? host.pair(m.tenant_id, m.session_id, m.phone) : deps.queue.send("sends", [{ body: m }])),
-    ...(sender ? { send: (m, ctx) => sender.handle(m, ctx) } : {}),
+    "session.sync": (m) => (hostsShardOf(m.session_id) ? (host as SessionHost).sync(m.tenant_id, m.session_id) : deps.queue.send("sends", [{ body: m }])),
+    "session.pair": (m) =>
+      hostsShardOf(m.session_id) ? (host as SessionHost).pair(m.tenant_id, m.session_id, m.phone) : deps.queue.send("sends", [{ body: m }]),
+    ...(sender ? { send: sender.handle } : {}),
   };
-  const handle = dispatch(handlers, (body, why) => logger.warn({ body, why }, "message dropped"));
+  handle = dispatch(handlers, (body, why) => logger.warn({ body, why }, "message dropped"));
 
   let app: OpenAPIHono<any> | undefined;
   if (has("api")) {
@@ -111,9 +157,11 @@ export const createSystem = async (config: SystemConfig) => {
     handle,
     sweep,
     watch,
+    fleet,
     /**
      * Starts what runs in the background: start-up recovery (sender), queue pollers for the queues
-     * named in `poll`, the session host's sync rounds, and the sweeper's interval.
+     * named in `poll` (`sends`: the shard queues of the shards this process takes in the fleet), the
+     * session host's sync rounds, and the sweeper's interval.
      */
     async start(opts: { poll: QueueName[]; sweepEveryMs?: number }) {
       // Lease-expired claims settle; with a queue that forgets (locally) the planner's side plans running jobs again.
@@ -121,13 +169,11 @@ export const createSystem = async (config: SystemConfig) => {
         const recovered = await recoverAtStart(deps, { durableQueues: config.durableQueues || !has("events") });
         if (recovered.unknown || recovered.replanned) logger.info(recovered, "recovered jobs of the previous run");
       }
-      const wait = config.pollWaitSeconds ?? 20;
       if (opts.poll.includes("events"))
         consumers.push(startConsumer({ queue: deps.queue, name: "events", handle, concurrency: 8, pollers: 2, waitSeconds: wait, logger }));
-      if (opts.poll.includes("sends"))
-        consumers.push(
-          startConsumer({ queue: deps.queue, name: "sends", handle, concurrency: SENDS_CONCURRENCY, pollers: wait > 5 ? 2 : 4, waitSeconds: wait, logger }),
-        );
+      pollSends = opts.poll.includes("sends");
+      // Joining the fleet takes this process's share of the shards (all of them when it is alone).
+      await fleet?.start();
       await host?.syncAll();
       if (has("sweeper") && opts.sweepEveryMs) {
         const swept = await sweep({});
@@ -149,6 +195,8 @@ export const createSystem = async (config: SystemConfig) => {
      */
     async stop() {
       for (const s of stops.splice(0)) await s();
+      // Every shard released as in a rebalance (lanes drained, sends recorded, sessions and leases let go).
+      await fleet?.stop();
       lanes.close();
       const draining = Promise.all(consumers.splice(0).map((c) => c.stop()));
       await host?.releaseIdle((id) => !lanes.busy(id));

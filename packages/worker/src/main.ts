@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { parseShards } from "@outreach/core/shard";
 import { createGuardedFetch } from "@outreach/fetch";
 import { createLogger } from "@outreach/log";
 import { createSystem } from "@outreach/system";
-import { composeAws } from "@outreach/system/compose";
+import { composeAws, sendsUrlsOf } from "@outreach/system/compose";
 import { startLiveness } from "@outreach/system/health";
 import { createBaileysTransport } from "@outreach/whatsapp/baileys";
 import { Resource } from "sst";
@@ -14,11 +15,13 @@ if (process.argv.includes("--check")) {
   process.exit(0);
 }
 
-/** The Fargate task: the `host` and `sender` roles on AWS, with Baileys sessions. */
+/**
+ * A Fargate task of the worker service: the `host` and `sender` roles on AWS, with Baileys sessions.
+ * It joins the fleet: takes its share of the shards by lease, hosts their sessions and polls their queues.
+ */
 const r = Resource as unknown as {
   Table: { name: string };
   Events: { url: string };
-  Sends: { url: string };
   Scheduler: { groupName: string; roleArn: string; queueArn: string };
 };
 const env = process.env;
@@ -38,7 +41,7 @@ if (!authStateKey || !/^[0-9a-fA-F]{64}$/.test(authStateKey)) {
 const adapters = composeAws({
   table: r.Table.name,
   eventsUrl: r.Events.url,
-  sendsUrl: r.Sends.url,
+  sendsUrls: sendsUrlsOf(Resource as unknown as Record<string, unknown>, parseShards(env.OUTREACH_SHARDS)),
   scheduler: r.Scheduler,
   authStateKey,
   requireAuthKey: true,

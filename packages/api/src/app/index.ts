@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError } from "@outreach/core/error";
+import { fleetStatus } from "@outreach/core/shard";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authMiddleware } from "../auth";
@@ -92,7 +93,15 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
   app.notFound((c) => c.json(errorBody("route.not_found", `No route ${c.req.method} ${c.req.path}. See /docs for the API reference.`), 404));
   app.use("*", bodyLimit({ maxSize: 2 * 1024 * 1024, onError: (c) => c.json(errorBody("request.too_large", "The request body is larger than 2 MB."), 413) }));
 
-  const health = (c: { json: (v: unknown) => Response }) => c.json({ status: "ok" });
+  // Unauthenticated: the fleet is read at most once a second per process, whatever the request rate.
+  let fleet: { at: number; workers: Promise<unknown> } | undefined;
+  const health = async (c: { json: (v: unknown) => Response }) => {
+    const now = deps.clock.now();
+    if (!fleet || now - fleet.at > 1000) fleet = { at: now, workers: fleetStatus(deps, now).catch(() => null) };
+    const workers = await fleet.workers;
+    // *(ours)* `workers`: each live worker's id, shards and hosted session count; null when the store cannot be read.
+    return c.json({ status: "ok", workers });
+  };
   app.get("/health", health);
   app.get(`${BASE}/health`, health);
 

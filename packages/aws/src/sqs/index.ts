@@ -7,13 +7,14 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { Queue, QueueName, ReceivedMessage } from "@outreach/core/port";
+import type { Queue, QueueId, QueueName, ReceivedMessage } from "@outreach/core/port";
+import { shardOf } from "@outreach/core/shard";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { mapUnavailable } from "../errors";
 
 export interface SqsQueueOptions {
-  /** Queue URLs by name (from SST `Resource` on AWS, from `ensureQueues` locally). */
-  urls: Record<QueueName, string>;
+  /** Queue URLs: events, and the sends queue of each shard in shard order (from SST `Resource` on AWS, from `ensureQueues` locally). */
+  urls: QueueUrls;
   client: SQSClient;
   /**
    * For the local SQS server, which answers a long poll only once it has `MaxNumberOfMessages` or the
@@ -34,12 +35,29 @@ export const createSqsClient = (opts: { endpoint?: string; region?: string } = {
   return client;
 };
 
-/** The Queue port on SQS standard queues: batches of 10, per-message delays (0–900 s). */
+export interface QueueUrls {
+  events: string;
+  /** One per shard: `sends[i]` is shard i's queue. */
+  sends: string[];
+}
+
+/** The Queue port on SQS standard queues: batches of 10, per-message delays (0–900 s), sends routed to their session's shard queue. */
 export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOptions): Queue => {
-  const receive = async (queue: QueueName, max: number, waitSeconds: number, visibilitySeconds: number | undefined) => {
+  const shards = urls.sends.length;
+  if (shards < 1) throw new Error("the sends queue needs at least one shard queue");
+  const urlOf = (queue: QueueId) => {
+    if (queue === "events") return urls.events;
+    const url = urls.sends[Number(queue.slice("sends-".length))];
+    if (!url) throw new Error(`no queue ${queue}: this stage has ${shards} shard queues`);
+    return url;
+  };
+  /** Where a message goes: events, or the shard queue of the session it is about. */
+  const routeOf = (queue: QueueName, body: unknown) =>
+    queue === "events" ? urls.events : (urls.sends[shardOf((body as { session_id: string }).session_id, shards)] as string);
+  const receive = async (queue: QueueId, max: number, waitSeconds: number, visibilitySeconds: number | undefined) => {
     const res = await client.send(
       new ReceiveMessageCommand({
-        QueueUrl: urls[queue],
+        QueueUrl: urlOf(queue),
         MaxNumberOfMessages: Math.min(10, max),
         WaitTimeSeconds: waitSeconds,
         VisibilityTimeout: visibilitySeconds,
@@ -55,24 +73,36 @@ export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOpti
       }),
     );
   };
-  return {
-    async send(queue, messages) {
-      for (let i = 0; i < messages.length; i += 10) {
-        let entries = messages.slice(i, i + 10).map((m, j) => ({
-          Id: String(j),
-          MessageBody: JSON.stringify(m.body),
-          DelaySeconds: Math.max(0, Math.min(900, Math.floor(m.delaySeconds ?? 0))),
-        }));
-        for (let attempt = 0; entries.length > 0; attempt++) {
-          const res = await client.send(new SendMessageBatchCommand({ QueueUrl: urls[queue], Entries: entries }));
-          const failed = new Set((res.Failed ?? []).map((f) => f.Id));
-          entries = entries.filter((e) => failed.has(e.Id));
-          if (entries.length > 0) {
-            if (attempt >= 5) throw new Error(`SQS refused ${entries.length} messages: ${JSON.stringify(res.Failed)}`);
-            await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-          }
+  const sendBatches = async (url: string, messages: { body: unknown; delaySeconds?: number }[]) => {
+    for (let i = 0; i < messages.length; i += 10) {
+      let entries = messages.slice(i, i + 10).map((m, j) => ({
+        Id: String(j),
+        MessageBody: JSON.stringify(m.body),
+        DelaySeconds: Math.max(0, Math.min(900, Math.floor(m.delaySeconds ?? 0))),
+      }));
+      for (let attempt = 0; entries.length > 0; attempt++) {
+        const res = await client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
+        const failed = new Set((res.Failed ?? []).map((f) => f.Id));
+        entries = entries.filter((e) => failed.has(e.Id));
+        if (entries.length > 0) {
+          if (attempt >= 5) throw new Error(`SQS refused ${entries.length} messages: ${JSON.stringify(res.Failed)}`);
+          await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
         }
       }
+    }
+  };
+  return {
+    shards,
+    async send(queue, messages) {
+      // Grouped by destination (a planner's window is one session's: one queue), in order within each.
+      const byUrl = new Map<string, typeof messages>();
+      for (const m of messages) {
+        const url = routeOf(queue, m.body);
+        const group = byUrl.get(url);
+        if (group) group.push(m);
+        else byUrl.set(url, [m]);
+      }
+      for (const [url, batch] of byUrl) await sendBatches(url, batch);
     },
 
     async receive(queue, { max, waitSeconds, visibilitySeconds }) {
@@ -85,7 +115,7 @@ export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOpti
       for (let i = 0; i < receiptHandles.length; i += 10) {
         await client.send(
           new DeleteMessageBatchCommand({
-            QueueUrl: urls[queue],
+            QueueUrl: urlOf(queue),
             Entries: receiptHandles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h })),
           }),
         );
@@ -95,7 +125,7 @@ export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOpti
     async release(queue, receiptHandle, seconds) {
       await client.send(
         new ChangeMessageVisibilityCommand({
-          QueueUrl: urls[queue],
+          QueueUrl: urlOf(queue),
           ReceiptHandle: receiptHandle,
           VisibilityTimeout: Math.max(0, Math.min(43200, Math.ceil(seconds))),
         }),
@@ -112,8 +142,11 @@ const safeParse = (body: string | undefined): unknown => {
   }
 };
 
-/** Creates the events and sends queues (and their dead-letter queues) when missing; returns their URLs. */
-export const ensureQueues = async (client: SQSClient, prefix: string): Promise<Record<QueueName, string>> => {
+/**
+ * Creates the events queue and the `shards` sends queues (`<prefix>-sends-<i>`), each with its
+ * dead-letter queue, when missing; returns their URLs.
+ */
+export const ensureQueues = async (client: SQSClient, prefix: string, shards = 1): Promise<QueueUrls> => {
   const make = async (name: string, attributes: Record<string, string>) => {
     try {
       const r = await client.send(new GetQueueUrlCommand({ QueueName: name }));
@@ -123,17 +156,13 @@ export const ensureQueues = async (client: SQSClient, prefix: string): Promise<R
     if (!r.QueueUrl) throw new Error(`could not create queue ${name}`);
     return r.QueueUrl;
   };
-  const urls = {} as Record<QueueName, string>;
-  for (const [name, visibility] of [
-    ["events", "120"],
-    ["sends", "120"],
-  ] as const) {
-    await make(`${prefix}-${name}-dlq`, {});
-    const dlqArn = `arn:aws:sqs:us-east-1:123456789012:${prefix}-${name}-dlq`;
-    urls[name] = await make(`${prefix}-${name}`, {
-      VisibilityTimeout: visibility,
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 10 }),
-    });
-  }
-  return urls;
+  const withDlq = async (name: string) => {
+    await make(`${name}-dlq`, {});
+    const dlqArn = `arn:aws:sqs:us-east-1:123456789012:${name}-dlq`;
+    return make(name, { VisibilityTimeout: "120", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 10 }) });
+  };
+  const events = await withDlq(`${prefix}-events`);
+  const sends: string[] = [];
+  for (let i = 0; i < shards; i++) sends.push(await withDlq(`${prefix}-sends-${i}`));
+  return { events, sends };
 };

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { Queue } from "@outreach/core/port";
+import { type Queue, type QueueId, shardQueue } from "@outreach/core/port";
+import { shardOf } from "@outreach/core/shard";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createSqsClient, createSqsQueue, ensureQueues } from ".";
 
@@ -8,11 +9,11 @@ let queue: Queue;
 let eager: Queue;
 beforeAll(async () => {
   const client = createSqsClient({ endpoint: inject("sqsEndpoint") });
-  queue = createSqsQueue({ client, urls: await ensureQueues(client, `t${randomBytes(4).toString("hex")}`) });
+  queue = createSqsQueue({ client, urls: await ensureQueues(client, `t${randomBytes(4).toString("hex")}`, 4) });
   eager = createSqsQueue({ client, urls: await ensureQueues(client, `e${randomBytes(4).toString("hex")}`), firstMessageFirst: true });
 });
 
-const drain = async (name: "events" | "sends", want: number, timeoutMs = 5000) => {
+const drain = async (name: QueueId, want: number, timeoutMs = 5000) => {
   const got: unknown[] = [];
   const deadline = Date.now() + timeoutMs;
   while (got.length < want && Date.now() < deadline) {
@@ -41,11 +42,31 @@ describe("SQS queue adapter (local SQS server)", () => {
 
   it("delays a message by whole seconds", async () => {
     const t0 = Date.now();
-    await queue.send("sends", [{ ...raw({ late: true }), delaySeconds: 2 }]);
-    expect(await queue.receive("sends", { max: 1, waitSeconds: 0 })).toEqual([]);
-    const got = await drain("sends", 1, 6000);
-    expect(got).toEqual([{ late: true }]);
+    await queue.send("sends", [{ ...raw({ session_id: "s-late" }), delaySeconds: 2 }]);
+    const q = shardQueue(shardOf("s-late", 4));
+    expect(await queue.receive(q, { max: 1, waitSeconds: 0 })).toEqual([]);
+    const got = await drain(q, 1, 6000);
+    expect(got).toEqual([{ session_id: "s-late" }]);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
+  });
+
+  it("puts each sends message on its session's shard queue, and nothing on the others", async () => {
+    expect(queue.shards).toBe(4);
+    const sessions = Array.from({ length: 24 }, (_, i) => `session-${i}`);
+    await queue.send(
+      "sends",
+      sessions.map((id) => raw({ session_id: id })),
+    );
+    const byShard = new Map<number, string[]>();
+    for (const id of sessions) byShard.set(shardOf(id, 4), [...(byShard.get(shardOf(id, 4)) ?? []), id]);
+    // 24 sessions over 4 shards: every shard gets some (the hash spreads them).
+    expect(byShard.size).toBe(4);
+    for (const [shard, ids] of byShard) {
+      const got = await drain(shardQueue(shard), ids.length);
+      expect((got as { session_id: string }[]).map((b) => b.session_id).sort()).toEqual([...ids].sort());
+      expect(await queue.receive(shardQueue(shard), { max: 10, waitSeconds: 0 })).toEqual([]);
+    }
+    await expect(queue.receive("sends-4", { max: 1, waitSeconds: 0 })).rejects.toThrow(/4 shard queues/);
   });
 
   it("makes a released message visible again after its backoff, counting receives", async () => {

@@ -8,6 +8,7 @@ import { createContactStore, createWaGroupStore } from "./contacts";
 import { createConversationStore } from "./conversations";
 import type { Db } from "./db";
 import { createExecutionStore } from "./executions";
+import { createFleetStore } from "./fleet";
 import { createGroupStore } from "./groups";
 import { createIdempotencyStore } from "./idempotency";
 import { createJobStore } from "./jobs";
@@ -55,6 +56,7 @@ export const createStore = (db: Db, opts: { authKey?: Buffer; requireAuthKey?: b
     monitors: createMonitorStore(db),
     leads: createLeadStore(db),
     reviews: createReviewStore(db),
+    fleet: createFleetStore(db),
   } satisfies Store;
   return { ...store, sandbox: createSandboxStore(db), auth: createAuthStore(db, { key: opts.authKey, requireKey: opts.requireAuthKey }) };
 };

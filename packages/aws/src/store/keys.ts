@@ -38,6 +38,8 @@ export const PREFIX = {
   lead: "LEAD#",
   collector: "RCOL#",
   review: "REVIEW#",
+  worker: "WORKER#",
+  shard: "SHARD#",
 } as const;
 
 export const Keys = {
@@ -103,6 +105,11 @@ export const Keys = {
   run: (kind: "schedule" | "report", parentId: string, runAt: string) => k(`${kind === "schedule" ? "SC" : "RP"}#${parentId}`, `${PREFIX.run}${runAt}`),
   executionPartition: (reportId: string) => `RX#${reportId}`,
   execution: (reportId: string, id: string) => k(`RX#${reportId}`, `${PREFIX.execution}${id}`),
+
+  /** The worker fleet: heartbeats (`WORKER#<id>`) and shard leases (`SHARD#<nn>`). */
+  fleetPartition: "FLEET",
+  worker: (workerId: string) => k("FLEET", `${PREFIX.worker}${workerId}`),
+  shard: (shard: number) => k("FLEET", `${PREFIX.shard}${String(shard).padStart(2, "0")}`),
 
   sandboxPartition: "SANDBOX",
   sandboxMessage: (sentAt: string, seq: string | number) => k("SANDBOX", `${sentAt}#${seq}`),

@@ -245,6 +245,11 @@ export const createSessionStore = (db: Db) => ({
     );
   },
 
+  async leaseOf(sessionId: string) {
+    const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.lease(sessionId), ConsistentRead: true }));
+    return res.Item ? { owner: res.Item.owner as string, expires_at: res.Item.expires_at as number } : undefined;
+  },
+
   async releaseLease(sessionId: string, owner: string) {
     await conditional(
       db.doc.send(

@@ -8,7 +8,8 @@ import { isDomainError } from "../error";
 import { mediaKindOf } from "../media";
 import { Deferred, type HandlerContext } from "../message/context";
 import { utcDay } from "../pacing/policy";
-import { type Outbound, type Transport, TransportError } from "../port";
+import { type Outbound, shardQueue, type Transport, TransportError } from "../port";
+import { shardOf } from "../shard";
 import { checkCompletion, finalize, pauseSessionJobs } from "./control";
 import { jobEvent, messageEvent } from "./events";
 import { ref } from "./job";
@@ -103,7 +104,7 @@ export const outbound = (job: Content, r: { phone: string; name: string | null }
 
 type Outcome =
   | { kind: "dropped" }
-  | { kind: "elsewhere" }
+  | { kind: "elsewhere"; soon: boolean }
   | { kind: "later"; at: number }
   | { kind: "opted_out" }
   | { kind: "sent"; messageId: string; at: number }
@@ -133,8 +134,12 @@ export const createSender = (
   lane: Lane,
   opts: {
     sendTimeoutMs?: number;
-    /** Whether this process holds the session's lease (the host's `owns`); absent: every session is ours. */
-    owns?: (sessionId: string) => boolean;
+    /**
+     * Where the session is hosted, as this process sees it (absent: every session is ours): `here` (it
+     * holds the session's lease), `soon` (its shard is ours but the session's lease not yet, e.g. while
+     * the previous owner's lease runs out) or `elsewhere` (another worker's shard).
+     */
+    hosts?: (sessionId: string) => "here" | "soon" | "elsewhere";
   } = {},
 ) => {
   const sendTimeoutMs = opts.sendTimeoutMs ?? SEND_TIMEOUT_MS;
@@ -270,10 +275,10 @@ export const createSender = (
    * is queued again after a short delay, as a new message so its receive count does not grow toward
    * the dead-letter queue; one that can no longer be sent (job not running at this epoch) is dropped.
    */
-  const handBack = async (msg: SendMessage, at?: number) => {
+  const handBack = async (msg: SendMessage, at?: number, delay = HAND_BACK_S) => {
     const cur = await d.store.jobs.get(msg.tenant_id, msg.job_id, true);
     if (cur?.status !== "running" || cur.plan_epoch !== msg.epoch) return;
-    const delaySeconds = at === undefined ? HAND_BACK_S : Math.max(0, Math.min(900, Math.floor((at - d.clock.now() - LEAD_MS) / 1000)));
+    const delaySeconds = at === undefined ? delay : Math.max(0, Math.min(900, Math.floor((at - d.clock.now() - LEAD_MS) / 1000)));
     await d.queue.send("sends", [{ body: at === undefined ? msg : { ...msg, slot_at: at }, delaySeconds }]);
   };
 
@@ -286,8 +291,9 @@ export const createSender = (
     let outcome: Outcome = { kind: "dropped" };
     const turn = lane(msg.session_id, msg.slot_at, msg.min_gap_ms, async () => {
       // Only the holder of the session's lease sends on it; the message goes back for the holder.
-      if (opts.owns && !opts.owns(msg.session_id)) {
-        outcome = { kind: "elsewhere" };
+      const where = opts.hosts?.(msg.session_id) ?? "here";
+      if (where !== "here") {
+        outcome = { kind: "elsewhere", soon: where === "soon" };
         return false;
       }
       const now = d.clock.now();
@@ -329,6 +335,12 @@ export const createSender = (
     const o = outcome as Outcome;
     if (o.kind === "elsewhere") {
       lastOfJob(job.id);
+      // Another worker's shard: back to its shard queue at once for the owner (visibility 0). A message
+      // found on another shard's queue (the shard count changed) is queued again, on its own shard's queue.
+      if (!o.soon) {
+        if (ctx?.queue === undefined || ctx.queue === shardQueue(shardOf(msg.session_id, d.queue.shards))) throw new Deferred(0);
+        return handBack(msg, undefined, 0);
+      }
       return handBack(msg);
     }
     // Held back past the next day's start (a cap) or a long burst wait: back to the queue until then.

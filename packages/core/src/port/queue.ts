@@ -1,7 +1,20 @@
 import type { QueueMessages } from "../message";
 
-/** The two queues of the system: `events` (planner, snapshots, timers, session control) and `sends`. */
+/**
+ * The queues of the system, by what they carry: `events` (planner, snapshots, timers, session control)
+ * and `sends`, which is one queue per shard. A producer names `sends`; the adapter puts each message on
+ * its session's shard queue (`shardOf(session_id, shards)`). A consumer receives from one queue.
+ */
 export type QueueName = "events" | "sends";
+
+/** A sends queue of one shard. */
+export type ShardQueue = `sends-${number}`;
+/** A queue a consumer receives from: the events queue or one shard's sends queue. */
+export type QueueId = "events" | ShardQueue;
+
+export const shardQueue = (shard: number): ShardQueue => `sends-${shard}`;
+/** The shard of a shard queue (undefined for `events`). */
+export const shardOfQueue = (queue: QueueId): number | undefined => (queue === "events" ? undefined : Number(queue.slice("sends-".length)));
 
 export interface OutgoingMessage<B = unknown> {
   body: B;
@@ -18,9 +31,11 @@ export interface ReceivedMessage {
 
 /** Queue port. Delivery is at least once: every consumer must be idempotent. Bodies are typed per queue. */
 export interface Queue {
+  /** How many shard queues `sends` has (K). */
+  readonly shards: number;
   send<Q extends QueueName>(queue: Q, messages: OutgoingMessage<QueueMessages[Q]>[]): Promise<void>;
-  receive(queue: QueueName, opts: { max: number; waitSeconds: number; visibilitySeconds?: number }): Promise<ReceivedMessage[]>;
-  delete(queue: QueueName, receiptHandles: string[]): Promise<void>;
+  receive(queue: QueueId, opts: { max: number; waitSeconds: number; visibilitySeconds?: number }): Promise<ReceivedMessage[]>;
+  delete(queue: QueueId, receiptHandles: string[]): Promise<void>;
   /** Make a message visible again after `seconds` (a retry with backoff). */
-  release(queue: QueueName, receiptHandle: string, seconds: number): Promise<void>;
+  release(queue: QueueId, receiptHandle: string, seconds: number): Promise<void>;
 }

@@ -12,6 +12,7 @@ import type { ExecutionRepo, Report, ReportRun } from "../report/port";
 import type { ReviewRepo } from "../review/port";
 import type { RunRepo, ScheduledMessage, ScheduleRun, TimedRepo, TimerIndex } from "../schedule/port";
 import type { SessionRepo } from "../session/port";
+import type { FleetRepo } from "../shard/port";
 import type { TenantRepo } from "../tenant/port";
 import type { WebhookRepo } from "../webhook/port";
 
@@ -30,6 +31,8 @@ export interface Store {
   contacts: ContactRepo;
   waGroups: WaGroupRepo;
   sessions: SessionRepo;
+  /** Worker heartbeats and shard leases. */
+  fleet: FleetRepo;
   jobs: JobRepo;
   recipients: RecipientRepo;
   optouts: OptOutRepo;

@@ -67,4 +67,6 @@ export interface SessionRepo {
   sentOn(sessionId: string, day: string): Promise<SessionDay>;
   acquireLease(sessionId: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(sessionId: string, owner: string): Promise<void>;
+  /** Who holds the session's lease, and until when (a new owner waits for that moment). */
+  leaseOf(sessionId: string): Promise<{ owner: string; expires_at: number } | undefined>;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "@outreach/api/app";
@@ -10,6 +10,7 @@ import { buildConsole } from "@outreach/console/build";
 import { createIds } from "@outreach/core/id";
 import type { PlanId } from "@outreach/core/plan";
 import { systemClock, type TransportEvents } from "@outreach/core/port";
+import { DEFAULT_SHARDS } from "@outreach/core/shard";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
 import { createGuardedFetch, createGuardedPost } from "@outreach/fetch";
 import { createLogger, type Logger } from "@outreach/log";
@@ -20,7 +21,7 @@ import { portIsFree } from "../net";
 import { runs } from "../proc";
 import { startSqsLocal } from "../sqs-local";
 import { createLocalTimers } from "../timers";
-import { idleEvents, startWorkers } from "../workers";
+import { idleEvents, startWorkers, workerIds } from "../workers";
 
 export interface RuntimeConfig {
   port: number;
@@ -45,6 +46,8 @@ export interface RuntimeConfig {
    * processes for that (the `host` and `sender` roles, sandbox sessions), like worker tasks on AWS.
    */
   workers?: number;
+  /** `OUTREACH_SHARDS`: shards (sends queues) of the local stage (default 8). */
+  shards?: number;
   /** Benchmarks attach AWS SDK middleware (request counting) to the runtime's clients. */
   instrument?: (client: { middlewareStack: { add: (...args: any[]) => void } }) => void;
 }
@@ -81,13 +84,14 @@ export const startRuntime = async (config: RuntimeConfig) => {
     const store = createStore(db, { authKey: localAuthKey(config.dataDir) });
     const sqsClient = createSqsClient({ endpoint: sqs.endpoint });
     config.instrument?.(sqsClient);
-    const queue = createSqsQueue({ urls: await ensureQueues(sqsClient, "outreach"), client: sqsClient, firstMessageFirst: true });
+    const shards = config.shards ?? DEFAULT_SHARDS;
+    const queue = createSqsQueue({ urls: await ensureQueues(sqsClient, "outreach", shards), client: sqsClient, firstMessageFirst: true });
     /** Fault tests: the local SQS server restarts empty on the same port, as after a crash of it. */
     const restartQueues = async () => {
       const port = sqs.port;
       await sqs.stop();
       sqs = await startSqsLocal({ port });
-      await ensureQueues(sqsClient, "outreach");
+      await ensureQueues(sqsClient, "outreach", shards);
     };
     const clock = systemClock;
     const ids = createIds();
@@ -143,14 +147,19 @@ export const startRuntime = async (config: RuntimeConfig) => {
       await system.stop();
       sandbox?.close();
     });
-    const info = { pid: process.pid, port: config.port, dynamodb_endpoint: dynamo.endpoint, sqs_endpoint: sqs.endpoint, table: "outreach" };
-    writeFileSync(join(config.dataDir, "runtime.json"), JSON.stringify(info, null, 2));
+    const info = { pid: process.pid, port: config.port, dynamodb_endpoint: dynamo.endpoint, sqs_endpoint: sqs.endpoint, table: "outreach", shards };
+    writeRuntimeInfo(config.dataDir, info);
     // Every 30 s: claims whose lease expired become unknown; running jobs past their watch time
     // (queued messages lost, e.g. the SQS server restarted) are planned again. Timers live in this
     // process: at start, what came due while it was down fires (once) and the rest is armed.
     await system.start({ poll: external ? ["events"] : ["events", "sends"], sweepEveryMs: 30_000 });
     const workers = external
-      ? await startWorkers({ count: config.workers ?? 0, dataDir: config.dataDir, logLevel: config.logLevel, allowPrivateUrls: config.allowPrivateUrls })
+      ? await startWorkers({
+          ids: workerIds(config.workers ?? 0),
+          dataDir: config.dataDir,
+          logLevel: config.logLevel,
+          allowPrivateUrls: config.allowPrivateUrls,
+        })
       : undefined;
     if (workers) stops.push(() => workers.stop());
 
@@ -170,12 +179,29 @@ export const startRuntime = async (config: RuntimeConfig) => {
           server.close(() => resolve());
         }),
     );
-    writeFileSync(join(config.dataDir, "runtime.json"), JSON.stringify({ ...info, workers: workers?.list() ?? [] }, null, 2));
+    // runtime.json lists the live workers of the fleet and their shards, kept current (every 2 s).
+    const listWorkers = async () => {
+      const { workers: beats } = await store.fleet.state();
+      const now = clock.now();
+      const live = beats.filter((w) => w.expires_at > now).sort((a, b) => a.id.localeCompare(b.id));
+      writeRuntimeInfo(config.dataDir, { ...info, workers: live.map((w) => ({ id: w.id, pid: w.pid, shards: w.shards })) });
+    };
+    await listWorkers();
+    const lister = setInterval(() => void listWorkers().catch((e) => logger.warn({ err: e }, "runtime.json not updated")), 2000);
+    lister.unref();
+    stops.push(async () => clearInterval(lister));
     return { port: config.port, devKey, sandbox, deps, restartQueues, dynamoEndpoint: dynamo.endpoint, store, logger, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;
   }
+};
+
+/** Writes runtime.json whole (a reader never sees half a file). */
+const writeRuntimeInfo = (dataDir: string, info: object) => {
+  const file = join(dataDir, "runtime.json");
+  writeFileSync(`${file}.tmp`, JSON.stringify(info, null, 2));
+  renameSync(`${file}.tmp`, file);
 };
 
 /** The development tenant and its key: the configured key, the one from the last run, or a new one. */

@@ -16,12 +16,15 @@ export interface RuntimeInfo {
   dynamodb_endpoint: string;
   sqs_endpoint: string;
   table: string;
+  /** The stage's shard count (its sends queues). */
+  shards: number;
 }
 
 /**
  * A local worker process (`OUTREACH_WORKERS=N`): the `host` and `sender` roles with sandbox sessions,
- * on the runtime's DynamoDB Local and SQS server — the shape of a Fargate worker task, so a test can
- * stop one (SIGTERM: clean handover) or kill one (SIGKILL) while another takes its sessions over.
+ * on the runtime's DynamoDB Local and SQS server — the shape of a Fargate worker task. It joins the
+ * fleet (its share of the shards), so a test can add one, stop one (SIGTERM: clean handover) or kill
+ * one (SIGKILL) while the others take its shards over.
  */
 export const startWorker = async (opts: { dataDir: string; id: string; logLevel: string; allowPrivateUrls?: boolean }) => {
   const logger = createLogger({ level: opts.logLevel, name: `worker-${opts.id}` });
@@ -29,7 +32,7 @@ export const startWorker = async (opts: { dataDir: string; id: string; logLevel:
   const db = createDb({ table: info.table, endpoint: info.dynamodb_endpoint });
   const store = createStore(db, { authKey: parseAuthStateKey(readFileSync(join(opts.dataDir, "auth-state-key"), "utf8")) });
   const sqsClient = createSqsClient({ endpoint: info.sqs_endpoint });
-  const queue = createSqsQueue({ urls: await ensureQueues(sqsClient, "outreach"), client: sqsClient, firstMessageFirst: true });
+  const queue = createSqsQueue({ urls: await ensureQueues(sqsClient, "outreach", info.shards), client: sqsClient, firstMessageFirst: true });
   const clock = systemClock;
   const timers = createLocalTimers({ queue, clock });
   const net = { allowLoopback: opts.allowPrivateUrls === true };

@@ -20,11 +20,15 @@ interface Worker {
   exited: Promise<void>;
 }
 
+/** Ids of the first `count` workers: "1" … "count". */
+export const workerIds = (count: number) => Array.from({ length: count }, (_, i) => String(i + 1));
+
 /**
- * Starts `count` local worker processes (`worker-main.ts`) on the runtime's data directory and waits
- * until each is ready. Their output goes to this process's stderr, each line prefixed with the worker.
+ * Starts local worker processes (`worker-main.ts`) with the given ids on a running runtime's data
+ * directory and waits until each is ready (it has joined the fleet). Their output goes to this
+ * process's stderr, each line prefixed with the worker. A test adds workers to a running runtime this way.
  */
-export const startWorkers = async (opts: { count: number; dataDir: string; logLevel: string; allowPrivateUrls?: boolean }) => {
+export const startWorkers = async (opts: { ids: string[]; dataDir: string; logLevel: string; allowPrivateUrls?: boolean }) => {
   const start = (id: string): Promise<Worker> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ["--import", "tsx", ENTRY], {
@@ -56,7 +60,7 @@ export const startWorkers = async (opts: { count: number; dataDir: string; logLe
         if (!ready) reject(new Error(`worker ${id} exited with code ${code} before it was ready`));
       });
     });
-  const workers = await Promise.all(Array.from({ length: opts.count }, (_, i) => start(String(i + 1))));
+  const workers = await Promise.all(opts.ids.map(start));
   return {
     list: () => workers.map((w) => ({ id: w.id, pid: w.child.pid })),
     /** SIGTERM to every worker (each hands its sessions over and exits), SIGKILL after 30 s. */

@@ -12,7 +12,8 @@ import type { Adapters } from "../index";
 export interface AwsResources {
   table: string;
   eventsUrl: string;
-  sendsUrl: string;
+  /** The sends queue of each shard, in shard order (K = its length). */
+  sendsUrls: string[];
   scheduler: { groupName: string; roleArn: string; queueArn: string };
   /** 64 hex characters; encrypts WhatsApp auth state (worker only, where it is required). */
   authStateKey?: string;
@@ -20,13 +21,24 @@ export interface AwsResources {
   requireAuthKey?: boolean;
 }
 
+/**
+ * The shard queues from SST's linked resources: `Sends0 … Sends<K-1>`, K from `OUTREACH_SHARDS` (set
+ * by infra beside the links). A missing link is a deploy mistake: said plainly at start.
+ */
+export const sendsUrlsOf = (resource: Record<string, unknown>, shards: number): string[] =>
+  Array.from({ length: shards }, (_, i) => {
+    const url = (resource[`Sends${i}`] as { url?: string } | undefined)?.url;
+    if (!url) throw new Error(`the sends queue of shard ${i} (Sends${i}) is not linked; OUTREACH_SHARDS=${shards} must match infra's shard count`);
+    return url;
+  });
+
 /** The adapters on AWS: the DynamoDB store, the SQS queues and EventBridge Scheduler timers. */
 export const composeAws = (r: AwsResources): Adapters => {
   const store = createStore(createDb({ table: r.table }), {
     authKey: r.authStateKey ? parseAuthStateKey(r.authStateKey) : undefined,
     requireAuthKey: r.requireAuthKey,
   });
-  const queue = createSqsQueue({ client: createSqsClient(), urls: { events: r.eventsUrl, sends: r.sendsUrl } });
+  const queue = createSqsQueue({ client: createSqsClient(), urls: { events: r.eventsUrl, sends: r.sendsUrls } });
   const scheduler = new SchedulerClient({});
   mapUnavailable(scheduler);
   const timers = createEventBridgeTimers({ client: scheduler, ...r.scheduler });

@@ -1,5 +1,5 @@
 import { Deferred, type HandlerContext } from "@outreach/core/message";
-import type { Queue, QueueName, ReceivedMessage } from "@outreach/core/port";
+import type { Queue, QueueId, ReceivedMessage } from "@outreach/core/port";
 import type { Logger } from "@outreach/log";
 
 /**
@@ -18,7 +18,7 @@ export interface Consumer {
  */
 export const startConsumer = (opts: {
   queue: Queue;
-  name: QueueName;
+  name: QueueId;
   handle: (body: unknown, ctx: HandlerContext) => Promise<void>;
   concurrency: number;
   pollers?: number;
@@ -111,7 +111,7 @@ export const startConsumer = (opts: {
           waiters.shift()?.();
         };
         const p = opts
-          .handle(m.body, { waiting: uncount })
+          .handle(m.body, { waiting: uncount, queue: opts.name })
           .then(
             () => {
               toDelete.push(m.receiptHandle);

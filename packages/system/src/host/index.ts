@@ -15,8 +15,18 @@ const RENEW_MS = 10_000;
  * holds the session's lease item (renewed; taken over only after expiry), and maps transport events
  * into the store.
  */
-export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) => {
+export const createSessionHost = (
+  d: Deps & {
+    logger: Logger;
+    owner: string;
+    /** Whether this host may run the session: its shard is one this worker holds (absent: every session). */
+    inScope?: (sessionId: string) => boolean;
+  },
+) => {
+  const inScope = d.inScope ?? (() => true);
   const tenants = new Map<string, string>();
+  /** Sessions whose lease another host still held when this one wanted it: synced again when it runs out. */
+  const retries = new Map<string, NodeJS.Timeout>();
   const owned = new Set<string>();
   let shuttingDown = false;
   let transport: Transport | undefined;
@@ -30,8 +40,10 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
   const events: TransportEvents = {
     async status(e) {
       const tenantId = tenants.get(e.sessionId);
-      // A host shutting down closes its sockets; that is not a status change of the session.
-      if (!tenantId || shuttingDown) return;
+      // A host shutting down or handing a session over closes its socket; that is not a status change
+      // of the session. Only a session this host runs reports (a stop it was asked for is reported
+      // before the session leaves `owned`).
+      if (!tenantId || shuttingDown || !owned.has(e.sessionId)) return;
       const changed = await d.store.sessions.setStatus(
         tenantId,
         e.sessionId,
@@ -103,10 +115,10 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     if (owned.delete(sessionId)) await d.store.sessions.releaseLease(sessionId, d.owner);
   };
 
-  /** Brings one session to its desired state. */
+  /** Brings one session to its desired state (a session outside this host's shards is left to their owner). */
   const sync = async (tenantId: string, sessionId: string) => {
     // A host handing over takes nothing new (the next host syncs the session itself).
-    if (!transport || shuttingDown) return;
+    if (!transport || shuttingDown || !inScope(sessionId)) return;
     tenants.set(sessionId, tenantId);
     const s: Session | undefined = await d.store.sessions.get(tenantId, sessionId, true);
     if (!s || s.desired === "stopped") {
@@ -118,6 +130,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     if (owned.has(sessionId) && transport.isRunning(sessionId)) return;
     if (!(await d.store.sessions.acquireLease(sessionId, d.owner, d.clock.now(), LEASE_TTL_MS))) {
       d.logger.info({ session_id: sessionId }, "session is owned by another host");
+      await retryWhenFree(tenantId, sessionId);
       return;
     }
     if (!owned.has(sessionId)) {
@@ -127,6 +140,26 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     }
     owned.add(sessionId);
     await transport.start({ tenantId, sessionId });
+  };
+
+  /**
+   * The previous holder (a worker that crashed or lost the shard) still has the lease: try again the
+   * moment it runs out, so the session resumes within the lease time, not a sync round later.
+   */
+  const retryWhenFree = async (tenantId: string, sessionId: string) => {
+    if (retries.has(sessionId)) return;
+    const lease = await d.store.sessions.leaseOf(sessionId);
+    const wait = lease ? lease.expires_at - d.clock.now() + 50 : 0;
+    if (wait > LEASE_TTL_MS + 1000) return;
+    const timer = setTimeout(
+      () => {
+        retries.delete(sessionId);
+        void sync(tenantId, sessionId).catch((e) => d.logger.warn({ err: e, session_id: sessionId }, "session sync failed"));
+      },
+      Math.max(0, wait),
+    );
+    timer.unref();
+    retries.set(sessionId, timer);
   };
 
   const renew = async () => {
@@ -141,6 +174,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
 
   const syncAll = async () => {
     for (const s of await d.store.sessions.all()) {
+      if (!inScope(s.id)) continue;
       // Sessions this host already runs need no consistent re-read every round: a change of their
       // desired state arrives as a session.sync message, which syncs with a consistent read.
       if (owned.has(s.id) && transport?.isRunning(s.id) && s.desired === "running") continue;
@@ -160,6 +194,11 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     }
   };
 
+  const clearRetries = () => {
+    for (const t of retries.values()) clearTimeout(t);
+    retries.clear();
+  };
+
   return {
     events,
     attach(t: Transport) {
@@ -173,9 +212,35 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
       await d.store.sessions.setStatus(tenantId, sessionId, { status: "qr", pairing_code: code }, now());
     },
     owns: (sessionId: string) => owned.has(sessionId) && !shuttingDown,
+    /** Where a session is hosted, for the sender: here, soon (in our shards, lease not yet ours), elsewhere. */
+    hosts: (sessionId: string): "here" | "soon" | "elsewhere" =>
+      owned.has(sessionId) && !shuttingDown ? "here" : inScope(sessionId) && !shuttingDown ? "soon" : "elsewhere",
+    /** Sessions running here. */
+    count: () => owned.size,
+    /** A shard came to this worker: its sessions start here (each as its lease comes free). */
+    async syncWhere(which: (sessionId: string) => boolean) {
+      for (const s of await d.store.sessions.all()) {
+        if (which(s.id)) await sync(s.tenant_id, s.id).catch((e) => d.logger.error({ err: e, session_id: s.id }, "session sync failed"));
+      }
+    },
+    /** A shard leaves this worker: its sessions stop here (still meant to run: no status change) and their leases are released. */
+    async releaseWhere(which: (sessionId: string) => boolean) {
+      for (const [id, timer] of retries) {
+        if (!which(id)) continue;
+        clearTimeout(timer);
+        retries.delete(id);
+      }
+      for (const id of [...owned]) {
+        if (!which(id)) continue;
+        owned.delete(id);
+        if (transport?.isRunning(id)) await transport.stop(id, { logout: false }).catch(() => {});
+        await d.store.sessions.releaseLease(id, d.owner).catch(() => {});
+      }
+    },
     /** Shutting down: releases the leases of the sessions `idle` says have no send under way. */
     async releaseIdle(idle: (sessionId: string) => boolean) {
       shuttingDown = true;
+      clearRetries();
       if (renewTimer) clearInterval(renewTimer);
       for (const id of [...owned]) if (idle(id)) await release(id, false).catch(() => {});
     },
@@ -183,6 +248,7 @@ export const createSessionHost = (d: Deps & { logger: Logger; owner: string }) =
     lastRoundAt: () => lastRoundAt,
     async stop() {
       shuttingDown = true;
+      clearRetries();
       if (renewTimer) clearInterval(renewTimer);
       for (const id of [...owned]) await release(id, false).catch(() => {});
       // Receipts that came in before the sockets closed are written, not dropped.

@@ -15,7 +15,9 @@ interface Entry {
  * Per-session send lanes: one message at a time per session, earliest slot first, held until its slot
  * to the millisecond and never closer than `minGapMs` to the session's previous message.
  */
-export const createLanes = (clock: Clock): Lane & { idle(): boolean; close(): void; busy(sessionId: string): boolean } => {
+export const createLanes = (
+  clock: Clock,
+): Lane & { idle(): boolean; close(): void; drain(which: (sessionId: string) => boolean): void; busy(sessionId: string): boolean } => {
   let closed = false;
   const lanes = new Map<string, { queue: Entry[]; busy: boolean; busySince: number; lastSent: number; timer?: NodeJS.Timeout }>();
   const insert = (queue: Entry[], entry: Entry) => {
@@ -88,6 +90,17 @@ export const createLanes = (clock: Clock): Lane & { idle(): boolean; close(): vo
     close() {
       closed = true;
       for (const lane of lanes.values()) {
+        if (lane.timer) clearTimeout(lane.timer);
+        for (const e of lane.queue.splice(0)) e.done(new Deferred(0));
+      }
+    },
+    /**
+     * A shard leaving this worker: messages waiting in the lanes of its sessions go back to their queue
+     * at once (for the shard's next owner); sends under way finish and are recorded.
+     */
+    drain(which: (sessionId: string) => boolean) {
+      for (const [id, lane] of lanes) {
+        if (!which(id)) continue;
         if (lane.timer) clearTimeout(lane.timer);
         for (const e of lane.queue.splice(0)) e.done(new Deferred(0));
       }

@@ -60,4 +60,24 @@ describe("session lanes", () => {
     await expect(underWay).resolves.toBeUndefined();
     expect(lane.idle()).toBe(true);
   });
+
+  it("draining a shard's sessions hands their waiting messages back and leaves other sessions' lanes alone", async () => {
+    const lane = createLanes(systemClock);
+    let release: () => void = () => {};
+    const underWay = lane("a1", Date.now(), 0, () => new Promise<boolean>((r) => (release = () => r(true))));
+    const waitingA = lane("a1", Date.now(), 0, async () => true);
+    const sent: string[] = [];
+    const otherB = lane("b1", Date.now() + 100, 0, async () => {
+      sent.push("b1");
+      return true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    lane.drain((id) => id.startsWith("a"));
+    await expect(waitingA).rejects.toMatchObject({ name: "Deferred", seconds: 0 });
+    await expect(otherB).resolves.toBeUndefined();
+    expect(sent).toEqual(["b1"]);
+    release();
+    await expect(underWay).resolves.toBeUndefined();
+    expect(lane.idle()).toBe(true);
+  });
 });
