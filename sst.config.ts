@@ -1,9 +1,10 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 /**
- * Outreach on AWS: DynamoDB, two SQS queues, EventBridge Scheduler, a streaming Lambda API, the
- * events consumer, a repair cron, one Fargate task for the WhatsApp sessions, and alarms. One file per
- * resource group under infra/, imported in dependency order; deploy-time settings in infra/config.ts.
+ * Outreach on AWS: DynamoDB, SQS queues (events, and one sends queue per shard), EventBridge
+ * Scheduler, a streaming Lambda API, the events consumer, a repair cron, a scaling fleet of Fargate
+ * tasks for the WhatsApp sessions, and alarms. One file per resource group under infra/, imported in
+ * dependency order; deploy-time settings in infra/config.ts.
  *
  * `prod` is protected: `sst remove --stage prod` refuses unless `OUTREACH_UNPROTECT=1` is set for that
  * one command (README "Deploy to AWS"). Its table is retained and has deletion protection.
@@ -32,7 +33,7 @@ export default $config({
       api: api.api.url,
       table: storage.table.name,
       eventsQueue: queues.events.url,
-      sendsQueue: queues.sends.url,
+      sendsQueues: queues.sends.map((q) => q.url),
       scheduleGroup: scheduler.scheduleGroup.name,
       worker: worker.worker.service,
       authStateKeyParameter: secrets.authStateKeyParameter.name,

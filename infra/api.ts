@@ -1,6 +1,6 @@
 import { config } from "./config";
 import { sendTo, useTable } from "./permissions";
-import { events, sends } from "./queues";
+import { events, sends, shardEnvironment } from "./queues";
 import { armTimers, scheduler } from "./scheduler";
 import { table } from "./storage";
 
@@ -11,7 +11,7 @@ import { table } from "./storage";
  *
  * Role: the store (`useTable`), `sqs:SendMessage` on events only (job snapshot/plan/finalize, session
  * sync/pair, group purge; the sends queue is written by the planner and the worker), and timers
- * (schedules and reports). `sends` is linked only because the shared composition reads its URL.
+ * (schedules and reports). The sends queues are linked only because the shared composition reads their URLs.
  *
  * The web console (`/console`) is served by this same function: the esbuild plugin builds it from
  * packages/console into the bundle, so every deploy carries the console of its own commit.
@@ -26,7 +26,7 @@ export const api = new sst.aws.Function("Api", {
   streaming: !$dev,
   nodejs: { plugins: "packages/console/esbuild-plugin.mjs" },
   concurrency: config.apiReservedConcurrency > 0 ? { reserved: config.apiReservedConcurrency } : undefined,
-  link: [table, events, sends, scheduler],
+  link: [table, events, ...sends, scheduler],
   permissions: [useTable(table), sendTo(events), ...armTimers],
-  environment: { OUTREACH_TRANSPORT: "baileys", OUTREACH_RATE_LIMIT: "100", OUTREACH_LOG_LEVEL: "info" },
+  environment: { OUTREACH_TRANSPORT: "baileys", OUTREACH_RATE_LIMIT: "100", OUTREACH_LOG_LEVEL: "info", ...shardEnvironment },
 });

@@ -11,6 +11,11 @@
  *   executions open `/progress` streams (up to 5 minutes each) can hold, so the events consumer keeps
  *   the rest of the account's pool. The account needs at least this + 10 unreserved (new accounts
  *   start at 10 in total: ask for a quota raise, or set 0 to reserve nothing).
+ * - `OUTREACH_SHARDS` (default 8, 1–64): shards, each with its own sends queue; a session belongs to
+ *   shard `hash(session id) mod K`. Changing it on a running stage is a migration (README "Scaling").
+ * - `OUTREACH_WORKER_MIN` / `OUTREACH_WORKER_MAX` (default 1 / 4): the worker service's task count
+ *   range for auto scaling (CPU and the sends queues' backlog). `max` may not exceed the shards: a
+ *   task beyond K would hold none.
  * - `OUTREACH_ALARM_EMAIL` (optional): an address subscribed to the alarm topic (confirm the mail AWS
  *   sends). Without it the alarms still exist and show in the console.
  */
@@ -38,7 +43,20 @@ const count = (v = "50"): number => {
   return n;
 };
 
+const whole = (name: string, v: string, min: number, max: number): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}; got "${v}"`);
+  return n;
+};
+
+const shards = whole("OUTREACH_SHARDS", env("OUTREACH_SHARDS") ?? "8", 1, 64);
+const workerMin = whole("OUTREACH_WORKER_MIN", env("OUTREACH_WORKER_MIN") ?? "1", 1, shards);
+const workerMax = whole("OUTREACH_WORKER_MAX", env("OUTREACH_WORKER_MAX") ?? String(Math.min(4, shards)), workerMin, shards);
+
 export const config = {
+  shards,
+  workerMin,
+  workerMax,
   workerCpu: cpu(env("OUTREACH_WORKER_CPU")),
   workerMemory: memory(env("OUTREACH_WORKER_MEMORY")),
   apiReservedConcurrency: count(env("OUTREACH_API_CONCURRENCY")),

@@ -1,5 +1,5 @@
 import { sendTo, useTable } from "./permissions";
-import { EVENTS_BATCH_WINDOW_SECONDS, EVENTS_CONSUMER_TIMEOUT_SECONDS, events, sends } from "./queues";
+import { EVENTS_BATCH_WINDOW_SECONDS, EVENTS_CONSUMER_TIMEOUT_SECONDS, events, sends, shardEnvironment } from "./queues";
 import { armTimers, scheduler } from "./scheduler";
 import { table } from "./storage";
 
@@ -17,9 +17,9 @@ events.subscribe(
     architecture: "arm64",
     memory: "1024 MB",
     timeout: `${EVENTS_CONSUMER_TIMEOUT_SECONDS} seconds`,
-    link: [table, events, sends, scheduler],
-    permissions: [useTable(table), sendTo(events, sends), ...armTimers],
-    environment: { OUTREACH_LOG_LEVEL: "info" },
+    link: [table, events, ...sends, scheduler],
+    permissions: [useTable(table), sendTo(events, ...sends), ...armTimers],
+    environment: { OUTREACH_LOG_LEVEL: "info", ...shardEnvironment },
   },
   { batch: { size: 10, window: `${EVENTS_BATCH_WINDOW_SECONDS} second`, partialResponses: true } },
 );

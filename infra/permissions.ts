@@ -33,8 +33,8 @@ export const useTable = (table: sst.aws.Dynamo): Grant => ({
 /** Sending to queues (`SendMessageBatch` is authorized as `sqs:SendMessage`). */
 export const sendTo = (...queues: sst.aws.Queue[]): Grant => ({ actions: ["sqs:SendMessage"], resources: queues.map((q) => q.arn) });
 
-/** The worker's own consumer loop: receive, delete in batches, and hand a message back with a delay. */
-export const consume = (queue: sst.aws.Queue): Grant => ({
+/** The worker's own consumer loops: receive, delete in batches, and hand a message back with a delay. */
+export const consume = (...queues: sst.aws.Queue[]): Grant => ({
   actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
-  resources: [queue.arn],
+  resources: queues.map((q) => q.arn),
 });

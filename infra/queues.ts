@@ -1,3 +1,5 @@
+import { config } from "./config";
+
 /**
  * Standard queues (per-message delays need them). After 10 receives a message goes to its dead-letter
  * queue, which keeps it 14 days (the SQS maximum) so there is time to look at it; an alarm fires on
@@ -7,8 +9,11 @@
  * `EVENTS_CONSUMER_TIMEOUT`; AWS asks for a visibility timeout of at least 6× the function timeout
  * plus the batching window, so a message is not received twice while Lambda retries a throttled
  * batch. A failed event therefore comes back after 10 minutes (the repair sweep runs every 5).
- * `sends`: the worker holds a message until its slot (up to ~3 s) and sends it with "typing…" first;
- * 5 minutes leaves room for a lane of queued messages.
+ * `sends`: one queue per shard (`Sends0 … Sends<K-1>`): a session's messages go to its shard's queue and
+ * only the worker holding that shard's lease polls it. The worker holds a message until its slot (up
+ * to ~3 s) and sends it with "typing…" first; 5 minutes leaves room for a lane of queued messages.
+ * The shard queues share one dead-letter queue (SQS redrives each message back to the queue it came
+ * from), so one alarm covers them.
  */
 export const EVENTS_CONSUMER_TIMEOUT_SECONDS = 90;
 export const EVENTS_BATCH_WINDOW_SECONDS = 1;
@@ -24,4 +29,10 @@ export const events = new sst.aws.Queue("Events", {
 });
 
 export const sendsDlq = new sst.aws.Queue("SendsDlq", { visibilityTimeout: "5 minutes", transform: keepFourteenDays });
-export const sends = new sst.aws.Queue("Sends", { visibilityTimeout: "5 minutes", dlq: { queue: sendsDlq.arn, retry: 10 } });
+export const sends = Array.from(
+  { length: config.shards },
+  (_, i) => new sst.aws.Queue(`Sends${i}`, { visibilityTimeout: "5 minutes", dlq: { queue: sendsDlq.arn, retry: 10 } }),
+);
+
+/** What every process that sends to or consumes the sends queues needs beside their links: K. */
+export const shardEnvironment = { OUTREACH_SHARDS: String(config.shards) };

@@ -1,5 +1,5 @@
 import { sendTo, useTable } from "./permissions";
-import { events, sends } from "./queues";
+import { events, sends, shardEnvironment } from "./queues";
 import { armTimers, scheduler } from "./scheduler";
 import { table } from "./storage";
 
@@ -15,7 +15,8 @@ export const repair = new sst.aws.Cron("Repair", {
     runtime: "nodejs22.x",
     architecture: "arm64",
     timeout: "2 minutes",
-    link: [table, events, sends, scheduler],
+    link: [table, events, ...sends, scheduler],
     permissions: [useTable(table), sendTo(events), ...armTimers],
+    environment: shardEnvironment,
   },
 });

@@ -91,6 +91,58 @@ describe("infra shape", () => {
     expect(w.args.transform.service).toMatchObject({ deploymentMinimumHealthyPercent: 100, deploymentMaximumPercent: 200 });
   });
 
+  it("declares K shard sends queues with a dead-letter queue, and every process that uses them gets all K and K itself", async () => {
+    for (const [env, k] of [[{}, 8] as const, [{ OUTREACH_SHARDS: "3" }, 3] as const]) {
+      const r = await deploy("dev", env);
+      const queues = r.created.filter((c) => c.type === "sst.aws.Queue" && /^Sends\d+$/.test(c.name));
+      expect(queues.map((q) => q.name)).toEqual(Array.from({ length: k }, (_, i) => `Sends${i}`));
+      for (const q of queues) {
+        expect(String(q.args.dlq.queue), q.name).toBe("<SendsDlq.arn>");
+        expect(q.args.dlq.retry, q.name).toBe(10);
+        expect(seconds(q.args.visibilityTimeout), q.name).toBeGreaterThanOrEqual(120);
+      }
+      expect(r.created.some((c) => c.type === "sst.aws.Queue" && c.name === "Sends")).toBe(false);
+      const users = [
+        ["Api", r.one("sst.aws.Function", "Api").args],
+        ["Events", r.called.find((c) => c.fn === "Events.subscribe")?.args[0]],
+        ["Repair", r.one("sst.aws.Cron", "Repair").args.function],
+        ["Worker", r.one("sst.aws.Service", "Worker").args],
+      ] as const;
+      for (const [name, args] of users) {
+        const linked = (args.link as unknown[]).map(String).filter((l) => /^<Sends\d+>$/.test(l));
+        expect(linked, name).toEqual(queues.map((q) => `<${q.name}>`));
+        expect(args.environment.OUTREACH_SHARDS, name).toBe(String(k));
+      }
+    }
+    await expect(deploy("dev", { OUTREACH_SHARDS: "0" })).rejects.toThrow(/OUTREACH_SHARDS/);
+  });
+
+  it("scales the worker fleet from min to max tasks on CPU and on the shard queues' backlog", async () => {
+    let r = await deploy("dev");
+    let w = r.one("sst.aws.Service", "Worker");
+    expect(w.args.scaling).toMatchObject({ min: 1, max: 4, cpuUtilization: 60 });
+    expect(w.args.scaling.min).not.toBe(w.args.scaling.max);
+    const backlog = r.one("aws.appautoscaling.Policy", "WorkerBacklogScaling").args;
+    expect(backlog).toMatchObject({ serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", policyType: "TargetTrackingScaling" });
+    expect(String(backlog.resourceId)).toBe("service/<Cluster.nodes.cluster.name>/<Worker.nodes.service.name>");
+    const tracking = backlog.targetTrackingScalingPolicyConfiguration;
+    expect(tracking.targetValue).toBeGreaterThan(0);
+    const metrics = tracking.customizedMetricSpecification.metrics;
+    const stats = metrics.filter((m: any) => m.metricStat);
+    expect(stats.map((m: any) => String(m.metricStat.metric.dimensions[0].value))).toEqual(Array.from({ length: 8 }, (_, i) => `<Sends${i}.nodes.queue.name>`));
+    for (const m of stats) expect(m.metricStat.metric).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible" });
+    const returned = metrics.filter((m: any) => m.returnData);
+    expect(returned).toHaveLength(1);
+    expect(returned[0].expression).toBe(stats.map((m: any) => m.id).join(" + "));
+
+    r = await deploy("dev", { OUTREACH_WORKER_MIN: "2", OUTREACH_WORKER_MAX: "6" });
+    w = r.one("sst.aws.Service", "Worker");
+    expect(w.args.scaling).toMatchObject({ min: 2, max: 6 });
+    // A task beyond the shard count would hold no shard.
+    await expect(deploy("dev", { OUTREACH_WORKER_MAX: "9" })).rejects.toThrow(/OUTREACH_WORKER_MAX/);
+    await expect(deploy("dev", { OUTREACH_WORKER_MIN: "3", OUTREACH_WORKER_MAX: "2" })).rejects.toThrow(/OUTREACH_WORKER_MAX/);
+  });
+
   it("injects the auth-state key by reference from an SSM SecureString, never as a value", async () => {
     const r = await deploy("prod");
     const param = r.one("aws.ssm.Parameter", "AuthStateKeyParameter");
@@ -134,13 +186,14 @@ describe("infra shape", () => {
     const roles = grantsByRole(await deploy("dev"));
     const sqsOn = (role: string) => (roles.get(role) ?? []).filter((s) => s.actions.some((a) => a.startsWith("sqs:")));
     // Only the worker consumes the sends queue by itself; only the events consumer's subscription receives events.
+    const shardArns = Array.from({ length: 8 }, (_, i) => `<Sends${i}.arn>`);
     expect(sqsOn("Worker")).toEqual([
-      { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], resources: ["<Sends.arn>"] },
-      { actions: ["sqs:SendMessage"], resources: ["<Sends.arn>", "<Events.arn>"] },
+      { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], resources: shardArns },
+      { actions: ["sqs:SendMessage"], resources: [...shardArns, "<Events.arn>"] },
     ]);
     expect(sqsOn("Api")).toEqual([{ actions: ["sqs:SendMessage"], resources: ["<Events.arn>"] }]);
     expect(sqsOn("Repair")).toEqual([{ actions: ["sqs:SendMessage"], resources: ["<Events.arn>"] }]);
-    expect(sqsOn("Events.subscribe")).toEqual([{ actions: ["sqs:SendMessage"], resources: ["<Events.arn>", "<Sends.arn>"] }]);
+    expect(sqsOn("Events.subscribe")).toEqual([{ actions: ["sqs:SendMessage"], resources: ["<Events.arn>", ...shardArns] }]);
     // Timers: the functions arm them, the worker never does.
     for (const role of ["Api", "Events.subscribe", "Repair"]) expect(actionsOf(roles.get(role)), role).toContain("scheduler:CreateSchedule");
     expect([...actionsOf(roles.get("Worker"))].filter((a) => a.startsWith("scheduler:") || a.startsWith("iam:"))).toEqual([]);
@@ -198,6 +251,7 @@ describe("infra shape", () => {
 
   it("outputs references only", async () => {
     const r = await deploy("dev");
-    for (const [k, v] of Object.entries(r.outputs)) expect(isRef(v), k).toBe(true);
+    for (const [k, v] of Object.entries(r.outputs)) for (const x of [v].flat()) expect(isRef(x), k).toBe(true);
+    expect(r.outputs.sendsQueues).toHaveLength(8);
   });
 });

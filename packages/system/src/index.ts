@@ -10,7 +10,7 @@ import { shardOf } from "@outreach/core/shard";
 import * as Timer from "@outreach/core/timer";
 import { createEmitter } from "@outreach/core/webhook";
 import type { Logger } from "@outreach/log";
-import { type Consumer, SENDS_CONCURRENCY, startConsumer } from "./consumer";
+import { type Consumer, SENDS_CONCURRENCY, SENDS_VISIBILITY_S, startConsumer } from "./consumer";
 import { createFleet, type Fleet } from "./fleet";
 import { createSessionHost, type SessionHost } from "./host";
 import { createLanes } from "./lane";
@@ -38,7 +38,7 @@ export interface SystemConfig {
   /** `host`: this process's owner id in session and shard leases, and its id in the fleet. */
   owner?: string;
   /** `host`: shard lease and fleet round timings (tests shorten them; defaults in fleet/). */
-  fleet?: { leaseMs?: number; roundMs?: number };
+  fleet?: { leaseMs?: number; roundMs?: number; beatTtlMs?: number };
   /**
    * `api`: the app factory and its settings; `extend` mounts extra routes (the sandbox's, locally).
    * The factory comes from the entry point, like the transport, so processes without the role never
@@ -116,7 +116,16 @@ export const createSystem = async (config: SystemConfig) => {
   }
   /** One shard's sends queue, polled while this process holds the shard. */
   const consumeSends = (shard: number) =>
-    startConsumer({ queue: deps.queue, name: shardQueue(shard), handle, concurrency: SENDS_CONCURRENCY, pollers: wait > 5 ? 2 : 1, waitSeconds: wait, logger });
+    startConsumer({
+      queue: deps.queue,
+      name: shardQueue(shard),
+      handle,
+      concurrency: SENDS_CONCURRENCY,
+      pollers: wait > 5 ? 2 : 1,
+      waitSeconds: wait,
+      visibilitySeconds: SENDS_VISIBILITY_S,
+      logger,
+    });
 
   // Session control reaches whoever hosts the session: this host when the session's shard is its own,
   // else the shard's owner through the sends queue (on AWS the events Lambda relays it there).

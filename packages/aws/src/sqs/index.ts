@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -117,6 +118,19 @@ export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOpti
           new DeleteMessageBatchCommand({
             QueueUrl: urlOf(queue),
             Entries: receiptHandles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h })),
+          }),
+        );
+      }
+    },
+
+    async extend(queue, receiptHandles, seconds) {
+      for (let i = 0; i < receiptHandles.length; i += 10) {
+        await client.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: urlOf(queue),
+            Entries: receiptHandles
+              .slice(i, i + 10)
+              .map((h, j) => ({ Id: String(j), ReceiptHandle: h, VisibilityTimeout: Math.max(0, Math.min(43200, Math.ceil(seconds))) })),
           }),
         );
       }

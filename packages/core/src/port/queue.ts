@@ -38,4 +38,6 @@ export interface Queue {
   delete(queue: QueueId, receiptHandles: string[]): Promise<void>;
   /** Make a message visible again after `seconds` (a retry with backoff). */
   release(queue: QueueId, receiptHandle: string, seconds: number): Promise<void>;
+  /** Keep messages still being handled invisible for `seconds` from now (a consumer's heartbeat). */
+  extend(queue: QueueId, receiptHandles: string[], seconds: number): Promise<void>;
 }

@@ -13,8 +13,16 @@ export interface Consumer {
 }
 
 /**
+ * How long a sends consumer keeps a received message invisible, renewed while it is handled: a worker
+ * that dies gives its messages back within this time, not the queue's own (minutes).
+ */
+export const SENDS_VISIBILITY_S = 30;
+
+/**
  * Long-polls a queue and runs `handle` for each message with bounded concurrency. A message is
- * deleted only after its handler succeeded; a failure leaves it to come back (at least once).
+ * deleted only after its handler succeeded; a failure leaves it to come back (at least once). With
+ * `visibilitySeconds`, messages are received invisible for that long and kept invisible while their
+ * handler runs (renewed when half of it is left), so a consumer that dies gives them back that soon.
  */
 export const startConsumer = (opts: {
   queue: Queue;
@@ -32,6 +40,22 @@ export const startConsumer = (opts: {
   const pending = new Set<Promise<void>>();
   const toDelete: string[] = [];
   let flushing: Promise<void> | undefined;
+  /** Messages being handled, by receipt handle: when their invisibility ends (with `visibilitySeconds`). */
+  const held = new Map<string, number>();
+  const visibility = opts.visibilitySeconds;
+  const heartbeat = visibility
+    ? setInterval(
+        () => {
+          const now = Date.now();
+          const due = [...held].filter(([, until]) => until - now < (visibility * 1000) / 2).map(([h]) => h);
+          if (due.length === 0) return;
+          for (const h of due) held.set(h, now + visibility * 1000);
+          void opts.queue.extend(opts.name, due, visibility).catch((e) => opts.logger.warn({ err: e, queue: opts.name }, "visibility not extended"));
+        },
+        Math.max(1000, (visibility * 1000) / 6),
+      )
+    : undefined;
+  heartbeat?.unref();
 
   const flush = async () => {
     while (toDelete.length > 0) {
@@ -101,6 +125,7 @@ export const startConsumer = (opts: {
       }
       for (const m of msgs) {
         inFlight++;
+        if (visibility) held.set(m.receiptHandle, Date.now() + visibility * 1000);
         // A message that only waits for its session's turn gives its slot back: waiting messages of
         // one blocked session must not stop the consumer from taking other sessions' messages.
         let counted = true;
@@ -114,10 +139,12 @@ export const startConsumer = (opts: {
           .handle(m.body, { waiting: uncount, queue: opts.name })
           .then(
             () => {
+              held.delete(m.receiptHandle);
               toDelete.push(m.receiptHandle);
               scheduleFlush();
             },
             (e) => {
+              held.delete(m.receiptHandle);
               if (e instanceof Deferred) return opts.queue.release(opts.name, m.receiptHandle, e.seconds).catch(() => {});
               opts.logger.error({ err: e, queue: opts.name, message_id: m.id, receive_count: m.receiveCount }, "message failed; it will be retried");
               const backoff = Math.min(300, 2 ** Math.min(m.receiveCount, 8));
@@ -126,6 +153,7 @@ export const startConsumer = (opts: {
           )
           .finally(() => {
             uncount();
+            held.delete(m.receiptHandle);
             pending.delete(p);
           });
         pending.add(p);
@@ -139,6 +167,7 @@ export const startConsumer = (opts: {
       stopping = true;
       for (const w of waiters.splice(0)) w();
       await Promise.allSettled([...pollers, ...pending]);
+      if (heartbeat) clearInterval(heartbeat);
       if (flushTimer) clearTimeout(flushTimer);
       await flushing;
       await flush();

@@ -34,9 +34,20 @@ export const targetShards = (shards: number, liveWorkers: number) => Math.ceil(s
  */
 export const createFleet = (
   d: Pick<Deps, "store" | "clock">,
-  opts: { owner: string; pid: number; shards: number; hooks: ShardHooks; logger: Logger; leaseMs?: number; roundMs?: number; random?: () => number },
+  opts: {
+    owner: string;
+    pid: number;
+    shards: number;
+    hooks: ShardHooks;
+    logger: Logger;
+    leaseMs?: number;
+    roundMs?: number;
+    beatTtlMs?: number;
+    random?: () => number;
+  },
 ) => {
   const leaseMs = opts.leaseMs ?? SHARD_LEASE_MS;
+  const beatTtlMs = opts.beatTtlMs ?? BEAT_TTL_MS;
   const roundMs = opts.roundMs ?? FLEET_ROUND_MS;
   const random = opts.random ?? Math.random;
   const startedAt = iso(d.clock.now());
@@ -53,7 +64,7 @@ export const createFleet = (
       shards: [...held.keys()].sort((a, b) => a - b),
       sessions: opts.hooks.sessions(),
       started_at: startedAt,
-      expires_at: d.clock.now() + BEAT_TTL_MS,
+      expires_at: d.clock.now() + beatTtlMs,
     });
 
   const letGo = async (shard: number, why: "surplus" | "lost" | "stop") => {

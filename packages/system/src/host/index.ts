@@ -219,8 +219,12 @@ export const createSessionHost = (
     count: () => owned.size,
     /** A shard came to this worker: its sessions start here (each as its lease comes free). */
     async syncWhere(which: (sessionId: string) => boolean) {
-      for (const s of await d.store.sessions.all()) {
-        if (which(s.id)) await sync(s.tenant_id, s.id).catch((e) => d.logger.error({ err: e, session_id: s.id }, "session sync failed"));
+      const mine = (await d.store.sessions.all()).filter((s) => which(s.id));
+      // Eight at a time: a shard taken over from a dead worker resumes all its sessions together.
+      for (let i = 0; i < mine.length; i += 8) {
+        await Promise.all(
+          mine.slice(i, i + 8).map((s) => sync(s.tenant_id, s.id).catch((e) => d.logger.error({ err: e, session_id: s.id }, "session sync failed"))),
+        );
       }
     },
     /** A shard leaves this worker: its sessions stop here (still meant to run: no status change) and their leases are released. */
