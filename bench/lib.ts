@@ -133,7 +133,7 @@ export const createCounter = () => {
 };
 
 /** A local runtime in this process, on a fresh data directory, unlimited plan, no rate limit. */
-export const runtime = async (counter?: ReturnType<typeof createCounter>, opts: { allowPrivateUrls?: boolean } = {}) => {
+export const runtime = async (counter?: ReturnType<typeof createCounter>, opts: { allowPrivateUrls?: boolean; workers?: number } = {}) => {
   const dataDir = mkdtempSync(join(tmpdir(), "outreach-bench-"));
   const port = await freePort();
   const rt = await startRuntime({
@@ -145,6 +145,7 @@ export const runtime = async (counter?: ReturnType<typeof createCounter>, opts: 
     rateLimitPerSecond: 0,
     instrument: counter?.instrument,
     allowPrivateUrls: opts.allowPrivateUrls,
+    workers: opts.workers,
   });
   const H = { "X-API-Key": rt.devKey, "content-type": "application/json" };
   const base = `http://127.0.0.1:${port}`;
@@ -154,6 +155,7 @@ export const runtime = async (counter?: ReturnType<typeof createCounter>, opts: 
   };
   return {
     ...rt,
+    dataDir,
     /** CPU seconds the runtime's DynamoDB Local (java) has used so far. */
     dynamoCpuSeconds: () => javaCpuSeconds(dataDir),
     base,
@@ -188,6 +190,13 @@ export const percentile = (xs: number[], p: number) => {
 };
 
 export const machine = () => `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+
+/** CPU seconds (user + system) and resident memory (MB) of a process, from /proc. */
+export const procStats = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100, rssMb: Math.round(Number(rss ?? 0) / 1024) };
+};
 
 /** CPU seconds (user + system) of the java process whose command line mentions `dataDir`; 0 when not found. */
 const javaCpuSeconds = (dataDir: string) => {

@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { apiLatency } from "./api-latency";
+import { baileysRss } from "./baileys-rss";
+import { fleetScale } from "./fleet";
 import { groups } from "./groups";
 import { inbound } from "./inbound";
 import { machine } from "./lib";
@@ -21,6 +23,12 @@ const all: Record<string, () => Promise<unknown>> = {
   "api-latency": () => apiLatency(),
   timers: () => timers(100),
   scale: () => scale(50),
+  fleet: async () => {
+    const out = [];
+    for (const w of (process.env.BENCH_WORKERS ?? "1,2,4").split(",").map(Number)) out.push(await fleetScale(w, Number(process.env.BENCH_SESSIONS ?? 200)));
+    return out;
+  },
+  "baileys-rss": () => baileysRss(200),
   stop: () => stop(),
   pacing: () => pacing(),
   inbound: () => inbound(),

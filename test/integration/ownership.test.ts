@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createIds } from "../../packages/core/src/id";
 import { createSender, recoverSession, type SendMessage } from "../../packages/core/src/job";
-import { type Outbound, systemClock, type Transport } from "../../packages/core/src/port";
+import { type Outbound, shardQueue, systemClock, type Transport } from "../../packages/core/src/port";
+import { shardOf } from "../../packages/core/src/shard";
 import { recoverAtStart } from "../../packages/system/src/ownership";
 import { store, useTable } from "../helpers/baileys-fixture";
 import { jobRecord } from "../helpers/records";
@@ -69,7 +70,7 @@ describe("lease-fenced recovery (DynamoDB Local)", () => {
     expect(await store.jobs.get(a.job.tenant_id, a.job.id)).toMatchObject({ sent_count: 1, unknown_count: 1 });
   });
 
-  it("a sender sends only on sessions its host holds: others go back to the queue, stale ones are dropped", async () => {
+  it("a sender sends only on sessions its host holds: a takeover waits for the lease, another worker's shard goes back, stale ones are dropped", async () => {
     const session = `ses_${randomBytes(4).toString("hex")}`;
     const { job, phones } = await runningJob(session, 2);
     const requeued: unknown[] = [];
@@ -81,9 +82,13 @@ describe("lease-fenced recovery (DynamoDB Local)", () => {
         return { messageId: m.messageId };
       },
     } as unknown as Transport;
-    const d = { ...deps("w~1"), queue: { send: async (_q: string, msgs: { body: unknown }[]) => void requeued.push(...msgs.map((m) => m.body)) } as never };
+    const d = {
+      ...deps("w~1"),
+      queue: { shards: 8, send: async (_q: string, msgs: { body: unknown }[]) => void requeued.push(...msgs.map((m) => m.body)) } as never,
+    };
     const { createLanes } = await import("../../packages/system/src/lane");
-    const sender = createSender(d, transport, createLanes(systemClock), { hosts: () => "soon" });
+    let where: "here" | "soon" | "elsewhere" = "soon";
+    const sender = createSender(d, transport, createLanes(systemClock), { hosts: () => where });
     const msg = (phone: string, epoch: number): SendMessage => ({
       type: "send",
       tenant_id: job.tenant_id,
@@ -96,11 +101,25 @@ describe("lease-fenced recovery (DynamoDB Local)", () => {
       min_gap_ms: 0,
       name: null,
     });
-    await sender.handle(msg(phones[0] as string, 0));
-    await sender.handle(msg(phones[1] as string, 7));
+    // A shard just taken over: the send waits in its lane until the session's lease is this host's, then goes.
+    const first = sender.handle(msg(phones[0] as string, 0));
+    await new Promise((r) => setTimeout(r, 700));
     expect(sent).toEqual([]);
-    // The current message comes back for the session's host; the one of an old planning epoch is dropped.
-    expect(requeued).toEqual([msg(phones[0] as string, 0)].map((m) => ({ ...m, slot_at: expect.any(Number) })));
-    expect(await statusOf(job.id, phones[0] as string)).toBe("pending");
+    where = "here";
+    await first;
+    expect(sent.map((m) => m.to)).toEqual([phones[0]]);
+
+    // Another worker's shard: back to its own shard queue at once (visibility 0), nothing sent.
+    where = "elsewhere";
+    const own = shardQueue(shardOf(session, 8));
+    const ctx = (queue: ReturnType<typeof shardQueue>) => ({ waiting: () => {}, queue });
+    await expect(sender.handle(msg(phones[1] as string, 0), ctx(own))).rejects.toMatchObject({ name: "Deferred", seconds: 0 });
+    // Found on another shard's queue (the shard count changed): queued again, on its own; one of an old planning epoch is dropped.
+    const other = shardQueue((shardOf(session, 8) + 1) % 8);
+    await sender.handle(msg(phones[1] as string, 0), ctx(other));
+    await sender.handle(msg(phones[1] as string, 7), ctx(other));
+    expect(sent).toHaveLength(1);
+    expect(requeued).toEqual([msg(phones[1] as string, 0)].map((m) => ({ ...m, slot_at: expect.any(Number) })));
+    expect(await statusOf(job.id, phones[1] as string)).toBe("pending");
   });
 });

@@ -94,8 +94,9 @@ export const createSystem = async (config: SystemConfig) => {
       hooks: {
         sessions: () => h.count(),
         async take(shard) {
-          await h.syncWhere(inShard(shard));
+          // Polling first: sends already due wait in their lanes while each session's lease comes free.
           if (sender && pollSends && !sendsConsumers.has(shard)) sendsConsumers.set(shard, consumeSends(shard));
+          await h.syncWhere(inShard(shard));
         },
         async release(shard) {
           // Stop receiving; waiting sends go back to the queue; idle sessions go at once, busy ones after their send is recorded.
@@ -121,7 +122,7 @@ export const createSystem = async (config: SystemConfig) => {
       name: shardQueue(shard),
       handle,
       concurrency: SENDS_CONCURRENCY,
-      pollers: wait > 5 ? 2 : 1,
+      pollers: 1,
       waitSeconds: wait,
       visibilitySeconds: SENDS_VISIBILITY_S,
       logger,

@@ -61,6 +61,12 @@ export const SEND_TIMEOUT_MS = 120_000;
 export const HOLD_MS = 60_000;
 /** How soon a send for a session hosted elsewhere comes back (on AWS the owner's poller usually takes it first). */
 export const HAND_BACK_S = 2;
+/**
+ * How long a send waits in its lane for a session whose shard this worker holds but whose lease it
+ * does not yet (a takeover: the previous holder's lease runs out within its 30 s) before going back
+ * to the queue.
+ */
+export const SOON_MS = 40_000;
 
 class SendTimeout extends Error {
   override readonly name = "SendTimeout";
@@ -289,9 +295,12 @@ export const createSender = (
     const messageId = messageIdFor(job.id, msg.phone);
     const message = outbound(job, { phone: msg.phone, name: msg.name ?? null }, messageId);
     let outcome: Outcome = { kind: "dropped" };
+    let soonSince: number | undefined;
     const turn = lane(msg.session_id, msg.slot_at, msg.min_gap_ms, async () => {
-      // Only the holder of the session's lease sends on it; the message goes back for the holder.
+      // Only the holder of the session's lease sends on it; the message goes back for the holder. A
+      // session whose shard was just taken over waits here while its lease comes free (up to SOON_MS).
       const where = opts.hosts?.(msg.session_id) ?? "here";
+      if (where === "soon" && (soonSince ??= d.clock.now()) > d.clock.now() - SOON_MS) return { retryAt: d.clock.now() + 250 };
       if (where !== "here") {
         outcome = { kind: "elsewhere", soon: where === "soon" };
         return false;

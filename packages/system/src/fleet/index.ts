@@ -26,11 +26,12 @@ export interface ShardHooks {
 export const targetShards = (shards: number, liveWorkers: number) => Math.ceil(shards / Math.max(1, liveWorkers));
 
 /**
- * Shard ownership by lease. Every round (5 s) the worker writes its heartbeat, renews the leases of
- * the shards it holds, counts the live workers and balances: under its target it takes free or expired
- * shards (in random order, so workers starting together do not contend for the same one); over it, it
- * releases the surplus gracefully (`hooks.release`, then the lease), so another worker takes them.
- * A lease it fails to renew is lost at once: the shard's sessions stop here.
+ * Shard ownership by lease. Every round (5 s) the worker reads the fleet (one query), counts the
+ * live workers and balances: under its target it takes free or expired shards (in random order, so
+ * workers starting together do not contend for the same one); over it, it releases the surplus
+ * gracefully (`hooks.release`, then the lease), so another worker takes them. Its heartbeat and leases
+ * are written every third of their life (7 s and 10 s), not every round: one write per shard per 10 s.
+ * A lease it fails to renew, or finds another worker's, is lost at once: the shard's sessions stop here.
  */
 export const createFleet = (
   d: Pick<Deps, "store" | "clock">,
@@ -75,29 +76,49 @@ export const createFleet = (
       opts.logger.warn({ err: e, shard }, "shard release did not finish cleanly");
     }
     held.delete(shard);
+    renewedAt.delete(shard);
     if (why !== "lost") await d.store.fleet.releaseShard(shard, opts.owner).catch(() => {});
     opts.logger.info({ shard, why }, "shard released");
   };
 
+  /** When each held lease was last renewed, and the heartbeat last written: each every third of its life, not every round. */
+  const renewedAt = new Map<number, number>();
+  let lastBeat = Number.NEGATIVE_INFINITY;
+  const beatNow = async () => {
+    lastBeat = d.clock.now();
+    await beat();
+  };
+
   const round = async () => {
     const now = d.clock.now();
-    await beat();
+    if (now - lastBeat >= beatTtlMs / 3) await beatNow();
     // Renew: a lease this worker can no longer renew belongs to someone else now.
     for (const [shard, state] of held) {
-      if (await d.store.fleet.acquireShard(shard, opts.owner, now, leaseMs)) continue;
+      if (now - (renewedAt.get(shard) ?? Number.NEGATIVE_INFINITY) < leaseMs / 3) continue;
+      if (await d.store.fleet.acquireShard(shard, opts.owner, now, leaseMs)) {
+        renewedAt.set(shard, now);
+        continue;
+      }
       opts.logger.warn({ shard }, "lost the shard lease; stopping its sessions here");
       // A shard being released is already draining.
       if (state === "active") await letGo(shard, "lost");
     }
     if (stopped) return;
     const { workers, leases } = await d.store.fleet.state();
+    // A lease another worker holds now (taken after ours expired while this one stalled) is lost here too.
+    for (const l of leases) {
+      if (l.owner !== opts.owner && held.get(l.shard) === "active") {
+        opts.logger.warn({ shard: l.shard, owner: l.owner }, "the shard's lease is another worker's now; stopping its sessions here");
+        await letGo(l.shard, "lost");
+      }
+    }
     const live = workers.filter((w) => w.expires_at > now).length;
     const target = targetShards(opts.shards, live);
     const active = [...held].filter(([, s]) => s === "active").map(([shard]) => shard);
     let changed = false;
     if (active.length > target) {
       // Surplus: the highest-numbered shards go (a deterministic choice, so rounds agree).
-      for (const shard of active.sort((a, b) => b - a).slice(0, active.length - target)) void letGo(shard, "surplus").then(beat, () => {});
+      for (const shard of active.sort((a, b) => b - a).slice(0, active.length - target)) void letGo(shard, "surplus").then(beatNow, () => {});
       changed = true;
     } else if (active.length < target) {
       const taken = new Map(leases.map((l) => [l.shard, l]));
@@ -112,12 +133,20 @@ export const createFleet = (
       for (const shard of free.slice(0, target - active.length)) {
         if (stopped || !(await d.store.fleet.acquireShard(shard, opts.owner, d.clock.now(), leaseMs))) continue;
         held.set(shard, "active");
+        renewedAt.set(shard, d.clock.now());
         changed = true;
         opts.logger.info({ shard, live, target }, "shard taken");
-        await opts.hooks.take(shard).catch((e) => opts.logger.error({ err: e, shard }, "shard start failed; it is retried next round"));
+        await opts.hooks.take(shard).catch(async (e) => {
+          opts.logger.error({ err: e, shard }, "shard start failed; released, to be taken again next round");
+          await letGo(shard, "surplus");
+        });
       }
+      // Still short, and another worker's lease (a dead one's) runs out before the next round: take it then.
+      const short = target - [...held.values()].filter((v) => v === "active").length;
+      const next = leases.filter((l) => l.owner !== opts.owner && l.expires_at > now && l.expires_at < now + roundMs).map((l) => l.expires_at);
+      if (short > 0 && next.length > 0 && !stopped) setTimeout(tick, Math.min(...next) - d.clock.now() + 50).unref();
     }
-    if (changed) await beat();
+    if (changed) await beatNow();
   };
 
   const tick = () => {
@@ -134,8 +163,8 @@ export const createFleet = (
     async start() {
       tick();
       await running;
+      // Not unref'd: a worker holding no shard (more workers than shards) stays in the fleet until stopped.
       timer = setInterval(tick, roundMs);
-      timer.unref();
     },
     /** Whether this worker sends for the shard (held and not being released). */
     owns: (shard: number) => held.get(shard) === "active",
