@@ -175,6 +175,10 @@ describe("a fleet of workers", () => {
     }
     // Each of the killed worker's sessions sent again within the lease time + 10 s of the kill.
     const resumeBy = killedAt + Math.max(SHARD_LEASE_MS, LEASE_TTL_MS) + 10_000;
+    const resumed = orphaned.map((id) => ((box.get(id) as { times: number[] }).times.find((t) => t > killedAt + 1000) ?? Number.NaN) - killedAt);
+    console.info(
+      `fleet: ${orphaned.length} sessions of the killed worker resumed ${Math.min(...resumed) / 1000}–${Math.max(...resumed) / 1000} s after the kill`,
+    );
     for (const id of orphaned) {
       const times = (box.get(id) as { times: number[] }).times;
       const next = times.find((t) => t > killedAt + 1000);
