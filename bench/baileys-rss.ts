@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createDb, createStore, ensureTable } from "../packages/aws/src/store";
 import type { TransportEvents } from "../packages/core/src/port";
@@ -33,9 +34,18 @@ export const baileysRss = async (sessions = 200) => {
       groups: async () => {},
       contacts: async () => {},
     };
-    const before = await settle();
-    await import("baileys");
-    const module = (await settle()) - before;
+    // The module's own cost, in a fresh process (this one has loaded it with the adapter already).
+    const module = Number(
+      execFileSync(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          "const a = process.memoryUsage().rss; await import('baileys'); await new Promise((r) => setTimeout(r, 500)); console.log(process.memoryUsage().rss - a)",
+        ],
+        { encoding: "utf8" },
+      ).trim(),
+    );
     const sockets: FakeSocket[] = [];
     const transport = createBaileysTransport({
       auth: store.auth,

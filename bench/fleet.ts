@@ -33,7 +33,7 @@ export const fleetScale = async (workers: number, sessions: number, seconds = 60
           ),
       );
     const info = JSON.parse(readFileSync(join(rt.dataDir, "runtime.json"), "utf8")) as { workers: { id: string; pid: number; shards: number[] }[] };
-    const pids = info.workers.filter((w) => w.pid !== process.pid).map((w) => w.pid);
+    const pids = rt.workers.map((w) => w.pid as number);
     // Jobs created first start sending while later ones are set up: count only what the window sends.
     const sent0 = (await rt.call("GET", "/usage/current")).total_messages;
     const cpu0 = pids.map((p) => procStats(p).cpuSeconds);
@@ -59,7 +59,7 @@ export const fleetScale = async (workers: number, sessions: number, seconds = 60
       messages_per_second: round1(sent / wall),
       // Gaps drawn from 1–2 s: each session paces at 1 / 1.5 s on average.
       paced_rate_expected: round1(sessions / 1.5),
-      shards_per_worker: info.workers.map((w) => w.shards.length),
+      shards_per_worker: pids.map((p) => info.workers.find((w) => w.pid === p)?.shards.length ?? null),
       worker_cpu_percent_of_one_core: pids.map((p, i) => round1(((procStats(p).cpuSeconds - (cpu0[i] as number)) / wall) * 100)),
       worker_rss_mb_peak: peak,
       runtime_cpu_percent_of_one_core: round1(((self.user + self.system) / 1e6 / wall) * 100),

@@ -190,7 +190,19 @@ export const startRuntime = async (config: RuntimeConfig) => {
     const lister = setInterval(() => void listWorkers().catch((e) => logger.warn({ err: e }, "runtime.json not updated")), 2000);
     lister.unref();
     stops.push(async () => clearInterval(lister));
-    return { port: config.port, devKey, sandbox, deps, restartQueues, dynamoEndpoint: dynamo.endpoint, store, logger, stop: stopAll };
+    return {
+      port: config.port,
+      devKey,
+      sandbox,
+      deps,
+      restartQueues,
+      dynamoEndpoint: dynamo.endpoint,
+      store,
+      logger,
+      /** The worker processes this runtime started (`OUTREACH_WORKERS`). */
+      workers: workers?.list() ?? [],
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;
