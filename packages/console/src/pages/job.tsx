@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, followProgress, ok, type Progress, type Schema } from "../api";
-import { Action, ErrorText, Field, Loading, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
+import { Action, ErrorText, Loading, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
 
 type Job = Schema<"BulkSend">;
 type Recipient = Schema<"Recipient">;

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { Link } from "../router";
-import { ErrorText, Field, Loading, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
+import { ErrorText, Loading, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
 
 type Job = Schema<"BulkSend">;
 const STATUSES = ["pending", "running", "paused", "completed", "cancelled", "failed"] as const;
