@@ -300,7 +300,10 @@ export const createSender = (
       // Only the holder of the session's lease sends on it; the message goes back for the holder. A
       // session whose shard was just taken over waits here while its lease comes free (up to SOON_MS).
       const where = opts.hosts?.(msg.session_id) ?? "here";
-      if (where === "soon" && (soonSince ??= d.clock.now()) > d.clock.now() - SOON_MS) return { retryAt: d.clock.now() + 250 };
+      if (where === "soon") {
+        soonSince ??= d.clock.now();
+        if (d.clock.now() - soonSince < SOON_MS) return { retryAt: d.clock.now() + 250 };
+      }
       if (where !== "here") {
         outcome = { kind: "elsewhere", soon: where === "soon" };
         return false;
