@@ -17,15 +17,15 @@ describe("queue consumer (local SQS server)", () => {
       name: "events",
       concurrency: 4,
       waitSeconds: 1,
-      visibilitySeconds: 2,
+      visibilitySeconds: 3,
       logger,
       handle: async () => {
         seen.push(Date.now());
-        // Three times the visibility: without the heartbeat the message would be received again meanwhile.
-        await new Promise((r) => setTimeout(r, 6000));
+        // Well past the visibility: without the heartbeat the message would be received again meanwhile.
+        await new Promise((r) => setTimeout(r, 8000));
       },
     });
-    await new Promise((r) => setTimeout(r, 9000));
+    await new Promise((r) => setTimeout(r, 11_000));
     await consumer.stop();
     expect(seen).toHaveLength(1);
     expect(await queue.receive("events", { max: 10, waitSeconds: 0 })).toEqual([]);

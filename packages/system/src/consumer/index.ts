@@ -22,7 +22,7 @@ export const SENDS_VISIBILITY_S = 30;
  * Long-polls a queue and runs `handle` for each message with bounded concurrency. A message is
  * deleted only after its handler succeeded; a failure leaves it to come back (at least once). With
  * `visibilitySeconds`, messages are received invisible for that long and kept invisible while their
- * handler runs (renewed when half of it is left), so a consumer that dies gives them back that soon.
+ * handler runs (renewed once a third of it has passed), so a consumer that dies gives them back that soon.
  */
 export const startConsumer = (opts: {
   queue: Queue;
@@ -47,7 +47,8 @@ export const startConsumer = (opts: {
     ? setInterval(
         () => {
           const now = Date.now();
-          const due = [...held].filter(([, until]) => until - now < (visibility * 1000) / 2).map(([h]) => h);
+          // Renewed once a third of it has passed: two checks' worth of margin for a busy event loop.
+          const due = [...held].filter(([, until]) => until - now < (visibility * 1000 * 2) / 3).map(([h]) => h);
           if (due.length === 0) return;
           for (const h of due) held.set(h, now + visibility * 1000);
           void opts.queue.extend(opts.name, due, visibility).catch((e) => opts.logger.warn({ err: e, queue: opts.name }, "visibility not extended"));
@@ -113,6 +114,8 @@ export const startConsumer = (opts: {
         continue;
       }
       let msgs: ReceivedMessage[] = [];
+      // A message's invisibility starts when the queue hands it out: no later than this.
+      const asked = Date.now();
       try {
         msgs = await opts.queue.receive(opts.name, { max: n, waitSeconds: opts.waitSeconds, visibilitySeconds: opts.visibilitySeconds });
       } catch (e) {
@@ -125,7 +128,7 @@ export const startConsumer = (opts: {
       }
       for (const m of msgs) {
         inFlight++;
-        if (visibility) held.set(m.receiptHandle, Date.now() + visibility * 1000);
+        if (visibility) held.set(m.receiptHandle, asked + visibility * 1000);
         // A message that only waits for its session's turn gives its slot back: waiting messages of
         // one blocked session must not stop the consumer from taking other sessions' messages.
         let counted = true;
