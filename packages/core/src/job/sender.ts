@@ -1,23 +1,18 @@
-import { createHash } from "node:crypto";
-import { DateTime } from "luxon";
 import { createCoalescer } from "../coalesce";
 import { preview } from "../conversation/preview";
 import { settingsOf } from "../conversation/settings";
 import type { Deps } from "../deps";
-import { isDomainError } from "../error";
 import { mediaKindOf } from "../media";
 import { Deferred, type HandlerContext } from "../message/context";
-import { utcDay } from "../pacing/policy";
-import { type Outbound, shardQueue, type Transport, TransportError } from "../port";
+import { shardQueue, type Transport, TransportError } from "../port";
 import { shardOf } from "../shard";
 import { checkCompletion, finalize, pauseSessionJobs } from "./control";
 import { jobEvent, messageEvent } from "./events";
 import { ref } from "./job";
 import type { SendMessage } from "./messages";
 import { LEAD_MS } from "./planner";
-import type { Job } from "./port";
+import { type Content, dayIn, LANE_CAP, type Lane, messageIdFor, outbound, persist, SendTimeout, STUCK_MS, withTimeout } from "./send-parts";
 import { createSessionPace } from "./session-pace";
-import { render } from "./template";
 
 /** A claim older than this is taken to be a crash between send and record (the recipient becomes `unknown`). */
 export const LEASE_MS = 10 * 60_000;
@@ -27,31 +22,6 @@ export const RECORD_BATCH = 32;
 /** How long a sent message waits for others of its job before it is recorded (the crash window grows by as much). */
 export const RECORD_LINGER_MS = 100;
 
-/** Our message id for (job, recipient): a retry of the same message is recognizable by WhatsApp and by us. */
-export const messageIdFor = (jobId: string, phone: string) =>
-  `3EB0${createHash("sha256").update(`${jobId}:${phone}`).digest("hex").slice(0, 18).toUpperCase()}`;
-
-/**
- * Runs `fn` in the session's lane: one at a time per session, not before `notBefore`, and at least
- * `minGapMs` after the previous message the lane sent.
- * `fn` returns whether it sent a message, or `{ retryAt }` to take its turn again at that time.
- */
-export type Lane = ((sessionId: string, notBefore: number, minGapMs: number, fn: () => Promise<boolean | { retryAt: number }>) => Promise<void>) & {
-  /** Messages waiting in a session's lane (not the one being sent). */
-  queued?(sessionId: string): number;
-  /** How long the lane's current send has been running (0 when none is). */
-  stuckFor?(sessionId: string): number;
-};
-
-/**
- * A lane whose current send has run this long is stuck (a slow media URL, a hung socket): its waiting
- * messages give their consumer slots back so that other sessions' messages are taken. A lane that
- * moves keeps them: that is the backpressure that keeps a fast job's messages in the queue, not in memory.
- */
-export const STUCK_MS = 3000;
-
-/** Messages a stuck lane may hold in memory; more go back to the queue for a while. */
-export const LANE_CAP = 256;
 /**
  * The longest a send may take (the media download is capped at 60 s before it). A send that takes
  * longer ends as `unknown` — WhatsApp may still deliver it, so it is never retried — and its lane moves on.
@@ -68,46 +38,6 @@ export const HAND_BACK_S = 2;
  */
 export const SOON_MS = 40_000;
 
-class SendTimeout extends Error {
-  override readonly name = "SendTimeout";
-}
-
-const withTimeout = <T>(p: Promise<T>, ms: number) => {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SendTimeout(`the send did not finish within ${Math.round(ms / 1000)} s; not retried to avoid a duplicate`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-};
-
-type Content = Pick<
-  Job,
-  | "id"
-  | "tenant_id"
-  | "session_id"
-  | "origin"
-  | "reply"
-  | "quota_month"
-  | "message_type"
-  | "message_content"
-  | "media_url"
-  | "max_consecutive_failures"
-  | "send_window"
->;
-
-/** The day a send counts on for the job's `daily_limit`: in its send window's zone, else UTC. */
-const dayIn = (job: Pick<Job, "send_window">, at: number) =>
-  job.send_window ? (DateTime.fromMillis(at, { zone: job.send_window.timezone }).toISODate() ?? utcDay(at)) : utcDay(at);
-
-export const outbound = (job: Content, r: { phone: string; name: string | null }, messageId: string): Outbound => {
-  const text = job.message_content ? render(job.message_content, r) : undefined;
-  return job.media_url
-    ? { kind: "media", to: r.phone, url: job.media_url, caption: text, messageId }
-    : { kind: "text", to: r.phone, text: text ?? "", messageId };
-};
-
 type Outcome =
   | { kind: "dropped" }
   | { kind: "elsewhere"; soon: boolean }
@@ -115,19 +45,6 @@ type Outcome =
   | { kind: "opted_out" }
   | { kind: "sent"; messageId: string; at: number }
   | { kind: "error"; result: "retry" | "failed" | "logout" };
-
-/** Retries a store write for up to ~a minute: used after a send, when giving up would turn `sent` into `unknown`. */
-const persist = async <T>(d: Pick<Deps, "clock">, fn: () => Promise<T>): Promise<T> => {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      // Only an unreachable store is worth waiting for; a refused request will be refused again.
-      if (attempt >= 12 || !(isDomainError(e) && e.kind === "unavailable")) throw e;
-      await d.clock.sleep(Math.min(10_000, 250 * 2 ** attempt));
-    }
-  }
-};
 
 /**
  * The sender: claim (job running at this epoch, recipient pending, number not opted out — one

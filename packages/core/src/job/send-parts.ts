@@ -1,0 +1,93 @@
+import { createHash } from "node:crypto";
+import { DateTime } from "luxon";
+import type { Deps } from "../deps";
+import { isDomainError } from "../error";
+import { utcDay } from "../pacing/policy";
+import type { Outbound } from "../port";
+import type { Job } from "./port";
+import { render } from "./template";
+
+/**
+ * The pieces of one send the sender puts together: our message id, what goes out, the day it counts
+ * on, the hard timeout around the transport, the store retries after a send, and the session lane
+ * it waits in.
+ */
+
+/** Our message id for (job, recipient): a retry of the same message is recognizable by WhatsApp and by us. */
+export const messageIdFor = (jobId: string, phone: string) =>
+  `3EB0${createHash("sha256").update(`${jobId}:${phone}`).digest("hex").slice(0, 18).toUpperCase()}`;
+
+export class SendTimeout extends Error {
+  override readonly name = "SendTimeout";
+}
+
+export const withTimeout = <T>(p: Promise<T>, ms: number) => {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SendTimeout(`the send did not finish within ${Math.round(ms / 1000)} s; not retried to avoid a duplicate`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+};
+
+export type Content = Pick<
+  Job,
+  | "id"
+  | "tenant_id"
+  | "session_id"
+  | "origin"
+  | "reply"
+  | "quota_month"
+  | "message_type"
+  | "message_content"
+  | "media_url"
+  | "max_consecutive_failures"
+  | "send_window"
+>;
+
+/** The day a send counts on for the job's `daily_limit`: in its send window's zone, else UTC. */
+export const dayIn = (job: Pick<Job, "send_window">, at: number) =>
+  job.send_window ? (DateTime.fromMillis(at, { zone: job.send_window.timezone }).toISODate() ?? utcDay(at)) : utcDay(at);
+
+export const outbound = (job: Content, r: { phone: string; name: string | null }, messageId: string): Outbound => {
+  const text = job.message_content ? render(job.message_content, r) : undefined;
+  return job.media_url
+    ? { kind: "media", to: r.phone, url: job.media_url, caption: text, messageId }
+    : { kind: "text", to: r.phone, text: text ?? "", messageId };
+};
+
+/** Retries a store write for up to ~a minute: used after a send, when giving up would turn `sent` into `unknown`. */
+export const persist = async <T>(d: Pick<Deps, "clock">, fn: () => Promise<T>): Promise<T> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      // Only an unreachable store is worth waiting for; a refused request will be refused again.
+      if (attempt >= 12 || !(isDomainError(e) && e.kind === "unavailable")) throw e;
+      await d.clock.sleep(Math.min(10_000, 250 * 2 ** attempt));
+    }
+  }
+};
+
+/**
+ * Runs `fn` in the session's lane: one at a time per session, not before `notBefore`, and at least
+ * `minGapMs` after the previous message the lane sent.
+ * `fn` returns whether it sent a message, or `{ retryAt }` to take its turn again at that time.
+ */
+export type Lane = ((sessionId: string, notBefore: number, minGapMs: number, fn: () => Promise<boolean | { retryAt: number }>) => Promise<void>) & {
+  /** Messages waiting in a session's lane (not the one being sent). */
+  queued?(sessionId: string): number;
+  /** How long the lane's current send has been running (0 when none is). */
+  stuckFor?(sessionId: string): number;
+};
+
+/**
+ * A lane whose current send has run this long is stuck (a slow media URL, a hung socket): its waiting
+ * messages give their consumer slots back so that other sessions' messages are taken. A lane that
+ * moves keeps them: that is the backpressure that keeps a fast job's messages in the queue, not in memory.
+ */
+export const STUCK_MS = 3000;
+
+/** Messages a stuck lane may hold in memory; more go back to the queue for a while. */
+export const LANE_CAP = 256;
