@@ -6,7 +6,7 @@ import { startWorkers } from "../../packages/local/src/workers";
 import { SHARD_LEASE_MS } from "../../packages/system/src/fleet";
 import { LEASE_TTL_MS } from "../../packages/system/src/host";
 import { type Client, client, phones, runtimeStore, waitFor } from "../helpers/api";
-import { type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
+import { alive, type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
 
 const SHARDS = 8;
 const MEMBERS = 30;
@@ -110,15 +110,6 @@ const balanced = (rt: RuntimeProcess, workers: number) =>
     },
     { timeoutMs: SHARD_LEASE_MS * 3, intervalMs: 500, what: `${SHARDS} shards balanced over ${workers} workers` },
   );
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The fleet, locally: worker processes on one DynamoDB Local and SQS server, each holding its share of

@@ -6,19 +6,10 @@ import { createDb } from "../../packages/aws/src/store";
 import { Keys } from "../../packages/aws/src/store/keys";
 import { LEASE_TTL_MS } from "../../packages/system/src/host";
 import { client, phones, waitFor, workingSession } from "../helpers/api";
-import { type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
+import { alive, type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
 
 const SESSIONS = 4;
 const MEMBERS = 12;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * A deploy's handover, locally: two worker processes (OUTREACH_WORKERS=2) host sandbox sessions on one

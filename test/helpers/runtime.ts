@@ -80,3 +80,13 @@ export const dynamoPid = (dataDir: string) => {
 };
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/** Whether a process with this pid is still running. */
+export const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};

@@ -1,7 +1,8 @@
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { FleetRepo, ShardLease, WorkerBeat } from "@outreach/core/shard";
-import { conditional, type Db, queryAll, strip } from "./db";
+import { type Db, queryAll, strip } from "./db";
 import { Keys, PREFIX } from "./keys";
+import { releaseLease, takeLease } from "./leases";
 import { TTL_ATTRIBUTE } from "./table";
 
 /**
@@ -33,31 +34,7 @@ export const createFleetStore = (db: Db): FleetRepo => ({
     return { workers, leases };
   },
 
-  async acquireShard(shard: number, owner: string, now: number, ttlMs: number) {
-    return conditional(
-      db.doc.send(
-        new PutCommand({
-          TableName: db.table,
-          Item: { ...Keys.shard(shard), shard, owner, expires_at: now + ttlMs },
-          ConditionExpression: "attribute_not_exists(pk) OR #owner = :me OR expires_at < :now",
-          ExpressionAttributeNames: { "#owner": "owner" },
-          ExpressionAttributeValues: { ":me": owner, ":now": now },
-        }),
-      ),
-    );
-  },
+  acquireShard: (shard: number, owner: string, now: number, ttlMs: number) => takeLease(db, Keys.shard(shard), owner, now, ttlMs, { shard }),
 
-  async releaseShard(shard: number, owner: string) {
-    await conditional(
-      db.doc.send(
-        new DeleteCommand({
-          TableName: db.table,
-          Key: Keys.shard(shard),
-          ConditionExpression: "#owner = :me",
-          ExpressionAttributeNames: { "#owner": "owner" },
-          ExpressionAttributeValues: { ":me": owner },
-        }),
-      ),
-    );
-  },
+  releaseShard: (shard: number, owner: string) => releaseLease(db, Keys.shard(shard), owner),
 });

@@ -6,6 +6,7 @@ import type { Session, SessionDay } from "@outreach/core/session";
 import { forgetContact } from "./contacts";
 import { conditional, type Db, deleteMatching, type Item, onIndex, queryAll, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
+import { releaseLease, takeLease } from "./leases";
 
 const key = Keys.session;
 
@@ -231,38 +232,14 @@ export const createSessionStore = (db: Db) => ({
   },
 
   /** Takes or renews the single-owner lease of a session; another owner's lease is taken only after it expired. */
-  async acquireLease(sessionId: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
-    return conditional(
-      db.doc.send(
-        new PutCommand({
-          TableName: db.table,
-          Item: { ...Keys.lease(sessionId), owner, expires_at: now + ttlMs },
-          ConditionExpression: "attribute_not_exists(pk) OR #owner = :me OR expires_at < :now",
-          ExpressionAttributeNames: { "#owner": "owner" },
-          ExpressionAttributeValues: { ":me": owner, ":now": now },
-        }),
-      ),
-    );
-  },
+  acquireLease: (sessionId: string, owner: string, now: number, ttlMs: number): Promise<boolean> => takeLease(db, Keys.lease(sessionId), owner, now, ttlMs),
 
   async leaseOf(sessionId: string) {
     const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.lease(sessionId), ConsistentRead: true }));
     return res.Item ? { owner: res.Item.owner as string, expires_at: res.Item.expires_at as number } : undefined;
   },
 
-  async releaseLease(sessionId: string, owner: string) {
-    await conditional(
-      db.doc.send(
-        new DeleteCommand({
-          TableName: db.table,
-          Key: Keys.lease(sessionId),
-          ConditionExpression: "#owner = :me",
-          ExpressionAttributeNames: { "#owner": "owner" },
-          ExpressionAttributeValues: { ":me": owner },
-        }),
-      ),
-    );
-  },
+  releaseLease: (sessionId: string, owner: string) => releaseLease(db, Keys.lease(sessionId), owner),
 });
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
