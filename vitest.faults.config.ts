@@ -10,9 +10,9 @@ const shared = {
 
 /**
  * `npm run test:faults`: the slow fault-injection suites (crash rounds, store outage, queue loss, slow
- * media, webhooks, handover), two at a time; then the fleet (3 workers, 60 sessions) alone; then the
- * load test alone, so its latencies measure the API and not a neighbouring suite's JVM restarts on the
- * same two cores.
+ * media, webhooks, handover, workers added to a fleet), two at a time; then a fleet worker killed (3
+ * workers, 60 sessions) alone; then the load test alone, so its latencies measure the API and not a
+ * neighbouring suite's JVM restarts on the same two cores.
  */
 export default defineConfig({
   test: {
@@ -27,7 +27,7 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
         },
       },
-      // The fleet's takeover times are behaviour under test: its 4 processes get the machine to themselves.
+      // The killed worker's takeover times are behaviour under test: its 4 processes get the machine to themselves.
       { test: { ...shared, name: "fleet", include: ["test/faults/fleet.test.ts"], sequence: { groupOrder: 1 } } },
       { test: { ...shared, name: "load", include: ["test/faults/load.test.ts"], sequence: { groupOrder: 2 } } },
     ],

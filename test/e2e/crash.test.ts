@@ -3,7 +3,8 @@ import { type Client, client, phones, waitFor, workingSession } from "../helpers
 import { type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
 
 const ROUNDS = Number(process.env.OUTREACH_CRASH_ROUNDS ?? 5);
-const RECIPIENTS = 500;
+/** Long enough that the kill (0.3–4.3 s after the job is created) lands while it sends. */
+const RECIPIENTS = 300;
 
 /** All recipients of a job, page by page. */
 const recipients = async (api: Client, jobId: string) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { PacingPolicy } from "@outreach/core/pacing";
 import type { SessionStatus } from "@outreach/core/port";
 import type { Session, SessionDay } from "@outreach/core/session";

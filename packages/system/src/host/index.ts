@@ -137,6 +137,7 @@ export const createSessionHost = (
       // Fenced by the lease: whoever claimed sends on this session before us can no longer record them.
       const settled = await Jobs.recoverSession(d, tenantId, sessionId);
       if (settled) d.logger.warn({ session_id: sessionId, unknown: settled }, "sends interrupted under the previous owner are unknown (never resent)");
+      d.logger.info({ session_id: sessionId }, "session lease taken");
     }
     owned.add(sessionId);
     await transport.start({ tenantId, sessionId });
