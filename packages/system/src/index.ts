@@ -104,7 +104,7 @@ export const createSystem = async (config: SystemConfig) => {
           sendsConsumers.delete(shard);
           const stopped = consumer?.stop();
           lanes.drain(inShard(shard));
-          await h.releaseWhere((id) => inShard(shard)(id) && !lanes.busy(id));
+          await h.releaseWhere((id) => inShard(shard)(id) && idle(id));
           await stopped;
           await h.releaseWhere(inShard(shard));
         },
@@ -115,6 +115,8 @@ export const createSystem = async (config: SystemConfig) => {
     if (!transport || !host) throw new Error("the sender role needs the host role in the same process (it sends through the host's sockets)");
     sender = Jobs.createSender(deps, transport, lanes, { hosts: host.hosts });
   }
+  /** No send under way on the session: none in its lane, none claimed and still being recorded. */
+  const idle = (sessionId: string) => !lanes.busy(sessionId) && !(sender?.busy(sessionId) ?? false);
   /** One shard's sends queue, polled while this process holds the shard. */
   const consumeSends = (shard: number) =>
     startConsumer({
@@ -209,7 +211,7 @@ export const createSystem = async (config: SystemConfig) => {
       await fleet?.stop();
       lanes.close();
       const draining = Promise.all(consumers.splice(0).map((c) => c.stop()));
-      await host?.releaseIdle((id) => !lanes.busy(id));
+      await host?.releaseIdle(idle);
       await draining;
       await host?.stop();
     },

@@ -145,3 +145,12 @@ export const pauseSessionJobs = async (d: D, tenantId: string, sessionId: string
     await d.events?.emit(tenantId, jobEvent(paused, d.clock.now()));
   }
 };
+
+/** Pauses the job after `max_consecutive_failures` failures in a row; returns whether it did. */
+export const pauseOnFailures = async (d: Deps, job: Pick<Job, "tenant_id" | "id">) => {
+  const cur = await d.store.jobs.get(job.tenant_id, job.id, true);
+  if (cur?.status !== "running" || cur.consecutive_failures < cur.max_consecutive_failures) return false;
+  const paused = await d.store.jobs.transition(job.tenant_id, job.id, ["running"], { status: "paused", pause_reason: "failures" }, { bumpEpoch: true });
+  await d.events?.emit(job.tenant_id, jobEvent(paused, d.clock.now()));
+  return true;
+};

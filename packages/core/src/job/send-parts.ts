@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
+import { settingsOf } from "../conversation/settings";
 import type { Deps } from "../deps";
 import { isDomainError } from "../error";
 import { utcDay } from "../pacing/policy";
@@ -91,3 +92,32 @@ export const STUCK_MS = 3000;
 
 /** Messages a stuck lane may hold in memory; more go back to the queue for a while. */
 export const LANE_CAP = 256;
+
+/** The tenant's retention decides how long sent messages stay in conversations (read once a minute per tenant). */
+export const createRetentionCache = (d: Pick<Deps, "store" | "clock">) => {
+  const retentions = new Map<string, { days: number; until: number }>();
+  return async (tenantId: string) => {
+    const hit = retentions.get(tenantId);
+    if (hit && hit.until > d.clock.now()) return hit.days;
+    const days = settingsOf(await d.store.tenants.get(tenantId)).retention_days;
+    if (retentions.size > 1000) retentions.clear();
+    retentions.set(tenantId, { days, until: d.clock.now() + 60_000 });
+    return days;
+  };
+};
+
+/**
+ * Claims per session from the claim until their record is written: a session handed over before its
+ * record lands would let the next holder settle the claim as `unknown`.
+ */
+export const createClaimCounter = () => {
+  const claimed = new Map<string, number>();
+  return {
+    add(sessionId: string, n: 1 | -1) {
+      const v = (claimed.get(sessionId) ?? 0) + n;
+      if (v > 0) claimed.set(sessionId, v);
+      else claimed.delete(sessionId);
+    },
+    busy: (sessionId: string) => (claimed.get(sessionId) ?? 0) > 0,
+  };
+};

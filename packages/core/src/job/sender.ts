@@ -1,17 +1,29 @@
 import { createCoalescer } from "../coalesce";
 import { preview } from "../conversation/preview";
-import { settingsOf } from "../conversation/settings";
 import type { Deps } from "../deps";
 import { mediaKindOf } from "../media";
 import { Deferred, type HandlerContext } from "../message/context";
 import { shardQueue, type Transport, TransportError } from "../port";
 import { shardOf } from "../shard";
-import { checkCompletion, finalize, pauseSessionJobs } from "./control";
+import { checkCompletion, finalize, pauseOnFailures, pauseSessionJobs } from "./control";
 import { jobEvent, messageEvent } from "./events";
 import { ref } from "./job";
 import type { SendMessage } from "./messages";
 import { LEAD_MS } from "./planner";
-import { type Content, dayIn, LANE_CAP, type Lane, messageIdFor, outbound, persist, SendTimeout, STUCK_MS, withTimeout } from "./send-parts";
+import {
+  type Content,
+  createClaimCounter,
+  createRetentionCache,
+  dayIn,
+  LANE_CAP,
+  type Lane,
+  messageIdFor,
+  outbound,
+  persist,
+  SendTimeout,
+  STUCK_MS,
+  withTimeout,
+} from "./send-parts";
 import { createSessionPace } from "./session-pace";
 
 /** A claim older than this is taken to be a crash between send and record (the recipient becomes `unknown`). */
@@ -77,16 +89,7 @@ export const createSender = (
     return job;
   };
 
-  /** The tenant's retention decides how long sent messages stay in conversations (read once a minute per tenant). */
-  const retentions = new Map<string, { days: number; until: number }>();
-  const retentionDays = async (tenantId: string) => {
-    const hit = retentions.get(tenantId);
-    if (hit && hit.until > d.clock.now()) return hit.days;
-    const days = settingsOf(await d.store.tenants.get(tenantId)).retention_days;
-    if (retentions.size > 1000) retentions.clear();
-    retentions.set(tenantId, { days, until: d.clock.now() + 60_000 });
-    return days;
-  };
+  const retentionDays = createRetentionCache(d);
 
   /**
    * Messages of each job being handled in this process. Only the one that brings its job's count to
@@ -130,15 +133,6 @@ export const createSender = (
       );
     },
   });
-
-  /** Pauses the job after `max_consecutive_failures` failures in a row; returns whether it did. */
-  const pauseOnFailures = async (job: Content) => {
-    const cur = await d.store.jobs.get(job.tenant_id, job.id, true);
-    if (cur?.status !== "running" || cur.consecutive_failures < cur.max_consecutive_failures) return false;
-    const paused = await d.store.jobs.transition(job.tenant_id, job.id, ["running"], { status: "paused", pause_reason: "failures" }, { bumpEpoch: true });
-    await d.events?.emit(job.tenant_id, jobEvent(paused, d.clock.now()));
-    return true;
-  };
 
   /** Processes one `send` message; returns a delay in seconds when the message should be retried later. */
   const handle = async (msg: SendMessage & { name?: string | null }, ctx?: HandlerContext): Promise<void> => {
@@ -187,11 +181,12 @@ export const createSender = (
         { error: reason },
       ),
     ]);
-    await pauseOnFailures(job);
+    await pauseOnFailures(d, job);
     return "failed";
   };
 
   const pace = createSessionPace(d);
+  const claims = createClaimCounter();
 
   /**
    * A send for a session another process hosts (or that no host has taken yet, e.g. during a handover)
@@ -236,6 +231,7 @@ export const createSender = (
       const claim = await d.store.recipients.claim(ref(job), msg.phone, msg.epoch, d.clock.now() + LEASE_MS, messageId, d.claimant);
       if (claim === "opted_out") outcome = { kind: "opted_out" };
       if (claim !== "claimed") return false;
+      claims.add(msg.session_id, 1);
       try {
         await withTimeout(transport.send(msg.session_id, message), sendTimeoutMs);
         const at = d.clock.now();
@@ -243,13 +239,17 @@ export const createSender = (
         outcome = { kind: "sent", messageId, at };
         return true;
       } catch (error) {
-        if (error instanceof SendTimeout) {
-          await persist(d, () => d.store.recipients.unclaim(ref(job), msg.phone, "unknown", error.message));
-          outcome = { kind: "error", result: "failed" };
+        try {
+          if (error instanceof SendTimeout) {
+            await persist(d, () => d.store.recipients.unclaim(ref(job), msg.phone, "unknown", error.message));
+            outcome = { kind: "error", result: "failed" };
+            return false;
+          }
+          outcome = { kind: "error", result: await onSendError(job, msg, error) };
           return false;
+        } finally {
+          claims.add(msg.session_id, -1);
         }
-        outcome = { kind: "error", result: await onSendError(job, msg, error) };
-        return false;
       }
     });
     // From here the message only waits for its session's turn; once that turn is held up by a stuck
@@ -280,12 +280,20 @@ export const createSender = (
     if (o.kind === "opted_out") await d.store.recipients.markSkipped(ref(job), msg.phone, "opted out");
     if (o.kind === "sent") {
       const text = message.kind === "text" ? preview(message.text) : preview(message.caption, mediaKindOf(message.url));
-      await record(job.id, { job, phone: msg.phone, name: msg.name ?? null, text, messageId: o.messageId, at: o.at, day: dayIn(job, o.at) });
+      try {
+        await record(job.id, { job, phone: msg.phone, name: msg.name ?? null, text, messageId: o.messageId, at: o.at, day: dayIn(job, o.at) });
+      } finally {
+        claims.add(msg.session_id, -1);
+      }
     }
     // A retried or logged-out recipient is pending again: the job cannot be complete.
     if (o.kind === "error" && o.result !== "failed") return void lastOfJob(job.id);
     return complete(job);
   };
 
-  return { handle };
+  return {
+    handle,
+    /** Whether a send on the session is claimed and not yet recorded (its lane may already be free). */
+    busy: claims.busy,
+  };
 };

@@ -6,7 +6,7 @@ import { startConsumer } from ".";
 
 const logger = createLogger({ level: "silent" });
 
-describe("queue consumer (local SQS server)", () => {
+describe.concurrent("queue consumer (local SQS server)", () => {
   it("keeps a message invisible while its handler runs past the visibility time, and deletes it once", async () => {
     const client = createSqsClient({ endpoint: inject("sqsEndpoint") });
     const queue = createSqsQueue({ client, urls: await ensureQueues(client, `c${randomBytes(4).toString("hex")}`), firstMessageFirst: true });
@@ -22,10 +22,10 @@ describe("queue consumer (local SQS server)", () => {
       handle: async () => {
         seen.push(Date.now());
         // Well past the visibility: without the heartbeat the message would be received again meanwhile.
-        await new Promise((r) => setTimeout(r, 8000));
+        await new Promise((r) => setTimeout(r, 6500));
       },
     });
-    await new Promise((r) => setTimeout(r, 11_000));
+    await new Promise((r) => setTimeout(r, 8000));
     await consumer.stop();
     expect(seen).toHaveLength(1);
     expect(await queue.receive("events", { max: 10, waitSeconds: 0 })).toEqual([]);
