@@ -1,32 +1,35 @@
 import { config } from "./config";
-import { sendTo, useTable } from "./permissions";
-import { events, sends, shardEnvironment } from "./queues";
-import { armTimers, scheduler } from "./scheduler";
+import { NODEJS, writeConsoleAssets } from "./nodejs";
+import { statementsOf } from "./permissions";
+import { events, sends } from "./queues";
+import { API } from "./roles";
+import { scheduler } from "./scheduler";
 import { table } from "./storage";
+import { arns } from "./targets";
+
+writeConsoleAssets();
 
 /**
  * The HTTP API: a Function URL in response-streaming mode (API Gateway cannot stream), so
  * `/bulk-send/{id}/progress` streams Server-Sent Events. Under `sst dev` the handler is buffered.
- * Reserved concurrency (infra/config.ts) bounds what open streams can take from the account's pool.
+ * Its timeout (infra/roles.ts) outlasts the longest stream, so a full stream ends by itself and is
+ * never cut off as a timeout. Reserved concurrency is off unless `OUTREACH_API_CONCURRENCY` is set.
  *
- * Role: the store (`useTable`), `sqs:SendMessage` on events only (job snapshot/plan/finalize, session
- * sync/pair, group purge; the sends queue is written by the planner and the worker), and timers
- * (schedules and reports). The sends queues are linked only because the shared composition reads their URLs.
- *
- * The web console (`/console`) is served by this same function: the esbuild plugin builds it from
- * packages/console into the bundle, so every deploy carries the console of its own commit.
+ * Role: exactly `GRANTS.api` (infra/grants.ts): the store, events and the shard sends queues (a single
+ * message goes to its session's shard), timers. The web console (`/console`) is served by this same
+ * function from the generated module written above.
  */
 export const api = new sst.aws.Function("Api", {
-  handler: "packages/functions/src/api/index.handler",
+  handler: API.handler,
   runtime: "nodejs22.x",
   architecture: "arm64",
-  memory: "1024 MB",
-  timeout: "5 minutes",
+  memory: `${API.memoryMb} MB`,
+  timeout: `${API.timeoutSeconds} seconds`,
   url: true,
   streaming: !$dev,
-  nodejs: { plugins: "packages/console/esbuild-plugin.mjs" },
+  nodejs: NODEJS,
   concurrency: config.apiReservedConcurrency > 0 ? { reserved: config.apiReservedConcurrency } : undefined,
   link: [table, events, ...sends, scheduler],
-  permissions: [useTable(table), sendTo(events), ...armTimers],
-  environment: { OUTREACH_TRANSPORT: "baileys", OUTREACH_RATE_LIMIT: "100", OUTREACH_LOG_LEVEL: "info", ...shardEnvironment },
+  permissions: statementsOf("api", arns),
+  environment: API.environment({ shards: config.shards }),
 });

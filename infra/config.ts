@@ -7,15 +7,20 @@
  *   core and 212 MB peak RSS with the API and planner in the same process, so 0.5 vCPU / 1 GB keeps
  *   ~2.5× CPU and ~4.5× memory headroom for real Baileys sockets at 50 sessions; 0.25 vCPU would run
  *   at ~80 % there. Fargate pairs 0.5 vCPU with 1–4 GB, 1 vCPU with 2–8 GB.
- * - `OUTREACH_API_CONCURRENCY` (default 50): reserved concurrency of the API function. It caps how many
- *   executions open `/progress` streams (up to 5 minutes each) can hold, so the events consumer keeps
- *   the rest of the account's pool. The account needs at least this + 10 unreserved (new accounts
- *   start at 10 in total: ask for a quota raise, or set 0 to reserve nothing).
+ * - `OUTREACH_API_CONCURRENCY` (default 0: none reserved): reserved concurrency of the API function,
+ *   capping how many executions open `/progress` streams (up to 5 minutes each) can hold so the events
+ *   consumer keeps the rest of the account's pool. Reserving needs the account's limit to exceed it by
+ *   10 (new accounts start at 10 in total: ask for a raise first), so it is off unless set.
  * - `OUTREACH_SHARDS` (default 8, 1–64): shards, each with its own sends queue; a session belongs to
  *   shard `hash(session id) mod K`. Changing it on a running stage is a migration (README "Scaling").
- * - `OUTREACH_WORKER_MIN` / `OUTREACH_WORKER_MAX` (default 1 / 4): the worker service's task count
- *   range for auto scaling (CPU and the sends queues' backlog). `max` may not exceed the shards: a
- *   task beyond K would hold none.
+ * - `OUTREACH_WORKER_MIN` / `OUTREACH_WORKER_MAX` (default min 2 on a production stage, 1 elsewhere;
+ *   max 4): the worker service's task count range for auto scaling (sessions per task, CPU, memory and
+ *   the sends backlog). `max` may not exceed the shards: a task beyond K would hold none. One task is a
+ *   single point of failure: production stages keep two.
+ * - `OUTREACH_SESSIONS_PER_TASK` (default 40): the scaling target of WhatsApp sessions per task (README
+ *   "Scaling": ≈ 50 fit the default 0.5 vCPU / 1 GB task, memory binding first).
+ * - `OUTREACH_WORKER_CAPACITY` (default `fargate`): `spot` runs every task on Fargate Spot (≈ 70 % less;
+ *   small or non-critical stages); `mixed` the first task on regular Fargate and the rest on Spot.
  * - `OUTREACH_ALARM_EMAIL` (optional): an address subscribed to the alarm topic (confirm the mail AWS
  *   sends). Without it the alarms still exist and show in the console.
  */
@@ -37,7 +42,7 @@ const memory = (v = "1 GB"): `${number} GB` => {
   return v as `${number} GB`;
 };
 
-const count = (v = "50"): number => {
+const count = (v = "0"): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new Error(`OUTREACH_API_CONCURRENCY must be a whole number ≥ 0; got "${v}"`);
   return n;
@@ -49,8 +54,15 @@ const whole = (name: string, v: string, min: number, max: number): number => {
   return n;
 };
 
+const capacity = (v = "fargate"): "fargate" | "spot" | "mixed" => {
+  if (v !== "fargate" && v !== "spot" && v !== "mixed") throw new Error(`OUTREACH_WORKER_CAPACITY must be "fargate", "spot" or "mixed"; got "${v}"`);
+  return v;
+};
+
 const shards = whole("OUTREACH_SHARDS", env("OUTREACH_SHARDS") ?? "8", 1, 64);
-const workerMin = whole("OUTREACH_WORKER_MIN", env("OUTREACH_WORKER_MIN") ?? "1", 1, shards);
+/** A production stage (sst.config.ts decides: `removal: "retain"` only there). */
+export const production = $app.removal === "retain";
+const workerMin = whole("OUTREACH_WORKER_MIN", env("OUTREACH_WORKER_MIN") ?? String(Math.min(production ? 2 : 1, shards)), 1, shards);
 const workerMax = whole("OUTREACH_WORKER_MAX", env("OUTREACH_WORKER_MAX") ?? String(Math.min(4, shards)), workerMin, shards);
 
 export const config = {
@@ -60,5 +72,7 @@ export const config = {
   workerCpu: cpu(env("OUTREACH_WORKER_CPU")),
   workerMemory: memory(env("OUTREACH_WORKER_MEMORY")),
   apiReservedConcurrency: count(env("OUTREACH_API_CONCURRENCY")),
+  sessionsPerTask: whole("OUTREACH_SESSIONS_PER_TASK", env("OUTREACH_SESSIONS_PER_TASK") ?? "40", 1, 1000),
+  workerCapacity: capacity(env("OUTREACH_WORKER_CAPACITY")),
   alarmEmail: env("OUTREACH_ALARM_EMAIL"),
 };

@@ -1,25 +1,28 @@
-import { sendTo, useTable } from "./permissions";
-import { EVENTS_BATCH_WINDOW_SECONDS, EVENTS_CONSUMER_TIMEOUT_SECONDS, events, sends, shardEnvironment } from "./queues";
-import { armTimers, scheduler } from "./scheduler";
+import { config } from "./config";
+import { NODEJS } from "./nodejs";
+import { statementsOf } from "./permissions";
+import { events, sends } from "./queues";
+import { EVENTS } from "./roles";
+import { scheduler } from "./scheduler";
 import { table } from "./storage";
+import { arns } from "./targets";
 
 /**
  * The events-queue consumer (planner, snapshots, timers, session control relay), with partial batch
- * failures. Role: the store (`useTable`), `sqs:SendMessage` on events (re-plans, snapshots) and sends
- * (planned messages, session control for the worker), timers (schedules and reports), and what SST's
- * subscription adds for the event source mapping on events only (ReceiveMessage, DeleteMessage,
- * ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl).
+ * failures. Role: exactly `GRANTS.events` (infra/grants.ts); the receive/delete/visibility actions of
+ * the event source mapping on events are added by SST's subscription.
  */
-events.subscribe(
+export const eventsSubscriber = events.subscribe(
   {
-    handler: "packages/functions/src/events/index.handler",
+    handler: EVENTS.handler,
     runtime: "nodejs22.x",
     architecture: "arm64",
-    memory: "1024 MB",
-    timeout: `${EVENTS_CONSUMER_TIMEOUT_SECONDS} seconds`,
+    memory: `${EVENTS.memoryMb} MB`,
+    timeout: `${EVENTS.timeoutSeconds} seconds`,
+    nodejs: NODEJS,
     link: [table, events, ...sends, scheduler],
-    permissions: [useTable(table), sendTo(events, ...sends), ...armTimers],
-    environment: { OUTREACH_LOG_LEVEL: "info", ...shardEnvironment },
+    permissions: statementsOf("events", arns),
+    environment: EVENTS.environment({ shards: config.shards }),
   },
-  { batch: { size: 10, window: `${EVENTS_BATCH_WINDOW_SECONDS} second`, partialResponses: true } },
+  { batch: { size: EVENTS.batch.size, window: `${EVENTS.batch.windowSeconds} second`, partialResponses: EVENTS.batch.partialResponses } },
 );

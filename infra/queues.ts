@@ -1,4 +1,5 @@
 import { config } from "./config";
+import { eventsVisibilitySeconds, SENDS_VISIBILITY_SECONDS } from "./roles";
 
 /**
  * Standard queues (per-message delays need them). After 10 receives a message goes to its dead-letter
@@ -6,7 +7,7 @@ import { config } from "./config";
  * the first one (infra/alarms.ts).
  *
  * `events`: planner, snapshots, timers, session control. Its Lambda consumer may run
- * `EVENTS_CONSUMER_TIMEOUT`; AWS asks for a visibility timeout of at least 6× the function timeout
+ * `EVENTS.timeoutSeconds` (infra/roles.ts); AWS asks for a visibility timeout of at least 6× the function timeout
  * plus the batching window, so a message is not received twice while Lambda retries a throttled
  * batch. A failed event therefore comes back after 10 minutes (the repair sweep runs every 5).
  * `sends`: one queue per shard (`Sends0 … Sends<K-1>`): a session's messages go to its shard's queue and
@@ -15,9 +16,7 @@ import { config } from "./config";
  * The shard queues share one dead-letter queue (SQS redrives each message back to the queue it came
  * from), so one alarm covers them.
  */
-export const EVENTS_CONSUMER_TIMEOUT_SECONDS = 90;
-export const EVENTS_BATCH_WINDOW_SECONDS = 1;
-export const EVENTS_VISIBILITY_SECONDS = 600;
+export const EVENTS_VISIBILITY_SECONDS = eventsVisibilitySeconds();
 
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 const keepFourteenDays = { queue: { messageRetentionSeconds: FOURTEEN_DAYS } };
@@ -31,8 +30,5 @@ export const events = new sst.aws.Queue("Events", {
 export const sendsDlq = new sst.aws.Queue("SendsDlq", { visibilityTimeout: "5 minutes", transform: keepFourteenDays });
 export const sends = Array.from(
   { length: config.shards },
-  (_, i) => new sst.aws.Queue(`Sends${i}`, { visibilityTimeout: "5 minutes", dlq: { queue: sendsDlq.arn, retry: 10 } }),
+  (_, i) => new sst.aws.Queue(`Sends${i}`, { visibilityTimeout: `${SENDS_VISIBILITY_SECONDS} seconds`, dlq: { queue: sendsDlq.arn, retry: 10 } }),
 );
-
-/** What every process that sends to or consumes the sends queues needs beside their links: K. */
-export const shardEnvironment = { OUTREACH_SHARDS: String(config.shards) };

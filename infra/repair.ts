@@ -1,22 +1,27 @@
-import { sendTo, useTable } from "./permissions";
-import { events, sends, shardEnvironment } from "./queues";
-import { armTimers, scheduler } from "./scheduler";
+import { config } from "./config";
+import { NODEJS } from "./nodejs";
+import { statementsOf } from "./permissions";
+import { events, sends } from "./queues";
+import { REPAIR } from "./roles";
+import { scheduler } from "./scheduler";
 import { table } from "./storage";
+import { arns } from "./targets";
 
 /**
  * Every 5 minutes: fire overdue schedules once, re-arm lost timers, and turn expired claims into
- * `unknown`. Role: the store (`useTable`), `sqs:SendMessage` on events only (fired schedules create
- * jobs, stalled jobs are re-planned through events), and timers (re-arming).
+ * `unknown`. Role: exactly `GRANTS.repair` (infra/grants.ts).
  */
 export const repair = new sst.aws.Cron("Repair", {
-  schedule: "rate(5 minutes)",
+  schedule: `rate(${REPAIR.everyMinutes} minutes)`,
   function: {
-    handler: "packages/functions/src/repair/index.handler",
+    handler: REPAIR.handler,
     runtime: "nodejs22.x",
     architecture: "arm64",
-    timeout: "2 minutes",
+    memory: `${REPAIR.memoryMb} MB`,
+    timeout: `${REPAIR.timeoutSeconds} seconds`,
+    nodejs: NODEJS,
     link: [table, events, ...sends, scheduler],
-    permissions: [useTable(table), sendTo(events), ...armTimers],
-    environment: shardEnvironment,
+    permissions: statementsOf("repair", arns),
+    environment: REPAIR.environment({ shards: config.shards }),
   },
 });

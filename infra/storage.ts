@@ -1,7 +1,9 @@
+import { production } from "./config";
+
 /**
  * The single table (see packages/aws/README.md): pk/sk, one global index, TTL on `ttl` (epoch seconds).
- * On `prod`: point-in-time recovery and deletion protection (README "Deploy to AWS" says how to remove
- * a prod stage on purpose).
+ * On a production stage (sst.config.ts `isProductionStage`): point-in-time recovery and deletion
+ * protection, besides the stage's `retain`/`protect` (README "Deploy to AWS" says how to remove one on purpose).
  */
 export const table = new sst.aws.Dynamo("Table", {
   fields: { pk: "string", sk: "string", gsi1pk: "string", gsi1sk: "string" },
@@ -10,8 +12,8 @@ export const table = new sst.aws.Dynamo("Table", {
   ttl: "ttl",
   transform: {
     table: {
-      pointInTimeRecovery: { enabled: $app.stage === "prod" },
-      deletionProtectionEnabled: $app.stage === "prod",
+      pointInTimeRecovery: { enabled: production },
+      deletionProtectionEnabled: production,
     },
   },
 });

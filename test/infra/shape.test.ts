@@ -1,4 +1,9 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { allows, GRANTS, type Role, type Target } from "../../infra/grants";
+import nodejsSettings from "../../infra/nodejs.json";
+import { API, EVENTS, LAMBDAS, REPAIR, STREAM_MAX_SECONDS, WORKER } from "../../infra/roles";
+import { STREAM_MAX_SECONDS as API_STREAM_MAX_SECONDS } from "../../packages/api/src/app/env";
 import { createRecorder, isRef, PATH } from "./recorder";
 
 /**
@@ -8,14 +13,16 @@ import { createRecorder, isRef, PATH } from "./recorder";
  */
 const configUrl = new URL("../../sst.config.ts", import.meta.url).href;
 
-const deploy = async (stage: string, env: Record<string, string> = {}) => {
+const deploy = async (stage: string, env: Record<string, string> = {}, opts: { dev?: boolean } = {}) => {
   vi.resetModules();
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-  const rec = createRecorder({ stage });
+  const rec = createRecorder({ stage, dev: opts.dev });
   rec.install();
   const mod = await import(/* @vite-ignore */ configUrl);
-  const outputs = await mod.default.run();
+  // As SST does: `app()` first, and `run()` sees its `removal` and `protect` on `$app`.
   const app = mod.default.app({ stage });
+  Object.assign((globalThis as any).$app, { removal: app.removal, protect: app.protect });
+  const outputs = await mod.default.run();
   return { ...rec, outputs, app };
 };
 
@@ -55,8 +62,6 @@ const grantsByRole = (r: Awaited<ReturnType<typeof deploy>>) => {
     add("WorkerExecutionRole", { actions: [s.Action].flat(), resources: [s.Resource].flat() });
   return roles;
 };
-
-const actionsOf = (statements: Statement[] | undefined) => new Set((statements ?? []).flatMap((s) => s.actions));
 
 describe("infra shape", () => {
   it("runs the worker in public subnets without any NAT", async () => {
@@ -117,30 +122,74 @@ describe("infra shape", () => {
     await expect(deploy("dev", { OUTREACH_SHARDS: "0" })).rejects.toThrow(/OUTREACH_SHARDS/);
   });
 
-  it("scales the worker fleet from min to max tasks on CPU and on the shard queues' backlog", async () => {
+  it("scales the worker fleet on sessions per task, CPU, memory and backlog, scaling in only after 15 quiet minutes", async () => {
     let r = await deploy("dev");
     let w = r.one("sst.aws.Service", "Worker");
-    expect(w.args.scaling).toMatchObject({ min: 1, max: 4, cpuUtilization: 60 });
+    expect(w.args.scaling).toMatchObject({ min: 1, max: 4, cpuUtilization: 60, memoryUtilization: 75 });
+    expect(seconds(w.args.scaling.scaleInCooldown)).toBeGreaterThanOrEqual(15 * 60);
     expect(w.args.scaling.min).not.toBe(w.args.scaling.max);
-    const backlog = r.one("aws.appautoscaling.Policy", "WorkerBacklogScaling").args;
-    expect(backlog).toMatchObject({ serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", policyType: "TargetTrackingScaling" });
-    expect(String(backlog.resourceId)).toBe("service/<Cluster.nodes.cluster.name>/<Worker.nodes.service.name>");
-    const tracking = backlog.targetTrackingScalingPolicyConfiguration;
-    expect(tracking.targetValue).toBeGreaterThan(0);
-    const metrics = tracking.customizedMetricSpecification.metrics;
-    const stats = metrics.filter((m: any) => m.metricStat);
-    expect(stats.map((m: any) => String(m.metricStat.metric.dimensions[0].value))).toEqual(Array.from({ length: 8 }, (_, i) => `<Sends${i}.nodes.queue.name>`));
-    for (const m of stats) expect(m.metricStat.metric).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible" });
-    const returned = metrics.filter((m: any) => m.returnData);
-    expect(returned).toHaveLength(1);
-    expect(returned[0].expression).toBe(stats.map((m: any) => m.id).join(" + "));
+    for (const [name, metric, target] of [
+      ["WorkerSessionsScaling", "Sessions", 40],
+      ["WorkerBacklogScaling", "SendsBacklog", 100],
+    ] as const) {
+      const policy = r.one("aws.appautoscaling.Policy", name).args;
+      expect(policy).toMatchObject({ serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", policyType: "TargetTrackingScaling" });
+      expect(String(policy.resourceId)).toBe("service/<Cluster.nodes.cluster.name>/<Worker.nodes.service.name>");
+      const tracking = policy.targetTrackingScalingPolicyConfiguration;
+      expect(tracking.targetValue, name).toBe(target);
+      expect(tracking.scaleInCooldown, name).toBeGreaterThanOrEqual(15 * 60);
+      // One metric the workers publish (packages/system/src/metrics), averaged over the tasks: per task.
+      expect(tracking.customizedMetricSpecification).toEqual({
+        namespace: "Outreach",
+        metricName: metric,
+        dimensions: [{ name: "Stage", value: "dev" }],
+        statistic: "Average",
+      });
+    }
+    expect(r.one("sst.aws.Service", "Worker").args.environment).toMatchObject({ OUTREACH_METRICS_NAMESPACE: "Outreach", OUTREACH_STAGE: "dev" });
 
-    r = await deploy("dev", { OUTREACH_WORKER_MIN: "2", OUTREACH_WORKER_MAX: "6" });
+    r = await deploy("dev", { OUTREACH_WORKER_MIN: "2", OUTREACH_WORKER_MAX: "6", OUTREACH_SESSIONS_PER_TASK: "25" });
     w = r.one("sst.aws.Service", "Worker");
     expect(w.args.scaling).toMatchObject({ min: 2, max: 6 });
+    expect(r.one("aws.appautoscaling.Policy", "WorkerSessionsScaling").args.targetTrackingScalingPolicyConfiguration.targetValue).toBe(25);
+    // Production keeps two tasks by default: one is a single point of failure.
+    expect((await deploy("production")).one("sst.aws.Service", "Worker").args.scaling.min).toBe(2);
     // A task beyond the shard count would hold no shard.
     await expect(deploy("dev", { OUTREACH_WORKER_MAX: "9" })).rejects.toThrow(/OUTREACH_WORKER_MAX/);
     await expect(deploy("dev", { OUTREACH_WORKER_MIN: "3", OUTREACH_WORKER_MAX: "2" })).rejects.toThrow(/OUTREACH_WORKER_MAX/);
+  });
+
+  it("deploys any K from 1 to 64 within CloudWatch's limits (no metric math over the shard queues)", async () => {
+    for (const k of [1, 8, 16, 64]) {
+      const r = await deploy("dev", { OUTREACH_SHARDS: String(k) });
+      expect(
+        r.created.filter((c) => c.type === "sst.aws.Queue" && /^Sends\d+$/.test(c.name)),
+        `K=${k}`,
+      ).toHaveLength(k);
+      for (const c of r.created.filter((c) => c.type === "aws.appautoscaling.Policy")) {
+        const spec = c.args.targetTrackingScalingPolicyConfiguration.customizedMetricSpecification;
+        // Metric math in a target-tracking policy allows 10 metrics at most.
+        expect((spec.metrics ?? []).length, `${c.name} K=${k}`).toBeLessThanOrEqual(10);
+      }
+      for (const a of r.created.filter((c) => c.type === "aws.cloudwatch.MetricAlarm"))
+        expect((a.args.metricQueries ?? []).length, a.name).toBeLessThanOrEqual(10);
+      // A dashboard widget takes up to 500 metrics; the queue widgets list K + 1.
+      const body = JSON.parse(r.one("aws.cloudwatch.Dashboard", "Dashboard").args.dashboardBody);
+      for (const wgt of body.widgets) expect(wgt.properties.metrics.length).toBeLessThanOrEqual(500);
+    }
+    await expect(deploy("dev", { OUTREACH_SHARDS: "65" })).rejects.toThrow(/OUTREACH_SHARDS/);
+  });
+
+  it("offers Fargate Spot (all tasks, or beside an on-demand first task) and a smaller task", async () => {
+    expect((await deploy("dev")).one("sst.aws.Service", "Worker").args.capacity).toBeUndefined();
+    const spot = (await deploy("dev", { OUTREACH_WORKER_CAPACITY: "spot", OUTREACH_WORKER_CPU: "0.25 vCPU", OUTREACH_WORKER_MEMORY: "0.5 GB" })).one(
+      "sst.aws.Service",
+      "Worker",
+    );
+    expect(spot.args).toMatchObject({ capacity: "spot", cpu: "0.25 vCPU", memory: "0.5 GB" });
+    const mixed = (await deploy("dev", { OUTREACH_WORKER_CAPACITY: "mixed" })).one("sst.aws.Service", "Worker");
+    expect(mixed.args.capacity).toEqual({ fargate: { weight: 0, base: 1 }, spot: { weight: 1 } });
+    await expect(deploy("dev", { OUTREACH_WORKER_CAPACITY: "cheap" })).rejects.toThrow(/OUTREACH_WORKER_CAPACITY/);
   });
 
   it("injects the auth-state key by reference from an SSM SecureString, never as a value", async () => {
@@ -182,28 +231,81 @@ describe("infra shape", () => {
     for (const l of r.created.filter((c) => c.type === "sst.Linkable")) expect(l.args.include, l.name).toBeUndefined();
   });
 
-  it("gives each role only the actions its code calls", async () => {
+  it("builds every role's IAM statements from the grants table, and nothing else", async () => {
     const roles = grantsByRole(await deploy("dev"));
-    const sqsOn = (role: string) => (roles.get(role) ?? []).filter((s) => s.actions.some((a) => a.startsWith("sqs:")));
-    // Only the worker consumes the sends queue by itself; only the events consumer's subscription receives events.
-    const shardArns = Array.from({ length: 8 }, (_, i) => `<Sends${i}.arn>`);
-    expect(sqsOn("Worker")).toEqual([
-      { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], resources: shardArns },
-      { actions: ["sqs:SendMessage"], resources: [...shardArns, "<Events.arn>"] },
-    ]);
-    expect(sqsOn("Api")).toEqual([{ actions: ["sqs:SendMessage"], resources: ["<Events.arn>"] }]);
-    expect(sqsOn("Repair")).toEqual([{ actions: ["sqs:SendMessage"], resources: ["<Events.arn>"] }]);
-    expect(sqsOn("Events.subscribe")).toEqual([{ actions: ["sqs:SendMessage"], resources: ["<Events.arn>", ...shardArns] }]);
-    // Timers: the functions arm them, the worker never does.
-    for (const role of ["Api", "Events.subscribe", "Repair"]) expect(actionsOf(roles.get(role)), role).toContain("scheduler:CreateSchedule");
-    expect([...actionsOf(roles.get("Worker"))].filter((a) => a.startsWith("scheduler:") || a.startsWith("iam:"))).toEqual([]);
-    // The table: item and query actions on the table and its index, nothing that manages the table.
-    for (const role of ["Api", "Events.subscribe", "Repair", "Worker"]) {
-      const dynamo = [...actionsOf(roles.get(role))].filter((a) => a.startsWith("dynamodb:"));
-      expect(dynamo.sort(), role).toEqual(
+    const arnOf: Record<Target, string[]> = {
+      table: ["<Table.arn>", "<Table.arn>/index/*"],
+      events: ["<Events.arn>"],
+      sends: Array.from({ length: 8 }, (_, i) => `<Sends${i}.arn>`),
+      schedules: ["arn:aws:scheduler:<aws.getRegionOutput().name>:<aws.getCallerIdentityOutput().accountId>:schedule/<ScheduleGroup.name>/*"],
+      schedulerRole: ["<SchedulerRole.arn>"],
+      authStateKey: ["<AuthStateKeyParameter.arn>"],
+    };
+    const expected = (role: Role) => GRANTS[role].filter((g) => g.by !== "sst").map((g) => ({ actions: [...g.actions], resources: arnOf[g.target] }));
+    const byName: Record<string, Role> = {
+      Api: "api",
+      "Events.subscribe": "events",
+      Repair: "repair",
+      Worker: "worker",
+      WorkerExecutionRole: "workerExecution",
+      SchedulerRole: "scheduler",
+    };
+    for (const [name, role] of Object.entries(byName)) expect(roles.get(name), name).toEqual(expected(role));
+    // What the code needs, read from the table: the API queues single messages on the shard queues;
+    // only the worker consumes them; timers are armed by the functions, never by the worker.
+    expect(allows(GRANTS, "api", "sqs:SendMessage", "sends")).toBe(true);
+    expect(allows(GRANTS, "api", "sqs:ReceiveMessage", "sends")).toBe(false);
+    expect(allows(GRANTS, "worker", "sqs:ReceiveMessage", "sends")).toBe(true);
+    expect(allows(GRANTS, "worker", "scheduler:CreateSchedule", "schedules")).toBe(false);
+    for (const role of ["api", "events", "repair"] as const) expect(allows(GRANTS, role, "scheduler:CreateSchedule", "schedules"), role).toBe(true);
+    for (const role of ["api", "events", "repair", "worker"] as const) {
+      const dynamo = GRANTS[role].filter((g) => g.target === "table").flatMap((g) => g.actions);
+      expect([...dynamo].sort(), role).toEqual(
         ["BatchGetItem", "BatchWriteItem", "ConditionCheckItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem"].map((a) => `dynamodb:${a}`),
       );
     }
+  });
+
+  it("bundles every Lambda the same way, without esbuild plugins, with the settings scripts/bundle.mjs uses", async () => {
+    const r = await deploy("dev");
+    const fns = [
+      r.one("sst.aws.Function", "Api").args,
+      r.called.find((c) => c.fn === "Events.subscribe")?.args[0],
+      r.one("sst.aws.Cron", "Repair").args.function,
+    ];
+    for (const f of fns) {
+      expect(f.nodejs).toEqual({ ...nodejsSettings, format: "esm" });
+      expect(f.nodejs.plugins).toBeUndefined();
+      expect(f.runtime).toBe("nodejs22.x");
+    }
+    // No file of infra/ or sst.config.ts names SST's plugin option.
+    const root = new URL("../../", import.meta.url);
+    for (const f of ["sst.config.ts", ...readdirSync(new URL("infra/", root)).map((n) => `infra/${n}`)])
+      expect(readFileSync(new URL(f, root), "utf8"), f).not.toMatch(/plugins\s*:/);
+    expect(fns.map((f) => f.handler)).toEqual(Object.values(LAMBDAS).map((l) => l.handler));
+  });
+
+  it("gives each function and the task exactly its role's environment (infra/roles.ts), which the stage test runs", async () => {
+    const r = await deploy("dev", { OUTREACH_SHARDS: "3" });
+    expect(r.one("sst.aws.Function", "Api").args.environment).toEqual(API.environment({ shards: 3 }));
+    expect(r.called.find((c) => c.fn === "Events.subscribe")?.args[0].environment).toEqual(EVENTS.environment({ shards: 3 }));
+    expect(r.one("sst.aws.Cron", "Repair").args.function.environment).toEqual(REPAIR.environment({ shards: 3 }));
+    expect(r.one("sst.aws.Service", "Worker").args.environment).toEqual(WORKER.environment({ shards: 3, stage: "dev" }));
+    // Nothing deployed runs the sandbox: it is the stage test's stand-in for WhatsApp only.
+    for (const env of [
+      API.environment({ shards: 3 }),
+      EVENTS.environment({ shards: 3 }),
+      REPAIR.environment({ shards: 3 }),
+      WORKER.environment({ shards: 3, stage: "x" }),
+    ])
+      expect((env as Record<string, string>).OUTREACH_TRANSPORT ?? "baileys").toBe("baileys");
+  });
+
+  it("lets a full progress stream end by itself before the API's timeout", async () => {
+    const api = (await deploy("dev")).one("sst.aws.Function", "Api").args;
+    expect(STREAM_MAX_SECONDS).toBe(API_STREAM_MAX_SECONDS);
+    expect(seconds(api.timeout)).toBeGreaterThanOrEqual(STREAM_MAX_SECONDS + 30);
+    expect(api.streaming).toBe(true);
   });
 
   it("keeps dead letters 14 days and events invisible for at least 6× the consumer's timeout", async () => {
@@ -227,31 +329,104 @@ describe("infra shape", () => {
     for (const a of alarms) expect(a.args.alarmActions.map(String)).toEqual(["<AlarmTopic.arn>"]);
     expect(r.created.filter((c) => c.type === "aws.sns.TopicSubscription")).toEqual([]);
 
+    // Lambda errors and throttles for each function, oldest-message age on every queue, restarts, logouts, the store.
+    for (const fn of ["Api", "Events", "Repair"])
+      for (const m of ["Errors", "Throttles"])
+        expect(r.one("aws.cloudwatch.MetricAlarm", `${fn}${m}Alarm`).args).toMatchObject({ namespace: "AWS/Lambda", metricName: m });
+    const ages = alarms.filter((a) => a.args.metricName === "ApproximateAgeOfOldestMessage").map((a) => String(a.args.dimensions.QueueName));
+    expect(ages.sort()).toEqual(["<Events.nodes.queue.name>", ...Array.from({ length: 8 }, (_, i) => `<Sends${i}.nodes.queue.name>`)].sort());
+    for (const [name, metric] of [
+      ["WorkerRestartsAlarm", "WorkerStarts"],
+      ["SessionLoggedOutAlarm", "SessionsLoggedOut"],
+      ["StoreErrorsAlarm", "StoreErrors"],
+      ["WhatsAppUpdateRequiredAlarm", "SessionsUpdateRequired"],
+    ] as const)
+      expect(r.one("aws.cloudwatch.MetricAlarm", name).args, name).toMatchObject({ namespace: "Outreach", metricName: metric, dimensions: { Stage: "dev" } });
+
     r = await deploy("dev", { OUTREACH_ALARM_EMAIL: "ops@example.com" });
     expect(r.one("aws.sns.TopicSubscription", "AlarmEmail").args).toMatchObject({ protocol: "email", endpoint: "ops@example.com" });
   });
 
-  it("reserves concurrency for the API, and runs the cron with `function`", async () => {
+  it("draws the operator's dashboard: messages, queues, sessions, the API, Lambda errors, the workers", async () => {
     const r = await deploy("dev");
-    expect(r.one("sst.aws.Function", "Api").args.concurrency.reserved).toBe(50);
+    const body = JSON.parse(r.one("aws.cloudwatch.Dashboard", "Dashboard").args.dashboardBody);
+    const metrics = body.widgets.flatMap((w: any) => w.properties.metrics.map((m: any[]) => `${m[0]}/${m[1]}`));
+    for (const m of [
+      "Outreach/MessagesSent",
+      "Outreach/MessagesFailed",
+      "Outreach/Sessions",
+      "Outreach/SendsBacklog",
+      "AWS/SQS/ApproximateNumberOfMessagesVisible",
+      "AWS/SQS/ApproximateAgeOfOldestMessage",
+      "AWS/Lambda/Url5xxCount",
+      "AWS/Lambda/UrlRequestLatency",
+      "AWS/Lambda/Errors",
+      "AWS/Lambda/Throttles",
+      "AWS/ECS/CPUUtilization",
+      "AWS/ECS/MemoryUtilization",
+    ])
+      expect(metrics, m).toContain(m);
+    expect(r.one("aws.cloudwatch.Dashboard", "Dashboard").args.dashboardName).toBe("outreach-dev");
+  });
+
+  it("works under `sst dev`: the service is not touched, the worker runs locally with the secret linked", async () => {
+    const r = await deploy("dev", {}, { dev: true });
+    const w = r.one("sst.aws.Service", "Worker").args;
+    expect(w.dev).toEqual({ command: "npm run dev:worker" });
+    expect(w.link.map(String)).toContain("<AuthStateKey>");
+    expect(r.created.filter((c) => c.type === "aws.appautoscaling.Policy")).toEqual([]);
+    expect(r.outputs.worker).toBeUndefined();
+    // Deployed, the secret is never linked (it would land in the task definition).
+    expect((await deploy("dev")).one("sst.aws.Service", "Worker").args.link.map(String)).not.toContain("<AuthStateKey>");
+  });
+
+  it("reserves API concurrency only when configured (new accounts have 10 in all), and runs the cron with `function`", async () => {
+    let r = await deploy("dev");
+    expect(r.one("sst.aws.Function", "Api").args.concurrency).toBeUndefined();
+    r = await deploy("dev", { OUTREACH_API_CONCURRENCY: "20" });
+    expect(r.one("sst.aws.Function", "Api").args.concurrency.reserved).toBe(20);
     const cron = r.one("sst.aws.Cron", "Repair");
     expect(cron.args.job).toBeUndefined();
     expect(cron.args.function.handler).toBe("packages/functions/src/repair/index.handler");
   });
 
-  it("protects prod: deletion protection and retained table, and `sst remove` refuses unless unprotected", async () => {
-    const prod = await deploy("prod");
-    expect(prod.one("sst.aws.Dynamo", "Table").args.transform.table).toMatchObject({ deletionProtectionEnabled: true, pointInTimeRecovery: { enabled: true } });
-    expect(prod.app).toMatchObject({ removal: "retain", protect: true });
+  it("protects every production stage: deletion protection, retained table, a deploy that waits, and `sst remove` refuses unless unprotected", async () => {
+    for (const [stage, env] of [
+      ["prod", {}],
+      ["production", {}],
+      ["live", { OUTREACH_PRODUCTION_STAGES: "staging, live" }],
+    ] as const) {
+      const prod = await deploy(stage, env);
+      expect(prod.one("sst.aws.Dynamo", "Table").args.transform.table, stage).toMatchObject({
+        deletionProtectionEnabled: true,
+        pointInTimeRecovery: { enabled: true },
+      });
+      expect(prod.app, stage).toMatchObject({ removal: "retain", protect: true });
+      expect(prod.one("sst.aws.Service", "Worker").args.wait, stage).toBe(true);
+    }
+    expect((await deploy("dev")).one("sst.aws.Service", "Worker").args.wait).toBe(false);
     const dev = await deploy("dev");
     expect(dev.one("sst.aws.Dynamo", "Table").args.transform.table.deletionProtectionEnabled).toBe(false);
     expect(dev.app.protect).toBe(false);
     expect((await deploy("prod", { OUTREACH_UNPROTECT: "1" })).app.protect).toBe(false);
   });
 
+  it("decides production stages in one function: prod, production, and those listed", async () => {
+    const rec = createRecorder({ stage: "x" });
+    rec.install();
+    vi.resetModules();
+    const { isProductionStage } = await import(/* @vite-ignore */ configUrl);
+    expect(["prod", "production"].map((s) => isProductionStage(s, {}))).toEqual([true, true]);
+    expect(["dev", "staging", "Prod", "prod2", undefined].map((s) => isProductionStage(s, {}))).toEqual([false, false, false, false, false]);
+    expect(isProductionStage("staging", { OUTREACH_PRODUCTION_STAGES: "qa, staging" })).toBe(true);
+    expect(isProductionStage("dev", { OUTREACH_PRODUCTION_STAGES: "qa, staging" })).toBe(false);
+  });
+
   it("outputs references only", async () => {
     const r = await deploy("dev");
-    for (const [k, v] of Object.entries(r.outputs)) for (const x of [v].flat()) expect(isRef(x), k).toBe(true);
+    // References, or strings built only from references (the dashboard's URL): never a literal value.
+    for (const [k, v] of Object.entries(r.outputs))
+      for (const x of [v].flat()) expect(isRef(x) || /^https:\/\/[^<]*(<[^>]+>[^<]*)+$/.test(String(x)), k).toBe(true);
     expect(r.outputs.sendsQueues).toHaveLength(8);
   });
 });

@@ -38,7 +38,7 @@ export interface SystemConfig {
   /** `host`: this process's owner id in session and shard leases, and its id in the fleet. */
   owner?: string;
   /** `host`: shard lease and fleet round timings (tests shorten them; defaults in fleet/). */
-  fleet?: { leaseMs?: number; roundMs?: number; beatTtlMs?: number };
+  fleet?: { leaseMs?: number; roundMs?: number; beatTtlMs?: number; onRoundError?: (err: unknown) => void };
   /**
    * `api`: the app factory and its settings; `extend` mounts extra routes (the sandbox's, locally).
    * The factory comes from the entry point, like the transport, so processes without the role never
@@ -57,7 +57,11 @@ export interface SystemConfig {
 export const createSystem = async (config: SystemConfig) => {
   const { logger, roles } = config;
   // Claims of this start of the process carry its claimant id (ownership/: who may settle whose claims).
-  const deps: Adapters = { ...config.adapters, claimant: config.adapters.claimant ?? claimantId(config.owner, randomBytes(4).toString("hex")) };
+  const deps: Adapters = {
+    ...config.adapters,
+    claimant: config.adapters.claimant ?? claimantId(config.owner, randomBytes(4).toString("hex")),
+    log: config.adapters.log ?? logger,
+  };
   // Every role reports what happens (sends, receipts, inbound messages, job changes) for the tenant's webhooks.
   deps.events ??= createEmitter(deps, (err, tenantId, events) =>
     logger.warn({ err, tenant_id: tenantId, events: events.map((e) => e.type) }, "events not queued for webhooks"),

@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { parseShards } from "@outreach/core/shard";
+import { createEmitter } from "@outreach/core/webhook";
 import { createGuardedFetch } from "@outreach/fetch";
 import { createLogger } from "@outreach/log";
 import { createSystem } from "@outreach/system";
 import { composeAws, sendsUrlsOf } from "@outreach/system/compose";
 import { startLiveness } from "@outreach/system/health";
+import { countingEvents, countingTransportEvents, createMetrics } from "@outreach/system/metrics";
 import { createBaileysTransport } from "@outreach/whatsapp/baileys";
+import { createSandboxTransport } from "@outreach/whatsapp/sandbox";
 import { Resource } from "sst";
 
 // `node index.mjs --check`: every module of the bundle loaded; used by the image build check.
@@ -18,6 +21,7 @@ if (process.argv.includes("--check")) {
 /**
  * A Fargate task of the worker service: the `host` and `sender` roles on AWS, with Baileys sessions.
  * It joins the fleet: takes its share of the shards by lease, hosts their sessions and polls their queues.
+ * Its environment is infra/roles.ts `WORKER.environment` plus the auth-state key ECS injects from SSM.
  */
 const r = Resource as unknown as {
   Table: { name: string };
@@ -27,9 +31,18 @@ const r = Resource as unknown as {
 const env = process.env;
 const logger = createLogger({ level: env.OUTREACH_LOG_LEVEL ?? "info", name: "worker" });
 
-// The key that encrypts WhatsApp credentials comes from SSM by reference (infra/secrets.ts). Without
-// it the worker does not start: credentials are never stored or read as plaintext on AWS.
-const authStateKey = env.OUTREACH_AUTH_STATE_KEY?.trim();
+/** Under `sst dev` the secret is linked (infra/worker.ts); a deployed task gets it from SSM by reference only. */
+const linkedKey = () => {
+  try {
+    return (Resource as unknown as { AuthStateKey?: { value?: string } }).AuthStateKey?.value;
+  } catch {
+    return undefined;
+  }
+};
+
+// The key that encrypts WhatsApp credentials. Without it the worker does not start: credentials are
+// never stored or read as plaintext on AWS.
+const authStateKey = (env.OUTREACH_AUTH_STATE_KEY ?? linkedKey())?.trim();
 if (!authStateKey || !/^[0-9a-fA-F]{64}$/.test(authStateKey)) {
   logger.fatal(
     { env: "OUTREACH_AUTH_STATE_KEY", present: Boolean(authStateKey) },
@@ -37,6 +50,10 @@ if (!authStateKey || !/^[0-9a-fA-F]{64}$/.test(authStateKey)) {
   );
   process.exit(78);
 }
+
+// `sandbox` only where WhatsApp cannot be reached (the stage test, `npm run test:stage`); infra never sets it.
+const transportName = env.OUTREACH_TRANSPORT === "sandbox" ? "sandbox" : "baileys";
+if (transportName === "sandbox") logger.warn({ transport: "sandbox" }, "sandbox transport: nothing is sent to WhatsApp");
 
 const adapters = composeAws({
   table: r.Table.name,
@@ -47,22 +64,57 @@ const adapters = composeAws({
   requireAuthKey: true,
 });
 const owner = `${hostname()}-${randomBytes(4).toString("hex")}`;
+
+let gauges: () => Promise<{ Sessions: number; SendsBacklog: number }> = async () => ({ Sessions: 0, SendsBacklog: 0 });
+const metrics = createMetrics({
+  namespace: env.OUTREACH_METRICS_NAMESPACE ?? "Outreach",
+  dimensions: { Stage: env.OUTREACH_STAGE ?? "local" },
+  gauges: () => gauges(),
+  write: (line) => process.stdout.write(`${line}\n`),
+  clock: adapters.clock,
+  onError: (e) => logger.warn({ err: e }, "metrics not read"),
+});
+metrics.count("WorkerStarts");
+
+const fetchMedia = createGuardedFetch();
 const system = await createSystem({
   roles: ["host", "sender"],
-  adapters,
+  // The tenant's webhooks hear of every send, and so does the MessagesSent/MessagesFailed count.
+  adapters: {
+    ...adapters,
+    events: countingEvents(
+      createEmitter(adapters, (err, tenantId, events) =>
+        logger.warn({ err, tenant_id: tenantId, events: events.map((e) => e.type) }, "events not queued for webhooks"),
+      ),
+      metrics,
+    ),
+  },
   logger,
   durableQueues: true,
   owner,
+  fleet: { onRoundError: () => metrics.count("StoreErrors") },
   // Media is fetched through the guard with its defaults: no private or loopback URL, ever, on AWS.
-  transport: (events) => createBaileysTransport({ auth: adapters.store.auth, events, logger, fetchMedia: createGuardedFetch() }),
+  transport: (hostEvents) => {
+    const events = countingTransportEvents(hostEvents, metrics);
+    return transportName === "sandbox"
+      ? createSandboxTransport({ outbox: adapters.store.sandbox, events, clock: adapters.clock, fetchMedia })
+      : createBaileysTransport({ auth: adapters.store.auth, events, logger, fetchMedia });
+  },
 });
+gauges = async () => {
+  const held = Array.from({ length: adapters.queue.shards }, (_, i) => i).filter((i) => system.fleet?.owns(i));
+  const depths = await Promise.all(held.map((i) => adapters.queue.backlog?.(`sends-${i}`) ?? 0));
+  return { Sessions: system.host?.count() ?? 0, SendsBacklog: depths.reduce((a, b) => a + b, 0) };
+};
 await system.start({ poll: ["sends"] });
+metrics.start();
 const liveness = startLiveness({ port: Number(env.OUTREACH_HEALTH_PORT ?? 8080), clock: adapters.clock, hostLastRoundAt: system.host?.lastRoundAt });
-logger.info({ owner }, "worker started");
+logger.info({ owner, transport: transportName }, "worker started");
 
 const shutdown = async (signal: string) => {
   logger.info({ signal }, "stopping");
   await system.stop();
+  await metrics.stop();
   await liveness.close();
   process.exit(0);
 };

@@ -6,7 +6,7 @@ import type { ConsoleAssets } from "../console";
 export interface ApiConfig {
   /** Requests per second per key; 0 disables the limit. */
   rateLimitPerSecond: number;
-  /** Longest life of one progress stream (default 300 s; the client reconnects). */
+  /** Longest life of one progress stream (default `STREAM_MAX_SECONDS`; the client reconnects). The API Lambda's timeout must exceed it (infra/roles.ts). */
   streamMaxSeconds?: number;
   /** Progress streams one key may hold open at once (default 5). */
   streamsPerKey?: number;
@@ -37,3 +37,6 @@ export interface Env {
     log: Logger;
   };
 }
+
+/** Default longest life of a `/progress` stream: a client reconnects to go on. */
+export const STREAM_MAX_SECONDS = 300;

@@ -3,7 +3,7 @@ import { DomainError } from "@outreach/core/error";
 import type { Job } from "@outreach/core/job";
 import * as Jobs from "@outreach/core/job";
 import { streamSSE } from "hono/streaming";
-import type { Env } from "../app/env";
+import { type Env, STREAM_MAX_SECONDS } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
@@ -189,7 +189,7 @@ export const bulkRoutes = () => {
         if (!wantsStream) return c.json({ job_id: first.id, ...progressEvent(first) }, 200);
         const key = c.get("apiKey");
         const streamId = deps.ids.next("req");
-        const maxMs = (deps.config.streamMaxSeconds ?? 300) * 1000;
+        const maxMs = (deps.config.streamMaxSeconds ?? STREAM_MAX_SECONDS) * 1000;
         const opened = deps.clock.now();
         if (!(await deps.store.tenants.openStream(key.id, streamId, opened + maxMs, deps.config.streamsPerKey ?? 5, opened))) {
           throw new DomainError(

@@ -3,6 +3,7 @@ import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -110,6 +111,11 @@ export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOpti
       if (!firstMessageFirst || max <= 1 || waitSeconds === 0) return receive(queue, max, waitSeconds, visibilitySeconds);
       const first = await receive(queue, 1, waitSeconds, visibilitySeconds);
       return first.length === 0 ? first : [...first, ...(await receive(queue, max - 1, 0, visibilitySeconds))];
+    },
+
+    async backlog(queue) {
+      const res = await client.send(new GetQueueAttributesCommand({ QueueUrl: urlOf(queue), AttributeNames: ["ApproximateNumberOfMessages"] }));
+      return Number(res.Attributes?.ApproximateNumberOfMessages ?? 0);
     },
 
     async delete(queue, receiptHandles) {

@@ -156,8 +156,16 @@ export const send = async (d: Deps, tenantId: string, input: SendInput): Promise
     name: null,
   };
   // The job is stored: from here nothing may fail the request (a retry would send a second message).
-  // If the queue cannot take the send now, the watchdog plans the job again after `watch_at`.
-  await d.queue.send("sends", [{ body, delaySeconds: Math.max(0, Math.floor((pace.slotAt - now) / 1000) - 2) }]).catch(() => undefined);
+  // If the queue cannot take the send now, the watchdog plans the job again after `watch_at`; the
+  // refusal is logged at `error` (an AccessDenied here is a deployment missing a grant).
+  await d.queue
+    .send("sends", [{ body, delaySeconds: Math.max(0, Math.floor((pace.slotAt - now) / 1000) - 2) }])
+    .catch((e: unknown) =>
+      d.log?.error(
+        { err: e, code: (e as { name?: string }).name, message_id: job.id, session_id: session.id },
+        "message stored but not queued; the repair sweep plans it again after its watch time",
+      ),
+    );
   return sentMessage(job, recipient);
 };
 

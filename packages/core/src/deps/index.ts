@@ -21,6 +21,11 @@ export interface Deps {
   events?: Events;
   /** POSTs to tenants' own URLs (webhook deliveries) through the outbound-fetch guard. */
   post?: GuardedPost;
+  /**
+   * Where a domain service reports what it must not swallow but cannot fail the request for (a change
+   * stored, its follow-up refused): the composition's logger. Absent in unit tests.
+   */
+  log?: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** Seconds before each webhook retry (default `RETRY_DELAYS_S`; the local runtime's `OUTREACH_WEBHOOK_RETRY_SECONDS`). */
   webhookRetryDelaysS?: readonly number[];
 }

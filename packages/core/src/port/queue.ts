@@ -40,4 +40,6 @@ export interface Queue {
   release(queue: QueueId, receiptHandle: string, seconds: number): Promise<void>;
   /** Keep messages still being handled invisible for `seconds` from now (a consumer's heartbeat). */
   extend(queue: QueueId, receiptHandles: string[], seconds: number): Promise<void>;
+  /** Messages visible in the queue now (SQS's approximate count): sends already due that no consumer took. */
+  backlog?(queue: QueueId): Promise<number>;
 }

@@ -45,6 +45,8 @@ export const createFleet = (
     roundMs?: number;
     beatTtlMs?: number;
     random?: () => number;
+    /** A round that failed (the store could not be read or written): counted by the worker's metrics. */
+    onRoundError?: (err: unknown) => void;
   },
 ) => {
   const leaseMs = opts.leaseMs ?? SHARD_LEASE_MS;
@@ -152,7 +154,10 @@ export const createFleet = (
   const tick = () => {
     if (running || stopped) return;
     running = round()
-      .catch((e) => opts.logger.warn({ err: e }, "fleet round failed"))
+      .catch((e) => {
+        opts.logger.warn({ err: e }, "fleet round failed");
+        opts.onRoundError?.(e);
+      })
       .finally(() => {
         running = undefined;
       });

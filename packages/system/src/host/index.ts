@@ -184,12 +184,14 @@ export const createSessionHost = (
     if (!renewTimer && !shuttingDown) {
       // Renew what we own; pick up sessions whose lease expired (a crashed owner) or that were missed.
       renewTimer = setInterval(() => {
+        // A round that ends, even failed (the store unreachable), shows the loop turns: liveness must
+        // not replace every task of the fleet at once for a DynamoDB blip (the store has its own alarm).
         void renew()
           .then(syncAll)
-          .then(() => {
+          .catch((e) => d.logger.warn({ err: e }, "session sync round failed"))
+          .finally(() => {
             lastRoundAt = d.clock.now();
-          })
-          .catch((e) => d.logger.warn({ err: e }, "session sync round failed"));
+          });
       }, RENEW_MS);
       renewTimer.unref();
     }
@@ -249,7 +251,7 @@ export const createSessionHost = (
       if (renewTimer) clearInterval(renewTimer);
       for (const id of [...owned]) if (idle(id)) await release(id, false).catch(() => {});
     },
-    /** Epoch ms of the last completed renew-and-sync round (every 10 s while healthy). */
+    /** Epoch ms of the last renew-and-sync round that ended, done or failed (every 10 s while the loop turns). */
     lastRoundAt: () => lastRoundAt,
     async stop() {
       shuttingDown = true;
