@@ -15,7 +15,8 @@ import { writeConsole } from "../packages/console/build.mjs";
 
 const what = process.argv[2] ?? "all";
 const out = process.argv.includes("--out") ? process.argv[process.argv.indexOf("--out") + 1] : "dist";
-const nodejs = JSON.parse(readFileSync(new URL("../infra/nodejs.json", import.meta.url), "utf8"));
+/** infra/nodejs.json: read only when bundling Lambdas (the worker image's build copies no infra/). */
+const nodejsSettings = () => JSON.parse(readFileSync(new URL("../infra/nodejs.json", import.meta.url), "utf8"));
 
 /** The Lambda entries, by function name (infra: `handler: "<entry without .ts>.handler"`). */
 export const LAMBDAS = {
@@ -33,7 +34,7 @@ const SST_BANNER = [
   `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
 ].join("\n");
 
-const sstOptions = (entry, outfile) => ({
+const sstOptions = (entry, outfile, nodejs = nodejsSettings()) => ({
   entryPoints: [entry],
   outfile,
   platform: "node",

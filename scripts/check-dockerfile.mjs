@@ -5,15 +5,12 @@ import { execSync } from "node:child_process";
 import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { dockerignore } from "./dockerignore.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const dockerfile = process.argv[2] ?? "packages/worker/Dockerfile";
-const ignored = new Set(
-  readFileSync(join(root, ".dockerignore"), "utf8")
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean),
-);
+// The build context as Docker sends it: .dockerignore read with Docker's own rules (scripts/dockerignore.mjs).
+const ignored = dockerignore(readFileSync(join(root, ".dockerignore"), "utf8"));
 const base = mkdtempSync(join(tmpdir(), "outreach-image-"));
 const stages = new Map();
 let stage;
@@ -52,12 +49,7 @@ try {
           cpSync(source, dest === "./" && from ? pathIn(stage, ".") : target, {
             recursive: true,
             // .dockerignore applies to the build context only, not to files from an earlier stage.
-            filter: (p) =>
-              Boolean(from) ||
-              !p
-                .slice(root.length)
-                .split("/")
-                .some((seg) => ignored.has(seg)),
+            filter: (p) => Boolean(from) || p.length <= root.length || !ignored(p.slice(root.length + 1)),
           });
         }
         console.log(`# ${line}`);
