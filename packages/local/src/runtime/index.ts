@@ -6,7 +6,7 @@ import { createApp } from "@outreach/api/app";
 import { sandboxRoutes } from "@outreach/api/routes";
 import { createSqsClient, createSqsQueue, ensureQueues } from "@outreach/aws/sqs";
 import { createDb, createStore, ensureTable, parseAuthStateKey } from "@outreach/aws/store";
-import { buildConsole } from "@outreach/console/build";
+import { writeConsole } from "@outreach/console/build";
 import { createIds } from "@outreach/core/id";
 import type { PlanId } from "@outreach/core/plan";
 import { systemClock, type TransportEvents } from "@outreach/core/port";
@@ -69,8 +69,9 @@ export const startRuntime = async (config: RuntimeConfig) => {
   };
   try {
     // The web console is built from its sources at every start (esbuild, well under a second), so
-    // `npm start` and the tests serve what the working tree holds; the Lambda bundles a prebuilt copy.
-    const consoleAssets = buildConsole();
+    // `npm start` and the tests serve what the working tree holds; the same build is written as the
+    // module the API Lambda imports (packages/console/dist/assets.mjs).
+    const consoleAssets = writeConsole();
     consoleAssets.catch(() => {});
     const dynamo = await startDynamoLocal({ dataDir: join(config.dataDir, "dynamodb"), log: (m) => logger.warn(m) });
     stops.push(() => dynamo.stop());

@@ -13,7 +13,7 @@ describe("worker liveness", () => {
   it("stays alive while the store fails, as long as the host's rounds still turn", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     let now = 1_000_000;
-    const clock = { now: () => now };
+    const clock = { now: () => now, sleep: async () => {} };
     let storeUp = true;
     const down = () => Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
     const store = {

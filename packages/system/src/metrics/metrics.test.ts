@@ -10,7 +10,13 @@ describe("worker metrics", () => {
   it("writes one EMF line a period with the counts since the last one and the gauges read now", async () => {
     const lines: string[] = [];
     let sessions = 3;
-    const m = createMetrics({ namespace: "Outreach", dimensions: { Stage: "prod" }, gauges: async () => ({ Sessions: sessions, SendsBacklog: 7 }), write: (l) => lines.push(l), clock: { now: () => 1234 } });
+    const m = createMetrics({
+      namespace: "Outreach",
+      dimensions: { Stage: "prod" },
+      gauges: async () => ({ Sessions: sessions, SendsBacklog: 7 }),
+      write: (l) => lines.push(l),
+      clock: { now: () => 1234, sleep: async () => {} },
+    });
     m.count("MessagesSent");
     m.count("MessagesSent", 2);
     m.count("MessagesFailed");
@@ -35,7 +41,7 @@ describe("worker metrics", () => {
   });
 
   it("counts sends and failures from the sender's events, and logged-out or outdated sessions from the transport", async () => {
-    const m = createMetrics({ namespace: "Outreach", dimensions: { Stage: "s" }, write: () => {}, clock: { now: () => 0 } });
+    const m = createMetrics({ namespace: "Outreach", dimensions: { Stage: "s" }, write: () => {}, clock: { now: () => 0, sleep: async () => {} } });
     const counted: string[] = [];
     const metrics = { count: (n: string) => counted.push(n) };
     const events = countingEvents({ emit: async () => {} }, metrics);
