@@ -70,18 +70,24 @@ export const createSessionHost = (
         // Only monitored groups' messages are stored; a keyword match makes the member a lead.
         const g = await Monitor.onGroupMessage(d, tenantId, e);
         if (g.message)
-          await Review.onMessages(d, tenantId, [
-            {
-              session_id: g.message.session_id,
-              kind: "group",
-              chat_id: g.message.wa_group_id,
-              phone: g.message.phone,
-              name: g.message.name,
-              wa_message_id: g.message.wa_message_id,
-              text: g.message.text,
-              at: g.message.received_at,
-            },
-          ]);
+          await Review.onMessages(
+            d,
+            tenantId,
+            [
+              {
+                session_id: g.message.session_id,
+                kind: "group",
+                chat_id: g.message.wa_group_id,
+                phone: g.message.phone,
+                name: g.message.name,
+                wa_message_id: g.message.wa_message_id,
+                text: g.message.text,
+                at: g.message.received_at,
+                hits: g.hits,
+              },
+            ],
+            g.collectors,
+          );
         else d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: g.reason }, "group message not stored");
         return;
       }
