@@ -43,7 +43,7 @@ describe("plan caps are counted atomically (40 parallel creates, cap 5)", () => 
           is_active: true,
           created_at: at,
           updated_at: at,
-        } as MonitoredGroup,
+        } as unknown as MonitoredGroup,
         5,
       ),
     );
