@@ -2,6 +2,7 @@ import { config } from "./config";
 import { sendTo, useTable } from "./permissions";
 import { events, sends, shardEnvironment } from "./queues";
 import { armTimers, scheduler } from "./scheduler";
+import { cursorKey } from "./secrets";
 import { table } from "./storage";
 
 /**
@@ -26,7 +27,7 @@ export const api = new sst.aws.Function("Api", {
   streaming: !$dev,
   nodejs: { plugins: "packages/console/esbuild-plugin.mjs" },
   concurrency: config.apiReservedConcurrency > 0 ? { reserved: config.apiReservedConcurrency } : undefined,
-  link: [table, events, ...sends, scheduler],
+  link: [table, events, ...sends, scheduler, cursorKey],
   permissions: [useTable(table), sendTo(events), ...armTimers],
   environment: { OUTREACH_TRANSPORT: "baileys", OUTREACH_RATE_LIMIT: "100", OUTREACH_LOG_LEVEL: "info", ...shardEnvironment },
 });

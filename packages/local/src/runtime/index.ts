@@ -5,7 +5,7 @@ import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "@outreach/api/app";
 import { sandboxRoutes } from "@outreach/api/routes";
 import { createSqsClient, createSqsQueue, ensureQueues } from "@outreach/aws/sqs";
-import { createDb, createStore, ensureTable, parseAuthStateKey } from "@outreach/aws/store";
+import { createDb, createStore, ensureTable, parseAuthStateKey, parseCursorKey } from "@outreach/aws/store";
 import { buildConsole } from "@outreach/console/build";
 import { createIds } from "@outreach/core/id";
 import type { PlanId } from "@outreach/core/plan";
@@ -77,7 +77,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
     let sqs = await startSqsLocal();
     stops.push(() => sqs.stop());
 
-    const db = createDb({ table: "outreach", endpoint: dynamo.endpoint });
+    const db = createDb({ table: "outreach", endpoint: dynamo.endpoint, cursorKey: localCursorKey(config.dataDir) });
     config.instrument?.(db.doc);
     await ensureTable(db);
     // WhatsApp credentials are encrypted here too, with a key generated into the data directory once.
@@ -239,6 +239,13 @@ const localAuthKey = (dataDir: string) => {
   const file = join(dataDir, "auth-state-key");
   if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
   return parseAuthStateKey(readFileSync(file, "utf8"));
+};
+
+/** The cursor key of this data directory (generated once, 0600): cursors stay valid across restarts. */
+const localCursorKey = (dataDir: string) => {
+  const file = join(dataDir, "cursor-key");
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  return parseCursorKey(readFileSync(file, "utf8"));
 };
 
 /** Refuses to share a data directory with another live runtime (its DynamoDB Local would be stopped under it). */
