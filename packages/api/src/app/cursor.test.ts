@@ -26,7 +26,7 @@ beforeAll(async () => {
     const res = await app.request(`/api/v2${path}`, {
       method,
       headers: { "X-API-Key": key, "content-type": "application/json" },
-      body: body && JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as any };
   };
