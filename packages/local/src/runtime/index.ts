@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "@outreach/api/app";
@@ -19,6 +19,7 @@ import { createSandboxTransport, type SandboxTransport } from "@outreach/whatsap
 import { StartupError, startDynamoLocal } from "../dynamo-local";
 import { portIsFree } from "../net";
 import { runs } from "../proc";
+import { privateDir } from "../proc/private";
 import { startSqsLocal } from "../sqs-local";
 import { createLocalTimers } from "../timers";
 import { idleEvents, startWorkers, workerIds } from "../workers";
@@ -61,7 +62,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
   if (!(await portIsFree(config.port))) {
     throw new StartupError(`Port ${config.port} is already in use; stop whatever uses it or start with PORT=<another port>.`);
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  privateDir(config.dataDir);
   claimDataDir(config.dataDir);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -136,6 +137,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
             ? a.route(
                 "/",
                 sandboxRoutes(sandbox, {
+                  host: config.host,
                   // Unauthenticated and local only: a session's status, never its tenant's data.
                   sessionStatus: async (id) => (await store.sessions.all()).find((x) => x.id === id && x.transport === "sandbox")?.status,
                 }),
@@ -212,7 +214,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
 /** Writes runtime.json whole (a reader never sees half a file). */
 const writeRuntimeInfo = (dataDir: string, info: object) => {
   const file = join(dataDir, "runtime.json");
-  writeFileSync(`${file}.tmp`, JSON.stringify(info, null, 2));
+  writeFileSync(`${file}.tmp`, JSON.stringify(info, null, 2), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
 };
 
@@ -261,7 +263,7 @@ const claimDataDir = (dataDir: string) => {
       if (e instanceof StartupError) throw e;
     }
   }
-  writeFileSync(file, JSON.stringify({ pid: process.pid }));
+  writeFileSync(file, JSON.stringify({ pid: process.pid }), { mode: 0o600 });
 };
 
 /** Real WhatsApp: loaded only when asked for (Baileys is large); prints each pairing QR in the terminal. */
