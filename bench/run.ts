@@ -4,6 +4,7 @@ import { baileysRss } from "./baileys-rss";
 import { fleetScale } from "./fleet";
 import { groups } from "./groups";
 import { inbound } from "./inbound";
+import { keywordsBench } from "./keywords";
 import { machine } from "./lib";
 import { pacing } from "./pacing";
 import { pipeline } from "./pipeline";
@@ -34,6 +35,7 @@ const all: Record<string, () => Promise<unknown>> = {
   inbound: () => inbound(),
   webhooks: () => webhooks(),
   sentiment: () => sentiment(),
+  keywords: () => keywordsBench(),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };

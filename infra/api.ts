@@ -4,6 +4,7 @@ import { statementsOf } from "./permissions";
 import { events, sends } from "./queues";
 import { API } from "./roles";
 import { scheduler } from "./scheduler";
+import { cursorKey } from "./secrets";
 import { table } from "./storage";
 import { arns } from "./targets";
 
@@ -29,7 +30,7 @@ export const api = new sst.aws.Function("Api", {
   streaming: !$dev,
   nodejs: NODEJS,
   concurrency: config.apiReservedConcurrency > 0 ? { reserved: config.apiReservedConcurrency } : undefined,
-  link: [table, events, ...sends, scheduler],
+  link: [table, events, ...sends, scheduler, cursorKey],
   permissions: statementsOf("api", arns),
   environment: API.environment({ shards: config.shards }),
 });

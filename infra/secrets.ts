@@ -20,3 +20,14 @@ export const authStateKeyParameter = new aws.ssm.Parameter("AuthStateKeyParamete
   value: authStateKey.value,
   description: "Outreach: key of the WhatsApp auth state in DynamoDB (64 hex characters)",
 });
+
+/**
+ * The key that seals list cursors (AES-256-GCM, bound to the list they page), so a `next_cursor`
+ * shows nothing of the table's key layout or tenant ids and cannot be made up or moved to another
+ * list. 64 hex characters, set once per stage:
+ *   npx sst secret set CursorKey "$(openssl rand -hex 32)" --stage prod
+ * Linked to the API function only (every instance must share it; changing it only ends the cursors
+ * in flight). It is not a credential: a leak lets no one read another tenant's data, since a cursor's
+ * partition is checked against the query's after it is opened.
+ */
+export const cursorKey = new sst.Secret("CursorKey");

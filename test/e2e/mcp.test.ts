@@ -250,7 +250,10 @@ describe("MCP server at /mcp (official SDK client over HTTP)", () => {
     expect(waiting.body.conversations).toEqual([expect.objectContaining({ phone: contact, unanswered: true, last_text: "Vocês entregam amanhã?" })]);
     const read = await call(mcp, "conversations_read", { phone: contact });
     expect(read.body.messages.map((m: { direction: string; text: string }) => [m.direction, m.text])).toEqual([["inbound", "Vocês entregam amanhã?"]]);
-    const sent = await call(mcp, "message_send", { session_id: s.id, phone: contact, message: "Sim, até às 18h." });
+    const args = { session_id: s.id, phone: contact, message: "Sim, até às 18h." };
+    const preview = await call(mcp, "message_send", args);
+    expect(preview.body).toMatchObject({ confirmed: false, reply: true, counts_against_daily_new_contacts: false });
+    const sent = await call(mcp, "message_send", { ...args, confirmation_token: preview.body.confirmation_token });
     expect(sent.isError, sent.text).toBe(false);
     expect(sent.body).toMatchObject({ status: "queued", reply: true });
     await waitFor(async () => ((await call(mcp, "message_status", { message_id: sent.body.id })).body.status !== "queued" ? true : undefined));

@@ -53,6 +53,10 @@ describe("webhooks: the contract (issue 18)", () => {
       ["http://localhost/hook", /localhost/],
       ["http://10.1.2.3/hook", /private/],
       ["ftp://example.com/hook", /only http and https/],
+      // Issue 29: only 80, 443 and 1024-65535.
+      ["http://example.com:0/hook", /port 0 is not allowed/],
+      ["http://example.com:22/hook", /port 22 is not allowed/],
+      ["https://example.com:25/hook", /port 25 is not allowed/],
     ] as const) {
       const r = await api.post("/webhooks", hook(["message.sent"], url));
       expect(r.status, url).toBe(422);

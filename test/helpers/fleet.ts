@@ -16,7 +16,7 @@ export interface Worker {
   shards: number[];
 }
 export interface Health {
-  workers: { id: string; shards: number[]; sessions: number }[];
+  workers: { id: string; shards: number[] }[];
 }
 
 export const runtimeInfo = (dataDir: string) => JSON.parse(readFileSync(join(dataDir, "runtime.json"), "utf8")) as { workers: Worker[]; shards: number };

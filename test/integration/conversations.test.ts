@@ -133,6 +133,25 @@ describe("conversations (DynamoDB Local)", () => {
     }
   });
 
+  it("a STOP in full width, with a zero-width space, an emoji or a comma opts out; one from a sender that is not a phone number is kept for its raw id (issue 29)", async () => {
+    const t = await hosted();
+    try {
+      const senders = [phone(), phone(), phone(), phone()];
+      for (const [i, text] of ["ＳＴＯＰ", "STOP\u200b", "Stop 🛑", "stop, please"].entries()) await t.sandbox.inbound(t.sessionId, senders[i] as string, text);
+      const raw = "123456789012345678@lid";
+      const outcome = await Conversation.recordInbound(deps, t.tenantId, [{ sessionId: t.sessionId, from: raw, text: "STOP", at: Date.now(), messageId: "3A0RAWSTOP1" }], {
+        retention_days: 30,
+        reply_window_hours: 72,
+      });
+      expect(outcome[0]).toMatchObject({ stored: false, opted_out: true, raw_opt_out: raw, reason: expect.stringMatching(/^sender /) });
+      const list = (await store.optouts.list(t.tenantId, { limit: 50 })).items.map((o) => o.phone);
+      expect(list.sort()).toEqual([...senders, raw].sort());
+      expect((await store.optouts.which(t.tenantId, [raw])).has(raw)).toBe(true);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it("writes a burst together: several messages of one contact in their order, every reply to one job counted once, a redelivery inside the burst stored once", async () => {
     const t = await hosted();
     try {

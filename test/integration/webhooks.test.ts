@@ -127,3 +127,22 @@ describe("webhook deliveries (DynamoDB Local, local SQS)", () => {
     expect(await store.webhooks.get(w.tenant_id, w.id, true)).not.toHaveProperty("slots");
   });
 });
+
+describe("webhook errors in the tenant's terms (issue 29)", () => {
+  it("a URL whose name resolves to an internal address fails without the address; an unknown name and a closed port read alike", async () => {
+    const { createGuardedPost } = await import("../../packages/fetch/src");
+    const queue = await queueOf();
+    const internal = await webhook({ url: "http://vm:8080/hook" });
+    const post = createGuardedPost({ resolve: async () => [{ address: "127.0.0.1", family: 4 }] });
+    await createDelivery({ store, queue, clock: systemClock, post })(message(internal));
+    const [d] = (await store.webhooks.deliveries.list(internal.tenant_id, internal.id, undefined, { limit: 1 })).items;
+    expect(d?.last_error).toBe("the URL was refused: its host resolves to a private or reserved address, which is never fetched");
+    expect(d?.last_error).not.toMatch(/127\.0\.0\.1|loopback/);
+
+    const nx = await webhook({ url: "http://nowhere.invalid:8080/hook" });
+    const none = createGuardedPost({ resolve: async () => Promise.reject(Object.assign(new Error("x"), { code: "ENOTFOUND" })) });
+    await createDelivery({ store, queue, clock: systemClock, post: none })(message(nx));
+    const [n] = (await store.webhooks.deliveries.list(nx.tenant_id, nx.id, undefined, { limit: 1 })).items;
+    expect(n?.last_error).toBe("could not connect to nowhere.invalid");
+  });
+});

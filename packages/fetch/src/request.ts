@@ -2,14 +2,14 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
 import { bareHost, FetchError } from "@outreach/core/net";
-import type { Address } from "./resolve";
+import { type Address, unreachable } from "./resolve";
 
 /** The error a failed request ends with: the deadline's reason when it passed, else a typed network error. */
 export const failure = (e: unknown, signal: AbortSignal, host: string): FetchError => {
   if (signal.aborted) return signal.reason as FetchError;
   if (e instanceof FetchError) return e;
-  const code = (e as { code?: string }).code;
-  return new FetchError("network", `the connection to ${host} failed (${code ?? (e as Error).message ?? "error"})`);
+  // Refused, reset, unreachable, TLS: one message, so a URL cannot map which hosts and ports answer.
+  return unreachable(host);
 };
 
 /**
@@ -44,7 +44,7 @@ export const request = (
       signal: o.signal,
     });
     const connectTimer = setTimeout(
-      () => req.destroy(new FetchError("timeout", `no connection to ${host} within ${Math.round(o.connectTimeoutMs / 100) / 10} s`)),
+      () => req.destroy(new FetchError("timeout", unreachable(host).message)),
       o.connectTimeoutMs,
     );
     req.on("socket", (s) => {

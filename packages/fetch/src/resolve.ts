@@ -1,6 +1,12 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { bareHost, describeRange, FetchError, forbiddenRange, type NetPolicy } from "@outreach/core/net";
+import { bareHost, FetchError, forbiddenRange, type NetPolicy } from "@outreach/core/net";
+
+/**
+ * One message for a name that does not resolve and a host that does not answer, so a tenant's URL
+ * cannot tell which names exist or which hosts are up behind the deployment.
+ */
+export const unreachable = (host: string) => new FetchError("network", `could not connect to ${host}`);
 
 /** One address a host name resolves to. */
 export interface Address {
@@ -28,14 +34,14 @@ export const resolveChecked = async (url: URL, policy: NetPolicy, resolve: Resol
     try {
       addresses = await resolve(host);
     } catch (e) {
-      throw new FetchError("network", `the host ${host} could not be resolved (${(e as { code?: string }).code ?? "lookup failed"})`);
+      throw unreachable(host);
     }
   }
   const first = addresses[0];
-  if (!first) throw new FetchError("network", `the host ${host} has no address`);
+  if (!first) throw unreachable(host);
   for (const a of addresses) {
-    const r = forbiddenRange(a.address, policy);
-    if (r) throw new FetchError("forbidden", `the host ${host} resolves to ${describeRange(a.address, r)}, which is never fetched`);
+    // In the tenant's terms only: never the address a name resolves to (issue 29: it showed internal DNS).
+    if (forbiddenRange(a.address, policy)) throw new FetchError("forbidden", `its host resolves to a private or reserved address, which is never fetched`);
   }
   return first;
 };

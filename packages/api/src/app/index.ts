@@ -99,7 +99,7 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
     const now = deps.clock.now();
     if (!fleet || now - fleet.at > 1000) fleet = { at: now, workers: fleetStatus(deps, now).catch(() => null) };
     const workers = await fleet.workers;
-    // *(ours)* `workers`: each live worker's id, shards and hosted session count; null when the store cannot be read.
+    // *(ours)* `workers`: each live worker's id and shards (nothing about sessions or tenants); null when the store cannot be read.
     return c.json({ status: "ok", workers });
   };
   app.get("/health", health);

@@ -21,9 +21,10 @@ const clientAddress = (env: unknown) => {
 
 /**
  * Requests without a valid key are counted per source address (a minute's window in the store), so
- * a flood of invalid keys cannot run the key lookups unbounded. Addresses over the limit are
- * remembered for the rest of their window in this process, which only saves the lookups (the store
- * decides).
+ * a flood of invalid keys is answered 429 without more writes. Addresses over the limit are
+ * remembered for the rest of their window in this process, which only saves the counting writes (the
+ * store decides). The limit never applies to a request whose key is valid: the key is looked up
+ * first (issue 29: behind a proxy or NAT one anonymous client shared the address with every tenant).
  */
 const unauthenticated = () => {
   const over = new Map<string, number>();
@@ -54,14 +55,15 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
     const { store, clock, config } = deps;
     const addr = clientAddress(c.env);
     const minute = Math.floor(clock.now() / 60_000);
-    if (unauth.blocked(addr, minute)) throw tooMany(minute);
     const plain = readKey((n) => c.req.header(n));
     if (!plain) {
+      if (unauth.blocked(addr, minute)) throw tooMany(minute);
       await unauth.count(deps, addr, clock.now());
       throw new DomainError("unauthorized", "auth.missing_key", "Send your API key in the X-API-Key header or as Authorization: Bearer <key>.");
     }
     const key = await authenticate(store, plain);
     if (!key) {
+      if (unauth.blocked(addr, minute)) throw tooMany(minute);
       await unauth.count(deps, addr, clock.now());
       throw new DomainError("unauthorized", "auth.invalid_key", "The API key is unknown or was revoked.");
     }
@@ -81,6 +83,25 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
     await next();
     await counted;
   };
+};
+
+/**
+ * A request that carries `calls` calls (an MCP JSON-RPC batch) counts each of them: the middleware
+ * counted one, this counts the others against the key's rate limit and the month's `api_calls`.
+ */
+export const chargeCalls = async (deps: Env["Variables"]["deps"], key: ApiKey, calls: number) => {
+  const extra = calls - 1;
+  if (extra <= 0) return;
+  const { store, clock, config } = deps;
+  if (config.rateLimitPerSecond > 0 && !(await store.tenants.hitRateLimit(key.id, Math.floor(clock.now() / 1000), 1, config.rateLimitPerSecond, extra))) {
+    throw new DomainError(
+      "rate_limited",
+      "rate_limit.exceeded",
+      `Too many requests for this key (limit ${config.rateLimitPerSecond} per second; each call of a JSON-RPC batch counts).`,
+      { retry_after: 1 },
+    );
+  }
+  await store.tenants.countApiCall(key.tenant_id, monthKey(clock.now()), extra);
 };
 
 /** 403 `auth.scope_missing` unless the request's key has every one of `scopes` (`manage` implies `read`). */

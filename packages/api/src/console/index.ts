@@ -44,7 +44,9 @@ export const consoleRoutes = (assets: ConsoleAssets) => {
     for (const [k, v] of Object.entries(HEADERS)) c.header(k, v);
   });
   app.get("/assets/:file", (c) => {
-    const file = assets.files[c.req.param("file")];
+    // Own names only: `__proto__`, `constructor`, `toString` are the object's, not files (they answered 500).
+    const name = c.req.param("file");
+    const file = Object.hasOwn(assets.files, name) ? assets.files[name] : undefined;
     if (!file) return c.text("Not found", 404, { "Cache-Control": "no-store" });
     return c.body(file.body, 200, { "Content-Type": file.type, "Cache-Control": "public, max-age=31536000, immutable" });
   });

@@ -1,8 +1,10 @@
 import { z } from "@hono/zod-openapi";
+import * as Confirmation from "@outreach/core/confirmation";
 import * as Conversation from "@outreach/core/conversation";
 import { ConversationsQuery, MessagesQuery } from "../routes/conversations";
 import { SendBody } from "../routes/messages";
 import { Phone } from "../schemas";
+import { ConfirmationToken, confirmed } from "./confirm";
 import { type Tool, tool } from "./tool";
 
 /** Conversations: who waits for an answer, what they wrote, and answering them. */
@@ -31,11 +33,37 @@ export const conversationTools: Tool[] = [
     name: "message_send",
     title: "Send one message (reply)",
     description:
-      "Sends one text message to one person through a session, once (an opted-out number is refused). Uses one message of the month's quota; it really reaches the person, so answer only what they asked. A reply to someone who wrote within 24 h is not held by the session's burst limit.",
+      "Sends one text message to one person through a session, once (an opted-out number is refused). Uses one message of the month's quota; it really reaches the person, so answer only what they asked. Call it first without confirmation_token for a preview and a token, then again with the token. A message to a number that has not written in 24 h counts against this key's small daily allowance (agent_daily_new_contacts).",
     scopes: ["messages:manage"],
     destructive: true,
-    input: SendBody,
-    run: ({ deps, tenantId }, input) => Conversation.send(deps, tenantId, input),
+    input: SendBody.extend({ confirmation_token: ConfirmationToken }),
+    run: (ctx, args) => {
+      const { confirmation_token: _, ...input } = args;
+      const { deps, tenantId } = ctx;
+      return confirmed(ctx, "message_send", args, {
+        preview: async () => {
+          const to = Conversation.recipientOf(input);
+          const reply = await Conversation.wroteRecently(deps, tenantId, input.session_id, to);
+          const opted = (await deps.store.optouts.which(tenantId, [to])).has(to);
+          return {
+            to,
+            session_id: input.session_id,
+            message: input.message,
+            reply,
+            counts_against_daily_new_contacts: !reply,
+            agent_daily_new_contacts: Confirmation.agentDailyNewContacts(ctx.key),
+            blocked_by: opted ? [{ code: "contact.opted_out", message: `${to} opted out; no message is sent to this number.` }] : [],
+          };
+        },
+        newId: () => deps.ids.next("msg"),
+        act: async (id, replay) => {
+          if (replay) return Conversation.sent(deps, tenantId, id);
+          const to = Conversation.recipientOf(input);
+          if (!(await Conversation.wroteRecently(deps, tenantId, input.session_id, to))) await Confirmation.takeNewContactAllowance(deps, ctx.key);
+          return Conversation.send(deps, tenantId, input, { id });
+        },
+      });
+    },
   }),
   tool({
     name: "message_status",

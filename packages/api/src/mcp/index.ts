@@ -17,6 +17,7 @@ import { type ApiKey, hasScope, type Scope } from "@outreach/core/tenant";
 import type { Context } from "hono";
 import type { Env } from "../app/env";
 import { invalidInput } from "../app/validation";
+import { chargeCalls } from "../auth";
 import { errorBody } from "../errors";
 import { accountTools } from "./account";
 import { conversationTools } from "./conversations";
@@ -33,8 +34,13 @@ const INSTRUCTIONS = `Outreach sends WhatsApp messages to contact groups for thi
 Safe sending: message only people who agreed to hear from you; never re-add anyone who opted out (STOP);
 keep the default pacing (30-120 s between messages of a session); always call bulk_send_preview first,
 check the recipients, rendered messages and quota with the user, then bulk_send_create with its confirmation_token.
+Every other tool that can send (scheduled_create, scheduled_resume, WhatsApp reports, message_send) answers a preview
+and a confirmation_token when called without one; call it again with the same arguments and that token.
 Follow a send with bulk_send_get or by reading its progress resource; pause it at once if replies ask to stop.
 Answer people with conversations_unanswered, conversations_read and message_send (one message, once; never to an opted-out number).`;
+
+/** Messages one JSON-RPC batch may hold. */
+export const MAX_BATCH = 20;
 
 /** JSON-RPC error code of a refusal for missing scope (the HTTP status is 403). */
 export const FORBIDDEN = -32003;
@@ -156,7 +162,19 @@ export const mcpHandler = (document: () => unknown) => async (c: Context<Env>) =
     return c.json(rpcError(null, ErrorCode.ParseError, "Parse error: the request body is not valid JSON."), 400);
   }
   const key = c.get("apiKey");
-  for (const message of (Array.isArray(body) ? body : [body]) as Message[]) {
+  const messages = (Array.isArray(body) ? body : [body]) as Message[];
+  if (messages.length > MAX_BATCH)
+    return c.json(
+      rpcError(
+        null,
+        ErrorCode.InvalidRequest,
+        `A JSON-RPC batch may hold at most ${MAX_BATCH} messages (this one has ${messages.length}); send several requests.`,
+      ),
+      400,
+    );
+  // Each call of a batch is a request for the rate limit and the month's api_calls.
+  await chargeCalls(c.get("deps"), key, messages.length);
+  for (const message of messages) {
     const refused = message && typeof message === "object" ? missingScopes(message, key) : undefined;
     if (!refused) continue;
     const text = `This API key lacks the ${refused.missing[0]} scope${refused.needed.length > 1 ? ` (this needs ${refused.needed.join(" and ")})` : ""}.`;

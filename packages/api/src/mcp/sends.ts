@@ -14,6 +14,10 @@ export const checkAgentLimit = (ctx: ToolContext, recipients: number) => {
   if (recipients > max) throw agentLimitError(recipients, max);
 };
 
+/** The preview's blocker for a send over the key's `agent_max_recipients` (none when within). */
+export const agentLimitBlocker = (recipients: number, max: number) =>
+  recipients > max ? [{ code: "mcp.recipient_limit", message: agentLimitError(recipients, max).message }] : [];
+
 const agentLimitError = (recipients: number, max: number) =>
   new DomainError(
     "forbidden",

@@ -34,7 +34,7 @@ const Out = z.object(Report.ReportView.shape).openapi("Report");
 const ExecutionSchema = z.object(Report.ExecutionView.shape).openapi("ReportExecution");
 
 const read = requireScope("reports:read");
-/** A report delivered by WhatsApp sends a message: changing or running one needs bulk-send:manage too. */
+/** A report delivered by WhatsApp sends a message: creating, changing, running or resuming one needs bulk-send:manage too. */
 const sends = async (c: Context<Env>, id: string) => (await Report.get(c.get("deps"), c.get("tenantId"), id)).delivery_method === "whatsapp";
 const manage = requireScope("reports:manage");
 
@@ -123,9 +123,11 @@ export const reportRoutes = () => {
       c.json(await Report.pause(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
     )
 
-    .openapi(actionRoute("/{id}/resume", { tags, summary: "Resume a report", middleware: manage, out: Out, name: "Report" }), async (c) =>
-      c.json(await Report.resume(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200),
-    )
+    .openapi(actionRoute("/{id}/resume", { tags, summary: "Resume a report", middleware: manage, out: Out, name: "Report" }), async (c) => {
+      // Resuming a WhatsApp report lets it send again: the same rule as creating, changing and running it.
+      if (await sends(c, c.req.valid("param").id)) assertScopes(c.get("apiKey"), "reports:manage", "bulk-send:manage");
+      return c.json(await Report.resume(c.get("deps"), c.get("tenantId"), c.req.valid("param").id), 200);
+    })
 
     .openapi(
       createRoute({

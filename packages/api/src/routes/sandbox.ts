@@ -1,6 +1,6 @@
 import { normalize } from "@outreach/core/phone";
 import type { SandboxTransport } from "@outreach/whatsapp/sandbox";
-import { Hono } from "hono";
+import { type Context, Hono, type Next } from "hono";
 import { z } from "zod";
 import { errorBody } from "../errors";
 import { inboxPage } from "./sandbox-page";
@@ -46,9 +46,35 @@ const Faults = z.object({
 });
 const Receipts = z.object({ phone: z.string().min(1).max(64), mode: z.enum(["normal", "none", "delivered_only"]) });
 
-/** The sandbox's routes (no API key; served only with the sandbox transport, never with a real one). */
-export const sandboxRoutes = (sandbox: SandboxTransport, opts: { sessionStatus?: (sessionId: string) => Promise<string | undefined> } = {}) => {
+const LOCAL_HOSTS = ["localhost", "127.0.0.1", "::1"];
+
+/** The host name of a `Host` header (`[::1]:3000` → `::1`), lower case; undefined when absent. */
+const hostName = (header: string | undefined) => {
+  if (!header) return undefined;
+  const h = header.trim().toLowerCase();
+  if (h.startsWith("[")) return h.slice(1, h.indexOf("]") > 0 ? h.indexOf("]") : undefined);
+  return h.replace(/:\d*$/, "");
+};
+
+/**
+ * The sandbox's routes (no API key; served only with the sandbox transport, never with a real one).
+ * Local only (issue 29): a request must name this machine in `Host` (localhost, 127.0.0.1, [::1], or
+ * the configured `HOST`), so a web page the developer visits cannot reach it through DNS rebinding;
+ * and a POST must be `application/json`, which a page cannot send cross-site without a preflight.
+ */
+export const sandboxRoutes = (sandbox: SandboxTransport, opts: { sessionStatus?: (sessionId: string) => Promise<string | undefined>; host?: string } = {}) => {
   const app = new Hono();
+  const hosts = new Set([...LOCAL_HOSTS, ...(opts.host ? [hostName(opts.host) as string] : [])]);
+  const guard = async (c: Context, next: Next) => {
+    const host = hostName(c.req.header("host"));
+    if (!host || !hosts.has(host))
+      return c.json(errorBody("sandbox.host_refused", `The sandbox answers only requests addressed to ${[...hosts].join(", ")} (Host header).`), 403);
+    if (c.req.method !== "GET" && c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() !== "application/json")
+      return c.json(errorBody("request.unsupported_media_type", "Send the sandbox's requests as JSON (Content-Type: application/json)."), 415);
+    await next();
+  };
+  app.use("/sandbox", guard);
+  app.use("/sandbox/*", guard);
   const parse = async <T>(c: { req: { json: () => Promise<unknown> } }, schema: z.ZodType<T>) => {
     let raw: unknown;
     try {

@@ -13,6 +13,7 @@ import { DomainError, invalid } from "@outreach/core/error";
 import type { Page, PageRequest } from "@outreach/core/port";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { mapUnavailable } from "../errors";
+import { openCursor, processCursorKey, sealCursor } from "./cursor";
 import { INDEX, KEY_ATTRIBUTES } from "./keys";
 
 export type Item = Record<string, unknown>;
@@ -20,13 +21,15 @@ export type Item = Record<string, unknown>;
 export interface Db {
   doc: DynamoDBDocumentClient;
   table: string;
+  /** Seals the cursors of `queryPage` (`cursor.ts`); every instance that serves lists must share it. */
+  cursorKey: Buffer;
 }
 
 /**
  * A DynamoDB document client with short timeouts, so an unreachable store becomes a quick 503,
  * never a hanging request.
  */
-export const createDb = (opts: { table: string; endpoint?: string; region?: string; config?: DynamoDBClientConfig }): Db => {
+export const createDb = (opts: { table: string; endpoint?: string; region?: string; config?: DynamoDBClientConfig; cursorKey?: Buffer }): Db => {
   const client = new DynamoDBClient({
     region: opts.region ?? process.env.AWS_REGION ?? "us-east-1",
     ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
@@ -38,45 +41,7 @@ export const createDb = (opts: { table: string; endpoint?: string; region?: stri
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  return { doc, table: opts.table };
-};
-
-/** Opaque cursor for paging: base64url JSON of DynamoDB's LastEvaluatedKey. */
-export const encodeCursor = (key: Item | undefined): string | null => (key ? Buffer.from(JSON.stringify(key)).toString("base64url") : null);
-
-const badCursor = () =>
-  invalid("request.invalid_cursor", "The cursor is not valid for this list; use the next_cursor value of a previous page of the same list.");
-
-/**
- * Decodes a cursor and checks that it belongs to the query it is used with: exactly the key
- * attributes of the table (and index), all strings, in the partition the query reads. A cursor of
- * another tenant or list, or a tampered one, is a 400, never a read elsewhere or a store error.
- */
-export const decodeCursor = (
-  cursor: string | undefined,
-  input?: Pick<QueryCommandInput, "IndexName" | "ExpressionAttributeValues" | "KeyConditionExpression" | "ExpressionAttributeNames">,
-): Item | undefined => {
-  if (!cursor) return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw badCursor();
-  }
-  if (!v || typeof v !== "object" || Array.isArray(v)) throw badCursor();
-  const item = v as Item;
-  const names: readonly string[] = input?.IndexName ? KEY_ATTRIBUTES : ["pk", "sk"];
-  const keys = Object.keys(item);
-  if (keys.length !== names.length || !names.every((n) => typeof item[n] === "string" && (item[n] as string).length <= 2048)) throw badCursor();
-  if (input) {
-    // The partition this query reads: the value compared with the (index) partition key.
-    const partitionAttr = input.IndexName ? INDEX.pk : "pk";
-    const m = /^\s*(#?\w+)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? "");
-    const attr = m?.[1]?.startsWith("#") ? input.ExpressionAttributeNames?.[m[1]] : m?.[1];
-    const partition = m ? input.ExpressionAttributeValues?.[m[2] as string] : undefined;
-    if (attr === partitionAttr && partition !== undefined && item[partitionAttr] !== partition) throw badCursor();
-  }
-  return item;
+  return { doc, table: opts.table, cursorKey: opts.cursorKey ?? processCursorKey() };
 };
 
 export type { Page, PageRequest } from "@outreach/core/port";
@@ -91,7 +56,7 @@ export const queryPage = async <T>(
   page: PageRequest,
   map: (item: Item) => T | undefined,
 ): Promise<Page<T>> => {
-  let start = decodeCursor(page.cursor, input);
+  let start = openCursor(db.cursorKey, page.cursor, input);
   let skip = page.cursor ? 0 : (page.offset ?? 0);
   const items: T[] = [];
   const keyNames: string[] = input.IndexName ? [...KEY_ATTRIBUTES] : ["pk", "sk"];
@@ -106,7 +71,7 @@ export const queryPage = async <T>(
         continue;
       }
       if (items.length === page.limit && lastIncluded) {
-        return { items, next_cursor: encodeCursor(pick(lastIncluded, keyNames)) };
+        return { items, next_cursor: sealCursor(db.cursorKey, pick(lastIncluded, keyNames), input) };
       }
       items.push(v);
       lastIncluded = raw;

@@ -24,6 +24,7 @@ import { createRunStore, createTimedStore, timersDue } from "./timed";
 import { createWebhookStore } from "./webhooks";
 
 export { type AuthSealOptions, parseAuthStateKey } from "./auth-seal";
+export { parseCursorKey } from "./cursor";
 export { createDb, type Db } from "./db";
 export { ensureTable } from "./ensure";
 export { TTL_ATTRIBUTE, tableDefinition } from "./table";

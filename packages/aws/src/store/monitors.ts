@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { GroupMessage, MonitoredGroup, MonitorPatch, MonitorRepo } from "@outreach/core/monitor";
+import { createCounted, uncount } from "./counted";
 import { type Db, deleteMatching, type Item, onIndex, queryAll, queryPage, strip, transact, updateFields, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
 
@@ -34,20 +35,7 @@ export const createMonitorStore = (db: Db): MonitorRepo => {
   };
   return {
     async create(g, limit) {
-      const res = await transact(db, [
-        {
-          Update: {
-            TableName: db.table,
-            Key: Keys.tenant(g.tenant_id),
-            UpdateExpression: "ADD monitor_count :one",
-            ...(limit === null
-              ? { ExpressionAttributeValues: { ":one": 1 } }
-              : {
-                  ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(monitor_count) OR monitor_count < :limit)",
-                  ExpressionAttributeValues: { ":one": 1, ":limit": limit },
-                }),
-          },
-        },
+      const res = await createCounted(db, g.tenant_id, "monitor_count", limit, [
         {
           Put: {
             TableName: db.table,
@@ -90,7 +78,7 @@ export const createMonitorStore = (db: Db): MonitorRepo => {
       const res = await transact(db, [
         { Delete: { TableName: db.table, Key: Keys.monitor(tenantId, id), ConditionExpression: "attribute_exists(pk)" } },
         { Delete: { TableName: db.table, Key: Keys.monitorLink(tenantId, g.session_id, g.wa_group_id) } },
-        { Update: { TableName: db.table, Key: Keys.tenant(tenantId), UpdateExpression: "ADD monitor_count :m", ExpressionAttributeValues: { ":m": -1 } } },
+        uncount(db, tenantId, "monitor_count"),
       ]);
       return res.ok ? g : undefined;
     },

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Collector, CollectorPatch, Review, ReviewPatch, ReviewRepo } from "@outreach/core/review";
-import { batchWrite, conditional, type Db, type Item, onIndex, queryAll, queryPage, strip, whenHolds } from "./db";
+import { createCounted, uncount } from "./counted";
+import { batchWrite, conditional, type Db, type Item, onIndex, queryAll, queryPage, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
 
 const collectorOf = (i: Item): Collector => strip<Collector>(i);
@@ -35,10 +36,11 @@ export const createReviewStore = (db: Db): ReviewRepo => {
     ScanIndexForward: false,
   });
   return {
-    async createCollector(c) {
-      await db.doc.send(
-        new PutCommand({ TableName: db.table, Item: { ...Keys.collector(c.tenant_id, c.id), ...c }, ConditionExpression: "attribute_not_exists(pk)" }),
-      );
+    async createCollector(c, limit) {
+      const res = await createCounted(db, c.tenant_id, "collector_count", limit, [
+        { Put: { TableName: db.table, Item: { ...Keys.collector(c.tenant_id, c.id), ...c }, ConditionExpression: "attribute_not_exists(pk)" } },
+      ]);
+      return res.ok ? "ok" : "limit";
     },
 
     async getCollector(tenantId, id) {
@@ -74,8 +76,13 @@ export const createReviewStore = (db: Db): ReviewRepo => {
       return res?.Attributes ? collectorOf(res.Attributes) : undefined;
     },
 
-    removeCollector: (tenantId, id) =>
-      conditional(db.doc.send(new DeleteCommand({ TableName: db.table, Key: Keys.collector(tenantId, id), ConditionExpression: "attribute_exists(pk)" }))),
+    removeCollector: async (tenantId, id) =>
+      (
+        await transact(db, [
+          { Delete: { TableName: db.table, Key: Keys.collector(tenantId, id), ConditionExpression: "attribute_exists(pk)" } },
+          uncount(db, tenantId, "collector_count"),
+        ])
+      ).ok,
 
     async countScan(tenantId, id, n) {
       const names: Record<string, string> = {};

@@ -4,6 +4,7 @@ import type { PacingPolicy } from "@outreach/core/pacing";
 import type { SessionStatus } from "@outreach/core/port";
 import type { Session, SessionDay } from "@outreach/core/session";
 import { forgetContact } from "./contacts";
+import { createCounted, uncount } from "./counted";
 import { conditional, type Db, deleteMatching, type Item, onIndex, queryAll, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
 import { releaseLease, takeLease } from "./leases";
@@ -22,20 +23,7 @@ export interface SessionStatusEvent {
  */
 export const createSessionStore = (db: Db) => ({
   async create(s: Session, limit: number | null): Promise<"ok" | "limit"> {
-    const res = await transact(db, [
-      {
-        Update: {
-          TableName: db.table,
-          Key: Keys.tenant(s.tenant_id),
-          UpdateExpression: "ADD session_count :one",
-          ...(limit === null
-            ? { ExpressionAttributeValues: { ":one": 1 } }
-            : {
-                ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(session_count) OR session_count < :limit)",
-                ExpressionAttributeValues: { ":one": 1, ":limit": limit },
-              }),
-        },
-      },
+    const res = await createCounted(db, s.tenant_id, "session_count", limit, [
       {
         Put: {
           TableName: db.table,
@@ -167,7 +155,7 @@ export const createSessionStore = (db: Db) => ({
   async delete(tenantId: string, id: string): Promise<boolean> {
     const res = await transact(db, [
       { Delete: { TableName: db.table, Key: key(tenantId, id), ConditionExpression: "attribute_exists(pk)" } },
-      { Update: { TableName: db.table, Key: Keys.tenant(tenantId), UpdateExpression: "ADD session_count :m", ExpressionAttributeValues: { ":m": -1 } } },
+      uncount(db, tenantId, "session_count"),
     ]);
     return res.ok;
   },

@@ -105,17 +105,19 @@ export const createTenantStore = (db: Db) => ({
   /**
    * Fixed-window request counter per key, in the store (Lambda instances share no memory).
    * Returns whether this request is within `limit` for the window starting at `windowStart` (epoch s).
+   * `weight`: how many calls the request carries (an MCP batch); all of them fit or none is counted.
    */
-  async hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number): Promise<boolean> {
+  async hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number, weight = 1): Promise<boolean> {
+    if (weight > limit) return false;
     return conditional(
       db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: Keys.rateWindow(keyId, windowStart),
-          UpdateExpression: "ADD #n :one SET #ttl = :ttl",
-          ConditionExpression: "attribute_not_exists(#n) OR #n < :limit",
+          UpdateExpression: "ADD #n :w SET #ttl = :ttl",
+          ConditionExpression: "attribute_not_exists(#n) OR #n <= :max",
           ExpressionAttributeNames: { "#n": "count", "#ttl": "ttl" },
-          ExpressionAttributeValues: { ":one": 1, ":limit": limit, ":ttl": windowStart + windowSeconds + 60 },
+          ExpressionAttributeValues: { ":w": weight, ":max": limit - weight, ":ttl": windowStart + windowSeconds + 60 },
         }),
       ),
     );
@@ -142,13 +144,13 @@ export const createTenantStore = (db: Db) => ({
     await db.doc.send(new DeleteCommand({ TableName: db.table, Key: Keys.stream(keyId, streamId) }));
   },
 
-  async countApiCall(tenantId: string, month: string) {
+  async countApiCall(tenantId: string, month: string, calls = 1) {
     await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: Keys.usage(tenantId, month),
-        UpdateExpression: "ADD api_calls :one",
-        ExpressionAttributeValues: { ":one": 1 },
+        UpdateExpression: "ADD api_calls :n",
+        ExpressionAttributeValues: { ":n": calls },
       }),
     );
   },

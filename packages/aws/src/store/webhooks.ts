@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Delivery, DeliveryStatus, Webhook, WebhookPatch, WebhookRepo } from "@outreach/core/webhook";
+import { createCounted, uncount } from "./counted";
 import { conditional, type Db, deleteMatching, type Item, queryAll, queryPage, strip, transact, updateFields, whenHolds } from "./db";
 import { Keys, PREFIX } from "./keys";
 
@@ -20,20 +21,7 @@ const webhookOf = (i: Item): Webhook => {
  */
 export const createWebhookStore = (db: Db): WebhookRepo => ({
   async create(w, limit) {
-    const res = await transact(db, [
-      {
-        Update: {
-          TableName: db.table,
-          Key: Keys.tenant(w.tenant_id),
-          UpdateExpression: "ADD webhook_count :one",
-          ...(limit === null
-            ? { ExpressionAttributeValues: { ":one": 1 } }
-            : {
-                ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(webhook_count) OR webhook_count < :limit)",
-                ExpressionAttributeValues: { ":one": 1, ":limit": limit },
-              }),
-        },
-      },
+    const res = await createCounted(db, w.tenant_id, "webhook_count", limit, [
       { Put: { TableName: db.table, Item: { ...Keys.webhook(w.tenant_id, w.id), ...w, slots: {} }, ConditionExpression: "attribute_not_exists(pk)" } },
     ]);
     return res.ok ? "ok" : "limit";
@@ -62,7 +50,7 @@ export const createWebhookStore = (db: Db): WebhookRepo => ({
   async remove(tenantId, id) {
     const res = await transact(db, [
       { Delete: { TableName: db.table, Key: Keys.webhook(tenantId, id), ConditionExpression: "attribute_exists(pk)" } },
-      { Update: { TableName: db.table, Key: Keys.tenant(tenantId), UpdateExpression: "ADD webhook_count :m", ExpressionAttributeValues: { ":m": -1 } } },
+      uncount(db, tenantId, "webhook_count"),
     ]);
     return res.ok;
   },

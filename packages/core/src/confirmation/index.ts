@@ -13,6 +13,27 @@ export const DEFAULT_AGENT_MAX_RECIPIENTS = 500;
 
 export const agentMaxRecipients = (key: Pick<ApiKey, "agent_max_recipients">) => key.agent_max_recipients ?? DEFAULT_AGENT_MAX_RECIPIENTS;
 
+/** Messages an agent (MCP `message_send`) may send a day to numbers that have not written in 24 h, unless the key says otherwise. */
+export const DEFAULT_AGENT_DAILY_NEW_CONTACTS = 5;
+
+export const agentDailyNewContacts = (key: Pick<ApiKey, "agent_daily_new_contacts">) => key.agent_daily_new_contacts ?? DEFAULT_AGENT_DAILY_NEW_CONTACTS;
+
+/**
+ * Takes one message of the key's daily allowance for agents writing first (UTC day, counted in the
+ * store so every API instance shares it); refuses with `403 mcp.daily_new_contacts` when it is used up.
+ */
+export const takeNewContactAllowance = async (d: Pick<Deps, "store" | "clock">, key: ApiKey) => {
+  const max = agentDailyNewContacts(key);
+  const day = Math.floor(d.clock.now() / 86_400_000) * 86_400;
+  if (max > 0 && (await d.store.tenants.hitRateLimit(`agent-new#${key.id}`, day, 86_400, max))) return;
+  throw new DomainError(
+    "forbidden",
+    "mcp.daily_new_contacts",
+    `This API key may send ${max} messages a day through MCP to numbers that have not written in the last 24 hours, and they are used up; answer people who wrote, or ask an operator to raise agent_daily_new_contacts.`,
+    { agent_daily_new_contacts: max },
+  );
+};
+
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
 /** JSON with object keys sorted and `undefined` dropped: equal requests hash equally whatever their key order. */
@@ -45,11 +66,15 @@ export const issue = async (d: Pick<Deps, "store" | "clock">, key: ApiKey, opera
   return { token, expires_at: new Date(now + CONFIRMATION_TTL_MS).toISOString() };
 };
 
-const refused = (why: string) =>
+/** How an agent gets a token for an operation (named in refusals). */
+const previewOf = (operation: string) =>
+  operation === "bulk_send_create" ? "bulk_send_preview" : `${operation} without confirmation_token (it answers a preview and a token)`;
+
+const refused = (operation: string, why: string) =>
   new DomainError(
     "forbidden",
     "mcp.confirmation_invalid",
-    `The confirmation_token ${why}; call bulk_send_preview again with these arguments and use its new token.`,
+    `The confirmation_token ${why}; call ${previewOf(operation)} again with these arguments and use its new token.`,
   );
 
 /**
@@ -69,7 +94,7 @@ export const redeem = async (
     throw new DomainError(
       "forbidden",
       "mcp.confirmation_required",
-      "Sending through MCP needs a confirmation_token: call bulk_send_preview with the same arguments, check the preview, then pass its confirmation_token.",
+      `Sending through MCP needs a confirmation_token: call ${previewOf(operation)} with the same arguments, check the preview, then pass its confirmation_token.`,
     );
   }
   const hash = requestHash(operation, args, key.id);
@@ -77,8 +102,8 @@ export const redeem = async (
   const r = await d.store.confirmations.use(key.tenant_id, sha256(token), { keyId: key.id, requestHash: hash, now, jobId: newJobId });
   if (r.used) return { jobId: newJobId, replay: false };
   const c = r.existing;
-  if (!c || c.key_id !== key.id) throw refused("is unknown");
-  if (c.request_hash !== hash) throw refused("was issued for different arguments");
+  if (!c || c.key_id !== key.id) throw refused(operation, "is unknown");
+  if (c.request_hash !== hash) throw refused(operation, "was issued for different arguments");
   if (c.used_at !== undefined && c.job_id) return { jobId: c.job_id, replay: true };
-  throw refused("has expired (tokens are valid for 10 minutes)");
+  throw refused(operation, "has expired (tokens are valid for 10 minutes)");
 };

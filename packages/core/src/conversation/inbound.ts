@@ -14,7 +14,14 @@ import { type ConversationSettings, expiresAt, settingsOf } from "./settings";
 type D = Pick<Deps, "store" | "clock" | "events" | "ids">;
 
 /** What became of one inbound message. */
-export type InboundOutcome = { stored: boolean; replied: boolean; opted_out: boolean; reason?: string };
+export type InboundOutcome = {
+  stored: boolean;
+  replied: boolean;
+  opted_out: boolean;
+  reason?: string;
+  /** A STOP from a sender that is not a phone number, kept as an opt-out of this raw id (log it). */
+  raw_opt_out?: string;
+};
 
 /** How long an inbound message waits for others of its tenant before they are written together. */
 export const INBOUND_LINGER_MS = 50;
@@ -78,7 +85,12 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
   for (const [i, e] of events.entries()) {
     const from = normalize(e.from);
     if (!from.ok) {
-      out[i] = { stored: false, replied: false, opted_out: false, reason: `sender ${from.reason}` };
+      const stop = !e.mediaType && OptOut.isStopMessage(e.text);
+      out[i] = { stored: false, replied: false, opted_out: stop, reason: `sender ${from.reason}` };
+      if (stop) {
+        const r = await OptOut.addRaw(d, tenantId, e.from);
+        out[i] = { ...out[i], raw_opt_out: r.id };
+      }
       continue;
     }
     const conv = `${from.e164}#${e.sessionId}`;

@@ -17,7 +17,7 @@ import type { ConversationMessageView, ConversationView } from "./view";
 
 export { chatIdOf } from "../phone";
 export { createInboundRecorder, INBOUND_BATCH, INBOUND_LINGER_MS, type InboundOutcome, onInbound, recordInbound, replyTarget, safeMessageId } from "./inbound";
-export { directPacing, messageStatus, recipientOf, type SendInput, send, sent, sentMessage } from "./send";
+export { directPacing, messageStatus, recipientOf, type SendInput, send, sent, sentMessage, wroteRecently } from "./send";
 
 type D = Pick<Deps, "store" | "clock">;
 

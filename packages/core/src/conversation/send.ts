@@ -96,7 +96,13 @@ const quotaRefused = async (d: Pick<Deps, "store">, tenantId: string, month: str
  * whose recipient is claimed before it is sent; a crash between send and record ends `unknown`,
  * never sent twice). Answers at once with status `queued`; `GET /messages/{id}` follows it.
  */
-export const send = async (d: Deps, tenantId: string, input: SendInput): Promise<SentMessageView> => {
+/** Whether `phone` wrote to the session within the last 24 hours (a message to it is a reply). */
+export const wroteRecently = async (d: Pick<Deps, "store" | "clock">, tenantId: string, sessionId: string, phone: string) => {
+  const conv = await d.store.conversations.get(tenantId, phone, sessionId);
+  return !!conv?.last_inbound_at && d.clock.now() - Date.parse(conv.last_inbound_at) <= REPLY_EXEMPT_HOURS * 3_600_000;
+};
+
+export const send = async (d: Deps, tenantId: string, input: SendInput, opts: { id?: string } = {}): Promise<SentMessageView> => {
   const phone = recipientOf(input);
   const text = input.message;
   if (!text.trim()) throw unprocessable("request.missing_field", "message must not be empty.", { fields: ["message"] });
@@ -113,7 +119,7 @@ export const send = async (d: Deps, tenantId: string, input: SendInput): Promise
   const job: Job = {
     ...jobRecord(
       {
-        id: d.ids.next("msg"),
+        id: opts.id ?? d.ids.next("msg"),
         tenant_id: tenantId,
         session_id: session.id,
         custom_group_id: null,

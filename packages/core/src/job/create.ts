@@ -100,7 +100,12 @@ const insert = async (d: Deps, job: Job, reserve: number, limit: number | null, 
  * Creates a bulk send: checks ownership, plan and quota, reserves the month's messages, snapshots the
  * group's members into recipients, and hands the job to the planner.
  */
-export const create = async (d: Deps, tenantId: string, input: CreateInput, opts: { scheduledMessageId?: string; jobId?: string } = {}) => {
+export const create = async (
+  d: Deps,
+  tenantId: string,
+  input: CreateInput,
+  opts: { scheduledMessageId?: string; jobId?: string; /** An agent's cap (`mcp.recipient_limit` above it). */ maxRecipients?: number } = {},
+) => {
   if (opts.jobId) {
     const existing = await d.store.jobs.get(tenantId, opts.jobId, true);
     if (existing) return view(existing);
@@ -125,6 +130,13 @@ export const create = async (d: Deps, tenantId: string, input: CreateInput, opts
       );
     }
   }
+  if (opts.maxRecipients !== undefined && reserve > opts.maxRecipients)
+    throw new DomainError(
+      "forbidden",
+      "mcp.recipient_limit",
+      `This run would reach ${reserve} recipients; the agent that scheduled it may send to at most ${opts.maxRecipients} (agent_max_recipients), so the run is skipped.`,
+      { recipients: reserve, agent_max_recipients: opts.maxRecipients },
+    );
   const job = newJob(d, tenantId, {
     ...(opts.jobId ? { id: opts.jobId } : {}),
     session_id: session.id,

@@ -10,8 +10,10 @@ import { looksLikeId } from "../id";
 import * as Lead from "../lead";
 import { normalize } from "../phone";
 import { type InboundEvent, iso, type PageRequest } from "../port";
+import type { Collector } from "../review/port";
+import { activeCollectors, collectorLists, hitsOf, type KeywordHits } from "../review/scan";
 import { planLimitError, tenantPlan } from "../tenant";
-import { cleanKeywords, compile } from "./match";
+import { cleanKeywords, compileLists, foldMessage } from "./match";
 import type { GroupMessage, MonitorExtras, MonitoredGroup, MonitorMode, MonitorPatch } from "./port";
 import type { AvailableGroupView, GroupMessageView, MonitoredGroupView } from "./view";
 
@@ -181,7 +183,16 @@ export const messages = async (d: Pick<D, "store">, tenantId: string, id: string
   return { messages: p.items.map(messageView), next_cursor: p.next_cursor };
 };
 
-export type GroupOutcome = { stored: boolean; reason?: string; matched: string[]; lead: boolean; message?: GroupMessage };
+export type GroupOutcome = {
+  stored: boolean;
+  reason?: string;
+  matched: string[];
+  lead: boolean;
+  message?: GroupMessage;
+  /** The session's active review collectors and their keywords found in the message (the same pass). */
+  collectors?: Collector[];
+  hits?: ReadonlyMap<string, KeywordHits>;
+};
 
 /**
  * A message in a WhatsApp group: stored only when the group is monitored (and active), once per
@@ -195,7 +206,11 @@ export const onGroupMessage = async (d: D, tenantId: string, e: InboundEvent): P
   if (!g.is_active) return { stored: false, reason: "monitoring paused", matched: [], lead: false };
   const from = e.from ? normalize(e.from) : undefined;
   const phone = from?.ok ? from.e164 : null;
-  const matched = g.monitor_mode === "keywords" || g.monitor_keywords.length > 0 ? compile(g.monitor_keywords)(e.text) : [];
+  // One pass for the group's keywords and those of every collector reading the session.
+  const collectors = (await activeCollectors(d, tenantId)).filter((c) => c.session_id === e.sessionId);
+  const found = compileLists([g.monitor_keywords, ...collectorLists(collectors)]).match(foldMessage(e.text));
+  const hits = hitsOf(collectors, found, 1);
+  const matched = found[0] ?? [];
   const { retention_days } = settingsOf(await d.store.tenants.get(tenantId));
   const m: GroupMessage = {
     tenant_id: tenantId,
@@ -248,5 +263,5 @@ export const onGroupMessage = async (d: D, tenantId: string, e: InboundEvent): P
         at: e.at,
       })) !== undefined;
   }
-  return { stored: true, matched, lead, message: m };
+  return { stored: true, matched, lead, message: m, collectors, hits };
 };

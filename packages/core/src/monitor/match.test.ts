@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanKeywords, compile, fold } from "./match";
+import { cleanKeywords, compile, compileLists, fold, foldMessage, MATCH_TEXT_CHARS, MAX_KEYWORDS } from "./match";
 
 describe("monitored-group keyword matching", () => {
   it("ignores case and accents", () => {
@@ -29,5 +29,45 @@ describe("monitored-group keyword matching", () => {
   it("cleans keyword lists: trimmed, non-empty, one spelling per folded form", () => {
     expect(cleanKeywords([" Price ", "price", "PRÍCE", "", "  ", "buy"])).toEqual(["Price", "buy"]);
     expect(fold("  Ça  VA ")).toBe("ca va");
+  });
+});
+
+describe("bounded matching (issue 29)", () => {
+  const hostile = Array.from({ length: 100 }, (_, i) => `${"a ".repeat(48)}a${String.fromCharCode(98 + (i % 24))}${i}`);
+  const timed = (f: () => unknown) => {
+    const t0 = performance.now();
+    f();
+    return performance.now() - t0;
+  };
+
+  it("matches the review's worst case (100 keywords × 100 characters, 64 KB message, two lists) in a few milliseconds", () => {
+    const lists = compileLists([hostile, hostile.map((k) => `x${k}`)]);
+    const text = "a ".repeat(32768);
+    lists.match(foldMessage(text)); // builds and caches the automaton
+    const ms = Math.min(...[1, 2, 3].map(() => timed(() => lists.match(foldMessage(text)))));
+    expect(ms).toBeLessThan(25); // the regex per keyword took ≈ 340 ms per list here
+    const nested = compileLists([Array.from({ length: 100 }, (_, i) => "a".repeat(i + 1))]);
+    const words = `${"a".repeat(100)} `.repeat(160);
+    expect(Math.min(...[1, 2, 3].map(() => timed(() => nested.match(foldMessage(words)))))).toBeLessThan(25);
+    expect(nested.match(foldMessage(words))[0]).toEqual(["a".repeat(100)]);
+  });
+
+  it("answers each list's keywords from one pass", () => {
+    const m = compileLists([["price", "价格"], ["buy"], ["price"]]);
+    expect(m.match(foldMessage("PRICE? 请问价格，I buy"))).toEqual([["price", "价格"], ["buy"], ["price"]]);
+    expect(m.match(foldMessage("priceless"))).toEqual([[], [], []]);
+  });
+
+  it("reads only the first MATCH_TEXT_CHARS characters and MAX_KEYWORDS keywords of a list", () => {
+    const m = compile(["needle"]);
+    expect(m(`${"x ".repeat(MATCH_TEXT_CHARS / 2 - 4)}needle`)).toEqual(["needle"]);
+    expect(m(`${"x ".repeat(MATCH_TEXT_CHARS / 2)}needle`)).toEqual([]);
+    const many = Array.from({ length: MAX_KEYWORDS + 1 }, (_, i) => `k${i}`);
+    expect(compile(many)(`k0 k${MAX_KEYWORDS}`)).toEqual(["k0"]);
+  });
+
+  it("keeps word boundaries next to characters outside the basic plane", () => {
+    expect(compile(["ok"])("𝐀ok 😀ok")).toEqual(["ok"]);
+    expect(compile(["ok"])("𝐀ok")).toEqual([]);
   });
 });

@@ -2,7 +2,10 @@ import { unprocessable } from "../error";
 import { describeRange, forbiddenRange, ipBytes, type NetPolicy } from "./ip";
 
 /** Which rule refused a URL: `scheme` (not http/https), `localhost`, `ip_range` (an IP literal in a forbidden range), `invalid_url`. */
-export type UrlRule = "invalid_url" | "scheme" | "localhost" | "ip_range";
+export type UrlRule = "invalid_url" | "scheme" | "localhost" | "ip_range" | "port";
+
+/** Ports a URL may name: the web's two, and the unprivileged range (no SSH, SMTP, Redis, … on someone's behalf). */
+export const allowedPort = (port: number) => port === 80 || port === 443 || (port >= 1024 && port <= 65535);
 
 export type UrlCheck = { ok: true; url: URL } | { ok: false; rule: UrlRule; reason: string };
 
@@ -32,6 +35,9 @@ export const checkUrl = (raw: string, policy: NetPolicy = {}): UrlCheck => {
   }
   const host = bareHost(url);
   if (!host) return { ok: false, rule: "invalid_url", reason: "it has no host" };
+  // WHATWG URL drops a scheme's default port, so "" is 80 or 443.
+  if (url.port !== "" && !allowedPort(Number(url.port)))
+    return { ok: false, rule: "port", reason: `port ${url.port} is not allowed (only 80, 443 and 1024–65535)` };
   if (isLocalhost(host)) {
     return policy.allowLoopback ? { ok: true, url } : { ok: false, rule: "localhost", reason: `its host ${host} is this machine (loopback is never fetched)` };
   }

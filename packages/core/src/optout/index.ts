@@ -36,6 +36,19 @@ export const add = async (d: D, tenantId: string, phones: string[], source: "api
   return { added, already_opted_out: already, invalid };
 };
 
+/**
+ * A STOP from a sender the phone library cannot read (issue 29: it was dropped without a trace): kept
+ * as an opt-out of that chat id as the transport gave it (letters, digits and `@._:+-`, 100 at most),
+ * so it shows in the list and nothing is ever sent to it. The caller logs it at `warn`.
+ */
+export const addRaw = async (d: D, tenantId: string, rawId: string) => {
+  const id = rawId.replace(/[^\w@.:+-]/g, "").slice(0, 100) || "unknown";
+  const now = d.clock.now();
+  const added = await d.store.optouts.add(tenantId, { phone: id, source: "inbound", created_at: iso(now) });
+  if (added) await d.store.activity.count(tenantId, dayKey(now), { opt_outs: 1 });
+  return { id, added };
+};
+
 /** Removes an opt-out added through the API. One the contact made by writing STOP stays: only they can undo it. */
 export const remove = async (d: D, tenantId: string, phone: string) => {
   const r = normalize(phone);

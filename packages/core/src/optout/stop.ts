@@ -1,4 +1,5 @@
-const STOP_WORDS = new Set(["stop", "unsubscribe", "退订", "取消订阅"]);
+const STOP_WORDS = ["stop", "unsubscribe", "退订", "取消订阅"];
+const STOP_SET = new Set(STOP_WORDS);
 
 /**
  * Longer replies are never a stop request. Every inbound message is checked, so the work per message
@@ -6,18 +7,27 @@ const STOP_WORDS = new Set(["stop", "unsubscribe", "退订", "取消订阅"]);
  */
 export const MAX_STOP_TEXT = 256;
 
-const TRAILING = new Set([".", "!", "。", "！"]);
+/**
+ * What is dropped before matching (issue 29): zero-width characters, variation selectors, skin tones,
+ * tag characters and emoji — `STOP\u200b` and `Stop 🛑` are STOP.
+ */
+const IGNORED = /[\u200b-\u200d\u2060\ufeff\ufe0e\ufe0f\u{1f3fb}-\u{1f3ff}\u{e0020}-\u{e007f}\p{Extended_Pictographic}]/gu;
+const PUNCT = /^\p{P}$/u;
 /** Trailing punctuation or white space (`\s` and String#trim share one definition of white space). */
-const isTrailing = (c: string) => TRAILING.has(c) || c.trim() === "";
+const isTrailing = (c: string) => PUNCT.test(c) || c.trim() === "";
 
 /**
- * A reply that is exactly one of the stop words (any case, surrounding spaces and trailing punctuation
- * ignored). Linear and bounded: no regex, at most MAX_STOP_TEXT characters looked at.
+ * A reply that is one of the stop words, in any case and width (NFKC: `ＳＴＯＰ` is STOP), surrounding
+ * spaces, emoji and zero-width characters ignored; punctuation may follow it, and after punctuation
+ * anything (`stop, please`, `STOP. Thanks`), but not another word directly (`stop please` and
+ * `stopped` are not requests to stop). Bounded: at most MAX_STOP_TEXT characters looked at.
  */
 export const isStopMessage = (text: string) => {
   if (text.length > MAX_STOP_TEXT) return false;
-  const t = text.trim();
+  const t = text.normalize("NFKC").replace(IGNORED, "").trim().toLowerCase();
   let end = t.length;
   while (end > 0 && isTrailing(t.charAt(end - 1))) end--;
-  return STOP_WORDS.has(t.slice(0, end).toLowerCase());
+  const body = t.slice(0, end);
+  if (STOP_SET.has(body)) return true;
+  return STOP_WORDS.some((w) => body.startsWith(w) && PUNCT.test(body.charAt(w.length)));
 };

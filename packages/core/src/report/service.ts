@@ -105,9 +105,9 @@ const build = async (d: Deps, tenantId: string, input: ReportInput, base?: Repor
   };
 };
 
-export const create = async (d: Deps, tenantId: string, input: ReportInput) => {
+export const create = async (d: Deps, tenantId: string, input: ReportInput, id?: string) => {
   const { tenant, plan } = await tenantPlan(d.store, tenantId);
-  const r = await build(d, tenantId, input);
+  const r = { ...(await build(d, tenantId, input)), ...(id ? { id } : {}) };
   const limit = plan.reports;
   if ((await lifecycle(d).createCounted(r, limit)) === "limit")
     throw planLimitError("plan.report_limit", "scheduled reports", limit ?? 0, tenant.report_count ?? 0);
@@ -203,9 +203,9 @@ const execute = async (d: Deps, r: Report, end: number, id: string): Promise<Exe
 };
 
 /** POST /reports/{id}/run: one execution now. */
-export const runNow = async (d: Deps, tenantId: string, id: string) => {
+export const runNow = async (d: Deps, tenantId: string, id: string, executionId?: string) => {
   const r = await lifecycle(d).get(tenantId, id);
-  return execute(d, r, d.clock.now(), d.ids.next("exe"));
+  return execute(d, r, d.clock.now(), executionId ?? d.ids.next("exe"));
 };
 
 export const history = async (d: Deps, tenantId: string, id: string, page: PageRequest) => {

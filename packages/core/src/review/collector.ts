@@ -104,7 +104,12 @@ export const createCollector = async (d: D, tenantId: string, input: CollectorIn
     created_at: now,
     updated_at: now,
   };
-  await d.store.reviews.createCollector(c);
+  if ((await d.store.reviews.createCollector(c, plan.review_collectors)) === "limit")
+    throw forbidden("plan.collector_limit", `Your plan allows ${plan.review_collectors} review collectors; all are in use.`, {
+      limit: plan.review_collectors,
+      used: plan.review_collectors,
+      remaining: 0,
+    });
   return collectorView(c);
 };
 

@@ -75,7 +75,8 @@ export interface Review {
 export type ReviewPatch = Partial<Pick<Review, "is_approved" | "is_hidden" | "notes" | "approved_at">>;
 
 export interface ReviewRepo {
-  createCollector(c: Collector): Promise<void>;
+  /** Creates the collector unless the tenant has `limit` already (counted atomically; `null`: no cap). */
+  createCollector(c: Collector, limit: number | null): Promise<"ok" | "limit">;
   getCollector(tenantId: string, id: string): Promise<Collector | undefined>;
   listCollectors(tenantId: string): Promise<Collector[]>;
   updateCollector(tenantId: string, id: string, patch: CollectorPatch & { last_run_at?: string }, at: string): Promise<Collector | undefined>;

@@ -1,7 +1,7 @@
 import { settingsOf } from "../conversation/settings";
 import type { Deps } from "../deps";
 import { idAt } from "../id";
-import { compile } from "../monitor/match";
+import { compileLists, foldMessage } from "../monitor/match";
 import { isStopMessage } from "../optout/stop";
 import { chatIdOf } from "../phone";
 import { iso } from "../port";
@@ -22,7 +22,19 @@ export interface Candidate {
   wa_message_id: string;
   text: string;
   at: string;
+  /** Include and exclude keywords found, per collector id, when the caller matched them already (one pass per message). */
+  hits?: ReadonlyMap<string, KeywordHits>;
 }
+
+/** A collector's include and exclude keywords found in a message. */
+export type KeywordHits = readonly [include: string[], exclude: string[]];
+
+/** The collectors' keyword lists in one automaton, in the order `[c0 include, c0 exclude, c1 include, …]`. */
+export const collectorLists = (collectors: readonly Collector[]) => collectors.flatMap((c) => [c.include_keywords, c.exclude_keywords]);
+
+/** Splits one pass's answer (for `[...before, ...collectorLists(collectors)]`) into each collector's hits. */
+export const hitsOf = (collectors: readonly Collector[], found: string[][], offset = 0) =>
+  new Map<string, KeywordHits>(collectors.map((c, i) => [c.id, [found[offset + 2 * i] ?? [], found[offset + 2 * i + 1] ?? []]]));
 
 const reads = (c: Collector, m: Candidate) =>
   c.is_active &&
@@ -44,15 +56,21 @@ export interface ScanResult {
  */
 export const scan = async (d: Pick<D, "store" | "clock">, tenantId: string, collectors: Collector[], messages: Candidate[]) => {
   const results = new Map<string, ScanResult>();
+  // Every collector's lists in one automaton; each message folded and matched once for all of them.
+  const matcher = compileLists(collectorLists(collectors));
+  const hits = messages.map((m) => {
+    if (!collectors.some((c) => reads(c, m))) return undefined;
+    if (m.hits && collectors.every((c) => m.hits?.has(c.id))) return m.hits;
+    return hitsOf(collectors, matcher.match(foldMessage(m.text)));
+  });
   for (const c of collectors) {
     const r: ScanResult = { scanned: 0, reviews_created: 0, skipped: { unsupported_language: 0, language_not_selected: 0, no_language: 0 } };
-    const include = compile(c.include_keywords);
-    const exclude = compile(c.exclude_keywords);
-    for (const m of messages) {
+    for (const [i, m] of messages.entries()) {
       if (!reads(c, m)) continue;
       r.scanned++;
       const text = m.text.trim();
-      if (!text || isStopMessage(text) || exclude(text).length > 0 || (c.include_keywords.length > 0 && include(text).length === 0)) continue;
+      const [include, exclude] = hits[i]?.get(c.id) ?? [[], []];
+      if (!text || isStopMessage(text) || exclude.length > 0 || (c.include_keywords.length > 0 && include.length === 0)) continue;
       const s = await analyze(text, c.languages);
       if (!s.ok) {
         r.skipped[s.reason]++;
@@ -89,10 +107,13 @@ export const scan = async (d: Pick<D, "store" | "clock">, tenantId: string, coll
   return results;
 };
 
+/** The tenant's active collectors (what reads new messages). */
+export const activeCollectors = async (d: Pick<D, "store">, tenantId: string) => (await d.store.reviews.listCollectors(tenantId)).filter((c) => c.is_active);
+
 /** New messages as they arrive: every active collector of the tenant reads them (one query per batch). */
-export const onMessages = async (d: Pick<D, "store" | "clock">, tenantId: string, messages: Candidate[]) => {
+export const onMessages = async (d: Pick<D, "store" | "clock">, tenantId: string, messages: Candidate[], known?: Collector[]) => {
   if (messages.length === 0) return;
-  const collectors = (await d.store.reviews.listCollectors(tenantId)).filter((c) => c.is_active);
+  const collectors = known ?? (await activeCollectors(d, tenantId));
   if (collectors.length > 0) await scan(d, tenantId, collectors, messages);
 };
 

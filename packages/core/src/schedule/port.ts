@@ -37,6 +37,11 @@ export interface ScheduledMessage extends TimedRecord {
   daily_limit: number | null;
   send_window: SendWindow | null;
   max_consecutive_failures: number | null;
+  /**
+   * Set when an agent (MCP) created or resumed it: the key's `agent_max_recipients`, checked at every
+   * run (a run that would reach more is skipped, with the reason).
+   */
+  agent_max_recipients?: number | null;
 }
 
 export interface ScheduleRun {

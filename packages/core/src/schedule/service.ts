@@ -56,12 +56,22 @@ const build = async (d: Deps, tenantId: string, input: ScheduleInput, base?: Sch
     daily_limit: input.daily_limit ?? null,
     send_window: input.send_window ?? null,
     max_consecutive_failures: input.max_consecutive_failures ?? null,
+    agent_max_recipients: base?.agent_max_recipients ?? null,
   };
 };
 
-export const create = async (d: Deps, tenantId: string, input: ScheduleInput) => {
+/** What an agent's create or resume binds to the schedule: the key's cap, checked at every run. */
+export interface AgentBound {
+  agentMaxRecipients?: number;
+  /** The id to create under (an agent's confirmed create: a retry finds the same one). */
+  id?: string;
+}
+const tighter = (a: number | null | undefined, b: number | undefined) => (b === undefined ? (a ?? null) : Math.min(a ?? b, b));
+
+export const create = async (d: Deps, tenantId: string, input: ScheduleInput, agent: AgentBound = {}) => {
   await checkPlan(d, tenantId);
-  return view(await lifecycle(d).create(await build(d, tenantId, input)));
+  const r = await build(d, tenantId, input);
+  return view(await lifecycle(d).create({ ...r, ...(agent.id ? { id: agent.id } : {}), agent_max_recipients: tighter(null, agent.agentMaxRecipients) }));
 };
 
 export const get = async (d: Deps, tenantId: string, id: string) => {
@@ -85,7 +95,8 @@ export const update = async (d: Deps, tenantId: string, id: string, patch: Parti
 };
 
 export const pause = async (d: Deps, t: string, id: string) => view(await lifecycle(d).pause(t, id));
-export const resume = async (d: Deps, t: string, id: string) => view(await lifecycle(d).resume(t, id));
+export const resume = async (d: Deps, t: string, id: string, agent: AgentBound = {}) =>
+  view(await lifecycle(d).resume(t, id, (r) => ({ agent_max_recipients: tighter(r.agent_max_recipients, agent.agentMaxRecipients) })));
 export const cancel = async (d: Deps, t: string, id: string) => view(await lifecycle(d).cancel(t, id));
 export const remove = async (d: Deps, t: string, id: string) => {
   await lifecycle(d).remove(t, id, ["cancelled", "completed"]);
@@ -127,7 +138,7 @@ export const fire = (d: Deps, tenantId: string, id: string, runAt: string) =>
           send_window: s.send_window,
           max_consecutive_failures: s.max_consecutive_failures ?? undefined,
         },
-        { scheduledMessageId: s.id, jobId: idAt("bulk", due, `${s.id}@${runAt}`) },
+        { scheduledMessageId: s.id, jobId: idAt("bulk", due, `${s.id}@${runAt}`), maxRecipients: s.agent_max_recipients ?? undefined },
       );
       await d.store.scheduleRuns.update(s.id, runAt, { status: "created", bulk_send_id: job.id });
       await d.events?.emit(tenantId, [runEvent(s.id, runAt, d.clock.now(), { status: "created", bulk_send_id: job.id, error: null })]);
@@ -135,7 +146,8 @@ export const fire = (d: Deps, tenantId: string, id: string, runAt: string) =>
       if (!isDomainError(e)) throw e;
       // A refused run (session down, quota, group deleted) is recorded; the schedule goes on. A group with
       // nobody to send to is not a failure: the run is skipped, with the reason.
-      const status = e.code === "bulk_send.no_recipients" ? "skipped" : "failed";
+      // A run over the agent's recipient cap is skipped the same way (the group grew after it was set).
+      const status = e.code === "bulk_send.no_recipients" || e.code === "mcp.recipient_limit" ? "skipped" : "failed";
       await d.store.scheduleRuns.update(s.id, runAt, { status, error: e.message });
       await d.events?.emit(tenantId, [runEvent(s.id, runAt, d.clock.now(), { status, bulk_send_id: null, error: e.message })]);
     }

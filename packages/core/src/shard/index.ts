@@ -32,8 +32,11 @@ export const parseShards = (raw: string | undefined, name = "OUTREACH_SHARDS"): 
  */
 export const fleetStatus = async (d: { store: Pick<Store, "fleet"> }, now: number) => {
   const { workers } = await d.store.fleet.state();
-  return workers
-    .filter((w) => w.expires_at > now)
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((w) => ({ id: w.id, shards: w.shards, sessions: w.sessions }));
+  return (
+    workers
+      .filter((w) => w.expires_at > now)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      // Unauthenticated (`/health`): the workers and their shards, nothing about tenants' sessions.
+      .map((w) => ({ id: w.id, shards: w.shards }))
+  );
 };

@@ -46,6 +46,8 @@ export interface ApiKey {
   revoked_at?: string;
   /** Most recipients one send through MCP may reach (default 500, `DEFAULT_AGENT_MAX_RECIPIENTS`); the HTTP API is not limited by it. */
   agent_max_recipients?: number;
+  /** Messages a day through MCP `message_send` to numbers that have not written in 24 h (default 5). */
+  agent_daily_new_contacts?: number;
 }
 
 export interface Usage {
@@ -72,10 +74,11 @@ export interface TenantRepo {
   revokeKey(hash: string, at: string): Promise<void>;
   /** Sets the key's `agent_max_recipients`. */
   setAgentMaxRecipients(hash: string, max: number): Promise<void>;
-  hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number): Promise<boolean>;
+  /** Counts `weight` calls (default 1) in the window unless that would pass `limit`; answers whether they were counted. */
+  hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number, weight?: number): Promise<boolean>;
   usage(tenantId: string, month: string): Promise<Usage>;
   /** Counts one authenticated API request in the month's usage. */
-  countApiCall(tenantId: string, month: string): Promise<void>;
+  countApiCall(tenantId: string, month: string, calls?: number): Promise<void>;
   /** Registers an open progress stream of a key unless `max` of its streams are open (each ends by `expiresAt`). */
   openStream(keyId: string, streamId: string, expiresAt: number, max: number, now: number): Promise<boolean>;
   closeStream(keyId: string, streamId: string): Promise<void>;

@@ -173,11 +173,12 @@ export const createLifecycle = <T extends TimedRecord>(
       await d.timers.disarm({ kind, tenantId, id });
     },
     pause: (tenantId: string, id: string) => transition(tenantId, id, "pause", ["active"], () => ({ status: "paused", next_run_at: null }) as Partial<T>),
-    resume: (tenantId: string, id: string) =>
+    /** `extra`: fields set with the resume (e.g. the agent's recipient cap of the key that resumed it). */
+    resume: (tenantId: string, id: string, extra: (r: T) => Partial<T> = () => ({})) =>
       transition(tenantId, id, "resume", ["paused"], (r, now) => {
         const next = runAfter(r, now, now);
         if (!next) throw conflict(`${noun}.no_future_run`, `This ${noun.replace(/_/g, " ")} has no future run; change its timing with PATCH first.`);
-        return { status: "active", next_run_at: next } as Partial<T>;
+        return { ...extra(r), status: "active", next_run_at: next } as Partial<T>;
       }),
     cancel: (tenantId: string, id: string) =>
       transition(tenantId, id, "cancel", ["active", "paused"], () => ({ status: "cancelled", next_run_at: null }) as Partial<T>),

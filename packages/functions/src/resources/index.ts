@@ -9,11 +9,14 @@ export const resources = (): AwsResources => {
     Table: { name: string };
     Events: { url: string };
     Scheduler: { groupName: string; roleArn: string; queueArn: string };
+    /** Linked to the API only (infra/secrets.ts); the other functions page no client's list. */
+    CursorKey?: { value: string };
   };
   return {
     table: r.Table.name,
     eventsUrl: r.Events.url,
     sendsUrls: sendsUrlsOf(Resource as unknown as Record<string, unknown>, parseShards(process.env.OUTREACH_SHARDS)),
     scheduler: r.Scheduler,
+    cursorKey: r.CursorKey?.value,
   };
 };

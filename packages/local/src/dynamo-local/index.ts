@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, waitForPort } from "../net";
 import { runs } from "../proc";
+import { privateDir, withPrivateUmask } from "../proc/private";
 
 /** Where the compiled `LoopbackDynamoDB` launcher lives (`packages/local/java`). */
 const LAUNCHER_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "java");
@@ -75,7 +76,7 @@ export const startDynamoLocal = async (opts: { dataDir?: string; port?: number; 
   checkJava();
   const { jar, libDir } = findJar();
   const pidFile = opts.dataDir ? join(opts.dataDir, "dynamodb.pid") : undefined;
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  if (opts.dataDir) privateDir(opts.dataDir);
   if (pidFile) {
     const old = await stopLeftover(pidFile);
     if (old) opts.log?.(`stopped DynamoDB Local left over from an earlier run (pid ${old})`);
@@ -84,7 +85,7 @@ export const startDynamoLocal = async (opts: { dataDir?: string; port?: number; 
   // DynamoDB Local has no bind-address option: LoopbackDynamoDB (java/) runs it listening on 127.0.0.1 only.
   const args = [`-Djava.library.path=${libDir}`, "-Xms64m", "-cp", `${jar}${delimiter}${LAUNCHER_DIR}`, "LoopbackDynamoDB", "-port", String(port), "-sharedDb"];
   args.push(...(opts.dataDir ? ["-dbPath", opts.dataDir] : ["-inMemory"]));
-  const child: ChildProcess = spawn("java", args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(...withPrivateUmask("java", args), { stdio: ["ignore", "pipe", "pipe"] });
   let exited = false;
   let output = "";
   child.stdout?.on("data", (d) => {
@@ -97,7 +98,7 @@ export const startDynamoLocal = async (opts: { dataDir?: string; port?: number; 
     exited = true;
   });
   if (!child.pid) throw new StartupError("DynamoDB Local could not be started (java did not run).");
-  if (pidFile) writeFileSync(pidFile, String(child.pid));
+  if (pidFile) writeFileSync(pidFile, String(child.pid), { mode: 0o600 });
   const up = await waitForPort(port, 30_000, () => !exited);
   if (!up) {
     child.kill("SIGKILL");

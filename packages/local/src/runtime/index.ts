@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "@outreach/api/app";
 import { sandboxRoutes } from "@outreach/api/routes";
 import { createSqsClient, createSqsQueue, ensureQueues } from "@outreach/aws/sqs";
-import { createDb, createStore, ensureTable, parseAuthStateKey } from "@outreach/aws/store";
+import { createDb, createStore, ensureTable, parseAuthStateKey, parseCursorKey } from "@outreach/aws/store";
 import { writeConsole } from "@outreach/console/build";
 import { createIds } from "@outreach/core/id";
 import type { PlanId } from "@outreach/core/plan";
@@ -19,6 +19,7 @@ import { createSandboxTransport, type SandboxTransport } from "@outreach/whatsap
 import { StartupError, startDynamoLocal } from "../dynamo-local";
 import { portIsFree } from "../net";
 import { runs } from "../proc";
+import { privateDir } from "../proc/private";
 import { startSqsLocal } from "../sqs-local";
 import { createLocalTimers } from "../timers";
 import { idleEvents, startWorkers, workerIds } from "../workers";
@@ -61,7 +62,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
   if (!(await portIsFree(config.port))) {
     throw new StartupError(`Port ${config.port} is already in use; stop whatever uses it or start with PORT=<another port>.`);
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  privateDir(config.dataDir);
   claimDataDir(config.dataDir);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -78,7 +79,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
     let sqs = await startSqsLocal();
     stops.push(() => sqs.stop());
 
-    const db = createDb({ table: "outreach", endpoint: dynamo.endpoint });
+    const db = createDb({ table: "outreach", endpoint: dynamo.endpoint, cursorKey: localCursorKey(config.dataDir) });
     config.instrument?.(db.doc);
     await ensureTable(db);
     // WhatsApp credentials are encrypted here too, with a key generated into the data directory once.
@@ -137,6 +138,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
             ? a.route(
                 "/",
                 sandboxRoutes(sandbox, {
+                  host: config.host,
                   // Unauthenticated and local only: a session's status, never its tenant's data.
                   sessionStatus: async (id) => (await store.sessions.all()).find((x) => x.id === id && x.transport === "sandbox")?.status,
                 }),
@@ -213,7 +215,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
 /** Writes runtime.json whole (a reader never sees half a file). */
 const writeRuntimeInfo = (dataDir: string, info: object) => {
   const file = join(dataDir, "runtime.json");
-  writeFileSync(`${file}.tmp`, JSON.stringify(info, null, 2));
+  writeFileSync(`${file}.tmp`, JSON.stringify(info, null, 2), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
 };
 
@@ -242,6 +244,13 @@ const localAuthKey = (dataDir: string) => {
   return parseAuthStateKey(readFileSync(file, "utf8"));
 };
 
+/** The cursor key of this data directory (generated once, 0600): cursors stay valid across restarts. */
+const localCursorKey = (dataDir: string) => {
+  const file = join(dataDir, "cursor-key");
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  return parseCursorKey(readFileSync(file, "utf8"));
+};
+
 /** Refuses to share a data directory with another live runtime (its DynamoDB Local would be stopped under it). */
 const claimDataDir = (dataDir: string) => {
   const file = join(dataDir, "runtime.json");
@@ -255,7 +264,7 @@ const claimDataDir = (dataDir: string) => {
       if (e instanceof StartupError) throw e;
     }
   }
-  writeFileSync(file, JSON.stringify({ pid: process.pid }));
+  writeFileSync(file, JSON.stringify({ pid: process.pid }), { mode: 0o600 });
 };
 
 /** Real WhatsApp: loaded only when asked for (Baileys is large); prints each pairing QR in the terminal. */

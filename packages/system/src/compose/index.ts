@@ -2,7 +2,7 @@ import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { mapUnavailable } from "@outreach/aws/errors";
 import { createEventBridgeTimers } from "@outreach/aws/scheduler";
 import { createSqsClient, createSqsQueue } from "@outreach/aws/sqs";
-import { createDb, createStore, parseAuthStateKey } from "@outreach/aws/store";
+import { createDb, createStore, parseAuthStateKey, parseCursorKey } from "@outreach/aws/store";
 import { createIds } from "@outreach/core/id";
 import { systemClock } from "@outreach/core/port";
 import { createGuardedPost } from "@outreach/fetch";
@@ -17,6 +17,8 @@ export interface AwsResources {
   scheduler: { groupName: string; roleArn: string; queueArn: string };
   /** 64 hex characters; encrypts WhatsApp auth state (worker only, where it is required). */
   authStateKey?: string;
+  /** 64 hex characters; seals list cursors (the API; absent elsewhere: a key of the process). */
+  cursorKey?: string;
   /** The worker: refuse to store or read WhatsApp credentials without the key. */
   requireAuthKey?: boolean;
 }
@@ -34,7 +36,7 @@ export const sendsUrlsOf = (resource: Record<string, unknown>, shards: number): 
 
 /** The adapters on AWS: the DynamoDB store, the SQS queues and EventBridge Scheduler timers. */
 export const composeAws = (r: AwsResources): Adapters => {
-  const store = createStore(createDb({ table: r.table }), {
+  const store = createStore(createDb({ table: r.table, cursorKey: r.cursorKey ? parseCursorKey(r.cursorKey) : undefined }), {
     authKey: r.authStateKey ? parseAuthStateKey(r.authStateKey) : undefined,
     requireAuthKey: r.requireAuthKey,
   });

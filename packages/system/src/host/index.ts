@@ -70,24 +70,32 @@ export const createSessionHost = (
         // Only monitored groups' messages are stored; a keyword match makes the member a lead.
         const g = await Monitor.onGroupMessage(d, tenantId, e);
         if (g.message)
-          await Review.onMessages(d, tenantId, [
-            {
-              session_id: g.message.session_id,
-              kind: "group",
-              chat_id: g.message.wa_group_id,
-              phone: g.message.phone,
-              name: g.message.name,
-              wa_message_id: g.message.wa_message_id,
-              text: g.message.text,
-              at: g.message.received_at,
-            },
-          ]);
+          await Review.onMessages(
+            d,
+            tenantId,
+            [
+              {
+                session_id: g.message.session_id,
+                kind: "group",
+                chat_id: g.message.wa_group_id,
+                phone: g.message.phone,
+                name: g.message.name,
+                wa_message_id: g.message.wa_message_id,
+                text: g.message.text,
+                at: g.message.received_at,
+                hits: g.hits,
+              },
+            ],
+            g.collectors,
+          );
         else d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: g.reason }, "group message not stored");
         return;
       }
       // Stored once per WhatsApp message id; a reply to a bulk send is counted on it; STOP opts out.
       const r = await inbound.record(tenantId, e);
-      if (r.opted_out) d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
+      if (r.raw_opt_out)
+        d.logger.warn({ tenant_id: tenantId, session_id: e.sessionId, raw_sender: r.raw_opt_out, reason: r.reason }, "opt-out from a sender that is not a phone number, kept for its raw id");
+      else if (r.opted_out) d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
       else if (!r.stored) d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: r.reason ?? "duplicate" }, "inbound not stored");
     },
     async groups(e) {
