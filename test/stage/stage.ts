@@ -137,11 +137,17 @@ export const startStage = async (opts: StageOptions = {}) => {
     const work = mkdtempSync(join(tmpdir(), "outreach-stage-"));
     stops.push(async () => rmSync(work, { recursive: true, force: true }));
     /** A function as SST deploys it: the bundle, `resource.enc` beside it, SST's variables, the role's environment. */
-    const lambda = (name: "api" | "events" | "repair", role: Role, def: typeof API | typeof EVENTS | typeof REPAIR, extra: Record<string, string> = {}) => {
+    const lambda = (
+      name: "api" | "events" | "repair",
+      role: Role,
+      def: typeof API | typeof EVENTS | typeof REPAIR,
+      extra: Record<string, string> = {},
+      ownLinks: Record<string, unknown> = {},
+    ) => {
       const dir = join(work, name);
       cpSync(join(ROOT, "dist/functions", name), dir, { recursive: true });
       const key = randomBytes(32);
-      writeFileSync(join(dir, "resource.enc"), sealLinks(links, key));
+      writeFileSync(join(dir, "resource.enc"), sealLinks({ ...links, ...ownLinks }, key));
       const fn = createLambda({
         name,
         dir,
@@ -166,7 +172,8 @@ export const startStage = async (opts: StageOptions = {}) => {
       return fn;
     };
 
-    const api = lambda("api", "api", API, { OUTREACH_TRANSPORT: "sandbox" });
+    // The API alone links the cursor key (infra/api.ts): an SST secret's link is `{ value }`.
+    const api = lambda("api", "api", API, { OUTREACH_TRANSPORT: "sandbox" }, { CursorKey: { value: randomBytes(32).toString("hex") } });
     const events = lambda("events", "events", EVENTS);
     const repair = lambda("repair", "repair", REPAIR);
     const url = await startFunctionUrl(api);
