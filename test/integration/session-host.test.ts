@@ -59,8 +59,8 @@ describe("QR and pairing code through the API (Baileys sessions)", () => {
         auth: store.auth,
         events,
         logger,
-        makeSocket: () => {
-          const s = new FakeSocket();
+        makeSocket: (o) => {
+          const s = new FakeSocket(o);
           t.sockets.push(s);
           return s;
         },

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { parseWaVersion } from "@outreach/core/session";
 import { parseShards } from "@outreach/core/shard";
 import { createGuardedFetch } from "@outreach/fetch";
-import { createLogger } from "@outreach/log";
+import { createLogger, keepServingOnUnhandledRejection } from "@outreach/log";
 import { createSystem } from "@outreach/system";
 import { composeAws, sendsUrlsOf } from "@outreach/system/compose";
 import { startLiveness } from "@outreach/system/health";
@@ -26,6 +27,7 @@ const r = Resource as unknown as {
 };
 const env = process.env;
 const logger = createLogger({ level: env.OUTREACH_LOG_LEVEL ?? "info", name: "worker" });
+keepServingOnUnhandledRejection(logger);
 
 // The key that encrypts WhatsApp credentials comes from SSM by reference (infra/secrets.ts). Without
 // it the worker does not start: credentials are never stored or read as plaintext on AWS.
@@ -35,6 +37,15 @@ if (!authStateKey || !/^[0-9a-fA-F]{64}$/.test(authStateKey)) {
     { env: "OUTREACH_AUTH_STATE_KEY", present: Boolean(authStateKey) },
     'refusing to start: the auth state key is missing or not 64 hex characters (npx sst secret set AuthStateKey "$(openssl rand -hex 32)")',
   );
+  process.exit(78);
+}
+
+// OUTREACH_WA_VERSION: the WhatsApp Web version to announce (after a 405 "update required"); unset: Baileys' own.
+let waVersion: [number, number, number] | undefined;
+try {
+  waVersion = parseWaVersion(env.OUTREACH_WA_VERSION);
+} catch (e) {
+  logger.fatal({ env: "OUTREACH_WA_VERSION" }, (e as Error).message);
   process.exit(78);
 }
 
@@ -54,7 +65,7 @@ const system = await createSystem({
   durableQueues: true,
   owner,
   // Media is fetched through the guard with its defaults: no private or loopback URL, ever, on AWS.
-  transport: (events) => createBaileysTransport({ auth: adapters.store.auth, events, logger, fetchMedia: createGuardedFetch() }),
+  transport: (events) => createBaileysTransport({ auth: adapters.store.auth, events, logger, fetchMedia: createGuardedFetch(), waVersion }),
 });
 await system.start({ poll: ["sends"] });
 const liveness = startLiveness({ port: Number(env.OUTREACH_HEALTH_PORT ?? 8080), clock: adapters.clock, hostLastRoundAt: system.host?.lastRoundAt });
