@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, inject } from "vitest";
 import { createDb, createStore, ensureTable } from "../../packages/aws/src/store";
+import type { GuardedFetch } from "../../packages/core/src/net";
 import type { Outbound, RestrictionEvent, StatusEvent, TransportEvents } from "../../packages/core/src/port";
 import { createLogger } from "../../packages/log/src";
-import { createBaileysTransport } from "../../packages/whatsapp/src/baileys";
+import { type AuthStore, createBaileysTransport } from "../../packages/whatsapp/src/baileys";
 import { FakeSocket, tick } from "./fake-socket";
 
 export const db = createDb({ table: `baileys-${randomBytes(4).toString("hex")}`, endpoint: inject("dynamoEndpoint") });
@@ -42,15 +43,20 @@ export const setup = (
     random?: () => number;
     maxQrCycles?: number;
     waVersion?: [number, number, number];
+    auth?: AuthStore;
+    events?: Partial<TransportEvents>;
+    fetchMedia?: GuardedFetch;
   } = {},
 ) => {
   const sockets: FakeSocket[] = [];
   const createdAt: number[] = [];
-  const { seen, events, stored } = recorder();
+  const { seen, events: recorded, stored } = recorder();
+  const events = { ...recorded, ...opts.events };
+  const log = captureLogger();
   const transport = createBaileysTransport({
-    auth: store.auth,
+    auth: opts.auth ?? store.auth,
     events,
-    logger,
+    logger: log,
     makeSocket: (o) => {
       const s = new FakeSocket(o);
       sockets.push(s);
@@ -66,9 +72,18 @@ export const setup = (
     groupsThrottleMs: opts.groupsThrottleMs ?? 100,
     sleep: async () => {},
     // The guard's stand-in: the "file" is the URL's bytes; reports are PDFs, the rest has no content type.
-    fetchMedia: async (url) => ({ buffer: Buffer.from(url), contentType: url.includes("report") ? "application/pdf" : null, finalUrl: url }),
+    fetchMedia:
+      opts.fetchMedia ?? (async (url) => ({ buffer: Buffer.from(url), contentType: url.includes("report") ? "application/pdf" : null, finalUrl: url })),
   });
-  return { transport, sockets, createdAt, seen, stored, last: () => sockets.at(-1) as FakeSocket };
+  return { transport, sockets, createdAt, seen, stored, lines: log.lines, last: () => sockets.at(-1) as FakeSocket };
+};
+
+/** A logger that keeps every line (level, fields, message) for assertions. */
+export const captureLogger = () => {
+  const lines: { level: string; obj: Record<string, unknown>; msg?: string }[] = [];
+  const at = (level: string) => (obj: Record<string, unknown>, msg?: string) => void lines.push({ level, obj, msg });
+  const l = { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), fatal: at("fatal"), child: () => l };
+  return l;
 };
 
 export const open = async (s: FakeSocket) => {

@@ -23,7 +23,12 @@ export class FakeSocket implements SocketLike {
   signalRepository = { lidMapping: { getPNForLID: async (lid: string) => this.lids[lid] ?? null } };
   closed = false;
 
-  constructor(readonly opts?: SocketOptions) {}
+  constructor(readonly opts?: SocketOptions) {
+    // `Socket/socket.js` registers this listener first: every creds.update is merged into the socket's credentials.
+    this.emitter.on("creds.update", (update: object) => {
+      if (this.opts) Object.assign(this.opts.auth.creds, update);
+    });
+  }
 
   async sendMessage(jid: string, content: any, opts?: { messageId?: string }) {
     this.calls.push(["sendMessage", jid, content, opts]);
