@@ -1,3 +1,4 @@
+import type { TransportEvents } from "@outreach/core/port";
 import type { CacheStore, proto } from "baileys";
 
 /** A small TTL cache in Baileys' `CacheStore` shape. */
@@ -46,3 +47,18 @@ export const createSentCache = (ttlMs = 6 * 60 * 60_000, max = 5000) => {
     },
   };
 };
+
+/**
+ * Baileys' `getMessage` for retry receipts: what we sent under this id, from this process's memory,
+ * else rebuilt from the store's content (text; a media message older than the memory would need a
+ * new upload, so Baileys gets nothing and the contact sees "Waiting for this message").
+ */
+export const answerRetries =
+  (sent: ReturnType<typeof createSentCache>, events: Pick<TransportEvents, "sentContent">, sessionId: string) =>
+  async (key: { id?: string | null }): Promise<proto.IMessage | undefined> => {
+    if (!key.id) return undefined;
+    const hit = sent.get(key.id);
+    if (hit) return hit;
+    const m = await events.sentContent({ sessionId, messageId: key.id }).catch(() => undefined);
+    return m?.kind === "text" ? { extendedTextMessage: { text: m.text } } : undefined;
+  };

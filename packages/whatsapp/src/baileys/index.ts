@@ -4,11 +4,12 @@ import { TransportError } from "@outreach/core/port";
 import QRCode from "qrcode";
 import { createMediaFetcher, type Media } from "../media";
 import { type AuthStore, type StoredAuth, useStoredAuthState } from "./auth";
-import { createSentCache, processRetryCounter } from "./caches";
+import { answerRetries, createSentCache, processRetryCounter } from "./caches";
 import { createCloseHandler } from "./close";
 import { guard, listenMessages } from "./listen";
-import { contentOf, groupOf, phoneOf, typingMs } from "./map";
+import { contentOf, groupOf, phoneOf, restrictionReason, typingMs } from "./map";
 import { createResolver } from "./resolve";
+import { createRestrictionReporter, timelockEnd } from "./restrict";
 import type { MakeSocket, SocketLike } from "./socket";
 import { baileysLogger, classify } from "./support";
 import { imageThumbnail } from "./thumb";
@@ -57,6 +58,8 @@ export interface State {
   qrShown: boolean;
   /** The session's auth state for as long as it runs: read once, kept across reconnects, saves flushed on stop. */
   auth?: StoredAuth;
+  /** When a restriction was last reported. */
+  restrictedAt: number;
   timer?: NodeJS.Timeout;
   groupsTimer?: NodeJS.Timeout;
   lastGroupsFetch: number;
@@ -104,24 +107,7 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
   const status = (e: Parameters<TransportEvents["status"]>[0]) =>
     o.events.status(e).catch((err) => o.logger.error({ err, session_id: e.sessionId, status: e.status }, "session status not recorded"));
 
-  /** A retry receipt's question: the message we sent under this id (from memory, else rebuilt from the store). */
-  const getMessage = (sessionId: string) => async (key: { id?: string | null }) => {
-    if (!key.id) return undefined;
-    const hit = sent.get(key.id);
-    if (hit) return hit;
-    const m = await o.events.sentContent({ sessionId, messageId: key.id }).catch(() => undefined);
-    if (m?.kind === "text") return { extendedTextMessage: { text: m.text } };
-    // A media message older than the memory cannot be rebuilt without uploading it again.
-    return undefined;
-  };
-
-  const reportRestriction = async (sessionId: string, sock: SocketLike, code: string, reason: string) => {
-    // Baileys fetches the time lock itself only for non-463 codes (`handleBadAck`); ask for its end either way.
-    const lock = await sock.fetchAccountReachoutTimelock?.().catch(() => undefined);
-    const until = lock?.isActive && lock.timeEnforcementEnds ? lock.timeEnforcementEnds.getTime() : null;
-    o.logger.error({ session_id: sessionId, event: "session.restricted", code, until }, "WhatsApp restricted the account; its jobs pause");
-    await o.events.restricted({ sessionId, code, reason, until }).catch((err) => o.logger.error({ err, session_id: sessionId }, "restriction not recorded"));
-  };
+  const restricted = createRestrictionReporter(o);
 
   const connect = async (sessionId: string) => {
     const s = sessions.get(sessionId);
@@ -144,7 +130,7 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
       browser: ["Outreach", "Chrome", "1.0"],
       ...(o.waVersion ? { version: o.waVersion } : {}),
       msgRetryCounterCache: processRetryCounter,
-      getMessage: getMessage(sessionId),
+      getMessage: answerRetries(sent, o.events, sessionId),
     });
     s.sock = sock;
     s.connected = false;
@@ -162,10 +148,9 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
         if (s.sock !== sock) return;
         if (u.connection === "close") return onClose(sessionId, s, u.lastDisconnect?.error);
         if (u.reachoutTimeLock?.isActive) {
-          const until = u.reachoutTimeLock.timeEnforcementEnds instanceof Date ? u.reachoutTimeLock.timeEnforcementEnds.getTime() : null;
-          const reason = "WhatsApp's reach-out time lock: this account may not start new chats for now. Wait until it ends, then resume the jobs.";
-          o.logger.error({ ...at, event: "session.restricted", code: "reachout_timelock", until }, "WhatsApp restricted the account; its jobs pause");
-          await o.events.restricted({ sessionId, code: "reachout_timelock", reason, until });
+          const ends = u.reachoutTimeLock.timeEnforcementEnds;
+          const reason = "WhatsApp's reach-out time lock: this account may not start new chats for now.";
+          await restricted(sessionId, s, "reachout_timelock", reason, async () => (ends instanceof Date ? ends.getTime() : null));
         }
         if (u.qr) {
           s.qrShown = true;
@@ -194,7 +179,7 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
         const t = setTimeout(() => void sock.readMessages([key]).catch(() => {}), readDelay[0] + Math.random() * (readDelay[1] - readDelay[0]));
         t.unref?.();
       },
-      restricted: (code, reason) => reportRestriction(sessionId, sock, code, reason),
+      restricted: (code, reason) => restricted(sessionId, s, code, restrictionReason(code), timelockEnd(sock)),
     });
 
     for (const ev of ["groups.update", "group-participants.update", "groups.upsert"])
@@ -216,7 +201,7 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
 
     async start({ sessionId }) {
       if (sessions.has(sessionId)) return;
-      const s: State = { connected: false, intentional: false, attempt: 0, qrCycles: 0, qrShown: false, lastGroupsFetch: 0 };
+      const s: State = { connected: false, intentional: false, attempt: 0, qrCycles: 0, qrShown: false, restrictedAt: 0, lastGroupsFetch: 0 };
       sessions.set(sessionId, s);
       // The socket is started whatever happens to this status write.
       await status({ sessionId, status: "starting", reason: "connecting to WhatsApp" });

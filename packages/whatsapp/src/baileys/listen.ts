@@ -19,9 +19,6 @@ export const guard =
     }
   };
 
-/** How long a restriction, once reported, is not reported again for every further refused message. */
-const RESTRICTION_QUIET_MS = 60_000;
-
 /**
  * The message listeners of one socket: receipts and refusals (`messages.update`), inbound messages of
  * both upsert types, contacts. `notify` is a message that arrived live; `append` is one that arrived
@@ -36,12 +33,11 @@ export const listenMessages = (o: {
   readDelay: [number, number];
   /** Marks a 1:1 message read after a human-looking delay. */
   markRead: (key: unknown) => void;
-  /** Reports the account's restriction (fetching the time lock's end where Baileys can). */
+  /** Reports the account's restriction (fetching the time lock's end where Baileys can; once a minute at most). */
   restricted: (code: string, reason: string) => Promise<void>;
 }) => {
   const { sock, sessionId, events, log } = o;
   const at = { session_id: sessionId };
-  let restrictedAt = 0;
 
   sock.ev.on(
     "messages.update",
@@ -60,10 +56,7 @@ export const listenMessages = (o: {
           .receipt({ sessionId, messageId: r.messageId, state: "failed", code: r.code, reason: r.reason, at: Date.now() })
           .catch((err) => log.warn({ ...at, err }, "refusal not recorded"));
         // The session's jobs pause at once; the refused message's record follows.
-        if (r.restricted && Date.now() - restrictedAt > RESTRICTION_QUIET_MS) {
-          restrictedAt = Date.now();
-          await o.restricted(r.code, r.reason);
-        }
+        if (r.restricted) await o.restricted(r.code, r.reason);
         await recorded;
       }
     }),

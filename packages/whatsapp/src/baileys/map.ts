@@ -156,6 +156,12 @@ export const rejectionReason = (code: string) => {
   }
 };
 
+/** What a restriction code means for the session's jobs. */
+export const restrictionReason = (code: string) =>
+  code === "463"
+    ? "WhatsApp restricted this account from starting new chats (463): messages to contacts without an existing chat are refused."
+    : `WhatsApp restricted this account (${code}).`;
+
 export type Receipt =
   | { messageId: string; state: "delivered" | "read" }
   | { messageId: string; state: "failed"; code: string; reason: string; restricted: boolean };
