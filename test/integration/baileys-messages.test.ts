@@ -31,11 +31,20 @@ describe("refusals and restrictions (status 0 from handleBadAck)", () => {
     await t.transport.send(t.id, text("+5511999990001", "3EB0REFUSED"));
     t.s.badAck("3EB0REFUSED", "5511999990001@s.whatsapp.net", "479");
     // Our own delivered receipt still maps; someone else's status 0 is ignored.
-    t.s.emit("messages.update", [{ key: { id: "X", fromMe: false, remoteJid: "5511999990002@s.whatsapp.net" }, update: { status: 0, messageStubParameters: ["479"] } }]);
+    t.s.emit("messages.update", [
+      { key: { id: "X", fromMe: false, remoteJid: "5511999990002@s.whatsapp.net" }, update: { status: 0, messageStubParameters: ["479"] } },
+    ]);
     await until(() => t.seen.receipts.length === 1);
     await tick(50);
     expect(t.seen.receipts).toEqual([
-      { sessionId: t.id, messageId: "3EB0REFUSED", state: "failed", code: "479", reason: expect.stringMatching(/rejected the message \(479\)/), at: expect.any(Number) },
+      {
+        sessionId: t.id,
+        messageId: "3EB0REFUSED",
+        state: "failed",
+        code: "479",
+        reason: expect.stringMatching(/rejected the message \(479\)/),
+        at: expect.any(Number),
+      },
     ]);
     // A refusal that is not a restriction pauses nothing.
     expect(t.seen.restricted).toEqual([]);
@@ -52,7 +61,12 @@ describe("refusals and restrictions (status 0 from handleBadAck)", () => {
     await until(() => t.seen.receipts.length === 2 && t.seen.restricted.length >= 1);
     await tick(50);
     expect(t.seen.restricted).toHaveLength(1);
-    expect(t.seen.restricted[0]).toMatchObject({ sessionId: t.id, code: "463", until: ends.getTime(), reason: expect.stringMatching(/from starting new chats/) });
+    expect(t.seen.restricted[0]).toMatchObject({
+      sessionId: t.id,
+      code: "463",
+      until: ends.getTime(),
+      reason: expect.stringMatching(/from starting new chats/),
+    });
     expect(t.s.calls.filter((c) => c[0] === "timelock")).toHaveLength(1);
     expect(t.seen.receipts).toEqual([
       expect.objectContaining({ messageId: "3EB0A", state: "failed", code: "463" }),
@@ -100,7 +114,11 @@ describe("numbers are resolved before sending (onWhatsApp)", () => {
 describe("inbound while offline (append)", () => {
   it("messages upserted as append (arrived while the socket was down) are reported like notify ones, a STOP among them too", async () => {
     const t = await connected();
-    const stop = { key: { id: "OFF1", fromMe: false, remoteJid: "5511999990005@s.whatsapp.net" }, message: { conversation: "STOP" }, messageTimestamp: 1_764_000_000 };
+    const stop = {
+      key: { id: "OFF1", fromMe: false, remoteJid: "5511999990005@s.whatsapp.net" },
+      message: { conversation: "STOP" },
+      messageTimestamp: 1_764_000_000,
+    };
     t.s.offline([stop, { key: { id: "OFF2", fromMe: true, remoteJid: "5511999990005@s.whatsapp.net" }, message: { conversation: "ours" } }]);
     await until(() => t.seen.inbound.length === 1);
     expect(t.seen.inbound[0]).toEqual({ sessionId: t.id, from: "+5511999990005", text: "STOP", messageId: "OFF1", at: 1_764_000_000_000 });
@@ -136,11 +154,17 @@ describe("sending like WhatsApp Web", () => {
   it("Baileys' own warnings reach our log at warn, tagged, without buffers", async () => {
     const t = await connected();
     const log = t.s.opts?.logger;
-    log.child({ class: "baileys" }).warn({ msgId: "3EB0A", from: "5511@s.whatsapp.net", node: Buffer.from("x") }, "error 463: account restricted or missing tctoken for contact");
+    log
+      .child({ class: "baileys" })
+      .warn({ msgId: "3EB0A", from: "5511@s.whatsapp.net", node: Buffer.from("x") }, "error 463: account restricted or missing tctoken for contact");
     log.debug({ noisy: true }, "chatter");
     const lines = t.lines.filter((l) => l.obj.source === "baileys");
     expect(lines).toEqual([
-      { level: "warn", obj: { source: "baileys", session_id: t.id, class: "baileys", msgId: "3EB0A", from: "5511@s.whatsapp.net" }, msg: "error 463: account restricted or missing tctoken for contact" },
+      {
+        level: "warn",
+        obj: { source: "baileys", session_id: t.id, class: "baileys", msgId: "3EB0A", from: "5511@s.whatsapp.net" },
+        msg: "error 463: account restricted or missing tctoken for contact",
+      },
     ]);
   });
 });
