@@ -16,6 +16,8 @@
  * - `OUTREACH_WORKER_MIN` / `OUTREACH_WORKER_MAX` (default 1 / 4): the worker service's task count
  *   range for auto scaling (CPU and the sends queues' backlog). `max` may not exceed the shards: a
  *   task beyond K would hold none.
+ * - `OUTREACH_WA_VERSION` (optional, e.g. `2.3000.1027934701`): the WhatsApp Web version the worker's
+ *   Baileys sockets announce, for when WhatsApp answers 405 "update required" before Baileys is updated.
  * - `OUTREACH_ALARM_EMAIL` (optional): an address subscribed to the alarm topic (confirm the mail AWS
  *   sends). Without it the alarms still exist and show in the console.
  */
@@ -49,6 +51,11 @@ const whole = (name: string, v: string, min: number, max: number): number => {
   return n;
 };
 
+const waVersion = (v: string | undefined) => {
+  if (v !== undefined && !/^\d+\.\d+\.\d+$/.test(v)) throw new Error(`OUTREACH_WA_VERSION must look like 2.3000.1027934701; got "${v}"`);
+  return v;
+};
+
 const shards = whole("OUTREACH_SHARDS", env("OUTREACH_SHARDS") ?? "8", 1, 64);
 const workerMin = whole("OUTREACH_WORKER_MIN", env("OUTREACH_WORKER_MIN") ?? "1", 1, shards);
 const workerMax = whole("OUTREACH_WORKER_MAX", env("OUTREACH_WORKER_MAX") ?? String(Math.min(4, shards)), workerMin, shards);
@@ -58,6 +65,7 @@ export const config = {
   workerMin,
   workerMax,
   workerCpu: cpu(env("OUTREACH_WORKER_CPU")),
+  waVersion: waVersion(env("OUTREACH_WA_VERSION")),
   workerMemory: memory(env("OUTREACH_WORKER_MEMORY")),
   apiReservedConcurrency: count(env("OUTREACH_API_CONCURRENCY")),
   alarmEmail: env("OUTREACH_ALARM_EMAIL"),

@@ -68,7 +68,12 @@ export const worker = new sst.aws.Service("Worker", {
   link: [table, events, ...sends, scheduler],
   permissions: [useTable(table), consume(...sends), sendTo(...sends, events)],
   ssm: { [AUTH_STATE_KEY_ENV]: authStateKeyParameter.arn },
-  environment: { OUTREACH_LOG_LEVEL: "info", OUTREACH_HEALTH_PORT: String(HEALTH_PORT), ...shardEnvironment },
+  environment: {
+    OUTREACH_LOG_LEVEL: "info",
+    OUTREACH_HEALTH_PORT: String(HEALTH_PORT),
+    ...shardEnvironment,
+    ...(config.waVersion ? { OUTREACH_WA_VERSION: config.waVersion } : {}),
+  },
   health: { command: HEALTH_CHECK_COMMAND, startPeriod: "120 seconds", interval: "30 seconds", timeout: "5 seconds", retries: 3 },
   transform: {
     service: {
