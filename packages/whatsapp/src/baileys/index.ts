@@ -179,7 +179,7 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
         const t = setTimeout(() => void sock.readMessages([key]).catch(() => {}), readDelay[0] + Math.random() * (readDelay[1] - readDelay[0]));
         t.unref?.();
       },
-      restricted: (code, reason) => restricted(sessionId, s, code, restrictionReason(code), timelockEnd(sock)),
+      restricted: (code) => restricted(sessionId, s, code, restrictionReason(code), timelockEnd(sock)),
     });
 
     for (const ev of ["groups.update", "group-participants.update", "groups.upsert"])

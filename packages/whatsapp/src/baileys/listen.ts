@@ -34,7 +34,7 @@ export const listenMessages = (o: {
   /** Marks a 1:1 message read after a human-looking delay. */
   markRead: (key: unknown) => void;
   /** Reports the account's restriction (fetching the time lock's end where Baileys can; once a minute at most). */
-  restricted: (code: string, reason: string) => Promise<void>;
+  restricted: (code: string) => Promise<void>;
 }) => {
   const { sock, sessionId, events, log } = o;
   const at = { session_id: sessionId };
@@ -56,7 +56,7 @@ export const listenMessages = (o: {
           .receipt({ sessionId, messageId: r.messageId, state: "failed", code: r.code, reason: r.reason, at: Date.now() })
           .catch((err) => log.warn({ ...at, err }, "refusal not recorded"));
         // The session's jobs pause at once; the refused message's record follows.
-        if (r.restricted) await o.restricted(r.code, r.reason);
+        if (r.restricted) await o.restricted(r.code);
         await recorded;
       }
     }),
