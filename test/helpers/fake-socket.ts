@@ -16,6 +16,8 @@ export class FakeSocket implements SocketLike {
   failSend?: Error;
   /** Numbers with a WhatsApp account (digits) → the JID WhatsApp answers with (a Brazilian number may lack its ninth digit). */
   accounts: Record<string, string> | "all" = "all";
+  /** WhatsApp answers the USync query with something other than a result. */
+  usyncUnanswered = false;
   /** The reach-out time lock `fetchAccountReachoutTimelock` answers with. */
   timelock: { isActive: boolean; timeEnforcementEnds?: Date } = { isActive: false };
   /** LID → phone-number JID, as WhatsApp shares them with the device (Baileys' LID mapping store). */
@@ -48,6 +50,8 @@ export class FakeSocket implements SocketLike {
   /** `Socket/socket.js` onWhatsApp: a USync contact query; only numbers with an account come back, under WhatsApp's JID. */
   async onWhatsApp(...jids: string[]) {
     this.calls.push(["onWhatsApp", ...jids]);
+    // `parseUSyncQueryResult` (WAUSync/USyncQuery.js) returns undefined when the result node is not `type="result"`.
+    if (this.usyncUnanswered) return undefined;
     const users = jids.map((j) => j.split("@")[0] as string);
     if (this.accounts === "all") return users.map((u) => ({ jid: `${u}@s.whatsapp.net`, exists: true }));
     const accounts = this.accounts;

@@ -89,7 +89,11 @@ describe("numbers are resolved before sending (onWhatsApp)", () => {
   it("sends to the id WhatsApp returns, fails a number without an account with not_on_whatsapp and sends nothing, batches and caches lookups", async () => {
     const t = await connected();
     // A Brazilian mobile whose WhatsApp id predates the ninth digit; one number without an account.
-    t.s.accounts = { "5511999990001": "5511999990001@s.whatsapp.net", "5511988887777": "551188887777@s.whatsapp.net" };
+    t.s.accounts = {
+      "5511999990001": "5511999990001@s.whatsapp.net",
+      "5511988887777": "551188887777@s.whatsapp.net",
+      "5511966665555": "5511966665555@s.whatsapp.net",
+    };
     await Promise.all([t.transport.send(t.id, text("+5511999990001", "M1")), t.transport.send(t.id, text("+5511988887777", "M2"))]);
     const lookups = () => t.s.calls.filter((c) => c[0] === "onWhatsApp");
     // Asked together, in one query, only for the numbers being sent.
@@ -102,6 +106,13 @@ describe("numbers are resolved before sending (onWhatsApp)", () => {
     expect(err).toMatchObject({ kind: "permanent", message: expect.stringMatching(/^not_on_whatsapp/) });
     // No send, no "typing…" to a number that is not there.
     expect(t.s.calls).toEqual([["onWhatsApp", "5511977776666@s.whatsapp.net"]]);
+
+    // No answer is not "no account": the send may be retried, and nothing is cached.
+    t.s.usyncUnanswered = true;
+    await expect(t.transport.send(t.id, text("+5511966665555", "M5"))).rejects.toMatchObject({ kind: "transient" });
+    t.s.usyncUnanswered = false;
+    await t.transport.send(t.id, text("+5511966665555", "M5"));
+    expect(t.s.calls.filter((c) => c[0] === "sendMessage").at(-1)?.[1]).toBe("5511966665555@s.whatsapp.net");
 
     // Cached: the next message to a resolved number asks nothing.
     t.s.calls = [];

@@ -59,7 +59,9 @@ export const createResolver = (o: { ttlMs?: number; lingerMs?: number; batch?: n
     if (scheduled) setTimeout(run, 0);
     const users = [...new Set(take.map((w) => w.user))];
     try {
-      const found = (await (ask as OnWhatsApp)(...users.map((u) => `${u}@s.whatsapp.net`))) ?? [];
+      const found = await (ask as OnWhatsApp)(...users.map((u) => `${u}@s.whatsapp.net`));
+      // No answer (a USync result that is not `type="result"`) says nothing about the numbers: asked again later, never "not on WhatsApp".
+      if (!found) throw new Error("WhatsApp did not answer the number lookup");
       const matched = matchResults(users, found);
       for (const [u, jid] of matched) cache.set(u, { jid, until: now() + ttl });
       if (cache.size > 50_000) cache.clear();
