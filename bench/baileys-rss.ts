@@ -33,6 +33,8 @@ export const baileysRss = async (sessions = 200) => {
       inbound: async () => {},
       groups: async () => {},
       contacts: async () => {},
+      restricted: async () => {},
+      sentContent: async () => undefined,
     };
     // The module's own cost, in a fresh process (this one has loaded it with the adapter already).
     const module = Number(

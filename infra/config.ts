@@ -21,6 +21,8 @@
  *   "Scaling": ≈ 50 fit the default 0.5 vCPU / 1 GB task, memory binding first).
  * - `OUTREACH_WORKER_CAPACITY` (default `fargate`): `spot` runs every task on Fargate Spot (≈ 70 % less;
  *   small or non-critical stages); `mixed` the first task on regular Fargate and the rest on Spot.
+ * - `OUTREACH_WA_VERSION` (optional, e.g. `2.3000.1027934701`): the WhatsApp Web version the worker's
+ *   Baileys sockets announce, for when WhatsApp answers 405 "update required" before Baileys is updated.
  * - `OUTREACH_ALARM_EMAIL` (optional): an address subscribed to the alarm topic (confirm the mail AWS
  *   sends). Without it the alarms still exist and show in the console.
  */
@@ -54,6 +56,11 @@ const whole = (name: string, v: string, min: number, max: number): number => {
   return n;
 };
 
+const waVersion = (v: string | undefined) => {
+  if (v !== undefined && !/^\d+\.\d+\.\d+$/.test(v)) throw new Error(`OUTREACH_WA_VERSION must look like 2.3000.1027934701; got "${v}"`);
+  return v;
+};
+
 const capacity = (v = "fargate"): "fargate" | "spot" | "mixed" => {
   if (v !== "fargate" && v !== "spot" && v !== "mixed") throw new Error(`OUTREACH_WORKER_CAPACITY must be "fargate", "spot" or "mixed"; got "${v}"`);
   return v;
@@ -70,6 +77,7 @@ export const config = {
   workerMin,
   workerMax,
   workerCpu: cpu(env("OUTREACH_WORKER_CPU")),
+  waVersion: waVersion(env("OUTREACH_WA_VERSION")),
   workerMemory: memory(env("OUTREACH_WORKER_MEMORY")),
   apiReservedConcurrency: count(env("OUTREACH_API_CONCURRENCY")),
   sessionsPerTask: whole("OUTREACH_SESSIONS_PER_TASK", env("OUTREACH_SESSIONS_PER_TASK") ?? "40", 1, 1000),

@@ -77,13 +77,15 @@ export const WORKER = {
   stopTimeoutSeconds: 120,
   /** ECS injects the auth-state key from its SSM parameter under this name. */
   authStateKeyEnv: "OUTREACH_AUTH_STATE_KEY",
-  environment: ({ shards, stage }: { shards: number; stage: string }) => ({
+  environment: ({ shards, stage, waVersion }: { shards: number; stage: string; waVersion?: string }) => ({
     OUTREACH_LOG_LEVEL: "info",
     OUTREACH_HEALTH_PORT: "8080",
     OUTREACH_SHARDS: String(shards),
     // Its metrics (sessions, backlog, sent, failed, logged out) as embedded-metric-format log lines.
     OUTREACH_METRICS_NAMESPACE: METRICS_NAMESPACE,
     OUTREACH_STAGE: stage,
+    // The WhatsApp Web version Baileys announces, when set (after a 405 "update required").
+    ...(waVersion ? { OUTREACH_WA_VERSION: waVersion } : {}),
   }),
 };
 

@@ -102,7 +102,7 @@ export const worker = new sst.aws.Service("Worker", {
   link: $dev ? [table, events, ...sends, scheduler, authStateKey] : [table, events, ...sends, scheduler],
   permissions: statementsOf("worker", arns),
   ssm: { [WORKER.authStateKeyEnv]: authStateKeyParameter.arn },
-  environment: WORKER.environment({ shards: config.shards, stage: $app.stage }),
+  environment: WORKER.environment({ shards: config.shards, stage: $app.stage, waVersion: config.waVersion }),
   health: { command: HEALTH_CHECK_COMMAND, startPeriod: "120 seconds", interval: "30 seconds", timeout: "5 seconds", retries: 3 },
   transform: {
     service: {

@@ -188,8 +188,6 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
         msg("x8", "1234@broadcast", { conversation: "a broadcast list" }),
       ],
     });
-    // History and appends are not new messages.
-    s.emit("messages.upsert", { type: "append", messages: [msg("h1", from(10), { conversation: "old history" })] });
     await until(() => t.seen.inbound.length === 14);
     await tick(100);
     const seen = (t.seen.inbound as Record<string, unknown>[])
@@ -219,16 +217,22 @@ describe("Baileys transport (fake socket, auth state in DynamoDB Local)", () => 
     const t = setup();
     await t.transport.start({ tenantId: "ten_1", sessionId: "ses_send" });
     const s = t.last();
+    // Not connected yet: back to the queue without spending an attempt.
     await expect(t.transport.send("ses_send", { kind: "text", to: "+5511999990001", text: "early", messageId: "M0" })).rejects.toMatchObject({
-      kind: "transient",
+      kind: "offline",
     });
     await open(s);
     s.calls = [];
     await t.transport.send("ses_send", { kind: "text", to: "+5511999990001", text: "Olá!", messageId: "3EB0AAA" });
+    // The number is resolved first; "typing…" from an available client subscribed to the chat, unavailable again after.
     expect(s.calls).toEqual([
+      ["onWhatsApp", "5511999990001@s.whatsapp.net"],
+      ["presence", "available", undefined],
+      ["presenceSubscribe", "5511999990001@s.whatsapp.net"],
       ["presence", "composing", "5511999990001@s.whatsapp.net"],
       ["presence", "paused", "5511999990001@s.whatsapp.net"],
       ["sendMessage", "5511999990001@s.whatsapp.net", { text: "Olá!" }, { messageId: "3EB0AAA" }],
+      ["presence", "unavailable", undefined],
     ]);
     s.calls = [];
     await t.transport.send("ses_send", { kind: "media", to: "+5511999990001", url: "https://cdn.example.com/p/photo.JPG", caption: "Look", messageId: "M2" });

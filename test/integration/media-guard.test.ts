@@ -19,7 +19,15 @@ const memoryAuth = (): AuthStore => {
     clear: async (s) => void creds.delete(s),
   };
 };
-const events: TransportEvents = { status: async () => {}, receipt: async () => {}, inbound: async () => {}, groups: async () => {}, contacts: async () => {} };
+const events: TransportEvents = {
+  status: async () => {},
+  receipt: async () => {},
+  inbound: async () => {},
+  groups: async () => {},
+  contacts: async () => {},
+  restricted: async () => {},
+  sentContent: async () => undefined,
+};
 const logger = { info() {}, warn() {}, error() {} };
 
 const PNG = Buffer.alloc(2048, 7);

@@ -8,7 +8,7 @@ import { createSessionHost } from "../../packages/system/src/host";
 import { createBaileysTransport } from "../../packages/whatsapp/src/baileys";
 import { db, logger, open, setup, store, useTable } from "../helpers/baileys-fixture";
 import { FakeSocket, tick } from "../helpers/fake-socket";
-import { sessionRecord } from "../helpers/records";
+import { jobRecord, sessionRecord } from "../helpers/records";
 
 useTable();
 
@@ -59,8 +59,8 @@ describe("QR and pairing code through the API (Baileys sessions)", () => {
         auth: store.auth,
         events,
         logger,
-        makeSocket: () => {
-          const s = new FakeSocket();
+        makeSocket: (o) => {
+          const s = new FakeSocket(o);
           t.sockets.push(s);
           return s;
         },
@@ -90,6 +90,10 @@ describe("QR and pairing code through the API (Baileys sessions)", () => {
       const id = created.body.id;
       for (let i = 0; i < 50 && t.sockets.length === 0; i++) await tick(100);
       expect((await call("GET", `/sessions/${id}/qr`)).status).toBe(409);
+      // Not pairable before a QR is shown: a clear 409, and nothing reaches Baileys.
+      const early = await call("POST", `/sessions/${id}/pairing-code`, { phone: "+55 11 99999-0000" });
+      expect(early).toMatchObject({ status: 409, body: { error: { code: "session.not_pairable" } } });
+      expect(t.last().calls.filter((c) => c[0] === "pairing")).toEqual([]);
       t.last().emit("connection.update", { qr: "2@qr-for-the-api" });
       await tick(150);
       const qr = await call("GET", `/sessions/${id}/qr`);
@@ -101,6 +105,23 @@ describe("QR and pairing code through the API (Baileys sessions)", () => {
       await open(t.last());
       expect((await call("GET", `/sessions/${id}`)).body).toMatchObject({ status: "working", phone: "+5511999990000" });
       expect((await call("GET", `/sessions/${id}/qr`)).status).toBe(409);
+      expect((await call("POST", `/sessions/${id}/pairing-code`, { phone: "+5511999990000" })).body.error.code).toBe("session.already_paired");
+
+      // WhatsApp restricts the account (handleBadAck with 463): the session's running bulk send pauses
+      // with the reason and the time lock's end, as the API shows it.
+      const job = jobRecord({ id: ids.next("bulk"), tenant_id: tenant.id, session_id: id, status: "running", total_recipients: 1, quota_held: 1 });
+      await store.jobs.create(job, 1, null);
+      const ends = new Date(Date.now() + 2 * 3600_000);
+      t.last().timelock = { isActive: true, timeEnforcementEnds: ends };
+      t.last().badAck("3EB0SOMEONE", "5511999990001@s.whatsapp.net", "463");
+      for (let i = 0; i < 50 && (await store.jobs.get(tenant.id, job.id, true))?.status !== "paused"; i++) await tick(100);
+      const shown = await call("GET", `/bulk-send/${job.id}`);
+      expect(shown.body).toMatchObject({
+        status: "paused",
+        pause_reason: "restricted",
+        pause_detail: expect.stringMatching(/from starting new chats \(463\).*ends at/),
+        restricted_until: ends.toISOString(),
+      });
     } finally {
       await consumer.stop();
       await host.stop();

@@ -9747,12 +9747,14 @@ export interface components {
             message_type: "text" | "media";
             min_delay_seconds: number;
             next_send_at: string | null;
+            pause_detail: string | null;
             /** @enum {string|null} */
-            pause_reason: "user" | "failures" | "session" | null;
+            pause_reason: "user" | "failures" | "session" | "restricted" | null;
             pending_count: number;
             read_count: number;
             replied_count: number;
             reply_rate: number;
+            restricted_until: string | null;
             scheduled_message_id: string | null;
             send_window: {
                 end: string;

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { isPlanId } from "@outreach/core/plan";
+import { parseWaVersion } from "@outreach/core/session";
 import { parseShards } from "@outreach/core/shard";
 import { StartupError } from "./dynamo-local";
 import { startRuntime } from "./runtime";
@@ -32,6 +33,12 @@ try {
 } catch (e) {
   fail((e as Error).message);
 }
+let waVersion: [number, number, number] | undefined;
+try {
+  waVersion = parseWaVersion(env.OUTREACH_WA_VERSION);
+} catch (e) {
+  fail((e as Error).message);
+}
 if (workers > 0 && transport !== "sandbox") fail("OUTREACH_WORKERS needs OUTREACH_TRANSPORT=sandbox (worker processes host sandbox sessions).");
 
 try {
@@ -50,6 +57,7 @@ try {
     webhookRetryDelaysS: env.OUTREACH_WEBHOOK_RETRY_SECONDS ? retrySeconds(env.OUTREACH_WEBHOOK_RETRY_SECONDS) : undefined,
     workers,
     shards,
+    waVersion,
   });
   console.log(
     `\nOutreach is running on http://localhost:${rt.port}  (API docs: http://localhost:${rt.port}/docs${transport === "sandbox" ? ", sandbox inbox: /sandbox" : ""})`,

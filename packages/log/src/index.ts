@@ -12,3 +12,19 @@ export const createLogger = (opts: { level?: string; name?: string } = {}) =>
       censor: "[redacted]",
     },
   });
+
+const INSTALLED = Symbol.for("outreach.unhandled-rejection");
+
+/**
+ * Every entry point calls this once: a promise rejected with nobody listening is logged
+ * (`event: "process.unhandled_rejection"`, an alarm-able line) and the process keeps serving — Node's
+ * default would end it, and with it every WhatsApp session and request it holds.
+ */
+export const keepServingOnUnhandledRejection = (logger: Pick<Logger, "error">) => {
+  const p = process as unknown as Record<symbol, boolean>;
+  if (p[INSTALLED]) return;
+  p[INSTALLED] = true;
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ event: "process.unhandled_rejection", err: reason }, "unhandled promise rejection; still serving");
+  });
+};

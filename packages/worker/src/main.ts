@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { parseWaVersion } from "@outreach/core/session";
 import { parseShards } from "@outreach/core/shard";
 import { createEmitter } from "@outreach/core/webhook";
 import { createGuardedFetch } from "@outreach/fetch";
-import { createLogger } from "@outreach/log";
+import { createLogger, keepServingOnUnhandledRejection } from "@outreach/log";
 import { createSystem } from "@outreach/system";
 import { composeAws, sendsUrlsOf } from "@outreach/system/compose";
 import { startLiveness } from "@outreach/system/health";
@@ -30,6 +31,7 @@ const r = Resource as unknown as {
 };
 const env = process.env;
 const logger = createLogger({ level: env.OUTREACH_LOG_LEVEL ?? "info", name: "worker" });
+keepServingOnUnhandledRejection(logger);
 
 /** Under `sst dev` the secret is linked (infra/worker.ts); a deployed task gets it from SSM by reference only. */
 const linkedKey = () => {
@@ -54,6 +56,15 @@ if (!authStateKey || !/^[0-9a-fA-F]{64}$/.test(authStateKey)) {
 // `sandbox` only where WhatsApp cannot be reached (the stage test, `npm run test:stage`); infra never sets it.
 const transportName = env.OUTREACH_TRANSPORT === "sandbox" ? "sandbox" : "baileys";
 if (transportName === "sandbox") logger.warn({ transport: "sandbox" }, "sandbox transport: nothing is sent to WhatsApp");
+
+// OUTREACH_WA_VERSION: the WhatsApp Web version to announce (after a 405 "update required"); unset: Baileys' own.
+let waVersion: [number, number, number] | undefined;
+try {
+  waVersion = parseWaVersion(env.OUTREACH_WA_VERSION);
+} catch (e) {
+  logger.fatal({ env: "OUTREACH_WA_VERSION" }, (e as Error).message);
+  process.exit(78);
+}
 
 const adapters = composeAws({
   table: r.Table.name,
@@ -98,7 +109,7 @@ const system = await createSystem({
     const events = countingTransportEvents(hostEvents, metrics);
     return transportName === "sandbox"
       ? createSandboxTransport({ outbox: adapters.store.sandbox, events, clock: adapters.clock, fetchMedia })
-      : createBaileysTransport({ auth: adapters.store.auth, events, logger, fetchMedia });
+      : createBaileysTransport({ auth: adapters.store.auth, events, logger, fetchMedia, waVersion });
   },
 });
 gauges = async () => {

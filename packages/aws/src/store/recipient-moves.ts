@@ -37,7 +37,8 @@ const effects = (from: RecipientStatus, to: RecipientStatus) => {
   };
   const fromC = counter[from];
   const toC = counter[to];
-  if (fromC && from !== "sent") job[fromC] = (job[fromC] ?? 0) - 1;
+  // `sent_count` counts every message that went out (delivered and read ones too); only a refusal takes one back.
+  if (fromC && (from !== "sent" || to === "failed")) job[fromC] = (job[fromC] ?? 0) - 1;
   if (toC) job[toC] = (job[toC] ?? 0) + 1;
   if (to === "delivered") job.delivered_count = 1;
   if (to === "read") {

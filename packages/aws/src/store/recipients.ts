@@ -86,6 +86,8 @@ export const createRecipientStore = (db: Db) => {
 
     markDelivered: (job: JobRef, list: Iterable<string>) => move(job, "sent", "delivered", phones(list)),
 
+    markRejected: (job: JobRef, phone: string, error: string) => move(job, "sent", "failed", [{ phone, set: { error } }]),
+
     /** Read receipts move forward only, from `sent` or `delivered`; refused phones are in neither state. */
     markRead: (job: JobRef, from: "sent" | "delivered", list: Iterable<string>) => move(job, from, "read", phones(list)),
 

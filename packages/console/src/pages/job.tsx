@@ -155,6 +155,12 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
           {id} · created {when(job.data.created_at)}
         </small>
       </p>
+      {job.data.pause_detail ? (
+        <p role="status">
+          {job.data.pause_detail}
+          {job.data.restricted_until ? ` Restricted until ${when(job.data.restricted_until)}.` : ""}
+        </p>
+      ) : null}
       {job.data.message_content ? <blockquote class="bubble">{job.data.message_content}</blockquote> : null}
       <div class="progress-line">
         <progress id="job-progress" max={Math.max(1, p.total)} value={p.total === 0 ? 1 : done} aria-label="Sending progress" aria-valuetext={`${pct} %`} />

@@ -31,7 +31,15 @@ export const resume = async (d: D, tenantId: string, id: string) => {
     tenantId,
     id,
     ["paused"],
-    { status: job.started_at ? "running" : "pending", pause_reason: null, plan_cursor: null, plan_done: false, consecutive_failures: 0 },
+    {
+      status: job.started_at ? "running" : "pending",
+      pause_reason: null,
+      pause_detail: null,
+      restricted_until: null,
+      plan_cursor: null,
+      plan_done: false,
+      consecutive_failures: 0,
+    },
     { bumpEpoch: true },
   );
   if (!next) throw stateConflict(await get(d.store, tenantId, id, true), "resume");
@@ -103,7 +111,16 @@ export const retryFailed = async (d: D, tenantId: string, id: string) => {
     tenantId,
     id,
     ["completed", "paused", "running", "failed"],
-    { status: "running", pause_reason: null, completed_at: null, plan_cursor: null, plan_done: false, consecutive_failures: 0 },
+    {
+      status: "running",
+      pause_reason: null,
+      pause_detail: null,
+      restricted_until: null,
+      completed_at: null,
+      plan_cursor: null,
+      plan_done: false,
+      consecutive_failures: 0,
+    },
     { bumpEpoch: true },
   );
   if (!next) throw stateConflict(await get(d.store, tenantId, id, true), "retry");
@@ -121,10 +138,25 @@ export const checkCompletion = async (d: Pick<D, "store" | "clock" | "events">, 
 };
 
 /**
- * A session logged out or disappeared: its running jobs pause with `pause_reason: "session"`. A single
- * message (`POST /messages/send`) that has not gone out is cancelled instead: nobody resumes it.
+ * A session logged out or disappeared: its running jobs pause with `pause_reason: "session"`. WhatsApp
+ * restricted the account: they pause with `pause_reason: "restricted"`, what happened and until when.
+ * A single message (`POST /messages/send`) that has not gone out is cancelled instead: nobody resumes it.
  */
-export const pauseSessionJobs = async (d: D, tenantId: string, sessionId: string) => {
+export const pauseSessionJobs = async (
+  d: D,
+  tenantId: string,
+  sessionId: string,
+  why: { reason: "session" } | { reason: "restricted"; detail: string; until: number | null } = { reason: "session" },
+) => {
+  const patch =
+    why.reason === "restricted"
+      ? {
+          status: "paused" as const,
+          pause_reason: "restricted" as const,
+          pause_detail: why.detail,
+          restricted_until: why.until === null ? null : iso(why.until),
+        }
+      : { status: "paused" as const, pause_reason: "session" as const };
   for (const j of await d.store.jobs.active()) {
     if (j.tenant_id !== tenantId || j.session_id !== sessionId || (j.status !== "running" && j.status !== "pending")) continue;
     if (j.origin === "message") {
@@ -141,7 +173,7 @@ export const pauseSessionJobs = async (d: D, tenantId: string, sessionId: string
       await d.queue.send("events", [{ body: { type: "job.finalize", tenant_id: tenantId, job_id: j.id }, delaySeconds: 60 }]);
       continue;
     }
-    const paused = await d.store.jobs.transition(tenantId, j.id, ["running", "pending"], { status: "paused", pause_reason: "session" }, { bumpEpoch: true });
+    const paused = await d.store.jobs.transition(tenantId, j.id, ["running", "pending"], patch, { bumpEpoch: true });
     await d.events?.emit(tenantId, jobEvent(paused, d.clock.now()));
   }
 };

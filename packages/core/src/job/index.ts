@@ -17,6 +17,7 @@ export * from "./port";
 export { type EffectivePacing, effectivePacing, preview } from "./preview";
 export { createReceiptRecorder } from "./receipts";
 export { isStalled, reconcile, recoverSession } from "./reconcile";
+export { recordRejection, sentContent } from "./rejections";
 export { type Lane, messageIdFor, outbound } from "./send-parts";
 export { createSender, LEASE_MS, RECORD_LINGER_MS } from "./sender";
 export { snapshot } from "./snapshot";

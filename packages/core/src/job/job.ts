@@ -15,6 +15,8 @@ export const view = (j: Job): BulkSendView => ({
   media_url: j.media_url,
   status: j.status,
   pause_reason: j.pause_reason ?? null,
+  pause_detail: j.pause_detail ?? null,
+  restricted_until: j.restricted_until ?? null,
   total_recipients: j.total_recipients,
   sent_count: j.sent_count,
   failed_count: j.failed_count,

@@ -46,7 +46,11 @@ export interface Job extends JobCounts {
   start_at: string | null;
   max_consecutive_failures: number;
   status: JobStatus;
-  pause_reason: "user" | "failures" | "session" | null;
+  pause_reason: "user" | "failures" | "session" | "restricted" | null;
+  /** Why WhatsApp restricted the session (pause_reason `restricted`), for a person. */
+  pause_detail?: string | null;
+  /** When WhatsApp says the restriction ends (ISO), where it does. */
+  restricted_until?: string | null;
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
@@ -223,6 +227,8 @@ export interface RecipientRepo {
   cancelPending(job: JobRef, phones: string[]): Promise<Moved>;
   requeueFailed(job: JobRef, phones: string[]): Promise<Moved>;
   markDelivered(job: JobRef, phones: Iterable<string>): Promise<Moved>;
+  /** WhatsApp refused a message after the send resolved: `sent` → `failed` with the reason (its job's counts move with it). */
+  markRejected(job: JobRef, phone: string, error: string): Promise<Moved>;
   markRead(job: JobRef, from: "sent" | "delivered", phones: Iterable<string>): Promise<Moved>;
   byMessageIds(messageIds: string[]): Promise<Map<string, MessageRef>>;
 }

@@ -18,6 +18,9 @@ import { render } from "./template";
 export const messageIdFor = (jobId: string, phone: string) =>
   `3EB0${createHash("sha256").update(`${jobId}:${phone}`).digest("hex").slice(0, 18).toUpperCase()}`;
 
+/** How soon a send for a session that is reconnecting to WhatsApp is tried again (no attempt spent). */
+export const OFFLINE_WAIT_MS = 15_000;
+
 export class SendTimeout extends Error {
   override readonly name = "SendTimeout";
 }

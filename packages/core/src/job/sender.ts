@@ -6,7 +6,7 @@ import { Deferred, type HandlerContext } from "../message/context";
 import { shardQueue, type Transport, TransportError } from "../port";
 import { shardOf } from "../shard";
 import { checkCompletion, finalize, pauseOnFailures, pauseSessionJobs } from "./control";
-import { jobEvent, messageEvent } from "./events";
+import { messageEvent } from "./events";
 import { ref } from "./job";
 import type { SendMessage } from "./messages";
 import { LEAD_MS } from "./planner";
@@ -18,6 +18,7 @@ import {
   LANE_CAP,
   type Lane,
   messageIdFor,
+  OFFLINE_WAIT_MS,
   outbound,
   persist,
   SendTimeout,
@@ -165,10 +166,12 @@ export const createSender = (
       if (job.origin === "message") await finalize(d, job.tenant_id, job.id);
       return "logout";
     }
-    if (kind === "transient" && msg.attempt < MAX_ATTEMPTS) {
+    // Offline: the socket dropped under the send, nothing went out; it comes back without spending an attempt.
+    if (kind === "offline" || (kind === "transient" && msg.attempt < MAX_ATTEMPTS)) {
       await persist(d, () => d.store.recipients.unclaim(r, msg.phone, "pending", reason));
-      const delay = 5 * 2 ** (msg.attempt - 1);
-      await d.queue.send("sends", [{ body: { ...msg, attempt: msg.attempt + 1, slot_at: d.clock.now() + delay * 1000 }, delaySeconds: delay }]);
+      const delay = kind === "offline" ? OFFLINE_WAIT_MS / 1000 : 5 * 2 ** (msg.attempt - 1);
+      const attempt = kind === "offline" ? msg.attempt : msg.attempt + 1;
+      await d.queue.send("sends", [{ body: { ...msg, attempt, slot_at: d.clock.now() + delay * 1000 }, delaySeconds: delay }]);
       return "retry";
     }
     // A sent message resets the failures in a row: its record must land before this failure counts.
@@ -226,6 +229,11 @@ export const createSender = (
         if (allowed.reason) await pace.noteWaiting(job, allowed.reason, allowed.at);
         if (allowed.at - now <= HOLD_MS) return { retryAt: allowed.at };
         outcome = { kind: "later", at: allowed.at };
+        return false;
+      }
+      // Reconnecting: back to the queue before the claim, so no attempt is spent.
+      if (transport.ready && !transport.ready(msg.session_id)) {
+        outcome = { kind: "later", at: now + OFFLINE_WAIT_MS };
         return false;
       }
       const claim = await d.store.recipients.claim(ref(job), msg.phone, msg.epoch, d.clock.now() + LEASE_MS, messageId, d.claimant);

@@ -18,7 +18,11 @@ export const BulkSendView = z.object({
   message_content: z.string().nullable(),
   media_url: z.string().nullable(),
   status: z.enum(JOB_STATUSES),
-  pause_reason: z.enum(["user", "failures", "session"]).nullable(),
+  pause_reason: z.enum(["user", "failures", "session", "restricted"]).nullable(),
+  /** *(ours)* With `pause_reason: "restricted"`: what WhatsApp restricted and what to do. */
+  pause_detail: z.string().nullable(),
+  /** *(ours)* With `pause_reason: "restricted"`: when WhatsApp says the restriction ends, where it says so. */
+  restricted_until: z.string().nullable(),
   total_recipients: z.number().int(),
   sent_count: z.number().int(),
   failed_count: z.number().int(),

@@ -53,18 +53,47 @@ export interface InboundEvent {
   fromLid?: string;
 }
 
+/**
+ * A receipt of one of our messages. `failed`: WhatsApp refused it after the send resolved (Baileys'
+ * `messages.update` with status 0, ERROR): `code` is WhatsApp's (e.g. "463"), `reason` says it for a person.
+ */
+export type ReceiptEvent =
+  | { sessionId: string; messageId: string; state: "delivered" | "read"; at: number }
+  | { sessionId: string; messageId: string; state: "failed"; code: string; reason: string; at: number };
+
+/**
+ * WhatsApp restricted the account (463: no new chats; the reach-out time lock): the session's jobs
+ * pause until a person resumes them. `until`: when WhatsApp says the restriction ends (epoch ms), if it does.
+ */
+export interface RestrictionEvent {
+  sessionId: string;
+  code: string;
+  reason: string;
+  until: number | null;
+}
+
 /** Callbacks a transport reports to; the session host maps them into the store. */
 export interface TransportEvents {
   status(e: StatusEvent): Promise<void>;
-  receipt(e: { sessionId: string; messageId: string; state: "delivered" | "read"; at: number }): Promise<void>;
+  receipt(e: ReceiptEvent): Promise<void>;
+  restricted(e: RestrictionEvent): Promise<void>;
   inbound(e: InboundEvent): Promise<void>;
   groups(e: { sessionId: string; groups: WaGroup[] }): Promise<void>;
   contacts(e: { sessionId: string; contacts: { phone: string; name?: string }[] }): Promise<void>;
+  /**
+   * What we sent under one of our message ids, rebuilt from the store (the job's content for that
+   * recipient): WhatsApp asks for it again when a recipient's device could not decrypt it (a retry receipt).
+   */
+  sentContent(e: { sessionId: string; messageId: string }): Promise<Outbound | undefined>;
 }
 
-export type TransportErrorKind = "transient" | "permanent" | "logout";
+export type TransportErrorKind = "transient" | "permanent" | "logout" | "offline";
 
-/** A send that did not happen. `transient` may be retried; `permanent` will fail again; `logout` ends the session. */
+/**
+ * A send that did not happen. `transient` may be retried; `permanent` will fail again; `logout` ends
+ * the session; `offline`: the session is (re)connecting, so nothing was attempted — the send goes back
+ * to the queue without spending an attempt.
+ */
 export class TransportError extends Error {
   override readonly name = "TransportError";
   constructor(
@@ -88,4 +117,6 @@ export interface Transport {
   send(sessionId: string, message: Outbound): Promise<{ messageId: string }>;
   requestPairingCode(sessionId: string, phone: string): Promise<string>;
   isRunning(sessionId: string): boolean;
+  /** Whether the session is connected to WhatsApp right now (absent: always); a send waits in the queue until it is. */
+  ready?(sessionId: string): boolean;
 }

@@ -108,6 +108,10 @@ export const pairingCode = async (d: D, tenantId: string, id: string, phone: str
   const s = await get(d, tenantId, id, true);
   if (s.transport === "sandbox") throw conflict("session.no_pairing", "Sandbox sessions are connected already; they need no pairing code.");
   if (s.status === "working") throw conflict("session.already_paired", "The session is connected already.");
+  // Only a session showing a QR is waiting to be paired; asking Baileys on any other would overwrite a paired account's identity.
+  if (s.status !== "qr") {
+    throw conflict("session.not_pairable", `The session is ${s.status}; a pairing code can be requested only while its status is qr (a QR code is shown).`);
+  }
   const r = normalize(phone);
   if (!r.ok) throw new DomainError("invalid", "phone.invalid", `The phone number is not valid (${r.reason}).`);
   await d.store.sessions.setStatus(tenantId, id, { status: s.status, reason: s.status_reason, pairing_code: null }, iso(d.clock.now()));
@@ -139,3 +143,5 @@ export const statusEvents = (
   const at = iso(atMs);
   return [{ type, key: `${sessionId}|${type}|${at}`, at, data: { session_id: sessionId, status: e.status, reason: e.reason ?? null, phone: e.phone ?? null } }];
 };
+
+export { parseWaVersion } from "./wa-version";

@@ -1,8 +1,12 @@
 import consoleAssets from "@outreach/console/assets";
+import { createLogger, keepServingOnUnhandledRejection } from "@outreach/log";
 import { composeAws } from "@outreach/system/compose";
 import { handle, streamHandle } from "hono/aws-lambda";
 import { resources } from "../resources";
 import { buildApp } from "./app";
+
+// A stray rejection is logged; the warm instance keeps serving.
+keepServingOnUnhandledRejection(createLogger({ level: process.env.OUTREACH_LOG_LEVEL ?? "info", name: "api" }));
 
 // The console, built by `node packages/console/build.mjs` before bundling (infra/api.ts, scripts/bundle.mjs).
 const app = await buildApp(composeAws(resources()), process.env, consoleAssets);

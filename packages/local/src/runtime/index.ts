@@ -13,7 +13,7 @@ import { systemClock, type TransportEvents } from "@outreach/core/port";
 import { DEFAULT_SHARDS } from "@outreach/core/shard";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
 import { createGuardedFetch, createGuardedPost } from "@outreach/fetch";
-import { createLogger, type Logger } from "@outreach/log";
+import { createLogger, keepServingOnUnhandledRejection, type Logger } from "@outreach/log";
 import { createSystem } from "@outreach/system";
 import { createSandboxTransport, type SandboxTransport } from "@outreach/whatsapp/sandbox";
 import { StartupError, startDynamoLocal } from "../dynamo-local";
@@ -49,6 +49,8 @@ export interface RuntimeConfig {
   workers?: number;
   /** `OUTREACH_SHARDS`: shards (sends queues) of the local stage (default 8). */
   shards?: number;
+  /** `OUTREACH_WA_VERSION`: the WhatsApp Web version the Baileys transport announces (default: Baileys' own). */
+  waVersion?: [number, number, number];
   /** Benchmarks attach AWS SDK middleware (request counting) to the runtime's clients. */
   instrument?: (client: { middlewareStack: { add: (...args: any[]) => void } }) => void;
 }
@@ -59,6 +61,7 @@ export interface RuntimeConfig {
  */
 export const startRuntime = async (config: RuntimeConfig) => {
   const logger = createLogger({ level: config.logLevel });
+  keepServingOnUnhandledRejection(logger);
   if (!(await portIsFree(config.port))) {
     throw new StartupError(`Port ${config.port} is already in use; stop whatever uses it or start with PORT=<another port>.`);
   }
@@ -122,7 +125,7 @@ export const startRuntime = async (config: RuntimeConfig) => {
       transport: external
         ? undefined
         : async (events) => {
-            if (config.transport !== "sandbox") return baileysTransport(store, events, logger, fetchMedia);
+            if (config.transport !== "sandbox") return baileysTransport(store, events, logger, fetchMedia, config.waVersion);
             sandbox = createSandboxTransport({ outbox: store.sandbox, events, clock, fetchMedia });
             return sandbox;
           },
@@ -273,6 +276,7 @@ const baileysTransport = async (
   events: TransportEvents,
   logger: Logger,
   fetchMedia: ReturnType<typeof createGuardedFetch>,
+  waVersion: [number, number, number] | undefined,
 ) => {
   const { createBaileysTransport } = await import("@outreach/whatsapp/baileys");
   const QRCode = (await import("qrcode")).default;
@@ -281,6 +285,7 @@ const baileysTransport = async (
     events,
     logger,
     fetchMedia,
+    waVersion,
     onQr: (sessionId, qr) => {
       void QRCode.toString(qr, { type: "terminal", small: true }).then((art) => {
         console.log(`\nSession ${sessionId}: scan this QR with WhatsApp (Settings → Linked devices → Link a device):\n${art}`);

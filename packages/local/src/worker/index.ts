@@ -6,7 +6,7 @@ import { createDb, createStore, parseAuthStateKey } from "@outreach/aws/store";
 import { createIds } from "@outreach/core/id";
 import { systemClock } from "@outreach/core/port";
 import { createGuardedFetch } from "@outreach/fetch";
-import { createLogger } from "@outreach/log";
+import { createLogger, keepServingOnUnhandledRejection } from "@outreach/log";
 import { createSystem } from "@outreach/system";
 import { createSandboxTransport } from "@outreach/whatsapp/sandbox";
 import { createLocalTimers } from "../timers";
@@ -28,6 +28,7 @@ export interface RuntimeInfo {
  */
 export const startWorker = async (opts: { dataDir: string; id: string; logLevel: string; allowPrivateUrls?: boolean }) => {
   const logger = createLogger({ level: opts.logLevel, name: `worker-${opts.id}` });
+  keepServingOnUnhandledRejection(logger);
   const info = JSON.parse(readFileSync(join(opts.dataDir, "runtime.json"), "utf8")) as RuntimeInfo;
   const db = createDb({ table: info.table, endpoint: info.dynamodb_endpoint });
   const store = createStore(db, { authKey: parseAuthStateKey(readFileSync(join(opts.dataDir, "auth-state-key"), "utf8")) });

@@ -12,6 +12,8 @@ export const idleEvents: TransportEvents = {
   inbound: async () => {},
   groups: async () => {},
   contacts: async () => {},
+  restricted: async () => {},
+  sentContent: async () => undefined,
 };
 
 interface Worker {

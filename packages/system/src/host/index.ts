@@ -61,8 +61,23 @@ export const createSessionHost = (
       await d.events?.emit(tenantId, statusEvents(e.sessionId, changed?.before, e, d.clock.now()));
     },
     async receipt(e) {
-      await receipts.record(e.messageId, e.state);
+      if (e.state !== "failed") return receipts.record(e.messageId, e.state);
+      // A refusal is rare and final: recorded on its own, never retried (see Jobs.recordRejection).
+      const done = await Jobs.recordRejection(d, { messageId: e.messageId, code: e.code, reason: e.reason, at: e.at });
+      if (!done) d.logger.warn({ session_id: e.sessionId, message_id: e.messageId, code: e.code }, "a refused message was not found among sent recipients");
     },
+    async restricted(e) {
+      const tenantId = tenants.get(e.sessionId);
+      if (!tenantId || !owned.has(e.sessionId)) return;
+      const until = e.until === null ? "" : ` WhatsApp says it ends at ${iso(e.until)}.`;
+      const detail = `${e.reason}${until} Resume the jobs once it has ended; sending into a restriction makes it longer.`;
+      d.logger.error(
+        { tenant_id: tenantId, session_id: e.sessionId, event: "session.restricted", code: e.code },
+        "WhatsApp restricted the session; its jobs are paused",
+      );
+      await Jobs.pauseSessionJobs(d, tenantId, e.sessionId, { reason: "restricted", detail, until: e.until });
+    },
+    sentContent: (e) => Jobs.sentContent(d, e.messageId),
     async inbound(e) {
       const tenantId = tenants.get(e.sessionId);
       if (!tenantId) return;
@@ -94,7 +109,10 @@ export const createSessionHost = (
       // Stored once per WhatsApp message id; a reply to a bulk send is counted on it; STOP opts out.
       const r = await inbound.record(tenantId, e);
       if (r.raw_opt_out)
-        d.logger.warn({ tenant_id: tenantId, session_id: e.sessionId, raw_sender: r.raw_opt_out, reason: r.reason }, "opt-out from a sender that is not a phone number, kept for its raw id");
+        d.logger.warn(
+          { tenant_id: tenantId, session_id: e.sessionId, raw_sender: r.raw_opt_out, reason: r.reason },
+          "opt-out from a sender that is not a phone number, kept for its raw id",
+        );
       else if (r.opted_out) d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
       else if (!r.stored) d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: r.reason ?? "duplicate" }, "inbound not stored");
     },
@@ -219,7 +237,12 @@ export const createSessionHost = (
     syncAll,
     async pair(tenantId: string, sessionId: string, phone: string) {
       if (!transport || !owned.has(sessionId)) return;
-      const code = await transport.requestPairingCode(sessionId, phone);
+      const code = await transport.requestPairingCode(sessionId, phone).catch((err) => {
+        // Not pairable here (already registered, no QR shown): the API's wait ends with its timeout.
+        d.logger.warn({ err, session_id: sessionId }, "pairing code refused");
+        return undefined;
+      });
+      if (!code) return;
       await d.store.sessions.setStatus(tenantId, sessionId, { status: "qr", pairing_code: code }, now());
     },
     owns: (sessionId: string) => owned.has(sessionId) && !shuttingDown,

@@ -94,7 +94,8 @@ export const countingTransportEvents = (events: TransportEvents, metrics: Pick<M
   ...events,
   status(e) {
     if (e.status === "stopped" || e.status === "failed") {
-      if (/logged out/i.test(e.reason ?? "")) metrics.count("SessionsLoggedOut");
+      // WhatsApp unlinked the device (401), not a logout asked for through the API ("logged out").
+      if (/logged out from the phone/i.test(e.reason ?? "")) metrics.count("SessionsLoggedOut");
       if (/update required|405|web version/i.test(e.reason ?? "")) metrics.count("SessionsUpdateRequired");
     }
     return events.status(e);

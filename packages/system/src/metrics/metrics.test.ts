@@ -52,14 +52,23 @@ describe("worker metrics", () => {
     ]);
     const statuses: string[] = [];
     const transport = countingTransportEvents(
-      { status: async (e) => void statuses.push(e.status), receipt: async () => {}, inbound: async () => {}, groups: async () => {}, contacts: async () => {} },
+      {
+        status: async (e) => void statuses.push(e.status),
+        receipt: async () => {},
+        inbound: async () => {},
+        groups: async () => {},
+        contacts: async () => {},
+        restricted: async () => {},
+        sentContent: async () => undefined,
+      },
       metrics,
     );
-    await transport.status({ sessionId: "s", status: "stopped", reason: "logged out from the phone; pair again to reconnect" });
+    await transport.status({ sessionId: "s", status: "stopped", reason: "logged out from the phone (the linked device was removed); pair again to reconnect" });
+    await transport.status({ sessionId: "s", status: "stopped", reason: "logged out" });
     await transport.status({ sessionId: "s", status: "failed", reason: "WhatsApp requires a newer WhatsApp Web version (405 update required)" });
     await transport.status({ sessionId: "s", status: "starting", reason: "connection lost; reconnecting" });
     expect(counted).toEqual(["MessagesSent", "MessagesFailed", "SessionsLoggedOut", "SessionsUpdateRequired"]);
-    expect(statuses).toEqual(["stopped", "failed", "starting"]);
+    expect(statuses).toEqual(["stopped", "stopped", "failed", "starting"]);
     await m.stop();
   });
 });

@@ -1,38 +1,23 @@
 import type { GuardedFetch } from "@outreach/core/net";
 import type { Outbound, Transport, TransportEvents } from "@outreach/core/port";
 import { TransportError } from "@outreach/core/port";
-import type { AuthenticationState } from "baileys";
 import QRCode from "qrcode";
 import { createMediaFetcher, type Media } from "../media";
-import { type AuthStore, useStoredAuthState } from "./auth";
-import { contentOf, groupOf, inboundOf, jidOf, phoneOf, receiptOf, typingMs } from "./map";
-import { CODE, classify, silentLogger } from "./support";
+import { type AuthStore, type StoredAuth, useStoredAuthState } from "./auth";
+import { answerRetries, createSentCache, processRetryCounter } from "./caches";
+import { createCloseHandler } from "./close";
+import { guard, listenMessages } from "./listen";
+import { contentOf, groupOf, phoneOf, restrictionReason, typingMs } from "./map";
+import { createResolver } from "./resolve";
+import { createRestrictionReporter, timelockEnd } from "./restrict";
+import type { MakeSocket, SocketLike } from "./socket";
+import { baileysLogger, classify } from "./support";
+import { imageThumbnail } from "./thumb";
 
 export { type AuthStore, useStoredAuthState } from "./auth";
 export * from "./map";
-
-/** The part of Baileys' socket (`makeWASocket`'s result) this adapter uses: the narrow boundary tests fake. */
-export interface SocketLike {
-  ev: { on(event: string, listener: (arg: any) => void): void };
-  user?: { id: string } | null;
-  sendMessage(jid: string, content: any, opts?: { messageId?: string }): Promise<unknown>;
-  sendPresenceUpdate(type: "composing" | "paused" | "available" | "unavailable", jid?: string): Promise<void>;
-  groupFetchAllParticipating(): Promise<Record<string, { id: string; subject?: string; participants?: any[] }>>;
-  requestPairingCode(phone: string): Promise<string>;
-  readMessages(keys: any[]): Promise<void>;
-  /** Baileys 7 keeps the LID ↔ phone-number mapping WhatsApp shares with the device here. */
-  signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
-  logout(msg?: string): Promise<void>;
-  end(error: Error | undefined): unknown;
-}
-
-export type MakeSocket = (opts: {
-  auth: AuthenticationState;
-  logger: any;
-  markOnlineOnConnect: boolean;
-  syncFullHistory: boolean;
-  browser?: [string, string, string];
-}) => SocketLike;
+export type { MakeSocket, SocketLike, SocketOptions } from "./socket";
+export { CODE, closeAction } from "./support";
 
 export interface BaileysOptions {
   auth: AuthStore;
@@ -41,12 +26,20 @@ export interface BaileysOptions {
   /** Defaults to the real `makeWASocket`; tests inject a fake socket here. */
   makeSocket?: MakeSocket;
   backoff?: { baseMs: number; maxMs: number };
+  /** Randomness of the backoff's full jitter (tests fix it). */
+  random?: () => number;
+  /** QR codes shown without a scan before the session stops (Baileys ends each socket after ~6 of them with 408). */
+  maxQrCycles?: number;
   /** Delay range before an incoming message is marked read, like a person reading it. */
   readDelayMs?: [number, number];
   /** At most one full group fetch per this interval (Baileys warns of rate-overlimit). */
   groupsThrottleMs?: number;
   /** Show "typing…" before each message. */
   typing?: boolean;
+  /** The WhatsApp Web version to announce (`OUTREACH_WA_VERSION`); absent: Baileys' built-in one. */
+  waVersion?: [number, number, number];
+  /** How long an `onWhatsApp` answer is trusted. */
+  resolveTtlMs?: number;
   /** The outbound-fetch guard (`@outreach/fetch`): media is downloaded through it once and handed to Baileys as bytes. */
   fetchMedia: GuardedFetch;
   /** Called with each new QR (the local runtime prints it in the terminal). */
@@ -54,28 +47,38 @@ export interface BaileysOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-interface State {
+export interface State {
   sock?: SocketLike;
   connected: boolean;
   intentional: boolean;
   attempt: number;
+  /** Sockets in a row that showed QR codes and closed without a scan. */
+  qrCycles: number;
+  /** Whether the current socket has shown a QR (pairing by code is possible only then). */
+  qrShown: boolean;
+  /** The session's auth state for as long as it runs: read once, kept across reconnects, saves flushed on stop. */
+  auth?: StoredAuth;
+  /** When a restriction was last reported. */
+  restrictedAt: number;
   timer?: NodeJS.Timeout;
   groupsTimer?: NodeJS.Timeout;
   lastGroupsFetch: number;
 }
 
 /**
- * The Baileys transport: real WhatsApp Web sessions with auth state in the store, reconnection by
- * close reason, human "typing…" before each message, our own message ids, receipts, inbound
- * messages (marked read after a short delay), WhatsApp groups (throttled) and contacts.
+ * The Baileys transport: real WhatsApp Web sessions with auth state in the store, close codes handled
+ * as Baileys means them, numbers resolved before sending, human "typing…" before each message, our own
+ * message ids, receipts and refusals, inbound messages (marked read after a short delay), WhatsApp
+ * groups (throttled) and contacts. No listener can throw: each is guarded and logs.
  */
 export const createBaileysTransport = (o: BaileysOptions): Transport => {
   const sessions = new Map<string, State>();
-  const backoff = o.backoff ?? { baseMs: 2000, maxMs: 120_000 };
   const readDelay = o.readDelayMs ?? [1500, 6000];
   const throttle = o.groupsThrottleMs ?? 60_000;
   const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const media = createMediaFetcher(o.fetchMedia);
+  const resolvers = new Map<string, ReturnType<typeof createResolver>>();
+  const sent = createSentCache();
   let makeSocket = o.makeSocket;
 
   const fetchGroups = async (sessionId: string, s: State) => {
@@ -100,155 +103,109 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
     s.groupsTimer.unref?.();
   };
 
+  /** A status write that fails is logged: the socket's life never depends on the store being up. */
+  const status = (e: Parameters<TransportEvents["status"]>[0]) =>
+    o.events.status(e).catch((err) => o.logger.error({ err, session_id: e.sessionId, status: e.status }, "session status not recorded"));
+
+  const restricted = createRestrictionReporter(o);
+
   const connect = async (sessionId: string) => {
     const s = sessions.get(sessionId);
     if (!s || s.intentional) return;
     if (!makeSocket) makeSocket = (await import("baileys")).makeWASocket as unknown as MakeSocket;
-    const { state, saveCreds } = await useStoredAuthState(o.auth, sessionId);
+    const { makeCacheableSignalKeyStore } = await import("baileys");
+    const log = baileysLogger(o.logger, { session_id: sessionId });
+    s.auth ??= await useStoredAuthState(o.auth, sessionId, {
+      onSaveFailed: (err) => o.logger.error({ err, session_id: sessionId, event: "session.creds_not_saved" }, "saving credentials failed after retries"),
+    });
+    // stop() may have run while the auth state loaded: no socket is made for a session that is gone.
+    if (sessions.get(sessionId) !== s || s.intentional) return;
+    const auth = s.auth;
     const sock = makeSocket({
-      auth: state,
-      logger: silentLogger(),
+      // The session's lease makes this process the only writer: key reads may be cached for the socket's life.
+      auth: { creds: auth.state.creds, keys: makeCacheableSignalKeyStore(auth.state.keys, log) },
+      logger: log,
       markOnlineOnConnect: false,
       syncFullHistory: false,
       browser: ["Outreach", "Chrome", "1.0"],
+      ...(o.waVersion ? { version: o.waVersion } : {}),
+      msgRetryCounterCache: processRetryCounter,
+      getMessage: answerRetries(sent, o.events, sessionId),
     });
     s.sock = sock;
     s.connected = false;
+    s.qrShown = false;
+    const at = { session_id: sessionId };
 
-    sock.ev.on("creds.update", () => void saveCreds().catch((e) => o.logger.error({ err: e, session_id: sessionId }, "saving credentials failed")));
+    sock.ev.on(
+      "creds.update",
+      guard(o.logger, at, "creds.update", () => auth.saveCreds()),
+    );
 
-    sock.ev.on("connection.update", async (u: { connection?: string; lastDisconnect?: { error?: any }; qr?: string }) => {
-      if (s.sock !== sock) return;
-      if (u.qr) {
-        o.onQr?.(sessionId, u.qr);
-        const png = await QRCode.toDataURL(u.qr).catch(() => null);
-        await o.events.status({ sessionId, status: "qr", qr: u.qr, qrPngDataUrl: png, reason: "scan the QR code with WhatsApp, or request a pairing code" });
-      }
-      if (u.connection === "open") {
-        s.connected = true;
-        s.attempt = 0;
-        await o.events.status({ sessionId, status: "working", phone: phoneOf(sock.user?.id), qr: null, qrPngDataUrl: null, pairingCode: null, reason: null });
-        await fetchGroups(sessionId, s);
-      }
-      if (u.connection === "close") await onClose(sessionId, s, u.lastDisconnect?.error);
-    });
+    sock.ev.on(
+      "connection.update",
+      guard(o.logger, at, "connection.update", async (u: { connection?: string; lastDisconnect?: { error?: any }; qr?: string; reachoutTimeLock?: any }) => {
+        if (s.sock !== sock) return;
+        if (u.connection === "close") return onClose(sessionId, s, u.lastDisconnect?.error);
+        if (u.reachoutTimeLock?.isActive) {
+          const ends = u.reachoutTimeLock.timeEnforcementEnds;
+          const reason = "WhatsApp's reach-out time lock: this account may not start new chats for now.";
+          await restricted(sessionId, s, "reachout_timelock", reason, async () => (ends instanceof Date ? ends.getTime() : null));
+        }
+        if (u.qr) {
+          s.qrShown = true;
+          o.onQr?.(sessionId, u.qr);
+          const png = await QRCode.toDataURL(u.qr).catch(() => null);
+          await status({ sessionId, status: "qr", qr: u.qr, qrPngDataUrl: png, reason: "scan the QR code with WhatsApp, or request a pairing code" });
+        }
+        if (u.connection === "open") {
+          s.connected = true;
+          s.attempt = 0;
+          s.qrCycles = 0;
+          s.qrShown = false;
+          await status({ sessionId, status: "working", phone: phoneOf(sock.user?.id), qr: null, qrPngDataUrl: null, pairingCode: null, reason: null });
+          await fetchGroups(sessionId, s);
+        }
+      }),
+    );
 
-    sock.ev.on("messages.update", (updates: any[]) => {
-      for (const u of updates) {
-        const r = receiptOf(u);
-        if (r) void o.events.receipt({ sessionId, ...r, at: Date.now() }).catch((e) => o.logger.warn({ err: e }, "receipt not recorded"));
-      }
-    });
-
-    /** A LID sender's number, from the mapping WhatsApp shared with this device (undefined when it has none yet). */
-    const resolveLid = async (lid: string) => {
-      const pn = await sock.signalRepository?.lidMapping?.getPNForLID(lid).catch(() => null);
-      return phoneOf(pn);
-    };
-
-    sock.ev.on("messages.upsert", ({ messages, type }: { messages: any[]; type: string }) => {
-      if (type !== "notify") return;
-      for (const m of messages) {
-        const inbound = inboundOf(m);
-        if (!inbound) continue;
-        void (async () => {
-          const from = inbound.from ?? (inbound.lid ? await resolveLid(inbound.lid) : undefined);
-          if (inbound.waGroupId) {
-            // A group member known only by a LID is still reported (a monitored group stores the message with the LID).
-            await o.events.inbound({
-              sessionId,
-              from: from ?? "",
-              text: inbound.text,
-              messageId: inbound.id,
-              at: inbound.at,
-              waGroupId: inbound.waGroupId,
-              ...(inbound.lid ? { fromLid: inbound.lid } : {}),
-              ...(inbound.mediaType ? { mediaType: inbound.mediaType } : {}),
-              ...(inbound.name ? { name: inbound.name } : {}),
-            });
-            return;
-          }
-          if (!from) {
-            o.logger.info({ session_id: sessionId }, "inbound message from a LID without a known number; not recorded");
-            return;
-          }
-          await o.events.inbound({
-            sessionId,
-            from,
-            text: inbound.text,
-            messageId: inbound.id,
-            at: inbound.at,
-            ...(inbound.mediaType ? { mediaType: inbound.mediaType } : {}),
-            ...(inbound.name ? { name: inbound.name } : {}),
-          });
-        })().catch((e) => o.logger.warn({ err: e }, "inbound not recorded"));
-        // "Seen" after a short, human-looking delay (1:1 chats only: monitoring a group reads nothing aloud).
-        if (inbound.waGroupId) continue;
-        const t = setTimeout(() => void sock.readMessages([m.key]).catch(() => {}), readDelay[0] + Math.random() * (readDelay[1] - readDelay[0]));
+    listenMessages({
+      sock,
+      sessionId,
+      events: o.events,
+      log: o.logger,
+      readDelay,
+      markRead: (key) => {
+        const t = setTimeout(() => void sock.readMessages([key]).catch(() => {}), readDelay[0] + Math.random() * (readDelay[1] - readDelay[0]));
         t.unref?.();
-      }
+      },
+      restricted: (code) => restricted(sessionId, s, code, restrictionReason(code), timelockEnd(sock)),
     });
 
-    for (const ev of ["groups.update", "group-participants.update", "groups.upsert"]) sock.ev.on(ev, () => scheduleGroups(sessionId, s));
-
-    const onContacts = (list: { id: string; phoneNumber?: string; name?: string; notify?: string }[]) => {
-      const contacts = list.flatMap((c) => {
-        const phone = phoneOf(c.phoneNumber) ?? phoneOf(c.id);
-        const name = c.name ?? c.notify;
-        return phone ? [{ phone, ...(name ? { name } : {}) }] : [];
-      });
-      if (contacts.length) void o.events.contacts({ sessionId, contacts }).catch((e) => o.logger.warn({ err: e }, "contacts not recorded"));
-    };
-    sock.ev.on("contacts.upsert", onContacts);
-    sock.ev.on("contacts.update", onContacts);
+    for (const ev of ["groups.update", "group-participants.update", "groups.upsert"])
+      sock.ev.on(
+        ev,
+        guard(o.logger, at, ev, () => scheduleGroups(sessionId, s)),
+      );
   };
 
-  const onClose = async (sessionId: string, s: State, error: any) => {
-    s.connected = false;
-    if (s.intentional) return;
-    const code: number | undefined = error?.output?.statusCode;
-    const why = error?.message ?? "connection closed";
-    const stopHere = async (status: "stopped" | "failed", reason: string, forget: boolean) => {
-      sessions.delete(sessionId);
-      if (forget) await o.auth.clear(sessionId);
-      o.logger.warn({ session_id: sessionId, code, reason }, `session ${status}`);
-      await o.events.status({ sessionId, status, reason, qr: null, qrPngDataUrl: null });
-    };
-    switch (code) {
-      case CODE.loggedOut:
-        return stopHere("stopped", "logged out from the phone; pair again to reconnect", true);
-      case CODE.connectionReplaced:
-        return stopHere("failed", "connection replaced: this WhatsApp account was opened by another client", false);
-      case CODE.forbidden:
-        return stopHere("failed", "forbidden by WhatsApp (the number may be restricted or banned)", false);
-      case CODE.badSession:
-      case CODE.multideviceMismatch:
-        return stopHere("failed", `the stored session is not usable (${why}); pair again`, true);
-      case CODE.restartRequired:
-        o.logger.info({ session_id: sessionId }, "restart required; reconnecting now");
-        return connect(sessionId);
-      default: {
-        s.attempt++;
-        const delay = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (s.attempt - 1));
-        const reason = `connection lost (${why}${code ? `, code ${code}` : ""}); reconnecting in ${Math.round(delay / 1000)} s (attempt ${s.attempt})`;
-        o.logger.warn({ session_id: sessionId, code, attempt: s.attempt, delay_ms: delay }, "connection lost; reconnecting with backoff");
-        await o.events.status({ sessionId, status: "starting", reason });
-        s.timer = setTimeout(() => void connect(sessionId).catch((e) => onClose(sessionId, s, e)), delay);
-        s.timer.unref?.();
-      }
-    }
-  };
+  const onClose = createCloseHandler({ ...o, sessions, connect, status });
+
+  /** A connect that throws (the store down while reading credentials) is a close like any other: retried with backoff. */
+  const connectOrRetry = (sessionId: string, s: State) => connect(sessionId).catch((e) => onClose(sessionId, s, e));
 
   return {
     name: "baileys",
     isRunning: (id) => sessions.has(id),
+    ready: (id) => sessions.get(id)?.connected === true,
 
     async start({ sessionId }) {
       if (sessions.has(sessionId)) return;
-      sessions.set(sessionId, { connected: false, intentional: false, attempt: 0, lastGroupsFetch: 0 });
-      await o.events.status({ sessionId, status: "starting", reason: "connecting to WhatsApp" });
-      const s = sessions.get(sessionId) as State;
-      await connect(sessionId).catch((e) => onClose(sessionId, s, e));
+      const s: State = { connected: false, intentional: false, attempt: 0, qrCycles: 0, qrShown: false, restrictedAt: 0, lastGroupsFetch: 0 };
+      sessions.set(sessionId, s);
+      // The socket is started whatever happens to this status write.
+      await status({ sessionId, status: "starting", reason: "connecting to WhatsApp" });
+      await connectOrRetry(sessionId, s);
     },
 
     async stop(sessionId, { logout }) {
@@ -261,33 +218,53 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
       if (s.timer) clearTimeout(s.timer);
       if (s.groupsTimer) clearTimeout(s.groupsTimer);
       sessions.delete(sessionId);
+      resolvers.delete(sessionId);
       if (logout) {
         await s.sock?.logout().catch(() => {});
+        await s.auth?.flush();
         await o.auth.clear(sessionId);
       } else {
         await Promise.resolve(s.sock?.end(undefined)).catch(() => {});
+        // The lease is released after this returns: the next owner must find every credential saved.
+        await s.auth?.flush();
       }
-      await o.events.status({ sessionId, status: "stopped", reason: logout ? "logged out" : "stopped", qr: null, qrPngDataUrl: null });
+      await status({ sessionId, status: "stopped", reason: logout ? "logged out" : "stopped", qr: null, qrPngDataUrl: null });
     },
 
     async send(sessionId, m: Outbound) {
       const s = sessions.get(sessionId);
-      if (!s?.sock || !s.connected) throw new TransportError("transient", "the session is not connected to WhatsApp");
+      if (!s?.sock || !s.connected) throw new TransportError("offline", "the session is not connected to WhatsApp (reconnecting)");
       const sock = s.sock;
-      const jid = jidOf(m.to);
-      const text = m.kind === "text" ? m.text : m.caption;
-      // Downloaded before "typing…": a refused URL fails the send without a gesture to the contact.
+      // Downloaded first: a refused URL fails the send without a lookup or a gesture to the contact.
       const file: Media | undefined = m.kind === "media" ? await media(m.url) : undefined;
+      const resolver = resolvers.get(sessionId) ?? createResolver({ ttlMs: o.resolveTtlMs });
+      resolvers.set(sessionId, resolver);
+      let jid: string | null;
+      try {
+        jid = await resolver.resolve(m.to, (...jids) => sock.onWhatsApp(...jids));
+      } catch (e) {
+        throw classify(e);
+      }
+      if (!jid) throw new TransportError("permanent", `not_on_whatsapp: ${m.to} has no WhatsApp account`);
+      const text = m.kind === "text" ? m.text : m.caption;
+      const thumb = file?.kind === "image" ? await imageThumbnail(file.buffer) : undefined;
       if (o.typing !== false) {
+        // "typing…" shows only from an available client subscribed to the chat, as WhatsApp Web does it.
+        await sock.sendPresenceUpdate("available").catch(() => {});
+        await sock.presenceSubscribe(jid).catch(() => {});
         await sock.sendPresenceUpdate("composing", jid).catch(() => {});
         await sleep(typingMs(text));
         await sock.sendPresenceUpdate("paused", jid).catch(() => {});
       }
-      const content = contentOf(m, file);
+      const content = contentOf(m, file, thumb);
       try {
-        await sock.sendMessage(jid, content, { messageId: m.messageId });
+        const r = (await sock.sendMessage(jid, content, { messageId: m.messageId })) as { message?: any } | undefined;
+        sent.put(m.messageId, r?.message);
       } catch (e) {
         throw classify(e);
+      } finally {
+        // Back to unavailable, so the phone keeps getting its notifications.
+        if (o.typing !== false) await sock.sendPresenceUpdate("unavailable").catch(() => {});
       }
       return { messageId: m.messageId };
     },
@@ -295,6 +272,9 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
     async requestPairingCode(sessionId, phone) {
       const s = sessions.get(sessionId);
       if (!s?.sock) throw new TransportError("transient", "the session is not running here");
+      // Baileys would overwrite `creds.me` of a paired account and save it (`requestPairingCode`, `Socket/socket.js`).
+      if (!s.qrShown || s.auth?.state.creds.registered)
+        throw new TransportError("permanent", "the session is not waiting to be paired (no QR shown, or already registered)");
       return s.sock.requestPairingCode(phone.replace(/^\+/, ""));
     },
   };

@@ -139,24 +139,61 @@ const groupInboundOf = (m: Msg, jid: string, now: number): Inbound | undefined =
   };
 };
 
-/** Baileys message status: 3 = delivered to the device, 4 = read, 5 = played. */
-export const receiptOf = (u: { key: Key; update: { status?: number | null } }): { messageId: string; state: "delivered" | "read" } | undefined => {
+/** Baileys' `ACCOUNT_RESTRICTED_TEXT` (`Utils/decode-wa-message.js`), the second stub parameter of a reach-out time lock. */
+export const ACCOUNT_RESTRICTED_TEXT = "Your account has been restricted";
+
+/** WhatsApp's refusal codes, said for a person (the recipient's `error`, `message.failed`'s `error`). */
+export const rejectionReason = (code: string) => {
+  switch (code) {
+    case "463":
+      return "WhatsApp refused the message (463): this account is restricted from starting new chats. Not retried: each retry counts as another reach-out and makes the restriction worse.";
+    case "479":
+      return "WhatsApp rejected the message (479): the contact's device session is stale or the address is wrong.";
+    case "421":
+      return "WhatsApp refused the message (421): the contact cannot receive messages from this account.";
+    default:
+      return `WhatsApp refused the message (error ${code}).`;
+  }
+};
+
+/** What a restriction code means for the session's jobs. */
+export const restrictionReason = (code: string) =>
+  code === "463"
+    ? "WhatsApp restricted this account from starting new chats (463): messages to contacts without an existing chat are refused."
+    : `WhatsApp restricted this account (${code}).`;
+
+export type Receipt =
+  | { messageId: string; state: "delivered" | "read" }
+  | { messageId: string; state: "failed"; code: string; reason: string; restricted: boolean };
+
+/**
+ * Baileys message status: 3 = delivered to the device, 4 = read, 5 = played; 0 = ERROR, which
+ * `handleBadAck` (`Socket/messages-recv.js`) emits when WhatsApp refuses a message after the send
+ * resolved, with the code in `messageStubParameters` (and `ACCOUNT_RESTRICTED_TEXT` for a time lock).
+ */
+export const receiptOf = (u: { key: Key; update: { status?: number | null; messageStubParameters?: (string | null)[] | null } }): Receipt | undefined => {
   if (!u.key.fromMe || !u.key.id || u.update.status === undefined || u.update.status === null) return undefined;
   if (u.update.status >= 4) return { messageId: u.key.id, state: "read" };
   if (u.update.status === 3) return { messageId: u.key.id, state: "delivered" };
+  if (u.update.status === 0) {
+    const params = u.update.messageStubParameters ?? [];
+    const code = String(params[0] ?? "unknown");
+    const restricted = code === "463" || params.includes(ACCOUNT_RESTRICTED_TEXT);
+    return { messageId: u.key.id, state: "failed", code, reason: rejectionReason(code), restricted };
+  }
   return undefined;
 };
 
 export { type MediaKind, mediaKindOf } from "../media";
 
 /** What `sock.sendMessage` gets for our outbound message; media goes as the bytes we downloaded, never as a URL. */
-export const contentOf = (m: Outbound, media?: Media) => {
+export const contentOf = (m: Outbound, media?: Media, thumb?: { jpegThumbnail: string; width: number; height: number }) => {
   if (m.kind === "text") return { text: m.text };
   if (!media) throw new TransportError("permanent", "media not sent: it was not downloaded");
   const file = media.buffer;
   switch (media.kind) {
     case "image":
-      return { image: file, caption: m.caption };
+      return { image: file, caption: m.caption, ...(thumb ?? {}) };
     case "video":
       return { video: file, caption: m.caption };
     case "audio":
