@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createDb, createStore, ensureTable } from "../packages/aws/src/store";
-import type { TransportEvents } from "../packages/core/src/port";
+import { ignoredTransportEvents, type TransportEvents } from "../packages/core/src/port";
 import { startDynamoLocal } from "../packages/local/src/dynamo-local";
 import { createLogger } from "../packages/log/src";
 import { createBaileysTransport } from "../packages/whatsapp/src/baileys";
@@ -27,15 +27,7 @@ export const baileysRss = async (sessions = 200) => {
     const db = createDb({ table: "rss", endpoint: dynamo.endpoint });
     await ensureTable(db);
     const store = createStore(db);
-    const events: TransportEvents = {
-      status: async () => {},
-      receipt: async () => {},
-      inbound: async () => {},
-      groups: async () => {},
-      contacts: async () => {},
-      restricted: async () => {},
-      sentContent: async () => undefined,
-    };
+    const events: TransportEvents = ignoredTransportEvents;
     // The module's own cost, in a fresh process (this one has loaded it with the adapter already).
     const module = Number(
       execFileSync(

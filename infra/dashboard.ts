@@ -20,6 +20,15 @@ const graph = (title: string, metrics: Metric[], x: number, y: number, opts: Rec
 
 const stage = { Stage: $app.stage };
 const outreach = (name: string, stat: string, label: string): Metric => [METRICS_NAMESPACE, name, "Stage", stage.Stage, { stat, label }];
+const ecs = (metricName: string, stat: string, label: string): Metric => [
+  "AWS/ECS",
+  metricName,
+  "ClusterName",
+  cluster.nodes.cluster.name,
+  "ServiceName",
+  worker.nodes.service.name,
+  { stat, label },
+];
 const functions = [
   { id: "Api", name: api.nodes.function.name },
   { id: "Events", name: eventsSubscriber.nodes.function.name },
@@ -79,35 +88,7 @@ export const dashboard = new aws.cloudwatch.Dashboard("Dashboard", {
         12,
         12,
       ),
-      ...($dev
-        ? []
-        : [
-            graph(
-              "Workers: CPU and memory (%)",
-              [
-                [
-                  "AWS/ECS",
-                  "CPUUtilization",
-                  "ClusterName",
-                  cluster.nodes.cluster.name,
-                  "ServiceName",
-                  worker.nodes.service.name,
-                  { stat: "Average", label: "CPU" },
-                ],
-                [
-                  "AWS/ECS",
-                  "MemoryUtilization",
-                  "ClusterName",
-                  cluster.nodes.cluster.name,
-                  "ServiceName",
-                  worker.nodes.service.name,
-                  { stat: "Maximum", label: "memory" },
-                ],
-              ],
-              0,
-              18,
-            ),
-          ]),
+      ...($dev ? [] : [graph("Workers: CPU and memory (%)", [ecs("CPUUtilization", "Average", "CPU"), ecs("MemoryUtilization", "Maximum", "memory")], 0, 18)]),
       graph("Workers: starts and store errors", [outreach("WorkerStarts", "Sum", "task starts"), outreach("StoreErrors", "Sum", "store errors")], 12, 18),
     ],
   }),

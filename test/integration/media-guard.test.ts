@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TransportEvents } from "../../packages/core/src/port";
+import { ignoredTransportEvents, type TransportEvents } from "../../packages/core/src/port";
 import type { SandboxMessage } from "../../packages/core/src/sandbox";
 import { createGuardedFetch } from "../../packages/fetch/src";
 import { type AuthStore, createBaileysTransport } from "../../packages/whatsapp/src/baileys";
@@ -19,15 +19,7 @@ const memoryAuth = (): AuthStore => {
     clear: async (s) => void creds.delete(s),
   };
 };
-const events: TransportEvents = {
-  status: async () => {},
-  receipt: async () => {},
-  inbound: async () => {},
-  groups: async () => {},
-  contacts: async () => {},
-  restricted: async () => {},
-  sentContent: async () => undefined,
-};
+const events: TransportEvents = ignoredTransportEvents;
 const logger = { info() {}, warn() {}, error() {} };
 
 const PNG = Buffer.alloc(2048, 7);

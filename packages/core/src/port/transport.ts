@@ -120,3 +120,14 @@ export interface Transport {
   /** Whether the session is connected to WhatsApp right now (absent: always); a send waits in the queue until it is. */
   ready?(sessionId: string): boolean;
 }
+
+/** Transport events nobody listens to: a sandbox that hosts no session, tests and benchmarks of a transport alone. */
+export const ignoredTransportEvents: TransportEvents = {
+  status: async () => {},
+  receipt: async () => {},
+  inbound: async () => {},
+  groups: async () => {},
+  contacts: async () => {},
+  restricted: async () => {},
+  sentContent: async () => undefined,
+};

@@ -1,20 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TransportEvents } from "@outreach/core/port";
+import { ignoredTransportEvents, type TransportEvents } from "@outreach/core/port";
 
 const ENTRY = join(dirname(fileURLToPath(import.meta.url)), "..", "worker-main.ts");
 
 /** Events of a sandbox that hosts no session (the runtime's, when worker processes host them). */
-export const idleEvents: TransportEvents = {
-  status: async () => {},
-  receipt: async () => {},
-  inbound: async () => {},
-  groups: async () => {},
-  contacts: async () => {},
-  restricted: async () => {},
-  sentContent: async () => undefined,
-};
+export const idleEvents: TransportEvents = ignoredTransportEvents;
 
 interface Worker {
   id: string;

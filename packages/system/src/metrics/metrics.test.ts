@@ -1,3 +1,4 @@
+import { ignoredTransportEvents } from "@outreach/core/port";
 import { describe, expect, it } from "vitest";
 import { countingEvents, countingTransportEvents, createMetrics } from "./index";
 
@@ -51,18 +52,7 @@ describe("worker metrics", () => {
       { type: "message.read", key: "c", at: "", data: {} },
     ]);
     const statuses: string[] = [];
-    const transport = countingTransportEvents(
-      {
-        status: async (e) => void statuses.push(e.status),
-        receipt: async () => {},
-        inbound: async () => {},
-        groups: async () => {},
-        contacts: async () => {},
-        restricted: async () => {},
-        sentContent: async () => undefined,
-      },
-      metrics,
-    );
+    const transport = countingTransportEvents({ ...ignoredTransportEvents, status: async (e) => void statuses.push(e.status) }, metrics);
     await transport.status({ sessionId: "s", status: "stopped", reason: "logged out from the phone (the linked device was removed); pair again to reconnect" });
     await transport.status({ sessionId: "s", status: "stopped", reason: "logged out" });
     await transport.status({ sessionId: "s", status: "failed", reason: "WhatsApp requires a newer WhatsApp Web version (405 update required)" });
