@@ -41,8 +41,9 @@ for (const [name, entry] of Object.entries(selected)) {
     sourcemap: "external",
     mainFields: ["module", "main"],
     banner: { js: banner },
-    // Optional peers Baileys loads only when present (thumbnails, link previews, audio waveforms).
-    external: ["sharp", "jimp", "link-preview-js", "audio-decode", "@hapi/boom/lib/*", "qrcode-terminal"],
+    // Optional peers Baileys loads only when present (link previews, audio waveforms, native sharp).
+    // jimp is bundled: the worker makes image thumbnails with it (pure JavaScript, nothing native).
+    external: ["sharp", "link-preview-js", "audio-decode", "@hapi/boom/lib/*", "qrcode-terminal"],
     plugins: [consoleAssetsPlugin],
     logLevel: "warning",
   });
