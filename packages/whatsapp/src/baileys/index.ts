@@ -180,7 +180,6 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
       sessionId,
       events: o.events,
       log: o.logger,
-      readDelay,
       markRead: (key) => {
         const t = setTimeout(() => void sock.readMessages([key]).catch(() => {}), readDelay[0] + Math.random() * (readDelay[1] - readDelay[0]));
         t.unref?.();
