@@ -44,7 +44,7 @@ const Faults = z.object({
   fail_next: z.number().int().min(0).max(10_000),
   error: z.enum(["transient", "permanent", "logout"]),
 });
-const Receipts = z.object({ phone: z.string().min(1).max(64), mode: z.enum(["normal", "none", "delivered_only"]) });
+const Receipts = z.object({ phone: z.string().min(1).max(64), mode: z.enum(["normal", "none", "delivered_only", "refused_463"]) });
 
 /** The sandbox's routes (no API key; served only with the sandbox transport, never with a real one). */
 export const sandboxRoutes = (sandbox: SandboxTransport, opts: { sessionStatus?: (sessionId: string) => Promise<string | undefined> } = {}) => {
