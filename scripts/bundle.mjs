@@ -50,7 +50,8 @@ const sstOptions = (entry, outfile, nodejs = nodejsSettings()) => ({
   logLevel: "warning",
 });
 
-// The worker image's bundle: Baileys' optional peers stay out (thumbnails, link previews, waveforms).
+// The worker image's bundle: Baileys' optional peers stay out (link previews, audio waveforms, native
+// sharp); jimp is bundled: the worker makes image thumbnails with it (pure JavaScript, nothing native).
 const workerOptions = (entry, outfile) => ({
   entryPoints: [entry],
   outfile,
@@ -62,7 +63,7 @@ const workerOptions = (entry, outfile) => ({
   sourcemap: "external",
   mainFields: ["module", "main"],
   banner: { js: SST_BANNER },
-  external: ["sharp", "jimp", "link-preview-js", "audio-decode", "@hapi/boom/lib/*", "qrcode-terminal"],
+  external: ["sharp", "link-preview-js", "audio-decode", "@hapi/boom/lib/*", "qrcode-terminal"],
   logLevel: "warning",
 });
 

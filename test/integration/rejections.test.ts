@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../packages/core/src/event";
 import { createIds } from "../../packages/core/src/id";
-import { createSender, pauseSessionJobs, recordRejection, type SendMessage, sentContent, view } from "../../packages/core/src/job";
+import { createSender, pauseSessionJobs, recordRejection, resume, type SendMessage, sentContent, view } from "../../packages/core/src/job";
 import { type Outbound, systemClock, type Transport, TransportError } from "../../packages/core/src/port";
 import { createLanes } from "../../packages/system/src/lane";
 import { store, useTable } from "../helpers/baileys-fixture";
-import { jobRecord } from "../helpers/records";
+import { jobRecord, sessionRecord } from "../helpers/records";
 
 /** What WhatsApp's refusals and restrictions do to jobs and recipients, on DynamoDB Local. */
 useTable();
@@ -15,7 +15,7 @@ const newJob = async (n: number, over: { message_content?: string } = {}) => {
   const tenantId = `ten_${randomBytes(5).toString("hex")}`;
   const sessionId = `ses_${randomBytes(5).toString("hex")}`;
   const job = jobRecord({
-    id: `bulk_${randomBytes(5).toString("hex")}`,
+    id: createIds().next("bulk"),
     tenant_id: tenantId,
     session_id: sessionId,
     total_recipients: n,
@@ -95,6 +95,15 @@ describe("refusals after the send (DynamoDB Local)", () => {
       pause_detail: expect.stringMatching(/463/),
       restricted_until: new Date(until).toISOString(),
     });
+
+    // Not resumable before the restriction's end (a 409 with the end), resumable once it is over.
+    await store.sessions.create(sessionRecord({ id: sessionId, tenant_id: tenantId, status: "working" }), null);
+    await expect(resume(deps() as never, tenantId, job.id)).rejects.toMatchObject({
+      code: "bulk_send.restricted",
+      details: { restricted_until: new Date(until).toISOString() },
+    });
+    const later = { ...deps(), clock: { ...systemClock, now: () => until + 1000 } };
+    expect(await resume(later as never, tenantId, job.id)).toMatchObject({ pause_reason: null, pause_detail: null, restricted_until: null });
 
     expect(await store.recipients.claim(ref, phones[0] as string, paused?.plan_epoch ?? 0, Date.now() + 60_000, mid(0))).not.toBe("claimed");
     // sentContent needs a sent message: write one for a job that is not paused.

@@ -44,7 +44,7 @@ const Faults = z.object({
   fail_next: z.number().int().min(0).max(10_000),
   error: z.enum(["transient", "permanent", "logout"]),
 });
-const Receipts = z.object({ phone: z.string().min(1).max(64), mode: z.enum(["normal", "none", "delivered_only"]) });
+const Receipts = z.object({ phone: z.string().min(1).max(64), mode: z.enum(["normal", "none", "delivered_only", "refused_463"]) });
 
 const LOCAL_HOSTS = ["localhost", "127.0.0.1", "::1"];
 

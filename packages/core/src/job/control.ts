@@ -23,6 +23,12 @@ export const pause = async (d: D, tenantId: string, id: string) => {
 export const resume = async (d: D, tenantId: string, id: string) => {
   const job = await get(d.store, tenantId, id, true);
   if (job.status !== "paused") throw stateConflict(job, "resume");
+  // Sending into WhatsApp's restriction lengthens it: not before the end WhatsApp gave.
+  if (job.pause_reason === "restricted" && job.restricted_until && Date.parse(job.restricted_until) > d.clock.now()) {
+    throw conflict("bulk_send.restricted", `WhatsApp restricted this number until ${job.restricted_until}; resume after that.`, {
+      restricted_until: job.restricted_until,
+    });
+  }
   const session = await d.store.sessions.get(tenantId, job.session_id, true);
   if (session?.status !== "working") {
     throw conflict("session.not_working", `Session ${job.session_id} is ${session?.status ?? "deleted"}; it must be working to resume.`);

@@ -18,6 +18,15 @@ import { render } from "./template";
 export const messageIdFor = (jobId: string, phone: string) =>
   `3EB0${createHash("sha256").update(`${jobId}:${phone}`).digest("hex").slice(0, 18).toUpperCase()}`;
 
+/** How one send message ended in its lane (the sender acts on it once the lane is free). */
+export type Outcome =
+  | { kind: "dropped" }
+  | { kind: "elsewhere"; soon: boolean }
+  | { kind: "later"; at: number }
+  | { kind: "opted_out" }
+  | { kind: "sent"; messageId: string; at: number }
+  | { kind: "error"; result: "retry" | "failed" | "logout" };
+
 /** How soon a send for a session that is reconnecting to WhatsApp is tried again (no attempt spent). */
 export const OFFLINE_WAIT_MS = 15_000;
 

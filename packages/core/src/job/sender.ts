@@ -19,6 +19,7 @@ import {
   type Lane,
   messageIdFor,
   OFFLINE_WAIT_MS,
+  type Outcome,
   outbound,
   persist,
   SendTimeout,
@@ -50,14 +51,6 @@ export const HAND_BACK_S = 2;
  * to the queue.
  */
 export const SOON_MS = 40_000;
-
-type Outcome =
-  | { kind: "dropped" }
-  | { kind: "elsewhere"; soon: boolean }
-  | { kind: "later"; at: number }
-  | { kind: "opted_out" }
-  | { kind: "sent"; messageId: string; at: number }
-  | { kind: "error"; result: "retry" | "failed" | "logout" };
 
 /**
  * The sender: claim (job running at this epoch, recipient pending, number not opted out — one

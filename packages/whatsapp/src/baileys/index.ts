@@ -7,7 +7,8 @@ import { type AuthStore, type StoredAuth, useStoredAuthState } from "./auth";
 import { answerRetries, createSentCache, processRetryCounter } from "./caches";
 import { createCloseHandler } from "./close";
 import { guard, listenMessages } from "./listen";
-import { contentOf, groupOf, phoneOf, restrictionReason, typingMs } from "./map";
+import { contentOf, groupOf, phoneOf, typingMs } from "./map";
+import { restrictionReason } from "./reasons";
 import { createResolver } from "./resolve";
 import { createRestrictionReporter, timelockEnd } from "./restrict";
 import type { MakeSocket, SocketLike } from "./socket";
@@ -135,6 +136,7 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
     s.sock = sock;
     s.connected = false;
     s.qrShown = false;
+    let closed = false;
     const at = { session_id: sessionId };
 
     sock.ev.on(
@@ -145,8 +147,11 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
     sock.ev.on(
       "connection.update",
       guard(o.logger, at, "connection.update", async (u: { connection?: string; lastDisconnect?: { error?: any }; qr?: string; reachoutTimeLock?: any }) => {
-        if (s.sock !== sock) return;
-        if (u.connection === "close") return onClose(sessionId, s, u.lastDisconnect?.error);
+        if (s.sock !== sock || closed) return;
+        if (u.connection === "close") {
+          closed = true;
+          return onClose(sessionId, s, u.lastDisconnect?.error);
+        }
         if (u.reachoutTimeLock?.isActive) {
           const ends = u.reachoutTimeLock.timeEnforcementEnds;
           const reason = "WhatsApp's reach-out time lock: this account may not start new chats for now.";
@@ -156,6 +161,8 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
           s.qrShown = true;
           o.onQr?.(sessionId, u.qr);
           const png = await QRCode.toDataURL(u.qr).catch(() => null);
+          // A QR drawn after its socket closed (the session stopped meanwhile) is not shown.
+          if (closed || sessions.get(sessionId) !== s) return;
           await status({ sessionId, status: "qr", qr: u.qr, qrPngDataUrl: png, reason: "scan the QR code with WhatsApp, or request a pairing code" });
         }
         if (u.connection === "open") {
@@ -174,7 +181,6 @@ export const createBaileysTransport = (o: BaileysOptions): Transport => {
       sessionId,
       events: o.events,
       log: o.logger,
-      readDelay,
       markRead: (key) => {
         const t = setTimeout(() => void sock.readMessages([key]).catch(() => {}), readDelay[0] + Math.random() * (readDelay[1] - readDelay[0]));
         t.unref?.();

@@ -30,7 +30,6 @@ export const listenMessages = (o: {
   sessionId: string;
   events: TransportEvents;
   log: Log;
-  readDelay: [number, number];
   /** Marks a 1:1 message read after a human-looking delay. */
   markRead: (key: unknown) => void;
   /** Reports the account's restriction (fetching the time lock's end where Baileys can; once a minute at most). */

@@ -2,6 +2,9 @@ import { normalize } from "@outreach/core/phone";
 import { type Outbound, TransportError, type WaGroup, type WaParticipant } from "@outreach/core/port";
 import { isJidBroadcast, isJidGroup, isJidNewsletter, isJidStatusBroadcast, isLidUser, isPnUser, jidDecode, normalizeMessageContent } from "baileys";
 import type { Media } from "../media";
+import { rejectionReason } from "./reasons";
+
+export { rejectionReason, restrictionReason } from "./reasons";
 
 /** E.164 from a phone-number JID (`5511999998888@s.whatsapp.net`, with or without a device). */
 export const phoneOf = (jid: string | undefined | null): string | undefined => {
@@ -141,26 +144,6 @@ const groupInboundOf = (m: Msg, jid: string, now: number): Inbound | undefined =
 
 /** Baileys' `ACCOUNT_RESTRICTED_TEXT` (`Utils/decode-wa-message.js`), the second stub parameter of a reach-out time lock. */
 export const ACCOUNT_RESTRICTED_TEXT = "Your account has been restricted";
-
-/** WhatsApp's refusal codes, said for a person (the recipient's `error`, `message.failed`'s `error`). */
-export const rejectionReason = (code: string) => {
-  switch (code) {
-    case "463":
-      return "WhatsApp refused the message (463): this account is restricted from starting new chats. Not retried: each retry counts as another reach-out and makes the restriction worse.";
-    case "479":
-      return "WhatsApp rejected the message (479): the contact's device session is stale or the address is wrong.";
-    case "421":
-      return "WhatsApp refused the message (421): the contact cannot receive messages from this account.";
-    default:
-      return `WhatsApp refused the message (error ${code}).`;
-  }
-};
-
-/** What a restriction code means for the session's jobs. */
-export const restrictionReason = (code: string) =>
-  code === "463"
-    ? "WhatsApp restricted this account from starting new chats (463): messages to contacts without an existing chat are refused."
-    : `WhatsApp restricted this account (${code}).`;
 
 export type Receipt =
   | { messageId: string; state: "delivered" | "read" }

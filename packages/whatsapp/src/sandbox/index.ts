@@ -13,6 +13,7 @@ import {
   type WaParticipant,
 } from "@outreach/core/port";
 import type { SandboxMessage } from "@outreach/core/sandbox";
+import { rejectionReason, restrictionReason } from "../baileys/reasons";
 import { createMediaFetcher } from "../media";
 
 export type { SandboxMessage };
@@ -43,7 +44,7 @@ export interface SandboxTransport extends Transport {
   /** Declares (or replaces) a WhatsApp group the session is in. */
   defineGroup(sessionId: string, group: { wa_group_id: string; name: string; participants: WaParticipant[] }): Promise<void>;
   /** Numbers whose messages are never delivered or read (receipts stay `sent`). */
-  setReceipts(phone: string, mode: "normal" | "none" | "delivered_only"): void;
+  setReceipts(phone: string, mode: ReceiptMode): void;
   messages(filter: { to?: string; session_id?: string }): Promise<SandboxMessage[]>;
   /** Pending receipt timers are dropped (the runtime is stopping). */
   close(): void;
@@ -61,6 +62,13 @@ export const sandboxPhone = (sessionId: string) => {
  * Media is downloaded through the outbound-fetch guard like the real transport does, so a refused or
  * oversized URL fails the send with the same reason.
  */
+/**
+ * What the simulated WhatsApp does after a message to a number: read receipts (`normal`), only
+ * delivered, none, or `refused_463` — it refuses the message as WhatsApp refuses a restricted
+ * account's (a failed receipt with code 463) and reports the restriction, like Baileys' `handleBadAck`.
+ */
+export type ReceiptMode = "normal" | "none" | "delivered_only" | "refused_463";
+
 export const createSandboxTransport = (deps: {
   outbox: SandboxOutbox;
   events: TransportEvents;
@@ -72,7 +80,7 @@ export const createSandboxTransport = (deps: {
   const media = createMediaFetcher(deps.fetchMedia);
   const running = new Map<string, string>();
   const faults = new Map<string, { n: number; error: TransportErrorKind }>();
-  const receiptModes = new Map<string, "normal" | "none" | "delivered_only">();
+  const receiptModes = new Map<string, ReceiptMode>();
   const groups = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const delays = deps.receiptDelays ?? { delivered: 1000, read: 2000 };
@@ -136,6 +144,14 @@ export const createSandboxTransport = (deps: {
       };
       await deps.outbox.record(m, seq);
       const mode = receiptModes.get(message.to) ?? "normal";
+      if (mode === "refused_463") {
+        later(delays.delivered, async () => {
+          const at = deps.clock.now();
+          await deps.events.restricted({ sessionId, code: "463", reason: restrictionReason("463"), until: null });
+          await deps.events.receipt({ sessionId, messageId: message.messageId, state: "failed", code: "463", reason: rejectionReason("463"), at });
+        });
+        return { messageId: message.messageId };
+      }
       if (mode !== "none") {
         later(delays.delivered, async () => {
           await setStatus("outbox", { m: { ...m, status: "delivered" }, seq });
