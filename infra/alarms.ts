@@ -111,6 +111,12 @@ export const loggedOutAlarm = workerAlarm(
   1,
   "A WhatsApp session logged out (removed from the phone, or banned): it needs a new QR scan in the console; its jobs are paused.",
 );
+export const restrictedAlarm = workerAlarm(
+  "WhatsAppRestrictedAlarm",
+  "SessionsRestricted",
+  1,
+  "WhatsApp restricted a number (463: no new chats, or the reach-out time lock): its bulk sends are paused until restricted_until. Lower the pace; do not resume early.",
+);
 export const storeErrorsAlarm = workerAlarm(
   "StoreErrorsAlarm",
   "StoreErrors",

@@ -46,7 +46,12 @@ export const dashboard = new aws.cloudwatch.Dashboard("Dashboard", {
   dashboardName: `outreach-${$app.stage}`,
   dashboardBody: $jsonStringify({
     widgets: [
-      graph("Messages per minute", [outreach("MessagesSent", "Sum", "sent"), outreach("MessagesFailed", "Sum", "failed")], 0, 0),
+      graph(
+        "Messages per minute",
+        [outreach("MessagesSent", "Sum", "sent"), outreach("MessagesFailed", "Sum", "failed"), outreach("SessionsRestricted", "Sum", "restrictions")],
+        0,
+        0,
+      ),
       graph(
         "Sessions and backlog",
         [

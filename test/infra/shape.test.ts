@@ -340,6 +340,7 @@ describe("infra shape", () => {
       ["SessionLoggedOutAlarm", "SessionsLoggedOut"],
       ["StoreErrorsAlarm", "StoreErrors"],
       ["WhatsAppUpdateRequiredAlarm", "SessionsUpdateRequired"],
+      ["WhatsAppRestrictedAlarm", "SessionsRestricted"],
     ] as const)
       expect(r.one("aws.cloudwatch.MetricAlarm", name).args, name).toMatchObject({ namespace: "Outreach", metricName: metric, dimensions: { Stage: "dev" } });
 

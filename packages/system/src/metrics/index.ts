@@ -2,7 +2,14 @@ import type { Events } from "@outreach/core/event";
 import type { Clock, TransportEvents } from "@outreach/core/port";
 
 /** Counted as they happen and published (then reset) once a period. */
-export type Counter = "MessagesSent" | "MessagesFailed" | "SessionsLoggedOut" | "SessionsUpdateRequired" | "StoreErrors" | "WorkerStarts";
+export type Counter =
+  | "MessagesSent"
+  | "MessagesFailed"
+  | "SessionsLoggedOut"
+  | "SessionsUpdateRequired"
+  | "SessionsRestricted"
+  | "StoreErrors"
+  | "WorkerStarts";
 /** Read at each publication: sessions this worker hosts, sends due and untaken in its shards' queues. */
 export type Gauge = "Sessions" | "SendsBacklog";
 
@@ -89,7 +96,7 @@ export const countingEvents = (events: Events, metrics: Pick<Metrics, "count">):
   },
 });
 
-/** Counts sessions that logged out, and sessions WhatsApp refused for an outdated Web version (405). */
+/** Counts sessions that logged out, that WhatsApp refused for an outdated Web version (405), and restrictions (463, the reach-out lock). */
 export const countingTransportEvents = (events: TransportEvents, metrics: Pick<Metrics, "count">): TransportEvents => ({
   ...events,
   status(e) {
@@ -99,5 +106,9 @@ export const countingTransportEvents = (events: TransportEvents, metrics: Pick<M
       if (/update required|405|web version/i.test(e.reason ?? "")) metrics.count("SessionsUpdateRequired");
     }
     return events.status(e);
+  },
+  restricted(e) {
+    metrics.count("SessionsRestricted");
+    return events.restricted(e);
   },
 });

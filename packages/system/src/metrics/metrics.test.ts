@@ -57,7 +57,8 @@ describe("worker metrics", () => {
     await transport.status({ sessionId: "s", status: "stopped", reason: "logged out" });
     await transport.status({ sessionId: "s", status: "failed", reason: "WhatsApp requires a newer WhatsApp Web version (405 update required)" });
     await transport.status({ sessionId: "s", status: "starting", reason: "connection lost; reconnecting" });
-    expect(counted).toEqual(["MessagesSent", "MessagesFailed", "SessionsLoggedOut", "SessionsUpdateRequired"]);
+    await transport.restricted({ sessionId: "s", code: "463", reason: "restricted from starting new chats", until: null });
+    expect(counted).toEqual(["MessagesSent", "MessagesFailed", "SessionsLoggedOut", "SessionsUpdateRequired", "SessionsRestricted"]);
     expect(statuses).toEqual(["stopped", "stopped", "failed", "starting"]);
     await m.stop();
   });
