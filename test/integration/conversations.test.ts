@@ -139,10 +139,15 @@ describe("conversations (DynamoDB Local)", () => {
       const senders = [phone(), phone(), phone(), phone()];
       for (const [i, text] of ["ＳＴＯＰ", "STOP\u200b", "Stop 🛑", "stop, please"].entries()) await t.sandbox.inbound(t.sessionId, senders[i] as string, text);
       const raw = "123456789012345678@lid";
-      const outcome = await Conversation.recordInbound(deps, t.tenantId, [{ sessionId: t.sessionId, from: raw, text: "STOP", at: Date.now(), messageId: "3A0RAWSTOP1" }], {
-        retention_days: 30,
-        reply_window_hours: 72,
-      });
+      const outcome = await Conversation.recordInbound(
+        deps,
+        t.tenantId,
+        [{ sessionId: t.sessionId, from: raw, text: "STOP", at: Date.now(), messageId: "3A0RAWSTOP1" }],
+        {
+          retention_days: 30,
+          reply_window_hours: 72,
+        },
+      );
       expect(outcome[0]).toMatchObject({ stored: false, opted_out: true, raw_opt_out: raw, reason: expect.stringMatching(/^sender /) });
       const list = (await store.optouts.list(t.tenantId, { limit: 50 })).items.map((o) => o.phone);
       expect(list.sort()).toEqual([...senders, raw].sort());

@@ -93,7 +93,10 @@ describe("the outbound-fetch guard", () => {
       },
     });
     const { error, ms } = await fail(f(`${web.url}/redirect?to=${encodeURIComponent("http://media.example.com/a.png")}`, cap));
-    expect(error).toMatchObject({ kind: "forbidden", message: "redirect 1 was refused: its host resolves to a private or reserved address, which is never fetched" });
+    expect(error).toMatchObject({
+      kind: "forbidden",
+      message: "redirect 1 was refused: its host resolves to a private or reserved address, which is never fetched",
+    });
     expect(error.message).not.toMatch(/10\.1\.2\.3|10\.0\.0\.0/);
     expect(asked).toEqual(["media.example.com"]);
     expect(ms).toBeLessThan(1000);
@@ -189,7 +192,10 @@ describe("the outbound-fetch guard", () => {
 
   it("fetches only from ports 80, 443 and 1024-65535 (issue 29)", async () => {
     for (const port of [0, 22, 25, 1023]) {
-      await expect(open(`http://127.0.0.1:${port}/a`, cap), String(port)).rejects.toMatchObject({ kind: "forbidden", message: expect.stringMatching(/port .* is not allowed/) });
+      await expect(open(`http://127.0.0.1:${port}/a`, cap), String(port)).rejects.toMatchObject({
+        kind: "forbidden",
+        message: expect.stringMatching(/port .* is not allowed/),
+      });
     }
     await expect(open(`${web.url}/missing`, cap)).rejects.toMatchObject({ kind: "http_status", status: 404 });
   });

@@ -43,10 +43,7 @@ export const request = (
       agent: false,
       signal: o.signal,
     });
-    const connectTimer = setTimeout(
-      () => req.destroy(new FetchError("timeout", unreachable(host).message)),
-      o.connectTimeoutMs,
-    );
+    const connectTimer = setTimeout(() => req.destroy(new FetchError("timeout", unreachable(host).message)), o.connectTimeoutMs);
     req.on("socket", (s) => {
       if (!s.connecting) clearTimeout(connectTimer);
       else s.once("connect", () => clearTimeout(connectTimer));

@@ -104,7 +104,7 @@ export const create = async (
   d: Deps,
   tenantId: string,
   input: CreateInput,
-  opts: { scheduledMessageId?: string; jobId?: string; /** An agent's cap (`mcp.recipient_limit` above it). */ maxRecipients?: number } = {},
+  opts: { scheduledMessageId?: string; jobId?: string /** An agent's cap (`mcp.recipient_limit` above it). */; maxRecipients?: number } = {},
 ) => {
   if (opts.jobId) {
     const existing = await d.store.jobs.get(tenantId, opts.jobId, true);

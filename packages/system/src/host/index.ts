@@ -94,7 +94,10 @@ export const createSessionHost = (
       // Stored once per WhatsApp message id; a reply to a bulk send is counted on it; STOP opts out.
       const r = await inbound.record(tenantId, e);
       if (r.raw_opt_out)
-        d.logger.warn({ tenant_id: tenantId, session_id: e.sessionId, raw_sender: r.raw_opt_out, reason: r.reason }, "opt-out from a sender that is not a phone number, kept for its raw id");
+        d.logger.warn(
+          { tenant_id: tenantId, session_id: e.sessionId, raw_sender: r.raw_opt_out, reason: r.reason },
+          "opt-out from a sender that is not a phone number, kept for its raw id",
+        );
       else if (r.opted_out) d.logger.info({ tenant_id: tenantId, session_id: e.sessionId }, "opt-out received");
       else if (!r.stored) d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: r.reason ?? "duplicate" }, "inbound not stored");
     },
