@@ -1,6 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { resolve } from "node:path";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { createDb } from "../../packages/aws/src/store";
 import { client, waitFor } from "../helpers/api";
 import { type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
 
@@ -40,6 +43,55 @@ describe("admin CLI against the running local runtime", () => {
     const listed = admin("list-keys", "--tenant", created.tenant_id) as { id: string; agent_max_recipients?: number }[];
     expect(listed.find((k) => k.id === agent.key_id)?.agent_max_recipients).toBe(5);
     expect(admin("create-key", "--tenant", created.tenant_id).agent_max_recipients).toBe(500);
+  });
+});
+
+describe("admin CLI errors a person can act on (issue 29)", () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "packages/local/src/admin.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, OUTREACH_DATA_DIR: inject("runtimeDataDir") },
+      encoding: "utf8",
+    });
+  const tenantsNamed = async (name: string) => {
+    const rt = JSON.parse(readFileSync(join(inject("runtimeDataDir"), "runtime.json"), "utf8")) as { dynamodb_endpoint: string; table: string };
+    const db = createDb({ table: rt.table, endpoint: rt.dynamodb_endpoint });
+    const res = await db.doc.send(
+      new ScanCommand({
+        TableName: db.table,
+        FilterExpression: "#n = :n",
+        ExpressionAttributeNames: { "#n": "name" },
+        ExpressionAttributeValues: { ":n": name },
+      }),
+    );
+    return res.Items?.length ?? 0;
+  };
+
+  it("--help prints the usage and exits 0", () => {
+    const r = run("--help");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: npm run admin -- <command>/);
+    expect(r.stdout).toContain("create-tenant");
+    expect(r.stderr).toBe("");
+  });
+
+  it("refuses bad input in one line, before anything is written", async () => {
+    const name = `never created ${Date.now()}`;
+    for (const [args, says] of [
+      [["create-tenant", "--name", name, "--key", "short"], /--key: An API key must be at least 16 characters long/],
+      [["create-tenant", "--name", name, "--plan", "gold"], /unknown plan "gold"/],
+      [["create-tenant", "--name", name, "--bogus"], /Unknown option '--bogus'/],
+      [["frobnicate"], /unknown command "frobnicate"/],
+      [["create-key", "--tenant", "ten_missing"], /tenant ten_missing not found/],
+      [["list-keys", "--tenant", "ten_x", "--table", "nope", "--endpoint", "http://127.0.0.1:9"], /unreachable/],
+    ] as const) {
+      const r = run(...args);
+      expect(r.status, args.join(" ")).not.toBe(0);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr, args.join(" ")).toMatch(says);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(await tenantsNamed(name)).toBe(0);
   });
 });
 

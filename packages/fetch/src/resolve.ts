@@ -33,7 +33,7 @@ export const resolveChecked = async (url: URL, policy: NetPolicy, resolve: Resol
   else {
     try {
       addresses = await resolve(host);
-    } catch (e) {
+    } catch {
       throw unreachable(host);
     }
   }

@@ -1,147 +1,215 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createDb, createStore } from "@outreach/aws/store";
-import { DEFAULT_AGENT_MAX_RECIPIENTS } from "@outreach/core/confirmation";
+import { DEFAULT_AGENT_DAILY_NEW_CONTACTS, DEFAULT_AGENT_MAX_RECIPIENTS } from "@outreach/core/confirmation";
 import { REPLY_WINDOW_HOURS_RANGE, RETENTION_DAYS_RANGE, settingsOf } from "@outreach/core/conversation";
+import { isDomainError } from "@outreach/core/error";
 import { createIds } from "@outreach/core/id";
-import { isPlanId } from "@outreach/core/plan";
+import { isPlanId, PLAN_IDS, type PlanId } from "@outreach/core/plan";
 import { systemClock } from "@outreach/core/port";
-import { createKey, createTenant, SCOPES, type Scope } from "@outreach/core/tenant";
+import { checkPlainKey, createKey, createTenant, SCOPES, type Scope } from "@outreach/core/tenant";
 
 /**
  * `npm run admin -- <command>`: tenants and keys, against the local runtime's store (default) or a
  * deployed table (`--table <name>` or OUTREACH_TABLE, with the usual AWS credentials and AWS_REGION).
+ * Every input is checked before anything is written; every error is one line saying what to do.
  */
 const usage = `usage: npm run admin -- <command> [options]
-  create-tenant --name <name> [--plan free|starter|pro|business|unlimited] [--key <plain key>]
-  create-key    --tenant <ten_…> [--name <label>] [--scopes a,b,…] [--agent-max-recipients N]
-  set-agent-max --tenant <ten_…> --key-id <key_…> --recipients N   (largest send through MCP; default 500)
+  create-tenant --name <name> [--plan ${PLAN_IDS.join("|")}] [--key <plain key, 16-200 characters>]
+  create-key    --tenant <ten_…> [--name <label>] [--scopes a,b,…] [--agent-max-recipients N] [--agent-daily-new-contacts N]
+  set-agent-max --tenant <ten_…> --key-id <key_…> --recipients N   (largest send through MCP; default ${DEFAULT_AGENT_MAX_RECIPIENTS})
   revoke-key    --tenant <ten_…> --key-id <key_…>
   list-keys     --tenant <ten_…>
   set-plan      --tenant <ten_…> --plan <plan>
   set-settings  --tenant <ten_…> [--retention-days <1–3650>] [--reply-window-hours <1–720>]
 scopes: ${SCOPES.join(", ")}
-options: --table <name> (AWS; default: the local runtime in $OUTREACH_DATA_DIR or .data), --endpoint <url>`;
+options: --table <name> (AWS; default: the local runtime in $OUTREACH_DATA_DIR or .data), --endpoint <url>, --help`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    name: { type: "string" },
-    plan: { type: "string" },
-    key: { type: "string" },
-    tenant: { type: "string" },
-    "key-id": { type: "string" },
-    scopes: { type: "string" },
-    "agent-max-recipients": { type: "string" },
-    recipients: { type: "string" },
-    table: { type: "string" },
-    endpoint: { type: "string" },
-    "retention-days": { type: "string" },
-    "reply-window-hours": { type: "string" },
-  },
-});
-const die = (msg: string): never => {
-  console.error(msg);
-  process.exit(2);
+/** A refusal a person can act on: one line on stderr, exit 2 (usage) or 1 (the store). */
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly code = 2,
+  ) {
+    super(message);
+  }
+}
+const die = (msg: string, code = 2): never => {
+  throw new Refusal(msg, code);
 };
-const cmd = positionals[0] ?? die(usage);
 
-const target = () => {
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  name: { type: "string" },
+  plan: { type: "string" },
+  key: { type: "string" },
+  tenant: { type: "string" },
+  "key-id": { type: "string" },
+  scopes: { type: "string" },
+  "agent-max-recipients": { type: "string" },
+  "agent-daily-new-contacts": { type: "string" },
+  recipients: { type: "string" },
+  table: { type: "string" },
+  endpoint: { type: "string" },
+  "retention-days": { type: "string" },
+  "reply-window-hours": { type: "string" },
+} as const;
+
+// The SDK's notice about future Node versions is not this command's business (it is one line or none).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const main = async (argv: string[]) => {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    return die(`${(e as Error).message.split(/\.\s|\n/)[0]} (npm run admin -- --help lists the commands and options)`);
+  }
+  const { values, positionals } = parsed;
+  const cmd = positionals[0];
+  if (values.help || cmd === "help") {
+    console.log(usage);
+    return;
+  }
+  if (!cmd) return die("no command given (npm run admin -- --help lists them)");
+  const need = (v: string | undefined, flag: string) => v ?? die(`${cmd} needs --${flag} (npm run admin -- --help)`);
+  const count = (v: string, flag: string) => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 0 && n <= 10_000_000 ? n : die(`--${flag} must be a whole number from 0 to 10000000 (got "${v}")`);
+  };
+  const plan = (v: string) => (isPlanId(v) ? (v as PlanId) : die(`unknown plan "${v}" (plans: ${PLAN_IDS.join(", ")})`));
+  const plainKey = (v: string | undefined) => {
+    if (v === undefined) return undefined;
+    try {
+      checkPlainKey(v);
+    } catch (e) {
+      die(`--key: ${(e as Error).message}`);
+    }
+    return v;
+  };
+  const known = ["create-tenant", "create-key", "set-agent-max", "revoke-key", "list-keys", "set-plan", "set-settings"];
+  if (!known.includes(cmd)) return die(`unknown command "${cmd}" (commands: ${known.join(", ")})`);
+
+  // Checked before the store is touched: nothing is written for a refused command.
+  const input = {
+    name: cmd === "create-tenant" ? need(values.name, "name") : values.name,
+    plan: values.plan === undefined ? undefined : plan(values.plan),
+    key: plainKey(values.key),
+    scopes: values.scopes?.split(",").map((s) => s.trim()) as Scope[] | undefined,
+    agentMax: values["agent-max-recipients"] === undefined ? undefined : count(values["agent-max-recipients"], "agent-max-recipients"),
+    agentDaily: values["agent-daily-new-contacts"] === undefined ? undefined : count(values["agent-daily-new-contacts"], "agent-daily-new-contacts"),
+  };
+  const bad = input.scopes?.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (bad?.length) die(`unknown scopes: ${bad.join(", ")} (known: ${SCOPES.join(", ")})`);
+  if (input.name !== undefined && (input.name.trim() === "" || input.name.length > 200)) die("--name must be 1 to 200 characters");
+
+  // Imported here, after the environment is set: the AWS SDK prints its notice when it loads.
+  const { createDb, createStore } = await import("@outreach/aws/store");
+  const store = createStore(target(values, createDb));
+  const deps = { store, ids: createIds(), clock: systemClock };
+  const tenantOf = async () => {
+    const id = need(values.tenant, "tenant");
+    if (!(await store.tenants.get(id))) die(`tenant ${id} not found (create-tenant prints the id)`);
+    return id;
+  };
+  const keyOf = async () => {
+    const keys = await store.tenants.listKeys(await tenantOf());
+    const id = need(values["key-id"], "key-id");
+    return keys.find((x) => x.id === id) ?? die(`key ${id} not found for this tenant (list-keys shows its keys)`);
+  };
+  const print = (v: unknown) => console.log(JSON.stringify(v, null, 2));
+
+  switch (cmd) {
+    case "create-tenant": {
+      const tenant = await createTenant(deps, { name: input.name as string, plan: input.plan ?? "free" });
+      const { key } = await createKey(deps, { tenantId: tenant.id, name: "default", plain: input.key });
+      return print({ tenant_id: tenant.id, plan: tenant.plan, api_key: key });
+    }
+    case "create-key": {
+      const tenantId = await tenantOf();
+      const { key, record } = await createKey(deps, {
+        tenantId,
+        name: input.name ?? "key",
+        scopes: input.scopes,
+        plain: input.key,
+        agentMaxRecipients: input.agentMax,
+        agentDailyNewContacts: input.agentDaily,
+      });
+      return print({
+        key_id: record.id,
+        scopes: record.scopes,
+        agent_max_recipients: input.agentMax ?? DEFAULT_AGENT_MAX_RECIPIENTS,
+        agent_daily_new_contacts: input.agentDaily ?? DEFAULT_AGENT_DAILY_NEW_CONTACTS,
+        api_key: key,
+      });
+    }
+    case "list-keys":
+      return print((await store.tenants.listKeys(await tenantOf())).map(({ hash: _h, ...k }) => k));
+    case "revoke-key": {
+      const k = await keyOf();
+      await store.tenants.revokeKey(k.hash, new Date().toISOString());
+      return console.log(JSON.stringify({ revoked: k.id }));
+    }
+    case "set-agent-max": {
+      const n = count(need(values.recipients, "recipients"), "recipients");
+      const k = await keyOf();
+      await store.tenants.setAgentMaxRecipients(k.hash, n);
+      return console.log(JSON.stringify({ key_id: k.id, agent_max_recipients: n }));
+    }
+    case "set-plan": {
+      const p = plan(need(values.plan, "plan"));
+      const tenantId = await tenantOf();
+      await store.tenants.setPlan(tenantId, p);
+      return console.log(JSON.stringify({ tenant_id: tenantId, plan: p }));
+    }
+    case "set-settings": {
+      const int = (v: string | undefined, flag: string, [min, max]: readonly [number, number]) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        return Number.isInteger(n) && n >= min && n <= max ? n : die(`--${flag} must be a whole number from ${min} to ${max} (got "${v}")`);
+      };
+      const settings = {
+        retention_days: int(values["retention-days"], "retention-days", RETENTION_DAYS_RANGE),
+        reply_window_hours: int(values["reply-window-hours"], "reply-window-hours", REPLY_WINDOW_HOURS_RANGE),
+      };
+      if (settings.retention_days === undefined && settings.reply_window_hours === undefined)
+        die("set-settings needs --retention-days or --reply-window-hours");
+      const tenantId = await tenantOf();
+      await store.tenants.setSettings(tenantId, settings);
+      return console.log(JSON.stringify({ tenant_id: tenantId, ...settingsOf(await store.tenants.get(tenantId, true)) }));
+    }
+  }
+};
+
+const target = (values: { table?: string; endpoint?: string }, createDb: typeof import("@outreach/aws/store").createDb) => {
   const table = values.table ?? process.env.OUTREACH_TABLE;
   if (table) return createDb({ table, endpoint: values.endpoint });
   const file = resolve(process.env.OUTREACH_DATA_DIR ?? ".data", "runtime.json");
-  if (!existsSync(file)) die(`No local runtime found (${file} is missing): run npm start first, or pass --table for AWS.`);
+  if (!existsSync(file)) die(`no local runtime found (${file} is missing): run npm start first, or pass --table for AWS`, 1);
   const rt = JSON.parse(readFileSync(file, "utf8")) as { dynamodb_endpoint: string; table: string };
   return createDb({ table: rt.table, endpoint: values.endpoint ?? rt.dynamodb_endpoint });
 };
 
-const store = createStore(target());
-const deps = { store, ids: createIds(), clock: systemClock };
-const need = (v: string | undefined, flag: string) => v ?? die(`${cmd} needs --${flag}\n${usage}`);
-const count = (v: string, flag: string) => {
-  const n = Number(v);
-  return Number.isInteger(n) && n >= 0 && n <= 10_000_000 ? n : die(`--${flag} must be a whole number from 0 to 10000000 (got "${v}")`);
+/** An error of the store or the SDK as one line: what failed and what to check. */
+const storeError = (e: unknown) => {
+  const err = e as { name?: string; message?: string; code?: string };
+  const what = `${err.name ?? "Error"}: ${(err.message ?? String(e)).split("\n")[0]}`;
+  if (err.name === "ResourceNotFoundException") return `the table was not found (${what}); check --table and AWS_REGION`;
+  if (/credential/i.test(what)) return `no AWS credentials (${what}); set AWS_PROFILE or the AWS_* variables`;
+  if (err.name === "ServiceUnavailable" || /ECONNREFUSED|unreachable|timed? ?out/i.test(what))
+    return `the store did not answer (${what}); is the local runtime running (npm start), or is --endpoint right?`;
+  return `the command failed (${what})`;
 };
 
-switch (cmd) {
-  case "create-tenant": {
-    const plan = values.plan ?? "free";
-    if (!isPlanId(plan)) die(`unknown plan ${plan}`);
-    const tenant = await createTenant(deps, { name: need(values.name, "name"), plan: plan as "free" });
-    const { key } = await createKey(deps, { tenantId: tenant.id, name: "default", plain: values.key });
-    console.log(JSON.stringify({ tenant_id: tenant.id, plan, api_key: key }, null, 2));
-    break;
+try {
+  await main(process.argv.slice(2));
+  process.exit(0);
+} catch (e) {
+  if (e instanceof Refusal) {
+    console.error(`admin: ${e.message}`);
+    process.exit(e.code);
   }
-  case "create-key": {
-    const tenantId = need(values.tenant, "tenant");
-    if (!(await store.tenants.get(tenantId))) die(`tenant ${tenantId} not found`);
-    const scopes = values.scopes?.split(",").map((s) => s.trim()) as Scope[] | undefined;
-    const bad = scopes?.filter((s) => !(SCOPES as readonly string[]).includes(s));
-    if (bad?.length) die(`unknown scopes: ${bad.join(", ")} (known: ${SCOPES.join(", ")})`);
-    const max = values["agent-max-recipients"];
-    const agentMaxRecipients = max === undefined ? undefined : count(max, "agent-max-recipients");
-    const { key, record } = await createKey(deps, { tenantId, name: values.name ?? "key", scopes, plain: values.key, agentMaxRecipients });
-    console.log(
-      JSON.stringify(
-        { key_id: record.id, scopes: record.scopes, agent_max_recipients: agentMaxRecipients ?? DEFAULT_AGENT_MAX_RECIPIENTS, api_key: key },
-        null,
-        2,
-      ),
-    );
-    break;
-  }
-  case "list-keys": {
-    const keys = await store.tenants.listKeys(need(values.tenant, "tenant"));
-    console.log(
-      JSON.stringify(
-        keys.map(({ hash: _h, ...k }) => k),
-        null,
-        2,
-      ),
-    );
-    break;
-  }
-  case "revoke-key": {
-    const keys = await store.tenants.listKeys(need(values.tenant, "tenant"));
-    const k = keys.find((x) => x.id === values["key-id"]) ?? die(`key ${values["key-id"]} not found for this tenant`);
-    await store.tenants.revokeKey(k.hash, new Date().toISOString());
-    console.log(JSON.stringify({ revoked: k.id }));
-    break;
-  }
-  case "set-agent-max": {
-    const keys = await store.tenants.listKeys(need(values.tenant, "tenant"));
-    const k = keys.find((x) => x.id === values["key-id"]) ?? die(`key ${values["key-id"]} not found for this tenant`);
-    const n = count(need(values.recipients, "recipients"), "recipients");
-    await store.tenants.setAgentMaxRecipients(k.hash, n);
-    console.log(JSON.stringify({ key_id: k.id, agent_max_recipients: n }));
-    break;
-  }
-  case "set-plan": {
-    const plan = need(values.plan, "plan");
-    if (!isPlanId(plan)) die(`unknown plan ${plan}`);
-    await store.tenants.setPlan(need(values.tenant, "tenant"), plan as "free");
-    console.log(JSON.stringify({ tenant_id: values.tenant, plan }));
-    break;
-  }
-  case "set-settings": {
-    const tenantId = need(values.tenant, "tenant");
-    if (!(await store.tenants.get(tenantId))) die(`tenant ${tenantId} not found`);
-    const int = (v: string | undefined, flag: string, [min, max]: readonly [number, number]) => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) die(`--${flag} must be a whole number from ${min} to ${max}`);
-      return n;
-    };
-    const settings = {
-      retention_days: int(values["retention-days"], "retention-days", RETENTION_DAYS_RANGE),
-      reply_window_hours: int(values["reply-window-hours"], "reply-window-hours", REPLY_WINDOW_HOURS_RANGE),
-    };
-    if (settings.retention_days === undefined && settings.reply_window_hours === undefined) die(`set-settings needs a setting\n${usage}`);
-    await store.tenants.setSettings(tenantId, settings);
-    console.log(JSON.stringify({ tenant_id: tenantId, ...settingsOf(await store.tenants.get(tenantId, true)) }));
-    break;
-  }
-  default:
-    die(usage);
+  const hint = isDomainError(e) && e.kind === "unavailable" ? " (is the local runtime running — npm start — or are --table and --endpoint right?)" : "";
+  console.error(`admin: ${isDomainError(e) ? `${e.message}${hint}` : storeError(e)}`);
+  process.exit(1);
 }

@@ -111,6 +111,31 @@ describe("MCP tools that can send go through preview-then-confirm, and the agent
     expect(((await (await s.http("GET", `/scheduled-messages/${sched.id}`)).json()) as { status: string }).status).toBe("paused");
   });
 
+  it("reports_create and reports_run of a WhatsApp report need a token; a dashboard report does not", async () => {
+    const body = {
+      name: "r",
+      template_id: "session_health",
+      schedule_type: "daily",
+      time_of_day: "08:00",
+      delivery_method: "whatsapp",
+      session_id: s.sessionId,
+    };
+    const preview = await s.call("reports_create", body);
+    expect(preview.out).toMatchObject({ confirmed: false, can_proceed: true });
+    expect(((await (await s.http("GET", "/reports")).json()) as { reports: unknown[] }).reports).toHaveLength(0);
+    const created = await s.call("reports_create", { ...body, confirmation_token: preview.out.confirmation_token });
+    expect(created.out).toMatchObject({ confirmed: true, delivery_method: "whatsapp" });
+    const run = await s.call("reports_run", { report_id: created.out.id });
+    expect(run.out).toMatchObject({ confirmed: false });
+    expect(((await (await s.http("GET", `/reports/${created.out.id}/history`)).json()) as { executions: unknown[] }).executions).toHaveLength(0);
+    const ran = await s.call("reports_run", { report_id: created.out.id, confirmation_token: run.out.confirmation_token });
+    expect(ran.isError).toBe(false);
+    expect(((await (await s.http("GET", `/reports/${created.out.id}/history`)).json()) as { executions: unknown[] }).executions).toHaveLength(1);
+    const dash = await s.call("reports_create", { ...body, delivery_method: "dashboard", session_id: undefined });
+    expect(dash.out).toMatchObject({ delivery_method: "dashboard" });
+    expect(dash.out.confirmed).toBeUndefined();
+  });
+
   it("message_send needs a token, and numbers that never wrote count against the key's daily allowance (5)", async () => {
     const results = [];
     for (const [i, m] of members(7, 400).entries()) {

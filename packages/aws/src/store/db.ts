@@ -9,7 +9,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { DomainError, invalid } from "@outreach/core/error";
+import { DomainError } from "@outreach/core/error";
 import type { Page, PageRequest } from "@outreach/core/port";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { mapUnavailable } from "../errors";

@@ -44,7 +44,24 @@ describe("static URL check (creation time)", () => {
 
   it("allowLoopback lets localhost and loopback literals through, nothing else", () => {
     const p = { allowLoopback: true };
-    for (const u of ["http://localhost:3000/a.png", "http://127.0.0.1:9/a", "http://[::1]/a"]) expect(checkUrl(u, p).ok, u).toBe(true);
+    for (const u of ["http://localhost:3000/a.png", "http://127.0.0.1:9000/a", "http://[::1]/a"]) expect(checkUrl(u, p).ok, u).toBe(true);
     for (const u of ["http://169.254.169.254/", "http://10.0.0.1/", "http://[fe80::1]/", "ftp://localhost/"]) expect(checkUrl(u, p).ok, u).toBe(false);
+  });
+
+  it("allows only ports 80, 443 and 1024-65535, loopback included (issue 29)", () => {
+    for (const u of [
+      "http://example.com:80/",
+      "https://example.com:443/",
+      "https://example.com:1024/",
+      "http://example.com:6379/",
+      "https://example.com:65535/",
+      "http://example.com/",
+    ])
+      expect(checkUrl(u).ok, u).toBe(true);
+    for (const u of ["http://example.com:0/", "http://example.com:22/", "https://example.com:25/", "http://example.com:1023/", "http://localhost:22/"]) {
+      const r = checkUrl(u, { allowLoopback: true });
+      expect(r.ok, u).toBe(false);
+      expect(r.ok ? undefined : r.rule, u).toBe("port");
+    }
   });
 });

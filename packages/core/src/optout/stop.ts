@@ -11,7 +11,7 @@ export const MAX_STOP_TEXT = 256;
  * What is dropped before matching (issue 29): zero-width characters, variation selectors, skin tones,
  * tag characters and emoji — `STOP\u200b` and `Stop 🛑` are STOP.
  */
-const IGNORED = /[\u200b-\u200d\u2060\ufeff\ufe0e\ufe0f\u{1f3fb}-\u{1f3ff}\u{e0020}-\u{e007f}\p{Extended_Pictographic}]/gu;
+const IGNORED = /\u200b|\u200c|\u200d|\u2060|\ufeff|\ufe0e|\ufe0f|\p{Emoji_Modifier}|[\u{e0020}-\u{e007f}]|\p{Extended_Pictographic}/gu;
 const PUNCT = /^\p{P}$/u;
 /** Trailing punctuation or white space (`\s` and String#trim share one definition of white space). */
 const isTrailing = (c: string) => PUNCT.test(c) || c.trim() === "";

@@ -42,6 +42,9 @@ const reads = (c: Collector, m: Candidate) =>
   (c.source_type === "all" || c.source_type === "selected" || (c.source_type === "chats" ? m.kind === "chat" : m.kind === "group")) &&
   (c.selected_chat_ids.length === 0 || c.selected_chat_ids.includes(m.chat_id));
 
+/** Longest stretch of matching between two turns of the event loop. */
+const YIELD_AFTER_MS = 4;
+
 export interface ScanResult {
   scanned: number;
   reviews_created: number;
@@ -57,12 +60,20 @@ export interface ScanResult {
 export const scan = async (d: Pick<D, "store" | "clock">, tenantId: string, collectors: Collector[], messages: Candidate[]) => {
   const results = new Map<string, ScanResult>();
   // Every collector's lists in one automaton; each message folded and matched once for all of them.
+  // A run reads up to RUN_MAX_MESSAGES at once: the loop yields every few milliseconds, so matching
+  // never holds the process (the API answering, the host's sessions) for longer than that.
   const matcher = compileLists(collectorLists(collectors));
-  const hits = messages.map((m) => {
-    if (!collectors.some((c) => reads(c, m))) return undefined;
-    if (m.hits && collectors.every((c) => m.hits?.has(c.id))) return m.hits;
-    return hitsOf(collectors, matcher.match(foldMessage(m.text)));
-  });
+  const hits: (ReadonlyMap<string, KeywordHits> | undefined)[] = [];
+  let slice = performance.now();
+  for (const m of messages) {
+    if (!collectors.some((c) => reads(c, m))) hits.push(undefined);
+    else if (m.hits && collectors.every((c) => m.hits?.has(c.id))) hits.push(m.hits);
+    else hits.push(hitsOf(collectors, matcher.match(foldMessage(m.text))));
+    if (performance.now() - slice > YIELD_AFTER_MS) {
+      await new Promise((r) => setImmediate(r));
+      slice = performance.now();
+    }
+  }
   for (const c of collectors) {
     const r: ScanResult = { scanned: 0, reviews_created: 0, skipped: { unsupported_language: 0, language_not_selected: 0, no_language: 0 } };
     for (const [i, m] of messages.entries()) {

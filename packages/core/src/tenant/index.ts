@@ -24,13 +24,20 @@ export const createTenant = async (d: { store: Store; ids: Ids; clock: Clock }, 
   return tenant;
 };
 
+/** A key a self-hoster chooses: 16–200 characters without white space (what `authenticate` accepts). */
+export const checkPlainKey = (plain: string) => {
+  if (plain.length < 16) throw new DomainError("invalid", "key.too_short", "An API key must be at least 16 characters long.");
+  if (plain.length > 200) throw new DomainError("invalid", "key.too_long", "An API key must be at most 200 characters long.");
+  if (/\s/.test(plain)) throw new DomainError("invalid", "key.whitespace", "An API key must not contain spaces or other white space.");
+};
+
 /** Creates a key for a tenant. `plain` lets a self-hoster choose the key (e.g. OUTREACH_DEV_API_KEY). */
 export const createKey = async (
   d: { store: Store; ids: Ids; clock: Clock },
-  input: { tenantId: string; name: string; scopes?: Scope[]; plain?: string; agentMaxRecipients?: number },
+  input: { tenantId: string; name: string; scopes?: Scope[]; plain?: string; agentMaxRecipients?: number; agentDailyNewContacts?: number },
 ): Promise<{ key: string; record: ApiKey }> => {
   const plain = input.plain ?? generateKey();
-  if (plain.length < 16) throw new DomainError("invalid", "key.too_short", "An API key must be at least 16 characters long.");
+  checkPlainKey(plain);
   const record: ApiKey = {
     id: d.ids.next("key"),
     tenant_id: input.tenantId,
@@ -39,6 +46,7 @@ export const createKey = async (
     scopes: input.scopes ?? ALL_SCOPES,
     created_at: iso(d.clock.now()),
     ...(input.agentMaxRecipients === undefined ? {} : { agent_max_recipients: input.agentMaxRecipients }),
+    ...(input.agentDailyNewContacts === undefined ? {} : { agent_daily_new_contacts: input.agentDailyNewContacts }),
   };
   await d.store.tenants.createKey(record, hashKey(plain));
   return { key: plain, record };

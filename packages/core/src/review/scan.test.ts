@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import type { Collector } from "./port";
+import { type Candidate, scan } from "./scan";
+
+/** Issue 29: a collector run over many long messages never holds the event loop for long. */
+const keywords = Array.from({ length: 100 }, (_, i) => `${"a ".repeat(48)}a${String.fromCharCode(98 + (i % 24))}${i}`);
+const collector = (id: string): Collector => ({
+  id,
+  tenant_id: "ten_t",
+  name: id,
+  description: null,
+  session_id: "ses_s",
+  source_type: "all",
+  min_positive_words: 3,
+  min_sentiment_score: 0.6,
+  include_keywords: keywords,
+  exclude_keywords: keywords.map((k) => `x${k}`),
+  languages: [],
+  selected_chat_ids: [],
+  is_active: true,
+  review_count: 0,
+  scanned_count: 0,
+  skipped: {},
+  last_run_at: null,
+  created_at: "2026-01-01T00:00:00.000Z",
+  updated_at: "2026-01-01T00:00:00.000Z",
+});
+
+describe("collector scans", () => {
+  it("yield to the event loop while matching 400 messages of 64 KB against two collectors' 400 keywords", async () => {
+    const messages: Candidate[] = Array.from({ length: 400 }, (_, i) => ({
+      session_id: "ses_s",
+      kind: "group",
+      chat_id: "1@g.us",
+      phone: null,
+      name: null,
+      wa_message_id: `w${i}`,
+      text: `${"a ".repeat(32767)}${i}`,
+      at: "2026-01-01T00:00:00.000Z",
+    }));
+    const counted: number[] = [];
+    // The store is not what is measured here: counts are kept in memory (nothing matches, nothing is written).
+    const d = {
+      store: { reviews: { countScan: async (_t: string, _c: string, n: { scanned: number }) => void counted.push(n.scanned), put: async () => true } },
+      clock: { now: () => 0 },
+    } as never;
+    let longest = 0;
+    let last = performance.now();
+    let done = false;
+    const probe = (async () => {
+      while (!done) {
+        await new Promise((r) => setImmediate(r));
+        const now = performance.now();
+        longest = Math.max(longest, now - last);
+        last = now;
+      }
+    })();
+    const results = await scan(d, "ten_t", [collector("rcol_1"), collector("rcol_2")], messages);
+    done = true;
+    await probe;
+    expect([...results.values()].map((r) => r.scanned)).toEqual([400, 400]);
+    expect(counted).toEqual([400, 400]);
+    expect(longest).toBeLessThan(50); // without yielding: one block of ≈ 680 ms here
+  });
+});
