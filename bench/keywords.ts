@@ -1,6 +1,7 @@
 import { compile } from "../packages/core/src/monitor/match";
 import type { Collector } from "../packages/core/src/review";
 import { type Candidate, scan } from "../packages/core/src/review/scan";
+import { collectorRecord } from "../test/helpers/records";
 
 /**
  * Keyword matching on the session host's inbound path (issue 29): the review's worst case, 100
@@ -19,27 +20,14 @@ const texts = {
     .slice(0, 65536),
 };
 
-const collector = (id: string): Collector => ({
-  id,
-  tenant_id: "ten_bench",
-  name: id,
-  description: null,
-  session_id: "ses_bench",
-  source_type: "all",
-  min_positive_words: 3,
-  min_sentiment_score: 0.6,
-  include_keywords: keywords,
-  exclude_keywords: keywords.map((k) => `x${k}`.slice(0, 100)),
-  languages: [],
-  selected_chat_ids: [],
-  is_active: true,
-  review_count: 0,
-  scanned_count: 0,
-  skipped: {},
-  last_run_at: null,
-  created_at: "2026-01-01T00:00:00.000Z",
-  updated_at: "2026-01-01T00:00:00.000Z",
-});
+const collector = (id: string): Collector =>
+  collectorRecord({
+    id,
+    tenant_id: "ten_bench",
+    session_id: "ses_bench",
+    include_keywords: keywords,
+    exclude_keywords: keywords.map((k) => `x${k}`.slice(0, 100)),
+  });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 

@@ -1,5 +1,6 @@
 import type { Job } from "../../packages/core/src/job";
 import { jobRecord as newJobRecord } from "../../packages/core/src/job";
+import type { Collector } from "../../packages/core/src/review";
 import type { Session } from "../../packages/core/src/session";
 import { sessionRecord as newSessionRecord } from "../../packages/core/src/session";
 
@@ -23,3 +24,24 @@ export const jobRecord = (over: Partial<Job> & Pick<Job, "id" | "tenant_id">): J
 /** A session record as the store keeps it, for tests that write one directly. */
 export const sessionRecord = (over: Partial<Session> & Pick<Session, "id" | "tenant_id">): Session =>
   newSessionRecord({ name: "test", transport: "baileys", ...over }, new Date().toISOString());
+
+/** A review collector as the store keeps it, active on every source, with the given keyword lists. */
+export const collectorRecord = (over: Partial<Collector> & Pick<Collector, "id" | "tenant_id" | "session_id">): Collector => ({
+  name: over.id,
+  description: null,
+  source_type: "all",
+  min_positive_words: 3,
+  min_sentiment_score: 0.6,
+  include_keywords: [],
+  exclude_keywords: [],
+  languages: [],
+  selected_chat_ids: [],
+  is_active: true,
+  review_count: 0,
+  scanned_count: 0,
+  skipped: {},
+  last_run_at: null,
+  created_at: "2026-01-01T00:00:00.000Z",
+  updated_at: "2026-01-01T00:00:00.000Z",
+  ...over,
+});

@@ -1,30 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { collectorRecord } from "../../../../test/helpers/records";
 import type { Collector } from "./port";
 import { type Candidate, scan } from "./scan";
 
 /** Issue 29: a collector run over many long messages never holds the event loop for long. */
 const keywords = Array.from({ length: 100 }, (_, i) => `${"a ".repeat(48)}a${String.fromCharCode(98 + (i % 24))}${i}`);
-const collector = (id: string): Collector => ({
-  id,
-  tenant_id: "ten_t",
-  name: id,
-  description: null,
-  session_id: "ses_s",
-  source_type: "all",
-  min_positive_words: 3,
-  min_sentiment_score: 0.6,
-  include_keywords: keywords,
-  exclude_keywords: keywords.map((k) => `x${k}`),
-  languages: [],
-  selected_chat_ids: [],
-  is_active: true,
-  review_count: 0,
-  scanned_count: 0,
-  skipped: {},
-  last_run_at: null,
-  created_at: "2026-01-01T00:00:00.000Z",
-  updated_at: "2026-01-01T00:00:00.000Z",
-});
+const collector = (id: string): Collector =>
+  collectorRecord({ id, tenant_id: "ten_t", session_id: "ses_s", include_keywords: keywords, exclude_keywords: keywords.map((k) => `x${k}`) });
 
 describe("collector scans", () => {
   it("yield to the event loop while matching 400 messages of 64 KB against two collectors' 400 keywords", async () => {
