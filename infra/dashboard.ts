@@ -3,7 +3,7 @@ import { eventsSubscriber } from "./events";
 import { events, sends } from "./queues";
 import { repair } from "./repair";
 import { METRICS_NAMESPACE } from "./roles";
-import { cluster, worker } from "./worker";
+import { cluster, metricDimensions, worker } from "./worker";
 
 const region = aws.getRegionOutput().name;
 
@@ -18,8 +18,7 @@ const graph = (title: string, metrics: Metric[], x: number, y: number, opts: Rec
   properties: { title, region, view: "timeSeries", stacked: false, period: 60, metrics, ...opts },
 });
 
-const stage = { Stage: $app.stage };
-const outreach = (name: string, stat: string, label: string): Metric => [METRICS_NAMESPACE, name, "Stage", stage.Stage, { stat, label }];
+const outreach = (name: string, stat: string, label: string): Metric => [METRICS_NAMESPACE, name, ...Object.entries(metricDimensions).flat(), { stat, label }];
 const ecs = (metricName: string, stat: string, label: string): Metric => [
   "AWS/ECS",
   metricName,

@@ -70,16 +70,19 @@ export const REPAIR: LambdaRole & { everyMinutes: number } = {
 export const METRICS_NAMESPACE = "Outreach";
 
 /** The worker task (the image's entry), its liveness port and how long ECS waits after SIGTERM. */
+/** The port of the worker's liveness endpoint (`GET /live` on 127.0.0.1 inside the task). */
+const WORKER_HEALTH_PORT = 8080;
+
 export const WORKER = {
   entry: "packages/worker/src/main.ts",
-  healthPort: 8080,
+  healthPort: WORKER_HEALTH_PORT,
   /** Seconds ECS waits after SIGTERM before SIGKILL (Fargate's maximum): the lanes drain in this time. */
   stopTimeoutSeconds: 120,
   /** ECS injects the auth-state key from its SSM parameter under this name. */
   authStateKeyEnv: "OUTREACH_AUTH_STATE_KEY",
   environment: ({ shards, stage, waVersion }: { shards: number; stage: string; waVersion?: string }) => ({
     OUTREACH_LOG_LEVEL: "info",
-    OUTREACH_HEALTH_PORT: "8080",
+    OUTREACH_HEALTH_PORT: String(WORKER_HEALTH_PORT),
     OUTREACH_SHARDS: String(shards),
     // Its metrics (sessions, backlog, sent, failed, logged out) as embedded-metric-format log lines.
     OUTREACH_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -4,6 +4,7 @@ import { allows, GRANTS, type Role, type Target } from "../../infra/grants";
 import nodejsSettings from "../../infra/nodejs.json";
 import { API, EVENTS, LAMBDAS, REPAIR, STREAM_MAX_SECONDS, WORKER } from "../../infra/roles";
 import { STREAM_MAX_SECONDS as API_STREAM_MAX_SECONDS } from "../../packages/api/src/app/env";
+import { LAMBDAS as BUNDLED } from "../../scripts/bundle.mjs";
 import { cleanUpAfterEach, configUrl, deploy, seconds } from "./deploy";
 import { createRecorder, isRef, PATH } from "./recorder";
 
@@ -186,6 +187,10 @@ describe("infra shape", () => {
     for (const f of ["sst.config.ts", ...readdirSync(new URL("infra/", root)).map((n) => `infra/${n}`)])
       expect(readFileSync(new URL(f, root), "utf8"), f).not.toMatch(/plugins\s*:/);
     expect(fns.map((f) => f.handler)).toEqual(Object.values(LAMBDAS).map((l) => l.handler));
+    // The stage test runs what scripts/bundle.mjs builds: the same entries SST bundles.
+    expect(Object.entries(BUNDLED).map(([name, entry]) => [name, entry.replace(/\.ts$/, ".handler")])).toEqual(
+      Object.entries(LAMBDAS).map(([name, l]) => [name, l.handler]),
+    );
   });
 
   it("gives each function and the task exactly its role's environment (infra/roles.ts), which the stage test runs", async () => {

@@ -4,7 +4,8 @@ import { allows, type Grant, type Role, type Target } from "../../infra/grants";
 
 /** Each role signs with its own access key id (`AKIA<ROLE>`); the harness itself is `AKIASTAGEADMIN`, an operator. */
 export const accessKeyOf = (role: Role | "admin") => `AKIASTAGE${role.toUpperCase()}`;
-const roleOf = (authorization: string | undefined): Role | "admin" | undefined => {
+/** The role that signed a request (SigV4 `Credential=<access key id>/…`), as the stage's stand-ins read it. */
+export const roleOf = (authorization: string | undefined): Role | "admin" | undefined => {
   const akid = /Credential=([^/]+)\//.exec(authorization ?? "")?.[1];
   if (!akid?.startsWith("AKIASTAGE")) return undefined;
   const name = akid.slice("AKIASTAGE".length).toLowerCase();

@@ -16,7 +16,7 @@ import { API, EVENTS, eventsVisibilitySeconds, REPAIR, SENDS_VISIBILITY_SECONDS,
 import { node22 } from "../../scripts/node22.mjs";
 import { startEventSource } from "./event-source";
 import { startFunctionUrl } from "./function-url";
-import { accessKeyOf, startIam } from "./iam";
+import { accessKeyOf, roleOf, startIam } from "./iam";
 import { createLambda } from "./lambda";
 import { startScheduler } from "./scheduler";
 
@@ -102,10 +102,7 @@ export const startStage = async (opts: StageOptions = {}) => {
 
     const schedulerRoleArn = `arn:aws:iam::${ACCOUNT}:role/outreach-${stage}-SchedulerRole`;
     const scheduler = await startScheduler({
-      roleOf: (auth) => {
-        const akid = /Credential=AKIASTAGE([^/]+)\//.exec(auth ?? "")?.[1]?.toLowerCase();
-        return akid === "workerexecution" ? "workerExecution" : (akid as Role | "admin" | undefined);
-      },
+      roleOf,
       grants,
       schedulerRoleArn,
       queueUrlOf: (arn) => (arn === arnOf(names.events) ? urlOf(names.events) : undefined),
