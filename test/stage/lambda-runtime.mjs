@@ -67,7 +67,8 @@ try {
   const mod = await import(pathToFileURL(`${process.cwd()}/index.mjs`).href);
   handler = mod.handler;
   if (typeof handler !== "function") throw new Error("index.handler is undefined or not exported");
-  send({ type: "ready" });
+  // What the module installed at import, for the suite: a process-level unhandled-rejection handler.
+  send({ type: "ready", unhandledRejectionListeners: process.listenerCount("unhandledRejection") });
 } catch (e) {
   console.error(JSON.stringify({ errorType: "Runtime.ImportModuleError", errorMessage: String(e?.stack ?? e) }));
   send({ type: "init-error", error: String(e?.message ?? e) });

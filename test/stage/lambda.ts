@@ -50,6 +50,8 @@ export const createLambda = (o: LambdaOptions) => {
   const waiting: ((e: Env) => void)[] = [];
   const max = o.concurrency ?? 8;
   let stopped = false;
+  /** `process.listenerCount("unhandledRejection")` right after the module was imported (the last environment started). */
+  let unhandledRejectionListeners: number | undefined;
 
   const spawnEnv = (): Env => {
     const child = spawn(o.node, ["--enable-source-maps", RUNTIME], {
@@ -65,7 +67,10 @@ export const createLambda = (o: LambdaOptions) => {
     const env: Env = { child, busy: true, pending: new Map(), ready: Promise.resolve() };
     env.ready = new Promise<void>((resolve, reject) => {
       child.on("message", (m: any) => {
-        if (m.type === "ready") return resolve();
+        if (m.type === "ready") {
+          unhandledRejectionListeners = m.unhandledRejectionListeners;
+          return resolve();
+        }
         if (m.type === "init-error") return reject(new Error(`${o.name}: Runtime.ImportModuleError: ${m.error}`));
         const p = env.pending.get(m.id);
         if (!p) return;
@@ -181,6 +186,8 @@ export const createLambda = (o: LambdaOptions) => {
         });
       });
     },
+    /** Unhandled-rejection listeners the function's module installed at import (undefined before a cold start). */
+    unhandledRejectionListeners: () => unhandledRejectionListeners,
     /** Environments alive now (cold starts create them). */
     environments: () => envs.length,
     async stop() {

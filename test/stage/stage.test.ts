@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Client as McpClient } from "@modelcontextprotocol/sdk/client/index.js";
@@ -201,6 +202,12 @@ describe("the deployed stage (built bundles on Node 22, each role's grants enfor
   it("runs the repair sweep as EventBridge invokes it", async () => {
     const result = (await stage.runRepair()) as Record<string, number>;
     expect(result).toEqual(expect.objectContaining({ fired: expect.any(Number) }));
+  });
+
+  it("runs every function and the worker with a process-level unhandled-rejection handler (a stray promise never ends the process)", async () => {
+    for (const fn of Object.values(stage.functions)) expect(fn.unhandledRejectionListeners(), fn.name).toBeGreaterThan(0);
+    // The worker bundle as the image runs it installs the same handler (its log event's name is in the bundle).
+    expect(readFileSync(new URL("../../dist/worker/index.mjs", import.meta.url), "utf8")).toContain("process.unhandled_rejection");
   });
 
   it("stayed within every role's grants (no AccessDenied anywhere) and logged no error", () => {
