@@ -13,7 +13,7 @@ import type { ReviewView } from "./view";
 
 type D = Pick<Deps, "store" | "clock" | "ids" | "queue">;
 
-import { esc } from "../report/render";
+import { esc } from "../html";
 
 export const label = (score: number) => (score >= 0.6 ? "positive" : score <= 0.4 ? "negative" : "neutral");
 
