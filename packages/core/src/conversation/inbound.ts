@@ -7,9 +7,9 @@ import * as OptOut from "../optout";
 import { chatIdOf, normalize } from "../phone";
 import { type InboundEvent, iso } from "../port";
 import * as Review from "../review";
+import { type ConversationSettings, expiresAt, settingsOf } from "../tenant";
+import { preview } from "../text";
 import type { Conversation, InboundRecord, ReplyAttribution } from "./port";
-import { preview } from "./preview";
-import { type ConversationSettings, expiresAt, settingsOf } from "./settings";
 
 type D = Pick<Deps, "store" | "clock" | "events" | "ids">;
 

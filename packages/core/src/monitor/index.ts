@@ -1,19 +1,18 @@
-export { cleanKeywords, compile, fold } from "./match";
+export { cleanKeywords, compile, fold } from "../keywords";
 export * from "./port";
 export { AvailableGroupView, GroupMessageView, MonitoredGroupView } from "./view";
 
-import { safeMessageId } from "../conversation/inbound";
-import { expiresAt, settingsOf } from "../conversation/settings";
+import { safeMessageId } from "../conversation";
 import type { Deps } from "../deps";
 import { conflict, notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
+import { cleanKeywords, compileLists, foldMessage } from "../keywords";
 import * as Lead from "../lead";
 import { normalize } from "../phone";
 import { type InboundEvent, iso, type PageRequest } from "../port";
+import { activeCollectors, collectorLists, hitsOf, type KeywordHits } from "../review";
 import type { Collector } from "../review/port";
-import { activeCollectors, collectorLists, hitsOf, type KeywordHits } from "../review/scan";
-import { planLimitError, tenantPlan } from "../tenant";
-import { cleanKeywords, compileLists, foldMessage } from "./match";
+import { expiresAt, planLimitError, settingsOf, tenantPlan } from "../tenant";
 import type { GroupMessage, MonitorExtras, MonitoredGroup, MonitorMode, MonitorPatch } from "./port";
 import type { AvailableGroupView, GroupMessageView, MonitoredGroupView } from "./view";
 

@@ -1,6 +1,6 @@
 export { type CollectorInput, collectorView, createCollector, getCollector, listCollectors, removeCollector, updateCollector } from "./collector";
 export * from "./port";
-export { activeCollectors, type Candidate, type KeywordHits, onMessages, RUN_MAX_MESSAGES, run, type ScanResult, scan } from "./scan";
+export { activeCollectors, type Candidate, collectorLists, hitsOf, type KeywordHits, onMessages, RUN_MAX_MESSAGES, run, type ScanResult, scan } from "./scan";
 export { analyze, SENTIMENT_LANGUAGES, type Sentiment } from "./sentiment";
 export { CollectorView, ReviewView } from "./view";
 

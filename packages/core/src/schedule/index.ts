@@ -1,6 +1,19 @@
-export { createLifecycle, firstRun, runAfter, timingOf } from "../timing";
+export {
+  compile,
+  createLifecycle,
+  firstRun,
+  MIN_INTERVAL_MS,
+  parseScheduledTime,
+  type Recurrence,
+  runAfter,
+  SCHEDULE_TYPES,
+  type ScheduleType,
+  type Timing,
+  timingOf,
+  WEEKDAYS,
+  type Weekday,
+} from "../timing";
 export type * from "./port";
 export * from "./preview";
-export * from "./recurrence";
 export * as Scheduled from "./service";
 export * from "./view";

@@ -5,7 +5,7 @@ import type { Deps } from "../deps";
 import { conflict, DomainError, notFound } from "../error";
 import type { DomainEvent } from "../event";
 import { looksLikeId } from "../id";
-import { defaultPolicy, type PacingPolicy, policyWarnings } from "../pacing/policy";
+import { defaultPolicy, type PacingPolicy, policyWarnings } from "../pacing";
 import { normalize } from "../phone";
 import { iso, type SessionStatus } from "../port";
 import { planLimitError, tenantPlan } from "../tenant";

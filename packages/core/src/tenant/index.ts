@@ -1,4 +1,5 @@
 export * from "./port";
+export * from "./settings";
 
 import { createHash, randomBytes } from "node:crypto";
 import { DomainError } from "../error";
