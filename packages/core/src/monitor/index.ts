@@ -1,3 +1,5 @@
+import type { Store } from "../port";
+
 export { cleanKeywords, compile, fold } from "../keywords";
 export * from "./port";
 export { AvailableGroupView, GroupMessageView, MonitoredGroupView } from "./view";
@@ -264,3 +266,7 @@ export const onGroupMessage = async (d: D, tenantId: string, e: InboundEvent): P
   }
   return { stored: true, matched, lead, message: m, collectors, hits };
 };
+
+/** A deleted monitored group's messages, chunk by chunk: how many items went (0 when nothing is left). */
+export const purgeLeftovers = async (d: { store: Pick<Store, "monitors"> }, tenantId: string, id: string, max: number): Promise<number> =>
+  d.store.monitors.purge(tenantId, id, max);

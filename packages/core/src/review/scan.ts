@@ -1,3 +1,4 @@
+import type { OnMessagesRecorded } from "../conversation/port";
 import type { Deps } from "../deps";
 import { idAt } from "../id";
 import { compileLists, foldMessage } from "../keywords";
@@ -127,6 +128,25 @@ export const onMessages = async (d: Pick<D, "store" | "clock">, tenantId: string
   const collectors = known ?? (await activeCollectors(d, tenantId));
   if (collectors.length > 0) await scan(d, tenantId, collectors, messages);
 };
+
+/** "Messages recorded": review collectors read new 1:1 messages as they arrive. */
+export const onMessagesRecorded =
+  (d: Pick<D, "store" | "clock">): OnMessagesRecorded =>
+  (e) =>
+    onMessages(
+      d,
+      e.tenant_id,
+      e.messages.map((m) => ({
+        session_id: m.session_id,
+        kind: "chat",
+        chat_id: chatIdOf(m.phone),
+        phone: m.phone,
+        name: m.name,
+        wa_message_id: m.wa_message_id,
+        text: m.text,
+        at: m.received_at,
+      })),
+    );
 
 /** At most this many stored messages are read by one `run`. */
 export const RUN_MAX_MESSAGES = 10_000;

@@ -1,3 +1,5 @@
+import type { Store } from "../port";
+
 export {
   compile,
   createLifecycle,
@@ -17,3 +19,7 @@ export type * from "./port";
 export * from "./preview";
 export * as Scheduled from "./service";
 export * from "./view";
+
+/** A deleted scheduled message's runs, chunk by chunk: how many items went (0 when nothing is left). */
+export const purgeLeftovers = async (d: { store: Pick<Store, "scheduleRuns"> }, _tenantId: string, id: string, max: number): Promise<number> =>
+  d.store.scheduleRuns.purge(id, max);

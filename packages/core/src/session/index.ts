@@ -1,3 +1,5 @@
+import type { Store } from "../port";
+
 export * from "./port";
 export * from "./view";
 
@@ -145,3 +147,7 @@ export const statusEvents = (
 };
 
 export { parseWaVersion } from "./wa-version";
+
+/** What a deleted session left behind (its lease, auth state and contacts), chunk by chunk: how many items went (0 when nothing is left). */
+export const purgeLeftovers = async (d: { store: Pick<Store, "sessions"> }, tenantId: string, id: string, max: number): Promise<number> =>
+  d.store.sessions.purge(tenantId, id, max);
