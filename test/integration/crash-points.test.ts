@@ -56,7 +56,11 @@ const scenario = async (k: number) => {
 
   // What WhatsApp received, whichever process sent it.
   const delivered: Outbound[] = [];
-  const transport = { name: "sandbox", send: async (_s: string, m: Outbound) => (delivered.push(m), { messageId: m.messageId }) } as unknown as Transport;
+  const send = async (_s: string, m: Outbound) => {
+    delivered.push(m);
+    return { messageId: m.messageId };
+  };
+  const transport = { name: "sandbox", send } as unknown as Transport;
   const deps = (s: Store, claimant: string) => ({
     store: s,
     queue: { send: async () => {} } as never,
