@@ -9,9 +9,19 @@ import { ENV_VARS } from "./env-vars.ts";
 type Operation = { operationId?: string; summary?: string; description?: string; tags?: string[]; "x-scopes"?: string[] };
 type Doc = { paths?: Record<string, Record<string, Operation>> };
 
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-const table = (head: string[], rows: string[][]) =>
-  [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+// Pipes escaped, one line, and `*emphasis*` written `_emphasis_` as `biome format` writes it.
+const cell = (s: string) =>
+  s
+    .replace(/\|/g, "\\|")
+    .replace(/\n/g, " ")
+    .replace(/(?<!\*)\*(?![*\s])([^*\n]+?)(?<![*\s])\*(?!\*)/g, "_$1_");
+/** A Markdown table padded the way `biome format` writes one (so `npm run lint` and the staleness test agree). */
+const table = (head: string[], rows: string[][]) => {
+  const all = [head, ...rows.map((r) => r.map(cell))];
+  const width = head.map((_, i) => Math.max(3, ...all.map((r) => [...(r[i] ?? "")].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c + " ".repeat((width[i] as number) - [...c].length)).join(" | ")} |`;
+  return [line(all[0] as string[]), line(width.map((w) => "-".repeat(w))), ...all.slice(1).map(line)].join("\n");
+};
 
 /** Routes (under `/api/v2`) with the scopes their `requireScope` checks; only those of `tag` when given. */
 export const routesTable = (doc: Doc, tag?: string) => {
