@@ -15,6 +15,14 @@ const slug = (heading: string) =>
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s_-]/gu, "")
     .replace(/\s/g, "-");
+/** Non-test TypeScript files under `dir`'s packages' `src/` folders. */
+const sourcesUnder = (dir: string): string[] =>
+  readdirSync(join(ROOT, dir)).flatMap((n) => {
+    const p = join(dir, n);
+    if (n === "node_modules" || n === "dist") return [];
+    return statSync(join(ROOT, p)).isDirectory() ? sourcesUnder(p) : /\/src\/.*(?<!\.test)\.ts$/.test(p) ? [p] : [];
+  });
+
 const withoutFences = (md: string) => md.replace(/^```[\s\S]*?^```$/gm, "");
 const withoutCode = (md: string) => withoutFences(md).replace(/`[^`\n]*`/g, "");
 const anchors = (md: string) =>
@@ -95,13 +103,7 @@ describe("the docs", () => {
 
   it("lists every environment variable the code reads, and none that nothing reads", () => {
     const files = [
-      ...["packages"].flatMap(function walk(dir: string): string[] {
-        return readdirSync(join(ROOT, dir)).flatMap((n) => {
-          const p = join(dir, n);
-          if (n === "node_modules" || n === "dist") return [];
-          return statSync(join(ROOT, p)).isDirectory() ? walk(p) : /\/src\/.*(?<!\.test)\.ts$/.test(p) ? [p] : [];
-        });
-      }),
+      ...sourcesUnder("packages"),
       ...readdirSync(join(ROOT, "infra"))
         .filter((n) => n.endsWith(".ts"))
         .map((n) => `infra/${n}`),
