@@ -18,7 +18,7 @@ const settle = async () => {
  * What one Baileys session costs this process beyond WhatsApp's own state: the Baileys module loaded
  * once, then `sessions` sessions of our adapter (auth state in DynamoDB Local, keys cached, timers,
  * event wiring) on a fake socket at makeWASocket's boundary. A real socket adds Signal sessions, app
- * state and the websocket on top (README "Scaling" uses published figures for that part).
+ * state and the websocket on top (docs/deploying-to-aws.md "Scaling" uses published figures for that part).
  */
 export const baileysRss = async (sessions = 200) => {
   const dataDir = `/tmp/outreach-rss-${randomBytes(3).toString("hex")}`;

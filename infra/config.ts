@@ -12,12 +12,12 @@
  *   consumer keeps the rest of the account's pool. Reserving needs the account's limit to exceed it by
  *   10 (new accounts start at 10 in total: ask for a raise first), so it is off unless set.
  * - `OUTREACH_SHARDS` (default 8, 1–64): shards, each with its own sends queue; a session belongs to
- *   shard `hash(session id) mod K`. Changing it on a running stage is a migration (README "Scaling").
+ *   shard `hash(session id) mod K`. Changing it on a running stage is a migration (docs/deploying-to-aws.md "Scaling").
  * - `OUTREACH_WORKER_MIN` / `OUTREACH_WORKER_MAX` (default min 2 on a production stage, 1 elsewhere;
  *   max 4): the worker service's task count range for auto scaling (sessions per task, CPU, memory and
  *   the sends backlog). `max` may not exceed the shards: a task beyond K would hold none. One task is a
  *   single point of failure: production stages keep two.
- * - `OUTREACH_SESSIONS_PER_TASK` (default 40): the scaling target of WhatsApp sessions per task (README
+ * - `OUTREACH_SESSIONS_PER_TASK` (default 40): the scaling target of WhatsApp sessions per task (docs/deploying-to-aws.md
  *   "Scaling": ≈ 50 fit the default 0.5 vCPU / 1 GB task, memory binding first).
  * - `OUTREACH_WORKER_CAPACITY` (default `fargate`): `spot` runs every task on Fargate Spot (≈ 70 % less;
  *   small or non-critical stages); `mixed` the first task on regular Fargate and the rest on Spot.

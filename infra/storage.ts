@@ -3,7 +3,7 @@ import { production } from "./config";
 /**
  * The single table (see packages/aws/README.md): pk/sk, one global index, TTL on `ttl` (epoch seconds).
  * On a production stage (sst.config.ts `isProductionStage`): point-in-time recovery and deletion
- * protection, besides the stage's `retain`/`protect` (README "Deploy to AWS" says how to remove one on purpose).
+ * protection, besides the stage's `retain`/`protect` (docs/deploying-to-aws.md "Removal" says how to remove one on purpose).
  */
 export const table = new sst.aws.Dynamo("Table", {
   fields: { pk: "string", sk: "string", gsi1pk: "string", gsi1sk: "string" },

@@ -3,14 +3,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { newTenant, workingSession } from "../helpers/api";
-import { runChild } from "../helpers/child";
+import { bashBlocks, runBlocks } from "../helpers/markdown";
 
 const SKILL = resolve(import.meta.dirname, "../../skills/outreach/SKILL.md");
-
-/** The fenced `bash` blocks of a Markdown file, in order. */
-const bashBlocks = (markdown: string) => [...markdown.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
-
-const bash = (script: string, env: Record<string, string>) => runChild("bash", ["-c", script], { env: { ...process.env, ...env } });
 
 describe("skills/outreach/SKILL.md", () => {
   it("declares its name, description and required environment in the front matter", () => {
@@ -30,13 +25,7 @@ describe("skills/outreach/SKILL.md", () => {
     const log = join(mkdtempSync(join(tmpdir(), "outreach-skill-")), "curl.log");
     // The blocks run in one shell, in order, as an agent would paste them; `--fail-with-body` makes any
     // non-2xx answer fail its block, and `set -e`/`pipefail` stop the script there.
-    const script = [
-      "set -euo pipefail",
-      `curl() { echo "$*" >> ${JSON.stringify(log)}; command curl --fail-with-body "$@"; }`,
-      ...blocks.flatMap((b, i) => [`echo "::block ${i}"`, b]),
-      'echo "::done"',
-    ].join("\n");
-    const run = await bash(script, { OUTREACH_API_URL: inject("runtimeUrl"), OUTREACH_API_KEY: t.key });
+    const run = await runBlocks(blocks, { OUTREACH_API_URL: inject("runtimeUrl"), OUTREACH_API_KEY: t.key }, { log });
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toContain("::done");
     const calls = readFileSync(log, "utf8").trim().split("\n");

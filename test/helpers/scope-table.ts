@@ -1,7 +1,7 @@
 import type { Scope } from "../../packages/core/src/tenant";
 
 /**
- * What each scope grants (README "Security"), for every route of the OpenAPI document: the scopes a
+ * What each scope grants (docs/api-keys-and-scopes.md "Scopes"), for every route of the OpenAPI document: the scopes a
  * key needs (all of them; `manage` implies `read`). Reading a send's recipients needs the groups' read
  * scope too (they are contacts), and so does a send's preview (it renders members' names); a scheduled message sends at its run times and a WhatsApp report sends
  * when it runs, so creating, changing, resuming or running one needs `bulk-send:manage` too.

@@ -5,7 +5,7 @@ import { parseShards } from "@outreach/core/shard";
 import { StartupError } from "./dynamo-local";
 import { startRuntime } from "./runtime";
 
-/** `npm start`: the local runtime. Configuration comes from the environment (see README). */
+/** `npm start`: the local runtime. Configuration comes from the environment (docs/getting-started.md; the list is scripts/docs/env-vars.ts). */
 const env = process.env;
 const plan = env.OUTREACH_DEV_PLAN ?? "business";
 const transport = env.OUTREACH_TRANSPORT ?? "sandbox";

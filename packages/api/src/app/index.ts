@@ -21,6 +21,7 @@ import { sessionRoutes } from "../routes/sessions";
 import { usageRoutes } from "../routes/usage";
 import { webhookRoutes } from "../routes/webhooks";
 import type { ApiDeps, Env } from "./env";
+import { annotateOperations, routeScopes } from "./operations";
 import { validationHook } from "./validation";
 
 export type { ApiConfig, ApiDeps, Env } from "./env";
@@ -56,12 +57,19 @@ export const apiRoutes = (auth: MiddlewareHandler<Env>) => {
 const documentOf = (api: ReturnType<typeof apiRoutes>) => {
   api.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "X-API-Key" });
   api.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer" });
-  return api.getOpenAPI31Document({
+  const doc = api.getOpenAPI31Document({
     openapi: "3.1.0",
-    info: { title: "Outreach API", version: "2.0.0", description: "WhatsApp campaign engine, compatible with the MoltFlow outreach API." },
+    info: {
+      title: "Outreach API",
+      version: "2.0.0",
+      description: "WhatsApp campaign engine, compatible with the MoltFlow outreach API.",
+      license: { name: "MIT", url: "https://opensource.org/license/mit" },
+    },
     servers: [{ url: BASE }],
     security: [{ ApiKey: [] }, { Bearer: [] }],
   });
+  const scopes = routeScopes(api.routes);
+  return annotateOperations(doc, (key) => scopes.get(key));
 };
 
 /** The OpenAPI document without an app or its dependencies (the typed client is generated from it). */

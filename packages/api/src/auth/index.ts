@@ -120,10 +120,15 @@ export const assertScopes = (key: ApiKey | undefined, ...scopes: Scope[]) => {
   }
 };
 
-/** Route middleware: the key must have every one of `scopes`. */
-export const requireScope =
-  (...scopes: Scope[]): MiddlewareHandler<Env> =>
-  async (c, next) => {
-    assertScopes(c.get("apiKey") as ApiKey | undefined, ...scopes);
-    await next();
-  };
+/**
+ * Route middleware: the key must have every one of `scopes`. The middleware carries its `scopes`, so
+ * the OpenAPI document (`x-scopes`) and the generated docs read them from the route itself.
+ */
+export const requireScope = (...scopes: Scope[]): MiddlewareHandler<Env> & { scopes: readonly Scope[] } =>
+  Object.assign(
+    async (c: Parameters<MiddlewareHandler<Env>>[0], next: Parameters<MiddlewareHandler<Env>>[1]) => {
+      assertScopes(c.get("apiKey") as ApiKey | undefined, ...scopes);
+      await next();
+    },
+    { scopes },
+  );

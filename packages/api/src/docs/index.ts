@@ -8,6 +8,8 @@ type Doc = {
       string,
       {
         summary?: string;
+        description?: string;
+        operationId?: string;
         tags?: string[];
         parameters?: { name: string; in: string; required?: boolean }[];
         requestBody?: { content?: Record<string, { schema?: unknown }> };
@@ -31,7 +33,7 @@ export const docsPage = (doc: unknown) => {
         .map(([s, r]) => `${esc(s)} ${esc(r.description)}`)
         .join("; ");
       const html = `<section><h3><span class="m ${esc(method)}">${esc(method.toUpperCase())}</span> <code>/api/v2${esc(path)}</code></h3>
-<p>${esc(op.summary)}</p>${params ? `<p>Parameters: ${params}</p>` : ""}${bodySchema ? `<details><summary>Request body</summary><pre>${esc(JSON.stringify(bodySchema, null, 2))}</pre></details>` : ""}<p class="r">Responses: ${responses}</p></section>`;
+<p>${esc(op.summary)}${op.operationId ? ` <code class="r">${esc(op.operationId)}</code>` : ""}</p>${op.description ? `<p>${esc(op.description)}</p>` : ""}${params ? `<p>Parameters: ${params}</p>` : ""}${bodySchema ? `<details><summary>Request body</summary><pre>${esc(JSON.stringify(bodySchema, null, 2))}</pre></details>` : ""}<p class="r">Responses: ${responses}</p></section>`;
       byTag.set(tag, [...(byTag.get(tag) ?? []), html]);
     }
   }

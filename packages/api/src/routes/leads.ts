@@ -174,6 +174,7 @@ export const leadRoutes = () => {
         path: "/{id}",
         tags,
         summary: "One lead, with its status history",
+        description: "With *(ours)* `status_history`: every status it had, with its time.",
         middleware: [read],
         request: { params: IdParam },
         responses: { 200: json(LeadSchema, "Lead"), ...errors },

@@ -48,6 +48,8 @@ export const messageRoutes = () => {
         path: "/{id}",
         tags,
         summary: "A message sent with POST /messages/send, with its status",
+        description:
+          "*(ours)* Its status: `queued`, `sent`, `delivered`, `read`, `failed`, `skipped` (opted out meanwhile), `cancelled` (its session logged out first), `unknown`.",
         middleware: [requireScope("messages:read")],
         request: { params: IdParam },
         responses: { 200: json(MessageSchema, "Message"), ...errors },

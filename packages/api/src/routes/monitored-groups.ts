@@ -77,6 +77,7 @@ export const monitoredGroupRoutes = () => {
         path: "/available/{session_id}",
         tags,
         summary: "The session's WhatsApp groups, and whether each is monitored",
+        description: "Each of the session's WhatsApp groups (its group sync) with `monitored` and `monitored_group_id`.",
         middleware: [read],
         request: { params: SessionParam, query: PageQuery },
         responses: {
@@ -109,6 +110,7 @@ export const monitoredGroupRoutes = () => {
         path: "/{id}",
         tags,
         summary: "One monitored group, with its counts",
+        description: "Counts: `messages_processed`, `keyword_matches`, `matches_by_keyword`, `leads_detected`.",
         middleware: [read],
         request: { params: IdParam },
         responses: { 200: json(GroupSchema, "Monitored group"), ...errors },
@@ -134,6 +136,7 @@ export const monitoredGroupRoutes = () => {
         path: "/{id}",
         tags,
         summary: "Stop monitoring (its stored messages are deleted; leads stay)",
+        description: "Answers `200` `{ id, deleted: true }`; the group's stored messages are removed through the events queue, its leads stay.",
         middleware: [manage],
         request: { params: IdParam },
         responses: { 200: json(Deleted, "Deleted"), ...errors },

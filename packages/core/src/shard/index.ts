@@ -13,7 +13,7 @@ export const shardOf = (sessionId: string, shards: number): number => {
   return createHash("sha256").update(sessionId).digest().readUInt32BE(0) % shards;
 };
 
-/** Default shards per stage (`OUTREACH_SHARDS`); changing it is a migration (README "Scaling"). */
+/** Default shards per stage (`OUTREACH_SHARDS`); changing it is a migration (docs/deploying-to-aws.md "Scaling"). */
 export const DEFAULT_SHARDS = 8;
 /** The most a stage may have: each shard is a queue every worker may poll. */
 export const MAX_SHARDS = 64;
