@@ -118,6 +118,9 @@ export const initialState: FleetState = { held: new Map(), lastBeat: Number.NEGA
 export const phaseOf = (s: FleetState, shard: number): Phase => s.held.get(shard)?.phase ?? "free";
 export const activeShards = (s: FleetState) => [...s.held].filter(([, h]) => h.phase === "active").map(([shard]) => shard);
 
+/** Why a drained shard was let go, as the logs have always said it. */
+const WHY: Partial<Record<Phase, string>> = { "handing-over": "surplus", losing: "lost", failing: "start failed", leaving: "stop" };
+
 const shardEffect = (shard: number, e: ShardEffect): Effect => {
   switch (e) {
     case "take":
@@ -143,7 +146,7 @@ export const shift = (s: FleetState, shard: number, on: ShardOn, now: number, re
   else held.set(shard, { phase: row.to, renewedAt: renewedAt ?? s.held.get(shard)?.renewedAt ?? now });
   const state = { ...s, held, ...(row.effects.includes("beat") ? { lastBeat: now } : {}) };
   const effects = row.effects.map((e) => shardEffect(shard, e));
-  if (row.to === "free") effects.push({ kind: "log", level: "info", msg: "shard released", fields: { shard, why: from } });
+  if (row.to === "free") effects.push({ kind: "log", level: "info", msg: "shard released", fields: { shard, why: WHY[from] } });
   return { state, effects };
 };
 
