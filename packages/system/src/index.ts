@@ -1,156 +1,57 @@
 import { randomBytes } from "node:crypto";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { ApiConfig, createApp } from "@outreach/api/app";
-import type { DynamoStore } from "@outreach/aws/store";
-import type { Deps } from "@outreach/core/deps";
 import * as Jobs from "@outreach/core/job";
 import { dispatch, domainHandlers, type Handlers } from "@outreach/core/message";
-import { type QueueName, shardQueue, type Transport, type TransportEvents } from "@outreach/core/port";
-import { shardOf } from "@outreach/core/shard";
+import type { QueueName } from "@outreach/core/port";
 import * as Timer from "@outreach/core/timer";
 import { createEmitter } from "@outreach/core/webhook";
-import type { Logger } from "@outreach/log";
-import { type Consumer, SENDS_CONCURRENCY, SENDS_VISIBILITY_S, startConsumer } from "./consumer";
-import { createFleet, type Fleet } from "./fleet";
-import { createSessionHost, type SessionHost } from "./host";
-import { createLanes } from "./lane";
+import { type Consumer, startConsumer } from "./consumer";
+import { createHosting } from "./hosting";
 import { claimantId, recoverAtStart } from "./ownership";
+import type { Adapters, AnyConfig, ApiSettings, HostSettings, Role, SystemConfig } from "./roles";
 
 export type { AwsResources } from "./compose";
-
-/** The roles a process can play. The local runtime plays them all; each AWS entry point plays some. */
-export type Role = "api" | "events" | "sender" | "host" | "sweeper";
-
-/** The domain's dependencies, on the one store implementation (which also keeps auth state and the sandbox outbox). */
-export type Adapters = Deps & { store: DynamoStore };
-
-export interface SystemConfig {
-  roles: Role[];
-  adapters: Adapters;
-  logger: Logger;
-  /**
-   * False locally: the local SQS server keeps nothing across restarts, so the sender's start-up
-   * recovery plans running jobs again. True on AWS, where queued messages survive a new task.
-   */
-  durableQueues: boolean;
-  /** `host`: the transport for the sessions (sandbox or Baileys), built around the host's event sink. */
-  transport?: (events: TransportEvents) => Transport | Promise<Transport>;
-  /** `host`: this process's owner id in session and shard leases, and its id in the fleet. */
-  owner?: string;
-  /** `host`: shard lease and fleet round timings (tests shorten them; defaults in fleet/). */
-  fleet?: { leaseMs?: number; roundMs?: number; beatTtlMs?: number; onRoundError?: (err: unknown) => void };
-  /**
-   * `api`: the app factory and its settings; `extend` mounts extra routes (the sandbox's, locally).
-   * The factory comes from the entry point, like the transport, so processes without the role never
-   * bundle the API.
-   */
-  api?: ApiConfig & { create: typeof createApp; extend?: (app: OpenAPIHono<any>) => void };
-  /** Long-poll wait of the queue consumers (SQS: 20 s; the local server: 1 s). */
-  pollWaitSeconds?: number;
-}
+export type { Adapters, ApiSettings, BaseConfig, HostSettings, Role, SystemConfig } from "./roles";
 
 /**
  * The one composition root: builds the roles a process plays on the given adapters. Every consumer
  * (local pollers, the worker's sends poller, the events Lambda) dispatches received messages through
  * the same handler record; a message whose handler lives elsewhere is relayed or dropped, never lost.
+ * What each role needs is checked by the config's type (`./roles`), not here.
  */
-export const createSystem = async (config: SystemConfig) => {
-  const { logger, roles } = config;
+export const createSystem = async <const R extends readonly Role[]>(config: { roles: R } & SystemConfig<R>) => {
+  const c: AnyConfig = config;
+  const { logger, roles } = c;
+  const has = (r: Role) => roles.includes(r);
   // Claims of this start of the process carry its claimant id (ownership/: who may settle whose claims).
   const deps: Adapters = {
-    ...config.adapters,
-    claimant: config.adapters.claimant ?? claimantId(config.owner, randomBytes(4).toString("hex")),
-    log: config.adapters.log ?? logger,
+    ...c.adapters,
+    claimant: c.adapters.claimant ?? claimantId(c.owner, randomBytes(4).toString("hex")),
+    log: c.adapters.log ?? logger,
   };
   // Every role reports what happens (sends, receipts, inbound messages, job changes) for the tenant's webhooks.
   deps.events ??= createEmitter(deps, (err, tenantId, events) =>
     logger.warn({ err, tenant_id: tenantId, events: events.map((e) => e.type) }, "events not queued for webhooks"),
   );
-  const has = (r: Role) => roles.includes(r);
-
-  const shards = deps.queue.shards;
-  const wait = config.pollWaitSeconds ?? 20;
-  let host: SessionHost | undefined;
-  let fleet: Fleet | undefined;
-  let transport: Transport | undefined;
-  /** The sends consumers of the shards this process holds, by shard. */
-  const sendsConsumers = new Map<number, Consumer>();
-  /** Whether `start` was asked to poll the sends queues (set before the fleet takes its first shards). */
-  let pollSends = false;
-  const inShard = (shard: number) => (sessionId: string) => shardOf(sessionId, shards) === shard;
-  const lanes = createLanes(deps.clock);
-  let sender: ReturnType<typeof Jobs.createSender> | undefined;
-  let handle: ReturnType<typeof dispatch> = async () => {};
-  if (has("host")) {
-    if (!config.transport || !config.owner) throw new Error("the host role needs a transport and an owner id");
-    // The host runs the sessions of the shards this worker holds (fleet/): shard leases, then session leases.
-    const inScope = (sessionId: string) => fleet?.owns(shardOf(sessionId, shards)) ?? false;
-    host = createSessionHost({ ...deps, logger, owner: config.owner, inScope });
-    transport = await config.transport(host.events);
-    host.attach(transport);
-    const h = host;
-    fleet = createFleet(deps, {
-      owner: config.owner,
-      pid: process.pid,
-      shards,
-      logger,
-      ...config.fleet,
-      hooks: {
-        sessions: () => h.count(),
-        async take(shard) {
-          // Polling first: sends already due wait in their lanes while each session's lease comes free.
-          if (sender && pollSends && !sendsConsumers.has(shard)) sendsConsumers.set(shard, consumeSends(shard));
-          await h.syncWhere(inShard(shard));
-        },
-        async release(shard) {
-          // Stop receiving; waiting sends go back to the queue; idle sessions go at once, busy ones after their send is recorded.
-          const consumer = sendsConsumers.get(shard);
-          sendsConsumers.delete(shard);
-          const stopped = consumer?.stop();
-          lanes.drain(inShard(shard));
-          await h.releaseWhere((id) => inShard(shard)(id) && idle(id));
-          await stopped;
-          await h.releaseWhere(inShard(shard));
-        },
-      },
-    });
-  }
-  if (has("sender")) {
-    if (!transport || !host) throw new Error("the sender role needs the host role in the same process (it sends through the host's sockets)");
-    sender = Jobs.createSender(deps, transport, lanes, { hosts: host.hosts });
-  }
-  /** No send under way on the session: none in its lane, none claimed and still being recorded. */
-  const idle = (sessionId: string) => !lanes.busy(sessionId) && !(sender?.busy(sessionId) ?? false);
-  /** One shard's sends queue, polled while this process holds the shard. */
-  const consumeSends = (shard: number) =>
-    startConsumer({
-      queue: deps.queue,
-      name: shardQueue(shard),
-      handle,
-      concurrency: SENDS_CONCURRENCY,
-      pollers: 1,
-      waitSeconds: wait,
-      visibilitySeconds: SENDS_VISIBILITY_S,
-      logger,
-    });
+  const wait = c.pollWaitSeconds ?? 20;
+  // The config's type guarantees a host's transport and owner, and a sender's host.
+  const hosting = has("host") ? await createHosting(deps, { ...(c as HostSettings), logger, sender: has("sender") }) : undefined;
+  const sender = hosting?.sender;
 
   // Session control reaches whoever hosts the session: this host when the session's shard is its own,
   // else the shard's owner through the sends queue (on AWS the events Lambda relays it there).
-  const hostsShardOf = (sessionId: string) => host !== undefined && (fleet?.owns(shardOf(sessionId, shards)) ?? false);
   const handlers: Partial<Handlers> = {
     ...(has("events") ? domainHandlers(deps) : {}),
-    "session.sync": (m) => (hostsShardOf(m.session_id) ? (host as SessionHost).sync(m.tenant_id, m.session_id) : deps.queue.send("sends", [{ body: m }])),
-    "session.pair": (m) =>
-      hostsShardOf(m.session_id) ? (host as SessionHost).pair(m.tenant_id, m.session_id, m.phone) : deps.queue.send("sends", [{ body: m }]),
+    "session.sync": (m) => (hosting?.hosts(m.session_id) ? hosting.host.sync(m.tenant_id, m.session_id) : deps.queue.send("sends", [{ body: m }])),
+    "session.pair": (m) => (hosting?.hosts(m.session_id) ? hosting.host.pair(m.tenant_id, m.session_id, m.phone) : deps.queue.send("sends", [{ body: m }])),
     ...(sender ? { send: sender.handle } : {}),
   };
-  handle = dispatch(handlers, (body, why) => logger.warn({ body, why }, "message dropped"));
+  const handle = dispatch(handlers, (body, why) => logger.warn({ body, why }, "message dropped"));
 
   let app: OpenAPIHono<any> | undefined;
   if (has("api")) {
-    if (!config.api) throw new Error("the api role needs its settings");
-    const { create, extend, ...settings } = config.api;
-    app = create({ ...deps, logger, config: settings, ...(host ? { startSession: host.sync } : {}) }, { extend });
+    const { create, extend, ...settings } = (c as ApiSettings).api;
+    app = create({ ...deps, logger, config: settings, ...(hosting ? { startSession: hosting.host.sync } : {}) }, { extend });
   }
 
   /** The repair sweep: overdue timers fire once, lost ones are armed again, stalled jobs are planned again. */
@@ -167,13 +68,13 @@ export const createSystem = async (config: SystemConfig) => {
   return {
     deps,
     app,
-    host,
-    transport,
+    host: hosting?.host,
+    transport: hosting?.transport,
     /** Handles one received message with this process's handlers (the Lambda consumers call this). */
     handle,
     sweep,
     watch,
-    fleet,
+    fleet: hosting?.fleet,
     /**
      * Starts what runs in the background: start-up recovery (sender), queue pollers for the queues
      * named in `poll` (`sends`: the shard queues of the shards this process takes in the fleet), the
@@ -182,15 +83,13 @@ export const createSystem = async (config: SystemConfig) => {
     async start(opts: { poll: QueueName[]; sweepEveryMs?: number }) {
       // Lease-expired claims settle; with a queue that forgets (locally) the planner's side plans running jobs again.
       if (sender || has("events")) {
-        const recovered = await recoverAtStart(deps, { durableQueues: config.durableQueues || !has("events") });
+        const recovered = await recoverAtStart(deps, { durableQueues: c.durableQueues || !has("events") });
         if (recovered.unknown || recovered.replanned) logger.info(recovered, "recovered jobs of the previous run");
       }
       if (opts.poll.includes("events"))
         consumers.push(startConsumer({ queue: deps.queue, name: "events", handle, concurrency: 8, pollers: 2, waitSeconds: wait, logger }));
-      pollSends = opts.poll.includes("sends");
       // Joining the fleet takes this process's share of the shards (all of them when it is alone).
-      await fleet?.start();
-      await host?.syncAll();
+      await hosting?.start({ pollSends: opts.poll.includes("sends"), handle, waitSeconds: wait });
       if (has("sweeper") && opts.sweepEveryMs) {
         const swept = await sweep({});
         if (swept.fired) logger.info(swept, "fired overdue schedules");
@@ -212,12 +111,11 @@ export const createSystem = async (config: SystemConfig) => {
     async stop() {
       for (const s of stops.splice(0)) await s();
       // Every shard released as in a rebalance (lanes drained, sends recorded, sessions and leases let go).
-      await fleet?.stop();
-      lanes.close();
-      const draining = Promise.all(consumers.splice(0).map((c) => c.stop()));
-      await host?.releaseIdle(idle);
+      await hosting?.leave();
+      const draining = Promise.all(consumers.splice(0).map((x) => x.stop()));
+      await hosting?.releaseIdle();
       await draining;
-      await host?.stop();
+      await hosting?.host.stop();
     },
   };
 };

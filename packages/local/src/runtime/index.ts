@@ -14,7 +14,7 @@ import { DEFAULT_SHARDS } from "@outreach/core/shard";
 import { authenticate, createKey, createTenant } from "@outreach/core/tenant";
 import { createGuardedFetch, createGuardedPost } from "@outreach/fetch";
 import { createLogger, keepServingOnUnhandledRejection, type Logger } from "@outreach/log";
-import { createSystem } from "@outreach/system";
+import { type ApiSettings, type BaseConfig, createSystem } from "@outreach/system";
 import { createSandboxTransport, type SandboxTransport } from "@outreach/whatsapp/sandbox";
 import { StartupError, startDynamoLocal } from "../dynamo-local";
 import { portIsFree } from "../net";
@@ -115,20 +115,12 @@ export const startRuntime = async (config: RuntimeConfig) => {
     // (what was sent), while the routes that act on a running session answer 404 here.
     let sandbox: SandboxTransport | undefined =
       external && config.transport === "sandbox" ? createSandboxTransport({ outbox: store.sandbox, events: idleEvents, clock, fetchMedia }) : undefined;
-    const system = await createSystem({
-      roles: external ? ["api", "events", "sweeper"] : ["api", "events", "sender", "host", "sweeper"],
+    const common = {
       adapters: deps,
       logger,
       durableQueues: false,
       pollWaitSeconds: 1,
       owner: `local:${createHash("sha256").update(config.dataDir).digest("hex").slice(0, 16)}`,
-      transport: external
-        ? undefined
-        : async (events) => {
-            if (config.transport !== "sandbox") return baileysTransport(store, events, logger, fetchMedia, config.waVersion);
-            sandbox = createSandboxTransport({ outbox: store.sandbox, events, clock, fetchMedia });
-            return sandbox;
-          },
       // The sandbox's routes exist only with the sandbox transport, never with a real one.
       api: {
         create: createApp,
@@ -148,7 +140,18 @@ export const startRuntime = async (config: RuntimeConfig) => {
               )
             : undefined,
       },
-    });
+    } satisfies BaseConfig & ApiSettings;
+    const system = external
+      ? await createSystem({ ...common, roles: ["api", "events", "sweeper"] })
+      : await createSystem({
+          ...common,
+          roles: ["api", "events", "sender", "host", "sweeper"],
+          transport: async (events) => {
+            if (config.transport !== "sandbox") return baileysTransport(store, events, logger, fetchMedia, config.waVersion);
+            sandbox = createSandboxTransport({ outbox: store.sandbox, events, clock, fetchMedia });
+            return sandbox;
+          },
+        });
     stops.push(async () => {
       await system.stop();
       sandbox?.close();
