@@ -1,4 +1,6 @@
+export { type ApiKeyView, issueKey, listKeys, me, revokeKey, viewKey } from "./keys";
 export * from "./port";
+export { dailyUsage, subscription, usageHistory } from "./usage";
 
 import { createHash, randomBytes } from "node:crypto";
 import { DomainError } from "../error";
@@ -34,7 +36,17 @@ export const checkPlainKey = (plain: string) => {
 /** Creates a key for a tenant. `plain` lets a self-hoster choose the key (e.g. OUTREACH_DEV_API_KEY). */
 export const createKey = async (
   d: { store: Store; ids: Ids; clock: Clock },
-  input: { tenantId: string; name: string; scopes?: Scope[]; plain?: string; agentMaxRecipients?: number; agentDailyNewContacts?: number },
+  input: {
+    tenantId: string;
+    name: string;
+    scopes?: Scope[];
+    plain?: string;
+    agentMaxRecipients?: number;
+    agentDailyNewContacts?: number;
+    expiresAt?: string | null;
+    /** The plan's cap on keys (`null`/absent: none — the operator's CLI and the development key). */
+    limit?: number | null;
+  },
 ): Promise<{ key: string; record: ApiKey }> => {
   const plain = input.plain ?? generateKey();
   checkPlainKey(plain);
@@ -45,18 +57,24 @@ export const createKey = async (
     prefix: plain.slice(0, 7),
     scopes: input.scopes ?? ALL_SCOPES,
     created_at: iso(d.clock.now()),
+    expires_at: input.expiresAt ?? null,
     ...(input.agentMaxRecipients === undefined ? {} : { agent_max_recipients: input.agentMaxRecipients }),
     ...(input.agentDailyNewContacts === undefined ? {} : { agent_daily_new_contacts: input.agentDailyNewContacts }),
   };
-  await d.store.tenants.createKey(record, hashKey(plain));
+  if (!(await d.store.tenants.createKey(record, hashKey(plain), input.limit ?? null))) {
+    const tenant = await d.store.tenants.get(input.tenantId, true);
+    throw planLimitError("plan.api_key_limit", "API keys", input.limit ?? 0, tenant?.key_count ?? 0);
+  }
   return { key: plain, record };
 };
 
-/** The key's record when it is known and not revoked. */
-export const authenticate = async (store: Store, plain: string): Promise<ApiKey | undefined> => {
+/** The key's record when it is known, not revoked and not expired at `now` (read from the store every time: a revocation holds at the next request). */
+export const authenticate = async (store: Store, plain: string, now = Date.now()): Promise<ApiKey | undefined> => {
   if (plain.length < 16 || plain.length > 200) return undefined;
   const rec = await store.tenants.findKey(hashKey(plain));
-  return rec && !rec.revoked_at ? rec : undefined;
+  if (!rec || rec.revoked_at) return undefined;
+  if (rec.expires_at && Date.parse(rec.expires_at) <= now) return undefined;
+  return rec;
 };
 
 /** MoltFlow's usage fields plus ours. */
@@ -91,7 +109,7 @@ export const tenantPlan = async (store: Store, tenantId: string) => {
 };
 
 /** 403 `plan.feature_unavailable` unless the plan includes `feature` (`what` begins the message: "Bulk send is"). */
-export const requireFeature = (planId: PlanId, feature: "bulk_send" | "scheduled_messages", what: string) => {
+export const requireFeature = (planId: PlanId, feature: "bulk_send" | "scheduled_messages" | "auto_respond", what: string) => {
   if (!PLANS[planId][feature])
     throw new DomainError("forbidden", "plan.feature_unavailable", `${what} not included in the ${planId} plan; upgrade to starter or above.`, { feature });
 };
