@@ -272,7 +272,32 @@ describe("the web console", () => {
     await check("webhooks");
     await nav("Usage & opt-outs");
     await page.locator("#usage-meter").waitFor();
+    // The history is a picture: 30 daily and 6 monthly bar groups, today's sends drawn (issue 30).
+    await expect.poll(() => page.locator('svg[data-chart="daily"] .bar-group').count()).toBe(30);
+    expect(await page.locator('svg[data-chart="monthly"] .bar-group').count()).toBe(6);
+    expect(Number(await page.locator('svg[data-chart="daily"] .bar-group').last().locator("rect.c-sent").getAttribute("height"))).toBeGreaterThan(0);
     await check("usage");
+
+    // API keys: create with two scope checkboxes, the key shown once in a dialog, then revoked after a confirmation.
+    await nav("API keys");
+    await page.getByLabel("Key name", { exact: true }).fill("console bot");
+    await page.getByRole("checkbox", { name: "leads:read" }).check();
+    await page.getByRole("checkbox", { name: /^usage:read/ }).check();
+    await page.getByRole("button", { name: "Create key" }).click();
+    const dialog = page.getByRole("dialog", { name: /console bot/ });
+    const secret = (await dialog.getByTestId("new-key").textContent()) as string;
+    expect(secret).toMatch(/^ok_/);
+    expect((await client(rt.url, secret).get("/usage/daily?days=1")).status).toBe(200);
+    await check("api-key-created");
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const keyRow = page.locator("tr", { hasText: "console bot" });
+    await keyRow.getByText("leads:read, usage:read").waitFor();
+    expect(await page.locator("main").textContent()).not.toContain(secret);
+    await check("api-keys");
+    await keyRow.getByRole("button", { name: "Revoke key console bot" }).click();
+    await keyRow.waitFor({ state: "detached" });
+    expect((await client(rt.url, secret).get("/usage/daily?days=1")).status).toBe(401);
     await nav("Sessions");
     await page.getByRole("button", { name: "Manage" }).first().click();
     await check("session-pacing");

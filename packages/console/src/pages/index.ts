@@ -4,6 +4,7 @@ import { GroupDetail } from "./group";
 import { Groups } from "./groups";
 import { Inbox } from "./inbox";
 import { Job } from "./job";
+import { Keys } from "./keys";
 import { ReportDetail } from "./report";
 import { Reports } from "./reports";
 import { Scheduled } from "./scheduled";
@@ -37,4 +38,5 @@ export const PAGES: PageDef[] = [
   { path: "/inbox", nav: "Inbox", component: Inbox },
   { path: "/webhooks", nav: "Webhooks", component: Webhooks },
   { path: "/usage", nav: "Usage & opt-outs", component: Usage },
+  { path: "/keys", nav: "API keys", component: Keys },
 ];
