@@ -10,6 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: 2,
+    isolate: false,
     env: { AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1" },
   },
 });

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { apiLatency } from "./api-latency";
 import { baileysRss } from "./baileys-rss";
+import { dynamoLocal } from "./dynamo-local";
 import { fleetScale } from "./fleet";
 import { groups } from "./groups";
 import { inbound } from "./inbound";
@@ -36,6 +37,7 @@ const all: Record<string, () => Promise<unknown>> = {
   webhooks: () => webhooks(),
   sentiment: () => sentiment(),
   keywords: () => keywordsBench(),
+  "dynamo-local": () => dynamoLocal(),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };

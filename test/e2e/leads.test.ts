@@ -1,3 +1,4 @@
+import { TEMPLATE_IDS } from "@outreach/core/report";
 import { describe, expect, it } from "vitest";
 import { REVIEW_MESSAGES } from "../fixtures/review-messages";
 import { type Client, groupWith, newTenant, phones, sandbox, waitFor, waitJob, workingSession } from "../helpers/api";
@@ -185,18 +186,7 @@ describe("leads, monitored groups and their reports (issue 21)", () => {
       expect(csvRep.status).toBe(200);
     }
     const templates = (await api.get("/reports/templates")).body.map((t: { id: string }) => t.id);
-    expect(templates).toEqual([
-      "bulk_send_progress",
-      "scheduled_messages_status",
-      "usage_plan",
-      "session_health",
-      "daily_activity",
-      "unanswered_contacts",
-      "vip_contacts",
-      "lead_pipeline",
-      "group_monitoring",
-      "review_digest",
-    ]);
+    expect(templates).toEqual([...TEMPLATE_IDS]);
 
     // Paused monitoring stores nothing; a deleted one is gone (leads stay).
     expect((await api.patch(`/groups/${g.id}`, { is_active: false })).body.is_active).toBe(false);

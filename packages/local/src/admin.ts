@@ -2,12 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_AGENT_DAILY_NEW_CONTACTS, DEFAULT_AGENT_MAX_RECIPIENTS } from "@outreach/core/confirmation";
-import { REPLY_WINDOW_HOURS_RANGE, RETENTION_DAYS_RANGE, settingsOf } from "@outreach/core/conversation";
 import { isDomainError } from "@outreach/core/error";
 import { createIds } from "@outreach/core/id";
 import { isPlanId, PLAN_IDS, type PlanId } from "@outreach/core/plan";
 import { systemClock } from "@outreach/core/port";
-import { checkPlainKey, createKey, createTenant, SCOPES, type Scope } from "@outreach/core/tenant";
+import { checkPlainKey, createKey, createTenant, REPLY_WINDOW_HOURS_RANGE, RETENTION_DAYS_RANGE, SCOPES, type Scope, settingsOf } from "@outreach/core/tenant";
 
 /**
  * `npm run admin -- <command>`: tenants and keys, against the local runtime's store (default) or a

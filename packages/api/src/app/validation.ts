@@ -4,7 +4,7 @@ import { errorBody } from "../errors";
 type Issue = { code: string; path: PropertyKey[]; message: string; input?: unknown };
 
 /**
- * The answer to input that failed its schema: a missing required field is 422 (API.md), anything
+ * The answer to input that failed its schema: a missing required field is 422 (API.md "Errors"), anything
  * else malformed (wrong type, unknown enum value, too long) is 400. The message names the field.
  * `input` is what the client sent, to tell "missing" from "wrong" whatever the schema type (enums,
  * unions, …). The HTTP routes and the MCP tools answer with this, so both say the same.

@@ -1,4 +1,4 @@
-const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+import { esc } from "@outreach/core/html";
 
 type Doc = {
   info?: { title?: string; description?: string };

@@ -1,6 +1,5 @@
+import { esc } from "@outreach/core/html";
 import type { SandboxMessage } from "@outreach/whatsapp/sandbox";
-
-const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** The sandbox inbox: every message each sandbox session sent, newest first. */
 export const inboxPage = (messages: SandboxMessage[]) => {

@@ -61,8 +61,6 @@ export const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
 
-export const pageOf = (items: string) => (schema: z.ZodType) => z.object({ [items]: z.array(schema), next_cursor: z.string().nullable() });
-
 /** What every DELETE answers (MoltFlow's clients parse a JSON body). */
 export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) }).openapi("Deleted");
 

@@ -1,6 +1,6 @@
 import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import { expiresAt, MIN_INDEX_DAYS } from "@outreach/core/conversation";
 import type { ConversationContext, SentMessage } from "@outreach/core/job";
+import { expiresAt, MIN_INDEX_DAYS } from "@outreach/core/tenant";
 import { outboundSummaryUpdate } from "./conversation-writes";
 import type { Db } from "./db";
 import { Keys, Lists } from "./keys";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isAnswered, isUnanswered, preview, recipientOf, replyTarget, safeMessageId } from ".";
+import { preview } from "../text";
+import { isAnswered, isUnanswered, recipientOf, replyTarget, safeMessageId } from ".";
 import type { Conversation } from "./port";
 
 const conv = (over: Partial<Conversation>): Conversation => ({

@@ -2,16 +2,15 @@ import { createHash } from "node:crypto";
 import { createCoalescer } from "../coalesce";
 import type { Deps } from "../deps";
 import type { DomainEvent } from "../event";
-import * as Lead from "../lead";
 import * as OptOut from "../optout";
 import { chatIdOf, normalize } from "../phone";
 import { type InboundEvent, iso } from "../port";
-import * as Review from "../review";
-import type { Conversation, InboundRecord, ReplyAttribution } from "./port";
-import { preview } from "./preview";
-import { type ConversationSettings, expiresAt, settingsOf } from "./settings";
+import { type ConversationSettings, expiresAt, settingsOf } from "../tenant";
+import { preview } from "../text";
+import type { Conversation, InboundRecord, MessagesRecorded, OnMessagesRecorded, RecordedMessage, ReplyAttribution } from "./port";
 
-type D = Pick<Deps, "store" | "clock" | "events" | "ids">;
+/** The subscribers to "messages recorded" are part of what the recorder needs: a composition cannot forget them. */
+type D = Pick<Deps, "store" | "clock" | "events"> & { onRecorded: readonly OnMessagesRecorded[] };
 
 /** What became of one inbound message. */
 export type InboundOutcome = {
@@ -80,6 +79,7 @@ const after = (c: Conversation | undefined, r: InboundRecord, replied: boolean):
  */
 export const recordInbound = async (d: D, tenantId: string, events: InboundEvent[], settings: ConversationSettings): Promise<InboundOutcome[]> => {
   const out: InboundOutcome[] = events.map(() => ({ stored: false, replied: false, opted_out: false }));
+  const rawStops = new Set<string>();
   const queues = new Map<string, { i: number; e: InboundEvent; phone: string }[]>();
   const seen = new Set<string>();
   for (const [i, e] of events.entries()) {
@@ -88,8 +88,8 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
       const stop = !e.mediaType && OptOut.isStopMessage(e.text);
       out[i] = { stored: false, replied: false, opted_out: stop, reason: `sender ${from.reason}` };
       if (stop) {
-        const r = await OptOut.addRaw(d, tenantId, e.from);
-        out[i] = { ...out[i], raw_opt_out: r.id };
+        out[i] = { ...out[i], raw_opt_out: OptOut.rawIdOf(e.from) };
+        rawStops.add(e.from);
       }
       continue;
     }
@@ -110,8 +110,7 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
 
   const stops = new Set<string>();
   const received: DomainEvent[] = [];
-  const replies: InboundRecord[] = [];
-  const candidates: Review.Candidate[] = [];
+  const recorded: MessagesRecorded = { tenant_id: tenantId, messages: [], replies: [], stops: [], raw_stops: [...rawStops] };
   while (queues.size > 0) {
     const round: { i: number; conv: string; record: InboundRecord }[] = [];
     for (const [conv, q] of queues) {
@@ -159,38 +158,25 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
         if (res.stored) {
           current.set(r.conv, after(current.get(r.conv), r.record, res.replied));
           received.push(receivedEvent(r.record, res.replied));
-          if (res.replied) replies.push(r.record);
           const m = r.record.message;
-          if (!stop)
-            candidates.push({
-              session_id: m.session_id,
-              kind: "chat",
-              chat_id: chatIdOf(m.phone),
-              phone: m.phone,
-              name: current.get(r.conv)?.name ?? r.record.summary.name,
-              wa_message_id: m.wa_message_id,
-              text: m.text,
-              at: m.received_at,
-            });
+          const message: RecordedMessage = {
+            session_id: m.session_id,
+            phone: m.phone,
+            name: current.get(r.conv)?.name ?? r.record.summary.name,
+            wa_message_id: m.wa_message_id,
+            text: m.text,
+            received_at: m.received_at,
+          };
+          if (res.replied && r.record.reply) recorded.replies.push({ ...message, name: r.record.summary.name, job_id: r.record.reply.job.id });
+          if (!stop) recorded.messages.push(message);
         }
       }
     }
   }
   await d.events?.emit(tenantId, received);
-  // A reply to a bulk send makes the contact a lead (once per contact for bulk sends).
-  for (const r of replies)
-    await Lead.detect(d, tenantId, {
-      phone: r.message.phone,
-      name: r.summary.name,
-      session_id: r.message.session_id,
-      source: "bulk_send",
-      job_id: r.reply?.job.id ?? null,
-      at: Date.parse(r.message.received_at),
-    });
-  // Review collectors read new messages as they arrive.
-  await Review.onMessages(d, tenantId, candidates);
-  // An opt-out is idempotent: a redelivered STOP whose first delivery crashed before this still lands.
-  if (stops.size > 0) await OptOut.add(d, tenantId, [...stops], "inbound");
+  recorded.stops = [...stops];
+  // Leads from replies, review collectors, opt-outs: each noun's subscriber, in the order registered.
+  for (const on of d.onRecorded) await on(recorded);
   return out;
 };
 

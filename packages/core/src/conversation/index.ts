@@ -1,18 +1,16 @@
 export * from "./port";
-export * from "./preview";
-export * from "./settings";
 export * from "./view";
 
 import type { Deps } from "../deps";
 import { notFound } from "../error";
 import type { Recipient } from "../job/port";
-import { render } from "../job/template";
 import { mediaKindOf } from "../media";
 import { normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
+import { render } from "../template";
+import { settingsOf } from "../tenant";
 import type { Conversation, ConversationEntry } from "./port";
 import { messageStatus } from "./send";
-import { settingsOf } from "./settings";
 import type { ConversationMessageView, ConversationView } from "./view";
 
 export { chatIdOf } from "../phone";

@@ -124,3 +124,34 @@ export interface ConversationRepo {
   ): Promise<Page<ConversationEntry>>;
   setOptedOut(tenantId: string, phone: string, optedOut: boolean): Promise<void>;
 }
+
+/** A 1:1 message as it was stored, for the nouns that read new messages (review collectors). */
+export interface RecordedMessage {
+  session_id: string;
+  phone: string;
+  /** The contact's name as the conversation now has it. */
+  name: string | null;
+  wa_message_id: string;
+  text: string;
+  received_at: string;
+}
+
+/**
+ * "Messages recorded": what one batch of inbound 1:1 messages left behind, published by the recorder
+ * once the messages are stored. Each noun that reacts to inbound messages subscribes in its own folder
+ * (opt-outs, leads, review collectors); the composition registers them once (`@outreach/system` host).
+ */
+export interface MessagesRecorded {
+  tenant_id: string;
+  /** Stored messages that are not STOPs, in the order they were written. */
+  messages: RecordedMessage[];
+  /** Stored messages that were a bulk send's (or scheduled run's) reply, the first of each recipient. */
+  replies: (RecordedMessage & { job_id: string })[];
+  /** Numbers that wrote STOP (stored now, or redelivered after a crash before the opt-out landed). */
+  stops: string[];
+  /** STOPs from senders that are not phone numbers, by the raw id the transport gave. */
+  raw_stops: string[];
+}
+
+/** A subscriber to "messages recorded". Subscribers run in order; one that throws fails the call that recorded the batch. */
+export type OnMessagesRecorded = (e: MessagesRecorded) => Promise<void>;

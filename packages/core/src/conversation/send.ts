@@ -1,15 +1,13 @@
 import type { Deps } from "../deps";
 import { conflict, DomainError, invalid, notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
-import { jobRecord } from "../job/job";
+import { jobRecord, WATCH_GRACE_MS } from "../job";
 import type { SendMessage } from "../job/messages";
-import { WATCH_GRACE_MS } from "../job/planner";
 import type { Job, Recipient } from "../job/port";
 import { chatIdOf, normalize } from "../phone";
 import { iso } from "../port";
 import * as Session from "../session";
-import { tenantPlan } from "../tenant";
-import { expiresAt, REPLY_EXEMPT_HOURS, settingsOf } from "./settings";
+import { expiresAt, REPLY_EXEMPT_HOURS, settingsOf, tenantPlan } from "../tenant";
 import type { MessageStatus, SentMessageView } from "./view";
 
 export interface SendInput {

@@ -2,7 +2,7 @@ import { idAt } from "../id";
 
 /**
  * What happened, told to the tenant's own systems (webhooks). MoltFlow's events first, then ours
- * (API.md "Webhooks"). `webhook.test` is only ever sent by `POST /webhooks/{id}/test`.
+ * (API.md "Round 2", **Webhooks**). `webhook.test` is only ever sent by `POST /webhooks/{id}/test`.
  */
 export const EVENT_TYPES = [
   "message.received",

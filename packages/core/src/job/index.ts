@@ -1,3 +1,4 @@
+export { render } from "../template";
 export { cancel, checkCompletion, finalize, pause, pauseSessionJobs, resume, retryFailed } from "./control";
 export {
   type CreateInput,
@@ -10,9 +11,9 @@ export {
   INLINE_SNAPSHOT,
   validZone,
 } from "./create";
-export { detail, get, isFinal, type JobView, jobRecord, list, progress, publicRecipient, recipients, ref, view } from "./job";
+export { detail, get, isFinal, type JobView, jobRecord, list, progress, publicRecipient, rate, recipients, ref, view } from "./job";
 export * from "./messages";
-export { HORIZON_MS, LEAD_MS, planJob } from "./planner";
+export { HORIZON_MS, LEAD_MS, planJob, WATCH_GRACE_MS } from "./planner";
 export * from "./port";
 export { type EffectivePacing, effectivePacing, preview } from "./preview";
 export { createReceiptRecorder } from "./receipts";
@@ -21,5 +22,4 @@ export { recordRejection, sentContent } from "./rejections";
 export { type Lane, messageIdFor, outbound } from "./send-parts";
 export { createSender, LEASE_MS, RECORD_LINGER_MS } from "./sender";
 export { snapshot } from "./snapshot";
-export { render } from "./template";
 export * from "./view";

@@ -1,4 +1,4 @@
-import type { WaitingReason } from "../pacing/policy";
+import type { WaitingReason } from "../pacing";
 import type { Page, PageRequest } from "../port/page";
 import type { SlotState } from "../session/port";
 

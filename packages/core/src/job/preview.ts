@@ -5,10 +5,10 @@ import { monthKey } from "../plan";
 import { iso } from "../port";
 import * as Session from "../session";
 import type { Session as SessionRecord } from "../session/port";
+import { render } from "../template";
 import { tenantPlan } from "../tenant";
 import { type CreateInput, checkContent, DEFAULT_MAX_DELAY_SECONDS, DEFAULT_MIN_DELAY_SECONDS, INLINE_SNAPSHOT } from "./create";
 import type { SendWindow } from "./port";
-import { render } from "./template";
 import type { BulkSendPreview } from "./view";
 
 /** The pacing a job will be sent with: its own delays, limit and window under its session's policy. */

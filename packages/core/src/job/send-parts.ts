@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
-import { settingsOf } from "../conversation/settings";
 import type { Deps } from "../deps";
 import { isDomainError } from "../error";
-import { utcDay } from "../pacing/policy";
+import { utcDay } from "../pacing";
 import type { Outbound } from "../port";
+import { render } from "../template";
+import { settingsOf } from "../tenant";
 import type { Job } from "./port";
-import { render } from "./template";
 
 /**
  * The pieces of one send the sender puts together: our message id, what goes out, the day it counts

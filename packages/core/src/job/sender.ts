@@ -1,10 +1,10 @@
 import { createCoalescer } from "../coalesce";
-import { preview } from "../conversation/preview";
 import type { Deps } from "../deps";
 import { mediaKindOf } from "../media";
-import { Deferred, type HandlerContext } from "../message/context";
+import { Deferred, type HandlerContext } from "../message/port";
 import { shardQueue, type Transport, TransportError } from "../port";
 import { shardOf } from "../shard";
+import { preview } from "../text";
 import { checkCompletion, finalize, pauseOnFailures, pauseSessionJobs } from "./control";
 import { messageEvent } from "./events";
 import { ref } from "./job";

@@ -1,5 +1,5 @@
 import type { Deps } from "../deps";
-import { nextAllowed, noteSend, type PacingPolicy, SANDBOX_DEFAULT, type SessionSends, utcDay, type WaitingReason } from "../pacing/policy";
+import { nextAllowed, noteSend, type PacingPolicy, SANDBOX_DEFAULT, type SessionSends, utcDay, type WaitingReason } from "../pacing";
 import * as Session from "../session";
 import type { SendMessage } from "./messages";
 import type { Job } from "./port";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PacingPolicy } from "../pacing/policy";
+import { PacingPolicy } from "../pacing";
 
 /**
  * The public shapes of a bulk send, one source for the HTTP API, its OpenAPI document and any typed

@@ -2,6 +2,7 @@ export * from "./port";
 export { LeadView } from "./view";
 
 import { dayKey } from "../activity";
+import type { OnMessagesRecorded } from "../conversation/port";
 import type { Deps } from "../deps";
 import { notFound, unprocessable } from "../error";
 import * as Group from "../group";
@@ -94,6 +95,21 @@ export const detect = async (d: D, tenantId: string, x: Detection): Promise<Lead
   ]);
   return lead;
 };
+
+/** "Messages recorded": a reply to a bulk send makes the contact a lead (once per contact for bulk sends). */
+export const onMessagesRecorded =
+  (d: D): OnMessagesRecorded =>
+  async (e) => {
+    for (const r of e.replies)
+      await detect(d, e.tenant_id, {
+        phone: r.phone,
+        name: r.name,
+        session_id: r.session_id,
+        source: "bulk_send",
+        job_id: r.job_id,
+        at: Date.parse(r.received_at),
+      });
+  };
 
 const load = async (d: Pick<D, "store">, tenantId: string, id: string) => {
   const l = looksLikeId("lead", id) ? await d.store.leads.get(tenantId, id) : undefined;

@@ -52,9 +52,9 @@ export interface QueueMessages {
 
 export type Outgoing<Q extends keyof QueueMessages> = OutgoingMessage<QueueMessages[Q]>;
 
-export { Deferred, type HandlerContext } from "./context";
+export { Deferred, type HandlerContext } from "./port";
 
-import type { HandlerContext } from "./context";
+import type { HandlerContext } from "./port";
 
 /** One handler per message type; a role supplies the handlers of the messages it takes. */
 export type Handlers = { [T in MessageType]: (m: MessageOf<T>, ctx?: HandlerContext) => Promise<unknown> };

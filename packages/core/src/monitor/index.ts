@@ -1,21 +1,22 @@
-export { cleanKeywords, compile, fold } from "./match";
+import type { Store } from "../port";
+
+export { cleanKeywords, compile, fold } from "../keywords";
 export * from "./port";
 export { AvailableGroupView, GroupMessageView, MonitoredGroupView } from "./view";
 
-import { safeMessageId } from "../conversation/inbound";
-import { expiresAt, settingsOf } from "../conversation/settings";
+import { safeMessageId } from "../conversation";
 import type { Deps } from "../deps";
 import { conflict, notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
+import { cleanKeywords, compileLists, foldMessage } from "../keywords";
 import * as Lead from "../lead";
 import { respond } from "../lead/respond";
 import { normalize } from "../phone";
 import { type InboundEvent, iso, type PageRequest } from "../port";
+import { activeCollectors, collectorLists, hitsOf, type KeywordHits } from "../review";
 import type { Collector } from "../review/port";
-import { activeCollectors, collectorLists, hitsOf, type KeywordHits } from "../review/scan";
-import { planLimitError, requireFeature, tenantPlan } from "../tenant";
+import { expiresAt, planLimitError, requireFeature, settingsOf, tenantPlan } from "../tenant";
 import { leadOf } from "./lead-rule";
-import { cleanKeywords, compileLists, foldMessage } from "./match";
 import type { GroupMessage, MonitorExtras, MonitoredGroup, MonitorMode, MonitorPatch } from "./port";
 import type { AvailableGroupView, GroupMessageView, MonitoredGroupView } from "./view";
 
@@ -292,3 +293,7 @@ export const onGroupMessage = async (d: Deps, tenantId: string, e: InboundEvent)
   }
   return { stored: true, matched, lead, message: m, collectors, hits };
 };
+
+/** A deleted monitored group's messages, chunk by chunk: how many items went (0 when nothing is left). */
+export const purgeLeftovers = async (d: { store: Pick<Store, "monitors"> }, tenantId: string, id: string, max: number): Promise<number> =>
+  d.store.monitors.purge(tenantId, id, max);

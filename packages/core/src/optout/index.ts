@@ -1,6 +1,7 @@
 export * from "./port";
 
 import { dayKey } from "../activity";
+import type { OnMessagesRecorded } from "../conversation/port";
 import { DomainError, notFound } from "../error";
 import type { DomainEvent, Events } from "../event";
 import { chatIdOf, normalize } from "../phone";
@@ -36,13 +37,27 @@ export const add = async (d: D, tenantId: string, phones: string[], source: "api
   return { added, already_opted_out: already, invalid };
 };
 
+/** The id an opt-out of a sender that is not a phone number is kept under (see `addRaw`). */
+export const rawIdOf = (rawId: string) => rawId.replace(/[^\w@.:+-]/g, "").slice(0, 100) || "unknown";
+
+/**
+ * "Messages recorded": a STOP opts its sender out. Idempotent: a redelivered STOP whose first delivery
+ * crashed before this still lands.
+ */
+export const onMessagesRecorded =
+  (d: D): OnMessagesRecorded =>
+  async (e) => {
+    for (const raw of e.raw_stops) await addRaw(d, e.tenant_id, raw);
+    if (e.stops.length > 0) await add(d, e.tenant_id, e.stops, "inbound");
+  };
+
 /**
  * A STOP from a sender the phone library cannot read (issue 29: it was dropped without a trace): kept
  * as an opt-out of that chat id as the transport gave it (letters, digits and `@._:+-`, 100 at most),
  * so it shows in the list and nothing is ever sent to it. The caller logs it at `warn`.
  */
 export const addRaw = async (d: D, tenantId: string, rawId: string) => {
-  const id = rawId.replace(/[^\w@.:+-]/g, "").slice(0, 100) || "unknown";
+  const id = rawIdOf(rawId);
   const now = d.clock.now();
   const added = await d.store.optouts.add(tenantId, { phone: id, source: "inbound", created_at: iso(now) });
   if (added) await d.store.activity.count(tenantId, dayKey(now), { opt_outs: 1 });

@@ -13,8 +13,6 @@ export type ShardQueue = `sends-${number}`;
 export type QueueId = "events" | ShardQueue;
 
 export const shardQueue = (shard: number): ShardQueue => `sends-${shard}`;
-/** The shard of a shard queue (undefined for `events`). */
-export const shardOfQueue = (queue: QueueId): number | undefined => (queue === "events" ? undefined : Number(queue.slice("sends-".length)));
 
 export interface OutgoingMessage<B = unknown> {
   body: B;

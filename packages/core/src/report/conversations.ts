@@ -1,9 +1,9 @@
 import { isUnanswered } from "../conversation";
-import { settingsOf } from "../conversation/settings";
 import type { Deps } from "../deps";
-import { rate } from "../job/job";
-import { isStopMessage } from "../optout/stop";
+import { rate } from "../job";
+import { isStopMessage } from "../optout";
 import { iso } from "../port";
+import { settingsOf } from "../tenant";
 import { DEFAULT_THRESHOLD_HOURS } from "./port";
 
 type D = Pick<Deps, "store" | "clock">;

@@ -1,6 +1,6 @@
 import type { Deps } from "../deps";
 import { idBound } from "../id";
-import { rate } from "../job/job";
+import { rate } from "../job";
 import { LEAD_STATUSES, type LeadSource, type LeadStatus } from "../lead/port";
 import { iso } from "../port";
 

@@ -14,8 +14,6 @@ export const TEMPLATE_IDS = [
   "review_digest",
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
-/** Templates named but not served (none since issue 21: all ten of MoltFlow's are). */
-export const UNAVAILABLE_TEMPLATE_IDS = [] as const;
 /** `unanswered_contacts` lists contacts who have waited at least this long (hours) unless the report says otherwise. */
 export const DEFAULT_THRESHOLD_HOURS = 4;
 export const PERIODS = ["last_day", "last_7_days", "last_30_days", "since_last_run"] as const;

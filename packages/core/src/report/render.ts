@@ -1,7 +1,7 @@
+import { esc } from "../html";
 import type { Execution } from "./port";
 import { TEMPLATES } from "./templates";
 
-export const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 const csvCell = (v: unknown) => {
   let s = v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
   if (/^[=+\-@\t\r]/.test(s) && Number.isNaN(Number(s))) s = `'${s}`;

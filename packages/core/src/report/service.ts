@@ -9,14 +9,13 @@ import * as Session from "../session";
 import { planLimitError, requireFeature, tenantPlan } from "../tenant";
 import { createLifecycle, patchTiming, type TimingInput, timedFields, timedView } from "../timing";
 import type { Delivery, Execution, Period, Report, TemplateId } from "./port";
-import { UNAVAILABLE_TEMPLATE_IDS } from "./port";
 import { compute, TEMPLATES, type Window } from "./templates";
 import { summary } from "./text";
 import type { ReportView } from "./view";
 
 export type ReportInput = TimingInput & {
   name: string;
-  template_id: TemplateId | (typeof UNAVAILABLE_TEMPLATE_IDS)[number];
+  template_id: TemplateId;
   delivery_method?: "dashboard" | "whatsapp";
   session_id?: string | null;
   recipient_phone?: string | null;
@@ -72,14 +71,6 @@ const checkRecipient = async (d: Deps, tenantId: string, phone: string) => {
 };
 
 const build = async (d: Deps, tenantId: string, input: ReportInput, base?: Report): Promise<Report> => {
-  if ((UNAVAILABLE_TEMPLATE_IDS as readonly string[]).includes(input.template_id)) {
-    throw new DomainError(
-      "unprocessable",
-      "report.template_unavailable",
-      `The ${input.template_id} template is not served yet; available templates: ${TEMPLATES.map((t) => t.id).join(", ")}.`,
-      { available: TEMPLATES.map((t) => t.id) },
-    );
-  }
   if (!TEMPLATES.some((t) => t.id === input.template_id))
     throw new DomainError("invalid", "report.unknown_template", `Unknown template_id "${input.template_id}"; see GET /reports/templates.`);
   const delivery = input.delivery_method ?? "dashboard";
@@ -95,8 +86,7 @@ const build = async (d: Deps, tenantId: string, input: ReportInput, base?: Repor
     id: base?.id ?? d.ids.next("rpt"),
     tenant_id: tenantId,
     ...timedFields(input, base, d.clock.now()),
-    // Checked above: a template that is served.
-    template_id: input.template_id as TemplateId,
+    template_id: input.template_id,
     delivery_method: delivery,
     session_id: input.session_id ?? null,
     recipient_phone: recipient,

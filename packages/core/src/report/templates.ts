@@ -1,6 +1,6 @@
 import type { Deps } from "../deps";
 import { idBound } from "../id";
-import { rate } from "../job/job";
+import { rate } from "../job";
 import type { Job } from "../job/port";
 import type { SessionStatus } from "../port";
 import { currentUsage } from "../tenant";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TimedView } from "../timing/view";
+import { TimedView } from "../timing";
 import { PERIODS, TEMPLATE_IDS } from "./port";
 
 export const ReportView = TimedView.extend({

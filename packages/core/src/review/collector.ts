@@ -1,7 +1,7 @@
 import type { Deps } from "../deps";
 import { forbidden, notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
-import { cleanKeywords } from "../monitor/match";
+import { cleanKeywords } from "../keywords";
 import { iso } from "../port";
 import { tenantPlan } from "../tenant";
 import { type Collector, type CollectorPatch, SKIP_REASONS, type SkipReason, type SourceType } from "./port";

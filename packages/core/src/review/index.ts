@@ -1,6 +1,20 @@
+import type { Store } from "../port";
+
 export { type CollectorInput, collectorView, createCollector, getCollector, listCollectors, removeCollector, updateCollector } from "./collector";
 export * from "./port";
-export { activeCollectors, type Candidate, type KeywordHits, onMessages, RUN_MAX_MESSAGES, run, type ScanResult, scan } from "./scan";
+export {
+  activeCollectors,
+  type Candidate,
+  collectorLists,
+  hitsOf,
+  type KeywordHits,
+  onMessages,
+  onMessagesRecorded,
+  RUN_MAX_MESSAGES,
+  run,
+  type ScanResult,
+  scan,
+} from "./scan";
 export { analyze, SENTIMENT_LANGUAGES, type Sentiment } from "./sentiment";
 export { CollectorView, ReviewView } from "./view";
 
@@ -13,7 +27,7 @@ import type { ReviewView } from "./view";
 
 type D = Pick<Deps, "store" | "clock" | "ids" | "queue">;
 
-import { esc } from "../report/render";
+import { esc } from "../html";
 
 export const label = (score: number) => (score >= 0.6 ? "positive" : score <= 0.4 ? "negative" : "neutral");
 
@@ -133,3 +147,7 @@ export const testimonialsHtml = (reviews: ReviewView[]) =>
         `<blockquote lang="${esc(r.detected_language)}"><p>${esc(r.message_text)}</p><cite>— ${esc(r.contact_name ?? "a customer")}, ${esc(r.collected_at.slice(0, 10))}</cite></blockquote>`,
     )
     .join("\n")}</body></html>`;
+
+/** A deleted review collector's reviews, chunk by chunk: how many items went (0 when nothing is left). */
+export const purgeLeftovers = async (d: { store: Pick<Store, "reviews"> }, tenantId: string, id: string, max: number): Promise<number> =>
+  d.store.reviews.purge(tenantId, id, max);

@@ -1,10 +1,11 @@
-import { settingsOf } from "../conversation/settings";
+import type { OnMessagesRecorded } from "../conversation/port";
 import type { Deps } from "../deps";
 import { idAt } from "../id";
-import { compileLists, foldMessage } from "../monitor/match";
-import { isStopMessage } from "../optout/stop";
+import { compileLists, foldMessage } from "../keywords";
+import { isStopMessage } from "../optout";
 import { chatIdOf } from "../phone";
 import { iso } from "../port";
+import { settingsOf } from "../tenant";
 import type { Collector, Review, SkipReason } from "./port";
 import { analyze } from "./sentiment";
 
@@ -64,14 +65,14 @@ export const scan = async (d: Pick<D, "store" | "clock">, tenantId: string, coll
   // never holds the process (the API answering, the host's sessions) for longer than that.
   const matcher = compileLists(collectorLists(collectors));
   const hits: (ReadonlyMap<string, KeywordHits> | undefined)[] = [];
-  let slice = performance.now();
+  let slice = d.clock.now();
   for (const m of messages) {
     if (!collectors.some((c) => reads(c, m))) hits.push(undefined);
     else if (m.hits && collectors.every((c) => m.hits?.has(c.id))) hits.push(m.hits);
     else hits.push(hitsOf(collectors, matcher.match(foldMessage(m.text))));
-    if (performance.now() - slice > YIELD_AFTER_MS) {
+    if (d.clock.now() - slice > YIELD_AFTER_MS) {
       await new Promise((r) => setImmediate(r));
-      slice = performance.now();
+      slice = d.clock.now();
     }
   }
   for (const c of collectors) {
@@ -127,6 +128,25 @@ export const onMessages = async (d: Pick<D, "store" | "clock">, tenantId: string
   const collectors = known ?? (await activeCollectors(d, tenantId));
   if (collectors.length > 0) await scan(d, tenantId, collectors, messages);
 };
+
+/** "Messages recorded": review collectors read new 1:1 messages as they arrive. */
+export const onMessagesRecorded =
+  (d: Pick<D, "store" | "clock">): OnMessagesRecorded =>
+  (e) =>
+    onMessages(
+      d,
+      e.tenant_id,
+      e.messages.map((m) => ({
+        session_id: m.session_id,
+        kind: "chat",
+        chat_id: chatIdOf(m.phone),
+        phone: m.phone,
+        name: m.name,
+        wa_message_id: m.wa_message_id,
+        text: m.text,
+        at: m.received_at,
+      })),
+    );
 
 /** At most this many stored messages are read by one `run`. */
 export const RUN_MAX_MESSAGES = 10_000;

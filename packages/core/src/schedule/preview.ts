@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { unprocessable } from "../error";
 import { iso } from "../port";
-import { compile, type Timing } from "./recurrence";
+import { compile, type Timing } from "../timing";
 
 /** The most runs one preview lists. */
 export const MAX_PREVIEW_RUNS = 20;

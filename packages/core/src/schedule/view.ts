@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TimedView } from "../timing/view";
+import { TimedView } from "../timing";
 
 export const ScheduledMessageView = TimedView.extend({
   session_id: z.string(),

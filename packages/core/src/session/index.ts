@@ -1,3 +1,5 @@
+import type { Store } from "../port";
+
 export * from "./port";
 export * from "./view";
 
@@ -5,7 +7,7 @@ import type { Deps } from "../deps";
 import { conflict, DomainError, notFound } from "../error";
 import type { DomainEvent } from "../event";
 import { looksLikeId } from "../id";
-import { defaultPolicy, type PacingPolicy, policyWarnings } from "../pacing/policy";
+import { defaultPolicy, type PacingPolicy, policyWarnings } from "../pacing";
 import { normalize } from "../phone";
 import { iso, type SessionStatus } from "../port";
 import { planLimitError, tenantPlan } from "../tenant";
@@ -145,3 +147,7 @@ export const statusEvents = (
 };
 
 export { parseWaVersion } from "./wa-version";
+
+/** What a deleted session left behind (its lease, auth state and contacts), chunk by chunk: how many items went (0 when nothing is left). */
+export const purgeLeftovers = async (d: { store: Pick<Store, "sessions"> }, tenantId: string, id: string, max: number): Promise<number> =>
+  d.store.sessions.purge(tenantId, id, max);

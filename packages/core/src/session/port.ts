@@ -1,4 +1,4 @@
-import type { PacingPolicy } from "../pacing/policy";
+import type { PacingPolicy } from "../pacing";
 import type { SessionStatus } from "../port/transport";
 
 export interface Session {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PacingPolicy } from "../pacing/policy";
+import { PacingPolicy } from "../pacing";
 
 /** A session as the API shows it (an allow-list: no QR, pairing code, pacing timeline or lease). */
 export const SessionView = z.object({

@@ -1,5 +1,6 @@
 export { type ApiKeyView, issueKey, listKeys, me, revokeKey, viewKey } from "./keys";
 export * from "./port";
+export * from "./settings";
 export { dailyUsage, subscription, usageHistory } from "./usage";
 
 import { createHash, randomBytes } from "node:crypto";

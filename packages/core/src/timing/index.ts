@@ -4,8 +4,11 @@ import type { IdPrefix } from "../id";
 import { looksLikeId } from "../id";
 import { type Clock, iso, type Timers } from "../port";
 import type { ScheduleStatus, TimedRecord, TimedRepo, TimerKind } from "../schedule/port";
-import { compile, type Timing } from "../schedule/recurrence";
-import type { TimedView } from "./view";
+import { compile, type Timing } from "./recurrence";
+import { TimedView } from "./view";
+
+export * from "./recurrence";
+export { TimedView };
 
 /**
  * The lifecycle shared by scheduled messages and reports: compute the next run, keep exactly one

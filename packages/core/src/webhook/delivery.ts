@@ -1,6 +1,6 @@
 import type { Deps } from "../deps";
 import { idAt } from "../id";
-import type { HandlerContext } from "../message/context";
+import type { HandlerContext } from "../message/port";
 import { isFetchError } from "../net";
 import { iso } from "../port";
 import type { WebhookDeliver } from "./messages";

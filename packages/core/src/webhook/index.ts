@@ -3,6 +3,7 @@ import { DomainError, invalid, notFound } from "../error";
 import { EVENT_TYPES, type EventType, eventId, isEventType } from "../event";
 import { looksLikeId } from "../id";
 import { refuseForbiddenUrl } from "../net";
+import type { Store } from "../port";
 import { iso, type PageRequest } from "../port";
 import { planLimitError, tenantPlan } from "../tenant";
 import { attempt, deliveryView } from "./delivery";
@@ -179,3 +180,7 @@ export const retry = async (d: D, tenantId: string, id: string, deliveryIdParam:
   ]);
   return deliveryView(next);
 };
+
+/** A deleted webhook's deliveries, chunk by chunk: how many items went (0 when nothing is left). */
+export const purgeLeftovers = async (d: { store: Pick<Store, "webhooks"> }, tenantId: string, id: string, max: number): Promise<number> =>
+  d.store.webhooks.deliveries.purge(tenantId, id, max);

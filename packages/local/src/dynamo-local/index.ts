@@ -69,10 +69,20 @@ export const stopLeftover = async (pidFile: string) => {
 };
 
 /**
+ * The JVM's options for DynamoDB Local: the quick (C1) compiler only and the serial collector. A local
+ * database of one developer or one test run is short-lived and small; C2's compilations and G1's
+ * threads cost more CPU than they give back (`npm run bench -- dynamo-local`: the same requests with a
+ * third of the CPU, BENCHMARKS.md "DynamoDB Local's JVM").
+ */
+export const JAVA_OPTIONS: readonly string[] = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"];
+
+/**
  * Starts the official DynamoDB Local on a free port. With `dataDir` the data persists there (and a pid
  * file lets the next start stop a leftover process); without it the database is in memory.
  */
-export const startDynamoLocal = async (opts: { dataDir?: string; port?: number; log?: (msg: string) => void } = {}): Promise<DynamoLocal> => {
+export const startDynamoLocal = async (
+  opts: { dataDir?: string; port?: number; log?: (msg: string) => void; javaOptions?: readonly string[] } = {},
+): Promise<DynamoLocal> => {
   checkJava();
   const { jar, libDir } = findJar();
   const pidFile = opts.dataDir ? join(opts.dataDir, "dynamodb.pid") : undefined;
@@ -83,7 +93,17 @@ export const startDynamoLocal = async (opts: { dataDir?: string; port?: number; 
   }
   const port = opts.port ?? (await freePort());
   // DynamoDB Local has no bind-address option: LoopbackDynamoDB (java/) runs it listening on 127.0.0.1 only.
-  const args = [`-Djava.library.path=${libDir}`, "-Xms64m", "-cp", `${jar}${delimiter}${LAUNCHER_DIR}`, "LoopbackDynamoDB", "-port", String(port), "-sharedDb"];
+  const args = [
+    `-Djava.library.path=${libDir}`,
+    "-Xms64m",
+    ...(opts.javaOptions ?? JAVA_OPTIONS),
+    "-cp",
+    `${jar}${delimiter}${LAUNCHER_DIR}`,
+    "LoopbackDynamoDB",
+    "-port",
+    String(port),
+    "-sharedDb",
+  ];
   args.push(...(opts.dataDir ? ["-dbPath", opts.dataDir] : ["-inMemory"]));
   const child: ChildProcess = spawn(...withPrivateUmask("java", args), { stdio: ["ignore", "pipe", "pipe"] });
   let exited = false;

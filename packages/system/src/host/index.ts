@@ -6,6 +6,7 @@ import { iso, type Transport, type TransportEvents } from "@outreach/core/port";
 import * as Review from "@outreach/core/review";
 import { type Session, statusEvents } from "@outreach/core/session";
 import type { Logger } from "@outreach/log";
+import { inboundSubscribers } from "./inbound";
 
 export const LEASE_TTL_MS = 30_000;
 const RENEW_MS = 10_000;
@@ -35,7 +36,7 @@ export const createSessionHost = (
   let lastRoundAt = d.clock.now();
   const now = () => iso(d.clock.now());
   const receipts = Jobs.createReceiptRecorder(d);
-  const inbound = Conversation.createInboundRecorder(d);
+  const inbound = Conversation.createInboundRecorder({ ...d, onRecorded: inboundSubscribers(d) });
 
   const events: TransportEvents = {
     async status(e) {

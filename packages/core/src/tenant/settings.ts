@@ -1,4 +1,4 @@
-import type { Tenant } from "../tenant/port";
+import type { Tenant } from "./port";
 
 /** Inbound message texts are kept this many days unless the tenant chose otherwise. */
 export const DEFAULT_RETENTION_DAYS = 90;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanKeywords, compile, compileLists, fold, foldMessage, MATCH_TEXT_CHARS, MAX_KEYWORDS } from "./match";
+import { cleanKeywords, compile, compileLists, fold, foldMessage, MATCH_TEXT_CHARS, MAX_KEYWORDS } from ".";
 
 describe("monitored-group keyword matching", () => {
   it("ignores case and accents", () => {
@@ -34,21 +34,14 @@ describe("monitored-group keyword matching", () => {
 
 describe("bounded matching (issue 29)", () => {
   const hostile = Array.from({ length: 100 }, (_, i) => `${"a ".repeat(48)}a${String.fromCharCode(98 + (i % 24))}${i}`);
-  const timed = (f: () => unknown) => {
-    const t0 = performance.now();
-    f();
-    return performance.now() - t0;
-  };
-
-  it("matches the review's worst case (100 keywords × 100 characters, 64 KB message, two lists) in a few milliseconds", () => {
+  // How long this takes is measured by `npm run bench -- keywords` (BENCHMARKS.md "Keyword matching"),
+  // not here: a test asserts what is found, a benchmark how fast.
+  it("finds the review's worst case (100 keywords × 100 characters, 64 KB message, two lists) and nested keywords", () => {
     const lists = compileLists([hostile, hostile.map((k) => `x${k}`)]);
-    const text = "a ".repeat(32768);
-    lists.match(foldMessage(text)); // builds and caches the automaton
-    const ms = Math.min(...[1, 2, 3].map(() => timed(() => lists.match(foldMessage(text)))));
-    expect(ms).toBeLessThan(25); // the regex per keyword took ≈ 340 ms per list here
+    expect(lists.match(foldMessage("a ".repeat(32768)))).toEqual([[], []]);
+    expect(lists.match(foldMessage(`${"a ".repeat(100)}${hostile[3]}`))).toEqual([[hostile[3]], []]);
     const nested = compileLists([Array.from({ length: 100 }, (_, i) => "a".repeat(i + 1))]);
     const words = `${"a".repeat(100)} `.repeat(160);
-    expect(Math.min(...[1, 2, 3].map(() => timed(() => nested.match(foldMessage(words)))))).toBeLessThan(25);
     expect(nested.match(foldMessage(words))[0]).toEqual(["a".repeat(100)]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { render } from "./template";
+import { render } from ".";
 
 describe("message templates", () => {
   it("renders name, phone and a fallback", () => {
