@@ -1,4 +1,5 @@
 export * from "./port";
+export { type AutoResponse, renderResponse, respond, responseId } from "./respond";
 export { LeadView } from "./view";
 
 import { dayKey } from "../activity";

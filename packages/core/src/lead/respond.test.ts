@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lastMonths } from "../tenant/usage";
+import { lastMonths } from "../tenant";
 import { renderResponse, responseId } from "./respond";
 
 describe("auto-response template", () => {

@@ -10,7 +10,6 @@ import { conflict, notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
 import { cleanKeywords, compileLists, foldMessage } from "../keywords";
 import * as Lead from "../lead";
-import { respond } from "../lead/respond";
 import { normalize } from "../phone";
 import { type InboundEvent, iso, type PageRequest } from "../port";
 import { activeCollectors, collectorLists, hitsOf, type KeywordHits } from "../review";
@@ -289,7 +288,7 @@ export const onGroupMessage = async (d: Deps, tenantId: string, e: InboundEvent)
     });
     lead = made !== undefined;
     // A new lead is answered once when the group says so (the plan's feature was checked when it was switched on).
-    if (made && g.auto_respond && g.response_template) await respond(d, tenantId, made, { group_name: g.name, response_template: g.response_template });
+    if (made && g.auto_respond && g.response_template) await Lead.respond(d, tenantId, made, { group_name: g.name, response_template: g.response_template });
   }
   return { stored: true, matched, lead, message: m, collectors, hits };
 };

@@ -1,8 +1,8 @@
 import { conflict, forbidden, notFound } from "../error";
 import type { Ids } from "../id";
 import { type Clock, iso, type Store } from "../port";
-import { createKey, hasScope, tenantPlan } from "./index";
 import type { ApiKey, Scope } from "./port";
+import { createKey, hasScope, tenantPlan } from "./tenant";
 
 /**
  * Self-service API keys (issue 30): an account lists, creates and revokes its own keys, as Stripe's

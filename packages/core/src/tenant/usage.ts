@@ -1,7 +1,7 @@
 import type { DayActivity } from "../activity";
 import { featuresOf, PLAN_NAMES, planEntry } from "../plan";
 import type { Clock, Store } from "../port";
-import { tenantPlan } from "./index";
+import { tenantPlan } from "./tenant";
 
 /**
  * Usage history (issue 30, MoltFlow's `admin.py`): read from the counters every send, receipt, lead
