@@ -126,4 +126,24 @@ describe("outreach CLI (child process, against the local runtime)", () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^outreach: Report rpt_0+ not found\. \(404 report\.not_found\)/);
   });
+
+  it("keys create (shown once) → ls → revoke, and usage history/daily", async () => {
+    const { key } = await newTenant("pro");
+    const created = await outreach(key, ["keys", "create", "ci bot", "--scopes", "usage:read,leads:read", "--expires-in-days", "30"]);
+    expect(created.code, created.stderr).toBe(0);
+    const [secret, note] = created.stdout.trim().split("\n") as [string, string];
+    expect(secret).toMatch(/^ok_/);
+    const id = /created (key_\w+)/.exec(note)?.[1] as string;
+    const ls = await outreach(key, ["keys", "ls"]);
+    expect(ls.stdout).toMatch(new RegExp(`${id}\\s+ci bot\\s+${secret.slice(0, 7)}\\s+usage:read,leads:read`));
+    expect(ls.stdout).not.toContain(secret);
+    const history = await outreach(secret, ["usage", "history", "--months", "2"]);
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.stdout.trim().split("\n")).toHaveLength(3);
+    expect((await outreach(secret, ["usage", "daily", "--days", "3", "--json"])).stdout).toContain('"leads_detected"');
+    expect((await outreach(key, ["keys", "revoke", id])).stdout).toBe(`revoked ${id}\n`);
+    const refused = await outreach(secret, ["usage", "daily"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/401|revoked/);
+  });
 });

@@ -82,7 +82,7 @@ describe("the web console", () => {
       const v = await axe(page);
       if (v.length) violations[name] = v;
     };
-    const nav = (label: string) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
+    const nav = (label: string) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
 
     // Sign in with the development key; the key is kept in sessionStorage only.
     const first = await page.goto(`${base}/`);
@@ -267,12 +267,66 @@ describe("the web console", () => {
     await page.locator(".messages .outbound", { hasText: "Thanks for writing" }).waitFor();
     await check("inbox");
 
+    // A monitored WhatsApp group (MoltFlow's default mode) with an auto-response; a member's first message is a lead, answered once.
+    const wa = `120363${prefix}00001@g.us`;
+    const member = `+55119${prefix}0002`;
+    await sandbox().post("/sandbox/api/wa-groups", { session_id: sessionId, wa_group_id: wa, name: "Console group", participants: [{ phone: member }] });
+    await nav("Monitored groups");
+    await page.getByLabel("WhatsApp group", { exact: true }).locator("option", { hasText: "Console group" }).waitFor({ state: "attached" });
+    await page.getByLabel("WhatsApp group", { exact: true }).selectOption(wa);
+    await page.getByLabel("Auto-response", { exact: true }).fill("Hi {{name}}, thanks for writing in {{group_name}}");
+    await page.getByRole("button", { name: "Monitor group" }).click();
+    await page.locator("tr", { hasText: "Console group" }).getByText("first_message").waitFor();
+    await check("monitored");
+    await sandbox().post("/sandbox/api/inbound", { session_id: sessionId, from: member, name: "Rita", text: "hello", wa_group_id: wa });
+    await nav("Leads");
+    const leadRow = page.locator("tr", { hasText: "Rita" });
+    await expect
+      .poll(
+        async () => {
+          await nav("Leads");
+          return leadRow.getByText(/^sent /).count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
+    await leadRow.getByRole("combobox").selectOption("contacted");
+    await expect
+      .poll(async () => ((await api.get("/leads?status=contacted")).body.leads as { contact_phone: string }[]).map((l) => l.contact_phone))
+      .toEqual([member]);
+    await check("leads");
+
     await nav("Webhooks");
     await page.getByLabel("Name", { exact: true }).waitFor();
     await check("webhooks");
     await nav("Usage & opt-outs");
     await page.locator("#usage-meter").waitFor();
+    // The history is a picture: 30 daily and 6 monthly bar groups, today's sends drawn (issue 30).
+    await expect.poll(() => page.locator('svg[data-chart="daily"] .bar-group').count()).toBe(30);
+    expect(await page.locator('svg[data-chart="monthly"] .bar-group').count()).toBe(6);
+    expect(Number(await page.locator('svg[data-chart="daily"] .bar-group').last().locator("rect.c-sent").getAttribute("height"))).toBeGreaterThan(0);
     await check("usage");
+
+    // API keys: create with two scope checkboxes, the key shown once in a dialog, then revoked after a confirmation.
+    await nav("API keys");
+    await page.getByLabel("Key name", { exact: true }).fill("console bot");
+    await page.getByRole("checkbox", { name: "leads:read" }).check();
+    await page.getByRole("checkbox", { name: /^usage:read/ }).check();
+    await page.getByRole("button", { name: "Create key" }).click();
+    const dialog = page.getByRole("dialog", { name: /console bot/ });
+    const secret = (await dialog.getByTestId("new-key").textContent()) as string;
+    expect(secret).toMatch(/^ok_/);
+    expect((await client(rt.url, secret).get("/usage/daily?days=1")).status).toBe(200);
+    await check("api-key-created");
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const keyRow = page.locator("tr", { hasText: "console bot" });
+    await keyRow.getByText("leads:read, usage:read").waitFor();
+    expect(await page.locator("main").textContent()).not.toContain(secret);
+    await check("api-keys");
+    await keyRow.getByRole("button", { name: "Revoke key console bot" }).click();
+    await keyRow.waitFor({ state: "detached" });
+    expect((await client(rt.url, secret).get("/usage/daily?days=1")).status).toBe(401);
     await nav("Sessions");
     await page.getByRole("button", { name: "Manage" }).first().click();
     await check("session-pacing");

@@ -64,7 +64,9 @@ describe("tenant isolation", () => {
       text: "Amazing product, great quality and fantastic support. Thank you so much, best purchase this year!",
     });
     const rev = await waitFor(async () => (await a.api.get("/reviews")).body.reviews?.[0]?.id as string | undefined, { what: "a review" });
+    const apiKey = (await a.api.post("/api-keys", { name: "a's", scopes: ["leads:read"] })).body.id as string;
     const ids: Record<string, string> = {
+      "api-keys": apiKey,
       groups: mon,
       leads: lead,
       reviews: rev,
@@ -96,6 +98,7 @@ describe("tenant isolation", () => {
             a.api.get(`/leads/${lead}`),
             a.api.get(`/reviews/collectors/${col}`),
             a.api.get(`/reviews/${rev}`),
+            a.api.get("/api-keys"),
           ].map(async (p) => (await p).body),
         ),
       );
@@ -142,5 +145,10 @@ describe("tenant isolation", () => {
     }
     expect((await b.api.get("/sessions")).body).toEqual([]);
     expect((await b.api.get("/usage/current")).body).toMatchObject({ total_messages: 0, custom_groups: 0, reports: 0, messages_received: 0 });
+    // Keys and usage history are the account's own: b sees its one key and none of a's activity.
+    expect(((await b.api.get("/api-keys")).body.api_keys as { id: string }[]).map((k) => k.id)).toEqual([(await b.api.get("/auth/me")).body.key.id]);
+    for (const m of (await b.api.get("/usage/history")).body.history) expect(m).toMatchObject({ messages_sent: 0, messages_received: 0, leads_detected: 0 });
+    for (const d of (await b.api.get("/usage/daily")).body.days) expect(d).toMatchObject({ messages_sent: 0, messages_received: 0, leads_detected: 0 });
+    expect((await b.api.get("/billing/subscription")).body.usage).toMatchObject({ sessions: 0, monitored_groups: 0, api_keys: 1 });
   });
 });

@@ -192,7 +192,7 @@ describe("leads, monitored groups and their reports (issue 21)", () => {
     expect((await api.patch(`/groups/${g.id}`, { is_active: false })).body.is_active).toBe(false);
     await write({ session_id: s.id, from: members[5], text: "preço?", wa_group_id: g.wa_group_id });
     expect((await api.post("/groups", { session_id: s.id, wa_group_id: g.wa_group_id, monitor_mode: "all" })).status).toBe(409);
-    expect((await api.post("/groups", { session_id: s.id, wa_group_id: other, monitor_mode: "first_message" })).status).toBe(422);
+    expect((await api.post("/groups", { session_id: s.id, wa_group_id: other, monitor_mode: "ai_prompt" })).status).toBe(422);
     expect((await api.post("/groups", { session_id: s.id, wa_group_id: other, monitor_mode: "keywords" })).status).toBe(422);
     expect((await api.get(`/groups/${g.id}`)).body.messages_processed).toBe(20);
     expect((await api.del(`/groups/${g.id}`)).body).toEqual({ id: g.id, deleted: true });

@@ -47,6 +47,15 @@ describe("MCP server at /mcp (official SDK client over HTTP)", () => {
         "usage_current",
       ]),
     );
+    // Issue 30: usage history and the key list are read-only tools; no tool mints or revokes a key.
+    expect(fullTools).toEqual(expect.arrayContaining(["usage_history", "api_keys_list"]));
+    expect(fullTools.filter((n) => /key/.test(n))).toEqual(["api_keys_list"]);
+    const history = await full.callTool({ name: "usage_history", arguments: { months: 3 } });
+    expect(JSON.parse((history.content as { text: string }[])[0]?.text as string).history).toHaveLength(3);
+    const keys = JSON.parse(((await full.callTool({ name: "api_keys_list", arguments: {} })).content as { text: string }[])[0]?.text as string);
+    expect(keys.api_keys.length).toBeGreaterThan(0);
+    expect(JSON.stringify(keys)).not.toContain(t.key);
+    expect(readTools).not.toContain("usage_history");
     for (const write of [
       "groups_create",
       "groups_add_members",

@@ -113,6 +113,12 @@ const moltflow = (key: string) => {
     // sessions and usage
     sessions: () => call("GET", "/sessions"),
     usage: () => call("GET", "/usage/current"),
+    // admin.py
+    usageHistory: (months = 6) => call("GET", `/usage/history?months=${months}`),
+    usageDaily: (days = 30) => call("GET", `/usage/daily?days=${days}`),
+    plans: () => call("GET", "/billing/plans"),
+    subscription: () => call("GET", "/billing/subscription"),
+    me: () => call("GET", "/auth/me"),
   };
 };
 
@@ -241,6 +247,38 @@ describe("MoltFlow's outreach client, unmodified but for the base URL and key", 
     expect((await api.post("/reports", { name: "r", template_id: "nonsense", schedule_type: "daily", time_of_day: "08:00" })).status).toBe(400);
   });
 
+  it("group_monitor.py with its defaults: a member's first message becomes a lead", async () => {
+    const { key, api } = await newTenant("business");
+    const mf = moltflow(key);
+    const s = await workingSession(api);
+    const [member] = phones(1) as [string];
+    const wa = `120363${Math.floor(Math.random() * 1e12)}@g.us`;
+    await sandbox().post("/sandbox/api/wa-groups", { session_id: s.id, wa_group_id: wa, name: "Vendas", participants: [{ phone: member }] });
+    const g = await mf.addMonitored(s.id, wa);
+    expect(g).toMatchObject({ monitor_mode: "first_message", auto_respond: false, is_active: true });
+    await sandbox().post("/sandbox/api/inbound", { session_id: s.id, from: member, text: "bom dia", wa_group_id: wa });
+    const leads = await waitFor(async () => {
+      const l = await mf.listLeads();
+      return l.total === 1 ? l : undefined;
+    });
+    expect(leads.leads[0]).toMatchObject({ contact_phone: member, source: "group", source_group_id: g.id });
+  });
+
+  it("admin.py: usage, history, daily and plans", async () => {
+    const { key } = await newTenant("pro");
+    const mf = moltflow(key);
+    expect(await mf.usage()).toMatchObject({ plan: "pro", limit_messages: 1500 });
+    const history = await mf.usageHistory(6);
+    expect(history.history).toHaveLength(6);
+    expect(Object.keys(history.history[0]).sort()).toEqual(
+      ["api_calls", "leads_detected", "limit_messages", "messages_received", "messages_sent", "period", "total_messages"].sort(),
+    );
+    expect((await mf.usageDaily(30)).days).toHaveLength(30);
+    expect((await mf.plans()).plans.map((p: { id: string }) => p.id)).toContain("pro");
+    expect(await mf.subscription()).toMatchObject({ plan: "pro" });
+    expect((await mf.me()).tenant.plan).toBe("pro");
+  });
+
   it("group_monitor.py, leads.py and reviews.py: the same requests, every answer parsed", async () => {
     const { key, api } = await newTenant("business");
     const mf = moltflow(key);
@@ -249,9 +287,8 @@ describe("MoltFlow's outreach client, unmodified but for the base URL and key", 
     const wa = `120363${Math.floor(Math.random() * 1e12)}@g.us`;
     await sandbox().post("/sandbox/api/wa-groups", { session_id: s.id, wa_group_id: wa, name: "Clientes", participants: people.map((phone) => ({ phone })) });
 
-    // group_monitor.py: its default mode ("first_message") is named in a 422; "keyword" (its docstring's spelling) is served.
+    // group_monitor.py: "keyword" (its docstring's spelling) is served (its default, first_message, in the test below).
     expect((await mf.listAvailable(s.id)).items.map((g: { wa_group_id: string }) => g.wa_group_id)).toContain(wa);
-    await expect(mf.addMonitored(s.id, wa)).rejects.toThrow(/422.*group.monitor_mode_unavailable/);
     const g = await mf.addMonitored(s.id, wa, {
       name: "Clientes SP",
       monitor_mode: "keyword",

@@ -97,9 +97,19 @@ describe("scopes mean what they say", () => {
     };
     const rev = await review();
 
+    const keyToRevoke = (await full.post("/api-keys", { name: "refused revoke", scopes: ["leads:read"] })).body.id as string;
     type Call = [string, unknown?];
     const CALLS: Record<string, () => Promise<Call>> = {
       "GET /usage/current": async () => ["/usage/current"],
+      "GET /usage/history": async () => ["/usage/history?months=2"],
+      "GET /usage/daily": async () => ["/usage/daily?days=3"],
+      "GET /billing/plans": async () => ["/billing/plans"],
+      "GET /billing/subscription": async () => ["/billing/subscription"],
+      "GET /auth/me": async () => ["/auth/me"],
+      "GET /api-keys": async () => ["/api-keys"],
+      // Within the single-scope key's own scopes (manage implies read): never wider than the caller.
+      "POST /api-keys": async () => ["/api-keys", { name: "made by a key", scopes: ["settings:read"] }],
+      "DELETE /api-keys/{id}": async () => [`/api-keys/${(await full.post("/api-keys", { name: "to revoke", scopes: ["leads:read"] })).body.id}`],
       "GET /sessions": async () => ["/sessions"],
       "POST /sessions": async () => ["/sessions", { name: "new" }],
       "GET /sessions/{id}": async () => [`/sessions/${session.id}`],
@@ -241,6 +251,7 @@ describe("scopes mean what they say", () => {
         .replace("/leads/{id}", `/leads/${lead}`)
         .replace("/reviews/collectors/{id}", `/reviews/collectors/${col}`)
         .replace("/reviews/{id}", `/reviews/${rev}`)
+        .replace("/api-keys/{id}", `/api-keys/${keyToRevoke}`)
         .replace("{delivery_id}", dlv)
         .replace("{execution_id}", exe)
         .replace("{phone}", encodeURIComponent(phones(1)[0] as string));

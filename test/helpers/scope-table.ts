@@ -99,6 +99,14 @@ export const TABLE: Record<string, Scope[]> = {
   "GET /reviews/{id}": ["reviews:read"],
   "PATCH /reviews/{id}": ["reviews:manage"],
   "DELETE /reviews/{id}": ["reviews:manage"],
+  "GET /usage/history": ["usage:read"],
+  "GET /usage/daily": ["usage:read"],
+  "GET /billing/plans": [],
+  "GET /billing/subscription": ["usage:read"],
+  "GET /auth/me": [],
+  "GET /api-keys": ["settings:read"],
+  "POST /api-keys": ["settings:manage"],
+  "DELETE /api-keys/{id}": ["settings:manage"],
 };
 
 /** A sandbox session answers 409 for QR and pairing code (it is connected already): allowed, but never 2xx. */

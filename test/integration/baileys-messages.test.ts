@@ -136,6 +136,28 @@ describe("inbound while offline (append)", () => {
   });
 });
 
+describe("mentions in groups (the `mentions` monitor mode)", () => {
+  it("reports a group message's mentioned JIDs as numbers, the session's own LID as its own number, other LIDs as they are", async () => {
+    const t = await connected();
+    (t.s as { user: unknown }).user = { id: "5511999990000:7@s.whatsapp.net", lid: "999999999:7@lid" };
+    t.s.offline([
+      {
+        key: { id: "G1", fromMe: false, remoteJid: "120363000000000009@g.us", participant: "5511999990006@s.whatsapp.net" },
+        message: {
+          extendedTextMessage: { text: "@bot @ana how much?", contextInfo: { mentionedJid: ["999999999@lid", "5511999990007@s.whatsapp.net", "123456@lid"] } },
+        },
+        messageTimestamp: 1_764_000_000,
+      },
+    ]);
+    await until(() => t.seen.inbound.length === 1);
+    expect(t.seen.inbound[0]).toMatchObject({
+      waGroupId: "120363000000000009@g.us",
+      from: "+5511999990006",
+      mentions: ["+5511999990000", "+5511999990007", "123456@lid"],
+    });
+  });
+});
+
 describe("sending like WhatsApp Web", () => {
   it("an image carries a jpegThumbnail made from its bytes, with its size", async () => {
     const png = await new Jimp({ width: 640, height: 480, color: 0x3366ffff }).getBuffer("image/png");

@@ -184,6 +184,77 @@ export const commands = ({ client, values, stdout, stderr, stdin, fail }: Io): R
       return 0;
     },
 
+    "keys ls": async () => {
+      const { api_keys } = await ok(client.GET("/api-keys"));
+      if (values.json) print(JSON.stringify(api_keys, null, 2));
+      else
+        print(
+          table([
+            ["ID", "NAME", "PREFIX", "SCOPES", "EXPIRES", "LAST USED"],
+            ...api_keys.map((k) => [k.id, k.name, k.prefix, k.scopes.join(","), k.expires_at ?? "never", k.last_used_at ?? "–"]),
+          ]),
+        );
+      return 0;
+    },
+
+    "keys create": async ([name]) => {
+      if (!name) fail("keys create needs a NAME");
+      const scopes = String(values.scopes ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (scopes.length === 0) fail("keys create needs --scopes a:read,b:manage");
+      const days = values["expires-in-days"] === undefined ? undefined : Number(values["expires-in-days"]);
+      if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) fail("--expires-in-days must be whole days from 1 to 3650");
+      const k = await ok(
+        client.POST("/api-keys", { body: { name: name as string, scopes: scopes as Schema<"ApiKeyCreate">["scopes"], expires_in_days: days } }),
+      );
+      print(values.json ? JSON.stringify(k, null, 2) : `${k.key}\n(created ${k.id}; this is the only time the key is shown)`);
+      return 0;
+    },
+
+    "keys revoke": async ([id]) => {
+      if (!id) fail("keys revoke needs a key ID");
+      await ok(client.DELETE("/api-keys/{id}", { params: { path: { id: id as string } } }));
+      print(`revoked ${id}`);
+      return 0;
+    },
+
+    "usage history": async () => {
+      const months = values.months === undefined ? 6 : Number(values.months);
+      const { history } = await ok(client.GET("/usage/history", { params: { query: { months } } }));
+      if (values.json) print(JSON.stringify(history, null, 2));
+      else
+        print(
+          table([
+            ["MONTH", "SENT", "RECEIVED", "API CALLS", "LEADS", "LIMIT"],
+            ...history.map((m) => [
+              m.period,
+              String(m.messages_sent),
+              String(m.messages_received),
+              String(m.api_calls),
+              String(m.leads_detected),
+              String(m.limit_messages ?? "–"),
+            ]),
+          ]),
+        );
+      return 0;
+    },
+
+    "usage daily": async () => {
+      const days = values.days === undefined ? 30 : Number(values.days);
+      const res = await ok(client.GET("/usage/daily", { params: { query: { days } } }));
+      if (values.json) print(JSON.stringify(res.days, null, 2));
+      else
+        print(
+          table([
+            ["DAY", "SENT", "RECEIVED", "API CALLS", "LEADS"],
+            ...res.days.map((d) => [d.date, String(d.messages_sent), String(d.messages_received), String(d.api_calls), String(d.leads_detected)]),
+          ]),
+        );
+      return 0;
+    },
+
     "reports run": async ([id]) => {
       if (!id) fail("reports run needs a report ID");
       const exe = await ok(client.POST("/reports/{id}/run", { params: { path: { id: id as string } } }));

@@ -17,6 +17,12 @@ const USAGE = `usage: outreach <command> [options]
   progress JOB                                follow a send live until it ends
   schedules ls [--json]                       list scheduled messages
   reports run ID                              run a report now and print its summary
+  keys ls [--json]                            list the account's API keys (never their secrets)
+  keys create NAME --scopes a:read,b:manage [--expires-in-days N]
+                                              create a key (printed once; never wider than yours)
+  keys revoke ID                              revoke a key (the next request with it is refused)
+  usage history [--months N] [--json]         usage per month (1–24, default 6)
+  usage daily [--days N] [--json]             usage per day (1–90, default 30)
 
 environment: OUTREACH_API_URL (default http://localhost:3000, without /api/v2) and OUTREACH_API_KEY
 (default: the local runtime's .data/dev-api-key)`;
@@ -35,6 +41,10 @@ const { values, positionals } = parseArgs({
     yes: { type: "boolean", short: "y" },
     "min-delay": { type: "string" },
     "max-delay": { type: "string" },
+    scopes: { type: "string" },
+    "expires-in-days": { type: "string" },
+    months: { type: "string" },
+    days: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });

@@ -4,6 +4,580 @@
  */
 
 export interface paths {
+    "/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the account's API keys (no secrets)
+         * @description Scope `settings:read` (`settings:manage` implies it). Revoked keys are not listed; expired ones are, until deleted.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description API keys */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            api_keys: components["schemas"]["ApiKey"][];
+                        };
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an API key (the secret is shown once)
+         * @description Scope `settings:manage`. The new key's `scopes` must be within the calling key's (`403 auth.scope_escalation` otherwise); the plan caps live keys (free 2, starter 5, pro 10, business 25: `403 plan.api_key_limit`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreate"];
+                };
+            };
+            responses: {
+                /** @description Created; `key` is never shown again */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKeyCreated"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key (the next request with it is 401)
+         * @description Scope `settings:manage`. The key making the request may revoke itself only while another live key with `settings:manage` remains (`409 api_key.last_manager`).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deleted"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key's account and the key itself (its scopes)
+         * @description Any valid key (no scope needed).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The account and key */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: {
+                                expires_at: string | null;
+                                id: string;
+                                name: string;
+                                prefix: string;
+                                scopes: ("custom-groups:read" | "custom-groups:manage" | "bulk-send:read" | "bulk-send:manage" | "scheduled:read" | "scheduled:manage" | "reports:read" | "reports:manage" | "sessions:read" | "sessions:manage" | "messages:read" | "messages:manage" | "webhooks:read" | "webhooks:manage" | "groups:read" | "groups:manage" | "leads:read" | "leads:manage" | "reviews:read" | "reviews:manage" | "usage:read" | "settings:read" | "settings:manage")[];
+                            };
+                            tenant: {
+                                id: string;
+                                name: string;
+                                plan: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every plan with its limits and features (no API key needed)
+         * @description Served without a key, counted per source address like other requests without a valid key (`429 rate_limit.unauthenticated`).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Plans */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plans: components["schemas"]["Plan"][];
+                        };
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's plan and this month's use against its limits
+         * @description Scope `usage:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/bulk-send": {
         parameters: {
             query?: never;
@@ -375,7 +949,7 @@ export interface paths {
         put?: never;
         /**
          * Monitor a WhatsApp group
-         * @description The group must be one the session is in (`GET /groups/available/{session_id}`). `monitor_mode` `all` or `keywords` (then `monitor_keywords` is required); every message of the group is stored from now on and matched against the keywords (case- and accent-insensitive, whole words; Chinese/Japanese/Korean/Thai keywords as substrings); a match makes the member a lead. `auto_respond`, `auto_label_leads`, `monitor_prompt`, `response_template`, `lead_label_id`, `webhook_url` are stored and echoed but not acted on. Plans: 2, 5, 20, 100 monitored groups (`403 plan.monitored_group_limit`).
+         * @description The group must be one the session is in (`GET /groups/available/{session_id}`). Every message of the group is stored from now on. `monitor_mode` (default `first_message`) says which make the member a lead, once per member per group: `first_message` their first message, `keywords` a match of `monitor_keywords` (required then; case- and accent-insensitive, whole words; Chinese/Japanese/Korean/Thai keywords as substrings), `mentions` an @-mention of the session's own number. Members known only by a LID are stored, never leads. `auto_respond: true` with a `response_template` (`{{name}}`, `{{group_name}}`, `{{keyword}}`) answers each new lead once in a 1:1 chat from the session, through its pacing and the month's quota, never to an opted-out number; the lead shows `responded_at` and `response_message_id` (or `response_error`). Auto-respond needs the starter plan or above (`403 plan.feature_unavailable`). `auto_label_leads`, `monitor_prompt`, `lead_label_id`, `webhook_url` are stored and echoed. Plans: 2, 5, 20, 100 monitored groups (`403 plan.monitored_group_limit`).
          */
         post: operations["createMonitoredGroup"];
         delete?: never;
@@ -1170,6 +1744,221 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/usage/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage per day (UTC), oldest first; days without activity are zeros
+         * @description Scope `usage:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Days, today included (1–90, default 30). */
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Usage per day */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: components["schemas"]["UsageDay"][];
+                        };
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usage/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage per calendar month (UTC), oldest first
+         * @description Scope `usage:read`. From the counters written per send, inbound message, lead and request (never a scan of messages); months are UTC, the periods the monthly quota resets on.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Calendar months, this one included (1–24, default 6). */
+                    months?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Usage per month */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            history: components["schemas"]["UsageMonth"][];
+                            months: number;
+                        };
+                    };
+                };
+                /** @description Malformed request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Scope missing or plan limit reached */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing parameter or refused by a rule */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backing service is unreachable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks": {
         parameters: {
             query?: never;
@@ -1290,6 +2079,33 @@ export interface components {
                 phone: string;
                 reason: string;
             }[];
+        };
+        ApiKey: {
+            created_at: string;
+            expires_at: string | null;
+            /** @example key_01JD… */
+            id: string;
+            /** @description Updated at most once a minute. */
+            last_used_at: string | null;
+            name: string;
+            /**
+             * @description The key's first characters, to recognise it; the key itself is never shown again.
+             * @example ok_Ab3d
+             */
+            prefix: string;
+            scopes: ("custom-groups:read" | "custom-groups:manage" | "bulk-send:read" | "bulk-send:manage" | "scheduled:read" | "scheduled:manage" | "reports:read" | "reports:manage" | "sessions:read" | "sessions:manage" | "messages:read" | "messages:manage" | "webhooks:read" | "webhooks:manage" | "groups:read" | "groups:manage" | "leads:read" | "leads:manage" | "reviews:read" | "reviews:manage" | "usage:read" | "settings:read" | "settings:manage")[];
+        };
+        ApiKeyCreate: {
+            /** @description Days until the key stops working (1–3650); absent: never. */
+            expires_in_days?: number | null;
+            name: string;
+            scopes: ("custom-groups:read" | "custom-groups:manage" | "bulk-send:read" | "bulk-send:manage" | "scheduled:read" | "scheduled:manage" | "reports:read" | "reports:manage" | "sessions:read" | "sessions:manage" | "messages:read" | "messages:manage" | "webhooks:read" | "webhooks:manage" | "groups:read" | "groups:manage" | "leads:read" | "leads:manage" | "reviews:read" | "reviews:manage" | "usage:read" | "settings:read" | "settings:manage")[];
+        };
+        ApiKeyCreated: components["schemas"]["ApiKey"] & {
+            /** @description The secret, shown this once (only its SHA-256 is stored). */
+            key: string;
+            /** @description The same secret under MoltFlow's name. */
+            raw_key: string;
         };
         AvailableWaGroup: {
             monitored: boolean;
@@ -1492,6 +2308,9 @@ export interface components {
             id: string;
             job_id: string | null;
             keyword: string | null;
+            responded_at: string | null;
+            response_error: string | null;
+            response_message_id: string | null;
             session_id: string;
             /** @enum {string} */
             source: "bulk_send" | "group";
@@ -1553,7 +2372,7 @@ export interface components {
             messages_processed: number;
             monitor_keywords: string[];
             /** @enum {string} */
-            monitor_mode: "all" | "keywords";
+            monitor_mode: "all" | "keywords" | "first_message" | "mentions";
             monitor_prompt: string | null;
             name: string;
             response_template: string | null;
@@ -1576,10 +2395,10 @@ export interface components {
              */
             monitor_keywords?: string[];
             /**
-             * @description "all" or "keywords" ("keyword" is read as "keywords").
-             * @example keywords
+             * @description "first_message" (the default, MoltFlow's: a member's first message since monitoring began makes them a lead), "keywords" (a message matching monitor_keywords; "keyword" is read the same), "mentions" (a message that @-mentions the session's own number), "all" (every message stored; keyword matches make leads). "ai_prompt": 422 group.monitor_mode_unavailable (no model configured).
+             * @example first_message
              */
-            monitor_mode: string;
+            monitor_mode?: string;
             monitor_prompt?: string | null;
             name?: string;
             response_template?: string | null;
@@ -1602,8 +2421,8 @@ export interface components {
              */
             monitor_keywords?: string[];
             /**
-             * @description "all" or "keywords" ("keyword" is read as "keywords").
-             * @example keywords
+             * @description "first_message" (the default, MoltFlow's: a member's first message since monitoring began makes them a lead), "keywords" (a message matching monitor_keywords; "keyword" is read the same), "mentions" (a message that @-mentions the session's own number), "all" (every message stored; keyword matches make leads). "ai_prompt": 422 group.monitor_mode_unavailable (no model configured).
+             * @example first_message
              */
             monitor_mode?: string;
             monitor_prompt?: string | null;
@@ -1616,6 +2435,23 @@ export interface components {
             phone: string;
             /** @enum {string} */
             source: "api" | "inbound";
+        };
+        Plan: {
+            features: string[];
+            id: string;
+            limits: components["schemas"]["PlanLimits"];
+            name: string;
+        };
+        /** @description `null`: unlimited. */
+        PlanLimits: {
+            api_keys: number | null;
+            collectors: number | null;
+            custom_groups: number | null;
+            messages_per_month: number | null;
+            monitored_groups: number | null;
+            reports: number | null;
+            sessions: number | null;
+            webhooks: number | null;
         };
         Recipient: {
             attempts: number;
@@ -1855,6 +2691,19 @@ export interface components {
                 warmup?: boolean;
             } | null;
         };
+        Subscription: {
+            features: string[];
+            limits: components["schemas"]["PlanLimits"];
+            name: string;
+            /** @description This month, `YYYY-MM` (UTC). */
+            period: string;
+            plan: string;
+            /** @enum {string} */
+            status: "active";
+            usage: {
+                [key: string]: number;
+            };
+        };
         Usage: {
             /** @description Authenticated API requests this month. */
             api_calls: number;
@@ -1875,6 +2724,31 @@ export interface components {
             reserved_messages: number;
             total_messages: number;
             usage_percentage: number;
+        };
+        UsageDay: {
+            /** @description Authenticated API requests. */
+            api_calls: number;
+            /** @example 2026-12-06 */
+            date: string;
+            leads_detected: number;
+            messages_received: number;
+            /** @description Messages sent (what counts against the plan). */
+            messages_sent: number;
+            /** @description Messages counted against the plan (= messages_sent), as in /usage/current. */
+            total_messages: number;
+        };
+        UsageMonth: {
+            /** @description Authenticated API requests. */
+            api_calls: number;
+            leads_detected: number;
+            limit_messages: number | null;
+            messages_received: number;
+            /** @description Messages sent (what counts against the plan). */
+            messages_sent: number;
+            /** @example 2026-11 */
+            period: string;
+            /** @description Messages counted against the plan (= messages_sent), as in /usage/current. */
+            total_messages: number;
         };
         Webhook: {
             created_at: string;

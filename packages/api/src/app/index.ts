@@ -3,10 +3,12 @@ import { DomainError } from "@outreach/core/error";
 import { fleetStatus } from "@outreach/core/shard";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { authMiddleware } from "../auth";
+import { authMiddleware, publicRateLimit } from "../auth";
 import { consoleRoutes } from "../console";
 import { docsPage } from "../docs";
 import { errorBody, toResponse } from "../errors";
+import { apiKeyRoutes, authRoutes } from "../routes/api-keys";
+import { billingRoutes } from "../routes/billing";
 import { conversationRoutes } from "../routes/conversations";
 import { groupRoutes } from "../routes/groups";
 import { bulkRoutes } from "../routes/jobs";
@@ -50,7 +52,10 @@ export const apiRoutes = (auth: MiddlewareHandler<Env>) => {
     .route("/webhooks", webhookRoutes())
     .route("/groups", monitoredGroupRoutes())
     .route("/leads", leadRoutes())
-    .route("/reviews", reviewRoutes());
+    .route("/reviews", reviewRoutes())
+    .route("/api-keys", apiKeyRoutes())
+    .route("/auth", authRoutes())
+    .route("/billing", billingRoutes());
 };
 
 /** The OpenAPI 3.1 document of the routes under `/api/v2`. */
@@ -114,8 +119,10 @@ export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>
   app.get(`${BASE}/health`, health);
 
   const auth = authMiddleware();
+  const open = publicRateLimit();
   const api = apiRoutes(async (c, next) => {
     if (c.req.path === `${BASE}/openapi.json` || c.req.path === `${BASE}/docs`) return next();
+    if (c.req.path === `${BASE}/billing/plans` && c.req.method === "GET") return open(c, next);
     return auth(c, next);
   });
   app.route(BASE, api);

@@ -1,7 +1,9 @@
+import { dayKey } from "@outreach/core/activity";
 import { DomainError } from "@outreach/core/error";
 import { monthKey } from "@outreach/core/plan";
+import { iso } from "@outreach/core/port";
 import type { ApiKey, Scope } from "@outreach/core/tenant";
-import { authenticate, hasScope } from "@outreach/core/tenant";
+import { authenticate, hashKey, hasScope } from "@outreach/core/tenant";
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../app/env";
 
@@ -47,6 +49,20 @@ const tooMany = (window: number) =>
     retry_after: Math.max(1, (window + 1) * 60 - Math.floor(Date.now() / 1000)),
   });
 
+/**
+ * `last_used_at` is written at most once a minute per key: a conditional write decides across
+ * processes, and this process skips the write while it knows the key was touched this minute.
+ */
+const touched = new Map<string, number>();
+const touch = async (store: Env["Variables"]["deps"]["store"], plain: string, now: number) => {
+  const hash = hashKey(plain);
+  const minute = Math.floor(now / 60_000);
+  if (touched.get(hash) === minute) return;
+  if (touched.size > 10_000) touched.clear();
+  touched.set(hash, minute);
+  await store.tenants.touchKey(hash, iso(now), iso(now - 60_000));
+};
+
 /** Authenticates the key (X-API-Key or Authorization: Bearer) and applies the per-key rate limit. */
 export const authMiddleware = (): MiddlewareHandler<Env> => {
   const unauth = unauthenticated();
@@ -61,7 +77,7 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
       await unauth.count(deps, addr, clock.now());
       throw new DomainError("unauthorized", "auth.missing_key", "Send your API key in the X-API-Key header or as Authorization: Bearer <key>.");
     }
-    const key = await authenticate(store, plain);
+    const key = await authenticate(store, plain, clock.now());
     if (!key) {
       if (unauth.blocked(addr, minute)) throw tooMany(minute);
       await unauth.count(deps, addr, clock.now());
@@ -79,9 +95,28 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
       }
     }
     // This month's API calls (MoltFlow's usage field), counted beside the request.
-    const counted = store.tenants.countApiCall(key.tenant_id, monthKey(clock.now())).catch(() => {});
+    const counted = Promise.all([
+      store.tenants.countApiCall(key.tenant_id, monthKey(clock.now()), 1, dayKey(clock.now())),
+      touch(store, plain, clock.now()),
+    ]).catch(() => {});
     await next();
     await counted;
+  };
+};
+
+/**
+ * Routes served without a key (`GET /billing/plans`): every request counts against the source
+ * address's budget of requests without a valid key, the same counter as refused keys.
+ */
+export const publicRateLimit = (): MiddlewareHandler<Env> => {
+  const unauth = unauthenticated();
+  return async (c, next) => {
+    const deps = c.get("deps");
+    const addr = clientAddress(c.env);
+    const now = deps.clock.now();
+    if (unauth.blocked(addr, Math.floor(now / 60_000))) throw tooMany(Math.floor(now / 60_000));
+    await unauth.count(deps, addr, now);
+    await next();
   };
 };
 
@@ -101,7 +136,7 @@ export const chargeCalls = async (deps: Env["Variables"]["deps"], key: ApiKey, c
       { retry_after: 1 },
     );
   }
-  await store.tenants.countApiCall(key.tenant_id, monthKey(clock.now()), extra);
+  await store.tenants.countApiCall(key.tenant_id, monthKey(clock.now()), extra, dayKey(clock.now()));
 };
 
 /** 403 `auth.scope_missing` unless the request's key has every one of `scopes` (`manage` implies `read`). */

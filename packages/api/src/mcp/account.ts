@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import * as OptOut from "@outreach/core/optout";
 import * as Session from "@outreach/core/session";
-import { currentUsage } from "@outreach/core/tenant";
+import { currentUsage, listKeys, usageHistory } from "@outreach/core/tenant";
 import { AddOptOutsBody } from "../routes/optouts";
 import { PageQuery } from "../schemas";
 import { Id, NoInput, type Tool, tool } from "./tool";
@@ -34,6 +34,26 @@ export const accountTools: Tool[] = [
     readOnly: true,
     input: NoInput,
     run: ({ deps, tenantId }) => currentUsage(deps, tenantId),
+  }),
+  tool({
+    name: "usage_history",
+    title: "Usage per month",
+    description:
+      "Shows messages sent and received, API calls and leads per calendar month (UTC), with the plan's monthly limit, for the last 1–24 months (default 6). Free: changes nothing.",
+    scopes: ["usage:read"],
+    readOnly: true,
+    input: z.object({ months: z.number().int().min(1).max(24).default(6).describe("Calendar months, this one included.") }),
+    run: ({ deps, tenantId }, { months }) => usageHistory(deps, tenantId, months),
+  }),
+  tool({
+    name: "api_keys_list",
+    title: "List API keys",
+    description:
+      "Lists the account's API keys: name, prefix, scopes, created, expires and last used; never a secret. Agents cannot create or revoke keys. Free: changes nothing.",
+    scopes: ["settings:read"],
+    readOnly: true,
+    input: NoInput,
+    run: ({ deps, tenantId }) => listKeys(deps, tenantId),
   }),
   tool({
     name: "opt_outs_list",

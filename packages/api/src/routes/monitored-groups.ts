@@ -14,9 +14,13 @@ const Keywords = z
   .array(z.string().max(100))
   .max(100)
   .openapi({ example: ["price", "looking for", "价格"] });
-/** Any string: MoltFlow's other modes (`first_message`, `mentions`, `ai_prompt`…) get a 422 naming the two served. */
-const Mode = z.string().min(1).max(50).openapi({ description: '"all" or "keywords" ("keyword" is read as "keywords").', example: "keywords" });
-/** MoltFlow's settings Outreach stores and echoes but does not act on. */
+/** Any string: an unknown mode (and `ai_prompt`, which needs a model this server does not have) gets a 422 naming the served ones. */
+const Mode = z.string().min(1).max(50).openapi({
+  description:
+    '"first_message" (the default, MoltFlow\'s: a member\'s first message since monitoring began makes them a lead), "keywords" (a message matching monitor_keywords; "keyword" is read the same), "mentions" (a message that @-mentions the session\'s own number), "all" (every message stored; keyword matches make leads). "ai_prompt": 422 group.monitor_mode_unavailable (no model configured).',
+  example: "first_message",
+});
+/** MoltFlow's settings: `auto_respond` + `response_template` act; the others are stored and echoed. */
 const Extras = {
   auto_respond: z.boolean().optional(),
   auto_label_leads: z.boolean().optional(),
@@ -30,7 +34,7 @@ export const CreateMonitoredGroupBody = z
     session_id: z.string().min(1).max(100),
     wa_group_id: z.string().min(1).max(200).openapi({ example: "120363012345678901@g.us" }),
     name: Name.optional(),
-    monitor_mode: Mode,
+    monitor_mode: Mode.optional(),
     monitor_keywords: Keywords.optional(),
     is_active: z.boolean().optional(),
     ...Extras,
@@ -97,7 +101,7 @@ export const monitoredGroupRoutes = () => {
         tags,
         summary: "Monitor a WhatsApp group",
         description:
-          "The group must be one the session is in (`GET /groups/available/{session_id}`). `monitor_mode` `all` or `keywords` (then `monitor_keywords` is required); every message of the group is stored from now on and matched against the keywords (case- and accent-insensitive, whole words; Chinese/Japanese/Korean/Thai keywords as substrings); a match makes the member a lead. `auto_respond`, `auto_label_leads`, `monitor_prompt`, `response_template`, `lead_label_id`, `webhook_url` are stored and echoed but not acted on. Plans: 2, 5, 20, 100 monitored groups (`403 plan.monitored_group_limit`).",
+          "The group must be one the session is in (`GET /groups/available/{session_id}`). Every message of the group is stored from now on. `monitor_mode` (default `first_message`) says which make the member a lead, once per member per group: `first_message` their first message, `keywords` a match of `monitor_keywords` (required then; case- and accent-insensitive, whole words; Chinese/Japanese/Korean/Thai keywords as substrings), `mentions` an @-mention of the session's own number. Members known only by a LID are stored, never leads. `auto_respond: true` with a `response_template` (`{{name}}`, `{{group_name}}`, `{{keyword}}`) answers each new lead once in a 1:1 chat from the session, through its pacing and the month's quota, never to an opted-out number; the lead shows `responded_at` and `response_message_id` (or `response_error`). Auto-respond needs the starter plan or above (`403 plan.feature_unavailable`). `auto_label_leads`, `monitor_prompt`, `lead_label_id`, `webhook_url` are stored and echoed. Plans: 2, 5, 20, 100 monitored groups (`403 plan.monitored_group_limit`).",
         middleware: [manage, idempotency()],
         request: body(CreateMonitoredGroupBody),
         responses: { 201: json(GroupSchema, "Monitored"), 409: errors[404], ...errors },

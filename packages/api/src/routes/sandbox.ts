@@ -26,6 +26,8 @@ const Inbound = z
     wa_group_id: z.string().min(1).max(200).optional(),
     /** The member's LID, for a member known only by it (`from` is then ignored when it is not a number). */
     from_lid: z.string().min(1).max(100).optional(),
+    /** Group messages: who it @-mentions (phone numbers, or JIDs/LIDs), e.g. the session's own number. */
+    mentions: z.array(z.string().min(1).max(100)).max(256).optional(),
   })
   .refine((b) => (b.text !== undefined && b.text.length > 0) || b.media_type !== undefined, {
     message: "text is required unless media_type is given",
@@ -125,6 +127,7 @@ export const sandboxRoutes = (sandbox: SandboxTransport, opts: { sessionStatus?:
       at: p.data.sent_at ? Date.parse(p.data.sent_at) : undefined,
       waGroupId: p.data.wa_group_id,
       fromLid: p.data.from_lid,
+      mentions: p.data.mentions,
     });
     return c.json({ ok: true, message_id: messageId });
   });

@@ -32,6 +32,8 @@ export const createActivityStore = (db: Db) => ({
         sent: (i.sent as number) ?? 0,
         received: (i.received as number) ?? 0,
         opt_outs: (i.opt_outs as number) ?? 0,
+        ...(i.api_calls ? { api_calls: i.api_calls as number } : {}),
+        ...(i.leads ? { leads: i.leads as number } : {}),
       });
     return out;
   },

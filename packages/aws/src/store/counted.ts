@@ -3,7 +3,7 @@ import { transact } from "./db";
 import { Keys } from "./keys";
 
 /** The tenant item's counters that plan caps are checked against. */
-export type Counter = "session_count" | "monitor_count" | "webhook_count" | "collector_count";
+export type Counter = "session_count" | "monitor_count" | "webhook_count" | "collector_count" | "key_count";
 
 /**
  * Creates something counted against a plan cap, atomically (issue 29): one transaction adds 1 to the

@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Lead, LeadRepo } from "@outreach/core/lead";
-import { batchGet, type Db, type Item, queryAll, queryPage, strip, transact, whenHolds } from "./db";
+import { batchGet, conditional, type Db, type Item, queryAll, queryPage, strip, transact, whenHolds } from "./db";
 import { Keys, PREFIX } from "./keys";
 
 const leadOf = (i: Item): Lead => strip<Lead>(i);
@@ -71,6 +71,21 @@ export const createLeadStore = (db: Db): LeadRepo => {
         ),
       );
       return res?.Attributes ? leadOf(res.Attributes) : undefined;
+    },
+
+    async setResponse(tenantId, id, r) {
+      const fields = Object.entries(r);
+      return conditional(
+        db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: Keys.lead(tenantId, id),
+            UpdateExpression: `SET ${fields.map(([k]) => `${k} = :${k}`).join(", ")}`,
+            ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(responded_at) AND attribute_not_exists(response_error)",
+            ExpressionAttributeValues: Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
+          }),
+        ),
+      );
     },
   };
 };

@@ -1,7 +1,9 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { PlanId } from "@outreach/core/plan";
 import type { ApiKey, Tenant, Usage } from "@outreach/core/tenant";
-import { conditional, type Db, onIndex, queryCount, strip } from "./db";
+import { activityUpdate } from "./activity";
+import { createCounted, uncount } from "./counted";
+import { conditional, type Db, onIndex, queryCount, strip, transact } from "./db";
 import { INDEX, Keys, Lists } from "./keys";
 
 /** Tenants, API keys (by SHA-256), per-key rate limits and idempotency records. */
@@ -48,14 +50,20 @@ export const createTenantStore = (db: Db) => ({
     );
   },
 
-  async createKey(key: ApiKey, hash: string) {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: { ...Keys.apiKey(hash), ...Lists.apiKey(key.tenant_id, key.id), hash, ...key },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
+  /** The key and its place under the plan's cap in one transaction (`createCounted`, like sessions). */
+  async createKey(key: ApiKey, hash: string, limit: number | null = null) {
+    const res = await createCounted(db, key.tenant_id, "key_count", limit, [
+      {
+        Put: {
+          TableName: db.table,
+          Item: { ...Keys.apiKey(hash), ...Lists.apiKey(key.tenant_id, key.id), hash, ...key },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+    ]);
+    if (res.ok) return true;
+    if (res.failed.includes(0)) return false;
+    throw new Error("an API key with this hash exists already");
   },
 
   async findKey(hash: string): Promise<ApiKey | undefined> {
@@ -79,14 +87,34 @@ export const createTenantStore = (db: Db) => ({
   },
 
   async revokeKey(hash: string, at: string) {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: Keys.apiKey(hash),
-        UpdateExpression: "SET revoked_at = :at",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":at": at },
-      }),
+    const key = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.apiKey(hash), ConsistentRead: true }));
+    if (!key.Item || key.Item.revoked_at) return false;
+    const res = await transact(db, [
+      {
+        Update: {
+          TableName: db.table,
+          Key: Keys.apiKey(hash),
+          UpdateExpression: "SET revoked_at = :at",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(revoked_at)",
+          ExpressionAttributeValues: { ":at": at },
+        },
+      },
+      uncount(db, key.Item.tenant_id as string, "key_count"),
+    ]);
+    return res.ok;
+  },
+
+  async touchKey(hash: string, at: string, notAfter: string) {
+    await conditional(
+      db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: Keys.apiKey(hash),
+          UpdateExpression: "SET last_used_at = :at",
+          ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(last_used_at) OR last_used_at < :cut)",
+          ExpressionAttributeValues: { ":at": at, ":cut": notAfter },
+        }),
+      ),
     );
   },
 
@@ -144,15 +172,19 @@ export const createTenantStore = (db: Db) => ({
     await db.doc.send(new DeleteCommand({ TableName: db.table, Key: Keys.stream(keyId, streamId) }));
   },
 
-  async countApiCall(tenantId: string, month: string, calls = 1) {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: Keys.usage(tenantId, month),
-        UpdateExpression: "ADD api_calls :n",
-        ExpressionAttributeValues: { ":n": calls },
-      }),
-    );
+  /** The month's `api_calls` and, given `day`, the day's (the daily usage history). */
+  async countApiCall(tenantId: string, month: string, calls = 1, day?: string) {
+    await Promise.all([
+      db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: Keys.usage(tenantId, month),
+          UpdateExpression: "ADD api_calls :n",
+          ExpressionAttributeValues: { ":n": calls },
+        }),
+      ),
+      day ? db.doc.send(new UpdateCommand(activityUpdate(db, tenantId, day, { api_calls: calls }))) : undefined,
+    ]);
   },
 
   async usage(tenantId: string, month: string): Promise<Usage> {

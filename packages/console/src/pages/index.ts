@@ -4,6 +4,9 @@ import { GroupDetail } from "./group";
 import { Groups } from "./groups";
 import { Inbox } from "./inbox";
 import { Job } from "./job";
+import { Keys } from "./keys";
+import { Leads } from "./leads";
+import { MonitoredGroups } from "./monitored";
 import { ReportDetail } from "./report";
 import { Reports } from "./reports";
 import { Scheduled } from "./scheduled";
@@ -21,8 +24,8 @@ export interface PageDef {
 }
 
 /**
- * Every page of the console. A new page is one file in this folder and one line here (leads,
- * monitored groups and reviews get theirs when their APIs land). More specific paths first.
+ * Every page of the console. A new page is one file in this folder and one line here (reviews
+ * get theirs when their API lands). More specific paths first.
  */
 export const PAGES: PageDef[] = [
   { path: "/sessions", nav: "Sessions", component: Sessions },
@@ -35,6 +38,9 @@ export const PAGES: PageDef[] = [
   { path: "/reports", nav: "Reports", component: Reports },
   { path: "/reports/:id", component: ReportDetail },
   { path: "/inbox", nav: "Inbox", component: Inbox },
+  { path: "/monitored", nav: "Monitored groups", component: MonitoredGroups },
+  { path: "/leads", nav: "Leads", component: Leads },
   { path: "/webhooks", nav: "Webhooks", component: Webhooks },
   { path: "/usage", nav: "Usage & opt-outs", component: Usage },
+  { path: "/keys", nav: "API keys", component: Keys },
 ];

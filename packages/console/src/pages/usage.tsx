@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { Action, ErrorText, Field, Form, Loading, num, Page, TableWrap, useLoad, when } from "../ui";
+import { UsageCharts } from "./usage-charts";
 
 export const Usage = () => {
   const usage = useLoad(async () => (await ok(api().GET("/usage/current"))) as Schema<"Usage">);
@@ -71,6 +72,7 @@ export const Usage = () => {
           </dl>
         </section>
       )}
+      <UsageCharts />
       <h2>Opt-outs</h2>
       <p class="muted">No message ever goes to these numbers. A contact who wrote STOP can only undo it themselves.</p>
       <Form

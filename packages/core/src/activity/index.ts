@@ -1,11 +1,16 @@
-/** A tenant's activity per UTC day: messages sent and received, opt-outs added (for reports). */
-export type ActivityCounts = Partial<Record<"sent" | "received" | "opt_outs", number>>;
+/**
+ * A tenant's activity per UTC day: messages sent and received, opt-outs added (for reports), and
+ * (issue 30) authenticated API calls and leads detected, for `/usage/daily` and `/usage/history`.
+ */
+export type ActivityCounts = Partial<Record<"sent" | "received" | "opt_outs" | "api_calls" | "leads", number>>;
 
 export interface DayActivity {
   day: string;
   sent: number;
   received: number;
   opt_outs: number;
+  api_calls?: number;
+  leads?: number;
 }
 
 export interface ActivityRepo {

@@ -1,6 +1,8 @@
 export * from "./port";
+export { type AutoResponse, renderResponse, respond, responseId } from "./respond";
 export { LeadView } from "./view";
 
+import { dayKey } from "../activity";
 import type { OnMessagesRecorded } from "../conversation/port";
 import type { Deps } from "../deps";
 import { notFound, unprocessable } from "../error";
@@ -28,6 +30,9 @@ export const view = (l: Lead): LeadView => ({
   status_history: l.status_history,
   created_at: l.created_at,
   updated_at: l.updated_at,
+  responded_at: l.responded_at ?? null,
+  response_message_id: l.response_message_id ?? null,
+  response_error: l.response_error ?? null,
 });
 
 /** What makes a lead once per contact per source: `bulk_send` (any bulk send), or the monitored group. */
@@ -70,6 +75,8 @@ export const detect = async (d: D, tenantId: string, x: Detection): Promise<Lead
   };
   if (!(await d.store.leads.create(lead, dedupeOf(x.source, lead.source_group_id)))) return undefined;
   if (lead.source === "group" && lead.source_group_id) await d.store.monitors.countLead(tenantId, lead.source_group_id);
+  // The day's `leads` counter is what `/usage/history` and `/usage/daily` read.
+  await d.store.activity.count(tenantId, dayKey(x.at), { leads: 1 });
   await d.events?.emit(tenantId, [
     {
       type: "lead.detected",

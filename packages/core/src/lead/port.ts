@@ -24,7 +24,15 @@ export interface Lead {
   status_history: { status: LeadStatus; at: string }[];
   created_at: string;
   updated_at: string;
+  /** Auto-respond (issue 30): when the monitored group's `response_template` was queued to the contact, and its message id (`GET /messages/{id}`). */
+  responded_at?: string | null;
+  response_message_id?: string | null;
+  /** Why the auto-response was not sent (`contact.opted_out`, `plan.monthly_limit`, `session.not_working`). */
+  response_error?: string | null;
 }
+
+/** What became of a lead's auto-response: queued (with its message), or refused (with the refusal's code). */
+export type LeadResponse = { responded_at: string; response_message_id: string } | { response_error: string };
 
 export interface LeadRepo {
   /**
@@ -40,4 +48,6 @@ export interface LeadRepo {
   all(tenantId: string): AsyncGenerator<Lead>;
   /** Sets the status and appends it to the history; undefined when the lead does not exist. */
   setStatus(tenantId: string, id: string, status: LeadStatus, at: string): Promise<Lead | undefined>;
+  /** Records the lead's auto-response once: false when one was recorded before. */
+  setResponse(tenantId: string, id: string, r: LeadResponse): Promise<boolean>;
 }

@@ -18,5 +18,9 @@ export const LeadView = z.object({
   status_history: z.array(z.object({ status: z.enum(LEAD_STATUSES), at: z.string() })),
   created_at: z.string(),
   updated_at: z.string(),
+  /** *(ours, issue 30)* The monitored group's auto-response: when it was queued, its message (`GET /messages/{id}`), or why it was not sent. */
+  responded_at: z.string().nullable(),
+  response_message_id: z.string().nullable(),
+  response_error: z.string().nullable(),
 });
 export type LeadView = z.infer<typeof LeadView>;

@@ -14,7 +14,8 @@ import { normalize } from "../phone";
 import { type InboundEvent, iso, type PageRequest } from "../port";
 import { activeCollectors, collectorLists, hitsOf, type KeywordHits } from "../review";
 import type { Collector } from "../review/port";
-import { expiresAt, planLimitError, settingsOf, tenantPlan } from "../tenant";
+import { expiresAt, planLimitError, requireFeature, settingsOf, tenantPlan } from "../tenant";
+import { leadOf } from "./lead-rule";
 import type { GroupMessage, MonitorExtras, MonitoredGroup, MonitorMode, MonitorPatch } from "./port";
 import type { AvailableGroupView, GroupMessageView, MonitoredGroupView } from "./view";
 
@@ -56,17 +57,37 @@ export const messageView = (m: GroupMessage): GroupMessageView => ({
   timestamp: m.received_at,
 });
 
-/** MoltFlow's other modes (and its client's spellings): named, so the refusal can say what is served. */
-const MODE_ALIASES: Record<string, MonitorMode> = { all: "all", keywords: "keywords", keyword: "keywords" };
+/** MoltFlow's modes (and its client's spellings); `ai_prompt` is named, so its refusal can say why. */
+const MODE_ALIASES: Record<string, MonitorMode> = {
+  all: "all",
+  keywords: "keywords",
+  keyword: "keywords",
+  first_message: "first_message",
+  mentions: "mentions",
+  mention: "mentions",
+};
+export const DEFAULT_MODE: MonitorMode = "first_message";
 export const parseMode = (mode: string): MonitorMode => {
   const m = MODE_ALIASES[mode];
-  if (!m)
+  if (m) return m;
+  const available = ["first_message", "keywords", "mentions", "all"];
+  if (mode === "ai_prompt")
     throw unprocessable(
       "group.monitor_mode_unavailable",
-      `monitor_mode "${mode}" is not served; use "all" (every message) or "keywords" (messages matching monitor_keywords).`,
-      { field: "monitor_mode", available: ["all", "keywords"] },
+      'monitor_mode "ai_prompt" needs a language model, and none is configured on this server; use "keywords" (monitor_keywords), "first_message" or "mentions".',
+      { field: "monitor_mode", available, reason: "no_model_configured" },
     );
-  return m;
+  throw unprocessable("group.monitor_mode_unavailable", `monitor_mode "${mode}" is not served; use one of ${available.join(", ")}.`, {
+    field: "monitor_mode",
+    available,
+  });
+};
+
+/** 403 `plan.feature_unavailable` when `auto_respond` is switched on in a plan without it. */
+const checkAutoRespond = async (d: Pick<D, "store">, tenantId: string, on: boolean | undefined) => {
+  if (!on) return;
+  const { tenant } = await tenantPlan(d.store, tenantId);
+  requireFeature(tenant.plan, "auto_respond", "Auto-respond is");
 };
 
 const checkKeywords = (mode: MonitorMode, keywords: string[]) => {
@@ -84,14 +105,16 @@ export interface CreateInput extends Partial<MonitorExtras> {
   session_id: string;
   wa_group_id: string;
   name?: string;
-  monitor_mode: string;
+  /** Default `first_message`, MoltFlow's. */
+  monitor_mode?: string;
   monitor_keywords?: string[];
   is_active?: boolean;
 }
 
 /** `POST /groups`: the session's WhatsApp group (known from its group sync) is monitored from now on. */
 export const create = async (d: D, tenantId: string, input: CreateInput) => {
-  const mode = parseMode(input.monitor_mode);
+  const mode = parseMode(input.monitor_mode ?? DEFAULT_MODE);
+  await checkAutoRespond(d, tenantId, input.auto_respond);
   const keywords = cleanKeywords(input.monitor_keywords ?? []);
   checkKeywords(mode, keywords);
   const session = await d.store.sessions.get(tenantId, input.session_id);
@@ -138,6 +161,7 @@ export const get = async (d: Pick<D, "store">, tenantId: string, id: string) => 
 
 export const update = async (d: D, tenantId: string, id: string, patch: Omit<MonitorPatch, "monitor_mode"> & { monitor_mode?: string }) => {
   const g = await load(d, tenantId, id, true);
+  await checkAutoRespond(d, tenantId, patch.auto_respond);
   const mode = patch.monitor_mode === undefined ? g.monitor_mode : parseMode(patch.monitor_mode);
   const keywords = patch.monitor_keywords === undefined ? g.monitor_keywords : cleanKeywords(patch.monitor_keywords);
   checkKeywords(mode, keywords);
@@ -200,7 +224,7 @@ export type GroupOutcome = {
  * WhatsApp message id, matched against its keywords; a match makes the member a lead (source
  * `group`, once per member per group) and the stored message is reported as `group.message`.
  */
-export const onGroupMessage = async (d: D, tenantId: string, e: InboundEvent): Promise<GroupOutcome> => {
+export const onGroupMessage = async (d: Deps, tenantId: string, e: InboundEvent): Promise<GroupOutcome> => {
   if (!e.waGroupId) return { stored: false, reason: "not a group message", matched: [], lead: false };
   const g = await d.store.monitors.byWaGroup(tenantId, e.sessionId, e.waGroupId);
   if (!g) return { stored: false, reason: "group not monitored", matched: [], lead: false };
@@ -251,18 +275,20 @@ export const onGroupMessage = async (d: D, tenantId: string, e: InboundEvent): P
     },
   ]);
   let lead = false;
-  if (matched.length > 0 && phone) {
-    lead =
-      (await Lead.detect(d, tenantId, {
-        phone,
-        name: m.name,
-        session_id: g.session_id,
-        source: "group",
-        source_group_id: g.id,
-        source_wa_group_id: g.wa_group_id,
-        keyword: matched[0] ?? null,
-        at: e.at,
-      })) !== undefined;
+  if (phone && (await leadOf(d, tenantId, g, e, matched))) {
+    const made = await Lead.detect(d, tenantId, {
+      phone,
+      name: m.name,
+      session_id: g.session_id,
+      source: "group",
+      source_group_id: g.id,
+      source_wa_group_id: g.wa_group_id,
+      keyword: matched[0] ?? null,
+      at: e.at,
+    });
+    lead = made !== undefined;
+    // A new lead is answered once when the group says so (the plan's feature was checked when it was switched on).
+    if (made && g.auto_respond && g.response_template) await Lead.respond(d, tenantId, made, { group_name: g.name, response_template: g.response_template });
   }
   return { stored: true, matched, lead, message: m, collectors, hits };
 };

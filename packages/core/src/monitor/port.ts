@@ -1,10 +1,15 @@
 import type { InboundMediaType } from "../conversation/port";
 import type { Page, PageRequest } from "../port/page";
 
-export const MONITOR_MODES = ["all", "keywords"] as const;
+/**
+ * `first_message` (MoltFlow's default): a member's first message since monitoring began makes them a
+ * lead; `keywords`: a message matching `monitor_keywords`; `mentions`: a message that @-mentions the
+ * session's own number; `all`: every message is stored, none makes a lead by itself.
+ */
+export const MONITOR_MODES = ["all", "keywords", "first_message", "mentions"] as const;
 export type MonitorMode = (typeof MONITOR_MODES)[number];
 
-/** MoltFlow's settings we accept, store and echo, but do not act on (the reference says so). */
+/** MoltFlow's settings: `auto_respond` + `response_template` answer new leads; the others are stored and echoed. */
 export interface MonitorExtras {
   auto_respond: boolean;
   auto_label_leads: boolean;

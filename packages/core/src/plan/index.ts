@@ -15,6 +15,10 @@ export interface PlanLimits {
   monitored_groups: number | null;
   /** Review collectors (MoltFlow: review collection from Pro up; 0 = not included). */
   review_collectors: number | null;
+  /** API keys the account may hold at once (revoked keys do not count; expired ones do until deleted). */
+  api_keys: number | null;
+  /** Monitored groups may answer a new lead with their `response_template` (issue 30). */
+  auto_respond: boolean;
 }
 
 /** API.md "Plans". `null` means unlimited. */
@@ -29,6 +33,8 @@ export const PLANS: Record<PlanId, PlanLimits> = {
     webhooks: 1,
     monitored_groups: 2,
     review_collectors: 0,
+    api_keys: 2,
+    auto_respond: false,
   },
   starter: {
     custom_groups: 5,
@@ -40,6 +46,8 @@ export const PLANS: Record<PlanId, PlanLimits> = {
     webhooks: 2,
     monitored_groups: 5,
     review_collectors: 0,
+    api_keys: 5,
+    auto_respond: true,
   },
   pro: {
     custom_groups: 20,
@@ -51,6 +59,8 @@ export const PLANS: Record<PlanId, PlanLimits> = {
     webhooks: 5,
     monitored_groups: 20,
     review_collectors: 5,
+    api_keys: 10,
+    auto_respond: true,
   },
   business: {
     custom_groups: 100,
@@ -62,6 +72,8 @@ export const PLANS: Record<PlanId, PlanLimits> = {
     webhooks: 10,
     monitored_groups: 100,
     review_collectors: 20,
+    api_keys: 25,
+    auto_respond: true,
   },
   unlimited: {
     custom_groups: null,
@@ -73,6 +85,8 @@ export const PLANS: Record<PlanId, PlanLimits> = {
     webhooks: null,
     monitored_groups: null,
     review_collectors: null,
+    api_keys: null,
+    auto_respond: true,
   },
 };
 
@@ -80,3 +94,47 @@ export const isPlanId = (v: string): v is PlanId => (PLAN_IDS as readonly string
 
 /** Month key for usage counters, in UTC: `2026-11`. */
 export const monthKey = (ms: number) => new Date(ms).toISOString().slice(0, 7);
+
+/** Display names of the plans (`GET /billing/plans`). */
+export const PLAN_NAMES: Record<PlanId, string> = { free: "Free", starter: "Starter", pro: "Pro", business: "Business", unlimited: "Unlimited (self-hosted)" };
+
+/** The features a plan includes, derived from the same table the code enforces. */
+export const featuresOf = (l: PlanLimits): string[] =>
+  [
+    ["custom_groups", l.custom_groups !== 0],
+    ["bulk_send", l.bulk_send],
+    ["scheduled_messages", l.scheduled_messages],
+    ["scheduled_reports", l.reports !== 0],
+    ["webhooks", l.webhooks !== 0],
+    ["lead_detection", l.monitored_groups !== 0],
+    ["auto_respond", l.auto_respond],
+    ["review_collection", l.review_collectors !== 0],
+    ["api_keys", l.api_keys !== 0],
+  ].flatMap(([name, on]) => (on ? [name as string] : []));
+
+/**
+ * `GET /billing/plans`: every plan with its limits (`null`: unlimited) and features, straight from
+ * `PLANS` (no second copy). MoltFlow names: `messages_per_month`, `sessions`, `monitored_groups`,
+ * `webhooks`; `collectors` is the review collectors' cap.
+ */
+export const catalog = () => ({ plans: PLAN_IDS.map(planEntry) });
+
+/** One plan as `GET /billing/plans` lists it. */
+export const planEntry = (id: PlanId) => {
+  const l = PLANS[id];
+  return {
+    id,
+    name: PLAN_NAMES[id],
+    limits: {
+      messages_per_month: l.messages_per_month,
+      sessions: l.sessions,
+      custom_groups: l.custom_groups,
+      monitored_groups: l.monitored_groups,
+      webhooks: l.webhooks,
+      collectors: l.review_collectors,
+      reports: l.reports,
+      api_keys: l.api_keys,
+    },
+    features: featuresOf(l),
+  };
+};

@@ -51,6 +51,11 @@ export interface InboundEvent {
    */
   waGroupId?: string;
   fromLid?: string;
+  /**
+   * Who a group message @-mentions: E.164 numbers where the transport knows them (the session's own
+   * LID becomes its own number), raw LIDs otherwise. The `mentions` monitor mode reads it.
+   */
+  mentions?: string[];
 }
 
 /**

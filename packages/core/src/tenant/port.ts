@@ -32,6 +32,9 @@ export const SCOPES = [
   "leads:manage",
   "reviews:read",
   "reviews:manage",
+  "usage:read",
+  "settings:read",
+  "settings:manage",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -44,6 +47,10 @@ export interface ApiKey {
   scopes: Scope[];
   created_at: string;
   revoked_at?: string;
+  /** After this instant the key is refused (401), like a revoked one. */
+  expires_at?: string | null;
+  /** When the key last authenticated a request, written at most once a minute. */
+  last_used_at?: string | null;
   /** Most recipients one send through MCP may reach (default 500, `DEFAULT_AGENT_MAX_RECIPIENTS`); the HTTP API is not limited by it. */
   agent_max_recipients?: number;
   /** Messages a day through MCP `message_send` to numbers that have not written in 24 h (default 5). */
@@ -64,21 +71,31 @@ export interface TenantRepo {
   get(
     id: string,
     consistent?: boolean,
-  ): Promise<(Tenant & { group_count: number; report_count: number; session_count?: number; webhook_count?: number; monitor_count?: number }) | undefined>;
+  ): Promise<
+    | (Tenant & { group_count: number; report_count: number; session_count?: number; webhook_count?: number; monitor_count?: number; key_count?: number })
+    | undefined
+  >;
   setPlan(id: string, plan: PlanId): Promise<void>;
   /** Sets the tenant's conversation settings (only the fields given). */
   setSettings(id: string, settings: { retention_days?: number; reply_window_hours?: number }): Promise<void>;
-  createKey(key: ApiKey, hash: string): Promise<void>;
+  /**
+   * Stores the key, counted in the tenant's `key_count` while it is below `limit` (null or absent:
+   * no cap, the operator's CLI); false when the cap is reached.
+   */
+  createKey(key: ApiKey, hash: string, limit?: number | null): Promise<boolean>;
   findKey(hash: string): Promise<ApiKey | undefined>;
   listKeys(tenantId: string): Promise<(ApiKey & { hash: string })[]>;
-  revokeKey(hash: string, at: string): Promise<void>;
+  /** Marks the key revoked and gives its place under the plan cap back; false when it was revoked already. */
+  revokeKey(hash: string, at: string): Promise<boolean>;
+  /** Sets `last_used_at` unless it is newer than `notAfter` (at most one write a minute per key). */
+  touchKey(hash: string, at: string, notAfter: string): Promise<void>;
   /** Sets the key's `agent_max_recipients`. */
   setAgentMaxRecipients(hash: string, max: number): Promise<void>;
   /** Counts `weight` calls (default 1) in the window unless that would pass `limit`; answers whether they were counted. */
   hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number, weight?: number): Promise<boolean>;
   usage(tenantId: string, month: string): Promise<Usage>;
   /** Counts one authenticated API request in the month's usage. */
-  countApiCall(tenantId: string, month: string, calls?: number): Promise<void>;
+  countApiCall(tenantId: string, month: string, calls?: number, day?: string): Promise<void>;
   /** Registers an open progress stream of a key unless `max` of its streams are open (each ends by `expiresAt`). */
   openStream(keyId: string, streamId: string, expiresAt: number, max: number, now: number): Promise<boolean>;
   closeStream(keyId: string, streamId: string): Promise<void>;

@@ -80,6 +80,11 @@ export const listenMessages = (o: {
           if (inbound.waGroupId) {
             // A group member known only by a LID is still reported (a monitored group stores the message with the LID).
             const lid = inbound.lid ? { fromLid: inbound.lid } : {};
+            // Mentions as numbers where known; the session's own LID is its own number (the `mentions` mode).
+            const user = (jid: string) => (jid.split("@")[0] ?? "").split(":")[0];
+            const ownLid = sock.user?.lid ? user(sock.user.lid) : undefined;
+            const ownPhone = phoneOf(sock.user?.id);
+            const mentions = (inbound.mentions ?? []).map((j) => phoneOf(j) ?? (ownPhone && ownLid && j.endsWith("@lid") && user(j) === ownLid ? ownPhone : j));
             await events.inbound({
               sessionId,
               from: from ?? "",
@@ -87,6 +92,7 @@ export const listenMessages = (o: {
               messageId: inbound.id,
               at: inbound.at,
               waGroupId: inbound.waGroupId,
+              ...(mentions.length > 0 ? { mentions } : {}),
               ...lid,
               ...extra,
             });

@@ -39,10 +39,11 @@ type Key = {
   participant?: string | null;
   participantAlt?: string | null;
 };
-type Captioned = { caption?: string | null } | null | undefined;
+type Mentioning = { contextInfo?: { mentionedJid?: (string | null)[] | null } | null };
+type Captioned = ({ caption?: string | null } & Mentioning) | null | undefined;
 type Content = {
   conversation?: string | null;
-  extendedTextMessage?: { text?: string | null } | null;
+  extendedTextMessage?: ({ text?: string | null } & Mentioning) | null;
   imageMessage?: Captioned;
   videoMessage?: Captioned;
   audioMessage?: object | null;
@@ -75,6 +76,13 @@ export const inboundContentOf = (message: Msg["message"]): { text: string; media
   return undefined;
 };
 
+/** The JIDs or LIDs a message @-mentions (its `contextInfo.mentionedJid`, text or captioned media). */
+export const mentionsOf = (message: Msg["message"]): string[] => {
+  const m = normalizeMessageContent(message as never) as Content | undefined;
+  const holder = m?.extendedTextMessage ?? m?.imageMessage ?? m?.videoMessage ?? m?.documentMessage;
+  return (holder?.contextInfo?.mentionedJid ?? []).filter((j): j is string => typeof j === "string" && j.length > 0);
+};
+
 /** WhatsApp's timestamp of a message (seconds, a number or a Long) in epoch ms; `fallback` when it has none. */
 export const timestampOf = (m: Pick<Msg, "messageTimestamp">, fallback: number) => {
   const t = m.messageTimestamp;
@@ -93,6 +101,8 @@ export interface Inbound {
   id: string;
   at: number;
   name?: string;
+  /** Group messages: the JIDs/LIDs it @-mentions. */
+  mentions?: string[];
 }
 
 /**
@@ -131,7 +141,9 @@ const groupInboundOf = (m: Msg, jid: string, now: number): Inbound | undefined =
   const from = phoneOf(p) ?? phoneOf(alt);
   const lid = [p, alt].find((x) => x && isLidUser(x));
   if (!from && !lid) return undefined;
+  const mentions = mentionsOf(m.message);
   return {
+    ...(mentions.length > 0 ? { mentions } : {}),
     waGroupId: jid,
     ...(from ? { from } : {}),
     ...(lid ? { lid } : {}),

@@ -4,7 +4,7 @@ import type { OnWhatsApp } from "./resolve";
 /** The part of Baileys' socket (`makeWASocket`'s result) this adapter uses: the narrow boundary tests fake. */
 export interface SocketLike {
   ev: { on(event: string, listener: (arg: any) => void): void };
-  user?: { id: string } | null;
+  user?: { id: string; lid?: string } | null;
   sendMessage(jid: string, content: any, opts?: { messageId?: string }): Promise<{ message?: proto.IMessage | null } | undefined | unknown>;
   sendPresenceUpdate(type: "composing" | "paused" | "available" | "unavailable", jid?: string): Promise<void>;
   /** Subscribes to a contact's presence (WhatsApp Web does this when a chat is opened). */

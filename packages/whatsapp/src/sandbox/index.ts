@@ -37,7 +37,7 @@ export interface SandboxTransport extends Transport {
     sessionId: string,
     from: string,
     text: string,
-    opts?: { messageId?: string; mediaType?: InboundEvent["mediaType"]; name?: string; at?: number; waGroupId?: string; fromLid?: string },
+    opts?: { messageId?: string; mediaType?: InboundEvent["mediaType"]; name?: string; at?: number; waGroupId?: string; fromLid?: string; mentions?: string[] },
   ): Promise<{ messageId: string }>;
   /** The session is in this WhatsApp group (it was defined with `defineGroup`). */
   hasGroup(sessionId: string, waGroupId: string): boolean;
@@ -188,6 +188,7 @@ export const createSandboxTransport = (deps: {
         ...(opts.name ? { name: opts.name } : {}),
         ...(opts.waGroupId ? { waGroupId: opts.waGroupId } : {}),
         ...(opts.fromLid ? { fromLid: opts.fromLid } : {}),
+        ...(opts.mentions?.length ? { mentions: opts.mentions } : {}),
       });
       return { messageId };
     },
