@@ -47,6 +47,8 @@ const LIMIT_NAMES: Record<keyof PlanLimits, string> = {
   webhooks: "webhooks",
   monitored_groups: "monitored groups",
   review_collectors: "review collectors",
+  api_keys: "API keys",
+  auto_respond: "auto-respond to leads",
 };
 const limit = (v: number | boolean | null) => (v === null ? "unlimited" : v === true ? "yes" : v === false || v === 0 ? "no" : v.toLocaleString("en-US"));
 

@@ -80,7 +80,12 @@ describe("webhook deliveries (DynamoDB Local, local SQS)", () => {
 
   it("on a manual clock: nine attempts, each after its delay (±20 %, hopping through the queue past 15 min), then the delivery fails and nothing more is queued", async () => {
     let now = Date.parse("2026-12-07T00:00:00.000Z");
-    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+    };
     // SQS delays are real minutes: this double keeps what was queued, and the clock moves by each delay.
     const queued: { body: WebhookDeliver; delaySeconds?: number }[] = [];
     const queue = { send: async (_q: string, msgs: { body: WebhookDeliver; delaySeconds?: number }[]) => void queued.push(...msgs) } as never;

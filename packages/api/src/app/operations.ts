@@ -7,6 +7,14 @@
  */
 export const OPERATION_IDS: Record<string, string> = {
   "GET /usage/current": "getCurrentUsage",
+  "GET /usage/history": "listUsageHistory",
+  "GET /usage/daily": "listDailyUsage",
+  "GET /api-keys": "listApiKeys",
+  "POST /api-keys": "createApiKey",
+  "DELETE /api-keys/{id}": "deleteApiKey",
+  "GET /auth/me": "getCurrentKey",
+  "GET /billing/plans": "listPlans",
+  "GET /billing/subscription": "getSubscription",
   "GET /sessions": "listSessions",
   "POST /sessions": "createSession",
   "GET /sessions/{id}": "getSession",
