@@ -14,7 +14,10 @@ describe("bulk send over HTTP", () => {
     expect(job.response.status).toBe(201);
     if (!job.data) throw new Error(JSON.stringify(job.error));
     const id = job.data.id;
-    expect(job.data).toMatchObject({ status: "pending", total_recipients: 200, sent_count: 0, failed_count: 0 });
+    // The job as it stands when the answer is written: the queued snapshot message may already have been
+    // taken by the events consumer and the send started (its messages go without delay here).
+    expect(job.data).toMatchObject({ total_recipients: 200, failed_count: 0 });
+    expect(["pending", "running"]).toContain(job.data.status);
     const sse = await readSse(`${inject("runtimeUrl")}/api/v2/bulk-send/${id}/progress`, key);
     expect(sse.contentType).toMatch(/^text\/event-stream/);
     const sent = sse.events.map((e) => e.sent);
