@@ -274,5 +274,9 @@ describe("the local runtime on this machine only, and requests without a key", (
     const last = await api.get("/custom-groups");
     expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(last.body.error.code).toBe("rate_limit.unauthenticated");
+    // The plans are served without a key (issue 30), on the same budget per address.
+    const plans = await fetch(`${(rt as RuntimeProcess).url}/api/v2/billing/plans`);
+    expect(plans.status).toBe(429);
+    expect(Number(plans.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });

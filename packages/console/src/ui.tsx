@@ -185,6 +185,14 @@ export const TableWrap = ({ label, children }: { label: string; children: Compon
 
 export const Loading = ({ what }: { what: string }) => <p class="muted">Loading {what}…</p>;
 
+/** The "Next page" button of a list, shown while the server says there is more. */
+export const NextPage = ({ cursor, onNext }: { cursor: string | null | undefined; onNext: (cursor: string) => void }) =>
+  cursor ? (
+    <button type="button" class="secondary" onClick={() => onNext(cursor)}>
+      Next page
+    </button>
+  ) : null;
+
 export const num = (n: number | null | undefined) => (n === null || n === undefined ? "–" : n.toLocaleString("en-US"));
 
 /** An instant in the viewer's zone, or in `zone` (with the zone's name shown). */

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api, download, ok, type Schema } from "../api";
 import { type ImportOutcome, importCsv } from "../import";
 import { navigate } from "../router";
-import { Action, ErrorText, Field, Form, Loading, num, Page, TableWrap, useLoad, when } from "../ui";
+import { Action, ErrorText, Field, Form, Loading, NextPage, num, Page, TableWrap, useLoad, when } from "../ui";
 
 type Detail = Schema<"CustomGroup"> & { members: Schema<"Member">[]; next_cursor: string | null };
 
@@ -207,11 +207,7 @@ export const GroupDetail = ({ params }: { params: Record<string, string> }) => {
             Previous page
           </button>
         ) : null}
-        {g.data.next_cursor ? (
-          <button type="button" class="secondary" onClick={() => setCursors([...cursors, g.data!.next_cursor!])}>
-            Next page
-          </button>
-        ) : null}
+        <NextPage cursor={g.data.next_cursor} onNext={(c) => setCursors([...cursors, c])} />
       </div>
     </Page>
   );

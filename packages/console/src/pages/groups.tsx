@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { Link, navigate } from "../router";
-import { ErrorText, Field, Form, Loading, num, Page, TableWrap, useLoad, when } from "../ui";
+import { ErrorText, Field, Form, Loading, NextPage, num, Page, TableWrap, useLoad, when } from "../ui";
 
 type WaGroup = { wa_group_id: string; session_id: string; name: string | null; participant_count: number };
 
@@ -134,11 +134,7 @@ export const Groups = () => {
             First page
           </button>
         ) : null}
-        {list.data?.next_cursor ? (
-          <button type="button" class="secondary" onClick={() => setCursor(list.data!.next_cursor!)}>
-            Next page
-          </button>
-        ) : null}
+        <NextPage cursor={list.data?.next_cursor} onNext={setCursor} />
       </div>
     </Page>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, followProgress, ok, type Progress, type Schema } from "../api";
-import { Action, ErrorText, Loading, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
+import { Action, ErrorText, Loading, NextPage, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
 
 type Job = Schema<"BulkSend">;
 type Recipient = Schema<"Recipient">;
@@ -80,11 +80,7 @@ const Recipients = ({ id, version }: { id: string; version: number }) => {
           </tbody>
         </TableWrap>
       )}
-      {list.data?.next_cursor ? (
-        <button type="button" class="secondary" onClick={() => setCursor(list.data!.next_cursor!)}>
-          Next page
-        </button>
-      ) : null}
+      <NextPage cursor={list.data?.next_cursor} onNext={setCursor} />
     </section>
   );
 };

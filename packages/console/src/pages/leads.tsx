@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
-import { ErrorText, Field, Loading, Page, StatusFilter, TableWrap, useLoad, when } from "../ui";
+import { ErrorText, Field, Loading, NextPage, Page, StatusFilter, TableWrap, useLoad, when } from "../ui";
 
 type Lead = Schema<"Lead">;
 const STATUSES = ["new", "contacted", "qualified", "converted", "lost"] as const;
@@ -87,11 +87,7 @@ export const Leads = () => {
           </tbody>
         </TableWrap>
       )}
-      {list.data?.next_cursor ? (
-        <button type="button" class="secondary" onClick={() => setCursor(list.data!.next_cursor!)}>
-          Next page
-        </button>
-      ) : null}
+      <NextPage cursor={list.data?.next_cursor} onNext={setCursor} />
     </Page>
   );
 };

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { Link } from "../router";
-import { ErrorText, Loading, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
+import { ErrorText, Loading, NextPage, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
 
 type Job = Schema<"BulkSend">;
 const STATUSES = ["pending", "running", "paused", "completed", "cancelled", "failed"] as const;
@@ -72,11 +72,7 @@ export const Sends = () => {
           </tbody>
         </TableWrap>
       )}
-      {list.data?.next_cursor ? (
-        <button type="button" class="secondary" onClick={() => setCursor(list.data!.next_cursor!)}>
-          Next page
-        </button>
-      ) : null}
+      <NextPage cursor={list.data?.next_cursor} onNext={setCursor} />
     </Page>
   );
 };

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
-import { Action, ErrorText, Field, Form, Loading, num, Page, TableWrap, useLoad, when } from "../ui";
+import { Action, ErrorText, Field, Form, Loading, NextPage, num, Page, TableWrap, useLoad, when } from "../ui";
 import { UsageCharts } from "./usage-charts";
 
 export const Usage = () => {
@@ -137,11 +137,7 @@ export const Usage = () => {
           </tbody>
         </TableWrap>
       )}
-      {optOuts.data?.next_cursor ? (
-        <button type="button" class="secondary" onClick={() => setCursor(optOuts.data!.next_cursor!)}>
-          Next page
-        </button>
-      ) : null}
+      <NextPage cursor={optOuts.data?.next_cursor} onNext={setCursor} />
     </Page>
   );
 };
