@@ -1,4 +1,4 @@
-import type { Job } from "../../packages/core/src/job";
+import type { Job, SendMessage } from "../../packages/core/src/job";
 import { jobRecord as newJobRecord } from "../../packages/core/src/job";
 import type { Collector } from "../../packages/core/src/review";
 import type { Session } from "../../packages/core/src/session";
@@ -43,5 +43,20 @@ export const collectorRecord = (over: Partial<Collector> & Pick<Collector, "id" 
   last_run_at: null,
   created_at: "2026-01-01T00:00:00.000Z",
   updated_at: "2026-01-01T00:00:00.000Z",
+  ...over,
+});
+
+/** A job's `send` queue message for one recipient, as the planner queues it (first attempt, epoch 0, no gap). */
+export const sendMessage = (job: Pick<Job, "tenant_id" | "id" | "session_id">, phone: string, over: Partial<SendMessage> = {}): SendMessage => ({
+  type: "send",
+  tenant_id: job.tenant_id,
+  job_id: job.id,
+  session_id: job.session_id,
+  phone,
+  slot_at: Date.now(),
+  epoch: 0,
+  attempt: 1,
+  min_gap_ms: 0,
+  name: null,
   ...over,
 });

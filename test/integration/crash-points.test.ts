@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createIds } from "../../packages/core/src/id";
-import { createSender, recoverSession, type SendMessage } from "../../packages/core/src/job";
+import { createSender, recoverSession } from "../../packages/core/src/job";
 import { type Outbound, type Store, systemClock, type Transport } from "../../packages/core/src/port";
 import { createLanes } from "../../packages/system/src/lane";
 import { store, useTable } from "../helpers/baileys-fixture";
-import { jobRecord } from "../helpers/records";
+import { jobRecord, sendMessage } from "../helpers/records";
 
 useTable();
 
@@ -70,20 +70,7 @@ const scenario = async (k: number) => {
     claimant,
   });
   const now = Date.now();
-  const msgs = phones.map(
-    (phone, i): SendMessage => ({
-      type: "send",
-      tenant_id: tenantId,
-      job_id: job.id,
-      session_id: job.session_id,
-      phone,
-      slot_at: now + i,
-      epoch: 0,
-      attempt: 1,
-      min_gap_ms: 0,
-      name: null,
-    }),
-  );
+  const msgs = phones.map((phone, i) => sendMessage(job, phone, { slot_at: now + i }));
 
   const calls = { n: 0 };
   const dead = createSender(deps(dyingAt(k, calls), `dead-${k}`), transport, createLanes(systemClock));

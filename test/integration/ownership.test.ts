@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createIds } from "../../packages/core/src/id";
-import { createSender, recoverSession, type SendMessage } from "../../packages/core/src/job";
+import { createSender, recoverSession } from "../../packages/core/src/job";
 import { type Outbound, shardQueue, systemClock, type Transport } from "../../packages/core/src/port";
 import { shardOf } from "../../packages/core/src/shard";
 import { recoverAtStart } from "../../packages/system/src/ownership";
 import { store, useTable } from "../helpers/baileys-fixture";
-import { jobRecord } from "../helpers/records";
+import { jobRecord, sendMessage } from "../helpers/records";
 
 useTable();
 
@@ -89,18 +89,7 @@ describe("lease-fenced recovery (DynamoDB Local)", () => {
     const { createLanes } = await import("../../packages/system/src/lane");
     let where: "here" | "soon" | "elsewhere" = "soon";
     const sender = createSender(d, transport, createLanes(systemClock), { hosts: () => where });
-    const msg = (phone: string, epoch: number): SendMessage => ({
-      type: "send",
-      tenant_id: job.tenant_id,
-      job_id: job.id,
-      session_id: session,
-      phone,
-      slot_at: Date.now(),
-      epoch,
-      attempt: 1,
-      min_gap_ms: 0,
-      name: null,
-    });
+    const msg = (phone: string, epoch: number) => sendMessage({ ...job, session_id: session }, phone, { epoch });
     // A shard just taken over: the send waits in its lane until the session's lease is this host's, then goes.
     const first = sender.handle(msg(phones[0] as string, 0));
     await new Promise((r) => setTimeout(r, 700));

@@ -6,7 +6,7 @@ import { createSender, pauseSessionJobs, recordRejection, resume, type SendMessa
 import { type Outbound, systemClock, type Transport, TransportError } from "../../packages/core/src/port";
 import { createLanes } from "../../packages/system/src/lane";
 import { store, useTable } from "../helpers/baileys-fixture";
-import { jobRecord, sessionRecord } from "../helpers/records";
+import { jobRecord, sendMessage, sessionRecord } from "../helpers/records";
 
 /** What WhatsApp's refusals and restrictions do to jobs and recipients, on DynamoDB Local. */
 useTable();
@@ -132,18 +132,7 @@ describe("sends while the session reconnects (DynamoDB Local)", () => {
     const queued: { body: SendMessage; delaySeconds?: number }[] = [];
     const d = { ...deps(), queue: { send: async (_q: string, msgs: { body: SendMessage; delaySeconds?: number }[]) => void queued.push(...msgs) } as never };
     const sender = createSender(d as never, transport, createLanes(systemClock));
-    const msg = (phone: string): SendMessage => ({
-      type: "send",
-      tenant_id: tenantId,
-      job_id: job.id,
-      session_id: sessionId,
-      phone,
-      slot_at: Date.now(),
-      epoch: 0,
-      attempt: 3,
-      min_gap_ms: 0,
-      name: null,
-    });
+    const msg = (phone: string) => sendMessage({ tenant_id: tenantId, id: job.id, session_id: sessionId }, phone, { attempt: 3 });
     await sender.handle(msg(phones[0] as string));
     expect(sent).toEqual([]);
     expect(queued).toEqual([{ body: expect.objectContaining({ phone: phones[0], attempt: 3 }), delaySeconds: expect.any(Number) }]);

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createIds } from "../../packages/core/src/id";
-import { createSender, RECORD_LINGER_MS, type SendMessage } from "../../packages/core/src/job";
+import { createSender, RECORD_LINGER_MS } from "../../packages/core/src/job";
 import { type Outbound, systemClock, type Transport, TransportError } from "../../packages/core/src/port";
 import { createLanes } from "../../packages/system/src/lane";
 import { store, useTable } from "../helpers/baileys-fixture";
-import { jobRecord } from "../helpers/records";
+import { jobRecord, sendMessage } from "../helpers/records";
 
 useTable();
 
@@ -51,18 +51,7 @@ describe("sender (DynamoDB Local, scripted transport)", () => {
     };
     const sender = createSender(deps, transport, createLanes(systemClock));
     const now = Date.now();
-    const msg = (phone: string, i: number): SendMessage => ({
-      type: "send",
-      tenant_id: tenantId,
-      job_id: job.id,
-      session_id: job.session_id,
-      phone,
-      slot_at: now + i,
-      epoch: 0,
-      attempt: 1,
-      min_gap_ms: 0,
-      name: null,
-    });
+    const msg = (phone: string, i: number) => sendMessage(job, phone, { slot_at: now + i });
     await Promise.all(phones.map((p, i) => sender.handle(msg(p, i))));
 
     // Sent, then three failures in a row: paused before the fifth recipient is tried.
