@@ -33,7 +33,7 @@ describe("a fleet of workers, one killed", () => {
     const jobs = await jobsOn(api, ids, `fleet ${Date.now()}`);
 
     // Mid-run, once every job is sending: kill the worker holding the most sessions, as a crashed task dies (no handover).
-    await waitFor(async () => (await Promise.all(jobs.map(async (j) => (await api.get(`/bulk-send/${j.id}`)).body.sent_count))).every((n) => n >= 3), {
+    await waitFor(async () => (await Promise.all(jobs.map(async (j) => (await api.get(`/bulk-send/${j.id}`)).body.sent_count))).every((n) => n >= 1), {
       timeoutMs: 180_000,
       intervalMs: 1000,
       what: "every job sending",
@@ -64,13 +64,21 @@ describe("a fleet of workers, one killed", () => {
       expect([...out.perPhone.values()].every((n) => n === 1)).toBe(true);
       expect(out.perPhone.size).toBeGreaterThanOrEqual(b.sent_count);
     }
-    // Each of the killed worker's sessions sent again within the lease time + 10 s of the kill.
+    // Each of the killed worker's sessions that still had recipients left sent again within the lease time + 10 s
+    // of the kill. Under load the jobs start far apart, so a session can have sent its last message (or have it
+    // under way, later counted unknown) before the kill: it has nothing left to resume.
     const resumeBy = killedAt + Math.max(SHARD_LEASE_MS, LEASE_TTL_MS) + 10_000;
-    const resumed = orphaned.map((id) => ((box.get(id) as { times: number[] }).times.find((t) => t > killedAt + 1000) ?? Number.NaN) - killedAt);
+    const withWorkLeft = orphaned.filter((id) => {
+      const times = (box.get(id) as { times: number[] }).times;
+      const unknown = done[jobs.findIndex((j) => j.session === id)].unknown_count;
+      return times.filter((t) => t <= killedAt + 1000).length + unknown < MEMBERS;
+    });
+    expect(withWorkLeft.length, "orphaned sessions with recipients left at the kill").toBeGreaterThan(0);
+    const resumed = withWorkLeft.map((id) => ((box.get(id) as { times: number[] }).times.find((t) => t > killedAt + 1000) ?? Number.NaN) - killedAt);
     console.info(
-      `fleet: ${orphaned.length} sessions of the killed worker resumed ${Math.min(...resumed) / 1000}–${Math.max(...resumed) / 1000} s after the kill`,
+      `fleet: ${withWorkLeft.length} of ${orphaned.length} sessions of the killed worker had work left and resumed ${Math.min(...resumed) / 1000}–${Math.max(...resumed) / 1000} s after the kill`,
     );
-    for (const id of orphaned) {
+    for (const id of withWorkLeft) {
       const times = (box.get(id) as { times: number[] }).times;
       const next = times.find((t) => t > killedAt + 1000);
       const around = times.map((t) => Math.round((t - killedAt) / 100) / 10).join(" ");
