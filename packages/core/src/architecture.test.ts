@@ -77,4 +77,16 @@ describe("core's shape", () => {
     for (const f of all) if (!state.has(f)) walk(f, [f]);
     expect(cycles).toEqual([]);
   });
+
+  it("has each service declare the store repositories it uses (no whole `Deps` or `Store` parameter)", () => {
+    // The message dispatcher routes every queue message to its noun: it is handed everything by design.
+    const DISPATCHERS = new Set(["message/handlers.ts"]);
+    const WHOLE = /\b\w+: (?:Deps|Store)\b(?![["\w])|Pick<Deps, [^>]*"store"/g;
+    const whole = all
+      .filter((f) => !["deps", "port"].includes(folderOf(f)) && !DISPATCHERS.has(relative(SRC, f)))
+      .flatMap((f) => (readFileSync(f, "utf8").match(WHOLE) ?? []).map((m) => `${relative(SRC, f)}: ${m}`));
+    expect(whole).toEqual([]);
+    const declared = all.filter((f) => /\bUses<"/.test(readFileSync(f, "utf8")));
+    expect(declared.length).toBeGreaterThan(30);
+  });
 });

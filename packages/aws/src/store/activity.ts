@@ -1,5 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ActivityCounts, DayActivity } from "@outreach/core/activity";
+import type { Store } from "@outreach/core/port";
 import { type Db, queryAll } from "./db";
 import { Keys } from "./keys";
 
@@ -15,26 +16,31 @@ export const activityUpdate = (db: Db, tenantId: string, day: string, counts: Ac
 };
 
 /** Daily activity per tenant: messages sent and received, opt-outs added. */
-export const createActivityStore = (db: Db) => ({
-  async count(tenantId: string, day: string, counts: ActivityCounts) {
-    if (!Object.values(counts).some((v) => v)) return;
-    await db.doc.send(new UpdateCommand(activityUpdate(db, tenantId, day, counts)));
-  },
+export const createActivityStore = (db: Db) =>
+  ({
+    async count(tenantId: string, day: string, counts: ActivityCounts) {
+      if (!Object.values(counts).some((v) => v)) return;
+      await db.doc.send(new UpdateCommand(activityUpdate(db, tenantId, day, counts)));
+    },
 
-  async range(tenantId: string, fromDay: string, toDay: string): Promise<DayActivity[]> {
-    const out: DayActivity[] = [];
-    for await (const i of queryAll(db, {
-      KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-      ExpressionAttributeValues: { ":pk": Keys.tenantPartition(tenantId), ":a": Keys.activity(tenantId, fromDay).sk, ":b": Keys.activity(tenantId, toDay).sk },
-    }))
-      out.push({
-        day: (i.sk as string).slice(Keys.activity(tenantId, "").sk.length),
-        sent: (i.sent as number) ?? 0,
-        received: (i.received as number) ?? 0,
-        opt_outs: (i.opt_outs as number) ?? 0,
-        ...(i.api_calls ? { api_calls: i.api_calls as number } : {}),
-        ...(i.leads ? { leads: i.leads as number } : {}),
-      });
-    return out;
-  },
-});
+    async range(tenantId: string, fromDay: string, toDay: string): Promise<DayActivity[]> {
+      const out: DayActivity[] = [];
+      for await (const i of queryAll(db, {
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
+        ExpressionAttributeValues: {
+          ":pk": Keys.tenantPartition(tenantId),
+          ":a": Keys.activity(tenantId, fromDay).sk,
+          ":b": Keys.activity(tenantId, toDay).sk,
+        },
+      }))
+        out.push({
+          day: (i.sk as string).slice(Keys.activity(tenantId, "").sk.length),
+          sent: (i.sent as number) ?? 0,
+          received: (i.received as number) ?? 0,
+          opt_outs: (i.opt_outs as number) ?? 0,
+          ...(i.api_calls ? { api_calls: i.api_calls as number } : {}),
+          ...(i.leads ? { leads: i.leads as number } : {}),
+        });
+      return out;
+    },
+  }) satisfies Store["activity"];

@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Conversation, ConversationEntry, InboundMessage, InboundRecord, InboundResult, ReplyAttribution } from "@outreach/core/conversation";
-import type { Page, PageRequest } from "@outreach/core/port";
+import type { Page, PageRequest, Store } from "@outreach/core/port";
 import { activityUpdate } from "./activity";
 import { bySize, inboundPut, inboundSummaryUpdate, jobReplied, repliedRecipient } from "./conversation-writes";
 import { batchGet, type Db, type Item, onIndex, queryAll, queryPage, type TransactItems, transact } from "./db";
@@ -266,7 +266,7 @@ export const createConversationStore = (db: Db) => {
           });
       }
     },
-  };
+  } satisfies Store["conversations"];
 };
 
 export type ConversationStore = ReturnType<typeof createConversationStore>;

@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Group, Member } from "@outreach/core/group";
+import type { Store } from "@outreach/core/port";
 import { contactUpdate, forgetContact } from "./contacts";
 import { batchWrite, type Db, type Item, type PageRequest, queryAll, queryCount, queryPage, strip, type TransactItems, transact, whenHolds } from "./db";
 
@@ -226,7 +227,7 @@ export const createGroupStore = (db: Db) => {
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :m)",
         ExpressionAttributeValues: { ":pk": Keys.memberPartition(groupId), ":m": PREFIX.member },
       }),
-  };
+  } satisfies Store["groups"];
 };
 
 const toGroup = (i: Item): Group => ({

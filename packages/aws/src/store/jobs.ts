@@ -1,6 +1,7 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Job, JobStatus, Recipient } from "@outreach/core/job";
 import type { WaitingReason } from "@outreach/core/pacing";
+import type { Store } from "@outreach/core/port";
 import type { SlotState } from "@outreach/core/session";
 import { conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
@@ -290,7 +291,7 @@ export const createJobStore = (db: Db) => {
       const res = await transact(db, [reserveUpdate(db, tenantId, month, n, limit)]);
       return res.ok;
     },
-  };
+  } satisfies Store["jobs"];
 };
 
 export type JobStore = ReturnType<typeof createJobStore>;

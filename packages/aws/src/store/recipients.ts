@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConversationContext, MessageRef, Recipient, RecipientStatus, SendingClaim, SentMessage } from "@outreach/core/job";
+import type { Store } from "@outreach/core/port";
 import { activityUpdate } from "./activity";
 import { batchGet, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
@@ -243,7 +244,7 @@ export const createRecipientStore = (db: Db) => {
         ]),
       );
     },
-  };
+  } satisfies Store["recipients"];
 };
 
 export type RecipientStore = ReturnType<typeof createRecipientStore>;

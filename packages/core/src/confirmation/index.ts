@@ -1,9 +1,12 @@
 export * from "./port";
 
 import { createHash, randomBytes } from "node:crypto";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { DomainError } from "../error";
 import type { ApiKey } from "../tenant";
+
+/** What this module uses. */
+type D = Uses<"confirmations" | "tenants", "clock">;
 
 /** How long a confirmation token is valid. */
 export const CONFIRMATION_TTL_MS = 10 * 60_000;
@@ -22,7 +25,7 @@ export const agentDailyNewContacts = (key: Pick<ApiKey, "agent_daily_new_contact
  * Takes one message of the key's daily allowance for agents writing first (UTC day, counted in the
  * store so every API instance shares it); refuses with `403 mcp.daily_new_contacts` when it is used up.
  */
-export const takeNewContactAllowance = async (d: Pick<Deps, "store" | "clock">, key: ApiKey) => {
+export const takeNewContactAllowance = async (d: D, key: ApiKey) => {
   const max = agentDailyNewContacts(key);
   const day = Math.floor(d.clock.now() / 86_400_000) * 86_400;
   if (max > 0 && (await d.store.tenants.hitRateLimit(`agent-new#${key.id}`, day, 86_400, max))) return;
@@ -52,7 +55,7 @@ export const canonical = (v: unknown): string => {
 export const requestHash = (operation: string, args: unknown, keyId: string) => sha256(`${operation}\n${keyId}\n${canonical(args)}`);
 
 /** Issues a token for exactly this request by this key, valid for 10 minutes, usable once. */
-export const issue = async (d: Pick<Deps, "store" | "clock">, key: ApiKey, operation: string, args: unknown) => {
+export const issue = async (d: D, key: ApiKey, operation: string, args: unknown) => {
   const token = `ct_${randomBytes(24).toString("base64url")}`;
   const now = d.clock.now();
   await d.store.confirmations.put({
@@ -83,7 +86,7 @@ const refused = (operation: string, why: string) =>
  * first use created, so a retry never starts a second send.
  */
 export const redeem = async (
-  d: Pick<Deps, "store" | "clock">,
+  d: D,
   key: ApiKey,
   operation: string,
   args: unknown,

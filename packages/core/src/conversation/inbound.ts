@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createCoalescer } from "../coalesce";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import type { DomainEvent } from "../event";
 import * as OptOut from "../optout";
 import { chatIdOf, normalize } from "../phone";
@@ -10,7 +10,7 @@ import { preview } from "../text";
 import type { Conversation, InboundRecord, MessagesRecorded, OnMessagesRecorded, RecordedMessage, ReplyAttribution } from "./port";
 
 /** The subscribers to "messages recorded" are part of what the recorder needs: a composition cannot forget them. */
-type D = Pick<Deps, "store" | "clock" | "events"> & { onRecorded: readonly OnMessagesRecorded[] };
+type D = Uses<"conversations" | "tenants", "clock" | "events"> & { onRecorded: readonly OnMessagesRecorded[] };
 
 /** What became of one inbound message. */
 export type InboundOutcome = {

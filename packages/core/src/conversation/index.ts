@@ -1,7 +1,7 @@
 export * from "./port";
 export * from "./view";
 
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { notFound } from "../error";
 import type { Recipient } from "../job/port";
 import { mediaKindOf } from "../media";
@@ -17,7 +17,7 @@ export { chatIdOf } from "../phone";
 export { createInboundRecorder, INBOUND_BATCH, INBOUND_LINGER_MS, type InboundOutcome, onInbound, recordInbound, replyTarget, safeMessageId } from "./inbound";
 export { directPacing, messageStatus, recipientOf, type SendInput, send, sent, sentMessage, wroteRecently } from "./send";
 
-type D = Pick<Deps, "store" | "clock">;
+type D = Uses<"conversations" | "tenants", "clock">;
 
 /** The contact waits for an answer: their message is the last one, and they have not opted out. */
 export const isUnanswered = (c: Pick<Conversation, "opted_out" | "last_inbound_at" | "last_outbound_at">) =>

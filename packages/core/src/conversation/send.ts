@@ -1,4 +1,4 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { conflict, DomainError, invalid, notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
 import { jobRecord, WATCH_GRACE_MS } from "../job";
@@ -9,6 +9,9 @@ import { iso } from "../port";
 import * as Session from "../session";
 import { expiresAt, REPLY_EXEMPT_HOURS, settingsOf, tenantPlan } from "../tenant";
 import type { MessageStatus, SentMessageView } from "./view";
+
+/** What this module uses. */
+type D = Uses<"activity" | "conversations" | "jobs" | "optouts" | "recipients" | "sessions" | "tenants", "clock" | "ids" | "log" | "queue">;
 
 export interface SendInput {
   session_id: string;
@@ -27,11 +30,10 @@ export interface SendInput {
  * the message is queued. Whatever it decides, the message is sent once only (the recipient claim), in
  * the session's lane, one message at a time.
  */
-export const directPacing = async (
-  _d: Pick<Deps, "store" | "clock">,
-  _session: Session.Session,
-  m: { reply: boolean; now: number },
-): Promise<{ slotAt: number; minGapMs: number }> => ({ slotAt: m.now, minGapMs: 0 });
+export const directPacing = async (_d: D, _session: Session.Session, m: { reply: boolean; now: number }): Promise<{ slotAt: number; minGapMs: number }> => ({
+  slotAt: m.now,
+  minGapMs: 0,
+});
 
 const CHAT_ID = /^(\d{5,20})@(c\.us|s\.whatsapp\.net)$/;
 
@@ -75,7 +77,7 @@ export const sentMessage = (job: Job, r: Pick<Recipient, "phone" | "status" | "e
   sent_at: r.sent_at ?? null,
 });
 
-const quotaRefused = async (d: Pick<Deps, "store">, tenantId: string, month: string, limit: number | null) => {
+const quotaRefused = async (d: D, tenantId: string, month: string, limit: number | null) => {
   const usage = await d.store.tenants.usage(tenantId, month);
   const max = limit ?? 0;
   const used = usage.total_messages + usage.reserved_messages;
@@ -95,12 +97,12 @@ const quotaRefused = async (d: Pick<Deps, "store">, tenantId: string, month: str
  * never sent twice). Answers at once with status `queued`; `GET /messages/{id}` follows it.
  */
 /** Whether `phone` wrote to the session within the last 24 hours (a message to it is a reply). */
-export const wroteRecently = async (d: Pick<Deps, "store" | "clock">, tenantId: string, sessionId: string, phone: string) => {
+export const wroteRecently = async (d: D, tenantId: string, sessionId: string, phone: string) => {
   const conv = await d.store.conversations.get(tenantId, phone, sessionId);
   return !!conv?.last_inbound_at && d.clock.now() - Date.parse(conv.last_inbound_at) <= REPLY_EXEMPT_HOURS * 3_600_000;
 };
 
-export const send = async (d: Deps, tenantId: string, input: SendInput, opts: { id?: string } = {}): Promise<SentMessageView> => {
+export const send = async (d: D, tenantId: string, input: SendInput, opts: { id?: string } = {}): Promise<SentMessageView> => {
   const phone = recipientOf(input);
   const text = input.message;
   if (!text.trim()) throw unprocessable("request.missing_field", "message must not be empty.", { fields: ["message"] });
@@ -174,7 +176,7 @@ export const send = async (d: Deps, tenantId: string, input: SendInput, opts: { 
 };
 
 /** `GET /messages/{id}`: a message sent with `POST /messages/send`, with its current status. */
-export const sent = async (d: Pick<Deps, "store">, tenantId: string, id: string) => {
+export const sent = async (d: D, tenantId: string, id: string) => {
   const job = looksLikeId("msg", id) ? await d.store.jobs.get(tenantId, id, true) : undefined;
   const phone = job?.direct_recipients?.[0]?.phone;
   if (job?.origin !== "message" || !phone) throw notFound("message", id);

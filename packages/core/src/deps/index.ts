@@ -29,3 +29,10 @@ export interface Deps {
   /** Seconds before each webhook retry (default `RETRY_DELAYS_S`; the local runtime's `OUTREACH_WEBHOOK_RETRY_SECONDS`). */
   webhookRetryDelaysS?: readonly number[];
 }
+
+/**
+ * What a service uses: the store's repositories it touches and the other parts of `Deps` it needs, e.g.
+ * `Uses<"jobs" | "recipients", "clock">`. A composition root passes its whole `Deps`; a test or another
+ * noun passes only what is named, and `tsc` fails where a service reaches for more than it declared.
+ */
+export type Uses<R extends keyof Store, K extends Exclude<keyof Deps, "store"> = never> = { store: Pick<Store, R> } & Pick<Deps, K>;

@@ -1,7 +1,7 @@
 export * from "./port";
 export * from "./view";
 
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
 import { normalize } from "../phone";
@@ -21,7 +21,7 @@ export interface AddResult {
   invalid: { phone: string; reason: string }[];
 }
 
-type D = Pick<Deps, "store" | "clock" | "ids" | "queue">;
+type D = Uses<"activity" | "contacts" | "groups" | "tenants" | "waGroups", "clock" | "ids" | "queue">;
 
 /** Normalizes and dedupes contacts; invalid numbers are reported, never stored. */
 export const prepareContacts = (contacts: ContactInput[]) => {

@@ -1,4 +1,4 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { conflict, DomainError } from "../error";
 import { iso } from "../port";
 import { tenantPlan } from "../tenant";
@@ -7,7 +7,7 @@ import { get, ref, stateConflict, view } from "./job";
 import { planMessage } from "./messages";
 import type { Job } from "./port";
 
-type D = Pick<Deps, "store" | "queue" | "clock" | "events">;
+type D = Uses<"activity" | "jobs" | "recipients" | "sessions" | "tenants", "clock" | "events" | "queue">;
 
 const plan = (d: Pick<D, "queue">, job: Job) => d.queue.send("events", [{ body: planMessage(job) }]);
 
@@ -185,7 +185,7 @@ export const pauseSessionJobs = async (
 };
 
 /** Pauses the job after `max_consecutive_failures` failures in a row; returns whether it did. */
-export const pauseOnFailures = async (d: Deps, job: Pick<Job, "tenant_id" | "id">) => {
+export const pauseOnFailures = async (d: D, job: Pick<Job, "tenant_id" | "id">) => {
   const cur = await d.store.jobs.get(job.tenant_id, job.id, true);
   if (cur?.status !== "running" || cur.consecutive_failures < cur.max_consecutive_failures) return false;
   const paused = await d.store.jobs.transition(job.tenant_id, job.id, ["running"], { status: "paused", pause_reason: "failures" }, { bumpEpoch: true });

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { conflict, DomainError, unprocessable } from "../error";
 import * as Group from "../group";
 import { type NetPolicy, refuseForbiddenUrl } from "../net";
@@ -11,6 +11,9 @@ import { get, jobRecord, view } from "./job";
 import { snapshotMessage } from "./messages";
 import type { Job, SendWindow } from "./port";
 import { snapshot } from "./snapshot";
+
+/** What this module uses. */
+type D = Uses<"activity" | "contacts" | "groups" | "jobs" | "optouts" | "recipients" | "sessions" | "tenants" | "waGroups", "clock" | "ids" | "net" | "queue">;
 
 export interface CreateInput {
   session_id: string;
@@ -62,7 +65,7 @@ export const checkContent = (input: CreateInput, net: NetPolicy = {}) => {
 export const checkMediaUrl = (url: string, net: NetPolicy = {}) => refuseForbiddenUrl("media_url", url, net);
 
 /** Plan, quota and session checks shared by bulk sends and direct sends (scheduled reports). */
-const admit = async (d: Deps, tenantId: string, sessionId: string, startAt: number | null, needBulk: boolean) => {
+const admit = async (d: D, tenantId: string, sessionId: string, startAt: number | null, needBulk: boolean) => {
   const { tenant, plan } = await tenantPlan(d.store, tenantId);
   if (needBulk) requireFeature(tenant.plan, "bulk_send", "Bulk send is");
   const session = await Session.get(d, tenantId, sessionId, true);
@@ -72,11 +75,11 @@ const admit = async (d: Deps, tenantId: string, sessionId: string, startAt: numb
   return { plan, session };
 };
 
-const newJob = (d: Deps, tenantId: string, fields: Partial<Job> & Pick<Job, "session_id" | "custom_group_id" | "total_recipients" | "quota_held">): Job =>
+const newJob = (d: D, tenantId: string, fields: Partial<Job> & Pick<Job, "session_id" | "custom_group_id" | "total_recipients" | "quota_held">): Job =>
   jobRecord({ id: d.ids.next("bulk"), tenant_id: tenantId, ...fields }, d.clock.now());
 
 /** Stores the job with its reservation, then snapshots its recipients (inline when small, else by the events consumer). */
-const insert = async (d: Deps, job: Job, reserve: number, limit: number | null, inline: boolean) => {
+const insert = async (d: D, job: Job, reserve: number, limit: number | null, inline: boolean) => {
   const created = await d.store.jobs.create(job, reserve, limit);
   if (created === "exists") return view(await get(d.store, job.tenant_id, job.id, true));
   if (created === "quota") {
@@ -101,7 +104,7 @@ const insert = async (d: Deps, job: Job, reserve: number, limit: number | null, 
  * group's members into recipients, and hands the job to the planner.
  */
 export const create = async (
-  d: Deps,
+  d: D,
   tenantId: string,
   input: CreateInput,
   opts: { scheduledMessageId?: string; jobId?: string /** An agent's cap (`mcp.recipient_limit` above it). */; maxRecipients?: number } = {},
@@ -163,7 +166,7 @@ export const create = async (
  * A message to a few given numbers through the normal send path (quota, opt-outs, pacing, never
  * twice): how a report reaches WhatsApp. Not listed among the tenant's bulk sends.
  */
-export const createDirect = async (d: Deps, tenantId: string, input: { session_id: string; to: string[]; text: string; jobId: string }) => {
+export const createDirect = async (d: D, tenantId: string, input: { session_id: string; to: string[]; text: string; jobId: string }) => {
   const existing = await d.store.jobs.get(tenantId, input.jobId, true);
   if (existing) return view(existing);
   const { plan, session } = await admit(d, tenantId, input.session_id, null, false);

@@ -1,9 +1,13 @@
+import type { Uses } from "../deps";
 import { conflict, notFound } from "../error";
 import { looksLikeId } from "../id";
 import { monthKey } from "../plan";
-import { iso, type PageRequest, type Store } from "../port";
+import { iso, type PageRequest } from "../port";
 import type { Job, JobStatus, Recipient, RecipientStatus } from "./port";
 import type { BulkSendView, ProgressView, RecipientView } from "./view";
+
+/** What this module uses. */
+type D = Uses<"jobs" | "recipients">;
 
 /** A job as the API shows it: MoltFlow's fields plus ours, without the internal planning state. */
 export const view = (j: Job): BulkSendView => ({
@@ -88,7 +92,7 @@ export const jobRecord = (
   ...fields,
 });
 
-export const get = async (store: Store, tenantId: string, id: string, consistent = false) => {
+export const get = async (store: D["store"], tenantId: string, id: string, consistent = false) => {
   const j = looksLikeId("bulk", id) ? await store.jobs.get(tenantId, id, consistent) : undefined;
   if (!j) throw notFound("bulk_send", id);
   return j;
@@ -149,19 +153,13 @@ export const progress = (j: Job): ProgressView => {
 export const isFinal = (j: Pick<Job, "status">) => FINAL.includes(j.status);
 
 /** The tenant's bulk sends, newest first; report deliveries and single messages are not bulk sends and are not listed. */
-export const list = async (d: { store: Store }, tenantId: string, status: JobStatus | undefined, page: PageRequest) => {
+export const list = async (d: D, tenantId: string, status: JobStatus | undefined, page: PageRequest) => {
   const p = await d.store.jobs.list(tenantId, status, page, { excludeOrigins: ["report", "message"] });
   return { jobs: p.items.map(view), next_cursor: p.next_cursor };
 };
 
 /** A page of a job's recipients as the API shows them; `pending` includes those being sent. */
-export const recipients = async (
-  d: { store: Store },
-  tenantId: string,
-  id: string,
-  status: Exclude<RecipientStatus, "sending"> | undefined,
-  page: PageRequest,
-) => {
+export const recipients = async (d: D, tenantId: string, id: string, status: Exclude<RecipientStatus, "sending"> | undefined, page: PageRequest) => {
   const job = await get(d.store, tenantId, id);
   const statuses: RecipientStatus[] | undefined = status === "pending" ? ["pending", "sending"] : status ? [status] : undefined;
   const p = await d.store.recipients.list(job.id, statuses, page);
@@ -169,7 +167,7 @@ export const recipients = async (
 };
 
 /** A job with its counts and the first page of its recipients. */
-export const detail = async (d: { store: Store }, tenantId: string, id: string, page: PageRequest) => {
+export const detail = async (d: D, tenantId: string, id: string, page: PageRequest) => {
   const { job, recipients: r, next_cursor } = await recipients(d, tenantId, id, undefined, page);
   return { ...view(job), recipients: r, next_cursor };
 };

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { effectivePace, reserveSlots } from "../pacing";
 import { iso } from "../port";
 import * as Session from "../session";
@@ -17,11 +17,14 @@ export const WATCH_GRACE_MS = 60_000;
 
 import { planMessage, type SendMessage } from "./messages";
 
+/** What this module uses. */
+type D = Uses<"activity" | "jobs" | "recipients" | "sessions" | "tenants", "clock" | "queue">;
+
 /**
  * Handles `job.plan`: reserves the next slots of the job on its session's timeline (shared by every
  * job of the session) and queues one delayed `send` per recipient, then a continuation.
  */
-export const planJob = async (d: Deps, msg: { tenant_id: string; job_id: string; epoch: number }, random: () => number = Math.random) => {
+export const planJob = async (d: D, msg: { tenant_id: string; job_id: string; epoch: number }, random: () => number = Math.random) => {
   const now = d.clock.now();
   let job = await d.store.jobs.get(msg.tenant_id, msg.job_id, true);
   if (!job || job.plan_epoch !== msg.epoch || !job.snapshot_settled) return;

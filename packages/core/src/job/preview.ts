@@ -1,4 +1,4 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import * as Group from "../group";
 import { effectivePace, type PacingPolicy, reserveSlots } from "../pacing";
 import { monthKey } from "../plan";
@@ -10,6 +10,9 @@ import { tenantPlan } from "../tenant";
 import { type CreateInput, checkContent, DEFAULT_MAX_DELAY_SECONDS, DEFAULT_MIN_DELAY_SECONDS, INLINE_SNAPSHOT } from "./create";
 import type { SendWindow } from "./port";
 import type { BulkSendPreview } from "./view";
+
+/** What this module uses. */
+type D = Uses<"activity" | "contacts" | "groups" | "optouts" | "sessions" | "tenants" | "waGroups", "clock" | "net">;
 
 /** The pacing a job will be sent with: its own delays, limit and window under its session's policy. */
 export interface EffectivePacing {
@@ -86,7 +89,7 @@ const estimateFinish = (pacing: EffectivePacing, count: number, start: number) =
  * session, nobody to send to) are listed in `blocked_by` instead of thrown; malformed input and
  * unknown ids throw exactly as creating would.
  */
-export const preview = async (d: Deps, tenantId: string, input: CreateInput): Promise<BulkSendPreview> => {
+export const preview = async (d: D, tenantId: string, input: CreateInput): Promise<BulkSendPreview> => {
   const { type } = checkContent(input, d.net);
   const { tenant, plan } = await tenantPlan(d.store, tenantId);
   const session = await Session.get(d, tenantId, input.session_id, true);

@@ -1,8 +1,11 @@
 import { createCoalescer } from "../coalesce";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import type { DomainEvent } from "../event";
 import { messageEvent } from "./events";
 import type { MessageRef } from "./port";
+
+/** What this module uses. */
+type D = Uses<"recipients", "clock" | "events">;
 
 /** How long a receipt waits for others before it is written (receipts come in waves after a bulk send). */
 export const RECEIPT_LINGER_MS = 100;
@@ -15,7 +18,7 @@ type State = "delivered" | "read";
  * one transaction per job moves them (a crash in the linger loses those receipts, never a message:
  * the recipients stay `sent`).
  */
-export const createReceiptRecorder = (d: Pick<Deps, "store" | "clock" | "events">) => {
+export const createReceiptRecorder = (d: D) => {
   const write = async (receipts: { messageId: string; state: State }[]) => {
     const refs = await d.store.recipients.byMessageIds(receipts.map((r) => r.messageId));
     // Per job, each recipient once (one transaction cannot touch an item twice); read wins over delivered.

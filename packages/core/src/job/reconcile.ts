@@ -1,8 +1,11 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { checkCompletion } from "./control";
 import { planMessage, snapshotMessage } from "./messages";
 import { WATCH_GRACE_MS } from "./planner";
 import type { Job, SendingClaim } from "./port";
+
+/** What this module uses. */
+type D = Uses<"activity" | "jobs" | "recipients" | "sessions" | "tenants", "claimant" | "clock" | "queue">;
 
 /** A running job with pending recipients, past its `watch_at`, and no send ended within the grace. */
 export const isStalled = (job: Job, now: number) =>
@@ -14,7 +17,7 @@ export const isStalled = (job: Job, now: number) =>
  * - active jobs are re-planned under a new epoch (queued sends of the old epoch are dropped), and
  *   unfinished snapshots are resumed; with `replan: "stalled"` only running jobs past their `watch_at`.
  */
-export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: boolean | "stalled" }) => {
+export const reconcile = async (d: D, opts: { sendingBefore: number; replan: boolean | "stalled" }) => {
   const stuck = await settleInterrupted(d, await d.store.recipients.sendingExpired(opts.sendingBefore));
   if (!opts.replan) return { unknown: stuck, replanned: 0 };
   let replanned = 0;
@@ -42,7 +45,7 @@ export const reconcile = async (d: Deps, opts: { sendingBefore: number; replan: 
  * Claims that will never be recorded become `unknown` (never resent: the message may have left), and
  * their jobs are checked for completion. Returns how many were settled.
  */
-const settleInterrupted = async (d: Deps, stuck: SendingClaim[], keep: (job: Job) => boolean = () => true) => {
+const settleInterrupted = async (d: D, stuck: SendingClaim[], keep: (job: Job) => boolean = () => true) => {
   const touched = new Set<string>();
   let n = 0;
   for (const s of stuck) {
@@ -70,7 +73,7 @@ const settleInterrupted = async (d: Deps, stuck: SendingClaim[], keep: (job: Job
  * over) can no longer be recorded by it, since a claimant records only while its host holds the lease.
  * Claims of this process, and of sessions whose lease is someone else's, are left alone.
  */
-export const recoverSession = async (d: Deps, tenantId: string, sessionId: string) =>
+export const recoverSession = async (d: D, tenantId: string, sessionId: string) =>
   settleInterrupted(
     d,
     (await d.store.recipients.sendingExpired(Number.MAX_SAFE_INTEGER)).filter((s) => s.tenant_id === tenantId && s.claimed_by !== d.claimant),

@@ -1,8 +1,11 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import type { Outbound } from "../port";
 import { pauseOnFailures } from "./control";
 import { messageEvent } from "./events";
 import { outbound } from "./send-parts";
+
+/** What this module uses. */
+type D = Uses<"activity" | "jobs" | "recipients" | "sessions" | "tenants", "clock" | "events" | "queue">;
 
 /** How often, one second apart, a refusal looks for its message while the send is still being recorded. */
 const FIND_TRIES = 10;
@@ -14,7 +17,7 @@ const FIND_TRIES = 10;
  * another reach-out). The refusal can come before the send is recorded (the record lingers): it waits
  * for the record, up to ~10 s.
  */
-export const recordRejection = async (d: Deps, e: { messageId: string; code: string; reason: string; at: number }) => {
+export const recordRejection = async (d: D, e: { messageId: string; code: string; reason: string; at: number }) => {
   for (let i = 0; i < FIND_TRIES; i++) {
     const ref = (await d.store.recipients.byMessageIds([e.messageId])).get(e.messageId);
     const rec = ref ? await d.store.recipients.get(ref.job_id, ref.phone) : undefined;
@@ -34,7 +37,7 @@ export const recordRejection = async (d: Deps, e: { messageId: string; code: str
 };
 
 /** What we sent under one of our message ids, rebuilt from the job and the recipient (for a retry receipt). */
-export const sentContent = async (d: Pick<Deps, "store">, messageId: string): Promise<Outbound | undefined> => {
+export const sentContent = async (d: D, messageId: string): Promise<Outbound | undefined> => {
   const ref = (await d.store.recipients.byMessageIds([messageId])).get(messageId);
   if (!ref) return undefined;
   const job = await d.store.jobs.get(ref.tenant_id, ref.job_id);

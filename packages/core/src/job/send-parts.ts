@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { isDomainError } from "../error";
 import { utcDay } from "../pacing";
 import type { Outbound } from "../port";
 import { render } from "../template";
 import { settingsOf } from "../tenant";
 import type { Job } from "./port";
+
+/** What this module uses. */
+type D = Uses<"tenants", "clock">;
 
 /**
  * The pieces of one send the sender puts together: our message id, what goes out, the day it counts
@@ -71,7 +74,7 @@ export const outbound = (job: Content, r: { phone: string; name: string | null }
 };
 
 /** Retries a store write for up to ~a minute: used after a send, when giving up would turn `sent` into `unknown`. */
-export const persist = async <T>(d: Pick<Deps, "clock">, fn: () => Promise<T>): Promise<T> => {
+export const persist = async <T>(d: D, fn: () => Promise<T>): Promise<T> => {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
@@ -106,7 +109,7 @@ export const STUCK_MS = 3000;
 export const LANE_CAP = 256;
 
 /** The tenant's retention decides how long sent messages stay in conversations (read once a minute per tenant). */
-export const createRetentionCache = (d: Pick<Deps, "store" | "clock">) => {
+export const createRetentionCache = (d: D) => {
   const retentions = new Map<string, { days: number; until: number }>();
   return async (tenantId: string) => {
     const hit = retentions.get(tenantId);

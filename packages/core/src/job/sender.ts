@@ -1,5 +1,5 @@
 import { createCoalescer } from "../coalesce";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { mediaKindOf } from "../media";
 import { Deferred, type HandlerContext } from "../message/port";
 import { shardQueue, type Transport, TransportError } from "../port";
@@ -27,6 +27,9 @@ import {
   withTimeout,
 } from "./send-parts";
 import { createSessionPace } from "./session-pace";
+
+/** What this module uses. */
+type D = Uses<"activity" | "jobs" | "recipients" | "sessions" | "tenants", "claimant" | "clock" | "events" | "queue">;
 
 /** A claim older than this is taken to be a crash between send and record (the recipient becomes `unknown`). */
 export const LEASE_MS = 10 * 60_000;
@@ -58,7 +61,7 @@ export const SOON_MS = 40_000;
  * recipient `sending`, which the reconciler turns into `unknown`: it is never sent twice.
  */
 export const createSender = (
-  d: Deps,
+  d: D,
   transport: Transport,
   lane: Lane,
   opts: {

@@ -1,8 +1,11 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { nextAllowed, noteSend, type PacingPolicy, SANDBOX_DEFAULT, type SessionSends, utcDay, type WaitingReason } from "../pacing";
 import * as Session from "../session";
 import type { SendMessage } from "./messages";
 import type { Job } from "./port";
+
+/** What this module uses. */
+type D = Uses<"jobs" | "sessions", "clock">;
 
 /** How often a session's policy is read again (a PATCH takes effect within this). */
 export const POLICY_TTL_MS = 10_000;
@@ -12,7 +15,7 @@ export const POLICY_TTL_MS = 10_000;
  * what the session really sent; the jobs that sent on it lately, with their minimum gaps; and which
  * jobs were told they wait, and why. One per sender (process); every figure counts real sends only.
  */
-export const createSessionPace = (d: Pick<Deps, "store" | "clock">) => {
+export const createSessionPace = (d: D) => {
   /**
    * What each session this process sends on really sent, and its policy. Read from the store the first
    * time (a restart or a takeover keeps the gap, the day's count, and — not knowing the exact times —

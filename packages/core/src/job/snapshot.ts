@@ -1,9 +1,12 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { finalize } from "./control";
 import { jobEvent } from "./events";
 import { ref } from "./job";
 import { planMessage, snapshotMessage } from "./messages";
 import type { Recipient } from "./port";
+
+/** What this module uses. */
+type D = Uses<"activity" | "groups" | "jobs" | "optouts" | "recipients" | "sessions" | "tenants", "clock" | "events" | "queue">;
 
 const CHUNK = 98;
 
@@ -12,7 +15,7 @@ const CHUNK = 98;
  * is one transaction guarded by the snapshot cursor, so a redelivered message never writes twice.
  * When done it settles the totals and the reservation and hands the job to the planner.
  */
-export const snapshot = async (d: Deps, tenantId: string, jobId: string, opts: { budgetMs: number }) => {
+export const snapshot = async (d: D, tenantId: string, jobId: string, opts: { budgetMs: number }) => {
   const started = d.clock.now();
   for (;;) {
     const job = await d.store.jobs.get(tenantId, jobId, true);

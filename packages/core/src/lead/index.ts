@@ -4,7 +4,7 @@ export { LeadView } from "./view";
 
 import { dayKey } from "../activity";
 import type { OnMessagesRecorded } from "../conversation/port";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { notFound, unprocessable } from "../error";
 import * as Group from "../group";
 import { looksLikeId } from "../id";
@@ -13,7 +13,7 @@ import { iso, type PageRequest } from "../port";
 import type { Lead, LeadSource, LeadStatus } from "./port";
 import type { LeadView } from "./view";
 
-type D = Pick<Deps, "store" | "clock" | "ids" | "events">;
+type D = Uses<"activity" | "contacts" | "groups" | "leads" | "monitors" | "tenants" | "waGroups", "clock" | "events" | "ids" | "queue">;
 
 export const view = (l: Lead): LeadView => ({
   id: l.id,
@@ -174,7 +174,7 @@ export const bulkStatus = async (d: D, tenantId: string, ids: string[], status: 
 };
 
 /** `POST /leads/bulk/add-to-group`: the leads' contacts join the custom group like `members/add` (existing members are not added twice). */
-export const addToGroup = async (d: Pick<Deps, "store" | "clock" | "ids" | "queue">, tenantId: string, ids: string[], customGroupId: string) => {
+export const addToGroup = async (d: D, tenantId: string, ids: string[], customGroupId: string) => {
   const { leads, not_found } = await known(d, tenantId, ids);
   if (leads.length === 0 && not_found.length > 0) throw unprocessable("lead.none_found", "None of the lead_ids is a lead of this account.", { not_found });
   const contacts = [...new Map(leads.map((l) => [l.contact_phone, { phone: l.contact_phone, name: l.contact_name ?? undefined }])).values()];

@@ -1,8 +1,11 @@
 import * as Conversation from "../conversation";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { isDomainError } from "../error";
 import { iso } from "../port";
 import type { Lead, LeadResponse } from "./port";
+
+/** What this module uses. */
+type D = Uses<"activity" | "conversations" | "jobs" | "leads" | "optouts" | "recipients" | "sessions" | "tenants", "clock" | "ids" | "log" | "queue">;
 
 /** What a monitored group answers a new lead with (its `auto_respond` and `response_template`). */
 export interface AutoResponse {
@@ -27,7 +30,7 @@ export const responseId = (leadId: string) => `msg_${leadId.replace(/^lead_/, ""
  * `GET /messages/{id}`. The outcome is written on the lead (`responded_at` + `response_message_id`,
  * or `response_error`); a refusal is recorded, never retried (a lead is answered at most once).
  */
-export const respond = async (d: Deps, tenantId: string, lead: Lead, a: AutoResponse): Promise<LeadResponse> => {
+export const respond = async (d: D, tenantId: string, lead: Lead, a: AutoResponse): Promise<LeadResponse> => {
   const text = renderResponse(a.response_template, { name: lead.contact_name, group_name: a.group_name, keyword: lead.keyword, phone: lead.contact_phone });
   let outcome: LeadResponse;
   try {

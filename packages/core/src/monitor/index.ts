@@ -5,7 +5,7 @@ export * from "./port";
 export { AvailableGroupView, GroupMessageView, MonitoredGroupView } from "./view";
 
 import { safeMessageId } from "../conversation";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { conflict, notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
 import { cleanKeywords, compileLists, foldMessage } from "../keywords";
@@ -19,7 +19,22 @@ import { leadOf } from "./lead-rule";
 import type { GroupMessage, MonitorExtras, MonitoredGroup, MonitorMode, MonitorPatch } from "./port";
 import type { AvailableGroupView, GroupMessageView, MonitoredGroupView } from "./view";
 
-type D = Pick<Deps, "store" | "clock" | "ids" | "events" | "queue">;
+type D = Uses<
+  | "activity"
+  | "contacts"
+  | "conversations"
+  | "groups"
+  | "jobs"
+  | "leads"
+  | "monitors"
+  | "optouts"
+  | "recipients"
+  | "reviews"
+  | "sessions"
+  | "tenants"
+  | "waGroups",
+  "clock" | "events" | "ids" | "queue"
+>;
 
 export const view = (g: MonitoredGroup): MonitoredGroupView => ({
   id: g.id,
@@ -224,7 +239,7 @@ export type GroupOutcome = {
  * WhatsApp message id, matched against its keywords; a match makes the member a lead (source
  * `group`, once per member per group) and the stored message is reported as `group.message`.
  */
-export const onGroupMessage = async (d: Deps, tenantId: string, e: InboundEvent): Promise<GroupOutcome> => {
+export const onGroupMessage = async (d: D, tenantId: string, e: InboundEvent): Promise<GroupOutcome> => {
   if (!e.waGroupId) return { stored: false, reason: "not a group message", matched: [], lead: false };
   const g = await d.store.monitors.byWaGroup(tenantId, e.sessionId, e.waGroupId);
   if (!g) return { stored: false, reason: "group not monitored", matched: [], lead: false };

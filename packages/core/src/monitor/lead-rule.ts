@@ -1,7 +1,10 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { normalize } from "../phone";
 import type { InboundEvent } from "../port";
 import type { MonitoredGroup } from "./port";
+
+/** What this module uses. */
+type D = Uses<"sessions">;
 
 /** A mention as an E.164 number, from a phone number or a phone JID (`5511…@s.whatsapp.net`, `…@c.us`); LIDs stay unknown. */
 const mentionedPhone = (m: string) => {
@@ -20,7 +23,7 @@ const mentionedPhone = (m: string) => {
  *   into that number);
  * - `all`: every message is stored; one matching a keyword (if the group has any) makes a lead.
  */
-export const leadOf = async (d: Pick<Deps, "store">, tenantId: string, g: MonitoredGroup, e: InboundEvent, matched: string[]): Promise<boolean> => {
+export const leadOf = async (d: D, tenantId: string, g: MonitoredGroup, e: InboundEvent, matched: string[]): Promise<boolean> => {
   switch (g.monitor_mode) {
     case "keywords":
       return matched.length > 0;

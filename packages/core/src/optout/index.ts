@@ -1,17 +1,19 @@
+import type { Uses } from "../deps";
+
 export * from "./port";
 
 import { dayKey } from "../activity";
 import type { OnMessagesRecorded } from "../conversation/port";
 import { DomainError, notFound } from "../error";
-import type { DomainEvent, Events } from "../event";
+import type { DomainEvent } from "../event";
 import { chatIdOf, normalize } from "../phone";
-import { type Clock, iso, type PageRequest, type Store } from "../port";
+import { iso, type PageRequest } from "../port";
 
 export { dayKey } from "../activity";
 
 export { isStopMessage, MAX_STOP_TEXT } from "./stop";
 
-type D = { store: Store; clock: Clock; events?: Events };
+type D = Uses<"activity" | "conversations" | "optouts", "clock" | "events">;
 
 export const add = async (d: D, tenantId: string, phones: string[], source: "api" | "inbound") => {
   const invalid: { phone: string; reason: string }[] = [];

@@ -1,12 +1,12 @@
 import { isUnanswered } from "../conversation";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { rate } from "../job";
 import { isStopMessage } from "../optout";
 import { iso } from "../port";
 import { settingsOf } from "../tenant";
 import { DEFAULT_THRESHOLD_HOURS } from "./port";
 
-type D = Pick<Deps, "store" | "clock">;
+type D = Uses<"conversations" | "tenants", "clock">;
 
 /** The window a report covers. */
 interface Window {

@@ -1,10 +1,10 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { idBound } from "../id";
 import { rate } from "../job";
 import { LEAD_STATUSES, type LeadSource, type LeadStatus } from "../lead/port";
 import { iso } from "../port";
 
-type D = Pick<Deps, "store" | "clock">;
+type D = Uses<"jobs" | "leads" | "monitors" | "reviews", "clock">;
 
 interface Window {
   start: number;

@@ -1,5 +1,5 @@
 import * as Contact from "../contact";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { DomainError, isDomainError, notFound } from "../error";
 import { idAt } from "../id";
 import * as Jobs from "../job";
@@ -13,6 +13,29 @@ import { compute, TEMPLATES, type Window } from "./templates";
 import { summary } from "./text";
 import type { ReportView } from "./view";
 
+/** What this module uses. */
+type D = Uses<
+  | "activity"
+  | "contacts"
+  | "conversations"
+  | "executions"
+  | "groups"
+  | "jobs"
+  | "leads"
+  | "monitors"
+  | "optouts"
+  | "recipients"
+  | "reportRuns"
+  | "reports"
+  | "reviews"
+  | "scheduleRuns"
+  | "schedules"
+  | "sessions"
+  | "tenants"
+  | "waGroups",
+  "clock" | "events" | "ids" | "queue" | "timers"
+>;
+
 export type ReportInput = TimingInput & {
   name: string;
   template_id: TemplateId;
@@ -23,7 +46,7 @@ export type ReportInput = TimingInput & {
   threshold_hours?: number | null;
 };
 
-const lifecycle = (d: Deps) => createLifecycle<Report>({ repo: d.store.reports, timers: d.timers, clock: d.clock }, "report", "rpt", "report");
+const lifecycle = (d: D) => createLifecycle<Report>({ repo: d.store.reports, timers: d.timers, clock: d.clock }, "report", "rpt", "report");
 
 export const view = (r: Report): ReportView => ({
   ...timedView(r),
@@ -38,7 +61,7 @@ export const view = (r: Report): ReportView => ({
 const DAY = 86_400_000;
 
 /** The period an execution covers, ending at `end`. */
-export const periodWindow = async (d: Deps, r: Report, end: number): Promise<Window> => {
+export const periodWindow = async (d: D, r: Report, end: number): Promise<Window> => {
   switch (r.period) {
     case "last_day":
       return { start: end - DAY, end };
@@ -58,7 +81,7 @@ export const periodWindow = async (d: Deps, r: Report, end: number): Promise<Win
  * A report goes by WhatsApp only to the session's own number, or — on plans with bulk send — to a
  * member of one of the tenant's groups who has not opted out: never to a stranger.
  */
-const checkRecipient = async (d: Deps, tenantId: string, phone: string) => {
+const checkRecipient = async (d: D, tenantId: string, phone: string) => {
   const { tenant } = await tenantPlan(d.store, tenantId);
   requireFeature(tenant.plan, "bulk_send", "Delivering a report by WhatsApp to a number other than the session's own is");
   if (!(await Contact.isReachable(d, tenantId, phone))) {
@@ -70,7 +93,7 @@ const checkRecipient = async (d: Deps, tenantId: string, phone: string) => {
   }
 };
 
-const build = async (d: Deps, tenantId: string, input: ReportInput, base?: Report): Promise<Report> => {
+const build = async (d: D, tenantId: string, input: ReportInput, base?: Report): Promise<Report> => {
   if (!TEMPLATES.some((t) => t.id === input.template_id))
     throw new DomainError("invalid", "report.unknown_template", `Unknown template_id "${input.template_id}"; see GET /reports/templates.`);
   const delivery = input.delivery_method ?? "dashboard";
@@ -95,7 +118,7 @@ const build = async (d: Deps, tenantId: string, input: ReportInput, base?: Repor
   };
 };
 
-export const create = async (d: Deps, tenantId: string, input: ReportInput, id?: string) => {
+export const create = async (d: D, tenantId: string, input: ReportInput, id?: string) => {
   const { tenant, plan } = await tenantPlan(d.store, tenantId);
   const r = { ...(await build(d, tenantId, input)), ...(id ? { id } : {}) };
   const limit = plan.reports;
@@ -104,33 +127,33 @@ export const create = async (d: Deps, tenantId: string, input: ReportInput, id?:
   return view(r);
 };
 
-export const list = async (d: Deps, tenantId: string, page: PageRequest) => {
+export const list = async (d: D, tenantId: string, page: PageRequest) => {
   const p = await d.store.reports.list(tenantId, page);
   return { items: p.items.map(view), next_cursor: p.next_cursor };
 };
 
-export const get = async (d: Deps, tenantId: string, id: string) => {
+export const get = async (d: D, tenantId: string, id: string) => {
   const r = await lifecycle(d).get(tenantId, id);
   return { ...view(r), executions: (await d.store.executions.list(r.id, { limit: 5 })).items };
 };
 
-export const update = async (d: Deps, tenantId: string, id: string, patch: Partial<ReportInput>) => {
+export const update = async (d: D, tenantId: string, id: string, patch: Partial<ReportInput>) => {
   const lc = lifecycle(d);
   const cur = await lc.get(tenantId, id);
   const next = await build(d, tenantId, patchTiming(cur, patch) as unknown as ReportInput, cur);
   return view(await lc.save(next, [cur.status], "change", cur.next_run_at));
 };
 
-export const pause = async (d: Deps, t: string, id: string) => view(await lifecycle(d).pause(t, id));
-export const resume = async (d: Deps, t: string, id: string) => view(await lifecycle(d).resume(t, id));
+export const pause = async (d: D, t: string, id: string) => view(await lifecycle(d).pause(t, id));
+export const resume = async (d: D, t: string, id: string) => view(await lifecycle(d).resume(t, id));
 
-export const remove = async (d: Deps, tenantId: string, id: string) => {
+export const remove = async (d: D, tenantId: string, id: string) => {
   await lifecycle(d).removeCounted(tenantId, id);
   await d.queue.send("events", [{ body: { type: "purge", kind: "report", tenant_id: tenantId, id } }]);
 };
 
 /** Sends the summary through the normal send path: the report's session (or the first working one), to recipient_phone or the session's own number. */
-const deliver = async (d: Deps, r: Report, exe: Omit<Execution, "delivery">, due: number): Promise<Delivery> => {
+const deliver = async (d: D, r: Report, exe: Omit<Execution, "delivery">, due: number): Promise<Delivery> => {
   if (r.delivery_method === "dashboard") return { method: "dashboard", status: "kept", to: null, bulk_send_id: null, error: null };
   try {
     const sessions = await d.store.sessions.list(r.tenant_id);
@@ -154,7 +177,7 @@ const deliver = async (d: Deps, r: Report, exe: Omit<Execution, "delivery">, due
 };
 
 /** Generates (once per id) and delivers one execution covering the period that ends at `end`. */
-const execute = async (d: Deps, r: Report, end: number, id: string): Promise<Execution> => {
+const execute = async (d: D, r: Report, end: number, id: string): Promise<Execution> => {
   const existing = await d.store.executions.get(r.id, id);
   if (existing) return existing;
   const w = await periodWindow(d, r, end);
@@ -193,17 +216,17 @@ const execute = async (d: Deps, r: Report, end: number, id: string): Promise<Exe
 };
 
 /** POST /reports/{id}/run: one execution now. */
-export const runNow = async (d: Deps, tenantId: string, id: string, executionId?: string) => {
+export const runNow = async (d: D, tenantId: string, id: string, executionId?: string) => {
   const r = await lifecycle(d).get(tenantId, id);
   return execute(d, r, d.clock.now(), executionId ?? d.ids.next("exe"));
 };
 
-export const history = async (d: Deps, tenantId: string, id: string, page: PageRequest) => {
+export const history = async (d: D, tenantId: string, id: string, page: PageRequest) => {
   await lifecycle(d).get(tenantId, id);
   return d.store.executions.list(id, page);
 };
 
-export const execution = async (d: Deps, tenantId: string, id: string, executionId: string) => {
+export const execution = async (d: D, tenantId: string, id: string, executionId: string) => {
   const r = await lifecycle(d).get(tenantId, id);
   const e = await d.store.executions.get(r.id, executionId);
   if (!e) throw notFound("execution", executionId);
@@ -211,7 +234,7 @@ export const execution = async (d: Deps, tenantId: string, id: string, execution
 };
 
 /** A timer fired for (report, run time): one execution per run time, then the next run is armed. */
-export const fire = (d: Deps, tenantId: string, id: string, runAt: string) =>
+export const fire = (d: D, tenantId: string, id: string, runAt: string) =>
   lifecycle(d).fire(tenantId, id, runAt, async (r, due) => {
     const exeId = idAt("exe", due, `${r.id}@${runAt}`);
     await d.store.reportRuns.claim(r.id, { run_at: runAt, status: "running", execution_id: exeId, created_at: iso(d.clock.now()) });

@@ -1,4 +1,4 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { idBound } from "../id";
 import { rate } from "../job";
 import type { Job } from "../job/port";
@@ -47,7 +47,10 @@ export interface Window {
   end: number;
 }
 
-type D = Pick<Deps, "store" | "clock">;
+type D = Uses<
+  "activity" | "conversations" | "jobs" | "leads" | "monitors" | "reviews" | "scheduleRuns" | "schedules" | "sessions" | "tenants",
+  "clock" | "ids"
+>;
 
 export const jobCounts = (
   j: Pick<Job, "total_recipients" | "sent_count" | "delivered_count" | "read_count" | "failed_count" | "skipped_count" | "unknown_count" | "replied_count">,

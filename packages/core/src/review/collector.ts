@@ -1,4 +1,4 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { forbidden, notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
 import { cleanKeywords } from "../keywords";
@@ -8,7 +8,7 @@ import { type Collector, type CollectorPatch, SKIP_REASONS, type SkipReason, typ
 import { SENTIMENT_LANGUAGES } from "./sentiment";
 import type { CollectorView } from "./view";
 
-type D = Pick<Deps, "store" | "clock" | "ids" | "queue">;
+type D = Uses<"activity" | "reviews" | "sessions" | "tenants", "clock" | "ids" | "queue">;
 
 export const collectorView = (c: Collector): CollectorView => {
   const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, c.skipped?.[r] ?? 0])) as Record<SkipReason, number>;

@@ -18,14 +18,14 @@ export {
 export { analyze, SENTIMENT_LANGUAGES, type Sentiment } from "./sentiment";
 export { CollectorView, ReviewView } from "./view";
 
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { notFound } from "../error";
 import { looksLikeId } from "../id";
 import { iso, type PageRequest } from "../port";
 import type { Review } from "./port";
 import type { ReviewView } from "./view";
 
-type D = Pick<Deps, "store" | "clock" | "ids" | "queue">;
+type D = Uses<"reviews", "clock" | "ids" | "queue">;
 
 import { esc } from "../html";
 

@@ -1,5 +1,5 @@
 import type { OnMessagesRecorded } from "../conversation/port";
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { idAt } from "../id";
 import { compileLists, foldMessage } from "../keywords";
 import { isStopMessage } from "../optout";
@@ -9,7 +9,7 @@ import { settingsOf } from "../tenant";
 import type { Collector, Review, SkipReason } from "./port";
 import { analyze } from "./sentiment";
 
-type D = Pick<Deps, "store" | "clock" | "ids" | "queue">;
+type D = Uses<"activity" | "conversations" | "monitors" | "reviews" | "sessions" | "tenants", "clock" | "ids" | "queue">;
 
 import { collectorView, loadCollector } from "./collector";
 

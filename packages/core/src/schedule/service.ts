@@ -1,4 +1,4 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { conflict, isDomainError } from "../error";
 import type { DomainEvent } from "../event";
 import * as Group from "../group";
@@ -11,10 +11,16 @@ import { createLifecycle, patchTiming, type TimingInput, timedFields, timedView 
 import type { ScheduledMessage } from "./port";
 import type { ScheduledMessageView } from "./view";
 
+/** What this module uses. */
+type D = Uses<
+  "activity" | "contacts" | "groups" | "jobs" | "optouts" | "recipients" | "scheduleRuns" | "schedules" | "sessions" | "tenants" | "waGroups",
+  "clock" | "events" | "ids" | "net" | "queue" | "timers"
+>;
+
 /** A scheduled message: a bulk send's message and pacing fields, a name and a timing. */
 export type ScheduleInput = Omit<Jobs.CreateInput, "start_at"> & TimingInput & { name: string };
 
-const lifecycle = (d: Deps) =>
+const lifecycle = (d: D) =>
   createLifecycle<ScheduledMessage>({ repo: d.store.schedules, timers: d.timers, clock: d.clock }, "schedule", "sch", "scheduled_message");
 
 /** A scheduled message as the API shows it. */
@@ -32,13 +38,13 @@ export const view = (s: ScheduledMessage): ScheduledMessageView => ({
   max_consecutive_failures: s.max_consecutive_failures,
 });
 
-const checkPlan = async (d: Deps, tenantId: string) => {
+const checkPlan = async (d: D, tenantId: string) => {
   const { tenant } = await tenantPlan(d.store, tenantId);
   requireFeature(tenant.plan, "scheduled_messages", "Scheduled messages are");
 };
 
 /** Builds the record from input, checking ownership, content and timing (422 with a clear message). */
-const build = async (d: Deps, tenantId: string, input: ScheduleInput, base?: ScheduledMessage): Promise<ScheduledMessage> => {
+const build = async (d: D, tenantId: string, input: ScheduleInput, base?: ScheduledMessage): Promise<ScheduledMessage> => {
   await Session.get(d, tenantId, input.session_id);
   await Group.get(d, tenantId, input.custom_group_id);
   Jobs.checkContent(input, d.net);
@@ -68,24 +74,24 @@ export interface AgentBound {
 }
 const tighter = (a: number | null | undefined, b: number | undefined) => (b === undefined ? (a ?? null) : Math.min(a ?? b, b));
 
-export const create = async (d: Deps, tenantId: string, input: ScheduleInput, agent: AgentBound = {}) => {
+export const create = async (d: D, tenantId: string, input: ScheduleInput, agent: AgentBound = {}) => {
   await checkPlan(d, tenantId);
   const r = await build(d, tenantId, input);
   return view(await lifecycle(d).create({ ...r, ...(agent.id ? { id: agent.id } : {}), agent_max_recipients: tighter(null, agent.agentMaxRecipients) }));
 };
 
-export const get = async (d: Deps, tenantId: string, id: string) => {
+export const get = async (d: D, tenantId: string, id: string) => {
   const s = await lifecycle(d).get(tenantId, id);
   return { ...view(s), executions: await d.store.scheduleRuns.latest(s.id, 5) };
 };
 
-export const list = async (d: Deps, tenantId: string, page: PageRequest) => {
+export const list = async (d: D, tenantId: string, page: PageRequest) => {
   const p = await d.store.schedules.list(tenantId, page);
   return { items: p.items.map((s) => view(s)), next_cursor: p.next_cursor };
 };
 
 /** PATCH: any field; the next run is recomputed and the timer re-armed. */
-export const update = async (d: Deps, tenantId: string, id: string, patch: Partial<ScheduleInput>) => {
+export const update = async (d: D, tenantId: string, id: string, patch: Partial<ScheduleInput>) => {
   const lc = lifecycle(d);
   const cur = await lc.get(tenantId, id);
   if (cur.status === "cancelled" || cur.status === "completed")
@@ -94,16 +100,16 @@ export const update = async (d: Deps, tenantId: string, id: string, patch: Parti
   return view(await lc.save(next, [cur.status], "change", cur.next_run_at));
 };
 
-export const pause = async (d: Deps, t: string, id: string) => view(await lifecycle(d).pause(t, id));
-export const resume = async (d: Deps, t: string, id: string, agent: AgentBound = {}) =>
+export const pause = async (d: D, t: string, id: string) => view(await lifecycle(d).pause(t, id));
+export const resume = async (d: D, t: string, id: string, agent: AgentBound = {}) =>
   view(await lifecycle(d).resume(t, id, (r) => ({ agent_max_recipients: tighter(r.agent_max_recipients, agent.agentMaxRecipients) })));
-export const cancel = async (d: Deps, t: string, id: string) => view(await lifecycle(d).cancel(t, id));
-export const remove = async (d: Deps, t: string, id: string) => {
+export const cancel = async (d: D, t: string, id: string) => view(await lifecycle(d).cancel(t, id));
+export const remove = async (d: D, t: string, id: string) => {
   await lifecycle(d).remove(t, id, ["cancelled", "completed"]);
   await d.queue.send("events", [{ body: { type: "purge", kind: "schedule", tenant_id: t, id } }]);
 };
 
-export const history = async (d: Deps, tenantId: string, id: string, page: PageRequest) => {
+export const history = async (d: D, tenantId: string, id: string, page: PageRequest) => {
   await lifecycle(d).get(tenantId, id);
   return d.store.scheduleRuns.list(id, page);
 };
@@ -112,7 +118,7 @@ export const history = async (d: Deps, tenantId: string, id: string, page: PageR
  * A timer fired for (schedule, run time). Idempotent: the run is recorded once, its bulk send has an id
  * derived from (schedule, run time), and the next run is armed only by the fire that moves next_run_at.
  */
-export const fire = (d: Deps, tenantId: string, id: string, runAt: string) =>
+export const fire = (d: D, tenantId: string, id: string, runAt: string) =>
   lifecycle(d).fire(tenantId, id, runAt, async (s, due) => {
     const { run } = await d.store.scheduleRuns.claim(s.id, {
       run_at: runAt,

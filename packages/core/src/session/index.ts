@@ -3,7 +3,7 @@ import type { Store } from "../port";
 export * from "./port";
 export * from "./view";
 
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { conflict, DomainError, notFound } from "../error";
 import type { DomainEvent } from "../event";
 import { looksLikeId } from "../id";
@@ -14,7 +14,7 @@ import { planLimitError, tenantPlan } from "../tenant";
 import type { Session } from "./port";
 import type { SessionView } from "./view";
 
-type D = Pick<Deps, "store" | "queue" | "clock" | "ids">;
+type D = Uses<"activity" | "sessions" | "tenants", "clock" | "ids" | "queue">;
 
 /** The session's pacing policy: the tenant's, or its transport's default. */
 export const policyOf = (s: Pick<Session, "pacing" | "transport">): PacingPolicy => s.pacing ?? defaultPolicy(s.transport);

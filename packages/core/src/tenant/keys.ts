@@ -1,6 +1,6 @@
+import type { Uses } from "../deps";
 import { conflict, forbidden, notFound } from "../error";
-import type { Ids } from "../id";
-import { type Clock, iso, type Store } from "../port";
+import { iso } from "../port";
 import type { ApiKey, Scope } from "./port";
 import { createKey, hasScope, tenantPlan } from "./tenant";
 
@@ -10,7 +10,7 @@ import { createKey, hasScope, tenantPlan } from "./tenant";
  * a key wider than itself; the plan caps how many live keys an account holds (the same counted write
  * as sessions and webhooks).
  */
-type D = { store: Store; ids: Ids; clock: Clock };
+type D = Uses<"activity" | "tenants", "clock" | "ids">;
 
 /** A key as lists show it: never the secret, never its hash. */
 export interface ApiKeyView {

@@ -1,9 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
+import type { Uses } from "../deps";
 import { DomainError } from "../error";
-import type { Ids } from "../id";
 import { monthKey, PLANS, type PlanId } from "../plan";
-import { type Clock, iso, type Store } from "../port";
+import { iso } from "../port";
 import { type ApiKey, SCOPES, type Scope } from "./port";
+
+/** What this module uses. */
+type D = Uses<"activity" | "tenants", "clock" | "ids">;
 
 /** API keys are shown once; only their SHA-256 is stored. */
 export const hashKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex");
@@ -16,7 +19,7 @@ export const ALL_SCOPES: Scope[] = [...SCOPES];
 export const hasScope = (granted: readonly Scope[], needed: Scope) =>
   granted.includes(needed) || (needed.endsWith(":read") && granted.includes(needed.replace(":read", ":manage") as Scope));
 
-export const createTenant = async (d: { store: Store; ids: Ids; clock: Clock }, input: { name: string; plan: PlanId; id?: string }) => {
+export const createTenant = async (d: D, input: { name: string; plan: PlanId; id?: string }) => {
   const tenant = { id: input.id ?? d.ids.next("ten"), name: input.name, plan: input.plan, created_at: iso(d.clock.now()) };
   await d.store.tenants.create(tenant);
   return tenant;
@@ -31,7 +34,7 @@ export const checkPlainKey = (plain: string) => {
 
 /** Creates a key for a tenant. `plain` lets a self-hoster choose the key (e.g. OUTREACH_DEV_API_KEY). */
 export const createKey = async (
-  d: { store: Store; ids: Ids; clock: Clock },
+  d: D,
   input: {
     tenantId: string;
     name: string;
@@ -65,7 +68,7 @@ export const createKey = async (
 };
 
 /** The key's record when it is known, not revoked and not expired at `now` (read from the store every time: a revocation holds at the next request). */
-export const authenticate = async (store: Store, plain: string, now = Date.now()): Promise<ApiKey | undefined> => {
+export const authenticate = async (store: D["store"], plain: string, now = Date.now()): Promise<ApiKey | undefined> => {
   if (plain.length < 16 || plain.length > 200) return undefined;
   const rec = await store.tenants.findKey(hashKey(plain));
   if (!rec || rec.revoked_at) return undefined;
@@ -74,7 +77,7 @@ export const authenticate = async (store: Store, plain: string, now = Date.now()
 };
 
 /** MoltFlow's usage fields plus ours. */
-export const currentUsage = async (d: { store: Store; clock: Clock }, tenantId: string) => {
+export const currentUsage = async (d: D, tenantId: string) => {
   const { tenant, plan: limits } = await tenantPlan(d.store, tenantId);
   const now = d.clock.now();
   const month = monthKey(now);
@@ -98,7 +101,7 @@ export const currentUsage = async (d: { store: Store; clock: Clock }, tenantId: 
 };
 
 /** The key's tenant and its plan's limits; a key whose tenant is gone is refused (401). */
-export const tenantPlan = async (store: Store, tenantId: string) => {
+export const tenantPlan = async (store: D["store"], tenantId: string) => {
   const tenant = await store.tenants.get(tenantId);
   if (!tenant) throw new DomainError("unauthorized", "auth.unknown_tenant", "The key's tenant no longer exists.");
   return { tenant, plan: PLANS[tenant.plan] };

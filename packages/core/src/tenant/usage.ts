@@ -1,6 +1,6 @@
 import type { DayActivity } from "../activity";
+import type { Uses } from "../deps";
 import { featuresOf, PLAN_NAMES, planEntry } from "../plan";
-import type { Clock, Store } from "../port";
 import { tenantPlan } from "./tenant";
 
 /**
@@ -12,7 +12,7 @@ import { tenantPlan } from "./tenant";
  * Periods are UTC calendar months and days, the periods the monthly quota itself resets on: a month
  * of the history is exactly the month the plan's `limit_messages` was enforced over.
  */
-type D = { store: Store; clock: Clock };
+type D = Uses<"activity" | "tenants", "clock">;
 
 const DAY_MS = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);

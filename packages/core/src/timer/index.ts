@@ -1,17 +1,41 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import type { MessageOf } from "../message";
 import * as Report from "../report";
 import { Scheduled } from "../schedule";
 
+/** What this module uses. */
+type D = Uses<
+  | "activity"
+  | "contacts"
+  | "conversations"
+  | "executions"
+  | "groups"
+  | "jobs"
+  | "leads"
+  | "monitors"
+  | "optouts"
+  | "recipients"
+  | "reportRuns"
+  | "reports"
+  | "reviews"
+  | "scheduleRuns"
+  | "schedules"
+  | "sessions"
+  | "tenants"
+  | "timers"
+  | "waGroups",
+  "clock" | "ids" | "queue" | "timers"
+>;
+
 /** A timer fired: the scheduled message's or the report's run at `run_at` (idempotent per run). */
-export const fire = (d: Deps, t: Omit<MessageOf<"timer.fire">, "type">) =>
+export const fire = (d: D, t: Omit<MessageOf<"timer.fire">, "type">) =>
   t.kind === "schedule" ? Scheduled.fire(d, t.tenant_id, t.id, t.run_at) : Report.fire(d, t.tenant_id, t.id, t.run_at);
 
 /**
  * The repair sweep (at start locally, every 5 minutes on AWS): fires every overdue run once, and
  * re-arms the timers of runs due within `armWithinMs` (all of them when omitted), in case a timer was lost.
  */
-export const repair = async (d: Deps, opts: { armWithinMs?: number } = {}) => {
+export const repair = async (d: D, opts: { armWithinMs?: number } = {}) => {
   const now = d.clock.now();
   let fired = 0;
   let armed = 0;

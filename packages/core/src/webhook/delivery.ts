@@ -1,4 +1,4 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { idAt } from "../id";
 import type { HandlerContext } from "../message/port";
 import { isFetchError } from "../net";
@@ -25,7 +25,7 @@ const SLOT_MS = ATTEMPT_TIMEOUT_MS + 20_000;
 /** The longest delay SQS takes. */
 const MAX_QUEUE_DELAY_S = 900;
 
-type D = Pick<Deps, "store" | "queue" | "clock" | "post" | "webhookRetryDelaysS">;
+type D = Uses<"webhooks", "clock" | "post" | "queue" | "webhookRetryDelaysS">;
 
 export const deliveryView = (x: Delivery): DeliveryView => ({
   id: x.id,

@@ -1,8 +1,11 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { type DomainEvent, type Events, eventId } from "../event";
 import type { WebhookDeliver } from "./messages";
 import { deliveryId } from "./messages";
 import type { Webhook } from "./port";
+
+/** What this module uses. */
+type D = Uses<"webhooks", "clock" | "queue">;
 
 /** A queue message holds at most 256 KB and carries the body escaped once more: longer texts are cut. */
 const MAX_BODY = 96 * 1024;
@@ -33,10 +36,7 @@ export const SUBSCRIPTIONS_TTL_MS = 10_000;
  * `SUBSCRIPTIONS_TTL_MS` per process, so a source with no subscriber pays nothing but a cache lookup.
  * Emitting never fails the change being reported: an error goes to `onError`.
  */
-export const createEmitter = (
-  d: Pick<Deps, "store" | "queue" | "clock">,
-  onError: (err: unknown, tenantId: string, events: DomainEvent[]) => void,
-): Events & { forget(tenantId: string): void } => {
+export const createEmitter = (d: D, onError: (err: unknown, tenantId: string, events: DomainEvent[]) => void): Events & { forget(tenantId: string): void } => {
   const cache = new Map<string, { until: number; hooks: Promise<Webhook[]> }>();
   const hooksOf = (tenantId: string) => {
     const now = d.clock.now();

@@ -1,4 +1,4 @@
-import type { Deps } from "../deps";
+import type { Uses } from "../deps";
 import { DomainError, invalid, notFound } from "../error";
 import { EVENT_TYPES, type EventType, eventId, isEventType } from "../event";
 import { looksLikeId } from "../id";
@@ -19,7 +19,7 @@ export * from "./port";
 export { generateSecret, signatureHeaders } from "./sign";
 export { DeliveryView, WebhookView } from "./view";
 
-type D = Pick<Deps, "store" | "queue" | "clock" | "ids" | "net" | "post" | "events">;
+type D = Uses<"activity" | "tenants" | "webhooks", "clock" | "events" | "ids" | "net" | "post" | "queue">;
 
 export const view = (w: Webhook): WebhookView => ({
   id: w.id,

@@ -9,7 +9,7 @@ import * as Review from "@outreach/core/review";
  * a reply becomes a lead, review collectors read the messages, a STOP opts its sender out. A noun that
  * reacts to inbound messages adds one line here.
  */
-export const inboundSubscribers = (d: Pick<Deps, "store" | "clock" | "ids" | "events">): OnMessagesRecorded[] => [
+export const inboundSubscribers = (d: Pick<Deps, "store" | "clock" | "ids" | "events" | "queue">): OnMessagesRecorded[] => [
   Lead.onMessagesRecorded(d),
   Review.onMessagesRecorded(d),
   OptOut.onMessagesRecorded(d),
