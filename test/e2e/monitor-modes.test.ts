@@ -54,6 +54,28 @@ describe("monitor modes", () => {
     expect((await api.get("/leads")).body.total).toBe(1);
   });
 
+  it("a review collector reading groups picks up a monitored group's message as it arrives, with no run", async () => {
+    const { api } = await newTenant("business");
+    const s = await workingSession(api);
+    const [a, b] = phones(2) as [string, string];
+    const wa = await waGroup(s.id, [a, b]);
+    const g = (await api.post("/groups", { session_id: s.id, wa_group_id: wa, monitor_mode: "all" })).body;
+    const c = await api.post("/reviews/collectors", { name: "Grupo", session_id: s.id, source_type: "groups", languages: ["en"] });
+    expect(c.status, c.text).toBe(201);
+    await write({ session_id: s.id, wa_group_id: wa, from: a, text: "Amazing product, great quality and fantastic support. Thank you so much!" });
+    await write({ session_id: s.id, wa_group_id: wa, from: b, text: "ok" });
+    const reviews = await waitFor(
+      async () => {
+        const r = (await api.get(`/reviews?collector_id=${c.body.id}`)).body;
+        return r.total === 1 ? r.reviews : undefined;
+      },
+      { what: "the group's positive message to become a review" },
+    );
+    expect(reviews[0]).toMatchObject({ contact_phone: a, sentiment_label: "positive" });
+    await waitFor(async () => (await api.get(`/groups/${g.id}`)).body.messages_processed === 2, { what: "2 messages stored" });
+    expect((await api.get(`/reviews/collectors/${c.body.id}`)).body.review_count).toBe(1);
+  });
+
   it("ai_prompt is refused with the reason; an unknown mode names the served ones", async () => {
     const { api } = await newTenant("business");
     const s = await workingSession(api);

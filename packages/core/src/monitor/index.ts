@@ -16,7 +16,7 @@ import { activeCollectors, collectorLists, hitsOf, type KeywordHits } from "../r
 import type { Collector } from "../review/port";
 import { expiresAt, planLimitError, requireFeature, settingsOf, tenantPlan } from "../tenant";
 import { leadOf } from "./lead-rule";
-import type { GroupMessage, MonitorExtras, MonitoredGroup, MonitorMode, MonitorPatch } from "./port";
+import type { GroupMessage, MonitorExtras, MonitoredGroup, MonitorMode, MonitorPatch, OnGroupMessageRecorded } from "./port";
 import type { AvailableGroupView, GroupMessageView, MonitoredGroupView } from "./view";
 
 type D = Uses<
@@ -239,7 +239,7 @@ export type GroupOutcome = {
  * WhatsApp message id, matched against its keywords; a match makes the member a lead (source
  * `group`, once per member per group) and the stored message is reported as `group.message`.
  */
-export const onGroupMessage = async (d: D, tenantId: string, e: InboundEvent): Promise<GroupOutcome> => {
+export const onGroupMessage = async (d: D & { onRecorded: readonly OnGroupMessageRecorded[] }, tenantId: string, e: InboundEvent): Promise<GroupOutcome> => {
   if (!e.waGroupId) return { stored: false, reason: "not a group message", matched: [], lead: false };
   const g = await d.store.monitors.byWaGroup(tenantId, e.sessionId, e.waGroupId);
   if (!g) return { stored: false, reason: "group not monitored", matched: [], lead: false };
@@ -305,6 +305,7 @@ export const onGroupMessage = async (d: D, tenantId: string, e: InboundEvent): P
     // A new lead is answered once when the group says so (the plan's feature was checked when it was switched on).
     if (made && g.auto_respond && g.response_template) await Lead.respond(d, tenantId, made, { group_name: g.name, response_template: g.response_template });
   }
+  for (const subscriber of d.onRecorded) await subscriber({ tenant_id: tenantId, message: m, collectors, hits });
   return { stored: true, matched, lead, message: m, collectors, hits };
 };
 

@@ -1,5 +1,6 @@
 import type { InboundMediaType } from "../conversation/port";
 import type { Page, PageRequest } from "../port/page";
+import type { Collector, KeywordHits } from "../review/port";
 
 /**
  * `first_message` (MoltFlow's default): a member's first message since monitoring began makes them a
@@ -86,3 +87,19 @@ export interface MonitorRepo {
   /** Deletes up to `max` stored messages of a deleted group; 0 when none are left. */
   purge(tenantId: string, groupId: string, max: number): Promise<number>;
 }
+
+/**
+ * "Group message recorded": a monitored group's message was stored (once per WhatsApp message id),
+ * published with the session's active review collectors and the keywords each found in it (the
+ * monitor matches its own and theirs in one pass). Review collectors subscribe; the composition
+ * registers the subscribers once (`@outreach/system` host).
+ */
+export interface GroupMessageRecorded {
+  tenant_id: string;
+  message: GroupMessage;
+  collectors: Collector[];
+  hits: ReadonlyMap<string, KeywordHits>;
+}
+
+/** A subscriber to "group message recorded"; one that throws fails the call that recorded the message. */
+export type OnGroupMessageRecorded = (e: GroupMessageRecorded) => Promise<void>;

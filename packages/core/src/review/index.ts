@@ -7,7 +7,7 @@ export {
   type Candidate,
   collectorLists,
   hitsOf,
-  type KeywordHits,
+  onGroupMessageRecorded,
   onMessages,
   onMessagesRecorded,
   RUN_MAX_MESSAGES,
@@ -20,14 +20,13 @@ export { CollectorView, ReviewView } from "./view";
 
 import type { Uses } from "../deps";
 import { notFound } from "../error";
+import { esc } from "../html";
 import { looksLikeId } from "../id";
 import { iso, type PageRequest } from "../port";
 import type { Review } from "./port";
 import type { ReviewView } from "./view";
 
 type D = Uses<"reviews", "clock" | "ids" | "queue">;
-
-import { esc } from "../html";
 
 export const label = (score: number) => (score >= 0.6 ? "positive" : score <= 0.4 ? "negative" : "neutral");
 

@@ -94,3 +94,6 @@ export interface ReviewRepo {
   /** Deletes up to `max` reviews of a deleted collector; 0 when none are left. */
   purge(tenantId: string, collectorId: string, max: number): Promise<number>;
 }
+
+/** A collector's include and exclude keywords found in a message. */
+export type KeywordHits = readonly [include: string[], exclude: string[]];

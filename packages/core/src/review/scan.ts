@@ -2,16 +2,16 @@ import type { OnMessagesRecorded } from "../conversation/port";
 import type { Uses } from "../deps";
 import { idAt } from "../id";
 import { compileLists, foldMessage } from "../keywords";
+import type { OnGroupMessageRecorded } from "../monitor/port";
 import { isStopMessage } from "../optout";
 import { chatIdOf } from "../phone";
 import { iso } from "../port";
 import { settingsOf } from "../tenant";
-import type { Collector, Review, SkipReason } from "./port";
+import { collectorView, loadCollector } from "./collector";
+import type { Collector, KeywordHits, Review, SkipReason } from "./port";
 import { analyze } from "./sentiment";
 
 type D = Uses<"activity" | "conversations" | "monitors" | "reviews" | "sessions" | "tenants", "clock" | "ids" | "queue">;
-
-import { collectorView, loadCollector } from "./collector";
 
 /** An inbound message a collector may read: a 1:1 chat's, or a monitored group's. */
 export interface Candidate {
@@ -26,9 +26,6 @@ export interface Candidate {
   /** Include and exclude keywords found, per collector id, when the caller matched them already (one pass per message). */
   hits?: ReadonlyMap<string, KeywordHits>;
 }
-
-/** A collector's include and exclude keywords found in a message. */
-export type KeywordHits = readonly [include: string[], exclude: string[]];
 
 /** The collectors' keyword lists in one automaton, in the order `[c0 include, c0 exclude, c1 include, …]`. */
 export const collectorLists = (collectors: readonly Collector[]) => collectors.flatMap((c) => [c.include_keywords, c.exclude_keywords]);
@@ -146,6 +143,29 @@ export const onMessagesRecorded =
         text: m.text,
         at: m.received_at,
       })),
+    );
+
+/** "Group message recorded": review collectors read a monitored group's new message, with the keyword hits the monitor found. */
+export const onGroupMessageRecorded =
+  (d: Pick<D, "store" | "clock">): OnGroupMessageRecorded =>
+  ({ tenant_id, message: m, collectors, hits }) =>
+    onMessages(
+      d,
+      tenant_id,
+      [
+        {
+          session_id: m.session_id,
+          kind: "group",
+          chat_id: m.wa_group_id,
+          phone: m.phone,
+          name: m.name,
+          wa_message_id: m.wa_message_id,
+          text: m.text,
+          at: m.received_at,
+          hits,
+        },
+      ],
+      collectors,
     );
 
 /** At most this many stored messages are read by one `run`. */

@@ -1,6 +1,7 @@
 import type { OnMessagesRecorded } from "@outreach/core/conversation";
 import type { Deps } from "@outreach/core/deps";
 import * as Lead from "@outreach/core/lead";
+import type { OnGroupMessageRecorded } from "@outreach/core/monitor";
 import * as OptOut from "@outreach/core/optout";
 import * as Review from "@outreach/core/review";
 
@@ -14,3 +15,6 @@ export const inboundSubscribers = (d: Pick<Deps, "store" | "clock" | "ids" | "ev
   Review.onMessagesRecorded(d),
   OptOut.onMessagesRecorded(d),
 ];
+
+/** Who reads "group message recorded" (a monitored group's message the monitor stored): review collectors. */
+export const groupSubscribers = (d: Pick<Deps, "store" | "clock">): OnGroupMessageRecorded[] => [Review.onGroupMessageRecorded(d)];

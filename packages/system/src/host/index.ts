@@ -3,10 +3,9 @@ import type { Deps } from "@outreach/core/deps";
 import * as Jobs from "@outreach/core/job";
 import * as Monitor from "@outreach/core/monitor";
 import { iso, type Transport, type TransportEvents } from "@outreach/core/port";
-import * as Review from "@outreach/core/review";
 import { type Session, statusEvents } from "@outreach/core/session";
 import type { Logger } from "@outreach/log";
-import { inboundSubscribers } from "./inbound";
+import { groupSubscribers as groupSubscribersOf, inboundSubscribers } from "./inbound";
 
 export const LEASE_TTL_MS = 30_000;
 const RENEW_MS = 10_000;
@@ -37,6 +36,7 @@ export const createSessionHost = (
   const now = () => iso(d.clock.now());
   const receipts = Jobs.createReceiptRecorder(d);
   const inbound = Conversation.createInboundRecorder({ ...d, onRecorded: inboundSubscribers(d) });
+  const groupSubscribers = groupSubscribersOf(d);
 
   const events: TransportEvents = {
     async status(e) {
@@ -84,27 +84,8 @@ export const createSessionHost = (
       if (!tenantId) return;
       if (e.waGroupId) {
         // Only monitored groups' messages are stored; a keyword match makes the member a lead.
-        const g = await Monitor.onGroupMessage(d, tenantId, e);
-        if (g.message)
-          await Review.onMessages(
-            d,
-            tenantId,
-            [
-              {
-                session_id: g.message.session_id,
-                kind: "group",
-                chat_id: g.message.wa_group_id,
-                phone: g.message.phone,
-                name: g.message.name,
-                wa_message_id: g.message.wa_message_id,
-                text: g.message.text,
-                at: g.message.received_at,
-                hits: g.hits,
-              },
-            ],
-            g.collectors,
-          );
-        else d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: g.reason }, "group message not stored");
+        const g = await Monitor.onGroupMessage({ ...d, onRecorded: groupSubscribers }, tenantId, e);
+        if (!g.stored) d.logger.debug({ tenant_id: tenantId, session_id: e.sessionId, reason: g.reason }, "group message not stored");
         return;
       }
       // Stored once per WhatsApp message id; a reply to a bulk send is counted on it; STOP opts out.
