@@ -5,6 +5,7 @@ import { createSender, recoverSession } from "../../packages/core/src/job";
 import { type Outbound, shardQueue, systemClock, type Transport } from "../../packages/core/src/port";
 import { shardOf } from "../../packages/core/src/shard";
 import { recoverAtStart } from "../../packages/system/src/ownership";
+import { waitFor } from "../helpers/api";
 import { store, useTable } from "../helpers/baileys-fixture";
 import { jobRecord, sendMessage } from "../helpers/records";
 
@@ -88,11 +89,18 @@ describe("lease-fenced recovery (DynamoDB Local)", () => {
     };
     const { createLanes } = await import("../../packages/system/src/lane");
     let where: "here" | "soon" | "elsewhere" = "soon";
-    const sender = createSender(d, transport, createLanes(systemClock), { hosts: () => where });
+    let asked = 0;
+    const sender = createSender(d, transport, createLanes(systemClock), {
+      hosts: () => {
+        asked++;
+        return where;
+      },
+    });
     const msg = (phone: string, epoch: number) => sendMessage({ ...job, session_id: session }, phone, { epoch });
     // A shard just taken over: the send waits in its lane until the session's lease is this host's, then goes.
     const first = sender.handle(msg(phones[0] as string, 0));
-    await new Promise((r) => setTimeout(r, 700));
+    // It has asked where the session is, heard "soon", and asked again: still waiting, nothing sent.
+    await waitFor(async () => asked >= 2, { what: "the send to ask twice whether the session is here" });
     expect(sent).toEqual([]);
     where = "here";
     await first;

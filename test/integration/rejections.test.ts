@@ -72,9 +72,26 @@ describe("refusals after the send (DynamoDB Local)", () => {
   it("a refusal that arrives before the send is recorded waits for the record", async () => {
     const { job, ref, phones, mid } = await newJob(1);
     expect(await store.recipients.claim(ref, phones[0] as string, 0, Date.now() + 60_000, mid(0))).toBe("claimed");
-    const refusal = recordRejection(deps() as never, { messageId: mid(0), code: "479", reason: "rejected (479)", at: Date.now() });
-    await new Promise((r) => setTimeout(r, 300));
+    // The refusal's clock: its first wait tells us it looked and found no record, and lasts until we say.
+    let looked!: () => void;
+    const waiting = new Promise<void>((r) => {
+      looked = r;
+    });
+    let wake!: () => void;
+    const woken = new Promise<void>((r) => {
+      wake = r;
+    });
+    const clock = {
+      ...systemClock,
+      sleep: async () => {
+        looked();
+        await woken;
+      },
+    };
+    const refusal = recordRejection({ ...deps(), clock } as never, { messageId: mid(0), code: "479", reason: "rejected (479)", at: Date.now() });
+    await waiting;
     await store.recipients.markSent(ref, [{ phone: phones[0] as string, messageId: mid(0), at: Date.now() }]);
+    wake();
     expect(await refusal).toBe(true);
     expect(await store.recipients.get(job.id, phones[0] as string)).toMatchObject({ status: "failed", error: "rejected (479)" });
   });

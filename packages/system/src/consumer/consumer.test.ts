@@ -12,6 +12,10 @@ describe.concurrent("queue consumer (local SQS server)", () => {
     const queue = createSqsQueue({ client, urls: await ensureQueues(client, `c${randomBytes(4).toString("hex")}`), firstMessageFirst: true });
     await queue.send("events", [{ body: { slow: 1 } as never }]);
     const seen: number[] = [];
+    let finished!: () => void;
+    const handled = new Promise<void>((r) => {
+      finished = r;
+    });
     const consumer = startConsumer({
       queue,
       name: "events",
@@ -23,9 +27,11 @@ describe.concurrent("queue consumer (local SQS server)", () => {
         seen.push(Date.now());
         // Well past the visibility: without the heartbeat the message would be received again meanwhile.
         await new Promise((r) => setTimeout(r, 6500));
+        finished();
       },
     });
-    await new Promise((r) => setTimeout(r, 8000));
+    // Once the handler is done, stopping waits for its delete.
+    await handled;
     await consumer.stop();
     expect(seen).toHaveLength(1);
     expect(await queue.receive("events", { max: 10, waitSeconds: 0 })).toEqual([]);
