@@ -173,7 +173,15 @@ describe("scheduled reports over HTTP", () => {
     const exe = await waitFor(async () => (await api.get(`/reports/${r.body.id}/history`)).body.executions[0], { timeoutMs: 15_000, what: "an execution" });
     expect(exe).toMatchObject({ template_id: "session_health", period_end: at });
     expect(Date.parse(exe.generated_at) - Date.parse(at)).toBeLessThan(2000);
-    expect((await api.get(`/reports/${r.body.id}`)).body).toMatchObject({ status: "completed", run_count: 1 });
+    // The execution is written first, then the report's own record moves on (two writes, a moment apart).
+    const done = await waitFor(
+      async () => {
+        const cur = (await api.get(`/reports/${r.body.id}`)).body;
+        return cur.status === "completed" ? cur : undefined;
+      },
+      { what: "the one-time report to complete" },
+    );
+    expect(done).toMatchObject({ status: "completed", run_count: 1 });
 
     expect((await api.post("/reports", { name: "2", template_id: "usage_plan", schedule_type: "daily", time_of_day: "09:00" })).status).toBe(201);
     const third = await api.post("/reports", { name: "3", template_id: "usage_plan", schedule_type: "daily", time_of_day: "09:00" });
