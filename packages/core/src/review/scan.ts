@@ -2,7 +2,7 @@ import type { OnMessagesRecorded } from "../conversation/port";
 import type { Uses } from "../deps";
 import { idAt } from "../id";
 import { compileLists, foldMessage } from "../keywords";
-import type { OnGroupMessageRecorded } from "../monitor/port";
+import type { GroupMessage, OnGroupMessageRecorded } from "../monitor/port";
 import { isStopMessage } from "../optout";
 import { chatIdOf } from "../phone";
 import { iso } from "../port";
@@ -145,28 +145,23 @@ export const onMessagesRecorded =
       })),
     );
 
+/** A monitored group's stored message, as a collector reads it. */
+const groupCandidate = (m: GroupMessage): Candidate => ({
+  session_id: m.session_id,
+  kind: "group",
+  chat_id: m.wa_group_id,
+  phone: m.phone,
+  name: m.name,
+  wa_message_id: m.wa_message_id,
+  text: m.text,
+  at: m.received_at,
+});
+
 /** "Group message recorded": review collectors read a monitored group's new message, with the keyword hits the monitor found. */
 export const onGroupMessageRecorded =
   (d: Pick<D, "store" | "clock">): OnGroupMessageRecorded =>
   ({ tenant_id, message: m, collectors, hits }) =>
-    onMessages(
-      d,
-      tenant_id,
-      [
-        {
-          session_id: m.session_id,
-          kind: "group",
-          chat_id: m.wa_group_id,
-          phone: m.phone,
-          name: m.name,
-          wa_message_id: m.wa_message_id,
-          text: m.text,
-          at: m.received_at,
-          hits,
-        },
-      ],
-      collectors,
-    );
+    onMessages(d, tenant_id, [{ ...groupCandidate(m), hits }], collectors);
 
 /** At most this many stored messages are read by one `run`. */
 export const RUN_MAX_MESSAGES = 10_000;
@@ -213,18 +208,7 @@ export const run = async (d: D, tenantId: string, id: string) => {
       let cursor: string | undefined;
       do {
         const page = await d.store.monitors.messages(tenantId, g.id, { fromIso }, { limit: 200, cursor });
-        for (const m of page.items)
-          if (!full())
-            messages.push({
-              session_id: m.session_id,
-              kind: "group",
-              chat_id: m.wa_group_id,
-              phone: m.phone,
-              name: m.name,
-              wa_message_id: m.wa_message_id,
-              text: m.text,
-              at: m.received_at,
-            });
+        for (const m of page.items) if (!full()) messages.push(groupCandidate(m));
         cursor = page.next_cursor ?? undefined;
       } while (cursor && !full());
     }

@@ -3,29 +3,8 @@ import type { MessageOf } from "../message";
 import * as Report from "../report";
 import { Scheduled } from "../schedule";
 
-/** What this module uses. */
-type D = Uses<
-  | "activity"
-  | "contacts"
-  | "conversations"
-  | "executions"
-  | "groups"
-  | "jobs"
-  | "leads"
-  | "monitors"
-  | "optouts"
-  | "recipients"
-  | "reportRuns"
-  | "reports"
-  | "reviews"
-  | "scheduleRuns"
-  | "schedules"
-  | "sessions"
-  | "tenants"
-  | "timers"
-  | "waGroups",
-  "clock" | "ids" | "queue" | "timers"
->;
+/** What firing uses (a report's and a schedule's run) and the timers themselves. */
+type D = Parameters<typeof Report.fire>[0] & Parameters<typeof Scheduled.fire>[0] & Uses<"timers", "clock" | "timers">;
 
 /** A timer fired: the scheduled message's or the report's run at `run_at` (idempotent per run). */
 export const fire = (d: D, t: Omit<MessageOf<"timer.fire">, "type">) =>
