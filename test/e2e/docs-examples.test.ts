@@ -70,8 +70,9 @@ describe("docs/ examples", () => {
     );
   });
 
+  // Each page runs for its own tenant and session: the pages go side by side (each mostly waits on the tour's paced send).
   for (const page of pages) {
-    it(`runs every bash block of docs/${page} after the tour, each curl answered 2xx`, async () => {
+    it.concurrent(`runs every bash block of docs/${page} after the tour, each curl answered 2xx`, async ({ expect }) => {
       const { t, run } = await runAfterTour(bashBlocks(readText(join(ROOT, "docs", page))));
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
       expect(run.stdout).toContain("::done");
