@@ -15,7 +15,8 @@ const outreach = (key: string, args: string[], opts: { npx?: boolean } = {}) =>
     env: { ...process.env, OUTREACH_API_URL: inject("runtimeUrl"), OUTREACH_API_KEY: key },
   });
 
-describe("outreach CLI (child process, against the local runtime)", () => {
+// Each test has its own tenant and session: they run side by side.
+describe.concurrent("outreach CLI (child process, against the local runtime)", () => {
   it("imports a CSV (BOM, ; separators, header, quoted names, bad rows by line, 1,000 per request), lists and exports the group", async () => {
     const { key } = await newTenant("business");
     const numbers = phones(1001);

@@ -36,7 +36,8 @@ const monitoredGroup = async (api: Client, session: string, members: string[], k
 
 const leadsOf = async (api: Client, query = "") => (await api.get(`/leads${query}`)).body as { leads: any[]; total: number };
 
-describe("leads, monitored groups and their reports (issue 21)", () => {
+// Each test has its own tenant and session: they run side by side.
+describe.concurrent("leads, monitored groups and their reports (issue 21)", () => {
   it("a monitored group gets 20 messages (5 match, one in Chinese) and a bulk send 3 replies: exactly those 8 contacts are leads; statuses, add-to-group and both reports agree with the API", async () => {
     const { api } = await newTenant("business");
     const s = await workingSession(api);

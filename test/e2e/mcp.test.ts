@@ -26,7 +26,8 @@ const keyWith = async (t: Awaited<ReturnType<typeof newTenant>>, scopes: Scope[]
 
 const READ_ONLY: Scope[] = ["custom-groups:read", "bulk-send:read", "scheduled:read", "reports:read", "sessions:read"];
 
-describe("MCP server at /mcp (official SDK client over HTTP)", () => {
+// Each test has its own tenant and session: they run side by side.
+describe.concurrent("MCP server at /mcp (official SDK client over HTTP)", () => {
   it("lists the tools a key's scopes allow, and refuses a call of another with 403 insufficient_scope", async () => {
     const t = await newTenant("business");
     const full = await connect(t.key);
