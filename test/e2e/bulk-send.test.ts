@@ -3,7 +3,8 @@ import { groupWith, newTenant, outbox, readSse, sandbox, setUsage, waitFor, wait
 
 const fast = { min_delay_seconds: 0, max_delay_seconds: 0 };
 
-describe("bulk send over HTTP", () => {
+// Each test has its own tenant and session: they run side by side (a test whose timing is the behaviour under test runs alone: `it.sequential`).
+describe.concurrent("bulk send over HTTP", () => {
   it("sends 200 members exactly once each with the rendered text, and streams progress until completed", async () => {
     const { api, key, typed } = await newTenant("business");
     const s = await workingSession(api);
@@ -35,7 +36,7 @@ describe("bulk send over HTTP", () => {
     expect(recipients.data?.recipients).toEqual([]);
   });
 
-  it("keeps every gap between consecutive sends of a session within min..max, also with two jobs on one session", async () => {
+  it.sequential("keeps every gap between consecutive sends of a session within min..max, also with two jobs on one session", async () => {
     const { api } = await newTenant("business");
     const [one, shared] = await Promise.all([workingSession(api, "one"), workingSession(api, "shared")]);
     const [g1, g2, g3] = await Promise.all([groupWith(api, 10), groupWith(api, 5), groupWith(api, 5)]);

@@ -28,7 +28,8 @@ const allMessages = async (api: Client, phone: string) => {
   return out;
 };
 
-describe("conversations end to end", () => {
+// Each test has its own tenant and session: they run side by side.
+describe.concurrent("conversations end to end", () => {
   it("a 10-member bulk send, 4 contacts answer (one twice, one STOP): 3 replies, 3 unanswered, a reply answers one, and the reports list what the store holds", async () => {
     const { api, key } = await newTenant("business");
     const s = await workingSession(api);

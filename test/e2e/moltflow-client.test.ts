@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { newTenant, phones, sandbox, waitFor, workingSession } from "../helpers/api";
 import { moltflow } from "../helpers/moltflow";
 
-describe("MoltFlow's outreach client, unmodified but for the base URL and key", () => {
+// Each test has its own tenant and session: they run side by side.
+describe.concurrent("MoltFlow's outreach client, unmodified but for the base URL and key", () => {
   it("runs every function of the client and parses every answer", async () => {
     const { api, key } = await newTenant("business");
     const mf = moltflow(key);

@@ -21,7 +21,8 @@ const countByState = async (api: Client, jobId: string) => {
   return counts;
 };
 
-describe("scheduled reports over HTTP", () => {
+// Each test has its own tenant and session: they run side by side (a test whose timing is the behaviour under test runs alone: `it.sequential`).
+describe.concurrent("scheduled reports over HTTP", () => {
   it("bulk_send_progress totals equal the recipients counted by state, with failures, reads and an opt-out", async () => {
     const { api, key } = await newTenant("business");
     const s = await workingSession(api);
@@ -165,7 +166,7 @@ describe("scheduled reports over HTTP", () => {
     expect((await api.get("/bulk-send")).body.jobs).toEqual([]);
   });
 
-  it("fires a report from its timer and shows it in history; enforces the plan's report limit", async () => {
+  it.sequential("fires a report from its timer and shows it in history; enforces the plan's report limit", async () => {
     const { api } = await newTenant("free");
     const at = new Date(Date.now() + 2000).toISOString();
     const r = await api.post("/reports", { name: "soon", template_id: "session_health", schedule_type: "one_time", scheduled_time: at });
