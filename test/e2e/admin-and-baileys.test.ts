@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
@@ -53,6 +53,15 @@ describe("admin CLI errors a person can act on (issue 29)", () => {
       env: { ...process.env, OUTREACH_DATA_DIR: inject("runtimeDataDir") },
       encoding: "utf8",
     });
+  const runAsync = (...args: string[]) =>
+    new Promise<{ status: number | null; stderr: string }>((done) => {
+      const child = execFile(
+        process.execPath,
+        ["--import", "tsx", "packages/local/src/admin.ts", ...args],
+        { cwd: ROOT, env: { ...process.env, OUTREACH_DATA_DIR: inject("runtimeDataDir") }, encoding: "utf8" },
+        (_err, _stdout, stderr) => done({ status: child.exitCode, stderr }),
+      );
+    });
   const tenantsNamed = async (name: string) => {
     const rt = JSON.parse(readFileSync(join(inject("runtimeDataDir"), "runtime.json"), "utf8")) as { dynamodb_endpoint: string; table: string };
     const db = createDb({ table: rt.table, endpoint: rt.dynamodb_endpoint });
@@ -77,15 +86,18 @@ describe("admin CLI errors a person can act on (issue 29)", () => {
 
   it("refuses bad input in one line, before anything is written", async () => {
     const name = `never created ${Date.now()}`;
-    for (const [args, says] of [
+    const cases = [
       [["create-tenant", "--name", name, "--key", "short"], /--key: An API key must be at least 16 characters long/],
       [["create-tenant", "--name", name, "--plan", "gold"], /unknown plan "gold"/],
       [["create-tenant", "--name", name, "--bogus"], /Unknown option '--bogus'/],
       [["frobnicate"], /unknown command "frobnicate"/],
       [["create-key", "--tenant", "ten_missing"], /tenant ten_missing not found/],
       [["list-keys", "--tenant", "ten_x", "--table", "nope", "--endpoint", "http://127.0.0.1:9"], /unreachable/],
-    ] as const) {
-      const r = run(...args);
+    ] as const;
+    // The six invocations are independent: they run side by side.
+    const results = await Promise.all(cases.map(([args]) => runAsync(...args)));
+    for (const [i, [args, says]] of cases.entries()) {
+      const r = results[i] as { status: number | null; stderr: string };
       expect(r.status, args.join(" ")).not.toBe(0);
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stderr, args.join(" ")).toMatch(says);
