@@ -107,7 +107,7 @@ export const commands = ({ client, values, stdout, stderr, stdin, fail }: Io): R
         const r = await ok(
           client.POST("/custom-groups/{id}/members/add", {
             params: { path: { id: groupId } },
-            body: { contacts: chunk.map(({ phone, name }) => ({ phone, name })) },
+            body: { contacts: chunk.map(({ phone, name, fields }) => ({ phone, name, ...(fields ? { fields } : {}) })) },
           }),
         );
         added += r.added;

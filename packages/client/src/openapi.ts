@@ -1488,6 +1488,7 @@ export interface components {
             /** @enum {string} */
             message_type: "text" | "media";
             min_delay_seconds: number;
+            name: string | null;
             next_send_at: string | null;
             pause_detail: string | null;
             /** @enum {string|null} */
@@ -1524,6 +1525,8 @@ export interface components {
             counted_exactly: boolean;
             custom_group_id: string;
             estimated_finish_at: string | null;
+            fallback_count: number;
+            fields: string[];
             members: number;
             /** @enum {string} */
             message_type: "text" | "media";
@@ -1558,11 +1561,17 @@ export interface components {
             };
             recipients: number;
             sample: {
+                fallbacks: number;
+                fields?: {
+                    [key: string]: string;
+                };
                 media_url: string | null;
                 name: string | null;
                 phone: string;
                 text: string | null;
             }[];
+            sample_matches: number;
+            sample_offset: number;
             session_id: string;
             session_status: string;
             starts_at: string;
@@ -1695,6 +1704,9 @@ export interface components {
         };
         Member: {
             added_at: string;
+            fields?: {
+                [key: string]: string;
+            };
             id: string;
             name: string | null;
             phone: string;
@@ -2762,6 +2774,8 @@ export interface operations {
                     /** @enum {string} */
                     message_type?: "text" | "media";
                     min_delay_seconds?: number;
+                    /** @description (ours) A name for the campaign, shown in lists, on its page, on report charts and in webhooks' data. */
+                    name?: string | null;
                     send_window?: {
                         end: string;
                         start: string;
@@ -3535,6 +3549,12 @@ export interface operations {
                     /** @enum {string} */
                     message_type?: "text" | "media";
                     min_delay_seconds?: number;
+                    /** @description (ours) A name for the campaign, shown in lists, on its page, on report charts and in webhooks' data. */
+                    name?: string | null;
+                    /** @description (ours) Start the sample at this recipient (0-based) among the matching ones; step by 1 to walk through them. */
+                    sample_offset?: number;
+                    /** @description (ours) Render only recipients whose name, number or custom field contains this text. */
+                    sample_query?: string | null;
                     send_window?: {
                         end: string;
                         start: string;
@@ -3920,6 +3940,10 @@ export interface operations {
                 "application/json": {
                     description?: string | null;
                     members?: {
+                        /** @description (ours) Custom fields for templates, e.g. `{"city": "Campinas"}` → `{{fields.city}}` (and `{{city}}`). Keys are matched in lower case with `_` for spaces. */
+                        fields?: {
+                            [key: string]: string;
+                        } | null;
                         name?: string | null;
                         /** @example +5511999998888 */
                         phone: string;
@@ -4465,6 +4489,10 @@ export interface operations {
             content: {
                 "application/json": {
                     contacts: {
+                        /** @description (ours) Custom fields for templates, e.g. `{"city": "Campinas"}` → `{{fields.city}}` (and `{{city}}`). Keys are matched in lower case with `_` for spaces. */
+                        fields?: {
+                            [key: string]: string;
+                        } | null;
                         name?: string | null;
                         /** @example +5511999998888 */
                         phone: string;

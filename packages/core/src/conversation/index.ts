@@ -67,7 +67,7 @@ const entryView = (e: ConversationEntry, phone: string): ConversationMessageView
       timestamp: e.at,
     };
   const job = e.job;
-  const text = job?.message_content ? render(job.message_content, { phone, name: e.recipient?.name ?? null }) : null;
+  const text = job?.message_content ? render(job.message_content, { phone, name: e.recipient?.name ?? null, fields: e.recipient?.fields }) : null;
   return {
     id: e.message_id,
     direction: "outbound",

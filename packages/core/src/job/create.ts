@@ -13,6 +13,8 @@ import type { Job, SendWindow } from "./port";
 import { snapshot } from "./snapshot";
 
 export interface CreateInput {
+  /** The campaign's name (ours), shown in lists, pages, report charts and webhooks. */
+  name?: string | null;
   session_id: string;
   custom_group_id: string;
   message_type?: "text" | "media";
@@ -141,6 +143,7 @@ export const create = async (
     ...(opts.jobId ? { id: opts.jobId } : {}),
     session_id: session.id,
     custom_group_id: group.id,
+    name: input.name?.trim() || null,
     message_type: type as Job["message_type"],
     message_content: input.message_content ?? null,
     media_url: input.media_url ?? null,

@@ -34,6 +34,7 @@ export const snapshot = async (d: Deps, tenantId: string, jobId: string, opts: {
     const recipients: Recipient[] = members.map((m) => ({
       phone: m.phone,
       name: m.name ?? null,
+      ...(m.fields ? { fields: m.fields } : {}),
       status: opted.has(m.phone) ? "skipped" : "pending",
       attempts: 0,
       sent_at: null,

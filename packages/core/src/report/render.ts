@@ -12,7 +12,7 @@ const COUNTS = ["total", "sent", "delivered", "read", "failed", "skipped", "unkn
 
 /** Columns per template, in reading order (the stored data is a map, whose key order is not kept). */
 const COLUMNS: Record<Execution["template_id"], string[]> = {
-  bulk_send_progress: ["bulk_send_id", "status", "created_at", ...COUNTS, "jobs"],
+  bulk_send_progress: ["bulk_send_id", "name", "status", "created_at", ...COUNTS, "jobs"],
   scheduled_messages_status: ["scheduled_message_id", "name", "executed", "failed"],
   usage_plan: ["name", "used", "limit", "percentage"],
   session_health: ["name", "session_id", "status", "phone", "connected_seconds", "connected_ratio", "disconnects", "disconnect_reasons"],
@@ -109,6 +109,15 @@ const COLORS = {
   pending: "#eeca3b",
 } as const;
 
+/**
+ * What fits under a bar group: a campaign's name (cut with an ellipsis), or the distinctive end of an
+ * id (`bulk_…` ids share their start).
+ */
+const axisLabel = (label: string) => {
+  if (/^[a-z]+_[0-9a-z]{16,}$/i.test(label)) return label.slice(-8);
+  return label.length > 11 ? `${label.slice(0, 10)}…` : label;
+};
+
 /** A grouped bar chart as inline SVG: one group per row, one bar per series; the legend is HTML below it. */
 export const barChart = (groups: { label: string; values: Record<string, number> }[], series: (keyof typeof COLORS)[]) => {
   const max = Math.max(1, ...groups.flatMap((g) => series.map((s) => g.values[s] ?? 0)));
@@ -128,7 +137,7 @@ export const barChart = (groups: { label: string; values: Record<string, number>
           return `<rect class="bar ${s}" x="${x0 + k * bar}" y="${h - 20 - bh}" width="${bar - 2}" height="${bh}" fill="${COLORS[s]}"><title>${esc(s)}: ${v}</title></rect>`;
         })
         .join("");
-      return `<g class="bar-group" data-label="${esc(g.label)}">${rects}<text x="${x0}" y="${h - 5}" font-size="9">${esc(g.label.slice(-8))}</text></g>`;
+      return `<g class="bar-group" data-label="${esc(g.label)}">${rects}<text x="${x0}" y="${h - 5}" font-size="9">${esc(axisLabel(g.label))}</text></g>`;
     })
     .join("");
   const legend = series.map((s) => `<span class="key"><i style="background:${COLORS[s]}"></i>${s}</span>`).join(" ");
@@ -144,7 +153,7 @@ export const toHtml = (e: Execution, zone: string) => {
   let chart = "";
   if (e.template_id === "bulk_send_progress") {
     chart = barChart(
-      d.jobs.map((j: Record<string, number> & { bulk_send_id: string }) => ({ label: j.bulk_send_id, values: j })),
+      d.jobs.map((j: Record<string, number> & { bulk_send_id: string; name?: string | null }) => ({ label: j.name || j.bulk_send_id, values: j })),
       ["sent", "delivered", "read", "replied", "failed"],
     );
   } else if (e.template_id === "daily_activity") {
