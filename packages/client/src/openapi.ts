@@ -890,6 +890,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * (ours) Run a template once now, without a report or a schedule
+         * @description Nothing is stored, scheduled or delivered.
+         */
+        post: operations["runReportOnce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/templates": {
         parameters: {
             query?: never;
@@ -1876,6 +1896,20 @@ export interface components {
             period_end: string;
             period_start: string;
             report_id: string;
+            /** @enum {string} */
+            template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "unanswered_contacts" | "vip_contacts" | "lead_pipeline" | "group_monitoring" | "review_digest";
+            text: string;
+        };
+        ReportRunOnce: {
+            csv: string;
+            data: {
+                [key: string]: unknown;
+            };
+            generated_at: string;
+            html: string;
+            id: string;
+            period_end: string;
+            period_start: string;
             /** @enum {string} */
             template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "unanswered_contacts" | "vip_contacts" | "lead_pipeline" | "group_monitoring" | "review_digest";
             text: string;
@@ -7598,6 +7632,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportExecution"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Scope missing or plan limit reached */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing parameter or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unreachable; nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runReportOnce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The period ending now (default last_7_days).
+                     * @enum {string}
+                     */
+                    period?: "last_day" | "last_7_days" | "last_30_days";
+                    /**
+                     * @description One of bulk_send_progress, scheduled_messages_status, usage_plan, session_health, daily_activity, unanswered_contacts, vip_contacts, lead_pipeline, group_monitoring, review_digest (MoltFlow's ten).
+                     * @enum {string}
+                     */
+                    template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "unanswered_contacts" | "vip_contacts" | "lead_pipeline" | "group_monitoring" | "review_digest";
+                    /** @description unanswered_contacts: list contacts who have waited at least this many hours (default 4). */
+                    threshold_hours?: number | null;
+                    /** @description IANA time zone for the summary's times (default UTC). */
+                    timezone?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRunOnce"];
                 };
             };
             /** @description Malformed request */

@@ -115,7 +115,7 @@ const COLORS = {
  */
 const axisLabel = (label: string) => {
   if (/^[a-z]+_[0-9a-z]{16,}$/i.test(label)) return label.slice(-8);
-  return label.length > 11 ? `${label.slice(0, 10)}…` : label;
+  return label.length > 11 ? `${label.slice(0, 10).trimEnd()}…` : label;
 };
 
 /** A grouped bar chart as inline SVG: one group per row, one bar per series; the legend is HTML below it. */
