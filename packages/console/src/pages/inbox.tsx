@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
+import { Link } from "../router";
 import { ErrorText, Field, Form, Loading, Page, useLoad, when } from "../ui";
 
 type Conversation = Schema<"Conversation">;
@@ -46,6 +47,12 @@ const Thread = ({ c, onSent }: { c: Conversation; onSent: () => void }) => {
               <small>
                 {when(m.timestamp)}
                 {m.status ? ` · ${m.status}` : ""}
+                {m.job_id ? (
+                  <>
+                    {" · "}
+                    <Link to={`/sends/${m.job_id}`}>campaign</Link>
+                  </>
+                ) : null}
               </small>
             </li>
           ))}
@@ -75,13 +82,31 @@ const Thread = ({ c, onSent }: { c: Conversation; onSent: () => void }) => {
   );
 };
 
+/** How often the inbox asks for new conversations while it is open. */
+const REFRESH_MS = 10_000;
+
 export const Inbox = () => {
-  const [status, setStatus] = useState<"unanswered" | "answered" | "all">("unanswered");
+  // `?phone=` (a campaign's "replied" link) opens that contact's thread among all conversations.
+  const wanted = new URLSearchParams(location.search).get("phone");
+  const [status, setStatus] = useState<"unanswered" | "answered" | "all">(wanted ? "all" : "unanswered");
   const list = useLoad(
     async () => (await ok(api().GET("/conversations", { params: { query: { status, limit: 100 } } }))) as { conversations: Conversation[] },
     [status],
   );
   const [open, setOpen] = useState<Conversation>();
+  // Answered here: out of "unanswered" at once, before the server has sent the reply.
+  const [answered, setAnswered] = useState<Set<string>>(new Set());
+  useEffect(() => {
+    const t = setInterval(() => void list.reload(), REFRESH_MS);
+    return () => clearInterval(t);
+  }, [list.reload]);
+  useEffect(() => {
+    if (wanted && !open) {
+      const c = list.data?.conversations.find((x) => x.phone === wanted);
+      if (c) setOpen(c);
+    }
+  }, [list.data]);
+  const shown = (list.data?.conversations ?? []).filter((c) => status !== "unanswered" || !answered.has(`${c.session_id} ${c.phone}`));
   return (
     <Page title="Inbox">
       <Field label="Show">
@@ -95,11 +120,11 @@ export const Inbox = () => {
       <div class="split">
         {!list.data ? (
           <Loading what="conversations" />
-        ) : list.data.conversations.length === 0 ? (
+        ) : shown.length === 0 ? (
           <p>No {status === "all" ? "" : `${status} `}conversations.</p>
         ) : (
           <ul class="conversations" aria-label="Conversations">
-            {list.data.conversations.map((c) => (
+            {shown.map((c) => (
               <li key={`${c.session_id} ${c.phone}`}>
                 <button
                   type="button"
@@ -107,7 +132,10 @@ export const Inbox = () => {
                   aria-pressed={open?.phone === c.phone && open.session_id === c.session_id}
                   onClick={() => setOpen(c)}
                 >
-                  <strong>{c.name ?? c.phone}</strong>
+                  <strong>
+                    {c.name ?? c.phone}
+                    {c.opted_out ? <span class="badge s-failed"> opted out</span> : null}
+                  </strong>
                   <span class="muted">{c.last_text ?? ""}</span>
                   <small>{when(c.last_inbound_at ?? c.last_outbound_at)}</small>
                 </button>
@@ -115,7 +143,16 @@ export const Inbox = () => {
             ))}
           </ul>
         )}
-        {open ? <Thread key={`${open.session_id} ${open.phone}`} c={open} onSent={() => void list.reload()} /> : null}
+        {open ? (
+          <Thread
+            key={`${open.session_id} ${open.phone}`}
+            c={open}
+            onSent={() => {
+              setAnswered(new Set([...answered, `${open.session_id} ${open.phone}`]));
+              void list.reload();
+            }}
+          />
+        ) : null}
       </div>
     </Page>
   );

@@ -1,0 +1,284 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { groupWith, newTenant, outbox, phones, sandbox, waitFor, waitJob, workingSession } from "../helpers/api";
+import { axe, launchChromium, pageWidth, signIn } from "../helpers/browser";
+
+/**
+ * The campaign manager's flows of issue 33 in headless Chromium on the shared runtime, with a tenant
+ * of its own: CSV columns as custom fields, the preview stepping through recipients, the confirmation
+ * before any job exists, the campaign's name and reply rate, at 1280 px and on a 390 px phone, axe clean.
+ */
+const OUT = resolve(import.meta.dirname, "../../test-results/console");
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const violations: Record<string, unknown[]> = {};
+const check = async (page: Page, name: string) => {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  const v = await axe(page);
+  if (v.length) violations[name] = v;
+};
+
+describe("the console for the person who runs the campaign", () => {
+  it("imports a CSV with a city column, previews {{first_name}} and {{fields.city}}, confirms before sending, and shows the name and reply rate", async () => {
+    const { api, key } = await newTenant("business");
+    const s = await workingSession(api, "Main number");
+    const group = await api.post("/custom-groups", { name: "Clientes" });
+    const base = `${inject("runtimeUrl")}/console`;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await signIn(page, base, key);
+
+    // A CSV whose third column is a city: the mapping preview says it becomes {{fields.city}}.
+    const [ana, bob, ze] = phones(3) as [string, string, string];
+    await page.goto(`${base}/groups/${group.body.id}`);
+    await page.getByRole("heading", { level: 1, name: "Clientes" }).waitFor();
+    const csv = `nome,telefone,City\nAna Souza,${ana},Campinas\nBob,${bob},\nZé,${ze},Recife\n`;
+    await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "c.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    const city = page.getByLabel("Column “City”", { exact: true });
+    await expect.poll(() => city.locator("option:checked").textContent(), { timeout: 10_000 }).toBe("custom field {{fields.city}}");
+    expect(await page.getByLabel("Column “telefone”", { exact: true }).inputValue()).toBe("phone");
+    await check(page, "campaign-import");
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await page.getByText("3 added").waitFor();
+    const members = (await api.get(`/custom-groups/${group.body.id}`)).body.members as { phone: string; fields?: Record<string, string> }[];
+    expect(members.find((m) => m.phone === ana)?.fields).toEqual({ city: "Campinas" });
+
+    // Compose: the preview renders the first name and the city, counts fallbacks, finds any recipient.
+    await page.goto(`${base}/sends/new`);
+    await page.getByLabel("Campaign name (optional)", { exact: true }).fill("Campinas promo");
+    await page.getByLabel("Session", { exact: true }).selectOption(s.id);
+    await page.getByLabel("Group", { exact: true }).selectOption(group.body.id);
+    await page.getByLabel("Message", { exact: true }).fill("Oi {{first_name|amigo}} de {{fields.city|sua cidade}}");
+    await page.getByLabel("Minimum delay (s)", { exact: true }).fill("0");
+    await page.getByLabel("Maximum delay (s)", { exact: true }).fill("0");
+    await expect.poll(() => page.locator(".sample .bubble").allTextContents(), { timeout: 10_000 }).toContain("Oi Ana de Campinas");
+    await expect.poll(() => page.getByTestId("fallbacks").textContent(), { timeout: 10_000 }).toBe("1 recipient gets a fallback or a blank placeholder.");
+    await page.getByLabel("Find a recipient", { exact: true }).fill("recife");
+    await expect.poll(() => page.locator(".sample .bubble").allTextContents(), { timeout: 10_000 }).toEqual(["Oi Zé de Recife"]);
+    await page.getByLabel("Find a recipient", { exact: true }).fill("");
+    await expect.poll(() => page.getByTestId("send-summary").textContent(), { timeout: 10_000 }).toMatch(/^3 recipients \(0 opted out\) · ≈ /);
+    await check(page, "campaign-compose");
+
+    // Start sending asks first; going back creates nothing.
+    await page.getByRole("button", { name: "Start sending…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Send to 3 recipients?" });
+    await dialog.waitFor();
+    await expect
+      .poll(() => dialog.getByTestId("confirm-summary").textContent())
+      .toMatch(/^3 recipients \(0 opted out\) · ≈ 0 s · done \d\d:\d\d from Main number/);
+    await check(page, "campaign-confirm");
+    expect((await api.get("/bulk-send")).body.jobs).toEqual([]);
+    await dialog.getByRole("button", { name: "Back" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect((await api.get("/bulk-send")).body.jobs).toEqual([]);
+    await page.getByRole("button", { name: "Start sending…" }).click();
+    await dialog.getByRole("button", { name: "Send now" }).click();
+    await page.getByRole("heading", { level: 1, name: "Campinas promo" }).waitFor();
+    const jobId = page.url().split("/").pop() as string;
+    await waitJob(api, jobId, ["completed"]);
+    const sent = Object.fromEntries((await outbox(s.id)).map((m) => [m.to, m.text]));
+    expect(sent).toEqual({ [ana]: "Oi Ana de Campinas", [bob]: "Oi Bob de sua cidade", [ze]: "Oi Zé de Recife" });
+
+    // A reply: the page shows the reply rate and the "replied" filter links to the thread.
+    await sandbox().post("/sandbox/api/inbound", { session_id: s.id, from: ana, text: "Quero!" });
+    await waitFor(async () => (await api.get(`/bulk-send/${jobId}`)).body.replied_count === 1, { what: "the reply counted" });
+    await expect.poll(() => page.locator('[data-rate="reply"] dd').textContent(), { timeout: 15_000 }).toBe("33.3 %");
+    // Bob writes STOP: the campaign's page counts the opt-out it caused.
+    await sandbox().post("/sandbox/api/inbound", { session_id: s.id, from: bob, text: "STOP" });
+    await waitFor(async () => (await api.get("/opt-outs")).body.opt_outs.length === 1, { what: "the opt-out" });
+    await page.reload();
+    await expect.poll(() => page.locator('[data-counter-extra="opted_out"] dd').textContent(), { timeout: 10_000 }).toBe("1");
+    await page.getByLabel("Show recipients with status", { exact: true }).selectOption("replied");
+    await page.getByRole("link", { name: /^replied / }).click();
+    await page.getByRole("heading", { level: 2, name: /Ana Souza/ }).waitFor();
+    await check(page, "campaign-inbox");
+
+    // The list shows the name; on a 390 px phone the menu has every section and nothing is cut off.
+    await page.goto(`${base}/sends`);
+    await page.getByRole("link", { name: "Campinas promo" }).waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const menu = page.getByRole("button", { name: "Menu" });
+    await menu.waitFor();
+    expect(await page.getByRole("navigation", { name: "Main" }).isVisible()).toBe(false);
+    await menu.click();
+    const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
+    expect(await links.count()).toBeGreaterThanOrEqual(8);
+    for (const l of await links.all()) expect(await l.isVisible()).toBe(true);
+    await check(page, "campaign-menu-390");
+    await links.filter({ hasText: "Bulk sends" }).click();
+    await page.getByRole("link", { name: "Campinas promo" }).waitFor();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+    await page.goto(`${base}/sends/${jobId}`);
+    await page.locator('[data-rate="reply"]').waitFor();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+    await check(page, "campaign-job-390");
+    await page.goto(`${base}/sends/new`);
+    await page.getByLabel("Session", { exact: true }).selectOption(s.id);
+    await page.getByLabel("Group", { exact: true }).selectOption(group.body.id);
+    await page.getByLabel("Message", { exact: true }).fill("Oi {{first_name}}");
+    // On a phone the recipients and the finish sit above the button.
+    const summary = page.getByTestId("send-summary");
+    await summary.waitFor();
+    const [above, button] = [await summary.boundingBox(), await page.getByRole("button", { name: "Start sending…" }).boundingBox()];
+    expect((above?.y ?? 0) + (above?.height ?? 0)).toBeLessThanOrEqual(button?.y ?? 0);
+    await check(page, "campaign-compose-390");
+
+    expect(violations).toEqual({});
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("finds São Paulo in the time-zone picker, shows weekdays and places in schedules, and runs a report once with the campaign's name on its chart", async () => {
+    const { api, key } = await newTenant("business");
+    const s = await workingSession(api, "Main number");
+    const g = await groupWith(api, 2);
+    const job = await api.post("/bulk-send", {
+      name: "Natal 2026",
+      session_id: s.id,
+      custom_group_id: g.id,
+      message_content: "Oi",
+      min_delay_seconds: 0,
+      max_delay_seconds: 0,
+    });
+    await waitJob(api, job.body.id, ["completed"]);
+    const base = `${inject("runtimeUrl")}/console`;
+    for (const width of [1280, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await signIn(page, base, key);
+      await page.goto(`${base}/scheduled`);
+      await page.getByRole("button", { name: "New scheduled message" }).click();
+      await page.getByLabel("Name", { exact: true }).fill(`Weekly ${width}`);
+      await page.getByLabel("Session", { exact: true }).selectOption(s.id);
+      await page.getByLabel("Group", { exact: true }).selectOption(g.id);
+      await page.getByLabel("Message", { exact: true }).fill("Bom dia {{first_name|}}");
+      await page.getByLabel("Repeats", { exact: true }).selectOption("weekly");
+      await page.getByLabel("Time zone", { exact: true }).fill("São");
+      const matches = page.getByLabel("Matching time zones", { exact: true });
+      await matches.locator('option[value="America/Sao_Paulo"]').waitFor({ state: "attached" });
+      await matches.selectOption("America/Sao_Paulo");
+      expect(await page.getByLabel("Time zone", { exact: true }).inputValue()).toBe("America/Sao_Paulo");
+      await page.getByLabel("Time of day", { exact: true }).fill("09:00");
+      await expect
+        .poll(() => page.locator(".next-runs li > span").allTextContents(), { timeout: 10_000 })
+        .toEqual(Array(5).fill(expect.stringMatching(/^Mon, \w{3} \d{1,2}, 09:00 \(São Paulo\)$/)));
+      await check(page, `campaign-schedule-new-${width}`);
+      await page.getByRole("button", { name: "Save schedule" }).click();
+      await page.getByText(`Weekly ${width}`).waitFor();
+      await page.getByText("Mondays 09:00 (São Paulo)").first().waitFor();
+      expect(await pageWidth(page)).toBeLessThanOrEqual(width);
+      await check(page, `campaign-scheduled-${width}`);
+
+      await page.goto(`${base}/reports`);
+      await page.getByLabel("Report template", { exact: true }).locator("option").nth(1).waitFor({ state: "attached" });
+      await page.getByLabel("Report template", { exact: true }).selectOption("bulk_send_progress");
+      await page.getByLabel("Period covered", { exact: true }).selectOption("last_day");
+      await page.getByRole("button", { name: "Run once now" }).click();
+      await expect
+        .poll(() => page.locator(".once-result .report-frame").evaluate((el) => el.shadowRoot?.querySelector(".bar-group text")?.textContent ?? null), {
+          timeout: 15_000,
+        })
+        .toBe("Natal 2026");
+      expect((await api.get("/reports")).body.reports).toEqual([]);
+      expect(await pageWidth(page)).toBeLessThanOrEqual(width);
+      await check(page, `campaign-report-once-${width}`);
+      await page.close();
+    }
+    expect(violations).toEqual({});
+  });
+
+  it("asks and offers undo before cancelling a send, removes selected members with undo, and says what is left of the quota", async () => {
+    const { api, key } = await newTenant("business");
+    const s = await workingSession(api, "Main number");
+    const [p1, p2, p3] = phones(3) as [string, string, string];
+    const group = await api.post("/custom-groups", {
+      name: "Undo",
+      members: [
+        { phone: p1, name: "Ana", fields: { city: "Campinas" } },
+        { phone: p2, name: "Bob", fields: { city: "Rio" } },
+        { phone: p3, name: "Caio" },
+      ],
+    });
+    const base = `${inject("runtimeUrl")}/console`;
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const asked: string[] = [];
+    page.on("dialog", async (d) => {
+      asked.push(d.message());
+      await d.accept();
+    });
+    await signIn(page, base, key);
+    await page.getByText("Sandbox (simulated WhatsApp, no QR code needed)").waitFor();
+
+    // Two members selected and removed at once; "Undo" puts them back with their fields.
+    await page.goto(`${base}/groups/${group.body.id}`);
+    await page.getByLabel(`Select ${p1}`, { exact: true }).check();
+    await page.getByLabel(`Select ${p2}`, { exact: true }).check();
+    await page.getByRole("button", { name: "Remove selected (2)" }).click();
+    await page.getByText("Removed 2 members.").waitFor();
+    expect((await api.get(`/custom-groups/${group.body.id}`)).body.member_count).toBe(1);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+    await check(page, "campaign-group-undo-390");
+    await page.getByRole("button", { name: "Undo" }).click();
+    await waitFor(async () => (await api.get(`/custom-groups/${group.body.id}`)).body.member_count === 3, { what: "the members back" });
+    const back = (await api.get(`/custom-groups/${group.body.id}`)).body.members as { phone: string; fields?: object }[];
+    expect(back.find((m) => m.phone === p2)?.fields).toEqual({ city: "Rio" });
+
+    // Cancel asks, then waits with "Undo": undone, the send goes on; confirmed and left alone, it is cancelled.
+    const job = await api.post("/bulk-send", {
+      name: "Slow",
+      session_id: s.id,
+      custom_group_id: group.body.id,
+      message_content: "x",
+      min_delay_seconds: 600,
+      max_delay_seconds: 900,
+    });
+    await page.goto(`${base}/sends/${job.body.id}`);
+    await page.getByRole("heading", { level: 1, name: "Slow" }).waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByText("Cancelling in 5 s…").waitFor();
+    await page.getByRole("button", { name: "Undo" }).click();
+    await page.getByText("Undone: nothing was changed.").first().waitFor();
+    expect(["pending", "running"]).toContain((await api.get(`/bulk-send/${job.body.id}`)).body.status);
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByTestId("action-feedback").filter({ hasText: "Cancelled." }).waitFor({ timeout: 15_000 });
+    expect((await api.get(`/bulk-send/${job.body.id}`)).body.status).toBe("cancelled");
+    expect(asked).toHaveLength(3);
+    expect(asked[0]).toBe("Remove 2 selected members from this group?");
+    expect(asked.slice(1)).toEqual([expect.stringMatching(/^Cancel this send\?/), expect.stringMatching(/^Cancel this send\?/)]);
+
+    // Usage: what is left this month and when it starts again.
+    await page.goto(`${base}/usage`);
+    await expect
+      .poll(() => page.getByTestId("quota-left").textContent(), { timeout: 10_000 })
+      .toMatch(/^[\d,]+ messages left · resets (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) 1$/);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+    await check(page, "campaign-usage-390");
+    // Opt-outs: one written STOP (named as its conversation is: Ana, from the group), one added; searchable and exported whole.
+    await sandbox().post("/sandbox/api/inbound", { session_id: s.id, from: p1, text: "STOP", name: "Ana Stop" });
+    await api.post("/opt-outs", { phones: [p3] });
+    await waitFor(async () => (await api.get("/opt-outs")).body.opt_outs.length === 2, { what: "two opt-outs" });
+    await page.reload();
+    await page.getByLabel("Search opt-outs", { exact: true }).fill("ana");
+    await expect
+      .poll(() => page.getByRole("region", { name: "Opt-outs" }).locator("tbody tr").allTextContents(), { timeout: 10_000 })
+      .toEqual([expect.stringContaining(p1)]);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+    const exported = readFileSync((await download.path()) as string, "utf8").split("\r\n");
+    expect(exported[0]).toBe("phone,name,source,since");
+    expect(exported.filter((l) => l.startsWith(p1) || l.startsWith(p3)).map((l) => l.split(",").slice(0, 3).join(","))).toEqual(
+      expect.arrayContaining([`${p1},Ana,the contact (STOP)`, `${p3},,added here or by the API`]),
+    );
+    await page.close();
+    expect(violations).toEqual({});
+  });
+});
