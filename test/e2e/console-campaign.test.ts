@@ -43,7 +43,7 @@ describe("the console for the person who runs the campaign", () => {
     const [ana, bob, ze] = phones(3) as [string, string, string];
     await page.goto(`${base}/groups/${group.body.id}`);
     await page.getByRole("heading", { level: 1, name: "Clientes" }).waitFor();
-    const csv = `nome,telefone,City\nAna Souza,${ana},Campinas\nBob,${bob},\nZé,${ze},Recife\n`;
+    const csv = `nome,telefone,City\nAna Souza,${ana},Campinas\nBob,${bob},\nZé,${ze},Recife\nAna again,${ana},Campinas\n`;
     await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "c.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     const city = page.getByLabel("Column “City”", { exact: true });
     await expect.poll(() => city.locator("option:checked").textContent(), { timeout: 10_000 }).toBe("custom field {{fields.city}}");
@@ -51,6 +51,10 @@ describe("the console for the person who runs the campaign", () => {
     await check(page, "campaign-import");
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await page.getByText("3 added").waitFor();
+    // The repeated row is named, and the counts add up to the rows read.
+    expect(await page.locator(".import-result > p").textContent()).toBe("Of 4 rows: 3 added · 1 already in the group or repeated in the file · 0 not imported");
+    await page.getByText("1 repeated in the file").click();
+    expect(await page.locator(".repeated-row").allTextContents()).toEqual([`Row 5: ${ana} repeats row 2`]);
     const members = (await api.get(`/custom-groups/${group.body.id}`)).body.members as { phone: string; fields?: Record<string, string> }[];
     expect(members.find((m) => m.phone === ana)?.fields).toEqual({ city: "Campinas" });
 

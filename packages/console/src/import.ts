@@ -17,6 +17,11 @@ export interface ImportOutcome {
   duplicates: number;
   /** Rows that are not contacts, by the file's own row numbers (1-based, as a spreadsheet shows them). */
   invalid: { row: number; value: string; reason: string }[];
+  /**
+   * Rows repeating a number of an earlier row of the file (same digits), with that row; the rest of
+   * `duplicates` were already in the group.
+   */
+  repeated: { row: number; value: string; first_row: number }[];
 }
 
 /**
@@ -38,7 +43,15 @@ export const importCsv = async (
     added: 0,
     duplicates: 0,
     invalid: parsed.invalid.map((i) => ({ row: i.line, value: i.value, reason: i.reason })),
+    repeated: [],
   };
+  const firstRow = new Map<string, number>();
+  for (const c of parsed.contacts) {
+    const digits = c.phone.replace(/\D/g, "").replace(/^00/, "");
+    const first = firstRow.get(digits);
+    if (first === undefined) firstRow.set(digits, c.line);
+    else out.repeated.push({ row: c.line, value: c.phone, first_row: first });
+  }
   onProgress(0, parsed.contacts.length);
   for (let i = 0; i < parsed.contacts.length; i += CHUNK) {
     const chunk = parsed.contacts.slice(i, i + CHUNK);

@@ -119,6 +119,21 @@ export const Import = ({ id, onDone }: { id: string; onDone: () => void }) => {
             Of {num(outcome.rows)} rows: <strong data-added={outcome.added}>{num(outcome.added)} added</strong> · {num(outcome.duplicates)} already in the group
             or repeated in the file · {num(outcome.invalid.length)} not imported
           </p>
+          {outcome.repeated.length ? (
+            <details class="repeated">
+              <summary>
+                {num(outcome.repeated.length)} repeated in the file
+                {outcome.duplicates > outcome.repeated.length ? `, ${num(outcome.duplicates - outcome.repeated.length)} already in the group` : ""}
+              </summary>
+              <ul>
+                {outcome.repeated.slice(0, 500).map((r) => (
+                  <li key={r.row} class="repeated-row">
+                    Row {r.row}: {r.value} repeats row {r.first_row}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
           {outcome.invalid.length ? (
             <TableWrap label="Invalid rows">
               <caption>Rows not imported</caption>
