@@ -23,6 +23,10 @@ describe("a report run once, without a schedule (issue 33)", () => {
     expect(run.body.csv.split("\r\n")[0]).toMatch(/^bulk_send_id,name,status,/);
     expect(run.body.csv).toContain(`${job.body.id},Promo São Paulo,completed`);
     expect(run.body.html).toContain(">Promo São…</text>");
+    // Times read as dates in the asked zone, not raw ISO strings.
+    expect(run.body.html).not.toMatch(/<dd>\d{4}-\d\d-\d\dT/);
+    expect(run.body.html).toMatch(/<dt>created at<\/dt><dd>(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \w{3} \d{1,2} \d{4}, \d\d:\d\d<\/dd>/);
+    expect(run.body.html).toContain("times in America/Sao_Paulo");
     expect(Date.parse(run.body.period_end) - Date.parse(run.body.period_start)).toBe(86_400_000);
     expect((await api.get("/reports")).body.reports).toEqual([]);
 

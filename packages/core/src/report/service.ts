@@ -206,7 +206,8 @@ export const runOnce = async (
   input: { template_id: TemplateId; period?: (typeof ONCE_PERIODS)[number]; threshold_hours?: number | null; timezone?: string | null },
 ): Promise<Execution> => {
   const zone = input.timezone ?? "UTC";
-  if (!validZone(zone)) throw new DomainError("unprocessable", "report.invalid_timezone", `Unknown time zone "${zone}"; use an IANA name like America/Sao_Paulo.`);
+  if (!validZone(zone))
+    throw new DomainError("unprocessable", "report.invalid_timezone", `Unknown time zone "${zone}"; use an IANA name like America/Sao_Paulo.`);
   const end = d.clock.now();
   const days = { last_day: 1, last_7_days: 7, last_30_days: 30 }[input.period ?? "last_7_days"];
   const w = { start: end - days * DAY, end };
