@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { describe, expect, inject, it } from "vitest";
 import { newTenant, outbox, phones, waitFor, waitJob, workingSession } from "../helpers/api";
 
 const fast = { min_delay_seconds: 0, max_delay_seconds: 0 };
@@ -108,5 +110,25 @@ describe("personalization with custom fields over HTTP", () => {
     const job = await waitJob(api, run.bulk_send_id, ["completed"]);
     expect(job.name).toBe("Weekly Campinas");
     expect((await outbox(s.id)).find((m) => m.to === g.ana)?.text).toBe("Oi Ana, Campinas (Campinas)");
+  });
+
+  it("renders the same fields through MCP: groups_add_members takes fields, bulk_send_preview shows them rendered", async () => {
+    const { api, key } = await newTenant("business");
+    const s = await workingSession(api);
+    const group = await api.post("/custom-groups", { name: "mcp fields" });
+    const [p] = phones(1) as [string];
+    const mcp = new Client({ name: "outreach-e2e", version: "1.0.0" });
+    await mcp.connect(new StreamableHTTPClientTransport(new URL(`${inject("runtimeUrl")}/mcp`), { requestInit: { headers: { "X-API-Key": key } } }));
+    const added = await mcp.callTool({
+      name: "groups_add_members",
+      arguments: { group_id: group.body.id, contacts: [{ phone: p, name: "Rita Lee", fields: { City: "Belo Horizonte" } }] },
+    });
+    expect(added.isError).not.toBe(true);
+    const preview = await mcp.callTool({
+      name: "bulk_send_preview",
+      arguments: { session_id: s.id, custom_group_id: group.body.id, message_content: "Oi {{first_name}} de {{fields.city}}", name: "MCP run" },
+    });
+    expect((preview.structuredContent as { sample: { text: string }[] }).sample.map((x) => x.text)).toEqual(["Oi Rita de Belo Horizonte"]);
+    await mcp.close();
   });
 });
