@@ -105,7 +105,8 @@ export const Compose = () => {
   });
   const [name, setName] = useState("");
   const [at, setAt] = useState<SampleAt>({ query: "", offset: 0 });
-  const [confirming, setConfirming] = useState<Preview>();
+  // One idempotency key per confirmation: a retried "Send now" (a lost answer) never makes a second job.
+  const [confirming, setConfirming] = useState<{ preview: Preview; key: string }>();
   const state = usePreview(draft, at);
   const body = () => ({ ...draftBody(draft), ...(name.trim() ? { name: name.trim() } : {}) });
   return (
@@ -116,7 +117,8 @@ export const Compose = () => {
           onSubmit={async () => {
             if (!draft.message_content && !draft.media_url) throw new Error("Write a message or give a media URL.");
             // What the confirmation shows is asked for now, not taken from a preview that may be stale.
-            setConfirming((await ok(api().POST("/bulk-send/preview", { body: body() }))) as Preview);
+            const preview = (await ok(api().POST("/bulk-send/preview", { body: body() }))) as Preview;
+            setConfirming({ preview, key: [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("") });
           }}
         >
           <Field label="Campaign name (optional)" hint="Shown in lists, on the campaign's page and on report charts.">
@@ -134,10 +136,10 @@ export const Compose = () => {
       </div>
       {confirming ? (
         <ConfirmSend
-          preview={confirming}
+          preview={confirming.preview}
           onClose={() => setConfirming(undefined)}
           onSend={async () => {
-            const job = (await ok(api().POST("/bulk-send", { body: body() }))) as Schema<"BulkSend">;
+            const job = (await ok(api().POST("/bulk-send", { body: body(), headers: { "Idempotency-Key": confirming.key } }))) as Schema<"BulkSend">;
             navigate(`/sends/${job.id}`);
           }}
         />
