@@ -106,6 +106,8 @@ describe("the console for the person who runs the campaign", () => {
     await page.getByLabel("Show recipients with status", { exact: true }).selectOption("replied");
     await page.getByRole("link", { name: /^replied / }).click();
     await page.getByRole("heading", { level: 2, name: /Ana Souza/ }).waitFor();
+    // The conversation says which campaign the reply belongs to.
+    await page.locator(".conversation", { hasText: "Ana Souza" }).getByText("campaign: Campinas promo").waitFor();
     await check(page, "campaign-inbox");
 
     // The list shows the name; on a 390 px phone the menu has every section and nothing is cut off.

@@ -64,6 +64,15 @@ describe("personalization with custom fields over HTTP", () => {
     const convo = await api.get(`/conversations/${encodeURIComponent(g.ana)}/messages`);
     expect(convo.status).toBe(200);
     expect(JSON.stringify(convo.body)).toContain("Oi Ana, Campinas (Campinas)");
+    // Her conversation names the campaign that reached her (where a reply would be attributed).
+    await api.post("/messages/send", { session_id: s.id, phone: g.ana, message: "and one more" });
+    await waitFor(async () => ((await api.get("/conversations?status=all")).body.conversations as { phone: string }[]).some((c) => c.phone === g.ana), {
+      what: "a listed conversation",
+    });
+    const listedConvo = ((await api.get("/conversations?status=all")).body.conversations as { phone: string; campaign_id: string | null }[]).find(
+      (c) => c.phone === g.ana,
+    );
+    expect(listedConvo?.campaign_id).toBe(job.body.id);
   });
 
   it("refuses malformed fields with a 400 that says what to change, and keeps groups per tenant", async () => {

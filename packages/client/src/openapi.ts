@@ -1624,6 +1624,7 @@ export interface components {
             session_ids: string[];
         };
         Conversation: {
+            campaign_id: string | null;
             inbound_count: number;
             last_inbound_at: string | null;
             last_outbound_at: string | null;

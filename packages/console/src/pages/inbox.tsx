@@ -106,6 +106,11 @@ export const Inbox = () => {
       if (c) setOpen(c);
     }
   }, [list.data]);
+  // Campaign names for the labels (a key without bulk-send:read shows none).
+  const campaigns = useLoad(async () => {
+    const r = (await ok(api().GET("/bulk-send", { params: { query: { limit: 200 } } }))) as { jobs: Schema<"BulkSend">[] };
+    return new Map(r.jobs.map((j) => [j.id, j.name ?? (j.message_content ?? j.id).slice(0, 30)]));
+  });
   const shown = (list.data?.conversations ?? []).filter((c) => status !== "unanswered" || !answered.has(`${c.session_id} ${c.phone}`));
   return (
     <Page title="Inbox">
@@ -137,6 +142,9 @@ export const Inbox = () => {
                     {c.opted_out ? <span class="badge s-failed"> opted out</span> : null}
                   </strong>
                   <span class="muted">{c.last_text ?? ""}</span>
+                  {c.campaign_id && campaigns.data?.get(c.campaign_id) ? (
+                    <small class="campaign-label">campaign: {campaigns.data.get(c.campaign_id)}</small>
+                  ) : null}
                   <small>{when(c.last_inbound_at ?? c.last_outbound_at)}</small>
                 </button>
               </li>
