@@ -43,7 +43,7 @@ describe("the console for the person who runs the campaign", () => {
     const [ana, bob, ze] = phones(3) as [string, string, string];
     await page.goto(`${base}/groups/${group.body.id}`);
     await page.getByRole("heading", { level: 1, name: "Clientes" }).waitFor();
-    const csv = `nome,telefone,City\nAna Souza,${ana},Campinas\nBob,${bob},\nZé,${ze},Recife\nAna again,${ana},Campinas\n`;
+    const csv = `nome,telefone,City\nAna Souza,${ana},Campinas\nBob,${bob},\nZé,${ze},Recife\nAna again,${ana},Campinas\nShort,12345,Natal\n`;
     await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "c.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     const city = page.getByLabel("Column “City”", { exact: true });
     await expect.poll(() => city.locator("option:checked").textContent(), { timeout: 10_000 }).toBe("custom field {{fields.city}}");
@@ -52,7 +52,8 @@ describe("the console for the person who runs the campaign", () => {
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await page.getByText("3 added").waitFor();
     // The repeated row is named, and the counts add up to the rows read.
-    expect(await page.locator(".import-result > p").textContent()).toBe("Of 4 rows: 3 added · 1 already in the group or repeated in the file · 0 not imported");
+    expect(await page.locator(".import-result > p").textContent()).toBe("Of 5 rows: 3 added · 1 already in the group or repeated in the file · 1 not imported");
+    expect(await page.locator("tr.invalid-row").allTextContents()).toEqual(["612345No phone number has these digits; check them and the country code."]);
     await page.getByText("1 repeated in the file").click();
     expect(await page.locator(".repeated-row").allTextContents()).toEqual([`Row 5: ${ana} repeats row 2`]);
     const members = (await api.get(`/custom-groups/${group.body.id}`)).body.members as { phone: string; fields?: Record<string, string> }[];
@@ -181,7 +182,24 @@ describe("the console for the person who runs the campaign", () => {
       await check(page, `campaign-schedule-new-${width}`);
       await page.getByRole("button", { name: "Save schedule" }).click();
       await page.getByText(`Weekly ${width}`).waitFor();
-      await page.getByText("Mondays 09:00 (São Paulo)").first().waitFor();
+      await page
+        .locator("tr", { hasText: `Weekly ${width}` })
+        .getByText("Mondays 09:00 (São Paulo)")
+        .waitFor();
+      // Edited in place: the row's form, saved with PATCH.
+      await page.getByRole("button", { name: `Edit Weekly ${width}` }).click();
+      const form = page.getByRole("form", { name: `Edit Weekly ${width}` });
+      expect(await form.getByLabel("Time zone", { exact: true }).inputValue()).toBe("America/Sao_Paulo");
+      await form.getByLabel("Time of day", { exact: true }).fill("10:30");
+      await form.getByRole("button", { name: "Save schedule" }).click();
+      await page
+        .locator("tr", { hasText: `Weekly ${width}` })
+        .getByText("Mondays 10:30 (São Paulo)")
+        .waitFor();
+      const saved = ((await api.get("/scheduled-messages")).body.messages as { name: string; time_of_day: string; timezone: string }[]).find(
+        (m) => m.name === `Weekly ${width}`,
+      );
+      expect(saved).toMatchObject({ time_of_day: "10:30", timezone: "America/Sao_Paulo" });
       expect(await pageWidth(page)).toBeLessThanOrEqual(width);
       await check(page, `campaign-scheduled-${width}`);
 
