@@ -50,7 +50,8 @@ export const DraftFields = ({ draft, set }: { draft: MessageDraft; set: (d: Mess
       <ErrorText error={options.error} />
       <div class="row">
         <Field label="Session">
-          <select value={draft.session_id} onChange={field("session_id")} required>
+          {/* Keyed on the options arriving: a value set before its option exists (an edited schedule) is applied again. */}
+          <select key={options.data ? "loaded" : "loading"} value={draft.session_id} onChange={field("session_id")} required>
             <option value="">Choose a session</option>
             {options.data?.sessions.map((s) => (
               <option key={s.id} value={s.id}>
@@ -61,7 +62,7 @@ export const DraftFields = ({ draft, set }: { draft: MessageDraft; set: (d: Mess
           </select>
         </Field>
         <Field label="Group">
-          <select value={draft.custom_group_id} onChange={field("custom_group_id")} required>
+          <select key={options.data ? "loaded" : "loading"} value={draft.custom_group_id} onChange={field("custom_group_id")} required>
             <option value="">Choose a group</option>
             {options.data?.groups.map((g) => (
               <option key={g.id} value={g.id}>
