@@ -148,6 +148,7 @@ describe("the web console", () => {
     await page.locator(".eta").waitFor();
     await check("compose");
     await page.getByRole("button", { name: "Start sending" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Send now" }).click();
     await page.getByRole("heading", { level: 1, name: "Bulk send", exact: true }).waitFor();
     const jobId = page.url().split("/").pop() as string;
 
@@ -203,6 +204,7 @@ describe("the web console", () => {
     await page.getByLabel("Minimum delay (s)", { exact: true }).fill("600");
     await page.getByLabel("Maximum delay (s)", { exact: true }).fill("900");
     await page.getByRole("button", { name: "Start sending" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Send now" }).click();
     await page.getByRole("heading", { level: 1, name: "Bulk send", exact: true }).waitFor();
     await page.getByRole("button", { name: "Pause" }).click();
     await page.getByRole("button", { name: "Resume" }).waitFor();
@@ -233,7 +235,9 @@ describe("the web console", () => {
     await expect
       .poll(() => page.locator(".next-runs li").evaluateAll((els) => els.map((e) => e.getAttribute("data-run-at"))), { timeout: 10_000 })
       .toEqual(expected.map((r) => r.run_at));
-    for (const text of await page.locator(".next-runs li > span").allTextContents()) expect(text).toMatch(/08:15.*GMT\+8/);
+    // With their weekday and the zone's place ("Tue, Dec 8, 08:15 (Shanghai)").
+    for (const text of await page.locator(".next-runs li > span").allTextContents())
+      expect(text).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \w{3} \d{1,2}, 08:15 \(Shanghai\)$/);
     await check("scheduled-new");
     await page.getByRole("button", { name: "Save schedule" }).click();
     const schedRow = page.locator("tr", { hasText: "Console morning" });

@@ -119,7 +119,9 @@ describe.concurrent("MCP server at /mcp (official SDK client over HTTP)", () => 
       blocked_by: [],
       quota: { would_use: 4, limit: 3000, remaining: 3000 },
     });
-    expect(preview.body.sample).toEqual(g.members.slice(0, 3).map((m) => ({ phone: m.phone, name: m.name, text: `Hi ${m.name}`, media_url: null })));
+    expect(preview.body.sample).toEqual(
+      g.members.slice(0, 3).map((m) => ({ phone: m.phone, name: m.name, text: `Hi ${m.name}`, media_url: null, fallbacks: 0 })),
+    );
     expect(preview.body.pacing).toMatchObject({
       min_delay_seconds: 0,
       max_delay_seconds: 1,

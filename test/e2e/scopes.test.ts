@@ -187,6 +187,7 @@ describe("scopes mean what they say", () => {
         return [`/reports/${id}/resume`];
       },
       "POST /reports/{id}/run": async () => [`/reports/${rpt}/run`],
+      "POST /reports/run": async () => ["/reports/run", { template_id: "usage_plan", period: "last_day" }],
       "GET /reports/{id}/history": async () => [`/reports/${rpt}/history`],
       "GET /reports/{id}/history/{execution_id}": async () => [`/reports/${rpt}/history/${exe}`],
       "POST /messages/send": async () => ["/messages/send", { session_id: session.id, phone: contact, message: "again" }],

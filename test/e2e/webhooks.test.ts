@@ -110,6 +110,7 @@ describe("webhooks: every event of a bulk send reaches a local receiver, signed 
     // messages of equal slots may reach the session's lane in any order): the first member's fails.
     await box.post("/sandbox/api/faults", { session_id: sessionId, fail_next: 1, error: "permanent" });
     const job = await api.post("/bulk-send", {
+      name: "Webhook campaign",
       session_id: sessionId,
       custom_group_id: g.id,
       message_content: "Hello {{name}}",
@@ -210,6 +211,7 @@ describe("webhooks: every event of a bulk send reaches a local receiver, signed 
     );
     expect(of("contact.opted_out").map((r) => r.json.data)).toEqual([expect.objectContaining({ phone: stopping, source: "inbound" })]);
     expect(of("bulk_send.completed").find((r) => r.json.data.bulk_send_id === job.body.id)?.json.data).toMatchObject({
+      name: "Webhook campaign",
       status: "completed",
       sent_count: 3,
       failed_count: 1,

@@ -59,6 +59,7 @@ export const TABLE: Record<string, Scope[]> = {
   "POST /reports/{id}/pause": ["reports:manage"],
   "POST /reports/{id}/resume": ["reports:manage"],
   "POST /reports/{id}/run": ["reports:manage"],
+  "POST /reports/run": ["reports:manage"],
   "GET /reports/{id}/history": ["reports:read"],
   "GET /reports/{id}/history/{execution_id}": ["reports:read"],
   "POST /messages/send": ["messages:manage"],

@@ -107,7 +107,7 @@ export const commands = ({ client, values, stdout, stderr, stdin, fail }: Io): R
         const r = await ok(
           client.POST("/custom-groups/{id}/members/add", {
             params: { path: { id: groupId } },
-            body: { contacts: chunk.map(({ phone, name }) => ({ phone, name })) },
+            body: { contacts: chunk.map(({ phone, name, fields }) => ({ phone, name, ...(fields ? { fields } : {}) })) },
           }),
         );
         added += r.added;
@@ -147,6 +147,7 @@ export const commands = ({ client, values, stdout, stderr, stdin, fail }: Io): R
         custom_group_id: group as string,
         session_id: session as string,
         message_content: text as string,
+        ...(values.name ? { name: values.name as string } : {}),
         min_delay_seconds: delay("min-delay"),
         max_delay_seconds: delay("max-delay"),
       };

@@ -34,3 +34,23 @@ describe("CSV contacts", () => {
     ]);
   });
 });
+
+describe("CSV columns beyond phone and name", () => {
+  it("turns them into custom fields named by the header, and a mapping can skip one or choose the columns", () => {
+    const text = "Nome;Telefone;City;Plan\nAna Souza;+5511999990001;Campinas;\nBob;+5511999990002;Rio;gold\n";
+    const r = parseContacts(text);
+    expect(r.columns.map((c) => [c.header, c.role])).toEqual([
+      ["Nome", "name"],
+      ["Telefone", "phone"],
+      ["City", "field"],
+      ["Plan", "field"],
+    ]);
+    expect(r.contacts).toEqual([
+      { line: 2, phone: "+5511999990001", name: "Ana Souza", fields: { City: "Campinas" } },
+      { line: 3, phone: "+5511999990002", name: "Bob", fields: { City: "Rio", Plan: "gold" } },
+    ]);
+    const mapped = parseContacts(text, { skip: [3], name: null });
+    expect(mapped.columns.map((c) => c.role)).toEqual(["field", "phone", "field", "skip"]);
+    expect(mapped.contacts[0]).toEqual({ line: 2, phone: "+5511999990001", name: null, fields: { Nome: "Ana Souza", City: "Campinas" } });
+  });
+});

@@ -3,6 +3,19 @@ export interface CsvContact {
   line: number;
   phone: string;
   name: string | null;
+  /** The row's other columns by header (with a header row only; blank cells left out). */
+  fields?: Record<string, string>;
+}
+
+/** What a column of the file becomes: the phone, the name, a custom field named by its header, or nothing. */
+export type ColumnRole = "phone" | "name" | "field" | "skip";
+
+/** Which column is which, to change before importing (the mapping preview). */
+export interface ColumnMapping {
+  phone?: number;
+  name?: number | null;
+  /** Columns not to import as fields. */
+  skip?: number[];
 }
 
 export interface CsvResult {
@@ -11,6 +24,8 @@ export interface CsvResult {
   invalid: { line: number; value: string; reason: string }[];
   separator: string;
   header: boolean;
+  /** The file's columns (from its header row, else numbered) and what each became. */
+  columns: { index: number; header: string; role: ColumnRole }[];
 }
 
 /** RFC 4180 records with the line each starts on: quotes, doubled quotes, CR LF or LF, newlines inside quotes. */
@@ -65,12 +80,13 @@ const detectSeparator = (text: string) => {
 };
 
 /**
- * Reads `phone,name` rows: a byte-order mark, `;` or tab separators and a header row (any first row
+ * Reads `phone,name` rows (with a header row, any other column becomes a custom field named by its
+ * header, unless `mapping.skip` leaves it out): a byte-order mark, `;` or tab separators and a header row (any first row
  * whose first cell has no digit) are handled. With a header, the `phone` and `name` columns are found
  * by name; without, the first column is the phone and the second the name. A row without a phone
  * number is reported with its line; the server decides whether the number is valid.
  */
-export const parseContacts = (raw: string): CsvResult => {
+export const parseContacts = (raw: string, mapping: ColumnMapping = {}): CsvResult => {
   const text = raw.replace(/^\uFEFF/, "");
   const separator = detectSeparator(text);
   const rows = records(text, separator);
@@ -86,11 +102,20 @@ export const parseContacts = (raw: string): CsvResult => {
     if (n >= 0) nameAt = n;
     else if (p >= 0) nameAt = p === 0 ? 1 : 0;
   }
+  if (mapping.phone !== undefined) phoneAt = mapping.phone;
+  if (mapping.name !== undefined) nameAt = mapping.name ?? -1;
+  const width = Math.max(0, ...rows.map((r) => r.cells.length));
+  const columns: CsvResult["columns"] = Array.from({ length: width }, (_, index) => {
+    const title = header ? (first?.cells[index] ?? "").trim() : "";
+    const role: ColumnRole = index === phoneAt ? "phone" : index === nameAt ? "name" : header && title && !mapping.skip?.includes(index) ? "field" : "skip";
+    return { index, header: title || `column ${index + 1}`, role };
+  });
+  const fieldColumns = columns.filter((c) => c.role === "field");
   const contacts: CsvContact[] = [];
   const invalid: CsvResult["invalid"] = [];
   for (const r of header ? rows.slice(1) : rows) {
     const phone = (r.cells[phoneAt] ?? "").trim();
-    const name = (r.cells[nameAt] ?? "").trim();
+    const name = nameAt >= 0 ? (r.cells[nameAt] ?? "").trim() : "";
     if (!/\d/.test(phone)) {
       invalid.push({ line: r.line, value: r.cells.join(separator).slice(0, 80), reason: phone ? "not a phone number" : "no phone number" });
       continue;
@@ -99,7 +124,12 @@ export const parseContacts = (raw: string): CsvResult => {
       invalid.push({ line: r.line, value: `${phone.slice(0, 40)}…`, reason: "phone longer than 64 characters" });
       continue;
     }
-    contacts.push({ line: r.line, phone, name: name ? name.slice(0, 255) : null });
+    const fields: Record<string, string> = {};
+    for (const c of fieldColumns) {
+      const v = (r.cells[c.index] ?? "").trim();
+      if (v) fields[c.header] = v.slice(0, 500);
+    }
+    contacts.push({ line: r.line, phone, name: name ? name.slice(0, 255) : null, ...(Object.keys(fields).length ? { fields } : {}) });
   }
-  return { contacts, invalid, separator, header };
+  return { contacts, invalid, separator, header, columns };
 };

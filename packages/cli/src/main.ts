@@ -10,10 +10,12 @@ const USAGE = `usage: outreach <command> [options]
   groups ls [--json]                          list contact groups
   groups create NAME [--description TEXT]     create an empty group
   groups import-csv FILE (--group ID | --name NAME)
-                                              add phone,name rows (header optional, ; or , separated)
+                                              add phone,name rows (header optional, ; or , separated;
+                                              with a header, other columns become custom fields)
   groups export ID [--format csv|json]        print a group's members
-  send --group ID --session ID --text TEXT [--preview] [--yes] [--min-delay S] [--max-delay S]
-                                              preview a send, confirm, start it (--yes: no question)
+  send --group ID --session ID --text TEXT [--name NAME] [--preview] [--yes] [--min-delay S] [--max-delay S]
+                                              preview a send, confirm, start it (--yes: no question);
+                                              TEXT may use {{first_name}} and {{fields.city}}
   progress JOB                                follow a send live until it ends
   schedules ls [--json]                       list scheduled messages
   reports run ID                              run a report now and print its summary

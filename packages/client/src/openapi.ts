@@ -890,6 +890,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * (ours) Run a template once now, without a report or a schedule
+         * @description Nothing is stored, scheduled or delivered.
+         */
+        post: operations["runReportOnce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/templates": {
         parameters: {
             query?: never;
@@ -1488,6 +1508,7 @@ export interface components {
             /** @enum {string} */
             message_type: "text" | "media";
             min_delay_seconds: number;
+            name: string | null;
             next_send_at: string | null;
             pause_detail: string | null;
             /** @enum {string|null} */
@@ -1524,6 +1545,8 @@ export interface components {
             counted_exactly: boolean;
             custom_group_id: string;
             estimated_finish_at: string | null;
+            fallback_count: number;
+            fields: string[];
             members: number;
             /** @enum {string} */
             message_type: "text" | "media";
@@ -1558,11 +1581,17 @@ export interface components {
             };
             recipients: number;
             sample: {
+                fallbacks: number;
+                fields?: {
+                    [key: string]: string;
+                };
                 media_url: string | null;
                 name: string | null;
                 phone: string;
                 text: string | null;
             }[];
+            sample_matches: number;
+            sample_offset: number;
             session_id: string;
             session_status: string;
             starts_at: string;
@@ -1595,6 +1624,7 @@ export interface components {
             session_ids: string[];
         };
         Conversation: {
+            campaign_id: string | null;
             inbound_count: number;
             last_inbound_at: string | null;
             last_outbound_at: string | null;
@@ -1695,6 +1725,9 @@ export interface components {
         };
         Member: {
             added_at: string;
+            fields?: {
+                [key: string]: string;
+            };
             id: string;
             name: string | null;
             phone: string;
@@ -1864,6 +1897,20 @@ export interface components {
             period_end: string;
             period_start: string;
             report_id: string;
+            /** @enum {string} */
+            template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "unanswered_contacts" | "vip_contacts" | "lead_pipeline" | "group_monitoring" | "review_digest";
+            text: string;
+        };
+        ReportRunOnce: {
+            csv: string;
+            data: {
+                [key: string]: unknown;
+            };
+            generated_at: string;
+            html: string;
+            id: string;
+            period_end: string;
+            period_start: string;
             /** @enum {string} */
             template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "unanswered_contacts" | "vip_contacts" | "lead_pipeline" | "group_monitoring" | "review_digest";
             text: string;
@@ -2762,6 +2809,8 @@ export interface operations {
                     /** @enum {string} */
                     message_type?: "text" | "media";
                     min_delay_seconds?: number;
+                    /** @description (ours) A name for the campaign, shown in lists, on its page, on report charts and in webhooks' data. */
+                    name?: string | null;
                     send_window?: {
                         end: string;
                         start: string;
@@ -3535,6 +3584,12 @@ export interface operations {
                     /** @enum {string} */
                     message_type?: "text" | "media";
                     min_delay_seconds?: number;
+                    /** @description (ours) A name for the campaign, shown in lists, on its page, on report charts and in webhooks' data. */
+                    name?: string | null;
+                    /** @description (ours) Start the sample at this recipient (0-based) among the matching ones; step by 1 to walk through them. */
+                    sample_offset?: number;
+                    /** @description (ours) Render only recipients whose name, number or custom field contains this text. */
+                    sample_query?: string | null;
                     send_window?: {
                         end: string;
                         start: string;
@@ -3920,6 +3975,10 @@ export interface operations {
                 "application/json": {
                     description?: string | null;
                     members?: {
+                        /** @description (ours) Custom fields for templates, e.g. `{"city": "Campinas"}` → `{{fields.city}}` (and `{{city}}`). Keys are matched in lower case with `_` for spaces. */
+                        fields?: {
+                            [key: string]: string;
+                        } | null;
                         name?: string | null;
                         /** @example +5511999998888 */
                         phone: string;
@@ -4465,6 +4524,10 @@ export interface operations {
             content: {
                 "application/json": {
                     contacts: {
+                        /** @description (ours) Custom fields for templates, e.g. `{"city": "Campinas"}` → `{{fields.city}}` (and `{{city}}`). Keys are matched in lower case with `_` for spaces. */
+                        fields?: {
+                            [key: string]: string;
+                        } | null;
                         name?: string | null;
                         /** @example +5511999998888 */
                         phone: string;
@@ -7570,6 +7633,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportExecution"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Scope missing or plan limit reached */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing parameter or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unreachable; nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runReportOnce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The period ending now (default last_7_days).
+                     * @enum {string}
+                     */
+                    period?: "last_day" | "last_7_days" | "last_30_days";
+                    /**
+                     * @description One of bulk_send_progress, scheduled_messages_status, usage_plan, session_health, daily_activity, unanswered_contacts, vip_contacts, lead_pipeline, group_monitoring, review_digest (MoltFlow's ten).
+                     * @enum {string}
+                     */
+                    template_id: "bulk_send_progress" | "scheduled_messages_status" | "usage_plan" | "session_health" | "daily_activity" | "unanswered_contacts" | "vip_contacts" | "lead_pipeline" | "group_monitoring" | "review_digest";
+                    /** @description unanswered_contacts: list contacts who have waited at least this many hours (default 4). */
+                    threshold_hours?: number | null;
+                    /** @description IANA time zone for the summary's times (default UTC). */
+                    timezone?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRunOnce"];
                 };
             };
             /** @description Malformed request */

@@ -41,6 +41,9 @@ describe("importCsv", () => {
     const s = server();
     const r = await importCsv("+551199990001,Ana\n+551199990001,Ana again\n+551199990002\n", s.add);
     expect(r).toMatchObject({ rows: 3, added: 2, duplicates: 1, invalid: [] });
+    // The repeated row is named, with the row it repeats: the counts add up to the rows read.
+    expect(r.repeated).toEqual([{ row: 2, value: "+551199990001", first_row: 1 }]);
+    expect(r.added + r.duplicates + r.invalid.length).toBe(r.rows);
   });
 
   it("refuses more than 100,000 rows before sending anything", async () => {

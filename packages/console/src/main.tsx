@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, currentKey, onAuthChange, signIn, signOut } from "./api";
+import { ApiError, api, currentKey, ok, onAuthChange, signIn, signOut } from "./api";
 import { PAGES } from "./pages";
 import { Link, match, navigate, usePath } from "./router";
 import { ErrorText, LiveRegion } from "./ui";
@@ -64,9 +64,28 @@ const NotFound = () => (
   </>
 );
 
+/** Conversations waiting for an answer, for the menu (read every 30 s; a key without the scope shows none). */
+const useUnanswered = (signedIn: boolean) => {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    if (!signedIn) return;
+    const read = () =>
+      ok(api().GET("/conversations", { params: { query: { status: "unanswered", limit: 100 } } }))
+        .then((r) => setN((r as { conversations: unknown[] }).conversations.length))
+        .catch(() => setN(0));
+    void read();
+    const t = setInterval(read, 30_000);
+    return () => clearInterval(t);
+  }, [signedIn]);
+  return n;
+};
+
 const App = () => {
   const [signedIn, setSignedIn] = useState(Boolean(currentKey()));
   const path = usePath();
+  const [menu, setMenu] = useState(false);
+  const unanswered = useUnanswered(signedIn);
+  useEffect(() => setMenu(false), [path]);
   useEffect(() => onAuthChange(() => setSignedIn(Boolean(currentKey()))), []);
   useEffect(() => {
     if (path === "/") navigate("/sessions", { replace: true });
@@ -87,16 +106,31 @@ const App = () => {
       </a>
       <header class="top">
         <span class="brand">Outreach</span>
-        <nav aria-label="Main">
+        <button type="button" class="secondary menu-button" aria-expanded={menu} aria-controls="main-menu" onClick={() => setMenu(!menu)}>
+          Menu
+        </button>
+        <nav aria-label="Main" id="main-menu" class={menu ? "open" : undefined}>
           <ul>
             {PAGES.filter((p) => p.nav).map((p) => (
               <li key={p.path}>
-                <Link to={p.path} aria-current={path === p.path || path.startsWith(`${p.path}/`) ? "page" : undefined}>
+                <Link
+                  to={p.path}
+                  aria-current={path === p.path || path.startsWith(`${p.path}/`) ? "page" : undefined}
+                  aria-describedby={p.path === "/inbox" && unanswered ? "unanswered-count" : undefined}
+                >
                   {p.nav}
+                  {p.path === "/inbox" && unanswered ? (
+                    <span class="count" aria-hidden="true">
+                      {unanswered >= 100 ? "99+" : unanswered}
+                    </span>
+                  ) : null}
                 </Link>
               </li>
             ))}
           </ul>
+          <span id="unanswered-count" hidden>
+            {unanswered >= 100 ? "100 or more" : unanswered} unanswered
+          </span>
         </nav>
         <button type="button" class="secondary" onClick={() => signOut()}>
           Sign out

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ok, type Schema } from "./api";
-import { ErrorText, Field, useDebounced, viewerZone, when } from "./ui";
+import { day, ErrorText, Field, useDebounced, viewerZone } from "./ui";
+import { placeOf, ZonePicker } from "./zone-picker";
 
 const TYPES = ["one_time", "daily", "weekly", "monthly", "cron"] as const;
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
@@ -66,9 +67,7 @@ export const TimingFields = ({ t, set }: { t: TimingDraft; set: (t: TimingDraft)
             ))}
           </select>
         </Field>
-        <Field label="Time zone" hint="IANA name, e.g. Europe/Berlin">
-          <input value={t.timezone} onInput={field("timezone")} required maxLength={64} />
-        </Field>
+        <ZonePicker value={t.timezone} onChange={(timezone) => set({ ...t, timezone })} />
         {t.schedule_type === "one_time" ? (
           <Field label="Date and time">
             <input type="datetime-local" value={t.scheduled_time} onInput={field("scheduled_time")} required />
@@ -119,6 +118,41 @@ export const TimingFields = ({ t, set }: { t: TimingDraft; set: (t: TimingDraft)
   );
 };
 
+const DAY_NAMES: Record<string, string> = {
+  mon: "Mondays",
+  tue: "Tuesdays",
+  wed: "Wednesdays",
+  thu: "Thursdays",
+  fri: "Fridays",
+  sat: "Saturdays",
+  sun: "Sundays",
+};
+
+/** "Mondays 09:00 (São Paulo)", "Daily 08:15 (Shanghai)", "Day 1 of each month 18:00 (UTC)": a schedule as a person says it. */
+export const describeTiming = (s: {
+  schedule_type: string;
+  time_of_day?: string | null;
+  days_of_week?: string[] | null;
+  day_of_month?: number | null;
+  cron_expression?: string | null;
+  timezone: string;
+}) => {
+  const zone = ` (${placeOf(s.timezone)})`;
+  const at = s.time_of_day ?? "";
+  switch (s.schedule_type) {
+    case "daily":
+      return `Daily ${at}${zone}`;
+    case "weekly":
+      return `${(s.days_of_week ?? []).map((d) => DAY_NAMES[d] ?? d).join(", ")} ${at}${zone}`;
+    case "monthly":
+      return `Day ${s.day_of_month ?? 1} of each month ${at}${zone}`;
+    case "cron":
+      return `Cron ${s.cron_expression ?? ""}${zone}`;
+    default:
+      return `Once${zone}`;
+  }
+};
+
 /** The next five runs, computed by the server (`GET /scheduled-messages/preview`) as it will run them. */
 export const NextRuns = ({ t }: { t: TimingDraft }) => {
   const settled = useDebounced(JSON.stringify(timingBody(t)), 300);
@@ -148,8 +182,11 @@ export const NextRuns = ({ t }: { t: TimingDraft }) => {
         <ol>
           {state.runs.map((r) => (
             <li key={r.run_at} data-run-at={r.run_at}>
-              <span>{when(r.run_at, state.zone)}</span>
-              {state.zone !== mine ? <small> · your time {when(r.run_at, mine)}</small> : null}
+              <span>
+                {day(r.run_at, state.zone, true)}
+                {state.zone ? ` (${placeOf(state.zone)})` : ""}
+              </span>
+              {state.zone !== mine ? <small> · your time {day(r.run_at, mine, true)}</small> : null}
             </li>
           ))}
         </ol>

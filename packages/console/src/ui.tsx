@@ -1,5 +1,5 @@
 import { type ComponentChildren, cloneElement, isValidElement, type JSX, type VNode } from "preact";
-import { useCallback, useEffect, useId, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "./api";
 
 /** Loads data for a page; `reload` runs it again. Errors are kept to be shown, never thrown. */
@@ -42,8 +42,31 @@ export const ErrorText = ({ error }: { error: unknown }) =>
   ) : null;
 
 let announcer: ((m: string) => void) | undefined;
-/** Says something in the page's live region (screen readers hear it; everyone sees it). */
-export const announce = (m: string) => announcer?.(m);
+let nearby: ((m: string) => void) | undefined;
+/**
+ * Says something in the page's live region (screen readers hear it; everyone sees it). With `near`,
+ * it is also shown in the page's `ActionFeedback` (beside the buttons, where the eye is).
+ */
+export const announce = (m: string, near = false) => {
+  announcer?.(m);
+  if (near) nearby?.(m);
+};
+
+/** Where an action's outcome shows next to its buttons (the live region at the top may be off-screen). */
+export const ActionFeedback = () => {
+  const [msg, setMsg] = useState("");
+  useEffect(() => {
+    nearby = setMsg;
+    return () => {
+      nearby = undefined;
+    };
+  }, []);
+  return msg ? (
+    <span class="feedback" data-testid="action-feedback">
+      {msg}
+    </span>
+  ) : null;
+};
 
 export const LiveRegion = () => {
   const [msg, setMsg] = useState("");
@@ -101,7 +124,7 @@ export const Action = ({
           setError(undefined);
           try {
             await run();
-            if (done) announce(done);
+            if (done) announce(done, true);
           } catch (e) {
             setError(e);
             announce(messageOf(e));
@@ -175,13 +198,31 @@ export const Field = ({ label, children, hint }: { label: string; children: VNod
   );
 };
 
-/** A wide table that scrolls sideways on a phone (focusable, so the keyboard can scroll it too). */
-export const TableWrap = ({ label, children }: { label: string; children: ComponentChildren }) => (
-  // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
-  <section class="table-wrap" aria-label={label} tabIndex={0}>
-    <table>{children}</table>
-  </section>
-);
+/**
+ * A table; below ~600 px its rows become stacked cards, each cell labelled with its column's heading
+ * (copied into `data-label` after each render), so no column or action is cut off. Focusable, so the
+ * keyboard can scroll it where it is still wide.
+ */
+export const TableWrap = ({ label, children }: { label: string; children: ComponentChildren }) => {
+  const ref = useRef<HTMLTableElement>(null);
+  useLayoutEffect(() => {
+    const t = ref.current;
+    if (!t) return;
+    const heads = [...t.querySelectorAll("thead th")].map((th) => th.textContent?.trim() ?? "");
+    for (const row of t.querySelectorAll("tbody tr"))
+      [...row.children].forEach((cell, i) => {
+        if (heads[i]) cell.setAttribute("data-label", heads[i] as string);
+      });
+  });
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
+    <section class="table-wrap" aria-label={label} tabIndex={0}>
+      <table ref={ref} class="cards">
+        {children}
+      </table>
+    </section>
+  );
+};
 
 export const Loading = ({ what }: { what: string }) => <p class="muted">Loading {what}…</p>;
 
@@ -208,6 +249,22 @@ export const when = (iso: string | null | undefined, zone?: string) => {
       timeZone: zone,
       timeZoneName: zone ? "short" : undefined,
     }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+};
+
+/**
+ * A nearby instant, short and with its weekday: "21:54" today (unless `always`), "Mon, Dec 7, 09:00"
+ * otherwise (24 h, in the viewer's zone or in `zone`).
+ */
+export const day = (iso: string | null | undefined, zone?: string, always = false) => {
+  if (!iso) return "–";
+  try {
+    const d = new Date(iso);
+    const time = new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone }).format(d);
+    const date = (x: Date) => new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric", timeZone: zone }).format(x);
+    return !always && date(d) === date(new Date()) ? time : `${date(d)}, ${time}`;
   } catch {
     return iso;
   }

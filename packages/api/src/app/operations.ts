@@ -66,6 +66,7 @@ export const OPERATION_IDS: Record<string, string> = {
   "POST /reports/{id}/pause": "pauseReport",
   "POST /reports/{id}/resume": "resumeReport",
   "POST /reports/{id}/run": "runReport",
+  "POST /reports/run": "runReportOnce",
   "GET /reports/{id}/history": "listReportHistory",
   "GET /reports/{id}/history/{execution_id}": "getReportExecution",
   "POST /messages/send": "sendMessage",

@@ -10,7 +10,14 @@ import { csvRow } from "./csv";
 
 const GroupSchema = z.object(Group.GroupView.shape).openapi("CustomGroup");
 const MemberSchema = z.object(Group.MemberView.shape).openapi("Member");
-const ContactIn = z.object({ phone: Phone, name: z.string().max(255).nullish() });
+const FieldsIn = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((f) => Object.keys(f).length <= Group.MAX_FIELDS, { message: `at most ${Group.MAX_FIELDS} custom fields per contact` })
+  .openapi({
+    description:
+      '(ours) Custom fields for templates, e.g. `{"city": "Campinas"}` → `{{fields.city}}` (and `{{city}}`). Keys are matched in lower case with `_` for spaces.',
+  });
+const ContactIn = z.object({ phone: Phone, name: z.string().max(255).nullish(), fields: FieldsIn.nullish() });
 const Invalid = z.array(z.object({ phone: z.string(), reason: z.string() }));
 const AddResult = z.object({ added: z.number().int(), duplicates: z.number().int(), invalid: Invalid }).openapi("AddMembersResult");
 
@@ -229,10 +236,14 @@ export const groupRoutes = () => {
         c.header("Content-Type", "text/csv; charset=utf-8");
         c.header("Content-Disposition", `attachment; filename="${group.id}.csv"`);
         return stream(c, async (s) => {
-          await s.write("phone,name,added_at\r\n");
+          // Custom fields become columns after `added_at` (ours): a first pass learns their keys.
+          const keys = new Set<string>();
+          for await (const m of Group.members(deps, group.id)) for (const k of Object.keys(m.fields ?? {})) keys.add(k);
+          const extra = [...keys].sort();
+          await s.write(csvRow(["phone", "name", "added_at", ...extra]));
           let buf = "";
           for await (const m of Group.members(deps, group.id)) {
-            buf += csvRow([m.phone, m.name ?? "", m.added_at]);
+            buf += csvRow([m.phone, m.name ?? "", m.added_at, ...extra.map((k) => m.fields?.[k] ?? "")]);
             if (buf.length > 16_384) {
               await s.write(buf);
               buf = "";

@@ -36,10 +36,27 @@ export const MessageFields = {
 
 /** The create body, exported: the preview route and the MCP tools validate with the same schema. */
 export const CreateBulkSendBody = z.object({
+  name: z
+    .string()
+    .max(100)
+    .nullish()
+    .openapi({ description: "(ours) A name for the campaign, shown in lists, on its page, on report charts and in webhooks' data." }),
   session_id: z.string().min(1).max(100),
   custom_group_id: z.string().min(1).max(100),
   ...MessageFields,
   start_at: z.string().datetime({ offset: true }).nullish(),
+});
+
+/** The preview body: the create body plus which recipients to render (ours). */
+export const PreviewBulkSendBody = CreateBulkSendBody.extend({
+  sample_query: z.string().max(100).nullish().openapi({ description: "(ours) Render only recipients whose name, number or custom field contains this text." }),
+  sample_offset: z
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .optional()
+    .openapi({ description: "(ours) Start the sample at this recipient (0-based) among the matching ones; step by 1 to walk through them." }),
 });
 
 const STATUSES = Jobs.JOB_STATUSES;
@@ -90,7 +107,7 @@ export const bulkRoutes = () => {
           "`blocked_by` naming whatever would refuse the send (plan, quota, session, nobody to send to). The rendered messages show " +
           "members' names and numbers, so this needs `custom-groups:read` as well as `bulk-send:manage`.",
         middleware: [preview],
-        request: body(CreateBulkSendBody),
+        request: body(PreviewBulkSendBody),
         responses: { 200: json(PreviewSchema, "Preview"), ...errors },
       }),
       async (c) => c.json(await Jobs.preview(c.get("deps"), c.get("tenantId"), c.req.valid("json")), 200),

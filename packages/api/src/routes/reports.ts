@@ -30,6 +30,17 @@ const Fields = {
 /** The create body, exported: the MCP tools validate with the same schema. */
 export const CreateReportBody = z.object(Fields);
 
+/** *(ours)* Run a template once, without a report or schedule. */
+export const RunOnceBody = z.object({
+  template_id: Fields.template_id,
+  period: z.enum(Report.ONCE_PERIODS).optional().openapi({ description: "The period ending now (default last_7_days)." }),
+  threshold_hours: Fields.threshold_hours,
+  timezone: z.string().min(1).max(64).nullish().openapi({ description: "IANA time zone for the summary's times (default UTC)." }),
+});
+const RunOnceOut = z
+  .object({ ...Report.ExecutionView.omit({ report_id: true, delivery: true }).shape, html: z.string(), csv: z.string() })
+  .openapi("ReportRunOnce");
+
 const Out = z.object(Report.ReportView.shape).openapi("Report");
 const ExecutionSchema = z.object(Report.ExecutionView.shape).openapi("ReportExecution");
 
@@ -143,6 +154,25 @@ export const reportRoutes = () => {
         const id = c.req.valid("param").id;
         await Report.remove(c.get("deps"), c.get("tenantId"), id);
         return c.json({ id, deleted: true as const }, 200);
+      },
+    )
+
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/run",
+        tags,
+        summary: "(ours) Run a template once now, without a report or a schedule",
+        description: "Nothing is stored, scheduled or delivered.",
+        middleware: [manage],
+        request: body(RunOnceBody),
+        responses: { 200: json(RunOnceOut, "Result"), ...errors },
+      }),
+      async (c) => {
+        const input = c.req.valid("json");
+        const { report_id: _r, delivery: _d, ...exe } = await Report.runOnce(c.get("deps"), c.get("tenantId"), input);
+        const full = { ...exe, report_id: "", delivery: { method: "dashboard" as const, status: "kept" as const, to: null, bulk_send_id: null, error: null } };
+        return c.json({ ...exe, html: Report.toHtml(full, input.timezone ?? "UTC"), csv: Report.toCsv(full) }, 200);
       },
     )
 

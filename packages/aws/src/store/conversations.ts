@@ -65,7 +65,10 @@ export const createConversationStore = (db: Db) => {
       for (const r of await batchGet(
         db,
         jobIds.map((id) => Keys.recipient(id, phone)),
-        { projection: "pk, #name, #status, #error, sent_at", names: { "#name": "name", "#status": "status", "#error": "error" } },
+        {
+          projection: "pk, #name, #fields, #status, #error, sent_at",
+          names: { "#name": "name", "#fields": "fields", "#status": "status", "#error": "error" },
+        },
       ))
         recipients.set(r.pk as string, r);
     }
@@ -87,7 +90,15 @@ export const createConversationStore = (db: Db) => {
               media_url: str(job.media_url),
             }
           : null,
-        recipient: r ? { name: str(r.name), status: r.status as string, error: str(r.error), sent_at: str(r.sent_at) } : null,
+        recipient: r
+          ? {
+              name: str(r.name),
+              ...(r.fields ? { fields: r.fields as Record<string, string> } : {}),
+              status: r.status as string,
+              error: str(r.error),
+              sent_at: str(r.sent_at),
+            }
+          : null,
       };
     });
   };

@@ -17,7 +17,13 @@ const groupKey = Keys.group;
  */
 export const createGroupStore = (db: Db) => {
   /** Runs member transactions chunk by chunk, dropping members whose condition failed and retrying the rest. */
-  const applyMembers = async (tenantId: string, groupId: string, entries: { phone: string; name: string | null }[], now: string, op: "add" | "remove") => {
+  const applyMembers = async (
+    tenantId: string,
+    groupId: string,
+    entries: { phone: string; name: string | null; fields?: Record<string, string> }[],
+    now: string,
+    op: "add" | "remove",
+  ) => {
     let applied = 0;
     let rejected = 0;
     for (let i = 0; i < entries.length; i += CHUNK) {
@@ -40,7 +46,7 @@ export const createGroupStore = (db: Db) => {
               ? {
                   Put: {
                     TableName: db.table,
-                    Item: { ...Keys.member(groupId, m.phone), phone: m.phone, name: m.name, added_at: now },
+                    Item: { ...Keys.member(groupId, m.phone), phone: m.phone, name: m.name, ...(m.fields ? { fields: m.fields } : {}), added_at: now },
                     ConditionExpression: "attribute_not_exists(pk)",
                   },
                 }
@@ -175,7 +181,7 @@ export const createGroupStore = (db: Db) => {
       return phones.length;
     },
 
-    addMembers: (tenantId: string, groupId: string, members: { phone: string; name: string | null }[], now: string) =>
+    addMembers: (tenantId: string, groupId: string, members: { phone: string; name: string | null; fields?: Record<string, string> }[], now: string) =>
       applyMembers(tenantId, groupId, members, now, "add"),
 
     removeMembers: (tenantId: string, groupId: string, phones: string[], now: string) =>

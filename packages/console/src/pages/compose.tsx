@@ -1,9 +1,9 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { navigate } from "../router";
-import { ErrorText, Field, Form, num, Page, useDebounced, useLoad, when } from "../ui";
-
-type Preview = Schema<"BulkSendPreview">;
+import { ErrorText, Field, Form, num, Page, useLoad } from "../ui";
+import { type Preview, PreviewPanel, type SampleAt, summaryOf, usePreview } from "./compose-preview";
+import { ConfirmSend } from "./confirm-send";
 
 /** The fields a bulk send and a scheduled message share: what to send, to whom, from which number, how fast. */
 export interface MessageDraft {
@@ -50,7 +50,8 @@ export const DraftFields = ({ draft, set }: { draft: MessageDraft; set: (d: Mess
       <ErrorText error={options.error} />
       <div class="row">
         <Field label="Session">
-          <select value={draft.session_id} onChange={field("session_id")} required>
+          {/* Keyed on the options arriving: a value set before its option exists (an edited schedule) is applied again. */}
+          <select key={options.data ? "loaded" : "loading"} value={draft.session_id} onChange={field("session_id")} required>
             <option value="">Choose a session</option>
             {options.data?.sessions.map((s) => (
               <option key={s.id} value={s.id}>
@@ -61,7 +62,7 @@ export const DraftFields = ({ draft, set }: { draft: MessageDraft; set: (d: Mess
           </select>
         </Field>
         <Field label="Group">
-          <select value={draft.custom_group_id} onChange={field("custom_group_id")} required>
+          <select key={options.data ? "loaded" : "loading"} value={draft.custom_group_id} onChange={field("custom_group_id")} required>
             <option value="">Choose a group</option>
             {options.data?.groups.map((g) => (
               <option key={g.id} value={g.id}>
@@ -71,7 +72,10 @@ export const DraftFields = ({ draft, set }: { draft: MessageDraft; set: (d: Mess
           </select>
         </Field>
       </div>
-      <Field label="Message" hint="{{name}}, {{phone}} and {{name|there}} (with a fallback) are replaced per contact.">
+      <Field
+        label="Message"
+        hint="{{name}}, {{first_name}}, {{phone}} and a CSV column as {{fields.city}} are replaced per contact; {{first_name|there}} gives a fallback."
+      >
         <textarea rows={4} maxLength={4096} value={draft.message_content} onInput={field("message_content")} />
       </Field>
       <Field label="Media URL (optional)" hint="http or https; the message becomes its caption.">
@@ -95,69 +99,17 @@ export const DraftFields = ({ draft, set }: { draft: MessageDraft; set: (d: Mess
   );
 };
 
-/** What the server would do with this draft: the first three members' messages, quota, the estimated finish. */
-const PreviewPanel = ({ draft }: { draft: MessageDraft }) => {
-  const settled = useDebounced(JSON.stringify(draftBody(draft)), 350);
-  const [state, setState] = useState<{ preview?: Preview; error?: unknown }>({});
-  useEffect(() => {
-    const body = JSON.parse(settled);
-    if (!body.session_id || !body.custom_group_id || (!body.message_content && !body.media_url)) {
-      setState({});
-      return;
-    }
-    let stale = false;
-    ok(api().POST("/bulk-send/preview", { body }))
-      .then((preview) => !stale && setState({ preview: preview as Preview }))
-      .catch((error) => !stale && setState({ error }));
-    return () => {
-      stale = true;
-    };
-  }, [settled]);
-  const p = state.preview;
-  return (
-    <section class="card preview" aria-labelledby="preview-h" aria-live="polite">
-      <h2 id="preview-h">Preview</h2>
-      <ErrorText error={state.error} />
-      {!p ? (
-        <p class="muted">Choose a session and a group and write a message to see it as the first three members will.</p>
-      ) : (
-        <>
-          <ul class="samples">
-            {p.sample.map((s) => (
-              <li key={s.phone} class="sample">
-                <span class="to">
-                  {s.name ?? "(no name)"} · {s.phone}
-                </span>
-                <span class="bubble">{s.text ?? ""}</span>
-                {s.media_url ? <span class="muted"> + media {s.media_url}</span> : null}
-              </li>
-            ))}
-          </ul>
-          <p>
-            {num(p.recipients)} recipients ({num(p.opted_out)} opted out) · uses {num(p.quota.would_use)} of{" "}
-            {p.quota.remaining === null ? "unlimited" : num(p.quota.remaining)} messages left this month
-          </p>
-          <p>
-            Estimated finish: <strong class="eta">{when(p.estimated_finish_at)}</strong> (about {num(Math.round(p.pacing.per_message_seconds))} s a message)
-          </p>
-          {p.blocked_by.length ? (
-            <ul class="error">
-              {p.blocked_by.map((b) => (
-                <li key={b.code}>{b.message}</li>
-              ))}
-            </ul>
-          ) : null}
-        </>
-      )}
-    </section>
-  );
-};
-
 export const Compose = () => {
   const [draft, setDraft] = useState<MessageDraft>(() => {
     const group = new URLSearchParams(location.search).get("group");
     return { ...emptyDraft(), custom_group_id: group ?? "" };
   });
+  const [name, setName] = useState("");
+  const [at, setAt] = useState<SampleAt>({ query: "", offset: 0 });
+  // One idempotency key per confirmation: a retried "Send now" (a lost answer) never makes a second job.
+  const [confirming, setConfirming] = useState<{ preview: Preview; key: string }>();
+  const state = usePreview(draft, at);
+  const body = () => ({ ...draftBody(draft), ...(name.trim() ? { name: name.trim() } : {}) });
   return (
     <Page title="New bulk send">
       <div class="split">
@@ -165,15 +117,34 @@ export const Compose = () => {
           label="Compose a bulk send"
           onSubmit={async () => {
             if (!draft.message_content && !draft.media_url) throw new Error("Write a message or give a media URL.");
-            const job = (await ok(api().POST("/bulk-send", { body: draftBody(draft) }))) as Schema<"BulkSend">;
-            navigate(`/sends/${job.id}`);
+            // What the confirmation shows is asked for now, not taken from a preview that may be stale.
+            const preview = (await ok(api().POST("/bulk-send/preview", { body: body() }))) as Preview;
+            setConfirming({ preview, key: [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("") });
           }}
         >
+          <Field label="Campaign name (optional)" hint="Shown in lists, on the campaign's page and on report charts.">
+            <input maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </Field>
           <DraftFields draft={draft} set={setDraft} />
-          <button type="submit">Start sending</button>
+          {state.preview ? (
+            <p class="send-summary" data-testid="send-summary">
+              {summaryOf(state.preview)}
+            </p>
+          ) : null}
+          <button type="submit">Start sending…</button>
         </Form>
-        <PreviewPanel draft={draft} />
+        <PreviewPanel state={state} at={at} setAt={setAt} />
       </div>
+      {confirming ? (
+        <ConfirmSend
+          preview={confirming.preview}
+          onClose={() => setConfirming(undefined)}
+          onSend={async () => {
+            const job = (await ok(api().POST("/bulk-send", { body: body(), headers: { "Idempotency-Key": confirming.key } }))) as Schema<"BulkSend">;
+            navigate(`/sends/${job.id}`);
+          }}
+        />
+      ) : null}
     </Page>
   );
 };

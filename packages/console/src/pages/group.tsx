@@ -1,83 +1,11 @@
 import { useState } from "preact/hooks";
 import { api, download, ok, type Schema } from "../api";
-import { type ImportOutcome, importCsv } from "../import";
 import { navigate } from "../router";
 import { Action, ErrorText, Field, Form, Loading, NextPage, num, Page, TableWrap, useLoad, when } from "../ui";
+import { UndoBar } from "../undo";
+import { Import } from "./group-import";
 
 type Detail = Schema<"CustomGroup"> & { members: Schema<"Member">[]; next_cursor: string | null };
-
-const Import = ({ id, onDone }: { id: string; onDone: () => void }) => {
-  const [file, setFile] = useState<File>();
-  const [progress, setProgress] = useState<{ sent: number; total: number }>();
-  const [outcome, setOutcome] = useState<ImportOutcome>();
-  return (
-    <Form
-      label="Import a CSV file"
-      onSubmit={async () => {
-        if (!file) return;
-        setOutcome(undefined);
-        const text = await file.text();
-        const r = await importCsv(
-          text,
-          async (contacts) => ok(api().POST("/custom-groups/{id}/members/add", { params: { path: { id } }, body: { contacts } })),
-          (sent, total) => setProgress({ sent, total }),
-        );
-        setOutcome(r);
-        onDone();
-      }}
-    >
-      <h2>Import contacts</h2>
-      <p class="muted">
-        A CSV with <code>phone,name</code> rows (header optional, <code>,</code> or <code>;</code>, as spreadsheets export it), up to 100,000 rows.
-      </p>
-      <div class="row">
-        <Field label="CSV file">
-          <input type="file" accept=".csv,text/csv,text/plain" onChange={(e) => setFile(e.currentTarget.files?.[0])} required />
-        </Field>
-        <button type="submit" disabled={!file}>
-          Import
-        </button>
-      </div>
-      {progress ? (
-        <div class="progress-line">
-          <progress id="import-progress" max={Math.max(1, progress.total)} value={progress.sent} aria-label="Import progress" />
-          <span>
-            {num(progress.sent)} / {num(progress.total)} rows sent
-          </span>
-        </div>
-      ) : null}
-      {outcome ? (
-        <div class="import-result" role="status">
-          <p>
-            <strong data-added={outcome.added}>{num(outcome.added)} added</strong> · {num(outcome.duplicates)} duplicates · {num(outcome.invalid.length)}{" "}
-            invalid (of {num(outcome.rows)} rows)
-          </p>
-          {outcome.invalid.length ? (
-            <TableWrap label="Invalid rows">
-              <caption>Rows not imported</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {outcome.invalid.slice(0, 500).map((i) => (
-                  <tr key={`${i.row}-${i.value}`} class="invalid-row">
-                    <td class="num">{i.row}</td>
-                    <td>{i.value}</td>
-                    <td>{i.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </TableWrap>
-          ) : null}
-        </div>
-      ) : null}
-    </Form>
-  );
-};
 
 export const GroupDetail = ({ params }: { params: Record<string, string> }) => {
   const id = params.id!;
@@ -91,9 +19,24 @@ export const GroupDetail = ({ params }: { params: Record<string, string> }) => {
   const [search, setSearch] = useState("");
   const [name, setName] = useState<string>();
   const [description, setDescription] = useState<string>();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [removed, setRemoved] = useState<Schema<"Member">[]>();
   if (!g.data) return <Page title="Group">{g.error ? <ErrorText error={g.error} /> : <Loading what="the group" />}</Page>;
   const q = search.trim().toLowerCase();
   const members = q ? g.data.members.filter((m) => m.phone.includes(q) || (m.name ?? "").toLowerCase().includes(q)) : g.data.members;
+  // Removing keeps what was removed (name and fields) so that "Undo" adds the same members back.
+  const remove = async (list: Schema<"Member">[]) => {
+    await ok(api().POST("/custom-groups/{id}/members/remove", { params: { path: { id } }, body: { member_ids: list.map((m) => m.id) } }));
+    setRemoved(list);
+    setSelected(new Set());
+    await g.reload();
+  };
+  const toggle = (mid: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(mid);
+    else next.delete(mid);
+    setSelected(next);
+  };
   return (
     <Page
       title={g.data.name}
@@ -164,6 +107,29 @@ export const GroupDetail = ({ params }: { params: Record<string, string> }) => {
           </select>
         </Field>
       </div>
+      {removed ? (
+        <UndoBar
+          message={`Removed ${removed.length === 1 ? removed[0]?.phone : `${num(removed.length)} members`}.`}
+          undo={async () => {
+            const contacts = removed.map((m) => ({ phone: m.phone, name: m.name, ...(m.fields ? { fields: m.fields } : {}) }));
+            await ok(api().POST("/custom-groups/{id}/members/add", { params: { path: { id } }, body: { contacts } }));
+            await g.reload();
+          }}
+          onDone={() => setRemoved(undefined)}
+        />
+      ) : null}
+      {selected.size ? (
+        <Action
+          class="danger"
+          run={async () => {
+            const list = g.data!.members.filter((m) => selected.has(m.id));
+            if (!confirm(`Remove ${list.length} selected member${list.length === 1 ? "" : "s"} from this group?`)) return;
+            await remove(list);
+          }}
+        >
+          Remove selected ({num(selected.size)})
+        </Action>
+      ) : null}
       <TableWrap label="Members">
         <caption>
           Members, page {cursors.length}
@@ -171,6 +137,14 @@ export const GroupDetail = ({ params }: { params: Record<string, string> }) => {
         </caption>
         <thead>
           <tr>
+            <th scope="col">
+              <input
+                type="checkbox"
+                aria-label="Select all members shown"
+                checked={members.length > 0 && members.every((m) => selected.has(m.id))}
+                onChange={(e) => setSelected(e.currentTarget.checked ? new Set(members.map((m) => m.id)) : new Set())}
+              />
+            </th>
             <th scope="col">Phone</th>
             <th scope="col">Name</th>
             <th scope="col">Added</th>
@@ -182,18 +156,14 @@ export const GroupDetail = ({ params }: { params: Record<string, string> }) => {
         <tbody>
           {members.map((m) => (
             <tr key={m.id}>
+              <td>
+                <input type="checkbox" aria-label={`Select ${m.phone}`} checked={selected.has(m.id)} onChange={(e) => toggle(m.id, e.currentTarget.checked)} />
+              </td>
               <td>{m.phone}</td>
               <td class="member-name">{m.name ?? ""}</td>
               <td>{when(m.added_at)}</td>
               <td>
-                <Action
-                  class="link"
-                  aria-label={`Remove ${m.phone}`}
-                  run={async () => {
-                    await ok(api().POST("/custom-groups/{id}/members/remove", { params: { path: { id } }, body: { member_ids: [m.id] } }));
-                    await g.reload();
-                  }}
-                >
+                <Action class="link" aria-label={`Remove ${m.phone}`} run={() => remove([m])}>
                   Remove
                 </Action>
               </td>

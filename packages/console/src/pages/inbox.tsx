@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
+import { Link } from "../router";
 import { ErrorText, Field, Form, Loading, Page, useLoad, when } from "../ui";
 
 type Conversation = Schema<"Conversation">;
@@ -46,6 +47,12 @@ const Thread = ({ c, onSent }: { c: Conversation; onSent: () => void }) => {
               <small>
                 {when(m.timestamp)}
                 {m.status ? ` · ${m.status}` : ""}
+                {m.job_id ? (
+                  <>
+                    {" · "}
+                    <Link to={`/sends/${m.job_id}`}>campaign</Link>
+                  </>
+                ) : null}
               </small>
             </li>
           ))}
@@ -75,13 +82,36 @@ const Thread = ({ c, onSent }: { c: Conversation; onSent: () => void }) => {
   );
 };
 
+/** How often the inbox asks for new conversations while it is open. */
+const REFRESH_MS = 10_000;
+
 export const Inbox = () => {
-  const [status, setStatus] = useState<"unanswered" | "answered" | "all">("unanswered");
+  // `?phone=` (a campaign's "replied" link) opens that contact's thread among all conversations.
+  const wanted = new URLSearchParams(location.search).get("phone");
+  const [status, setStatus] = useState<"unanswered" | "answered" | "all">(wanted ? "all" : "unanswered");
   const list = useLoad(
     async () => (await ok(api().GET("/conversations", { params: { query: { status, limit: 100 } } }))) as { conversations: Conversation[] },
     [status],
   );
   const [open, setOpen] = useState<Conversation>();
+  // Answered here: out of "unanswered" at once, before the server has sent the reply.
+  const [answered, setAnswered] = useState<Set<string>>(new Set());
+  useEffect(() => {
+    const t = setInterval(() => void list.reload(), REFRESH_MS);
+    return () => clearInterval(t);
+  }, [list.reload]);
+  useEffect(() => {
+    if (wanted && !open) {
+      const c = list.data?.conversations.find((x) => x.phone === wanted);
+      if (c) setOpen(c);
+    }
+  }, [list.data]);
+  // Campaign names for the labels (a key without bulk-send:read shows none).
+  const campaigns = useLoad(async () => {
+    const r = (await ok(api().GET("/bulk-send", { params: { query: { limit: 200 } } }))) as { jobs: Schema<"BulkSend">[] };
+    return new Map(r.jobs.map((j) => [j.id, j.name ?? (j.message_content ?? j.id).slice(0, 30)]));
+  });
+  const shown = (list.data?.conversations ?? []).filter((c) => status !== "unanswered" || !answered.has(`${c.session_id} ${c.phone}`));
   return (
     <Page title="Inbox">
       <Field label="Show">
@@ -95,11 +125,11 @@ export const Inbox = () => {
       <div class="split">
         {!list.data ? (
           <Loading what="conversations" />
-        ) : list.data.conversations.length === 0 ? (
+        ) : shown.length === 0 ? (
           <p>No {status === "all" ? "" : `${status} `}conversations.</p>
         ) : (
           <ul class="conversations" aria-label="Conversations">
-            {list.data.conversations.map((c) => (
+            {shown.map((c) => (
               <li key={`${c.session_id} ${c.phone}`}>
                 <button
                   type="button"
@@ -107,15 +137,30 @@ export const Inbox = () => {
                   aria-pressed={open?.phone === c.phone && open.session_id === c.session_id}
                   onClick={() => setOpen(c)}
                 >
-                  <strong>{c.name ?? c.phone}</strong>
+                  <strong>
+                    {c.name ?? c.phone}
+                    {c.opted_out ? <span class="badge s-failed"> opted out</span> : null}
+                  </strong>
                   <span class="muted">{c.last_text ?? ""}</span>
+                  {c.campaign_id && campaigns.data?.get(c.campaign_id) ? (
+                    <small class="campaign-label">campaign: {campaigns.data.get(c.campaign_id)}</small>
+                  ) : null}
                   <small>{when(c.last_inbound_at ?? c.last_outbound_at)}</small>
                 </button>
               </li>
             ))}
           </ul>
         )}
-        {open ? <Thread key={`${open.session_id} ${open.phone}`} c={open} onSent={() => void list.reload()} /> : null}
+        {open ? (
+          <Thread
+            key={`${open.session_id} ${open.phone}`}
+            c={open}
+            onSent={() => {
+              setAnswered(new Set([...answered, `${open.session_id} ${open.phone}`]));
+              void list.reload();
+            }}
+          />
+        ) : null}
       </div>
     </Page>
   );

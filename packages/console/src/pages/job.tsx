@@ -1,10 +1,15 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, followProgress, ok, type Progress, type Schema } from "../api";
-import { Action, ErrorText, Loading, NextPage, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
+import { Link } from "../router";
+import { Action, ActionFeedback, ErrorText, Loading, NextPage, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
+import { DelayedAction } from "../undo";
+import { optOutsCaused } from "./job-optouts";
 
 type Job = Schema<"BulkSend">;
 type Recipient = Schema<"Recipient">;
 const RECIPIENT_STATUSES = ["pending", "sent", "delivered", "read", "failed", "skipped", "cancelled", "unknown"] as const;
+/** The filter's choices: the API's statuses, and who replied (read from the same list). */
+const FILTERS = [...RECIPIENT_STATUSES, "replied"] as const;
 const FINAL = new Set(["completed", "cancelled", "failed"]);
 
 /** The job's counters as the progress stream carries them (the job itself before the first event). */
@@ -28,23 +33,23 @@ const countsOf = (j: Job): Progress => ({
 });
 
 const Recipients = ({ id, version }: { id: string; version: number }) => {
-  const [status, setStatus] = useState<(typeof RECIPIENT_STATUSES)[number] | "">("");
+  const [status, setStatus] = useState<(typeof FILTERS)[number] | "">("");
   const [cursor, setCursor] = useState<string>();
-  const list = useLoad(
-    async () =>
-      (await ok(api().GET("/bulk-send/{id}/recipients", { params: { path: { id }, query: { limit: 50, cursor, ...(status ? { status } : {}) } } }))) as {
-        recipients: Recipient[];
-        next_cursor: string | null;
-      },
-    [id, status, cursor, version],
-  );
+  const list = useLoad(async () => {
+    const query = { limit: status === "replied" ? 200 : 50, cursor, ...(status && status !== "replied" ? { status } : {}) };
+    const page = (await ok(api().GET("/bulk-send/{id}/recipients", { params: { path: { id }, query } }))) as {
+      recipients: Recipient[];
+      next_cursor: string | null;
+    };
+    return status === "replied" ? { ...page, recipients: page.recipients.filter((r) => r.replied_at) } : page;
+  }, [id, status, cursor, version]);
   return (
     <section aria-labelledby="recipients-h">
       <h2 id="recipients-h">Recipients</h2>
       <StatusFilter
         label="Show recipients with status"
         value={status}
-        statuses={RECIPIENT_STATUSES}
+        statuses={FILTERS}
         onChange={(s) => {
           setStatus(s);
           setCursor(undefined);
@@ -63,6 +68,7 @@ const Recipients = ({ id, version }: { id: string; version: number }) => {
               <th scope="col">Status</th>
               <th scope="col">Sent</th>
               <th scope="col">Error</th>
+              <th scope="col">Reply</th>
             </tr>
           </thead>
           <tbody>
@@ -75,6 +81,7 @@ const Recipients = ({ id, version }: { id: string; version: number }) => {
                 </td>
                 <td>{when(r.sent_at)}</td>
                 <td>{r.error ?? ""}</td>
+                <td>{r.replied_at ? <Link to={`/inbox?phone=${encodeURIComponent(r.phone)}`}>replied {when(r.replied_at)}</Link> : ""}</td>
               </tr>
             ))}
           </tbody>
@@ -84,6 +91,9 @@ const Recipients = ({ id, version }: { id: string; version: number }) => {
     </section>
   );
 };
+
+/** A share as people read it: one decimal, the same rounding everywhere (12.5 % stays 12.5 %). */
+export const pctOf = (part: number, whole: number) => (whole > 0 ? `${(Math.round((part / whole) * 1000) / 10).toLocaleString("en-US")} %` : "–");
 
 const COUNTERS: [keyof Progress, string][] = [
   ["sent", "Sent"],
@@ -102,6 +112,11 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
   const [live, setLive] = useState<Progress>();
   const [streamError, setStreamError] = useState<unknown>();
   const [version, setVersion] = useState(0);
+  const [rows, setRows] = useState(0);
+  const optedOut = useLoad(
+    async () => (job.data ? optOutsCaused(job.data) : undefined),
+    [job.data?.started_at, job.data?.status, live?.replied, Math.floor(rows / 5)],
+  );
   // Follows the progress stream while the job is not final; a pause/resume/retry starts it again.
   const status = live?.status ?? job.data?.status;
   useEffect(() => {
@@ -110,7 +125,12 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
     followProgress(
       id,
       (p) => {
-        setLive(p);
+        setLive((old) => {
+          // The recipients table follows the counters: a change in them reloads it.
+          if (old && (old.sent !== p.sent || old.delivered !== p.delivered || old.read !== p.read || old.failed !== p.failed || old.replied !== p.replied))
+            setRows((r) => r + 1);
+          return p;
+        });
         if (FINAL.has(p.status)) {
           void job.reload();
           setVersion((v) => v + 1);
@@ -129,6 +149,7 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
     const t = setInterval(() => {
       if (++n > 20) clearInterval(t);
       void job.reload();
+      setRows((r) => r + 1);
     }, 3000);
     return () => clearInterval(t);
   }, [finalNow, job.reload]);
@@ -144,7 +165,7 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
     setVersion((v) => v + 1);
   };
   return (
-    <Page title="Bulk send">
+    <Page title={job.data.name ?? "Bulk send"}>
       <p>
         <StatusBadge status={p.status} /> {job.data.pause_reason ? <span>paused by {job.data.pause_reason}</span> : null}{" "}
         <small>
@@ -175,6 +196,14 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
           <dt>Total</dt>
           <dd>{num(p.total)}</dd>
         </div>
+        <div data-rate="reply">
+          <dt>Reply rate</dt>
+          <dd>{pctOf(p.replied, p.sent)}</dd>
+        </div>
+        <div data-counter-extra="opted_out">
+          <dt>Opted out since</dt>
+          <dd>{optedOut.data === null ? "–" : num(optedOut.data)}</dd>
+        </div>
       </dl>
       {p.waiting_reason ? (
         <p class="muted">
@@ -184,6 +213,7 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
       {!FINAL.has(p.status) && p.estimated_finish_at ? <p>Estimated finish: {when(p.estimated_finish_at)}</p> : null}
       <ErrorText error={streamError} />
       <div class="actions">
+        <ActionFeedback />
         {p.status === "running" || p.status === "pending" ? (
           <Action run={act("pause")} done="Paused.">
             Pause
@@ -195,9 +225,15 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
           </Action>
         ) : null}
         {!FINAL.has(p.status) ? (
-          <Action class="danger" run={act("cancel")} done="Cancelled.">
+          <DelayedAction
+            class="danger"
+            ask={`Cancel this send? The ${num(p.pending)} recipients not reached yet will not get the message; this cannot be resumed.`}
+            pending="Cancelling in 5 s…"
+            done="Cancelled."
+            run={act("cancel")}
+          >
             Cancel
-          </Action>
+          </DelayedAction>
         ) : null}
         {p.failed > 0 ? (
           <Action class="secondary" run={act("retry-failed")} done="Failed recipients are sent again.">
@@ -205,7 +241,7 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
           </Action>
         ) : null}
       </div>
-      <Recipients id={id} version={version} />
+      <Recipients id={id} version={version * 100_000 + rows} />
     </Page>
   );
 };

@@ -13,7 +13,7 @@ const DROP = "script,style,iframe,frame,object,embed,link,meta,base,form,input,b
  * through the CSSOM instead, which the CSP allows; it is parsed inert (DOMParser runs nothing), and
  * scripts, event handlers and `javascript:` URLs are dropped.
  */
-const RenderedReport = ({ html }: { html: string }) => {
+export const RenderedReport = ({ html }: { html: string }) => {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current;

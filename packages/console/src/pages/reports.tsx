@@ -3,6 +3,7 @@ import { api, ok, type Schema } from "../api";
 import { Link, navigate } from "../router";
 import { emptyTiming, NextRuns, type TimingDraft, TimingFields, timingBody } from "../timing";
 import { Action, ErrorText, Field, Form, Loading, Page, StatusBadge, TableWrap, useLoad, when } from "../ui";
+import { RunOnce } from "./report-once";
 
 type Report = Schema<"Report">;
 type Template = { id: string; name: string; description: string };
@@ -18,6 +19,7 @@ export const Reports = () => {
   const [timing, setTiming] = useState<TimingDraft>(emptyTiming);
   return (
     <Page title="Reports">
+      <RunOnce templates={templates.data ?? []} />
       <Form
         label="New report"
         onSubmit={async () => {

@@ -2,8 +2,9 @@ import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { Link } from "../router";
-import { emptyTiming, NextRuns, type TimingDraft, TimingFields, timingBody } from "../timing";
+import { describeTiming, emptyTiming, NextRuns, type TimingDraft, TimingFields, timingBody } from "../timing";
 import { Action, ErrorText, Field, Form, Loading, Page, StatusBadge, TableWrap, useLoad, viewerZone, when } from "../ui";
+import { DelayedAction } from "../undo";
 import { DraftFields, draftBody, emptyDraft, type MessageDraft } from "./compose";
 
 type Scheduled = Schema<"ScheduledMessage">;
@@ -34,20 +35,49 @@ const History = ({ id }: { id: string }) => {
   );
 };
 
-const Create = ({ onCreated }: { onCreated: () => void }) => {
-  const [name, setName] = useState("");
-  const [draft, setDraft] = useState<MessageDraft>(emptyDraft);
-  const [timing, setTiming] = useState<TimingDraft>(emptyTiming);
+const text = (n: number | null | undefined, fallback: string) => (n === null || n === undefined ? fallback : String(n));
+
+/** A saved schedule as the form's drafts (for editing it in place). */
+const draftsOf = (s: Scheduled): { draft: MessageDraft; timing: TimingDraft } => ({
+  draft: {
+    session_id: s.session_id,
+    custom_group_id: s.custom_group_id,
+    message_content: s.message_content ?? "",
+    media_url: s.media_url ?? "",
+    min_delay_seconds: text(s.min_delay_seconds, "30"),
+    max_delay_seconds: text(s.max_delay_seconds, "120"),
+    daily_limit: text(s.daily_limit, ""),
+  },
+  timing: {
+    ...emptyTiming(),
+    schedule_type: s.schedule_type,
+    timezone: s.timezone,
+    scheduled_time: s.scheduled_time ? s.scheduled_time.slice(0, 16) : "",
+    time_of_day: s.time_of_day ?? "09:00",
+    days_of_week: s.days_of_week ?? ["mon"],
+    day_of_month: text(s.day_of_month, "1"),
+    cron_expression: s.cron_expression ?? emptyTiming().cron_expression,
+  },
+});
+
+/** The form of a new schedule, or of `editing` (saved with PATCH, in place in its row). */
+const Create = ({ onCreated, editing }: { onCreated: () => void; editing?: Scheduled }) => {
+  const initial = editing ? draftsOf(editing) : undefined;
+  const [name, setName] = useState(editing?.name ?? "");
+  const [draft, setDraft] = useState<MessageDraft>(initial?.draft ?? emptyDraft);
+  const [timing, setTiming] = useState<TimingDraft>(initial?.timing ?? emptyTiming);
   return (
     <Form
-      label="New scheduled message"
+      label={editing ? `Edit ${editing.name}` : "New scheduled message"}
       onSubmit={async () => {
-        await ok(api().POST("/scheduled-messages", { body: { name, ...draftBody(draft), ...timingBody(timing) } as never }));
+        const body = { name, ...draftBody(draft), ...timingBody(timing) } as never;
+        if (editing) await ok(api().PATCH("/scheduled-messages/{id}", { params: { path: { id: editing.id } }, body }));
+        else await ok(api().POST("/scheduled-messages", { body }));
         setName("");
         onCreated();
       }}
     >
-      <h2>New scheduled message</h2>
+      <h2>{editing ? `Edit “${editing.name}”` : "New scheduled message"}</h2>
       <Field label="Name">
         <input value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={255} />
       </Field>
@@ -63,6 +93,7 @@ export const Scheduled = () => {
   const list = useLoad(async () => (await ok(api().GET("/scheduled-messages", { params: { query: { limit: 100 } } }))) as { messages: Scheduled[] });
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string>();
+  const [editing, setEditing] = useState<string>();
   const mine = viewerZone();
   const act = (id: string, what: "pause" | "resume" | "cancel") => async () => {
     await ok(api().POST(`/scheduled-messages/{id}/${what}`, { params: { path: { id } } }));
@@ -111,19 +142,22 @@ export const Scheduled = () => {
                   <td>
                     <StatusBadge status={s.status} />
                   </td>
-                  <td>
-                    {s.schedule_type.replace("_", " ")}
-                    {s.cron_expression ? <code class="block">{s.cron_expression}</code> : s.time_of_day ? ` at ${s.time_of_day}` : ""}
-                  </td>
+                  <td>{describeTiming(s)}</td>
                   <td>{when(s.next_run_at, s.timezone)}</td>
                   <td>{when(s.next_run_at, mine)}</td>
                   <td class="actions">
                     {s.status === "active" ? <Action run={act(s.id, "pause")}>Pause</Action> : null}
                     {s.status === "paused" ? <Action run={act(s.id, "resume")}>Resume</Action> : null}
                     {s.status === "active" || s.status === "paused" ? (
-                      <Action class="danger" run={act(s.id, "cancel")}>
+                      <DelayedAction
+                        class="danger"
+                        ask={`Cancel "${s.name}"? No further runs will happen.`}
+                        pending="Cancelling in 5 s…"
+                        done="Schedule cancelled."
+                        run={act(s.id, "cancel")}
+                      >
                         Cancel
-                      </Action>
+                      </DelayedAction>
                     ) : (
                       <Action
                         class="danger"
@@ -138,12 +172,36 @@ export const Scheduled = () => {
                     <button type="button" class="secondary" aria-expanded={open === s.id} onClick={() => setOpen(open === s.id ? undefined : s.id)}>
                       History
                     </button>
+                    {s.status === "active" || s.status === "paused" ? (
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-expanded={editing === s.id}
+                        aria-label={`Edit ${s.name}`}
+                        onClick={() => setEditing(editing === s.id ? undefined : s.id)}
+                      >
+                        Edit
+                      </button>
+                    ) : null}
                   </td>
                 </tr>
                 {open === s.id ? (
                   <tr>
                     <td colSpan={6}>
                       <History id={s.id} />
+                    </td>
+                  </tr>
+                ) : null}
+                {editing === s.id ? (
+                  <tr>
+                    <td colSpan={6}>
+                      <Create
+                        editing={s}
+                        onCreated={() => {
+                          setEditing(undefined);
+                          void list.reload();
+                        }}
+                      />
                     </td>
                   </tr>
                 ) : null}

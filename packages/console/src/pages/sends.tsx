@@ -45,7 +45,7 @@ export const Sends = () => {
           <caption>Bulk sends, newest first</caption>
           <thead>
             <tr>
-              <th scope="col">Job</th>
+              <th scope="col">Campaign</th>
               <th scope="col">Status</th>
               <th scope="col">Sent</th>
               <th scope="col">Total</th>
@@ -57,7 +57,7 @@ export const Sends = () => {
             {list.data.jobs.map((j) => (
               <tr key={j.id}>
                 <td>
-                  <Link to={`/sends/${j.id}`}>{j.message_content ? j.message_content.slice(0, 40) : j.id}</Link>
+                  <Link to={`/sends/${j.id}`}>{j.name ?? (j.message_content ? j.message_content.slice(0, 40) : j.id)}</Link>
                   <small class="block">{j.id}</small>
                 </td>
                 <td>

@@ -69,6 +69,7 @@ const Pacing = ({ s, onSaved }: { s: Session; onSaved: () => void }) => {
   const [gap, setGap] = useState(String(p.min_gap_seconds));
   const [cap, setCap] = useState(p.daily_cap === null ? "" : String(p.daily_cap));
   const [warmup, setWarmup] = useState(p.warmup);
+  const sandbox = s.transport === "sandbox";
   return (
     <Form
       class="pacing"
@@ -95,21 +96,25 @@ const Pacing = ({ s, onSaved }: { s: Session; onSaved: () => void }) => {
       <fieldset>
         <legend>Pacing policy</legend>
         <div class="row">
-          <Field label="Burst: messages">
+          <Field label="Burst: messages" hint={`At most this many messages in a row before a pause; empty: no burst limit. Default ${sandbox ? "none" : "4"}.`}>
             <input type="number" min={1} value={burstMax} onInput={(e) => setBurstMax(e.currentTarget.value)} />
           </Field>
-          <Field label="per seconds">
+          <Field label="per seconds" hint={`The window the burst counts in. Default ${sandbox ? "none" : "120 s"}.`}>
             <input type="number" min={1} value={burstWindow} onInput={(e) => setBurstWindow(e.currentTarget.value)} />
           </Field>
-          <Field label="Minimum gap (s)">
+          <Field label="Minimum gap (s)" hint={`Never two messages of this number closer than this, whatever a send asks. Default ${sandbox ? "0" : "20"} s.`}>
             <input type="number" min={0} value={gap} onInput={(e) => setGap(e.currentTarget.value)} />
           </Field>
-          <Field label="Daily cap" hint="empty: none">
+          <Field label="Daily cap" hint="At most this many messages a day from this number, all sends together; empty: none (the default).">
             <input type="number" min={1} value={cap} onInput={(e) => setCap(e.currentTarget.value)} />
           </Field>
           <label class="check">
             <input type="checkbox" checked={warmup} onChange={(e) => setWarmup(e.currentTarget.checked)} /> Warm-up curve
           </label>
+          <small class="block">
+            Warm-up: a newly paired number sends at most 20 messages on its first day, rising day by day to 2,500 (on by default for real numbers, off for the
+            sandbox).
+          </small>
         </div>
         {s.pacing_warnings.length ? (
           <ul class="warnings">
@@ -181,11 +186,11 @@ export const Sessions = () => {
                     {s.status_reason ? <small class="block">{s.status_reason}</small> : null}
                   </td>
                   <td>{s.phone ?? "–"}</td>
-                  <td>{s.transport}</td>
+                  <td>{s.transport === "sandbox" ? "Sandbox (simulated WhatsApp, no QR code needed)" : "WhatsApp (scan the QR code once)"}</td>
                   <td>{when(s.updated_at)}</td>
                   <td class="actions">
                     <button type="button" class="secondary" aria-expanded={open === s.id} onClick={() => setOpen(open === s.id ? undefined : s.id)}>
-                      {open === s.id ? "Close" : "Manage"}
+                      {open === s.id ? "Hide settings" : "Manage"}
                     </button>
                     <Action
                       class="danger"

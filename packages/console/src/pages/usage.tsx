@@ -1,17 +1,16 @@
-import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
-import { Action, ErrorText, Field, Form, Loading, NextPage, num, Page, TableWrap, useLoad, when } from "../ui";
+import { ErrorText, Loading, num, Page, useLoad } from "../ui";
+import { OptOuts } from "./optouts";
 import { UsageCharts } from "./usage-charts";
+
+/** The first day of the month after `month` (`YYYY-MM`, UTC): when the monthly quota starts again. */
+const resetDay = (month: string) => {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" }).format(Date.UTC(y, m, 1));
+};
 
 export const Usage = () => {
   const usage = useLoad(async () => (await ok(api().GET("/usage/current"))) as Schema<"Usage">);
-  const [cursor, setCursor] = useState<string>();
-  const optOuts = useLoad(
-    async () =>
-      (await ok(api().GET("/opt-outs", { params: { query: { limit: 100, cursor } } }))) as { opt_outs: Schema<"OptOut">[]; next_cursor: string | null },
-    [cursor],
-  );
-  const [phones, setPhones] = useState("");
   const u = usage.data;
   return (
     <Page title="Usage & opt-outs">
@@ -41,6 +40,9 @@ export const Usage = () => {
                 <span>
                   {num(u.total_messages)} of {num(u.limit_messages)} ({u.usage_percentage} %)
                 </span>
+                <strong class="block" data-testid="quota-left">
+                  {num(Math.max(0, u.limit_messages - u.total_messages - u.reserved_messages))} messages left · resets {resetDay(u.month)}
+                </strong>
               </>
             )}
           </div>
@@ -73,71 +75,7 @@ export const Usage = () => {
         </section>
       )}
       <UsageCharts />
-      <h2>Opt-outs</h2>
-      <p class="muted">No message ever goes to these numbers. A contact who wrote STOP can only undo it themselves.</p>
-      <Form
-        label="Add opt-outs"
-        onSubmit={async () => {
-          const list = phones
-            .split(/[\s,;]+/)
-            .map((p) => p.trim())
-            .filter(Boolean);
-          await ok(api().POST("/opt-outs", { body: { phones: list } }));
-          setPhones("");
-          await optOuts.reload();
-        }}
-      >
-        <div class="row">
-          <Field label="Numbers to opt out" hint="one per line, or separated by commas">
-            <textarea rows={2} value={phones} onInput={(e) => setPhones(e.currentTarget.value)} required />
-          </Field>
-          <button type="submit">Add</button>
-        </div>
-      </Form>
-      <ErrorText error={optOuts.error} />
-      {!optOuts.data ? (
-        <Loading what="opt-outs" />
-      ) : optOuts.data.opt_outs.length === 0 ? (
-        <p>Nobody opted out.</p>
-      ) : (
-        <TableWrap label="Opt-outs">
-          <caption>Opted-out numbers</caption>
-          <thead>
-            <tr>
-              <th scope="col">Phone</th>
-              <th scope="col">Source</th>
-              <th scope="col">Since</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {optOuts.data.opt_outs.map((o) => (
-              <tr key={o.phone}>
-                <td>{o.phone}</td>
-                <td>{o.source === "inbound" ? "the contact (STOP)" : "added here or by the API"}</td>
-                <td>{when(o.created_at)}</td>
-                <td>
-                  {o.source === "api" ? (
-                    <Action
-                      class="link"
-                      aria-label={`Remove opt-out of ${o.phone}`}
-                      run={async () => {
-                        await ok(api().DELETE("/opt-outs/{phone}", { params: { path: { phone: o.phone } } }));
-                        await optOuts.reload();
-                      }}
-                    >
-                      Remove
-                    </Action>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </TableWrap>
-      )}
-      <NextPage cursor={optOuts.data?.next_cursor} onNext={setCursor} />
+      <OptOuts />
     </Page>
   );
 };

@@ -39,6 +39,7 @@ export const view = (c: Conversation, now: number): ConversationView => ({
   // A message text: shown only within its retention.
   last_text: c.last_text !== null && (c.last_text_expires_at ?? 0) * 1000 > now ? c.last_text : null,
   opted_out: c.opted_out ?? false,
+  campaign_id: c.campaign_job_id ?? null,
 });
 
 export type StatusFilter = "unanswered" | "answered" | "all";
@@ -67,7 +68,7 @@ const entryView = (e: ConversationEntry, phone: string): ConversationMessageView
       timestamp: e.at,
     };
   const job = e.job;
-  const text = job?.message_content ? render(job.message_content, { phone, name: e.recipient?.name ?? null }) : null;
+  const text = job?.message_content ? render(job.message_content, { phone, name: e.recipient?.name ?? null, fields: e.recipient?.fields }) : null;
   return {
     id: e.message_id,
     direction: "outbound",

@@ -89,7 +89,7 @@ export type ConversationEntry =
         message_content: string | null;
         media_url: string | null;
       } | null;
-      recipient: { name: string | null; status: string; error: string | null; sent_at: string | null } | null;
+      recipient: { name: string | null; fields?: Record<string, string>; status: string; error: string | null; sent_at: string | null } | null;
     };
 
 /**

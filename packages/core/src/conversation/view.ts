@@ -17,6 +17,8 @@ export const ConversationView = z.object({
   outbound_count: z.number().int(),
   last_text: z.string().nullable(),
   opted_out: z.boolean(),
+  /** *(ours)* The latest bulk send (or scheduled run) that reached the contact: the campaign a reply belongs to. */
+  campaign_id: z.string().nullable(),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 

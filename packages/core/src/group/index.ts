@@ -6,6 +6,7 @@ import { notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
 import { normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
+import { fieldKey } from "../template";
 import { planLimitError, tenantPlan } from "../tenant";
 import type { Group } from "./port";
 import type { MemberView } from "./view";
@@ -13,7 +14,22 @@ import type { MemberView } from "./view";
 export interface ContactInput {
   phone: string;
   name?: string | null;
+  fields?: Record<string, string> | null;
 }
+
+/** At most this many custom fields per member, keys up to 40 characters, values up to 500. */
+export const MAX_FIELDS = 20;
+
+/** A member's custom fields with keys as templates match them (see `Template.fieldKey`); blank keys dropped. */
+export const cleanFields = (fields: Record<string, string> | null | undefined) => {
+  if (!fields) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    const key = fieldKey(k);
+    if (key && typeof v === "string") out[key] = v.trim().slice(0, 500);
+  }
+  return Object.keys(out).length ? out : undefined;
+};
 
 export interface AddResult {
   added: number;
@@ -25,7 +41,7 @@ type D = Uses<"activity" | "contacts" | "groups" | "tenants" | "waGroups", "cloc
 
 /** Normalizes and dedupes contacts; invalid numbers are reported, never stored. */
 export const prepareContacts = (contacts: ContactInput[]) => {
-  const valid = new Map<string, string | null>();
+  const valid = new Map<string, { name: string | null; fields?: Record<string, string> }>();
   const invalid: { phone: string; reason: string }[] = [];
   let duplicates = 0;
   for (const c of contacts) {
@@ -38,9 +54,10 @@ export const prepareContacts = (contacts: ContactInput[]) => {
       duplicates++;
       continue;
     }
-    valid.set(r.e164, c.name?.trim() || null);
+    const fields = cleanFields(c.fields);
+    valid.set(r.e164, { name: c.name?.trim() || null, ...(fields ? { fields } : {}) });
   }
-  return { members: [...valid].map(([phone, name]) => ({ phone, name })), invalid, duplicates };
+  return { members: [...valid].map(([phone, m]) => ({ phone, ...m })), invalid, duplicates };
 };
 
 /**
@@ -59,10 +76,11 @@ export const phoneOfMemberId = (id: string) => {
 };
 
 /** A member as the API shows it: with its id. */
-export const memberView = (m: { phone: string; name: string | null; added_at: string }): MemberView => ({
+export const memberView = (m: { phone: string; name: string | null; fields?: Record<string, string>; added_at: string }): MemberView => ({
   id: memberId(m.phone),
   phone: m.phone,
   name: m.name ?? null,
+  ...(m.fields && Object.keys(m.fields).length ? { fields: m.fields } : {}),
   added_at: m.added_at,
 });
 

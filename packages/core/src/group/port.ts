@@ -12,6 +12,8 @@ export interface Group {
 export interface Member {
   phone: string;
   name: string | null;
+  /** Custom fields for templates (`{{fields.city}}`); absent when the member has none. */
+  fields?: Record<string, string>;
   added_at: string;
 }
 
@@ -27,7 +29,7 @@ export interface GroupRepo {
   addMembers(
     tenantId: string,
     groupId: string,
-    members: { phone: string; name: string | null }[],
+    members: { phone: string; name: string | null; fields?: Record<string, string> }[],
     now: string,
   ): Promise<{ found: boolean; applied: number; rejected: number }>;
   removeMembers(tenantId: string, groupId: string, phones: string[], now: string): Promise<{ found: boolean; applied: number; rejected: number }>;

@@ -11,7 +11,16 @@ export const GroupView = z.object({
 });
 export type GroupView = z.infer<typeof GroupView>;
 
-export const MemberView = z.object({ id: z.string(), phone: z.string(), name: z.string().nullable(), added_at: z.string() });
+/** Custom fields of a member (ours): lower-case keys, used by templates as `{{fields.key}}`. */
+export const MemberFields = z.record(z.string(), z.string());
+
+export const MemberView = z.object({
+  id: z.string(),
+  phone: z.string(),
+  name: z.string().nullable(),
+  fields: MemberFields.optional(),
+  added_at: z.string(),
+});
 export type MemberView = z.infer<typeof MemberView>;
 
 export const ContactView = z.object({

@@ -16,6 +16,8 @@ import { snapshot } from "./snapshot";
 type D = Uses<"activity" | "contacts" | "groups" | "jobs" | "optouts" | "recipients" | "sessions" | "tenants" | "waGroups", "clock" | "ids" | "net" | "queue">;
 
 export interface CreateInput {
+  /** The campaign's name (ours), shown in lists, pages, report charts and webhooks. */
+  name?: string | null;
   session_id: string;
   custom_group_id: string;
   message_type?: "text" | "media";
@@ -144,6 +146,7 @@ export const create = async (
     ...(opts.jobId ? { id: opts.jobId } : {}),
     session_id: session.id,
     custom_group_id: group.id,
+    name: input.name?.trim() || null,
     message_type: type as Job["message_type"],
     message_content: input.message_content ?? null,
     media_url: input.media_url ?? null,

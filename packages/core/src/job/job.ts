@@ -12,6 +12,7 @@ type D = Uses<"jobs" | "recipients">;
 /** A job as the API shows it: MoltFlow's fields plus ours, without the internal planning state. */
 export const view = (j: Job): BulkSendView => ({
   id: j.id,
+  name: j.name ?? null,
   session_id: j.session_id,
   custom_group_id: j.custom_group_id,
   message_type: j.message_type,

@@ -17,6 +17,8 @@ export const Send = z.object({
   attempt: z.number().int(),
   min_gap_ms: z.number(),
   name: z.string().nullable(),
+  /** The member's custom fields for the template (ours; absent when none). */
+  fields: z.record(z.string(), z.string()).optional(),
 });
 export type SendMessage = z.infer<typeof Send>;
 

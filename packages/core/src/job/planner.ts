@@ -91,6 +91,7 @@ export const planJob = async (d: D, msg: { tenant_id: string; job_id: string; ep
         attempt: 1,
         min_gap_ms: job.min_delay_seconds * 1000,
         name: r.name ?? null,
+        ...(r.fields ? { fields: r.fields } : {}),
       };
       return { body, delaySeconds: Math.max(0, Math.floor((slot - t - LEAD_MS) / 1000)) };
     }),

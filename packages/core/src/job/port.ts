@@ -35,7 +35,9 @@ export interface Job extends JobCounts {
    * two are not listed as bulk sends; a message's id is `msg_…`).
    */
   origin: "api" | "schedule" | "report" | "message";
-  direct_recipients?: { phone: string; name: string | null }[];
+  /** The campaign's name (ours): given at creation, or the scheduled message's name for its runs. */
+  name?: string | null;
+  direct_recipients?: { phone: string; name: string | null; fields?: Record<string, string> }[];
   message_type: "text" | "media";
   message_content: string | null;
   media_url: string | null;
@@ -90,6 +92,8 @@ export interface Job extends JobCounts {
 export interface Recipient {
   phone: string;
   name: string | null;
+  /** The member's custom fields at the snapshot (rendered into the template). */
+  fields?: Record<string, string>;
   status: RecipientStatus;
   attempts: number;
   sent_at: string | null;

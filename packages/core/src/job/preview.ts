@@ -1,11 +1,12 @@
 import type { Uses } from "../deps";
+import type { Member } from "../group";
 import * as Group from "../group";
 import { effectivePace, type PacingPolicy, reserveSlots } from "../pacing";
 import { monthKey } from "../plan";
 import { iso } from "../port";
 import * as Session from "../session";
 import type { Session as SessionRecord } from "../session/port";
-import { render } from "../template";
+import * as Template from "../template";
 import { tenantPlan } from "../tenant";
 import { type CreateInput, checkContent, DEFAULT_MAX_DELAY_SECONDS, DEFAULT_MIN_DELAY_SECONDS, INLINE_SNAPSHOT } from "./create";
 import type { SendWindow } from "./port";
@@ -50,6 +51,12 @@ export const effectivePacing = (input: CreateInput, session: SessionRecord): Eff
   };
 };
 
+/** Which recipients the preview's sample shows (ours): a search over name, number and fields, and a position in it. */
+export interface PreviewOptions {
+  sample_query?: string | null;
+  sample_offset?: number;
+}
+
 /** Slots simulated one by one for the finish estimate; beyond, the average rate is extrapolated. */
 const SIMULATED = 10_000;
 const SAMPLE = 3;
@@ -89,7 +96,7 @@ const estimateFinish = (pacing: EffectivePacing, count: number, start: number) =
  * session, nobody to send to) are listed in `blocked_by` instead of thrown; malformed input and
  * unknown ids throw exactly as creating would.
  */
-export const preview = async (d: D, tenantId: string, input: CreateInput): Promise<BulkSendPreview> => {
+export const preview = async (d: D, tenantId: string, input: CreateInput & PreviewOptions): Promise<BulkSendPreview> => {
   const { type } = checkContent(input, d.net);
   const { tenant, plan } = await tenantPlan(d.store, tenantId);
   const session = await Session.get(d, tenantId, input.session_id, true);
@@ -101,28 +108,25 @@ export const preview = async (d: D, tenantId: string, input: CreateInput): Promi
   const exact = group.member_count <= INLINE_SNAPSHOT;
   let members = group.member_count;
   let optedOut = 0;
-  const sample: BulkSendPreview["sample"] = [];
+  // Exactly counted groups are looked through whole (search, fallbacks); big ones by their first 50 members.
+  const all: Member[] = [];
+  if (exact) for await (const m of d.store.groups.members(group.id)) all.push(m);
+  else all.push(...(await d.store.groups.membersAfter(group.id, null, 50)));
+  const opted = await d.store.optouts.which(
+    tenantId,
+    all.map((m) => m.phone),
+  );
   if (exact) {
-    const all: { phone: string; name: string | null }[] = [];
-    for await (const m of d.store.groups.members(group.id)) all.push(m);
-    const opted = await d.store.optouts.which(
-      tenantId,
-      all.map((m) => m.phone),
-    );
     members = all.length;
     optedOut = opted.size;
-    for (const m of all) {
-      if (sample.length === SAMPLE) break;
-      if (!opted.has(m.phone)) sample.push(rendered(input, type, m));
-    }
-  } else {
-    const first = await d.store.groups.membersAfter(group.id, null, 50);
-    const opted = await d.store.optouts.which(
-      tenantId,
-      first.map((m) => m.phone),
-    );
-    for (const m of first.filter((x) => !opted.has(x.phone)).slice(0, SAMPLE)) sample.push(rendered(input, type, m));
   }
+  const reachable = all.filter((m) => !opted.has(m.phone));
+  const found = input.sample_query ? reachable.filter((m) => Template.matches(m, input.sample_query ?? "")) : reachable;
+  const offset = Math.min(input.sample_offset ?? 0, Math.max(0, found.length - 1));
+  const sample = found.slice(offset, offset + SAMPLE).map((m) => rendered(input, type, m));
+  const content = input.message_content;
+  const fallbacks = content ? reachable.filter((m) => Template.renderDetail(content, m).missing > 0).length : 0;
+  const fields = [...new Set(reachable.flatMap((m) => Object.keys(m.fields ?? {})))].sort();
   const recipients = members - optedOut;
 
   const usage = await d.store.tenants.usage(tenantId, monthKey(now));
@@ -161,12 +165,21 @@ export const preview = async (d: D, tenantId: string, input: CreateInput): Promi
     estimated_finish_at: finish === null ? null : iso(finish),
     can_send: blocked.length === 0,
     blocked_by: blocked,
+    sample_offset: offset,
+    sample_matches: found.length,
+    fallback_count: fallbacks,
+    fields,
   };
 };
 
-const rendered = (input: CreateInput, type: string, m: { phone: string; name: string | null }) => ({
-  phone: m.phone,
-  name: m.name ?? null,
-  text: input.message_content ? render(input.message_content, m) : null,
-  media_url: type === "media" || input.media_url ? (input.media_url ?? null) : null,
-});
+const rendered = (input: CreateInput, type: string, m: Member) => {
+  const r = input.message_content ? Template.renderDetail(input.message_content, m) : null;
+  return {
+    phone: m.phone,
+    name: m.name ?? null,
+    text: r ? r.text : null,
+    media_url: type === "media" || input.media_url ? (input.media_url ?? null) : null,
+    ...(m.fields ? { fields: m.fields } : {}),
+    fallbacks: r ? r.missing : 0,
+  };
+};

@@ -66,7 +66,7 @@ export type Content = Pick<
 export const dayIn = (job: Pick<Job, "send_window">, at: number) =>
   job.send_window ? (DateTime.fromMillis(at, { zone: job.send_window.timezone }).toISODate() ?? utcDay(at)) : utcDay(at);
 
-export const outbound = (job: Content, r: { phone: string; name: string | null }, messageId: string): Outbound => {
+export const outbound = (job: Content, r: { phone: string; name: string | null; fields?: Record<string, string> }, messageId: string): Outbound => {
   const text = job.message_content ? render(job.message_content, r) : undefined;
   return job.media_url
     ? { kind: "media", to: r.phone, url: job.media_url, caption: text, messageId }

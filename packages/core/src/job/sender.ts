@@ -204,7 +204,7 @@ export const createSender = (
     if (!job) return void lastOfJob(msg.job_id);
     pace.noteJobSend(msg, d.clock.now());
     const messageId = messageIdFor(job.id, msg.phone);
-    const message = outbound(job, { phone: msg.phone, name: msg.name ?? null }, messageId);
+    const message = outbound(job, { phone: msg.phone, name: msg.name ?? null, fields: msg.fields }, messageId);
     let outcome: Outcome = { kind: "dropped" };
     let soonSince: number | undefined;
     const turn = lane(msg.session_id, msg.slot_at, msg.min_gap_ms, async () => {

@@ -37,6 +37,7 @@ export const snapshot = async (d: D, tenantId: string, jobId: string, opts: { bu
     const recipients: Recipient[] = members.map((m) => ({
       phone: m.phone,
       name: m.name ?? null,
+      ...(m.fields ? { fields: m.fields } : {}),
       status: opted.has(m.phone) ? "skipped" : "pending",
       attempts: 0,
       sent_at: null,

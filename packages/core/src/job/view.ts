@@ -12,6 +12,8 @@ const Window = z.object({ start: z.string(), end: z.string(), timezone: z.string
 
 export const BulkSendView = z.object({
   id: z.string(),
+  /** *(ours)* The campaign's name, if it was given one (a scheduled message's runs carry its name). */
+  name: z.string().nullable(),
   session_id: z.string(),
   custom_group_id: z.string().nullable(),
   message_type: z.enum(["text", "media"]),
@@ -98,7 +100,18 @@ export const BulkSendPreview = z.object({
   opted_out: z.number().int(),
   recipients: z.number().int(),
   counted_exactly: z.boolean(),
-  sample: z.array(z.object({ phone: z.string(), name: z.string().nullable(), text: z.string().nullable(), media_url: z.string().nullable() })),
+  sample: z.array(
+    z.object({
+      phone: z.string(),
+      name: z.string().nullable(),
+      text: z.string().nullable(),
+      media_url: z.string().nullable(),
+      /** *(ours)* The member's custom fields, when it has any. */
+      fields: z.record(z.string(), z.string()).optional(),
+      /** *(ours)* Placeholders in this message that came out blank or from their fallback. */
+      fallbacks: z.number().int(),
+    }),
+  ),
   quota: z.object({
     would_use: z.number().int(),
     limit: z.number().int().nullable(),
@@ -119,5 +132,13 @@ export const BulkSendPreview = z.object({
   estimated_finish_at: z.string().nullable(),
   can_send: z.boolean(),
   blocked_by: z.array(z.object({ code: z.string(), message: z.string() })),
+  /** *(ours)* Where `sample` starts among the recipients matching `sample_query`. */
+  sample_offset: z.number().int(),
+  /** *(ours)* Recipients matching `sample_query` (all when none; among the first 50 members when not `counted_exactly`). */
+  sample_matches: z.number().int(),
+  /** *(ours)* Recipients whose message has a placeholder that came out blank or from its fallback (same scope as `sample_matches`). */
+  fallback_count: z.number().int(),
+  /** *(ours)* The custom field keys the recipients have, for `{{fields.key}}`. */
+  fields: z.array(z.string()),
 });
 export type BulkSendPreview = z.infer<typeof BulkSendPreview>;

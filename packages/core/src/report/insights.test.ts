@@ -66,7 +66,7 @@ describe("the three templates of issue 21: CSV, HTML with a chart, WhatsApp text
     const html = toHtml(e, "UTC");
     expect(html.match(/class="bar count"/g)).toHaveLength(5);
     expect(e.text).toContain("8 new leads: 3 from bulk sends, 5 from groups");
-    expect(e.text).toContain("Funnel: sent 6 → replied 3 (50%) → lead 8 (267%) → qualified 3 (38%) → converted 1 (33%)");
+    expect(e.text).toContain("Funnel: sent 6 → replied 3 (50%) → lead 8 (266.7%) → qualified 3 (37.5%) → converted 1 (33.3%)");
   });
 
   it("group_monitoring: matches by keyword in a cell, escaped names, messages/matches/leads bars", () => {

@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import { esc } from "../html";
 import type { Execution } from "./port";
 import { TEMPLATES } from "./templates";
@@ -12,7 +13,7 @@ const COUNTS = ["total", "sent", "delivered", "read", "failed", "skipped", "unkn
 
 /** Columns per template, in reading order (the stored data is a map, whose key order is not kept). */
 const COLUMNS: Record<Execution["template_id"], string[]> = {
-  bulk_send_progress: ["bulk_send_id", "status", "created_at", ...COUNTS, "jobs"],
+  bulk_send_progress: ["bulk_send_id", "name", "status", "created_at", ...COUNTS, "jobs"],
   scheduled_messages_status: ["scheduled_message_id", "name", "executed", "failed"],
   usage_plan: ["name", "used", "limit", "percentage"],
   session_health: ["name", "session_id", "status", "phone", "connected_seconds", "connected_ratio", "disconnects", "disconnect_reasons"],
@@ -109,6 +110,15 @@ const COLORS = {
   pending: "#eeca3b",
 } as const;
 
+/**
+ * What fits under a bar group: a campaign's name (cut with an ellipsis), or the distinctive end of an
+ * id (`bulk_…` ids share their start).
+ */
+const axisLabel = (label: string) => {
+  if (/^[a-z]+_[0-9a-z]{16,}$/i.test(label)) return label.slice(-8);
+  return label.length > 11 ? `${label.slice(0, 10).trimEnd()}…` : label;
+};
+
 /** A grouped bar chart as inline SVG: one group per row, one bar per series; the legend is HTML below it. */
 export const barChart = (groups: { label: string; values: Record<string, number> }[], series: (keyof typeof COLORS)[]) => {
   const max = Math.max(1, ...groups.flatMap((g) => series.map((s) => g.values[s] ?? 0)));
@@ -128,15 +138,27 @@ export const barChart = (groups: { label: string; values: Record<string, number>
           return `<rect class="bar ${s}" x="${x0 + k * bar}" y="${h - 20 - bh}" width="${bar - 2}" height="${bh}" fill="${COLORS[s]}"><title>${esc(s)}: ${v}</title></rect>`;
         })
         .join("");
-      return `<g class="bar-group" data-label="${esc(g.label)}">${rects}<text x="${x0}" y="${h - 5}" font-size="9">${esc(g.label.slice(-8))}</text></g>`;
+      return `<g class="bar-group" data-label="${esc(g.label)}">${rects}<text x="${x0}" y="${h - 5}" font-size="9">${esc(axisLabel(g.label))}</text></g>`;
     })
     .join("");
   const legend = series.map((s) => `<span class="key"><i style="background:${COLORS[s]}"></i>${s}</span>`).join(" ");
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(series.join(", "))} per item" viewBox="0 0 ${width} ${h}" width="100%" style="max-width:${Math.max(320, width)}px"><line x1="${left - 4}" y1="${h - 20}" x2="${width}" y2="${h - 20}" stroke="#999"/><text x="0" y="${h - 20 - (h - 40)}" font-size="9">${max}</text>${bars}</svg><figcaption>${legend}</figcaption>`;
 };
 
-const cell = (k: string, v: unknown) =>
-  typeof v === "number" && /_rate$|_ratio$/.test(k) ? `${Math.round(v * 1000) / 10}%` : typeof v === "number" ? v.toLocaleString("en-US") : v;
+/** An instant as a person reads it, in the report's zone: "Mon, Dec 7 2026, 09:00". */
+const local = (iso: string, zone: string) => {
+  const t = DateTime.fromISO(iso, { zone: "utc" }).setZone(zone);
+  return t.isValid ? t.toFormat("ccc, LLL d yyyy, HH:mm") : iso;
+};
+
+const cell = (k: string, v: unknown, zone: string) =>
+  typeof v === "number" && /_rate$|_ratio$/.test(k)
+    ? `${Math.round(v * 1000) / 10}%`
+    : typeof v === "number"
+      ? v.toLocaleString("en-US")
+      : typeof v === "string" && /_at$/.test(k) && /^\d{4}-\d\d-\d\dT/.test(v)
+        ? local(v, zone)
+        : v;
 
 /** One self-contained page (no external scripts or fonts): the numbers as cards and, where it helps, a chart. */
 export const toHtml = (e: Execution, zone: string) => {
@@ -144,7 +166,7 @@ export const toHtml = (e: Execution, zone: string) => {
   let chart = "";
   if (e.template_id === "bulk_send_progress") {
     chart = barChart(
-      d.jobs.map((j: Record<string, number> & { bulk_send_id: string }) => ({ label: j.bulk_send_id, values: j })),
+      d.jobs.map((j: Record<string, number> & { bulk_send_id: string; name?: string | null }) => ({ label: j.name || j.bulk_send_id, values: j })),
       ["sent", "delivered", "read", "replied", "failed"],
     );
   } else if (e.template_id === "daily_activity") {
@@ -182,7 +204,7 @@ export const toHtml = (e: Execution, zone: string) => {
   const cards = rows(e)
     .map((x) => {
       const [first, ...rest] = Object.entries(x);
-      return `<section class="card"><h3>${esc(first?.[1])}</h3><dl>${rest.map(([k, v]) => `<dt>${esc(k.replace(/_/g, " "))}</dt><dd>${esc(cell(k, v))}</dd>`).join("")}</dl></section>`;
+      return `<section class="card"><h3>${esc(first?.[1])}</h3><dl>${rest.map(([k, v]) => `<dt>${esc(k.replace(/_/g, " "))}</dt><dd>${esc(cell(k, v, zone))}</dd>`).join("")}</dl></section>`;
     })
     .join("");
   const name = TEMPLATES.find((t) => t.id === e.template_id)?.name ?? e.template_id;
@@ -191,6 +213,6 @@ export const toHtml = (e: Execution, zone: string) => {
 .meta{color:#666;font-size:.9em}figure{margin:0 0 12px}figcaption{font-size:.85em}.key{margin-right:10px;white-space:nowrap}.key i{display:inline-block;width:10px;height:10px;margin-right:4px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:8px}.card{border:1px solid #ddd;border-radius:6px;padding:6px 10px}.card h3{font-size:.95em;margin:2px 0 6px;word-break:break-all}
 dl{display:grid;grid-template-columns:auto auto;margin:0;font-size:.85em}dt{color:#555}dd{margin:0;text-align:right}pre{white-space:pre-wrap;background:#f6f6f6;padding:8px}</style></head>
-<body><h1>${esc(name)}</h1><p class="meta">${esc(e.period_start)} – ${esc(e.period_end)} (UTC) · generated ${esc(e.generated_at)} · summary times in ${esc(zone)}</p>
+<body><h1>${esc(name)}</h1><p class="meta">${esc(local(e.period_start, zone))} – ${esc(local(e.period_end, zone))} · generated ${esc(local(e.generated_at, zone))} · times in ${esc(zone)}</p>
 ${chart ? `<figure>${chart}</figure>` : ""}<div class="cards">${cards}</div><h2>Summary</h2><pre>${esc(e.text)}</pre></body></html>`;
 };

@@ -3,6 +3,7 @@ import type { Uses } from "../deps";
 import { DomainError, isDomainError, notFound } from "../error";
 import { idAt } from "../id";
 import * as Jobs from "../job";
+import { validZone } from "../job";
 import { normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
 import * as Session from "../session";
@@ -213,6 +214,38 @@ const execute = async (d: D, r: Report, end: number, id: string): Promise<Execut
     ]);
   }
   return exe;
+};
+
+/** The periods a report run once can cover (`since_last_run` needs a report that ran before). */
+export const ONCE_PERIODS = ["last_day", "last_7_days", "last_30_days"] as const;
+
+/**
+ * *(ours)* `POST /reports/run`: a template computed once for a period ending now, without a report,
+ * a schedule or a delivery; nothing is stored. The summary's times are in `timezone` (UTC by default).
+ */
+export const runOnce = async (
+  d: D,
+  tenantId: string,
+  input: { template_id: TemplateId; period?: (typeof ONCE_PERIODS)[number]; threshold_hours?: number | null; timezone?: string | null },
+): Promise<Execution> => {
+  const zone = input.timezone ?? "UTC";
+  if (!validZone(zone))
+    throw new DomainError("unprocessable", "report.invalid_timezone", `Unknown time zone "${zone}"; use an IANA name like America/Sao_Paulo.`);
+  const end = d.clock.now();
+  const days = { last_day: 1, last_7_days: 7, last_30_days: 30 }[input.period ?? "last_7_days"];
+  const w = { start: end - days * DAY, end };
+  const data = await compute(d, input.template_id, tenantId, w, { threshold_hours: input.threshold_hours ?? null });
+  return {
+    id: d.ids.next("exe"),
+    report_id: "",
+    template_id: input.template_id,
+    generated_at: iso(end),
+    period_start: iso(w.start),
+    period_end: iso(w.end),
+    data,
+    text: summary(input.template_id, data, w, zone),
+    delivery: { method: "dashboard", status: "kept", to: null, bulk_send_id: null, error: null },
+  };
 };
 
 /** POST /reports/{id}/run: one execution now. */

@@ -72,7 +72,7 @@ const bulkSendProgress = async (d: D, tenantId: string, w: Window) => {
   const jobs = (await d.store.jobs.createdBetween(tenantId, idBound("bulk", w.start, "low"), idBound("bulk", w.end, "high"))).filter(
     (j) => j.origin !== "report" && j.origin !== "message" && Date.parse(j.created_at) >= w.start && Date.parse(j.created_at) < w.end,
   );
-  const rows = jobs.map((j) => ({ bulk_send_id: j.id, status: j.status, created_at: j.created_at, ...jobCounts(j) }));
+  const rows = jobs.map((j) => ({ bulk_send_id: j.id, name: j.name ?? null, status: j.status, created_at: j.created_at, ...jobCounts(j) }));
   const sum = (k: "total" | "sent" | "delivered" | "read" | "failed" | "skipped" | "unknown" | "replied") => rows.reduce((n, r) => n + r[k], 0);
   const totals = {
     jobs: rows.length,

@@ -2,7 +2,8 @@ import { DateTime } from "luxon";
 import type { TemplateId } from "./port";
 import { TEMPLATES, type Window } from "./templates";
 
-const pct = (x: unknown) => `${Math.round(Number(x) * 100)}%`;
+/** One decimal, as the HTML and the console show shares (12.5% stays 12.5%, never 13%). */
+const pct = (x: unknown) => `${Math.round(Number(x) * 1000) / 10}%`;
 const n = (x: unknown) => Number(x ?? 0).toLocaleString("en-US");
 /** A wait in hours as people say it: `3 h 20 min`, `2 d 4 h`. */
 const hours = (h: number) => {

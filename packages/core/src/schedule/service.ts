@@ -133,6 +133,7 @@ export const fire = (d: D, tenantId: string, id: string, runAt: string) =>
         d,
         tenantId,
         {
+          name: s.name,
           session_id: s.session_id,
           custom_group_id: s.custom_group_id,
           message_type: s.message_type,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { render } from ".";
+import { fieldKey, matches, render, renderDetail } from ".";
 
 describe("message templates", () => {
   it("renders name, phone and a fallback", () => {
@@ -12,6 +12,40 @@ describe("message templates", () => {
 
   it("leaves unknown placeholders visible", () => {
     expect(render("{{nmae}} {{name}}", { name: "A", phone: "+1" })).toBe("{{nmae}} A");
+    expect(render("{{fields.city.x}} {{name}}", { name: "A", phone: "+1" })).toBe("{{fields.city.x}} A");
+  });
+
+  it("renders the first name and custom fields, with fallbacks", () => {
+    const ana = { name: " Ana Maria Souza ", phone: "+1", fields: { city: "Campinas", plan: " " } };
+    expect(render("Oi {{first_name}} de {{fields.city}} ({{ City }})", ana)).toBe("Oi Ana de Campinas (Campinas)");
+    expect(render("{{first_name|amigo}} {{fields.plan|basic}} {{plan|free}}", ana)).toBe("Ana basic free");
+    const bare = { name: null, phone: "+1" };
+    expect(render("{{first_name|amigo}} em {{fields.city|sua cidade}}", bare)).toBe("amigo em sua cidade");
+    // A bare name that is neither built in nor a field of this contact stays visible unless it has a fallback.
+    expect(render("{{city}} / {{city|SP}}", bare)).toBe("{{city}} / SP");
+    // `name` is always the contact's name, even with a field called name.
+    expect(render("{{name}} {{fields.name}}", { name: "Ana", phone: "+1", fields: { name: "X" } })).toBe("Ana X");
+  });
+
+  it("counts the placeholders that came out blank or from a fallback", () => {
+    expect(renderDetail("{{first_name|there}} {{fields.city|SP}}", { name: "Ana", phone: "+1", fields: { city: "Rio" } }).missing).toBe(0);
+    expect(renderDetail("{{first_name|there}} {{fields.city|SP}}", { name: null, phone: "+1" }).missing).toBe(2);
+    expect(renderDetail("{{phone}} {{nmae}}", { name: null, phone: "+1" }).missing).toBe(0);
+  });
+
+  it("turns column headers into field keys", () => {
+    expect(fieldKey(" City ")).toBe("city");
+    expect(fieldKey("Ciudad Natal")).toBe("ciudad_natal");
+    expect(fieldKey("São Paulo zone")).toBe("sao_paulo_zone");
+    expect(fieldKey("2nd phone")).toBe("_2nd_phone");
+  });
+
+  it("finds recipients by name, number or field", () => {
+    const r = { name: "Ana", phone: "+5511999", fields: { city: "Campinas" } };
+    expect(matches(r, "camp")).toBe(true);
+    expect(matches(r, "ana")).toBe(true);
+    expect(matches(r, "11999")).toBe(true);
+    expect(matches(r, "rio")).toBe(false);
   });
 
   it("renders hostile templates in linear time (unclosed '{{name|' repeated over 4,096 characters)", () => {
