@@ -114,7 +114,11 @@ describe("auto-respond", () => {
       return l.responded_at ? l : undefined;
     });
     expect(la.response_message_id).toMatch(/^msg_/);
-    const sent = await waitFor(async () => (await outbox(s.id)).filter((m) => m.to === a));
+    // An empty list is truthy: wait for the message itself (the lead says "responded" once it is queued).
+    const sent = await waitFor(async () => {
+      const to = (await outbox(s.id)).filter((m) => m.to === a);
+      return to.length > 0 ? to : undefined;
+    });
     expect(sent.map((m) => m.text)).toEqual(["Hi Ana! Saw your price question in Loja Centro."]);
     await waitFor(async () => ["sent", "delivered", "read"].includes((await api.get(`/messages/${la.response_message_id}`)).body.status));
     const conv = (await api.get(`/conversations/${encodeURIComponent(a)}/messages`)).body.messages as { direction: string; text: string }[];
