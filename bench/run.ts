@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { apiLatency } from "./api-latency";
 import { baileysRss } from "./baileys-rss";
+import { coldStart } from "./cold-start";
 import { dynamoLocal } from "./dynamo-local";
 import { fleetScale } from "./fleet";
 import { groups } from "./groups";
@@ -38,6 +39,7 @@ const all: Record<string, () => Promise<unknown>> = {
   sentiment: () => sentiment(),
   keywords: () => keywordsBench(),
   "dynamo-local": () => dynamoLocal(),
+  "cold-start": () => coldStart(),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };
