@@ -3,9 +3,10 @@ import { DomainError } from "@outreach/core/error";
 import { monthKey } from "@outreach/core/plan";
 import { iso } from "@outreach/core/port";
 import type { ApiKey, Scope } from "@outreach/core/tenant";
-import { authenticate, hashKey, hasScope } from "@outreach/core/tenant";
+import { hashKey, hasScope } from "@outreach/core/tenant";
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../app/env";
+import { authenticateCached } from "./key-cache";
 
 const readKey = (header: (name: string) => string | undefined) => {
   const x = header("x-api-key");
@@ -77,7 +78,7 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
       await unauth.count(deps, addr, clock.now());
       throw new DomainError("unauthorized", "auth.missing_key", "Send your API key in the X-API-Key header or as Authorization: Bearer <key>.");
     }
-    const key = await authenticate(store, plain, clock.now());
+    const key = await authenticateCached(store, plain, clock.now());
     if (!key) {
       if (unauth.blocked(addr, minute)) throw tooMany(minute);
       await unauth.count(deps, addr, clock.now());
