@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { apiLatency } from "./api-latency";
+import { apiOverhead } from "./api-overhead";
 import { baileysRss } from "./baileys-rss";
 import { coldStart } from "./cold-start";
 import { dynamoLocal } from "./dynamo-local";
@@ -24,6 +25,7 @@ const all: Record<string, () => Promise<unknown>> = {
   }),
   groups: () => groups(),
   "api-latency": () => apiLatency(),
+  "api-overhead": () => apiOverhead(),
   timers: () => timers(100),
   scale: () => scale(50),
   fleet: async () => {

@@ -1,6 +1,5 @@
 import { dayKey } from "@outreach/core/activity";
 import { DomainError } from "@outreach/core/error";
-import { monthKey } from "@outreach/core/plan";
 import { iso } from "@outreach/core/port";
 import type { ApiKey, Scope } from "@outreach/core/tenant";
 import { hashKey, hasScope } from "@outreach/core/tenant";
@@ -96,10 +95,7 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
       }
     }
     // This month's API calls (MoltFlow's usage field), counted beside the request.
-    const counted = Promise.all([
-      store.tenants.countApiCall(key.tenant_id, monthKey(clock.now()), 1, dayKey(clock.now())),
-      touch(store, plain, clock.now()),
-    ]).catch(() => {});
+    const counted = Promise.all([store.tenants.countApiCall(key.tenant_id, dayKey(clock.now())), touch(store, plain, clock.now())]).catch(() => {});
     await next();
     await counted;
   };
@@ -137,7 +133,7 @@ export const chargeCalls = async (deps: Env["Variables"]["deps"], key: ApiKey, c
       { retry_after: 1 },
     );
   }
-  await store.tenants.countApiCall(key.tenant_id, monthKey(clock.now()), extra, dayKey(clock.now()));
+  await store.tenants.countApiCall(key.tenant_id, dayKey(clock.now()), extra);
 };
 
 /** 403 `auth.scope_missing` unless the request's key has every one of `scopes` (`manage` implies `read`). */
