@@ -20,8 +20,18 @@ import { webhooks } from "./webhooks";
 /** `npm run bench [-- name ...]`: runs the benchmarks (all by default) and prints JSON results. */
 const all: Record<string, () => Promise<unknown>> = {
   pipeline: async () => ({
-    without_receipts: await pipeline(Number(process.env.BENCH_RECIPIENTS ?? 5000), false, Number(process.env.BENCH_ROUNDS ?? 3)),
-    with_receipts: await pipeline(Number(process.env.BENCH_RECIPIENTS ?? 5000), true, Number(process.env.BENCH_ROUNDS ?? 3)),
+    without_receipts: await pipeline(
+      Number(process.env.BENCH_RECIPIENTS ?? 5000),
+      false,
+      Number(process.env.BENCH_ROUNDS ?? 3),
+      Number(process.env.BENCH_DELAY_SECONDS ?? 0),
+    ),
+    with_receipts: await pipeline(
+      Number(process.env.BENCH_RECIPIENTS ?? 5000),
+      true,
+      Number(process.env.BENCH_ROUNDS ?? 3),
+      Number(process.env.BENCH_DELAY_SECONDS ?? 0),
+    ),
   }),
   groups: () => groups(),
   "api-latency": () => apiLatency(),
