@@ -20,8 +20,7 @@ export interface SqsQueueOptions {
   client: SQSClient;
   /**
    * For the local SQS server, which answers a long poll only once it has `MaxNumberOfMessages` or the
-   * wait is over: long-poll for one message, then take what else is there without waiting (unless the
-   * poll waited for that message: then it came alone, and the queue is empty behind it). SQS itself
+   * wait is over: long-poll for one message, then take what else is there without waiting. SQS itself
    * answers as soon as any message is there, so this stays off on AWS (it would cost a request more).
    */
   firstMessageFirst?: boolean;
@@ -44,14 +43,9 @@ export interface QueueUrls {
   sends: string[];
 }
 
-/** A first receive that took longer than this waited for its message (locally; see `firstMessageFirst`). */
-const WAITED_MS = 100;
-
 /** The Queue port on SQS standard queues: batches of 10, per-message delays (0–900 s), sends routed to their session's shard queue. */
 export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOptions): Queue => {
   const shards = urls.sends.length;
-  /** Queues whose last look for more messages after the first found none (`firstMessageFirst`). */
-  const restEmpty = new Set<QueueId>();
   if (shards < 1) throw new Error("the sends queue needs at least one shard queue");
   const urlOf = (queue: QueueId) => {
     if (queue === "events") return urls.events;
@@ -115,16 +109,8 @@ export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOpti
 
     async receive(queue, { max, waitSeconds, visibilitySeconds }) {
       if (!firstMessageFirst || max <= 1 || waitSeconds === 0) return receive(queue, max, waitSeconds, visibilitySeconds);
-      const asked = Date.now();
       const first = await receive(queue, 1, waitSeconds, visibilitySeconds);
-      // A message the poll waited for, on a queue where the last look for more found none, came alone
-      // (paced sends arrive one at a time): asking at once for more would be a request for nothing. One
-      // that was there already may have company (a burst): the rest is asked for at once.
-      if (first.length === 0 || (Date.now() - asked > WAITED_MS && restEmpty.has(queue))) return first;
-      const rest = await receive(queue, max - 1, 0, visibilitySeconds);
-      if (rest.length === 0) restEmpty.add(queue);
-      else restEmpty.delete(queue);
-      return [...first, ...rest];
+      return first.length === 0 ? first : [...first, ...(await receive(queue, max - 1, 0, visibilitySeconds))];
     },
 
     async backlog(queue) {
