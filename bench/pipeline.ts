@@ -11,8 +11,10 @@ export const PRICES = { sqsRequest: 0.4 / 1e6, writeUnit: 0.625 / 1e6, readUnit:
  * End-to-end messages per second of a bulk send with delays 0 on the sandbox, the AWS requests it
  * makes per message, and a bare baseline in the same run: per message only one conditional update
  * and one sandbox record, one at a time (a session's lane sends one message at a time too).
+ * With `delay` (`BENCH_DELAY_SECONDS`) the job's messages are paced that many seconds apart: each
+ * reaches the sends queue alone, as on AWS, which is what the SQS requests per message then show.
  */
-export const pipeline = async (n: number, receipts: boolean, rounds = 3) => {
+export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay = 0) => {
   const counter = createCounter();
   const rt = await runtime(counter);
   try {
@@ -28,8 +30,8 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3) => {
         session_id: session,
         custom_group_id: group,
         message_content: "Hello {{name}}",
-        min_delay_seconds: 0,
-        max_delay_seconds: 0,
+        min_delay_seconds: delay,
+        max_delay_seconds: delay,
       });
       for (;;) {
         const j = await observer.jobs.get(tenantId, job.id, true);
@@ -109,6 +111,7 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3) => {
       10_000 * (sqs * PRICES.sqsRequest + ((used.writeUnits + used.gsiWriteUnits) / total) * PRICES.writeUnit + (used.readUnits / total) * PRICES.readUnit);
     return {
       recipients: n,
+      delay_seconds: delay,
       receipts,
       rounds,
       seconds: Math.round(seconds * 10) / 10,

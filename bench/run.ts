@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { apiLatency } from "./api-latency";
+import { apiOverhead } from "./api-overhead";
 import { baileysRss } from "./baileys-rss";
+import { coldStart } from "./cold-start";
 import { dynamoLocal } from "./dynamo-local";
 import { fleetScale } from "./fleet";
 import { groups } from "./groups";
@@ -18,11 +20,22 @@ import { webhooks } from "./webhooks";
 /** `npm run bench [-- name ...]`: runs the benchmarks (all by default) and prints JSON results. */
 const all: Record<string, () => Promise<unknown>> = {
   pipeline: async () => ({
-    without_receipts: await pipeline(Number(process.env.BENCH_RECIPIENTS ?? 5000), false, Number(process.env.BENCH_ROUNDS ?? 3)),
-    with_receipts: await pipeline(Number(process.env.BENCH_RECIPIENTS ?? 5000), true, Number(process.env.BENCH_ROUNDS ?? 3)),
+    without_receipts: await pipeline(
+      Number(process.env.BENCH_RECIPIENTS ?? 5000),
+      false,
+      Number(process.env.BENCH_ROUNDS ?? 3),
+      Number(process.env.BENCH_DELAY_SECONDS ?? 0),
+    ),
+    with_receipts: await pipeline(
+      Number(process.env.BENCH_RECIPIENTS ?? 5000),
+      true,
+      Number(process.env.BENCH_ROUNDS ?? 3),
+      Number(process.env.BENCH_DELAY_SECONDS ?? 0),
+    ),
   }),
   groups: () => groups(),
   "api-latency": () => apiLatency(),
+  "api-overhead": () => apiOverhead(),
   timers: () => timers(100),
   scale: () => scale(50),
   fleet: async () => {
@@ -38,6 +51,7 @@ const all: Record<string, () => Promise<unknown>> = {
   sentiment: () => sentiment(),
   keywords: () => keywordsBench(),
   "dynamo-local": () => dynamoLocal(),
+  "cold-start": () => coldStart(),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };

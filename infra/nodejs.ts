@@ -6,7 +6,13 @@ import nodejs from "./nodejs.json";
  * so the stage test runs what SST builds) and no esbuild plugin — SST's plugin bridge tests filters
  * against a path its Go bundler never sends and ignores namespaces, so a plugin answers for every module.
  */
-export const NODEJS = { minify: nodejs.minify, sourcemap: nodejs.sourcemap, format: nodejs.format as "esm", esbuild: { external: nodejs.esbuild.external } };
+export const NODEJS = {
+  minify: nodejs.minify,
+  sourcemap: nodejs.sourcemap,
+  format: nodejs.format as "esm",
+  splitting: nodejs.splitting,
+  esbuild: { external: nodejs.esbuild.external },
+};
 
 /**
  * The console's assets are an ordinary generated module (packages/console/dist/assets.mjs) that the

@@ -141,7 +141,7 @@ export const startStage = async (opts: StageOptions = {}) => {
       extra: Record<string, string> = {},
       ownLinks: Record<string, unknown> = {},
     ) => {
-      const dir = join(work, name);
+      const dir = mkdtempSync(join(work, `${name}-`));
       cpSync(join(ROOT, "dist/functions", name), dir, { recursive: true });
       const key = randomBytes(32);
       writeFileSync(join(dir, "resource.enc"), sealLinks({ ...links, ...ownLinks }, key));
@@ -170,9 +170,17 @@ export const startStage = async (opts: StageOptions = {}) => {
     };
 
     // The API alone links the cursor key (infra/api.ts): an SST secret's link is `{ value }`.
-    const api = lambda("api", "api", API, { OUTREACH_TRANSPORT: "sandbox" }, { CursorKey: { value: randomBytes(32).toString("hex") } });
-    const events = lambda("events", "events", EVENTS);
-    const repair = lambda("repair", "repair", REPAIR);
+    const cursorKey = { CursorKey: { value: randomBytes(32).toString("hex") } };
+    /** A new function of that name, as deployed (bench/cold-start.ts: each one's first invocation is a cold start). */
+    const fresh = (name: "api" | "events" | "repair") =>
+      name === "api"
+        ? lambda("api", "api", API, { OUTREACH_TRANSPORT: "sandbox" }, cursorKey)
+        : name === "events"
+          ? lambda("events", "events", EVENTS)
+          : lambda("repair", "repair", REPAIR);
+    const api = fresh("api");
+    const events = fresh("events");
+    const repair = fresh("repair");
     const url = await startFunctionUrl(api);
     stops.push(() => url.close());
     const eventSource = startEventSource({
@@ -258,6 +266,7 @@ export const startStage = async (opts: StageOptions = {}) => {
       scheduler,
       eventSource,
       functions: { api, events, repair },
+      fresh,
       runRepair,
       healthUrl: `http://127.0.0.1:${healthPort}/live`,
       stop,

@@ -40,7 +40,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key (the next request with it is 401)
-         * @description Scope `settings:manage`. The key making the request may revoke itself only while another live key with `settings:manage` remains (`409 api_key.last_manager`).
+         * @description Scope `settings:manage`. The key making the request may revoke itself only while another live key with `settings:manage` remains (`409 api_key.last_manager`). An API instance keeps a valid key it has read for 30 s: the instance that revoked it refuses it at once, every other one within 30 s.
          */
         delete: operations["deleteApiKey"];
         options?: never;

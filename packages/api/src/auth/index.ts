@@ -1,11 +1,11 @@
 import { dayKey } from "@outreach/core/activity";
 import { DomainError } from "@outreach/core/error";
-import { monthKey } from "@outreach/core/plan";
 import { iso } from "@outreach/core/port";
 import type { ApiKey, Scope } from "@outreach/core/tenant";
-import { authenticate, hashKey, hasScope } from "@outreach/core/tenant";
+import { hashKey, hasScope } from "@outreach/core/tenant";
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../app/env";
+import { authenticateCached } from "./key-cache";
 
 const readKey = (header: (name: string) => string | undefined) => {
   const x = header("x-api-key");
@@ -77,7 +77,7 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
       await unauth.count(deps, addr, clock.now());
       throw new DomainError("unauthorized", "auth.missing_key", "Send your API key in the X-API-Key header or as Authorization: Bearer <key>.");
     }
-    const key = await authenticate(store, plain, clock.now());
+    const key = await authenticateCached(store, plain, clock.now());
     if (!key) {
       if (unauth.blocked(addr, minute)) throw tooMany(minute);
       await unauth.count(deps, addr, clock.now());
@@ -95,10 +95,7 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
       }
     }
     // This month's API calls (MoltFlow's usage field), counted beside the request.
-    const counted = Promise.all([
-      store.tenants.countApiCall(key.tenant_id, monthKey(clock.now()), 1, dayKey(clock.now())),
-      touch(store, plain, clock.now()),
-    ]).catch(() => {});
+    const counted = Promise.all([store.tenants.countApiCall(key.tenant_id, dayKey(clock.now())), touch(store, plain, clock.now())]).catch(() => {});
     await next();
     await counted;
   };
@@ -136,7 +133,7 @@ export const chargeCalls = async (deps: Env["Variables"]["deps"], key: ApiKey, c
       { retry_after: 1 },
     );
   }
-  await store.tenants.countApiCall(key.tenant_id, monthKey(clock.now()), extra, dayKey(clock.now()));
+  await store.tenants.countApiCall(key.tenant_id, dayKey(clock.now()), extra);
 };
 
 /** 403 `auth.scope_missing` unless the request's key has every one of `scopes` (`manage` implies `read`). */

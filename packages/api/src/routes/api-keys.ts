@@ -3,6 +3,7 @@ import { issueKey, listKeys, me, revokeKey, SCOPES } from "@outreach/core/tenant
 import type { Env } from "../app/env";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { forgetKey, KEY_CACHE_MS } from "../auth/key-cache";
 import { body, Deleted, errors, IdParam, json, Name } from "../schemas";
 
 const Scope = z.enum(SCOPES);
@@ -74,13 +75,17 @@ export const apiKeyRoutes = () => {
         path: "/{id}",
         tags,
         summary: "Revoke an API key (the next request with it is 401)",
-        description:
-          "Scope `settings:manage`. The key making the request may revoke itself only while another live key with `settings:manage` remains (`409 api_key.last_manager`).",
+        description: `Scope \`settings:manage\`. The key making the request may revoke itself only while another live key with \`settings:manage\` remains (\`409 api_key.last_manager\`). An API instance keeps a valid key it has read for ${KEY_CACHE_MS / 1000} s: the instance that revoked it refuses it at once, every other one within ${KEY_CACHE_MS / 1000} s.`,
         middleware: [manage],
         request: { params: IdParam },
         responses: { 200: json(Deleted, "Revoked"), 409: errors[404], ...errors },
       }),
-      async (c) => c.json(await revokeKey(c.get("deps"), c.get("apiKey"), c.req.valid("param").id), 200),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const revoked = await revokeKey(c.get("deps"), c.get("apiKey"), id);
+        forgetKey(c.get("deps").store, id);
+        return c.json(revoked, 200);
+      },
     );
 };
 

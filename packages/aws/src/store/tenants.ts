@@ -4,10 +4,27 @@ import type { Store } from "@outreach/core/port";
 import type { ApiKey, Tenant, Usage } from "@outreach/core/tenant";
 import { activityUpdate } from "./activity";
 import { createCounted, uncount } from "./counted";
-import { conditional, type Db, onIndex, queryCount, strip, transact } from "./db";
+import { conditional, type Db, onIndex, queryAll, queryCount, strip, transact } from "./db";
 import { INDEX, Keys, Lists } from "./keys";
 
 /** Tenants, API keys (by SHA-256), per-key rate limits and idempotency records. */
+/** The month's API calls counted on its days (`month_api_calls`; read consistently, like the month's item). */
+const monthApiCalls = async (db: Db, tenantId: string, month: string) => {
+  let n = 0;
+  for await (const i of queryAll(db, {
+    KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
+    ExpressionAttributeValues: {
+      ":pk": Keys.tenantPartition(tenantId),
+      ":a": Keys.activity(tenantId, `${month}-01`).sk,
+      ":b": Keys.activity(tenantId, `${month}-31`).sk,
+    },
+    ProjectionExpression: "month_api_calls",
+    ConsistentRead: true,
+  }))
+    n += (i.month_api_calls as number) ?? 0;
+  return n;
+};
+
 export const createTenantStore = (db: Db) =>
   ({
     async create(tenant: Tenant) {
@@ -174,28 +191,33 @@ export const createTenantStore = (db: Db) =>
       await db.doc.send(new DeleteCommand({ TableName: db.table, Key: Keys.stream(keyId, streamId) }));
     },
 
-    /** The month's `api_calls` and, given `day`, the day's (the daily usage history). */
-    async countApiCall(tenantId: string, month: string, calls = 1, day?: string) {
-      await Promise.all([
-        db.doc.send(
-          new UpdateCommand({
-            TableName: db.table,
-            Key: Keys.usage(tenantId, month),
-            UpdateExpression: "ADD api_calls :n",
-            ExpressionAttributeValues: { ":n": calls },
-          }),
-        ),
-        day ? db.doc.send(new UpdateCommand(activityUpdate(db, tenantId, day, { api_calls: calls }))) : undefined,
-      ]);
+    /**
+     * `api_calls` are counted once, on the day's activity item (issue 31: one write per request, not
+     * two): `api_calls` there is the daily history, and `month_api_calls` the same count for the month,
+     * which `usage` adds up over the month's days. Months counted before this (on the month's `USAGE#`
+     * item as well) keep that figure: `usage` adds the two, and a day counted the old way has no
+     * `month_api_calls`, so no call is counted twice.
+     */
+    async countApiCall(tenantId: string, day: string, calls = 1) {
+      await db.doc.send(
+        new UpdateCommand({
+          ...activityUpdate(db, tenantId, day, { api_calls: calls }),
+          UpdateExpression: "ADD api_calls :n, month_api_calls :n",
+          ExpressionAttributeValues: { ":n": calls },
+        }),
+      );
     },
 
     async usage(tenantId: string, month: string): Promise<Usage> {
-      const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.usage(tenantId, month), ConsistentRead: true }));
+      const [res, days] = await Promise.all([
+        db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.usage(tenantId, month), ConsistentRead: true })),
+        monthApiCalls(db, tenantId, month),
+      ]);
       return {
         month,
         total_messages: (res.Item?.total_messages as number) ?? 0,
         reserved_messages: (res.Item?.reserved_messages as number) ?? 0,
-        api_calls: (res.Item?.api_calls as number) ?? 0,
+        api_calls: ((res.Item?.api_calls as number) ?? 0) + days,
       };
     },
   }) satisfies Store["tenants"];

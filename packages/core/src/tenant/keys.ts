@@ -79,8 +79,9 @@ export const issueKey = async (d: D, caller: ApiKey, input: IssueInput) => {
 };
 
 /**
- * `DELETE /api-keys/{id}`: revokes at once (the store is read at every request, so the next one with
- * it is 401). The key in use may revoke itself only while another live key with `settings:manage`
+ * `DELETE /api-keys/{id}`: revokes at once in the store; an API process that has the key cached
+ * refuses it within its cache time (api/src/auth/key-cache.ts, 30 s; at once in the process that
+ * revoked it). The key in use may revoke itself only while another live key with `settings:manage`
  * remains (409 otherwise): the account never locks itself out of its own key management.
  */
 export const revokeKey = async (d: D, caller: ApiKey, id: string) => {

@@ -94,8 +94,8 @@ export interface TenantRepo {
   /** Counts `weight` calls (default 1) in the window unless that would pass `limit`; answers whether they were counted. */
   hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number, weight?: number): Promise<boolean>;
   usage(tenantId: string, month: string): Promise<Usage>;
-  /** Counts one authenticated API request in the month's usage. */
-  countApiCall(tenantId: string, month: string, calls?: number, day?: string): Promise<void>;
+  /** Counts `calls` authenticated API requests (default 1) on the day; the month's `api_calls` add the days up. */
+  countApiCall(tenantId: string, day: string, calls?: number): Promise<void>;
   /** Registers an open progress stream of a key unless `max` of its streams are open (each ends by `expiresAt`). */
   openStream(keyId: string, streamId: string, expiresAt: number, max: number, now: number): Promise<boolean>;
   closeStream(keyId: string, streamId: string): Promise<void>;

@@ -5,8 +5,9 @@ import { tenantPlan } from "./tenant";
 
 /**
  * Usage history (issue 30, MoltFlow's `admin.py`): read from the counters every send, receipt, lead
- * and request already writes — the month's `USAGE#` item (messages counted against the plan, API
- * calls) and the day's `ACT#` item (sent, received, API calls, leads) — never by scanning messages.
+ * and request already writes — the month's `USAGE#` item (messages counted against the plan) and
+ * the day's `ACT#` item (sent, received, API calls, leads; the month's API calls are its days', added
+ * up by the store) — never by scanning messages.
  *
  * `total_messages` is what counts against the plan (messages sent), as in `/usage/current`.
  * Periods are UTC calendar months and days, the periods the monthly quota itself resets on: a month
