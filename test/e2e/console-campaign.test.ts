@@ -1,32 +1,13 @@
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { groupWith, newTenant, outbox, phones, sandbox, waitFor, waitJob, workingSession } from "../helpers/api";
-import { axe, launchChromium, pageWidth, signIn } from "../helpers/browser";
+import { pageWidth, signIn, useConsoleBrowser } from "../helpers/browser";
 
 /**
  * The campaign manager's flows of issue 33 in headless Chromium on the shared runtime, with a tenant
  * of its own: CSV columns as custom fields, the preview stepping through recipients, the confirmation
  * before any job exists, the campaign's name and reply rate, at 1280 px and on a 390 px phone, axe clean.
  */
-const OUT = resolve(import.meta.dirname, "../../test-results/console");
-
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const violations: Record<string, unknown[]> = {};
-const check = async (page: Page, name: string) => {
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-  const v = await axe(page);
-  if (v.length) violations[name] = v;
-};
+const { browser, check, violations } = useConsoleBrowser();
 
 describe("the console for the person who runs the campaign", () => {
   it("imports a CSV with a city column, previews {{first_name}} and {{fields.city}}, confirms before sending, and shows the name and reply rate", async () => {
@@ -34,7 +15,7 @@ describe("the console for the person who runs the campaign", () => {
     const s = await workingSession(api, "Main number");
     const group = await api.post("/custom-groups", { name: "Clientes" });
     const base = `${inject("runtimeUrl")}/console`;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser().newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await signIn(page, base, key);
@@ -161,7 +142,7 @@ describe("the console for the person who runs the campaign", () => {
     await waitJob(api, job.body.id, ["completed"]);
     const base = `${inject("runtimeUrl")}/console`;
     for (const width of [1280, 390]) {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const page = await browser().newPage({ viewport: { width, height: 900 } });
       await signIn(page, base, key);
       await page.goto(`${base}/scheduled`);
       await page.getByRole("button", { name: "New scheduled message" }).click();

@@ -1,32 +1,14 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { describe, expect, inject, it } from "vitest";
 import { newTenant, phones, sandbox, waitFor, workingSession } from "../helpers/api";
-import { axe, launchChromium, pageWidth, signIn } from "../helpers/browser";
+import { pageWidth, signIn, useConsoleBrowser } from "../helpers/browser";
 
 /**
  * The console's safety nets of issue 33 in headless Chromium on the shared runtime, on a 390 px phone:
  * confirmation and a short undo before cancelling, undo of member removal, bulk selection, what is
  * left of the quota, opt-outs searched and exported; axe clean.
  */
-const OUT = resolve(import.meta.dirname, "../../test-results/console");
-
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const violations: Record<string, unknown[]> = {};
-const check = async (page: Page, name: string) => {
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-  const v = await axe(page);
-  if (v.length) violations[name] = v;
-};
+const { browser, check, violations } = useConsoleBrowser();
 
 describe("the console's safety nets for the campaign manager", () => {
   it("asks and offers undo before cancelling a send, removes selected members with undo, and says what is left of the quota", async () => {
@@ -42,7 +24,7 @@ describe("the console's safety nets for the campaign manager", () => {
       ],
     });
     const base = `${inject("runtimeUrl")}/console`;
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const page = await browser().newPage({ viewport: { width: 390, height: 844 } });
     const asked: string[] = [];
     page.on("dialog", async (d) => {
       asked.push(d.message());

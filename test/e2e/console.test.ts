@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, waitFor } from "../helpers/api";
+import { axe, launchChromium } from "../helpers/browser";
 import { type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/runtime";
 
 /**
@@ -14,7 +14,6 @@ import { type RuntimeProcess, removeDir, startRuntimeProcess } from "../helpers/
  * untouched for the suites that read it.
  */
 const OUT = resolve(import.meta.dirname, "../../test-results/console");
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const XSS = "<img src=x onerror=alert(1)>";
 
 let browser: Browser;
@@ -22,19 +21,7 @@ let rt: RuntimeProcess;
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   rt = await startRuntimeProcess({ env: { OUTREACH_RATE_LIMIT: "0" } });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -43,17 +30,6 @@ afterAll(async () => {
     removeDir(rt.dataDir);
   }
 });
-
-/** axe-core on the page as it is (evaluated through DevTools, so the page's CSP stays as served): serious and critical violations. */
-const axe = async (page: Page) => {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    const g = globalThis as any;
-    const r = await g.axe.run(g.document, { resultTypes: ["violations"] });
-    return r.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(" ")).slice(0, 3) }));
-  });
-  return (result as { id: string; impact: string; nodes: string[] }[]).filter((v) => v.impact === "serious" || v.impact === "critical");
-};
 
 describe("the web console", () => {
   it("walks sign-in → session → CSV import → send with preview → live progress → pause/resume → schedule → report, every page accessible", async () => {
@@ -323,7 +299,8 @@ describe("the web console", () => {
     expect((await client(rt.url, secret).get("/usage/daily?days=1")).status).toBe(200);
     await check("api-key-created");
     await dialog.getByRole("button", { name: "Done" }).click();
-    await dialog.waitFor({ state: "hidden" });
+    // Closing forgets the secret: the dialog leaves the page (its close event comes a moment after "Done").
+    await dialog.waitFor({ state: "detached" });
     const keyRow = page.locator("tr", { hasText: "console bot" });
     await keyRow.getByText("leads:read, usage:read").waitFor();
     expect(await page.locator("main").textContent()).not.toContain(secret);

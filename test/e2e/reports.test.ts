@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { TEMPLATE_IDS } from "@outreach/core/report";
-import { chromium } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { type Client, groupWith, newTenant, outbox, sandbox, waitFor, waitJob, workingSession } from "../helpers/api";
+import { launchChromium } from "../helpers/browser";
 
 const fast = { min_delay_seconds: 0, max_delay_seconds: 0 };
 
@@ -96,19 +96,7 @@ describe.concurrent("scheduled reports over HTTP", () => {
     // Rendered in headless Chromium: the chart is there, with one bar group per job.
     const dir = resolve(import.meta.dirname, "../../.data/screenshots");
     mkdirSync(dir, { recursive: true });
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
       await page.setExtraHTTPHeaders({ "X-API-Key": key });

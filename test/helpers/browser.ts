@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -41,3 +43,26 @@ export const signIn = async (page: Page, base: string, key: string) => {
 
 /** The page is no wider than the viewport (nothing cut off sideways). */
 export const pageWidth = (page: Page) => page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number);
+
+/**
+ * A console suite's browser, opened once for the file, and its page check: a screenshot into
+ * test-results/console/ and axe's serious and critical violations, collected by page name.
+ */
+export const useConsoleBrowser = () => {
+  const out = resolve(import.meta.dirname, "../../test-results/console");
+  const state: { browser?: Browser } = {};
+  const violations: Record<string, unknown[]> = {};
+  beforeAll(async () => {
+    mkdirSync(out, { recursive: true });
+    state.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+  });
+  const check = async (page: Page, name: string) => {
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+    const v = await axe(page);
+    if (v.length) violations[name] = v;
+  };
+  return { browser: () => state.browser as Browser, check, violations };
+};
