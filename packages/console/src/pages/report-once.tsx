@@ -1,7 +1,8 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
-import { Field, Form, viewerZone, when } from "../ui";
+import { Form, viewerZone, when } from "../ui";
 import { RenderedReport } from "./report";
+import { PeriodField, TemplateField } from "./report-fields";
 
 type Result = Schema<"ReportRunOnce">;
 const PERIODS = ["last_day", "last_7_days", "last_30_days"] as const;
@@ -25,25 +26,8 @@ export const RunOnce = ({ templates }: { templates: { id: string; name: string }
       <h2>Run once now</h2>
       <p class="muted">A report for a period ending now, without saving or scheduling anything.</p>
       <div class="row">
-        <Field label="Report template">
-          <select value={template} onChange={(e) => setTemplate(e.currentTarget.value)} required>
-            <option value="">Choose a template</option>
-            {templates.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Period covered">
-          <select value={period} onChange={(e) => setPeriod(e.currentTarget.value as typeof period)}>
-            {PERIODS.map((p) => (
-              <option key={p} value={p}>
-                {p.replace(/_/g, " ")}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <TemplateField label="Report template" value={template} set={setTemplate} templates={templates} />
+        <PeriodField label="Period covered" value={period} set={setPeriod} periods={PERIODS} />
         <button type="submit">Run once now</button>
       </div>
       {result ? (

@@ -3,6 +3,7 @@ import { api, ok, type Schema } from "../api";
 import { Link, navigate } from "../router";
 import { emptyTiming, NextRuns, type TimingDraft, TimingFields, timingBody } from "../timing";
 import { Action, ErrorText, Field, Form, Loading, Page, StatusBadge, TableWrap, useLoad, when } from "../ui";
+import { PeriodField, TemplateField } from "./report-fields";
 import { RunOnce } from "./report-once";
 
 type Report = Schema<"Report">;
@@ -34,25 +35,8 @@ export const Reports = () => {
           <Field label="Name">
             <input value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={255} />
           </Field>
-          <Field label="Template">
-            <select value={template} onChange={(e) => setTemplate(e.currentTarget.value)} required>
-              <option value="">Choose a template</option>
-              {templates.data?.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Period">
-            <select value={period} onChange={(e) => setPeriod(e.currentTarget.value as typeof period)}>
-              {PERIODS.map((p) => (
-                <option key={p} value={p}>
-                  {p.replace(/_/g, " ")}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <TemplateField label="Template" value={template} set={setTemplate} templates={templates.data ?? []} />
+          <PeriodField label="Period" value={period} set={setPeriod} periods={PERIODS} />
         </div>
         {template ? <p class="muted">{templates.data?.find((t) => t.id === template)?.description}</p> : null}
         <TimingFields t={timing} set={setTiming} />
