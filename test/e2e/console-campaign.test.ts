@@ -85,6 +85,13 @@ describe("the console for the person who runs the campaign", () => {
     await waitFor(async () => (await api.get("/opt-outs")).body.opt_outs.length === 1, { what: "the opt-out" });
     await page.reload();
     await expect.poll(() => page.locator('[data-counter-extra="opted_out"] dd').textContent(), { timeout: 10_000 }).toBe("1");
+    // Its link lists that campaign's opt-outs, each with the contact's name and the campaign.
+    await page.getByRole("link", { name: "1 opted out: show them" }).click();
+    await page.getByTestId("optout-campaign").getByText("Campinas promo").waitFor();
+    const row = page.getByRole("row", { name: new RegExp(bob.replace("+", "\\+")) });
+    await row.getByRole("link", { name: "Campinas promo" }).waitFor();
+    expect(await page.getByRole("table", { name: "Opted-out numbers" }).getByRole("row").count()).toBe(2);
+    await page.goBack();
     await page.getByLabel("Show recipients with status", { exact: true }).selectOption("replied");
     await page.getByRole("link", { name: /^replied / }).click();
     await page.getByRole("heading", { level: 2, name: /Ana Souza/ }).waitFor();

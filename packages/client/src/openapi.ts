@@ -740,7 +740,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List opted-out numbers */
+        /**
+         * List opted-out numbers
+         * @description Newest numbers first as stored. `q` and `bulk_send_id` *(ours)* narrow the list; a page may then hold fewer than `limit`: follow `next_cursor`.
+         */
         get: operations["listOptOuts"];
         put?: never;
         /** Add opted-out numbers */
@@ -1510,6 +1513,7 @@ export interface components {
             min_delay_seconds: number;
             name: string | null;
             next_send_at: string | null;
+            opted_out_count: number;
             pause_detail: string | null;
             /** @enum {string|null} */
             pause_reason: "user" | "failures" | "session" | "restricted" | null;
@@ -1819,7 +1823,11 @@ export interface components {
             webhook_url?: string | null;
         };
         OptOut: {
+            /** @description *(ours)* The bulk send a STOP answered: the one whose message reached the contact last, within the reply window (the rule replies follow). */
+            bulk_send_id: string | null;
             created_at: string;
+            /** @description *(ours)* The contact's name when they wrote STOP, if known. */
+            name: string | null;
             phone: string;
             /** @enum {string} */
             source: "api" | "inbound";
@@ -6461,12 +6469,16 @@ export interface operations {
     listOptOuts: {
         parameters: {
             query?: {
+                /** @description *(ours)* Only the opt-outs that answered this bulk send. */
+                bulk_send_id?: string;
                 /** @description next_cursor of the previous page. */
                 cursor?: string;
                 /** @description Items per page (1–200). */
                 limit?: number;
                 /** @description MoltFlow-style offset paging, up to 10,000; use `cursor` beyond. */
                 offset?: number | null;
+                /** @description *(ours)* Only numbers containing these digits, or names containing this text (case-insensitive). */
+                q?: string;
             };
             header?: never;
             path?: never;

@@ -2,8 +2,7 @@ import { z } from "@hono/zod-openapi";
 import * as OptOut from "@outreach/core/optout";
 import * as Session from "@outreach/core/session";
 import { currentUsage, listKeys, usageHistory } from "@outreach/core/tenant";
-import { AddOptOutsBody } from "../routes/optouts";
-import { PageQuery } from "../schemas";
+import { AddOptOutsBody, OptOutQuery } from "../routes/optouts";
 import { Id, NoInput, type Tool, tool } from "./tool";
 
 /** Sessions (the WhatsApp numbers that send), usage and opt-outs. */
@@ -58,12 +57,13 @@ export const accountTools: Tool[] = [
   tool({
     name: "opt_outs_list",
     title: "List opt-outs",
-    description: "Lists numbers that must never be messaged (they wrote STOP, or were added). Free: changes nothing.",
+    description:
+      "Lists numbers that must never be messaged (they wrote STOP, or were added), with the contact's name and the bulk send a STOP answered; `q` finds a number or name, `bulk_send_id` one campaign's. Free: changes nothing.",
     scopes: ["bulk-send:read"],
     readOnly: true,
-    input: PageQuery,
-    run: async ({ deps, tenantId }, page) => {
-      const p = await OptOut.list(deps, tenantId, page);
+    input: OptOutQuery,
+    run: async ({ deps, tenantId }, { q, bulk_send_id, ...page }) => {
+      const p = await OptOut.list(deps, tenantId, page, { q, bulk_send_id });
       return { opt_outs: p.items, next_cursor: p.next_cursor };
     },
   }),

@@ -5,7 +5,27 @@ import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { body, errors, json, PageQuery, Phone } from "../schemas";
 
-const OptOutSchema = z.object({ phone: z.string(), source: z.enum(["api", "inbound"]), created_at: z.string() }).openapi("OptOut");
+const OptOutSchema = z
+  .object({
+    phone: z.string(),
+    source: z.enum(["api", "inbound"]),
+    created_at: z.string(),
+    name: z.string().nullable().openapi({ description: "*(ours)* The contact's name when they wrote STOP, if known." }),
+    bulk_send_id: z.string().nullable().openapi({
+      description: "*(ours)* The bulk send a STOP answered: the one whose message reached the contact last, within the reply window (the rule replies follow).",
+    }),
+  })
+  .openapi("OptOut");
+
+/** The list's query, exported: the MCP tool takes the same. */
+export const OptOutQuery = PageQuery.extend({
+  q: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ description: "*(ours)* Only numbers containing these digits, or names containing this text (case-insensitive)." }),
+  bulk_send_id: z.string().max(64).optional().openapi({ description: "*(ours)* Only the opt-outs that answered this bulk send." }),
+});
 
 /** The add body, exported: the MCP tools validate with the same schema. */
 export const AddOptOutsBody = z.object({ phones: z.array(Phone).min(1).max(1000) });
@@ -22,11 +42,14 @@ export const optOutRoutes = () => {
         tags,
         summary: "List opted-out numbers",
         middleware: [requireScope("bulk-send:read")],
-        request: { query: PageQuery },
+        description:
+          "Newest numbers first as stored. `q` and `bulk_send_id` *(ours)* narrow the list; a page may then hold fewer than `limit`: follow `next_cursor`.",
+        request: { query: OptOutQuery },
         responses: { 200: json(z.object({ opt_outs: z.array(OptOutSchema), next_cursor: z.string().nullable() }), "Opt-outs"), ...errors },
       }),
       async (c) => {
-        const p = await OptOut.list(c.get("deps"), c.get("tenantId"), c.req.valid("query"));
+        const { q, bulk_send_id, ...page } = c.req.valid("query");
+        const p = await OptOut.list(c.get("deps"), c.get("tenantId"), page, { q, bulk_send_id });
         return c.json({ opt_outs: p.items, next_cursor: p.next_cursor }, 200);
       },
     )

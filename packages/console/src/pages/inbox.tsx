@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
 import { Link } from "../router";
 import { ErrorText, Field, Form, Loading, Page, useLoad, when } from "../ui";
+import { useCampaignLabels } from "./campaign-names";
 
 type Conversation = Schema<"Conversation">;
 
@@ -107,10 +108,7 @@ export const Inbox = () => {
     }
   }, [list.data]);
   // Campaign names for the labels (a key without bulk-send:read shows none).
-  const campaigns = useLoad(async () => {
-    const r = (await ok(api().GET("/bulk-send", { params: { query: { limit: 200 } } }))) as { jobs: Schema<"BulkSend">[] };
-    return new Map(r.jobs.map((j) => [j.id, j.name ?? (j.message_content ?? j.id).slice(0, 30)]));
-  });
+  const campaigns = useCampaignLabels((list.data?.conversations ?? []).map((c) => c.campaign_id));
   const shown = (list.data?.conversations ?? []).filter((c) => status !== "unanswered" || !answered.has(`${c.session_id} ${c.phone}`));
   return (
     <Page title="Inbox">

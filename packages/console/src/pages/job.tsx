@@ -3,7 +3,6 @@ import { api, followProgress, ok, type Progress, type Schema } from "../api";
 import { Link } from "../router";
 import { Action, ActionFeedback, ErrorText, Loading, NextPage, num, Page, StatusBadge, StatusFilter, TableWrap, useLoad, when } from "../ui";
 import { DelayedAction } from "../undo";
-import { optOutsCaused } from "./job-optouts";
 
 type Job = Schema<"BulkSend">;
 type Recipient = Schema<"Recipient">;
@@ -113,9 +112,10 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
   const [streamError, setStreamError] = useState<unknown>();
   const [version, setVersion] = useState(0);
   const [rows, setRows] = useState(0);
+  // Opt-outs it caused (STOPs that answered it), read again as replies and recipients move.
   const optedOut = useLoad(
-    async () => (job.data ? optOutsCaused(job.data) : undefined),
-    [job.data?.started_at, job.data?.status, live?.replied, Math.floor(rows / 5)],
+    async () => ((await ok(api().GET("/bulk-send/{id}", { params: { path: { id } } }))) as Job).opted_out_count,
+    [id, live?.replied, Math.floor(rows / 5)],
   );
   // Follows the progress stream while the job is not final; a pause/resume/retry starts it again.
   const status = live?.status ?? job.data?.status;
@@ -201,8 +201,16 @@ export const Job = ({ params }: { params: Record<string, string> }) => {
           <dd>{pctOf(p.replied, p.sent)}</dd>
         </div>
         <div data-counter-extra="opted_out">
-          <dt>Opted out since</dt>
-          <dd>{optedOut.data === null ? "–" : num(optedOut.data)}</dd>
+          <dt>Opted out (STOP)</dt>
+          <dd>
+            {optedOut.data ? (
+              <Link to={`/usage?bulk_send_id=${encodeURIComponent(id)}`} aria-label={`${num(optedOut.data)} opted out: show them`}>
+                {num(optedOut.data)}
+              </Link>
+            ) : (
+              num(optedOut.data ?? job.data?.opted_out_count ?? 0)
+            )}
+          </dd>
         </div>
       </dl>
       {p.waiting_reason ? (

@@ -1,6 +1,8 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
-import { Action, ErrorText, Field, Form, Loading, NextPage, TableWrap, useLoad, when } from "../ui";
+import { Link } from "../router";
+import { Action, ErrorText, Field, Form, Loading, NextPage, TableWrap, useDebounced, useLoad, when } from "../ui";
+import { useCampaignLabels } from "./campaign-names";
 
 type OptOut = Schema<"OptOut">;
 
@@ -8,26 +10,23 @@ const sourceOf = (o: OptOut) => (o.source === "inbound" ? "the contact (STOP)" :
 
 const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : /^[=+\-@]/.test(v) && !/^\+\d/.test(v) ? `'${v}` : v);
 
-/** Names of contacts from their conversations (a contact who wrote STOP has one). */
-const namesOf = async () => {
-  const r = (await ok(api().GET("/conversations", { params: { query: { status: "all", limit: 100 } } }))) as { conversations: Schema<"Conversation">[] };
-  return new Map(r.conversations.filter((c) => c.name).map((c) => [c.phone, c.name as string]));
-};
+type Query = { q?: string; bulk_send_id?: string };
 
-/** Opt-outs: add, search by number or name, export every one as CSV, remove the ones added here. */
+const pageOf = async (query: Query, limit: number, cursor?: string) =>
+  (await ok(api().GET("/opt-outs", { params: { query: { ...query, limit, cursor } } }))) as { opt_outs: OptOut[]; next_cursor: string | null };
+
+/** Opt-outs: add, search every one by number or name (the server searches), one campaign's, export as CSV, remove the ones added here. */
 export const OptOuts = () => {
   const [cursor, setCursor] = useState<string>();
   const [query, setQuery] = useState("");
+  const [campaign, setCampaign] = useState(() => new URLSearchParams(location.search).get("bulk_send_id") ?? "");
   const [phones, setPhones] = useState("");
-  const list = useLoad(async () => {
-    const [page, names] = await Promise.all([
-      ok(api().GET("/opt-outs", { params: { query: { limit: 100, cursor } } })) as Promise<{ opt_outs: OptOut[]; next_cursor: string | null }>,
-      namesOf().catch(() => new Map<string, string>()),
-    ]);
-    return { ...page, names };
-  }, [cursor]);
-  const q = query.trim().toLowerCase();
-  const shown = (list.data?.opt_outs ?? []).filter((o) => !q || o.phone.includes(q) || (list.data?.names.get(o.phone) ?? "").toLowerCase().includes(q));
+  const q = useDebounced(query.trim(), 300);
+  const filter: Query = { ...(q ? { q } : {}), ...(campaign ? { bulk_send_id: campaign } : {}) };
+  const list = useLoad(() => pageOf(filter, 100, cursor), [cursor, q, campaign]);
+  const labels = useCampaignLabels([...(list.data?.opt_outs ?? []).map((o) => o.bulk_send_id), campaign]);
+  const label = (id: string | null) => (id ? (labels.data?.get(id) ?? id) : "");
+  const shown = list.data?.opt_outs ?? [];
   return (
     <section aria-labelledby="optouts-h">
       <h2 id="optouts-h">Opt-outs</h2>
@@ -52,22 +51,25 @@ export const OptOuts = () => {
         </div>
       </Form>
       <div class="row">
-        <Field label="Search opt-outs" hint="number or name, in the page shown">
-          <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+        <Field label="Search opt-outs" hint="part of a number or a name, among all opt-outs">
+          <input
+            type="search"
+            value={query}
+            onInput={(e) => {
+              setQuery(e.currentTarget.value);
+              setCursor(undefined);
+            }}
+          />
         </Field>
         <Action
           class="secondary"
           run={async () => {
-            // Every page, not only the one shown.
-            const rows = ["phone,name,source,since"];
-            const names = list.data?.names ?? new Map<string, string>();
+            // Every page that matches, not only the one shown.
+            const rows = ["phone,name,source,campaign,since"];
             let next: string | undefined;
             do {
-              const p = (await ok(api().GET("/opt-outs", { params: { query: { limit: 100, cursor: next } } }))) as {
-                opt_outs: OptOut[];
-                next_cursor: string | null;
-              };
-              for (const o of p.opt_outs) rows.push([o.phone, names.get(o.phone) ?? "", sourceOf(o), o.created_at].map(cell).join(","));
+              const p = await pageOf(filter, 200, next);
+              for (const o of p.opt_outs) rows.push([o.phone, o.name ?? "", sourceOf(o), label(o.bulk_send_id), o.created_at].map(cell).join(","));
               next = p.next_cursor ?? undefined;
             } while (next);
             const a = document.createElement("a");
@@ -80,11 +82,26 @@ export const OptOuts = () => {
           Export CSV
         </Action>
       </div>
+      {campaign ? (
+        <p data-testid="optout-campaign">
+          STOPs that answered <Link to={`/sends/${campaign}`}>{label(campaign)}</Link>.{" "}
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              setCampaign("");
+              setCursor(undefined);
+            }}
+          >
+            Show all opt-outs
+          </button>
+        </p>
+      ) : null}
       <ErrorText error={list.error} />
       {!list.data ? (
         <Loading what="opt-outs" />
       ) : shown.length === 0 ? (
-        <p>{q ? "No opt-out matches." : "Nobody opted out."}</p>
+        <p>{q || campaign ? "No opt-out matches." : "Nobody opted out."}</p>
       ) : (
         <TableWrap label="Opt-outs">
           <caption>Opted-out numbers</caption>
@@ -93,6 +110,7 @@ export const OptOuts = () => {
               <th scope="col">Phone</th>
               <th scope="col">Name</th>
               <th scope="col">Source</th>
+              <th scope="col">Campaign</th>
               <th scope="col">Since</th>
               <th scope="col">
                 <span class="sr-only">Actions</span>
@@ -103,8 +121,9 @@ export const OptOuts = () => {
             {shown.map((o) => (
               <tr key={o.phone}>
                 <td>{o.phone}</td>
-                <td>{list.data?.names.get(o.phone) ?? ""}</td>
+                <td>{o.name ?? ""}</td>
                 <td>{sourceOf(o)}</td>
+                <td>{o.bulk_send_id ? <Link to={`/sends/${o.bulk_send_id}`}>{label(o.bulk_send_id)}</Link> : ""}</td>
                 <td>{when(o.created_at)}</td>
                 <td>
                   {o.source === "api" ? (

@@ -108,11 +108,11 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
   ))
     current.set(`${c.phone}#${c.session_id}`, c);
 
-  const stops = new Set<string>();
+  const stops = new Map<string, MessagesRecorded["stops"][number]>();
   const received: DomainEvent[] = [];
   const recorded: MessagesRecorded = { tenant_id: tenantId, messages: [], replies: [], stops: [], raw_stops: [...rawStops] };
   while (queues.size > 0) {
-    const round: { i: number; conv: string; record: InboundRecord }[] = [];
+    const round: { i: number; conv: string; record: InboundRecord; stop?: MessagesRecorded["stops"][number] }[] = [];
     for (const [conv, q] of queues) {
       const { i, e, phone } = q.shift() as { i: number; e: InboundEvent; phone: string };
       if (q.length === 0) queues.delete(conv);
@@ -145,6 +145,10 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
           },
           reply: stop ? null : replyTarget(c, e.at, settings.reply_window_hours),
         },
+        // A STOP answers the campaign a reply would be attributed to.
+        ...(stop
+          ? { stop: { phone, name: c?.name ?? e.name?.slice(0, 255) ?? null, campaign: replyTarget(c, e.at, settings.reply_window_hours)?.job ?? null } }
+          : {}),
       });
     }
     for (let from = 0; from < round.length; from += INBOUND_BATCH) {
@@ -154,7 +158,7 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
         const res = results[k] ?? { stored: false };
         const stop = r.record.summary.opted_out === true;
         out[r.i] = { stored: res.stored, replied: res.stored && res.replied, opted_out: stop };
-        if (stop) stops.add(r.record.message.phone);
+        if (r.stop && !stops.has(r.stop.phone)) stops.set(r.stop.phone, r.stop);
         if (res.stored) {
           current.set(r.conv, after(current.get(r.conv), r.record, res.replied));
           received.push(receivedEvent(r.record, res.replied));
@@ -174,7 +178,7 @@ export const recordInbound = async (d: D, tenantId: string, events: InboundEvent
     }
   }
   await d.events?.emit(tenantId, received);
-  recorded.stops = [...stops];
+  recorded.stops = [...stops.values()];
   // Leads from replies, review collectors, opt-outs: each noun's subscriber, in the order registered.
   for (const on of d.onRecorded) await on(recorded);
   return out;

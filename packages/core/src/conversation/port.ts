@@ -147,8 +147,11 @@ export interface MessagesRecorded {
   messages: RecordedMessage[];
   /** Stored messages that were a bulk send's (or scheduled run's) reply, the first of each recipient. */
   replies: (RecordedMessage & { job_id: string })[];
-  /** Numbers that wrote STOP (stored now, or redelivered after a crash before the opt-out landed). */
-  stops: string[];
+  /**
+   * Numbers that wrote STOP (stored now, or redelivered after a crash before the opt-out landed), with
+   * the contact's name and the campaign the STOP answered (the reply rule: the last to reach them, within the window).
+   */
+  stops: { phone: string; name: string | null; campaign: JobRef | null }[];
   /** STOPs from senders that are not phone numbers, by the raw id the transport gave. */
   raw_stops: string[];
 }

@@ -33,6 +33,7 @@ export const view = (j: Job): BulkSendView => ({
   pending_count: j.pending_count + Math.max(0, j.total_recipients - (j.snapshot_count ?? j.total_recipients)),
   replied_count: j.replied_count ?? 0,
   reply_rate: rate(j.replied_count ?? 0, j.sent_count),
+  opted_out_count: j.opted_out_count ?? 0,
   min_delay_seconds: j.min_delay_seconds,
   max_delay_seconds: j.max_delay_seconds,
   daily_limit: j.daily_limit,

@@ -85,6 +85,8 @@ export interface Job extends JobCounts {
   reply?: boolean;
   /** Recipients who replied within the tenant's reply window after their message (once each). */
   replied_count?: number;
+  /** Recipients who wrote STOP in answer to this job (the reply rule), once each. */
+  opted_out_count?: number;
   /** Epoch seconds when the store drops the item (messages sent with `POST /messages/send`: the tenant's retention). */
   ttl?: number;
 }

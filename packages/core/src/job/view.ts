@@ -36,6 +36,8 @@ export const BulkSendView = z.object({
   pending_count: z.number().int(),
   replied_count: z.number().int(),
   reply_rate: z.number(),
+  /** *(ours)* Recipients who wrote STOP in answer to this bulk send (within the reply window of its message), once each. */
+  opted_out_count: z.number().int(),
   min_delay_seconds: z.number().int(),
   max_delay_seconds: z.number().int(),
   daily_limit: z.number().int().nullable(),

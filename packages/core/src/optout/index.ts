@@ -6,8 +6,10 @@ import { dayKey } from "../activity";
 import type { OnMessagesRecorded } from "../conversation/port";
 import { DomainError, notFound } from "../error";
 import type { DomainEvent } from "../event";
+import type { JobRef } from "../job/port";
 import { chatIdOf, normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
+import type { OptOutFilter } from "./port";
 
 export { dayKey } from "../activity";
 
@@ -15,7 +17,14 @@ export { isStopMessage, MAX_STOP_TEXT } from "./stop";
 
 type D = Uses<"activity" | "conversations" | "optouts", "clock" | "events">;
 
-export const add = async (d: D, tenantId: string, phones: string[], source: "api" | "inbound") => {
+/** What is known of a number that wrote STOP: its name, and the campaign the STOP answered. */
+export type StopOrigin = { name: string | null; campaign: JobRef | null };
+
+/**
+ * Opts numbers out. An inbound STOP carries its origin (`about`, by number): the opt-out keeps the
+ * contact's name and the campaign it answered, and that campaign's `opted_out_count` grows in the same write.
+ */
+export const add = async (d: D, tenantId: string, phones: string[], source: "api" | "inbound", about?: ReadonlyMap<string, StopOrigin>) => {
   const invalid: { phone: string; reason: string }[] = [];
   let added = 0;
   let already = 0;
@@ -27,11 +36,19 @@ export const add = async (d: D, tenantId: string, phones: string[], source: "api
       invalid.push({ phone: String(p), reason: r.reason });
       continue;
     }
-    if (await d.store.optouts.add(tenantId, { phone: r.e164, source, created_at: iso(now) })) {
+    const origin = about?.get(r.e164);
+    const campaign = origin?.campaign ?? undefined;
+    const o = { phone: r.e164, source, created_at: iso(now), name: origin?.name ?? null, bulk_send_id: campaign?.id ?? null };
+    if (await d.store.optouts.add(tenantId, o, campaign)) {
       added++;
       // Their conversations are no longer waiting for an answer.
       await d.store.conversations.setOptedOut(tenantId, r.e164, true);
-      events.push({ type: "contact.opted_out", key: `${r.e164}|${iso(now)}`, at: iso(now), data: { phone: r.e164, chat_id: chatIdOf(r.e164), source } });
+      events.push({
+        type: "contact.opted_out",
+        key: `${r.e164}|${iso(now)}`,
+        at: iso(now),
+        data: { phone: r.e164, chat_id: chatIdOf(r.e164), source, bulk_send_id: o.bulk_send_id },
+      });
     } else already++;
   }
   if (added) await d.store.activity.count(tenantId, dayKey(now), { opt_outs: added });
@@ -50,7 +67,14 @@ export const onMessagesRecorded =
   (d: D): OnMessagesRecorded =>
   async (e) => {
     for (const raw of e.raw_stops) await addRaw(d, e.tenant_id, raw);
-    if (e.stops.length > 0) await add(d, e.tenant_id, e.stops, "inbound");
+    if (e.stops.length > 0)
+      await add(
+        d,
+        e.tenant_id,
+        e.stops.map((s) => s.phone),
+        "inbound",
+        new Map(e.stops.map((s) => [s.phone, { name: s.name, campaign: s.campaign }])),
+      );
   };
 
 /**
@@ -82,4 +106,5 @@ export const remove = async (d: D, tenantId: string, phone: string) => {
   return { phone: r.ok ? r.e164 : phone, deleted: true as const };
 };
 
-export const list = (d: D, tenantId: string, page: PageRequest) => d.store.optouts.list(tenantId, page);
+/** Opt-outs, newest number order as stored; `filter.q` matches a number's digits or a part of the name (case-insensitive). */
+export const list = (d: D, tenantId: string, page: PageRequest, filter: OptOutFilter = {}) => d.store.optouts.list(tenantId, page, filter);
