@@ -75,6 +75,25 @@ describe("personalization with custom fields over HTTP", () => {
     expect(listedConvo?.campaign_id).toBe(job.body.id);
   });
 
+  it("in a group too big to count exactly, the preview searches and counts fallbacks over its first 10,000 members, not a few", async () => {
+    const { api } = await newTenant("business");
+    const s = await workingSession(api);
+    const numbers = phones(1500);
+    const created = await api.post("/custom-groups", { name: "big" });
+    for (let i = 0; i < numbers.length; i += 1000) {
+      const contacts = numbers.slice(i, i + 1000).map((phone, k) => ({ phone, name: `M${i + k}`, ...(i + k === 1400 ? { fields: { city: "Recife" } } : {}) }));
+      expect((await api.post(`/custom-groups/${created.body.id}/members/add`, { contacts })).status).toBe(200);
+    }
+    // Member 1,401 is the only one in Recife; member 1,402 opted out.
+    expect((await api.post("/opt-outs", { phones: [numbers[1401]] })).body).toMatchObject({ added: 1 });
+    const body = { session_id: s.id, custom_group_id: created.body.id, message_content: "Oi {{first_name}} de {{fields.city|sua cidade}}" };
+    const found = (await api.post("/bulk-send/preview", { ...body, sample_query: "recife" })).body;
+    expect(found).toMatchObject({ counted_exactly: false, looked_through: 1500, sample_matches: 1, sample: [{ phone: numbers[1400], text: "Oi M1400 de Recife" }] });
+    // Every reachable member but the one in Recife gets the fallback; the opted-out one is not a recipient.
+    expect((await api.post("/bulk-send/preview", body)).body).toMatchObject({ sample_matches: 1499, fallback_count: 1498 });
+    expect((await api.post("/bulk-send/preview", { ...body, sample_query: numbers[1401] })).body).toMatchObject({ sample_matches: 0 });
+  });
+
   it("refuses malformed fields with a 400 that says what to change, and keeps groups per tenant", async () => {
     const { api } = await newTenant("business");
     const [p] = phones(1);

@@ -1551,6 +1551,7 @@ export interface components {
             estimated_finish_at: string | null;
             fallback_count: number;
             fields: string[];
+            looked_through: number;
             members: number;
             /** @enum {string} */
             message_type: "text" | "media";

@@ -60,7 +60,9 @@ export const PreviewPanel = ({ state, at, setAt }: { state: { preview?: Preview;
             <span aria-live="polite">
               {p.sample_matches === 0
                 ? "No recipient matches."
-                : `Recipients ${num(p.sample_offset + 1)}–${num(p.sample_offset + p.sample.length)} of ${num(p.sample_matches)}`}
+                : `Recipients ${num(p.sample_offset + 1)}–${num(p.sample_offset + p.sample.length)} of ${num(p.sample_matches)}${
+                    p.looked_through < p.members ? ` among the first ${num(p.looked_through)} of ${num(p.members)} members` : ""
+                  }`}
             </span>
             <button
               type="button"
@@ -90,8 +92,12 @@ export const PreviewPanel = ({ state, at, setAt }: { state: { preview?: Preview;
           </ul>
           <p class={p.fallback_count ? "warnings" : "muted"} data-testid="fallbacks">
             {p.fallback_count
-              ? `${num(p.fallback_count)} recipient${p.fallback_count === 1 ? " gets" : "s get"} a fallback or a blank placeholder.`
-              : "Every placeholder has a value for every recipient."}
+              ? `${num(p.fallback_count)} recipient${p.fallback_count === 1 ? " gets" : "s get"} a fallback or a blank placeholder${
+                  p.looked_through < p.members ? ` (among the first ${num(p.looked_through)} members)` : ""
+                }.`
+              : p.looked_through < p.members
+                ? `Every placeholder has a value for the first ${num(p.looked_through)} members.`
+                : "Every placeholder has a value for every recipient."}
           </p>
           {p.fields.length ? <p class="muted">Fields you can use: {p.fields.map((f) => `{{fields.${f}}}`).join(" ")}</p> : null}
           <p>

@@ -108,14 +108,11 @@ export const preview = async (d: D, tenantId: string, input: CreateInput & Previ
   const exact = group.member_count <= INLINE_SNAPSHOT;
   let members = group.member_count;
   let optedOut = 0;
-  // Exactly counted groups are looked through whole (search, fallbacks); big ones by their first 50 members.
+  // Exactly counted groups are looked through whole (search, fallbacks); big ones by their first PREVIEW_SCAN members.
   const all: Member[] = [];
   if (exact) for await (const m of d.store.groups.members(group.id)) all.push(m);
-  else all.push(...(await d.store.groups.membersAfter(group.id, null, 50)));
-  const opted = await d.store.optouts.which(
-    tenantId,
-    all.map((m) => m.phone),
-  );
+  else all.push(...(await firstMembers(d, group.id, PREVIEW_SCAN)));
+  const opted = exact ? await d.store.optouts.which(tenantId, all.map((m) => m.phone)) : await optedAmong(d, tenantId, all);
   if (exact) {
     members = all.length;
     optedOut = opted.size;
@@ -168,8 +165,44 @@ export const preview = async (d: D, tenantId: string, input: CreateInput & Previ
     sample_offset: offset,
     sample_matches: found.length,
     fallback_count: fallbacks,
+    looked_through: all.length,
     fields,
   };
+};
+
+/** Members a preview of a group too big to count exactly looks through for its search, sample and fallback count. */
+export const PREVIEW_SCAN = 10_000;
+
+/** The first `max` members of a group, in its order (pages of 1,000). */
+const firstMembers = async (d: D, groupId: string, max: number) => {
+  const out: Member[] = [];
+  let after: string | null = null;
+  while (out.length < max) {
+    const page = await d.store.groups.membersAfter(groupId, after, Math.min(1000, max - out.length));
+    if (page.length === 0) break;
+    out.push(...page);
+    after = (page.at(-1) as Member).phone;
+  }
+  return out;
+};
+
+/**
+ * Which of many members are opted out: the tenant's opt-outs read as a list (usually far fewer than
+ * the members, and a query, not 100 look-ups of 100), or by number when the tenant has more than 10,000.
+ */
+const optedAmong = async (d: D, tenantId: string, members: Member[]) => {
+  const opted = new Set<string>();
+  let cursor: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const p = await d.store.optouts.list(tenantId, { limit: 1000, cursor });
+    for (const o of p.items) opted.add(o.phone);
+    if (!p.next_cursor) return new Set(members.filter((m) => opted.has(m.phone)).map((m) => m.phone));
+    cursor = p.next_cursor;
+  }
+  return d.store.optouts.which(
+    tenantId,
+    members.map((m) => m.phone),
+  );
 };
 
 const rendered = (input: CreateInput, type: string, m: Member) => {

@@ -136,10 +136,12 @@ export const BulkSendPreview = z.object({
   blocked_by: z.array(z.object({ code: z.string(), message: z.string() })),
   /** *(ours)* Where `sample` starts among the recipients matching `sample_query`. */
   sample_offset: z.number().int(),
-  /** *(ours)* Recipients matching `sample_query` (all when none; among the first 50 members when not `counted_exactly`). */
+  /** *(ours)* Recipients matching `sample_query` (all when none), among the members looked through (`looked_through`). */
   sample_matches: z.number().int(),
   /** *(ours)* Recipients whose message has a placeholder that came out blank or from its fallback (same scope as `sample_matches`). */
   fallback_count: z.number().int(),
+  /** *(ours)* Members the search, sample and fallback count looked through: all of them, or the first 10,000 when not `counted_exactly`. */
+  looked_through: z.number().int(),
   /** *(ours)* The custom field keys the recipients have, for `{{fields.key}}`. */
   fields: z.array(z.string()),
 });
