@@ -88,7 +88,12 @@ describe("personalization with custom fields over HTTP", () => {
     expect((await api.post("/opt-outs", { phones: [numbers[1401]] })).body).toMatchObject({ added: 1 });
     const body = { session_id: s.id, custom_group_id: created.body.id, message_content: "Oi {{first_name}} de {{fields.city|sua cidade}}" };
     const found = (await api.post("/bulk-send/preview", { ...body, sample_query: "recife" })).body;
-    expect(found).toMatchObject({ counted_exactly: false, looked_through: 1500, sample_matches: 1, sample: [{ phone: numbers[1400], text: "Oi M1400 de Recife" }] });
+    expect(found).toMatchObject({
+      counted_exactly: false,
+      looked_through: 1500,
+      sample_matches: 1,
+      sample: [{ phone: numbers[1400], text: "Oi M1400 de Recife" }],
+    });
     // Every reachable member but the one in Recife gets the fallback; the opted-out one is not a recipient.
     expect((await api.post("/bulk-send/preview", body)).body).toMatchObject({ sample_matches: 1499, fallback_count: 1498 });
     expect((await api.post("/bulk-send/preview", { ...body, sample_query: numbers[1401] })).body).toMatchObject({ sample_matches: 0 });

@@ -112,7 +112,12 @@ export const preview = async (d: D, tenantId: string, input: CreateInput & Previ
   const all: Member[] = [];
   if (exact) for await (const m of d.store.groups.members(group.id)) all.push(m);
   else all.push(...(await firstMembers(d, group.id, PREVIEW_SCAN)));
-  const opted = exact ? await d.store.optouts.which(tenantId, all.map((m) => m.phone)) : await optedAmong(d, tenantId, all);
+  const opted = exact
+    ? await d.store.optouts.which(
+        tenantId,
+        all.map((m) => m.phone),
+      )
+    : await optedAmong(d, tenantId, all);
   if (exact) {
     members = all.length;
     optedOut = opted.size;
