@@ -98,6 +98,10 @@ describe("the console for the person who runs the campaign", () => {
     // The conversation says which campaign the reply belongs to.
     await page.locator(".conversation", { hasText: "Ana Souza" }).getByText("campaign: Campinas promo").waitFor();
     await check(page, "campaign-inbox");
+    // While the inbox is open, a new message shows up without a reload, and the menu counts it (the changes stream, not a poll).
+    await sandbox().post("/sandbox/api/inbound", { session_id: s.id, from: ze, text: "Tem desconto?" });
+    await page.locator(".conversation", { hasText: "Tem desconto?" }).waitFor({ timeout: 8_000 });
+    await expect.poll(() => page.locator("#unanswered-count").textContent(), { timeout: 8_000 }).toBe("2 unanswered");
 
     // The list shows the name; on a 390 px phone the menu has every section and nothing is cut off.
     await page.goto(`${base}/sends`);

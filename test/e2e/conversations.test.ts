@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
+import { sseData } from "../../packages/client/src/sse";
 import { type Client, groupWith, newTenant, outbox, readSse, sandbox, waitFor, waitJob, workingSession } from "../helpers/api";
 
 const fast = { min_delay_seconds: 0, max_delay_seconds: 0 };
@@ -191,6 +192,33 @@ describe.concurrent("conversations end to end", () => {
     expect(cancelled.sent_at).toBeNull();
     expect((await conversations(api, "?status=unanswered")).map((c) => c.phone)).toEqual([other]);
     expect((await api.get("/usage/current")).body).toMatchObject({ messages_sent: 1, reserved_messages: 0 });
+  }, 60_000);
+
+  it("the inbox's changes stream says at once when a contact writes and when they are answered; without it, one snapshot", async () => {
+    const { api, key } = await newTenant("business");
+    const s = await workingSession(api);
+    expect((await api.get("/conversations/changes")).body).toEqual({ latest_activity_at: null, unanswered: 0, unanswered_capped: false });
+    const ctl = new AbortController();
+    const res = await fetch(`${inject("runtimeUrl")}/api/v2/conversations/changes`, { headers: { "X-API-Key": key, Accept: "text/event-stream" }, signal: ctl.signal });
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const events = sseData<{ latest_activity_at: string | null; unanswered: number }>(res.body as ReadableStream<Uint8Array>);
+    const next = async () => (await events.next()).value as { latest_activity_at: string | null; unanswered: number };
+    try {
+      expect(await next()).toMatchObject({ latest_activity_at: null, unanswered: 0 });
+      const from = "+5511987652001";
+      await write(s.id, from, "alguém?");
+      const wrote = await next();
+      expect(wrote.unanswered).toBe(1);
+      expect(wrote.latest_activity_at).not.toBeNull();
+      expect((await api.post("/messages/send", { session_id: s.id, phone: from, message: "sim!" })).status).toBe(201);
+      // The next event that differs: the reply went out, nobody waits.
+      let answered = await next();
+      while (answered.unanswered !== 0) answered = await next();
+      expect(answered.latest_activity_at! > wrote.latest_activity_at!).toBe(true);
+    } finally {
+      ctl.abort();
+    }
+    expect((await api.get("/conversations/changes?stream=maybe")).status).toBe(400);
   }, 60_000);
 
   it("keeps the session's burst limit for a first message, but not for a reply to a contact who wrote", async () => {

@@ -193,6 +193,7 @@ describe("scopes mean what they say", () => {
       "POST /messages/send": async () => ["/messages/send", { session_id: session.id, phone: contact, message: "again" }],
       "GET /messages/{id}": async () => [`/messages/${msg}`],
       "GET /conversations": async () => ["/conversations"],
+      "GET /conversations/changes": async () => ["/conversations/changes"],
       "GET /conversations/{phone}/messages": async () => [`/conversations/${encodeURIComponent(contact)}/messages`],
       "GET /webhooks": async () => ["/webhooks"],
       "POST /webhooks": async () => ["/webhooks", { name: "w", url: "https://hooks.invalid/new", events: ["message.read"] }],

@@ -65,6 +65,7 @@ export const TABLE: Record<string, Scope[]> = {
   "POST /messages/send": ["messages:manage"],
   "GET /messages/{id}": ["messages:read"],
   "GET /conversations": ["messages:read"],
+  "GET /conversations/changes": ["messages:read"],
   "GET /conversations/{phone}/messages": ["messages:read"],
   "GET /webhooks": ["webhooks:read"],
   "POST /webhooks": ["webhooks:manage"],

@@ -308,6 +308,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inbox changes: a live Server-Sent Events stream, or one JSON snapshot
+         * @description *(ours)* With `Accept: text/event-stream` or `?stream=true`: one `data:` event whenever a conversation has new activity or the unanswered count moves (looked at every 2 s; sent every 15 s anyway), so an inbox refreshes at once instead of polling. A stream lasts at most 5 minutes (reconnect to go on) and counts against the key's 5 open streams (progress streams included; the 6th gets 429 with Retry-After). Otherwise one JSON snapshot with the same fields.
+         */
+        get: operations["getInboxChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/custom-groups": {
         parameters: {
             query?: never;
@@ -1689,6 +1709,14 @@ export interface components {
             text: string;
             timestamp: string;
             wa_group_id: string;
+        };
+        InboxPulse: {
+            /** @description The latest activity (a message either way) of any conversation. */
+            latest_activity_at: string | null;
+            /** @description Conversations waiting for an answer, counted up to 100. */
+            unanswered: number;
+            /** @description 100 or more wait: `unanswered` stopped counting. */
+            unanswered_capped: boolean;
         };
         Lead: {
             chat_id: string;
@@ -3812,6 +3840,92 @@ export interface operations {
                         messages: components["schemas"]["ConversationMessage"][];
                         next_cursor: string | null;
                     };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Scope missing or plan limit reached */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing parameter or refused by a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unreachable; nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInboxChanges: {
+        parameters: {
+            query?: {
+                stream?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Event stream, or one snapshot */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxPulse"];
+                    "text/event-stream": string;
                 };
             };
             /** @description Malformed request */

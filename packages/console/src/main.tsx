@@ -1,7 +1,8 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, api, currentKey, ok, onAuthChange, signIn, signOut } from "./api";
+import { ApiError, currentKey, onAuthChange, signIn, signOut } from "./api";
 import { PAGES } from "./pages";
+import { followInbox, useInboxPulse } from "./pulse";
 import { Link, match, navigate, usePath } from "./router";
 import { ErrorText, LiveRegion } from "./ui";
 
@@ -64,20 +65,16 @@ const NotFound = () => (
   </>
 );
 
-/** Conversations waiting for an answer, for the menu (read every 30 s; a key without the scope shows none). */
+/** Conversations waiting for an answer, for the menu: the inbox's changes stream, followed while signed in. */
 const useUnanswered = (signedIn: boolean) => {
-  const [n, setN] = useState(0);
   useEffect(() => {
     if (!signedIn) return;
-    const read = () =>
-      ok(api().GET("/conversations", { params: { query: { status: "unanswered", limit: 100 } } }))
-        .then((r) => setN((r as { conversations: unknown[] }).conversations.length))
-        .catch(() => setN(0));
-    void read();
-    const t = setInterval(read, 30_000);
-    return () => clearInterval(t);
+    const ctl = new AbortController();
+    void followInbox(ctl.signal);
+    return () => ctl.abort();
   }, [signedIn]);
-  return n;
+  const p = useInboxPulse();
+  return signedIn && p ? (p.unanswered_capped ? 100 : p.unanswered) : 0;
 };
 
 const App = () => {

@@ -72,6 +72,7 @@ export const OPERATION_IDS: Record<string, string> = {
   "POST /messages/send": "sendMessage",
   "GET /messages/{id}": "getMessage",
   "GET /conversations": "listConversations",
+  "GET /conversations/changes": "getInboxChanges",
   "GET /conversations/{phone}/messages": "listConversationMessages",
   "GET /webhooks": "listWebhooks",
   "POST /webhooks": "createWebhook",

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Conversation from "@outreach/core/conversation";
 import type { Env } from "../app/env";
+import { keyStream } from "../app/key-stream";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { errors, json, PageQuery, Phone } from "../schemas";
@@ -14,6 +15,18 @@ export const ConversationsQuery = PageQuery.extend({ session_id: SessionFilter, 
 export const MessagesQuery = PageQuery.extend({ session_id: SessionFilter, order: z.enum(["asc", "desc"]).default("asc") });
 
 const read = requireScope("messages:read");
+
+const PulseSchema = z
+  .object({
+    latest_activity_at: z.string().nullable().openapi({ description: "The latest activity (a message either way) of any conversation." }),
+    unanswered: z.number().int().openapi({ description: "Conversations waiting for an answer, counted up to 100." }),
+    unanswered_capped: z.boolean().openapi({ description: "100 or more wait: `unanswered` stopped counting." }),
+  })
+  .openapi("InboxPulse");
+
+/** How often a changes stream looks at the inbox, and how often it counts the unanswered again when nothing moved. */
+const PULSE_MS = 2000;
+const RECOUNT_MS = 60_000;
 
 /** Conversations *(ours)*: who wrote, who is waiting for an answer, and every message both ways. */
 export const conversationRoutes = () => {
@@ -37,6 +50,49 @@ export const conversationRoutes = () => {
       async (c) => {
         const { session_id, status, ...page } = c.req.valid("query");
         return c.json(await Conversation.list(c.get("deps"), c.get("tenantId"), { session_id, status }, page), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/changes",
+        tags,
+        summary: "Inbox changes: a live Server-Sent Events stream, or one JSON snapshot",
+        description:
+          "*(ours)* With `Accept: text/event-stream` or `?stream=true`: one `data:` event whenever a conversation has new activity " +
+          "or the unanswered count moves (looked at every 2 s; sent every 15 s anyway), so an inbox refreshes at once instead of polling. " +
+          "A stream lasts at most 5 minutes (reconnect to go on) and counts against the key's 5 open streams (progress streams included; " +
+          "the 6th gets 429 with Retry-After). Otherwise one JSON snapshot with the same fields.",
+        middleware: [read],
+        request: { query: z.object({ stream: z.enum(["true", "false"]).optional() }) },
+        responses: {
+          200: {
+            content: { "text/event-stream": { schema: z.string() }, "application/json": { schema: PulseSchema } },
+            description: "Event stream, or one snapshot",
+          },
+          ...errors,
+        },
+      }),
+      async (c) => {
+        const deps = c.get("deps");
+        const tenantId = c.get("tenantId");
+        const wantsStream = c.req.valid("query").stream === "true" || (c.req.header("accept") ?? "").toLowerCase().includes("text/event-stream");
+        if (!wantsStream) return c.json(await Conversation.pulse(deps, tenantId), 200);
+        let current: Conversation.InboxPulse | undefined;
+        let countedAt = 0;
+        return (await keyStream(
+          c,
+          async () => {
+            // One item read per look; the unanswered are counted again only when something moved (or each minute).
+            const latest = await Conversation.latestActivity(deps, tenantId);
+            if (!current || latest !== current.latest_activity_at || Date.now() - countedAt >= RECOUNT_MS) {
+              current = await Conversation.pulse(deps, tenantId, latest);
+              countedAt = Date.now();
+            }
+            return { data: JSON.stringify(current) };
+          },
+          PULSE_MS,
+        )) as never;
       },
     )
     .openapi(

@@ -1,10 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { DomainError } from "@outreach/core/error";
 import type { Job } from "@outreach/core/job";
 import * as Jobs from "@outreach/core/job";
-import { streamSSE } from "hono/streaming";
-import { type Env, STREAM_MAX_SECONDS } from "../app/env";
+import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
+import { keyStream } from "../app/key-stream";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { actionRoute, body, errors, IdParam, json, PageQuery } from "../schemas";
@@ -204,45 +203,14 @@ export const bulkRoutes = () => {
         const first = await Jobs.get(deps.store, tenantId, c.req.valid("param").id);
         const wantsStream = c.req.valid("query").stream === "true" || (c.req.header("accept") ?? "").toLowerCase().includes("text/event-stream");
         if (!wantsStream) return c.json({ job_id: first.id, ...progressEvent(first) }, 200);
-        const key = c.get("apiKey");
-        const streamId = deps.ids.next("req");
-        const maxMs = (deps.config.streamMaxSeconds ?? STREAM_MAX_SECONDS) * 1000;
-        const opened = deps.clock.now();
-        if (!(await deps.store.tenants.openStream(key.id, streamId, opened + maxMs, deps.config.streamsPerKey ?? 5, opened))) {
-          throw new DomainError(
-            "rate_limited",
-            "rate_limit.streams",
-            `This key already holds ${deps.config.streamsPerKey ?? 5} open progress streams; close one or poll without streaming.`,
-            {
-              retry_after: 30,
-            },
-          );
-        }
-        return streamSSE(c, async (s) => {
-          let last = "";
-          let lastAt = 0;
-          let job: Job | undefined = first;
-          let aborted = false;
-          s.onAbort(() => {
-            aborted = true;
-          });
-          try {
-            // A stream ends at its maximum life (the client reconnects), when the job ends, or when the client goes.
-            while (!aborted && job && deps.clock.now() - opened < maxMs) {
-              const data = JSON.stringify(progressEvent(job));
-              if (data !== last || Date.now() - lastAt >= 15_000) {
-                await s.writeSSE({ data });
-                last = data;
-                lastAt = Date.now();
-              }
-              if (Jobs.isFinal(job)) break;
-              await s.sleep(1000);
-              job = await Jobs.get(deps.store, tenantId, first.id, true).catch(() => job);
-            }
-          } finally {
-            await deps.store.tenants.closeStream(key.id, streamId).catch(() => {});
-          }
-        }) as never;
+        let job: Job = first;
+        let reread = false;
+        return (await keyStream(c, async () => {
+          // The first event is the job as read above; then it is read again each second until it ends.
+          if (reread) job = await Jobs.get(deps.store, tenantId, first.id, true).catch(() => job);
+          reread = true;
+          return { data: JSON.stringify(progressEvent(job)), last: Jobs.isFinal(job) };
+        })) as never;
       },
     );
 };

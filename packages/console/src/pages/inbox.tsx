@@ -1,5 +1,6 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ok, type Schema } from "../api";
+import { useInboxPulse } from "../pulse";
 import { Link } from "../router";
 import { ErrorText, Field, Form, Loading, Page, useLoad, when } from "../ui";
 import { useCampaignLabels } from "./campaign-names";
@@ -83,9 +84,6 @@ const Thread = ({ c, onSent }: { c: Conversation; onSent: () => void }) => {
   );
 };
 
-/** How often the inbox asks for new conversations while it is open. */
-const REFRESH_MS = 10_000;
-
 export const Inbox = () => {
   // `?phone=` (a campaign's "replied" link) opens that contact's thread among all conversations.
   const wanted = new URLSearchParams(location.search).get("phone");
@@ -97,10 +95,14 @@ export const Inbox = () => {
   const [open, setOpen] = useState<Conversation>();
   // Answered here: out of "unanswered" at once, before the server has sent the reply.
   const [answered, setAnswered] = useState<Set<string>>(new Set());
+  // Read again whenever the changes stream says a conversation moved or the unanswered count changed.
+  const pulse = useInboxPulse();
+  const seen = useRef<string>();
   useEffect(() => {
-    const t = setInterval(() => void list.reload(), REFRESH_MS);
-    return () => clearInterval(t);
-  }, [list.reload]);
+    const mark = pulse ? `${pulse.latest_activity_at}|${pulse.unanswered}` : undefined;
+    if (mark && seen.current !== undefined && mark !== seen.current) void list.reload();
+    if (mark) seen.current = mark;
+  }, [pulse, list.reload]);
   useEffect(() => {
     if (wanted && !open) {
       const c = list.data?.conversations.find((x) => x.phone === wanted);

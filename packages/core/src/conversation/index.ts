@@ -54,6 +54,31 @@ export const list = async (d: D, tenantId: string, q: { session_id?: string; sta
   return { conversations: p.items.map((c) => view(c, now)), next_cursor: p.next_cursor };
 };
 
+/** The unanswered conversations the inbox counts, at most (the menu says "99+" beyond). */
+export const UNANSWERED_COUNTED = 100;
+
+/** The inbox at a glance: the latest activity of any conversation, and how many wait for an answer (up to 100). */
+export interface InboxPulse {
+  latest_activity_at: string | null;
+  unanswered: number;
+  /** More than `UNANSWERED_COUNTED - 1` wait: `unanswered` stopped counting. */
+  unanswered_capped: boolean;
+}
+
+/** The latest activity of any conversation of the tenant (one item read). */
+export const latestActivity = async (d: D, tenantId: string) =>
+  (await d.store.conversations.list(tenantId, { limit: 1 }, () => true)).items[0]?.last_activity_at ?? null;
+
+/** `GET /conversations/changes`: what the inbox needs to know it changed. */
+export const pulse = async (d: D, tenantId: string, latest?: string | null): Promise<InboxPulse> => {
+  const waiting = await d.store.conversations.list(tenantId, { limit: UNANSWERED_COUNTED }, isUnanswered);
+  return {
+    latest_activity_at: latest === undefined ? await latestActivity(d, tenantId) : latest,
+    unanswered: waiting.items.length,
+    unanswered_capped: waiting.items.length >= UNANSWERED_COUNTED,
+  };
+};
+
 const entryView = (e: ConversationEntry, phone: string): ConversationMessageView => {
   if (e.direction === "inbound")
     return {
