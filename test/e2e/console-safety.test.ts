@@ -88,7 +88,7 @@ describe("the console's safety nets for the campaign manager", () => {
       .toEqual([expect.stringContaining(p1)]);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
     const exported = readFileSync((await download.path()) as string, "utf8").split("\r\n");
-    expect(exported[0]).toBe("phone,name,source,since");
+    expect(exported[0]).toBe("phone,name,source,campaign,since");
     expect(exported.filter((l) => l.startsWith(p1) || l.startsWith(p3)).map((l) => l.split(",").slice(0, 3).join(","))).toEqual(
       expect.arrayContaining([`${p1},Ana,the contact (STOP)`, `${p3},,added here or by the API`]),
     );

@@ -283,7 +283,7 @@ describe("the web console", () => {
     await page.locator("#usage-meter").waitFor();
     // The history is a picture: 30 daily and 6 monthly bar groups, today's sends drawn (issue 30).
     await expect.poll(() => page.locator('svg[data-chart="daily"] .bar-group').count()).toBe(30);
-    expect(await page.locator('svg[data-chart="monthly"] .bar-group').count()).toBe(6);
+    await expect.poll(() => page.locator('svg[data-chart="monthly"] .bar-group').count()).toBe(6);
     expect(Number(await page.locator('svg[data-chart="daily"] .bar-group').last().locator("rect.c-sent").getAttribute("height"))).toBeGreaterThan(0);
     await check("usage");
 

@@ -64,11 +64,11 @@ export const OptOuts = () => {
         <Action
           class="secondary"
           run={async () => {
-            // Every page that matches, not only the one shown.
+            // Every opt-out, whatever the search shows: the list to keep (or to load elsewhere).
             const rows = ["phone,name,source,campaign,since"];
             let next: string | undefined;
             do {
-              const p = await pageOf(filter, 200, next);
+              const p = await pageOf({}, 200, next);
               for (const o of p.opt_outs) rows.push([o.phone, o.name ?? "", sourceOf(o), label(o.bulk_send_id), o.created_at].map(cell).join(","));
               next = p.next_cursor ?? undefined;
             } while (next);
