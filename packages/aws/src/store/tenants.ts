@@ -25,6 +25,16 @@ const monthApiCalls = async (db: Db, tenantId: string, month: string) => {
   return n;
 };
 
+/** The month's usage item (messages, reservations, and the API calls counted there before issue 31), read consistently. */
+const monthItem = async (db: Db, tenantId: string, month: string) =>
+  (await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.usage(tenantId, month), ConsistentRead: true }))).Item;
+
+const quotaOf = (month: string, i: Record<string, unknown> | undefined) => ({
+  month,
+  total_messages: (i?.total_messages as number) ?? 0,
+  reserved_messages: (i?.reserved_messages as number) ?? 0,
+});
+
 export const createTenantStore = (db: Db) =>
   ({
     async create(tenant: Tenant) {
@@ -209,17 +219,11 @@ export const createTenantStore = (db: Db) =>
     },
 
     async usage(tenantId: string, month: string): Promise<Usage> {
-      const [res, days] = await Promise.all([
-        db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.usage(tenantId, month), ConsistentRead: true })),
-        monthApiCalls(db, tenantId, month),
-      ]);
-      return {
-        month,
-        total_messages: (res.Item?.total_messages as number) ?? 0,
-        reserved_messages: (res.Item?.reserved_messages as number) ?? 0,
-        api_calls: ((res.Item?.api_calls as number) ?? 0) + days,
-      };
+      const [res, days] = await Promise.all([monthItem(db, tenantId, month), monthApiCalls(db, tenantId, month)]);
+      return { ...quotaOf(month, res), api_calls: ((res?.api_calls as number) ?? 0) + days };
     },
+
+    quota: async (tenantId: string, month: string) => quotaOf(month, await monthItem(db, tenantId, month)),
   }) satisfies Store["tenants"];
 
 export type TenantStore = ReturnType<typeof createTenantStore>;

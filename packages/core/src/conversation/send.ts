@@ -78,7 +78,7 @@ export const sentMessage = (job: Job, r: Pick<Recipient, "phone" | "status" | "e
 });
 
 const quotaRefused = async (d: D, tenantId: string, month: string, limit: number | null) => {
-  const usage = await d.store.tenants.usage(tenantId, month);
+  const usage = await d.store.tenants.quota(tenantId, month);
   const max = limit ?? 0;
   const used = usage.total_messages + usage.reserved_messages;
   return new DomainError("forbidden", "plan.monthly_limit", `This month's plan (${max} messages) is used up; the message was not sent.`, {

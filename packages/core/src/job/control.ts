@@ -92,7 +92,7 @@ export const retryFailed = async (d: D, tenantId: string, id: string) => {
   const limit = (await tenantPlan(d.store, tenantId)).plan.messages_per_month;
   const n = job.failed_count;
   if (!(await d.store.jobs.reserveQuota(tenantId, job.quota_month, n, limit))) {
-    const usage = await d.store.tenants.usage(tenantId, job.quota_month);
+    const usage = await d.store.tenants.quota(tenantId, job.quota_month);
     const remaining = Math.max(0, (limit ?? 0) - usage.total_messages - usage.reserved_messages);
     throw new DomainError("forbidden", "plan.monthly_limit", `Retrying needs ${n} messages but only ${remaining} remain this month.`, {
       limit,

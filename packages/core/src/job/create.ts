@@ -85,7 +85,7 @@ const insert = async (d: D, job: Job, reserve: number, limit: number | null, inl
   const created = await d.store.jobs.create(job, reserve, limit);
   if (created === "exists") return view(await get(d.store, job.tenant_id, job.id, true));
   if (created === "quota") {
-    const usage = await d.store.tenants.usage(job.tenant_id, job.quota_month);
+    const usage = await d.store.tenants.quota(job.tenant_id, job.quota_month);
     const used = usage.total_messages + usage.reserved_messages;
     const max = limit ?? 0;
     throw new DomainError(

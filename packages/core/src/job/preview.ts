@@ -131,7 +131,7 @@ export const preview = async (d: D, tenantId: string, input: CreateInput & Previ
   const fields = [...new Set(reachable.flatMap((m) => Object.keys(m.fields ?? {})))].sort();
   const recipients = members - optedOut;
 
-  const usage = await d.store.tenants.usage(tenantId, monthKey(now));
+  const usage = await d.store.tenants.quota(tenantId, monthKey(now));
   const used = usage.total_messages + usage.reserved_messages;
   const limit = plan.messages_per_month;
   const remaining = limit === null ? null : Math.max(0, limit - used);

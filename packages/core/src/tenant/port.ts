@@ -93,7 +93,10 @@ export interface TenantRepo {
   setAgentMaxRecipients(hash: string, max: number): Promise<void>;
   /** Counts `weight` calls (default 1) in the window unless that would pass `limit`; answers whether they were counted. */
   hitRateLimit(keyId: string, windowStart: number, windowSeconds: number, limit: number, weight?: number): Promise<boolean>;
+  /** The month's messages and reservations, and its API calls (the month's days added up: a query). */
   usage(tenantId: string, month: string): Promise<Usage>;
+  /** The month's messages and reservations only (one read): what quota checks and the preview need. */
+  quota(tenantId: string, month: string): Promise<Omit<Usage, "api_calls">>;
   /** Counts `calls` authenticated API requests (default 1) on the day; the month's `api_calls` add the days up. */
   countApiCall(tenantId: string, day: string, calls?: number): Promise<void>;
   /** Registers an open progress stream of a key unless `max` of its streams are open (each ends by `expiresAt`). */
