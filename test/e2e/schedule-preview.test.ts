@@ -31,8 +31,9 @@ describe("schedule preview", () => {
     const cron = await api.get(`/scheduled-messages/preview?schedule_type=cron&cron_expression=${encodeURIComponent("0 9 * * MON,THU")}&count=8`);
     expect(cron.body.runs).toHaveLength(8);
     expect(cron.body.runs.map((x: { run_at: string }) => new Date(x.run_at).getUTCDay()).every((d: number) => d === 1 || d === 4)).toBe(true);
-    const weekly = await api.get("/scheduled-messages/preview?schedule_type=weekly&time_of_day=07:00&days_of_week=mon,thu&timezone=UTC&count=8");
-    expect(weekly.body.runs.map((x: { run_at: string }) => x.run_at)).toEqual(cron.body.runs.map((x: { run_at: string }) => x.run_at.replace("T09", "T07")));
+    // The same hour as the cron expression: at another hour, the two lists differ on a Monday or Thursday between the hours.
+    const weekly = await api.get("/scheduled-messages/preview?schedule_type=weekly&time_of_day=09:00&days_of_week=mon,thu&timezone=UTC&count=8");
+    expect(weekly.body.runs.map((x: { run_at: string }) => x.run_at)).toEqual(cron.body.runs.map((x: { run_at: string }) => x.run_at));
   });
 
   it("answers 400 for malformed parameters and 422 for what creating a schedule would refuse", async () => {
