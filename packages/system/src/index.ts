@@ -6,7 +6,6 @@ import type { QueueName } from "@outreach/core/port";
 import * as Timer from "@outreach/core/timer";
 import { createEmitter } from "@outreach/core/webhook";
 import { type Consumer, startConsumer } from "./consumer";
-import { createHosting } from "./hosting";
 import { claimantId, recoverAtStart } from "./ownership";
 import type { Adapters, AnyConfig, ApiSettings, HostSettings, Role, SystemConfig } from "./roles";
 
@@ -35,7 +34,11 @@ export const createSystem = async <const R extends readonly Role[]>(config: { ro
   );
   const wait = c.pollWaitSeconds ?? 20;
   // The config's type guarantees a host's transport and owner, and a sender's host.
-  const hosting = has("host") ? await createHosting(deps, { ...(c as HostSettings), logger, sender: has("sender") }) : undefined;
+  // Imported only by a process that hosts sessions: the Lambdas' bundles keep the session host, the
+  // sender and the inbound path (conversations, opt-outs, leads, phone numbers) in a chunk they never load.
+  const hosting = has("host")
+    ? await import("./hosting").then((h) => h.createHosting(deps, { ...(c as HostSettings), logger, sender: has("sender") }))
+    : undefined;
   const sender = hosting?.sender;
 
   // Session control reaches whoever hosts the session: this host when the session's shard is its own,
