@@ -41,7 +41,10 @@ describe("the Lambda bundles", () => {
         sizes[name].loadedInputs.filter((f) => f.includes("node_modules/zod/v4/classic/")),
         name,
       ).toEqual([]);
-      expect(sizes[name].loadedInputs.some((f) => f.includes("packages/system/src/hosting/")), name).toBe(false);
+      expect(
+        sizes[name].loadedInputs.some((f) => f.includes("packages/system/src/hosting/")),
+        name,
+      ).toBe(false);
     }
   });
 });
