@@ -17,7 +17,7 @@ export type LoadHosting = () => Promise<typeof Hosting>;
  * The one composition root: builds the roles a process plays on the given adapters. Every consumer
  * (local pollers, the worker's sends poller, the events Lambda) dispatches received messages through
  * the same handler record; a message whose handler lives elsewhere is relayed or dropped, never lost.
- * What each role needs is checked by the config's type (`./roles`), not here.
+ * What each role needs is checked by the config's type (`src/roles.ts`), not here.
  */
 export const createSystemWith =
   (loadHosting?: LoadHosting) =>
