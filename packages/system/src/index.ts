@@ -1,123 +1,13 @@
-import { randomBytes } from "node:crypto";
-import type { OpenAPIHono } from "@hono/zod-openapi";
-import * as Jobs from "@outreach/core/job";
-import { dispatch, domainHandlers, type Handlers } from "@outreach/core/message";
-import type { QueueName } from "@outreach/core/port";
-import * as Timer from "@outreach/core/timer";
-import { createEmitter } from "@outreach/core/webhook";
-import { type Consumer, startConsumer } from "./consumer";
-import { createHosting } from "./hosting";
-import { claimantId, recoverAtStart } from "./ownership";
-import type { Adapters, AnyConfig, ApiSettings, HostSettings, Role, SystemConfig } from "./roles";
+import { createSystemWith } from "./create";
 
 export type { AwsResources } from "./compose";
+export { createSystemWith, type LoadHosting } from "./create";
 export type { Adapters, ApiSettings, BaseConfig, HostSettings, Role, SystemConfig } from "./roles";
 
 /**
- * The one composition root: builds the roles a process plays on the given adapters. Every consumer
- * (local pollers, the worker's sends poller, the events Lambda) dispatches received messages through
- * the same handler record; a message whose handler lives elsewhere is relayed or dropped, never lost.
- * What each role needs is checked by the config's type (`./roles`), not here.
+ * The one composition root (`./create`), able to play every role: the session host's module is
+ * imported when a process starts the `host` role (the worker, the local runtime).
  */
-export const createSystem = async <const R extends readonly Role[]>(config: { roles: R } & SystemConfig<R>) => {
-  const c: AnyConfig = config;
-  const { logger, roles } = c;
-  const has = (r: Role) => roles.includes(r);
-  // Claims of this start of the process carry its claimant id (ownership/: who may settle whose claims).
-  const deps: Adapters = {
-    ...c.adapters,
-    claimant: c.adapters.claimant ?? claimantId(c.owner, randomBytes(4).toString("hex")),
-    log: c.adapters.log ?? logger,
-  };
-  // Every role reports what happens (sends, receipts, inbound messages, job changes) for the tenant's webhooks.
-  deps.events ??= createEmitter(deps, (err, tenantId, events) =>
-    logger.warn({ err, tenant_id: tenantId, events: events.map((e) => e.type) }, "events not queued for webhooks"),
-  );
-  const wait = c.pollWaitSeconds ?? 20;
-  // The config's type guarantees a host's transport and owner, and a sender's host.
-  const hosting = has("host") ? await createHosting(deps, { ...(c as HostSettings), logger, sender: has("sender") }) : undefined;
-  const sender = hosting?.sender;
-
-  // Session control reaches whoever hosts the session: this host when the session's shard is its own,
-  // else the shard's owner through the sends queue (on AWS the events Lambda relays it there).
-  const handlers: Partial<Handlers> = {
-    ...(has("events") ? domainHandlers(deps) : {}),
-    "session.sync": (m) => (hosting?.hosts(m.session_id) ? hosting.host.sync(m.tenant_id, m.session_id) : deps.queue.send("sends", [{ body: m }])),
-    "session.pair": (m) => (hosting?.hosts(m.session_id) ? hosting.host.pair(m.tenant_id, m.session_id, m.phone) : deps.queue.send("sends", [{ body: m }])),
-    ...(sender ? { send: sender.handle } : {}),
-  };
-  const handle = dispatch(handlers, (body, why) => logger.warn({ body, why }, "message dropped"));
-
-  let app: OpenAPIHono<any> | undefined;
-  if (has("api")) {
-    const { create, extend, ...settings } = (c as ApiSettings).api;
-    app = create({ ...deps, logger, config: settings, ...(hosting ? { startSession: hosting.host.sync } : {}) }, { extend });
-  }
-
-  /** The repair sweep: overdue timers fire once, lost ones are armed again, stalled jobs are planned again. */
-  const sweep = async (opts: { armWithinMs?: number } = {}) => {
-    const timers = await Timer.repair(deps, opts);
-    const claims = await watch();
-    return { ...timers, ...claims };
-  };
-  /** Claims whose lease expired become `unknown`; running jobs past their watch time are planned again. */
-  const watch = () => Jobs.reconcile(deps, { sendingBefore: deps.clock.now(), replan: "stalled" });
-
-  const consumers: Consumer[] = [];
-  const stops: (() => Promise<void>)[] = [];
-  return {
-    deps,
-    app,
-    host: hosting?.host,
-    transport: hosting?.transport,
-    /** Handles one received message with this process's handlers (the Lambda consumers call this). */
-    handle,
-    sweep,
-    watch,
-    fleet: hosting?.fleet,
-    /**
-     * Starts what runs in the background: start-up recovery (sender), queue pollers for the queues
-     * named in `poll` (`sends`: the shard queues of the shards this process takes in the fleet), the
-     * session host's sync rounds, and the sweeper's interval.
-     */
-    async start(opts: { poll: QueueName[]; sweepEveryMs?: number }) {
-      // Lease-expired claims settle; with a queue that forgets (locally) the planner's side plans running jobs again.
-      if (sender || has("events")) {
-        const recovered = await recoverAtStart(deps, { durableQueues: c.durableQueues || !has("events") });
-        if (recovered.unknown || recovered.replanned) logger.info(recovered, "recovered jobs of the previous run");
-      }
-      if (opts.poll.includes("events"))
-        consumers.push(startConsumer({ queue: deps.queue, name: "events", handle, concurrency: 8, pollers: 2, waitSeconds: wait, logger }));
-      // Joining the fleet takes this process's share of the shards (all of them when it is alone).
-      await hosting?.start({ pollSends: opts.poll.includes("sends"), handle, waitSeconds: wait });
-      if (has("sweeper") && opts.sweepEveryMs) {
-        const swept = await sweep({});
-        if (swept.fired) logger.info(swept, "fired overdue schedules");
-        const timer = setInterval(() => {
-          void watch()
-            .then((r) => (r.unknown || r.replanned ? logger.warn(r, "recovered stalled jobs") : undefined))
-            .catch((e) => logger.warn({ err: e }, "reconcile round failed"));
-        }, opts.sweepEveryMs);
-        timer.unref();
-        stops.push(async () => clearInterval(timer));
-      }
-    },
-    /**
-     * Hands over cleanly: stops polling; sends waiting for their turn go back to the queue at once
-     * (lanes closed); sessions with no send under way are released right away, so the next task can
-     * take them while the rest finish their one send and record it; then the host stops (receipts
-     * drained, remaining leases released).
-     */
-    async stop() {
-      for (const s of stops.splice(0)) await s();
-      // Every shard released as in a rebalance (lanes drained, sends recorded, sessions and leases let go).
-      await hosting?.leave();
-      const draining = Promise.all(consumers.splice(0).map((x) => x.stop()));
-      await hosting?.releaseIdle();
-      await draining;
-      await hosting?.host.stop();
-    },
-  };
-};
+export const createSystem = createSystemWith(() => import("./hosting"));
 
 export type System = Awaited<ReturnType<typeof createSystem>>;

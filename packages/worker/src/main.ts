@@ -5,9 +5,10 @@ import { parseShards } from "@outreach/core/shard";
 import { createEmitter } from "@outreach/core/webhook";
 import { createGuardedFetch } from "@outreach/fetch";
 import { createLogger, keepServingOnUnhandledRejection } from "@outreach/log";
-import { createSystem } from "@outreach/system";
 import { composeAws, sendsUrlsOf } from "@outreach/system/compose";
+import { createSystemWith } from "@outreach/system/create";
 import { startLiveness } from "@outreach/system/health";
+import * as Hosting from "@outreach/system/hosting";
 import { countingEvents, countingTransportEvents, createMetrics } from "@outreach/system/metrics";
 import { createBaileysTransport } from "@outreach/whatsapp/baileys";
 import { createSandboxTransport } from "@outreach/whatsapp/sandbox";
@@ -88,6 +89,9 @@ const metrics = createMetrics({
 metrics.count("WorkerStarts");
 
 const fetchMedia = createGuardedFetch();
+// The host imported statically: the image is one file, and a dynamic import in its graph makes esbuild
+// wrap every module it reaches, untouched by tree-shaking (+445 KiB).
+const createSystem = createSystemWith(async () => Hosting);
 const system = await createSystem({
   roles: ["host", "sender"],
   // The tenant's webhooks hear of every send, and so does the MessagesSent/MessagesFailed count.

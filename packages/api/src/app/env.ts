@@ -14,8 +14,11 @@ export interface ApiConfig {
   unauthenticatedPerMinute?: number;
   /** Transport new sessions use. */
   transport: "sandbox" | "baileys";
-  /** The web console's built files, served at `/console` (absent: no console). */
-  console?: ConsoleAssets;
+  /**
+   * The web console's built files, served at `/console` (absent: no console). A function is called
+   * at the console's first request: the API Lambda imports its ≈ 115 KiB of files then, not at a cold start.
+   */
+  console?: ConsoleAssets | (() => Promise<ConsoleAssets>);
 }
 
 export interface ApiDeps extends Deps {

@@ -5,6 +5,7 @@ import type { ApiKey, Scope } from "@outreach/core/tenant";
 import { hashKey, hasScope } from "@outreach/core/tenant";
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../app/env";
+import { countApiCall } from "./call-count";
 import { authenticateCached } from "./key-cache";
 
 const readKey = (header: (name: string) => string | undefined) => {
@@ -94,8 +95,8 @@ export const authMiddleware = (): MiddlewareHandler<Env> => {
         });
       }
     }
-    // This month's API calls (MoltFlow's usage field), counted beside the request.
-    const counted = Promise.all([store.tenants.countApiCall(key.tenant_id, dayKey(clock.now())), touch(store, plain, clock.now())]).catch(() => {});
+    // This month's API calls (MoltFlow's usage field), counted beside the request (group commit: ./call-count).
+    const counted = Promise.all([countApiCall(store, key.tenant_id, dayKey(clock.now())), touch(store, plain, clock.now())]).catch(() => {});
     await next();
     await counted;
   };
@@ -133,7 +134,7 @@ export const chargeCalls = async (deps: Env["Variables"]["deps"], key: ApiKey, c
       { retry_after: 1 },
     );
   }
-  await store.tenants.countApiCall(key.tenant_id, dayKey(clock.now()), extra);
+  await countApiCall(store, key.tenant_id, dayKey(clock.now()), extra);
 };
 
 /** 403 `auth.scope_missing` unless the request's key has every one of `scopes` (`manage` implies `read`). */

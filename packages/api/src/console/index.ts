@@ -37,20 +37,32 @@ const HEADERS: Record<string, string> = {
  * calls `/api/v2` like any client). Every path that is not an asset answers the page, which routes in
  * the browser. The headers are set here, for the console only; the API's own answers are unchanged.
  */
-export const consoleRoutes = (assets: ConsoleAssets) => {
+export const consoleRoutes = (source: ConsoleAssets | (() => Promise<ConsoleAssets>)) => {
+  let loading: Promise<ConsoleAssets> | undefined;
+  const load = () => {
+    if (!loading) {
+      loading = typeof source === "function" ? source() : Promise.resolve(source);
+      // A failed load is tried again at the next request.
+      loading.catch(() => {
+        loading = undefined;
+      });
+    }
+    return loading;
+  };
   const app = new Hono();
   app.use("*", async (c, next) => {
     await next();
     for (const [k, v] of Object.entries(HEADERS)) c.header(k, v);
   });
-  app.get("/assets/:file", (c) => {
+  app.get("/assets/:file", async (c) => {
+    const assets = await load();
     // Own names only: `__proto__`, `constructor`, `toString` are the object's, not files (they answered 500).
     const name = c.req.param("file");
     const file = Object.hasOwn(assets.files, name) ? assets.files[name] : undefined;
     if (!file) return c.text("Not found", 404, { "Cache-Control": "no-store" });
     return c.body(file.body, 200, { "Content-Type": file.type, "Cache-Control": "public, max-age=31536000, immutable" });
   });
-  const page = (c: Context) => c.html(assets.index, 200, { "Cache-Control": "no-cache" });
+  const page = async (c: Context) => c.html((await load()).index, 200, { "Cache-Control": "no-cache" });
   app.get("/", page);
   app.get("/*", page);
   return app;

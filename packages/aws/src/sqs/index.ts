@@ -32,6 +32,10 @@ export const createSqsClient = (opts: { endpoint?: string; region?: string } = {
     ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
     maxAttempts: 3,
     requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 25_000 }),
+    // Each command's middleware stack is resolved once per command type, not at every request (the
+    // worker sends ≈ 3 SQS requests per message). Middleware is added only here, before any request.
+    // (The DynamoDB document client refuses this option: its commands capture their instance.)
+    cacheMiddleware: true,
   });
   mapUnavailable(client);
   return client;

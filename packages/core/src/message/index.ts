@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { JobFinalize, JobPlan, JobSnapshot, Send } from "../job/messages";
 import type { OutgoingMessage } from "../port/queue";
 import { WebhookDeliver } from "../webhook/messages";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { idAt } from "../id";
 
 /**
@@ -14,9 +14,9 @@ export const WebhookDeliver = z.object({
   event_id: z.string(),
   event: z.string(),
   body: z.string(),
-  attempt: z.number().int().min(1),
-  not_before: z.number().optional(),
-  manual: z.boolean().optional(),
+  attempt: z.int().check(z.minimum(1)),
+  not_before: z.optional(z.number()),
+  manual: z.optional(z.boolean()),
 });
 export type WebhookDeliver = z.infer<typeof WebhookDeliver>;
 

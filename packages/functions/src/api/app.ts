@@ -1,6 +1,6 @@
 import { type ApiConfig, createApp } from "@outreach/api/app";
 import { createLogger } from "@outreach/log";
-import { type Adapters, createSystem } from "@outreach/system";
+import { type Adapters, createSystem } from "@outreach/system/serverless";
 
 /**
  * The API role on AWS: the same Hono app as locally, without the sandbox routes. New sessions use

@@ -1,4 +1,3 @@
-import consoleAssets from "@outreach/console/assets";
 import { createLogger, keepServingOnUnhandledRejection } from "@outreach/log";
 import { composeAws } from "@outreach/system/compose";
 import { handle, streamHandle } from "hono/aws-lambda";
@@ -8,7 +7,9 @@ import { buildApp } from "./app";
 // A stray rejection is logged; the warm instance keeps serving.
 keepServingOnUnhandledRejection(createLogger({ level: process.env.OUTREACH_LOG_LEVEL ?? "info", name: "api" }));
 
-// The console, built by `node packages/console/build.mjs` before bundling (infra/api.ts, scripts/bundle.mjs).
+// The console, built by `node packages/console/build.mjs` before bundling (infra/api.ts, scripts/bundle.mjs):
+// a chunk of its own, imported at the console's first request, not at a cold start.
+const consoleAssets = () => import("@outreach/console/assets").then((m) => m.default);
 const app = await buildApp(composeAws(resources()), process.env, consoleAssets);
 
 /**

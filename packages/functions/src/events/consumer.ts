@@ -1,5 +1,5 @@
 import { createLogger } from "@outreach/log";
-import { type Adapters, createSystem } from "@outreach/system";
+import { type Adapters, createSystem } from "@outreach/system/serverless";
 
 export interface SqsRecord {
   messageId: string;

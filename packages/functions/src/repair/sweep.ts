@@ -1,5 +1,5 @@
 import { createLogger } from "@outreach/log";
-import { type Adapters, createSystem } from "@outreach/system";
+import { type Adapters, createSystem } from "@outreach/system/serverless";
 
 /**
  * The 5-minute repair sweep (the `sweeper` role): overdue schedules and reports fire once, timers due

@@ -25,7 +25,10 @@ export const workerIds = (count: number) => Array.from({ length: count }, (_, i)
 export const startWorkers = async (opts: { ids: string[]; dataDir: string; logLevel: string; allowPrivateUrls?: boolean }) => {
   const start = (id: string): Promise<Worker> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", ENTRY], {
+      // OUTREACH_WORKER_NODE_ARGS: Node flags for the workers alone, e.g. `--cpu-prof --cpu-prof-dir=…`
+      // (Node refuses --cpu-prof in NODE_OPTIONS); the fleet bench profiles a worker this way.
+      const nodeArgs = (process.env.OUTREACH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+      const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", ENTRY], {
         env: {
           ...process.env,
           OUTREACH_DATA_DIR: opts.dataDir,
