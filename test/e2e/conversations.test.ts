@@ -199,7 +199,10 @@ describe.concurrent("conversations end to end", () => {
     const s = await workingSession(api);
     expect((await api.get("/conversations/changes")).body).toEqual({ latest_activity_at: null, unanswered: 0, unanswered_capped: false });
     const ctl = new AbortController();
-    const res = await fetch(`${inject("runtimeUrl")}/api/v2/conversations/changes`, { headers: { "X-API-Key": key, Accept: "text/event-stream" }, signal: ctl.signal });
+    const res = await fetch(`${inject("runtimeUrl")}/api/v2/conversations/changes`, {
+      headers: { "X-API-Key": key, Accept: "text/event-stream" },
+      signal: ctl.signal,
+    });
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const events = sseData<{ latest_activity_at: string | null; unanswered: number }>(res.body as ReadableStream<Uint8Array>);
     const next = async () => (await events.next()).value as { latest_activity_at: string | null; unanswered: number };
