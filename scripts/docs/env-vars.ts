@@ -69,6 +69,13 @@ export const ENV_VARS: EnvVar[] = [
     meaning:
       "`0`: sessions are hosted and sent in the runtime's process; `N` (1–16, sandbox only): N worker processes share the shards, like worker tasks on AWS (listed in `.data/runtime.json`)",
   },
+  {
+    name: "OUTREACH_WORKER_NODE_ARGS",
+    default: "none",
+    when: "runtime",
+    meaning:
+      "local only: Node flags for the worker processes alone, space-separated (e.g. a CPU profiler: Node refuses `--cpu-prof` in `NODE_OPTIONS`); the fleet bench uses it",
+  },
   { name: "OUTREACH_WORKER_ID", default: "set by the runtime", when: "runtime", meaning: "local only: the id the runtime gives each worker process it starts" },
   {
     name: "OUTREACH_SHARDS",
