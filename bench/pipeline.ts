@@ -136,6 +136,12 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
           .sort((a, b) => b[1] - a[1])
           .map(([k, v]) => [k, round(v / total)]),
       ),
+      // Table write units by item kind (`JOB#/R#` a recipient, `T#/JOB#` a job, `MSG#/MSG` a message-id entry, …).
+      write_units_by_item: Object.fromEntries(
+        Object.entries(used.byItem)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => [k, round(v / total)]),
+      ),
       mean_ms_by_command: Object.fromEntries(Object.entries(used.millis).map(([k, v]) => [k, round(v / (used.counts[k] ?? 1))])),
     };
   } finally {

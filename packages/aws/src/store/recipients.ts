@@ -1,15 +1,18 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConversationContext, MessageRef, Recipient, RecipientStatus, SendingClaim, SentMessage } from "@outreach/core/job";
 import type { Store } from "@outreach/core/port";
 import { activityUpdate } from "./activity";
 import { CLAIM_ATTRIBUTES, createClaim } from "./claim";
-import { batchGet, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
+import { batchGet, conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip } from "./db";
 import { jobKey } from "./jobs";
 import { INDEX, Keys, Lists } from "./keys";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
 import { sentRecords, sessionDayUpdate } from "./sent-records";
 
 export type { JobRef, Move } from "./recipient-moves";
+
+/** A snapshot chunk's puts in flight at once. */
+const SNAPSHOT_PUTS = 10;
 
 /**
  * Recipients of bulk sends (see the key table in the README). Every state change is an intent (`markSent`,
@@ -91,32 +94,50 @@ export const createRecipientStore = (db: Db) => {
     markRead: (job: JobRef, from: "sent" | "delivered", list: Iterable<string>) => move(job, from, "read", phones(list)),
 
     /**
-     * Writes one chunk of a job's snapshot (≤ 98 recipients) together with the job's counters, only
-     * if the snapshot cursor is still `from`: a redelivered snapshot message writes nothing twice.
+     * Writes one chunk of a job's snapshot (≤ 98 recipients) and adds it to the job's counters, only if
+     * the snapshot cursor is still `from`: a redelivered snapshot message writes nothing twice. Each
+     * recipient is its own conditional put (1 write unit, not a transaction item's 2) that never
+     * replaces one already written, so a duplicate of the chunk running beside it cannot put back a
+     * recipient whose send began; the counters follow in one conditional update that moves the cursor,
+     * so they count the chunk once. Nothing plans or completes the job before its snapshot is settled,
+     * so the moment between the puts and the counters is not seen.
      */
     async writeSnapshotChunk(job: JobRef, recipients: Recipient[], from: string | null, to: string, done: boolean): Promise<boolean> {
+      const key = jobKey(job.tenant_id, job.id);
+      const cur = await db.doc.send(new GetCommand({ TableName: db.table, Key: key, ConsistentRead: true, ProjectionExpression: "pk, snapshot_cursor" }));
+      if (!cur.Item || (cur.Item.snapshot_cursor ?? null) !== from) return false;
+      for (let i = 0; i < recipients.length; i += SNAPSHOT_PUTS) {
+        await Promise.all(
+          recipients
+            .slice(i, i + SNAPSHOT_PUTS)
+            .map((r) =>
+              conditional(
+                db.doc.send(
+                  new PutCommand({ TableName: db.table, Item: { ...recipientKey(job.id, r.phone), ...r }, ConditionExpression: "attribute_not_exists(pk)" }),
+                ),
+              ),
+            ),
+        );
+      }
       const pending = recipients.filter((r) => r.status === "pending").length;
-      const skipped = recipients.length - pending;
-      const res = await transact(db, [
-        {
-          Update: {
+      return conditional(
+        db.doc.send(
+          new UpdateCommand({
             TableName: db.table,
-            Key: jobKey(job.tenant_id, job.id),
+            Key: key,
             UpdateExpression: "ADD pending_count :p, skipped_count :s, snapshot_count :t SET snapshot_cursor = :to, snapshot_done = :done",
-            ConditionExpression: from === null ? "attribute_not_exists(snapshot_cursor)" : "snapshot_cursor = :from",
+            ConditionExpression: from === null ? "attribute_exists(pk) AND attribute_not_exists(snapshot_cursor)" : "snapshot_cursor = :from",
             ExpressionAttributeValues: {
               ":p": pending,
-              ":s": skipped,
+              ":s": recipients.length - pending,
               ":t": recipients.length,
               ":to": to,
               ":done": done,
               ...(from === null ? {} : { ":from": from }),
             },
-          },
-        },
-        ...recipients.map((r) => ({ Put: { TableName: db.table, Item: { ...recipientKey(job.id, r.phone), ...r } } })),
-      ]);
-      return res.ok;
+          }),
+        ),
+      );
     },
 
     async get(jobId: string, phone: string): Promise<Recipient | undefined> {
