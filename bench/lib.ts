@@ -137,6 +137,9 @@ export const createCounter = () => {
         try {
           const result = await next(args);
           gsiWriteUnits += trackIndex(context.commandName, args.input ?? {});
+          // Long polls that ended with messages (on AWS idle polls are a fixed cost; these are the per-message ones).
+          if (context.commandName === "ReceiveMessageCommand" && (result.output?.Messages?.length ?? 0) > 0)
+            counts["SQS.ReceiveMessage (with messages)"] = (counts["SQS.ReceiveMessage (with messages)"] ?? 0) + 1;
           // A query reads 4 KB per unit of what it returns (estimated from the items' JSON size).
           if (context.commandName === "QueryCommand") {
             const bytes = JSON.stringify(result.output?.Items ?? []).length;

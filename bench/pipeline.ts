@@ -105,7 +105,8 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
       Object.entries(used.counts)
         .filter(([name]) => name.startsWith(k))
         .reduce((s, [, v]) => s + v, 0) / total;
-    const sqs = per("SQS");
+    // Every SQS request; `SQS.ReceiveMessage (with messages)` is a subset of `SQS.ReceiveMessage`, not added twice.
+    const sqs = per("SQS") - per("SQS.ReceiveMessage (");
     const dynamo = per("DynamoDB");
     const usd10k =
       10_000 * (sqs * PRICES.sqsRequest + ((used.writeUnits + used.gsiWriteUnits) / total) * PRICES.writeUnit + (used.readUnits / total) * PRICES.readUnit);
