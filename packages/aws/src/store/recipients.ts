@@ -11,9 +11,6 @@ import { sentRecords, sessionDayUpdate } from "./sent-records";
 
 export type { JobRef, Move } from "./recipient-moves";
 
-/** A snapshot chunk's puts in flight at once. */
-const SNAPSHOT_PUTS = 10;
-
 /**
  * Recipients of bulk sends (see the key table in the README). Every state change is an intent (`markSent`,
  * `unclaim`, `markSkipped`, …) that moves recipients from one known state with the job's counters and the
@@ -99,26 +96,21 @@ export const createRecipientStore = (db: Db) => {
      * recipient is its own conditional put (1 write unit, not a transaction item's 2) that never
      * replaces one already written, so a duplicate of the chunk running beside it cannot put back a
      * recipient whose send began; the counters follow in one conditional update that moves the cursor,
-     * so they count the chunk once. Nothing plans or completes the job before its snapshot is settled,
-     * so the moment between the puts and the counters is not seen.
+     * so they count the chunk once (the caller read the cursor just before). Nothing plans or completes
+     * the job before its snapshot is settled, so the moment between the puts and the counters is not seen.
      */
     async writeSnapshotChunk(job: JobRef, recipients: Recipient[], from: string | null, to: string, done: boolean): Promise<boolean> {
       const key = jobKey(job.tenant_id, job.id);
-      const cur = await db.doc.send(new GetCommand({ TableName: db.table, Key: key, ConsistentRead: true, ProjectionExpression: "pk, snapshot_cursor" }));
-      if (!cur.Item || (cur.Item.snapshot_cursor ?? null) !== from) return false;
-      for (let i = 0; i < recipients.length; i += SNAPSHOT_PUTS) {
-        await Promise.all(
-          recipients
-            .slice(i, i + SNAPSHOT_PUTS)
-            .map((r) =>
-              conditional(
-                db.doc.send(
-                  new PutCommand({ TableName: db.table, Item: { ...recipientKey(job.id, r.phone), ...r }, ConditionExpression: "attribute_not_exists(pk)" }),
-                ),
-              ),
+      // All at once: on the request path (an inline snapshot) a chunk costs two round trips, as the transaction did one.
+      await Promise.all(
+        recipients.map((r) =>
+          conditional(
+            db.doc.send(
+              new PutCommand({ TableName: db.table, Item: { ...recipientKey(job.id, r.phone), ...r }, ConditionExpression: "attribute_not_exists(pk)" }),
             ),
-        );
-      }
+          ),
+        ),
+      );
       const pending = recipients.filter((r) => r.status === "pending").length;
       return conditional(
         db.doc.send(
