@@ -1,9 +1,9 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConversationContext, MessageRef, Recipient, RecipientStatus, SendingClaim, SentMessage } from "@outreach/core/job";
 import type { Store } from "@outreach/core/port";
 import { activityUpdate } from "./activity";
 import { CLAIM_ATTRIBUTES, createClaim } from "./claim";
-import { batchGet, conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip } from "./db";
+import { batchGet, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
 import { INDEX, Keys, Lists } from "./keys";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
@@ -91,45 +91,32 @@ export const createRecipientStore = (db: Db) => {
     markRead: (job: JobRef, from: "sent" | "delivered", list: Iterable<string>) => move(job, from, "read", phones(list)),
 
     /**
-     * Writes one chunk of a job's snapshot (≤ 98 recipients) and adds it to the job's counters, only if
-     * the snapshot cursor is still `from`: a redelivered snapshot message writes nothing twice. Each
-     * recipient is its own conditional put (1 write unit, not a transaction item's 2) that never
-     * replaces one already written, so a duplicate of the chunk running beside it cannot put back a
-     * recipient whose send began; the counters follow in one conditional update that moves the cursor,
-     * so they count the chunk once (the caller read the cursor just before). Nothing plans or completes
-     * the job before its snapshot is settled, so the moment between the puts and the counters is not seen.
+     * Writes one chunk of a job's snapshot (≤ 98 recipients) together with the job's counters, only
+     * if the snapshot cursor is still `from`: a redelivered snapshot message writes nothing twice.
      */
     async writeSnapshotChunk(job: JobRef, recipients: Recipient[], from: string | null, to: string, done: boolean): Promise<boolean> {
-      const key = jobKey(job.tenant_id, job.id);
-      // All at once: on the request path (an inline snapshot) a chunk costs two round trips, as the transaction did one.
-      await Promise.all(
-        recipients.map((r) =>
-          conditional(
-            db.doc.send(
-              new PutCommand({ TableName: db.table, Item: { ...recipientKey(job.id, r.phone), ...r }, ConditionExpression: "attribute_not_exists(pk)" }),
-            ),
-          ),
-        ),
-      );
       const pending = recipients.filter((r) => r.status === "pending").length;
-      return conditional(
-        db.doc.send(
-          new UpdateCommand({
+      const skipped = recipients.length - pending;
+      const res = await transact(db, [
+        {
+          Update: {
             TableName: db.table,
-            Key: key,
+            Key: jobKey(job.tenant_id, job.id),
             UpdateExpression: "ADD pending_count :p, skipped_count :s, snapshot_count :t SET snapshot_cursor = :to, snapshot_done = :done",
-            ConditionExpression: from === null ? "attribute_exists(pk) AND attribute_not_exists(snapshot_cursor)" : "snapshot_cursor = :from",
+            ConditionExpression: from === null ? "attribute_not_exists(snapshot_cursor)" : "snapshot_cursor = :from",
             ExpressionAttributeValues: {
               ":p": pending,
-              ":s": recipients.length - pending,
+              ":s": skipped,
               ":t": recipients.length,
               ":to": to,
               ":done": done,
               ...(from === null ? {} : { ":from": from }),
             },
-          }),
-        ),
-      );
+          },
+        },
+        ...recipients.map((r) => ({ Put: { TableName: db.table, Item: { ...recipientKey(job.id, r.phone), ...r } } })),
+      ]);
+      return res.ok;
     },
 
     async get(jobId: string, phone: string): Promise<Recipient | undefined> {
