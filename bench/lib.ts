@@ -47,6 +47,42 @@ const indexWrites = (commandName: string, input: any): IndexWrite[] => {
   }
 };
 
+/** The kind of item a key names, e.g. `T#/JOB#` or `JOB#/R#` (the prefixes of its keys; tenant and ids dropped). */
+const kindOf = (k: any) => {
+  const head = (v: string) => (v.includes("#") ? v.slice(0, v.indexOf("#") + 1) : v);
+  return `${head(text(k?.pk))}/${head(text(k?.sk))}`.replace(/[\d:.TZ-]{10,}/g, "<time>");
+};
+
+/** Write units by item kind and operation, e.g. `Update JOB#/R#` (transaction items count 2, condition checks too). */
+const unitsByItem = (commandName: string, input: any): [string, number][] => {
+  switch (commandName) {
+    case "PutItemCommand":
+      return [[`Put ${kindOf(input.Item)}`, 1]];
+    case "UpdateItemCommand":
+      return [[`Update ${kindOf(input.Key)}`, 1]];
+    case "DeleteItemCommand":
+      return [[`Delete ${kindOf(input.Key)}`, 1]];
+    case "BatchWriteItemCommand":
+      return Object.values(input.RequestItems ?? {}).flatMap((reqs: any) =>
+        reqs.map((r: any): [string, number] =>
+          r.PutRequest ? [`BatchPut ${kindOf(r.PutRequest.Item)}`, 1] : [`BatchDelete ${kindOf(r.DeleteRequest?.Key)}`, 1],
+        ),
+      );
+    case "TransactWriteItemsCommand":
+      return (input.TransactItems ?? []).map((t: any): [string, number] =>
+        t.Put
+          ? [`Tx.Put ${kindOf(t.Put.Item)}`, 2]
+          : t.Update
+            ? [`Tx.Update ${kindOf(t.Update.Key)}`, 2]
+            : t.Delete
+              ? [`Tx.Delete ${kindOf(t.Delete.Key)}`, 2]
+              : [`Tx.Check ${kindOf(t.ConditionCheck?.Key)}`, 2],
+      );
+    default:
+      return [];
+  }
+};
+
 /**
  * Requests made through the runtime's AWS SDK clients, by service and command, with estimated write
  * and read units. `gsiWriteUnits` are the index's own writes, which on-demand bills on top of the
@@ -61,6 +97,7 @@ export const createCounter = () => {
   let writeUnits = 0;
   let gsiWriteUnits = 0;
   let readUnits = 0;
+  const byItem: Record<string, number> = {};
   let paused = false;
   const indexed = new Set<string>();
   const trackIndex = (commandName: string, input: any) => {
@@ -87,6 +124,7 @@ export const createCounter = () => {
         const name = `${context.clientName?.replace("Client", "") ?? "?"}.${context.commandName?.replace("Command", "") ?? "?"}`;
         counts[name] = (counts[name] ?? 0) + 1;
         const input = args.input ?? {};
+        for (const [k, u] of unitsByItem(context.commandName, input)) byItem[k] = (byItem[k] ?? 0) + u;
         // On-demand units for items under 1 KB: transactions cost 2 per item, strongly consistent reads 1 per item.
         if (context.commandName === "TransactWriteItemsCommand") writeUnits += 2 * (input.TransactItems?.length ?? 0);
         else if (context.commandName === "BatchWriteItemCommand")
@@ -99,6 +137,9 @@ export const createCounter = () => {
         try {
           const result = await next(args);
           gsiWriteUnits += trackIndex(context.commandName, args.input ?? {});
+          // Long polls that ended with messages (on AWS idle polls are a fixed cost; these are the per-message ones).
+          if (context.commandName === "ReceiveMessageCommand" && (result.output?.Messages?.length ?? 0) > 0)
+            counts["SQS.ReceiveMessage (with messages)"] = (counts["SQS.ReceiveMessage (with messages)"] ?? 0) + 1;
           // A query reads 4 KB per unit of what it returns (estimated from the items' JSON size).
           if (context.commandName === "QueryCommand") {
             const bytes = JSON.stringify(result.output?.Items ?? []).length;
@@ -114,7 +155,7 @@ export const createCounter = () => {
   };
   return {
     instrument,
-    snapshot: () => ({ counts: { ...counts }, millis: { ...millis }, writeUnits, gsiWriteUnits, readUnits }),
+    snapshot: () => ({ counts: { ...counts }, millis: { ...millis }, writeUnits, gsiWriteUnits, readUnits, byItem: { ...byItem } }),
     /** Stops counting until `resume` (the work between measured phases is not a message's cost). */
     pause() {
       paused = true;
@@ -125,6 +166,7 @@ export const createCounter = () => {
     reset() {
       for (const k of Object.keys(counts)) delete counts[k];
       for (const k of Object.keys(millis)) delete millis[k];
+      for (const k of Object.keys(byItem)) delete byItem[k];
       writeUnits = 0;
       gsiWriteUnits = 0;
       readUnits = 0;

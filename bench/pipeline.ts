@@ -105,7 +105,8 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
       Object.entries(used.counts)
         .filter(([name]) => name.startsWith(k))
         .reduce((s, [, v]) => s + v, 0) / total;
-    const sqs = per("SQS");
+    // Every SQS request; `SQS.ReceiveMessage (with messages)` is a subset of `SQS.ReceiveMessage`, not added twice.
+    const sqs = per("SQS") - per("SQS.ReceiveMessage (");
     const dynamo = per("DynamoDB");
     const usd10k =
       10_000 * (sqs * PRICES.sqsRequest + ((used.writeUnits + used.gsiWriteUnits) / total) * PRICES.writeUnit + (used.readUnits / total) * PRICES.readUnit);
@@ -133,6 +134,12 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
       usd_per_10k_messages: Math.round(usd10k * 10000) / 10000,
       requests_by_command: Object.fromEntries(
         Object.entries(used.counts)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => [k, round(v / total)]),
+      ),
+      // Table write units by item kind (`JOB#/R#` a recipient, `T#/JOB#` a job, `MSG#/MSG` a message-id entry, …).
+      write_units_by_item: Object.fromEntries(
+        Object.entries(used.byItem)
           .sort((a, b) => b[1] - a[1])
           .map(([k, v]) => [k, round(v / total)]),
       ),

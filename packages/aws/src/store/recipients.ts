@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConversationContext, MessageRef, Recipient, RecipientStatus, SendingClaim, SentMessage } from "@outreach/core/job";
 import type { Store } from "@outreach/core/port";
 import { activityUpdate } from "./activity";
+import { CLAIM_ATTRIBUTES, createClaim } from "./claim";
 import { batchGet, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
 import { INDEX, Keys, Lists } from "./keys";
@@ -9,9 +10,6 @@ import { createMover, type JobRef, recipientKey } from "./recipient-moves";
 import { sentRecords, sessionDayUpdate } from "./sent-records";
 
 export type { JobRef, Move } from "./recipient-moves";
-
-/** What a claim adds and every move out of `sending` removes: the lease and its place in the `SENDING` list. */
-const CLAIM_ATTRIBUTES = ["lease_until", "claimed_by", INDEX.pk, INDEX.sk];
 
 /**
  * Recipients of bulk sends (see the key table in the README). Every state change is an intent (`markSent`,
@@ -164,60 +162,8 @@ export const createRecipientStore = (db: Db) => {
       return out;
     },
 
-    /**
-     * Claims a recipient for sending, in one transaction that also checks the job is running at this
-     * planning epoch and the number is not opted out.
-     */
-    async claim(
-      job: JobRef,
-      phone: string,
-      epoch: number,
-      leaseUntil: number,
-      messageId: string,
-      claimant?: string,
-    ): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending"> {
-      const res = await transact(db, [
-        {
-          ConditionCheck: {
-            TableName: db.table,
-            Key: jobKey(job.tenant_id, job.id),
-            ConditionExpression: "#status = :running AND plan_epoch = :e",
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: { ":running": "running", ":e": epoch },
-          },
-        },
-        {
-          Update: {
-            TableName: db.table,
-            Key: recipientKey(job.id, phone),
-            UpdateExpression: "SET #status = :sending, lease_until = :lease, message_id = :mid, claimed_by = :by, #ipk = :g, #isk = :gs ADD attempts :one",
-            ConditionExpression: "#status = :pending",
-            ExpressionAttributeNames: { "#status": "status", "#ipk": INDEX.pk, "#isk": INDEX.sk },
-            ExpressionAttributeValues: {
-              ":sending": "sending",
-              ":pending": "pending",
-              ":lease": leaseUntil,
-              ":mid": messageId,
-              ":by": claimant ?? null,
-              ":g": Lists.sendingRecipient(leaseUntil, job.tenant_id, job.id, phone)[INDEX.pk],
-              ":gs": Lists.sendingRecipient(leaseUntil, job.tenant_id, job.id, phone)[INDEX.sk],
-              ":one": 1,
-            },
-          },
-        },
-        {
-          ConditionCheck: {
-            TableName: db.table,
-            Key: Keys.optOut(job.tenant_id, phone),
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-      ]);
-      if (res.ok) return "claimed";
-      if (res.failed.includes(0)) return "job_inactive";
-      if (res.failed.includes(1)) return "not_pending";
-      return "opted_out";
-    },
+    /** Claims a recipient for sending (see `createClaim`: a conditional update, then a consistent check of the job and the opt-out list). */
+    claim: createClaim(db),
 
     /** Recipients left in `sending` whose lease ended before `before` (the process that claimed them is gone). */
     async sendingExpired(before: number): Promise<SendingClaim[]> {

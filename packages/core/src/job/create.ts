@@ -80,6 +80,9 @@ const admit = async (d: D, tenantId: string, sessionId: string, startAt: number 
 const newJob = (d: D, tenantId: string, fields: Partial<Job> & Pick<Job, "session_id" | "custom_group_id" | "total_recipients" | "quota_held">): Job =>
   jobRecord({ id: d.ids.next("bulk"), tenant_id: tenantId, ...fields }, d.clock.now());
 
+/** How long the queued snapshot message waits behind an inline snapshot (whose budget is 10 s). */
+const SNAPSHOT_BACKSTOP_S = 15;
+
 /** Stores the job with its reservation, then snapshots its recipients (inline when small, else by the events consumer). */
 const insert = async (d: D, job: Job, reserve: number, limit: number | null, inline: boolean) => {
   const created = await d.store.jobs.create(job, reserve, limit);
@@ -96,7 +99,9 @@ const insert = async (d: D, job: Job, reserve: number, limit: number | null, inl
     );
   }
   // The queued snapshot message finishes the work if this process dies before the inline snapshot does.
-  await d.queue.send("events", [{ body: snapshotMessage(job.tenant_id, job.id) }]);
+  // Beside an inline snapshot it comes later: run at once, it would write every chunk a second time
+  // (refused by the recipients' conditions, but each refused put costs a write unit).
+  await d.queue.send("events", [{ body: snapshotMessage(job.tenant_id, job.id), delaySeconds: inline ? SNAPSHOT_BACKSTOP_S : 0 }]);
   if (inline) await snapshot(d, job.tenant_id, job.id, { budgetMs: 10_000 });
   return view(await get(d.store, job.tenant_id, job.id, true));
 };
