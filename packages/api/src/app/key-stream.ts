@@ -1,7 +1,21 @@
+import { z } from "@hono/zod-openapi";
 import { DomainError } from "@outreach/core/error";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { type Env, STREAM_MAX_SECONDS } from "./env";
+
+/** The query of a route that streams or answers one snapshot. */
+export const StreamQuery = z.object({ stream: z.enum(["true", "false"]).optional() });
+
+/** Its 200: an event stream, or one JSON snapshot of `schema`. */
+export const streamOrSnapshot = <T extends z.ZodTypeAny>(schema: T) => ({
+  content: { "text/event-stream": { schema: z.string() }, "application/json": { schema } },
+  description: "Event stream, or one snapshot",
+});
+
+/** The client asked for the stream: `Accept: text/event-stream` (EventSource, `curl -H`) or `?stream=true`. */
+export const wantsStream = (c: Context, stream: string | undefined) =>
+  stream === "true" || (c.req.header("accept") ?? "").toLowerCase().includes("text/event-stream");
 
 /** What a stream's step gives: the event's data, and whether it is the last (the stream ends after it). */
 export type StreamStep = { data: string; last?: boolean };

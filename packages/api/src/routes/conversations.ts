@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Conversation from "@outreach/core/conversation";
 import type { Env } from "../app/env";
-import { keyStream } from "../app/key-stream";
+import { keyStream, StreamQuery, streamOrSnapshot, wantsStream } from "../app/key-stream";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { errors, json, PageQuery, Phone } from "../schemas";
@@ -64,20 +64,16 @@ export const conversationRoutes = () => {
           "A stream lasts at most 5 minutes (reconnect to go on) and counts against the key's 5 open streams (progress streams included; " +
           "the 6th gets 429 with Retry-After). Otherwise one JSON snapshot with the same fields.",
         middleware: [read],
-        request: { query: z.object({ stream: z.enum(["true", "false"]).optional() }) },
+        request: { query: StreamQuery },
         responses: {
-          200: {
-            content: { "text/event-stream": { schema: z.string() }, "application/json": { schema: PulseSchema } },
-            description: "Event stream, or one snapshot",
-          },
+          200: streamOrSnapshot(PulseSchema),
           ...errors,
         },
       }),
       async (c) => {
         const deps = c.get("deps");
         const tenantId = c.get("tenantId");
-        const wantsStream = c.req.valid("query").stream === "true" || (c.req.header("accept") ?? "").toLowerCase().includes("text/event-stream");
-        if (!wantsStream) return c.json(await Conversation.pulse(deps, tenantId), 200);
+        if (!wantsStream(c, c.req.valid("query").stream)) return c.json(await Conversation.pulse(deps, tenantId), 200);
         let current: Conversation.InboxPulse | undefined;
         let countedAt = 0;
         return (await keyStream(

@@ -3,7 +3,7 @@ import type { Job } from "@outreach/core/job";
 import * as Jobs from "@outreach/core/job";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
-import { keyStream } from "../app/key-stream";
+import { keyStream, StreamQuery, streamOrSnapshot, wantsStream } from "../app/key-stream";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { actionRoute, body, errors, IdParam, json, PageQuery } from "../schemas";
@@ -188,12 +188,9 @@ export const bulkRoutes = () => {
           "(reconnect to go on); a key may hold 5 streams at once (the 6th gets 429 with Retry-After). Any other request gets one " +
           "JSON snapshot with the same fields plus `job_id`, at once (MoltFlow's non-streaming clients).",
         middleware: [read],
-        request: { params: IdParam, query: z.object({ stream: z.enum(["true", "false"]).optional() }) },
+        request: { params: IdParam, query: StreamQuery },
         responses: {
-          200: {
-            content: { "text/event-stream": { schema: z.string() }, "application/json": { schema: ProgressSchema } },
-            description: "Event stream, or one snapshot",
-          },
+          200: streamOrSnapshot(ProgressSchema),
           ...errors,
         },
       }),
@@ -201,8 +198,7 @@ export const bulkRoutes = () => {
         const deps = c.get("deps");
         const tenantId = c.get("tenantId");
         const first = await Jobs.get(deps.store, tenantId, c.req.valid("param").id);
-        const wantsStream = c.req.valid("query").stream === "true" || (c.req.header("accept") ?? "").toLowerCase().includes("text/event-stream");
-        if (!wantsStream) return c.json({ job_id: first.id, ...progressEvent(first) }, 200);
+        if (!wantsStream(c, c.req.valid("query").stream)) return c.json({ job_id: first.id, ...progressEvent(first) }, 200);
         let job: Job = first;
         let reread = false;
         return (await keyStream(c, async () => {
