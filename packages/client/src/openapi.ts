@@ -317,7 +317,7 @@ export interface paths {
         };
         /**
          * Inbox changes: a live Server-Sent Events stream, or one JSON snapshot
-         * @description *(ours)* With `Accept: text/event-stream` or `?stream=true`: one `data:` event whenever a conversation has new activity or the unanswered count moves (looked at every 2 s; sent every 15 s anyway), so an inbox refreshes at once instead of polling. A stream lasts at most 5 minutes (reconnect to go on) and counts against the key's 5 open streams (progress streams included; the 6th gets 429 with Retry-After). Otherwise one JSON snapshot with the same fields.
+         * @description *(ours)* With `Accept: text/event-stream` or `?stream=true`: one `data:` event whenever a conversation has new activity (looked at every 2 s) or the unanswered count moves (counted again within 10 s of a change; sent every 15 s anyway), so an inbox refreshes at once instead of polling. A stream lasts at most 5 minutes (reconnect to go on) and counts against the key's 5 open streams (progress streams included; the 6th gets 429 with Retry-After). Otherwise one JSON snapshot with the same fields.
          */
         get: operations["getInboxChanges"];
         put?: never;

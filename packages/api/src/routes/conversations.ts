@@ -24,8 +24,13 @@ const PulseSchema = z
   })
   .openapi("InboxPulse");
 
-/** How often a changes stream looks at the inbox, and how often it counts the unanswered again when nothing moved. */
+/**
+ * How often a changes stream looks at the inbox (one item read), and how often it counts the
+ * unanswered again: after a change at most every 10 s (counting reads the conversation list until it
+ * has 100 unanswered, which for a big inbox with few of them is the whole list), else each minute.
+ */
 const PULSE_MS = 2000;
+const RECOUNT_AFTER_CHANGE_MS = 10_000;
 const RECOUNT_MS = 60_000;
 
 /** Conversations *(ours)*: who wrote, who is waiting for an answer, and every message both ways. */
@@ -60,7 +65,7 @@ export const conversationRoutes = () => {
         summary: "Inbox changes: a live Server-Sent Events stream, or one JSON snapshot",
         description:
           "*(ours)* With `Accept: text/event-stream` or `?stream=true`: one `data:` event whenever a conversation has new activity " +
-          "or the unanswered count moves (looked at every 2 s; sent every 15 s anyway), so an inbox refreshes at once instead of polling. " +
+          "(looked at every 2 s) or the unanswered count moves (counted again within 10 s of a change; sent every 15 s anyway), so an inbox refreshes at once instead of polling. " +
           "A stream lasts at most 5 minutes (reconnect to go on) and counts against the key's 5 open streams (progress streams included; " +
           "the 6th gets 429 with Retry-After). Otherwise one JSON snapshot with the same fields.",
         middleware: [read],
@@ -76,14 +81,21 @@ export const conversationRoutes = () => {
         if (!wantsStream(c, c.req.valid("query").stream)) return c.json(await Conversation.pulse(deps, tenantId), 200);
         let current: Conversation.InboxPulse | undefined;
         let countedAt = 0;
+        let changed = false;
         return (await keyStream(
           c,
           async () => {
-            // One item read per look; the unanswered are counted again only when something moved (or each minute).
+            // A new latest activity is sent at once; the unanswered count follows within 10 s.
             const latest = await Conversation.latestActivity(deps, tenantId);
-            if (!current || latest !== current.latest_activity_at || Date.now() - countedAt >= RECOUNT_MS) {
+            if (current && latest !== current.latest_activity_at) {
+              changed = true;
+              current = { ...current, latest_activity_at: latest };
+            }
+            const since = Date.now() - countedAt;
+            if (!current || since >= RECOUNT_MS || (changed && since >= RECOUNT_AFTER_CHANGE_MS)) {
               current = await Conversation.pulse(deps, tenantId, latest);
               countedAt = Date.now();
+              changed = false;
             }
             return { data: JSON.stringify(current) };
           },
