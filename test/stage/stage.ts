@@ -30,6 +30,19 @@ const sealLinks = (links: Record<string, unknown>, key: Buffer) => {
   return Buffer.concat([cipher.update(JSON.stringify(links)), cipher.final(), cipher.getAuthTag()]);
 };
 
+/** What EventBridge's rule for a cron delivers: `{ "detail-type": "Scheduled Event", source: "aws.events", … }`. */
+export const scheduledEvent = (resources: string[] = []) => ({
+  version: "0",
+  id: randomBytes(8).toString("hex"),
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  account: ACCOUNT,
+  time: `${new Date().toISOString().slice(0, 19)}Z`,
+  region: REGION,
+  resources,
+  detail: {},
+});
+
 export interface StageOptions {
   shards?: number;
   /** The grants in force (default infra/grants.ts); read at every call, so a test can take one away. */
@@ -192,19 +205,7 @@ export const startStage = async (opts: StageOptions = {}) => {
       log,
     });
     stops.push(() => eventSource.stop());
-    /** EventBridge's rule for the cron: `{ "detail-type": "Scheduled Event", source: "aws.events", … }`. */
-    const runRepair = () =>
-      repair.invoke({
-        version: "0",
-        id: randomBytes(8).toString("hex"),
-        "detail-type": "Scheduled Event",
-        source: "aws.events",
-        account: ACCOUNT,
-        time: `${new Date().toISOString().slice(0, 19)}Z`,
-        region: REGION,
-        resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/outreach-${stage}-Repair`],
-        detail: {},
-      });
+    const runRepair = () => repair.invoke(scheduledEvent([`arn:aws:events:${REGION}:${ACCOUNT}:rule/outreach-${stage}-Repair`]));
     const repairTimer = setInterval(() => void runRepair().catch((e) => log(`[repair] ${(e as Error).message}`)), REPAIR.everyMinutes * 60_000);
     repairTimer.unref();
     stops.push(async () => clearInterval(repairTimer));

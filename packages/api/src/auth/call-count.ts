@@ -1,4 +1,5 @@
 import type { Store } from "@outreach/core/port";
+import { perStore } from "./per-store";
 
 /**
  * A request's `api_calls` count, written with group commit: while one count of a tenant's day is
@@ -12,15 +13,7 @@ import type { Store } from "@outreach/core/port";
 type Batch = { n: number; done: Promise<void>; settle: (p: Promise<void>) => void };
 type Slot = { writing?: Promise<void>; waiting?: Batch };
 
-/** One table per store (per composed system), as the key cache does. */
-const slots = new WeakMap<object, Map<string, Slot>>();
-const slotsOf = (store: Store) => {
-  const known = slots.get(store);
-  if (known) return known;
-  const m = new Map<string, Slot>();
-  slots.set(store, m);
-  return m;
-};
+const slotsOf = perStore<Slot>();
 
 export const countApiCall = (store: Store, tenantId: string, day: string, n = 1): Promise<void> => {
   const table = slotsOf(store);

@@ -1,6 +1,7 @@
 import type { Store } from "@outreach/core/port";
 import type { ApiKey } from "@outreach/core/tenant";
 import { authenticate, hashKey } from "@outreach/core/tenant";
+import { perStore } from "./per-store";
 
 /**
  * How long a process keeps a valid key it looked up before reading it again: the revocation delay.
@@ -11,15 +12,7 @@ import { authenticate, hashKey } from "@outreach/core/tenant";
 export const KEY_CACHE_MS = 30_000;
 
 type Entry = { key: ApiKey; until: number };
-/** One cache per store (per composed system), so two apps in one process never share entries. */
-const caches = new WeakMap<object, Map<string, Entry>>();
-const cacheOf = (store: Store) => {
-  const known = caches.get(store);
-  if (known) return known;
-  const c = new Map<string, Entry>();
-  caches.set(store, c);
-  return c;
-};
+const cacheOf = perStore<Entry>();
 
 /**
  * `authenticate`, with valid keys kept for `KEY_CACHE_MS` (a refused key is read again each time: the
