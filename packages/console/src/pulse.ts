@@ -6,7 +6,7 @@ export type InboxPulse = Schema<"InboxPulse">;
 
 /** The latest word from the inbox's changes stream, shared by the menu's count and the inbox page. */
 let current: InboxPulse | undefined;
-const listeners = new Set<(p: InboxPulse) => void>();
+const listeners = new Set<(p: InboxPulse | undefined) => void>();
 
 /**
  * Follows `GET /conversations/changes` while signed in: the server sends an event when a conversation
@@ -14,6 +14,9 @@ const listeners = new Set<(p: InboxPulse) => void>();
  * (with a backoff after errors). A key without `messages:read` gets 403: then nothing is followed.
  */
 export const followInbox = async (signal: AbortSignal) => {
+  // A new sign-in (perhaps another account's key) shows nothing until its own first event.
+  current = undefined;
+  for (const l of listeners) l(undefined);
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       const res = await raw("/conversations/changes", { headers: { Accept: "text/event-stream" }, signal });
