@@ -23,24 +23,30 @@ export const createActivityStore = (db: Db) =>
       await db.doc.send(new UpdateCommand(activityUpdate(db, tenantId, day, counts)));
     },
 
+    /** The days' activity; a day's `sent` adds its sessions' items (see `sessionDayUpdate`) to its own. */
     async range(tenantId: string, fromDay: string, toDay: string): Promise<DayActivity[]> {
-      const out: DayActivity[] = [];
+      const days = new Map<string, DayActivity>();
+      const prefix = Keys.activity(tenantId, "").sk.length;
       for await (const i of queryAll(db, {
         KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
         ExpressionAttributeValues: {
           ":pk": Keys.tenantPartition(tenantId),
           ":a": Keys.activity(tenantId, fromDay).sk,
-          ":b": Keys.activity(tenantId, toDay).sk,
+          // `~` sorts after `#`: the last day's session items are in the range too.
+          ":b": `${Keys.activity(tenantId, toDay).sk}#~`,
         },
-      }))
-        out.push({
-          day: (i.sk as string).slice(Keys.activity(tenantId, "").sk.length),
-          sent: (i.sent as number) ?? 0,
-          received: (i.received as number) ?? 0,
-          opt_outs: (i.opt_outs as number) ?? 0,
-          ...(i.api_calls ? { api_calls: i.api_calls as number } : {}),
-          ...(i.leads ? { leads: i.leads as number } : {}),
-        });
-      return out;
+      })) {
+        const [day, session] = (i.sk as string).slice(prefix).split("#");
+        const cur = days.get(day as string) ?? { day: day as string, sent: 0, received: 0, opt_outs: 0 };
+        cur.sent += (i.sent as number) ?? 0;
+        if (session === undefined) {
+          cur.received = (i.received as number) ?? 0;
+          cur.opt_outs = (i.opt_outs as number) ?? 0;
+          if (i.api_calls) cur.api_calls = i.api_calls as number;
+          if (i.leads) cur.leads = i.leads as number;
+        }
+        days.set(day as string, cur);
+      }
+      return [...days.values()];
     },
   }) satisfies Store["activity"];

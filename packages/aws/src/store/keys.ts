@@ -53,6 +53,8 @@ export const Keys = {
   stream: (keyId: string, streamId: string) => k(`SSE#${keyId}`, streamId),
   usage: (tenantId: string, month: string) => k(T(tenantId), `USAGE#${month}`),
   activity: (tenantId: string, day: string) => k(T(tenantId), `${PREFIX.activity}${day}`),
+  /** What one session of the tenant sent on a UTC day: part of the day's activity, after the day's own item in key order. */
+  sessionActivity: (tenantId: string, day: string, sessionId: string) => k(T(tenantId), `${PREFIX.activity}${day}#S#${sessionId}`),
 
   group: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.group}${id}`),
   memberPartition: (groupId: string) => `G#${groupId}`,
@@ -63,6 +65,7 @@ export const Keys = {
   session: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.session}${id}`),
   sessionPartition: (sessionId: string) => `S#${sessionId}`,
   lease: (sessionId: string) => k(`S#${sessionId}`, "LEASE"),
+  /** Where a session's day count was kept before issue 31 (read, never written, while such items live: TTL 8 days). */
   sessionDay: (sessionId: string, day: string) => k(`S#${sessionId}`, `DAY#${day}`),
   statusEvent: (sessionId: string, at: string, rand: string) => k(`S#${sessionId}`, `${PREFIX.statusEvent}${at}#${rand}`),
   authItem: (sessionId: string, name: string) => k(`S#${sessionId}`, `${PREFIX.auth}${name}`),

@@ -1,13 +1,16 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConversationContext, MessageRef, Recipient, RecipientStatus, SendingClaim, SentMessage } from "@outreach/core/job";
 import type { Store } from "@outreach/core/port";
 import { activityUpdate } from "./activity";
 import { CLAIM_ATTRIBUTES, createClaim } from "./claim";
-import { batchGet, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
+import { batchGet, conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
 import { INDEX, Keys, Lists } from "./keys";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
-import { sentRecords, sessionDayUpdate } from "./sent-records";
+import { sentConversation, sentRecords, sessionDayUpdate } from "./sent-records";
+
+/** Conversation summaries updated at once by one `markSent` (a record batch holds up to 32 messages). */
+const SUMMARY_CONCURRENCY = 8;
 
 export type { JobRef, Move } from "./recipient-moves";
 
@@ -22,10 +25,17 @@ export const createRecipientStore = (db: Db) => {
   return {
     /**
      * Records sent messages (`sending` → `sent`) with their message-id index entries and the day's
-     * activity; messages of one UTC day share the counters of each transaction.
+     * activity; messages of one UTC day share the counters of each transaction. The contacts'
+     * conversation summaries are updated first, each once per message (they count messages that went
+     * out, whether or not the recipient is still `sending` when the transaction runs).
      */
     async markSent(job: JobRef, sent: SentMessage[], opts: { sessionId?: string; conversation?: ConversationContext } = {}) {
       const conversation = opts.conversation;
+      if (conversation)
+        for (let i = 0; i < sent.length; i += SUMMARY_CONCURRENCY)
+          await Promise.all(
+            sent.slice(i, i + SUMMARY_CONCURRENCY).map((m) => conditional(db.doc.send(new UpdateCommand(sentConversation(db, job, m, conversation))))),
+          );
       const days = new Map<string, SentMessage[]>();
       for (const m of sent) {
         const day = new Date(m.at).toISOString().slice(0, 10);
@@ -44,9 +54,11 @@ export const createRecipientStore = (db: Db) => {
             remove: CLAIM_ATTRIBUTES,
             with: sentRecords(db, job, m, conversation),
           })),
+          // The session's day is also the tenant's activity of the day (one item for both).
           (n) => [
-            { Update: activityUpdate(db, job.tenant_id, day, { sent: n }) },
-            ...(opts.sessionId ? [{ Update: sessionDayUpdate(db, opts.sessionId, day, n, Math.max(...group.map((m) => m.at))) }] : []),
+            opts.sessionId
+              ? { Update: sessionDayUpdate(db, job.tenant_id, opts.sessionId, day, n, Math.max(...group.map((m) => m.at))) }
+              : { Update: activityUpdate(db, job.tenant_id, day, { sent: n }) },
           ],
           {
             progressAt: Math.max(...group.map((m) => m.at)),

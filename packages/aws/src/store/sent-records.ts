@@ -9,19 +9,22 @@ import type { JobRef } from "./recipient-moves";
 /** A message id leads back to its recipient for this long (receipts and replies come within days). */
 const MESSAGE_INDEX_TTL_S = 60 * 86400;
 
-/** What a session really sent on a UTC day (its pacing policy's counts), kept a week. */
-export const sessionDayUpdate = (db: Db, sessionId: string, day: string, n: number, lastAt: number) => ({
+/**
+ * What a session really sent on a UTC day (its pacing policy's counts, with the time of its last
+ * send). The item is also the tenant's `sent` activity of the day for that session (`activity.range`
+ * adds the sessions' items to the day's own), so a record transaction writes one item for both.
+ */
+export const sessionDayUpdate = (db: Db, tenantId: string, sessionId: string, day: string, n: number, lastAt: number) => ({
   TableName: db.table,
-  Key: Keys.sessionDay(sessionId, day),
-  UpdateExpression: "ADD sent :n SET last_at = :at, #ttl = :ttl",
-  ExpressionAttributeNames: { "#ttl": "ttl" },
-  ExpressionAttributeValues: { ":n": n, ":at": lastAt, ":ttl": Math.floor(lastAt / 1000) + 8 * 86_400 },
+  Key: Keys.sessionActivity(tenantId, day, sessionId),
+  UpdateExpression: "ADD sent :n SET last_at = :at",
+  ExpressionAttributeValues: { ":n": n, ":at": lastAt },
 });
 
 /**
  * What a sent message writes besides its recipient, in the same transaction: its message-id index
  * entry (receipts and replies find the recipient by it; it is also the message's place in the
- * contact's message list), and the contact's conversation summary when the send belongs to one.
+ * contact's message list). The conversation summary is `sentConversation`, outside the transaction.
  */
 export const sentRecords = (
   db: Db,
@@ -51,27 +54,25 @@ export const sentRecords = (
       },
     },
   },
-  ...(conversation
-    ? [
-        {
-          Update: outboundSummaryUpdate(
-            db,
-            {
-              tenant_id: job.tenant_id,
-              session_id: conversation.session_id,
-              phone: m.phone,
-              at: new Date(m.at).toISOString(),
-              name: m.name ?? null,
-              text: m.text ?? null,
-              text_expires_at: expiresAt(m.at, conversation.retention_days),
-            },
-            {
-              // A reply is attributed to the campaign that reached the contact last (not to a report or a single message).
-              campaign: conversation.origin === "api" || conversation.origin === "schedule" ? { job_id: job.id, quota_month: job.quota_month } : null,
-              list: conversation.origin === "message",
-            },
-          ),
-        },
-      ]
-    : []),
 ];
+
+/** The contact's conversation summary after a sent message (a conditional update counted once per message id; see `outboundSummaryUpdate`). */
+export const sentConversation = (db: Db, job: JobRef, m: SentMessage, conversation: ConversationContext) =>
+  outboundSummaryUpdate(
+    db,
+    {
+      tenant_id: job.tenant_id,
+      session_id: conversation.session_id,
+      phone: m.phone,
+      at: new Date(m.at).toISOString(),
+      name: m.name ?? null,
+      text: m.text ?? null,
+      text_expires_at: expiresAt(m.at, conversation.retention_days),
+    },
+    {
+      // A reply is attributed to the campaign that reached the contact last (not to a report or a single message).
+      campaign: conversation.origin === "api" || conversation.origin === "schedule" ? { job_id: job.id, quota_month: job.quota_month } : null,
+      list: conversation.origin === "message",
+    },
+    m.messageId,
+  );

@@ -5,7 +5,7 @@ import type { SessionStatus, Store } from "@outreach/core/port";
 import type { Session, SessionDay } from "@outreach/core/session";
 import { forgetContact } from "./contacts";
 import { createCounted, uncount } from "./counted";
-import { conditional, type Db, deleteMatching, type Item, onIndex, queryAll, strip, transact, whenHolds } from "./db";
+import { batchGet, conditional, type Db, deleteMatching, type Item, onIndex, queryAll, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, Lists, PREFIX } from "./keys";
 import { releaseLease, takeLease } from "./leases";
 
@@ -222,9 +222,11 @@ export const createSessionStore = (db: Db) =>
       );
     },
 
-    async sentOn(sessionId: string, day: string): Promise<SessionDay> {
-      const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: Keys.sessionDay(sessionId, day), ConsistentRead: true }));
-      return { count: (res.Item?.sent as number | undefined) ?? 0, last_at: (res.Item?.last_at as number | undefined) ?? null };
+    /** What the session sent on the day: its activity item, and the item an older version kept (both count). */
+    async sentOn(tenantId: string, sessionId: string, day: string): Promise<SessionDay> {
+      const items = await batchGet(db, [Keys.sessionActivity(tenantId, day, sessionId), Keys.sessionDay(sessionId, day)], { consistent: true });
+      const lasts = items.map((i) => i.last_at).filter((v): v is number => typeof v === "number");
+      return { count: items.reduce((n, i) => n + ((i.sent as number | undefined) ?? 0), 0), last_at: lasts.length ? Math.max(...lasts) : null };
     },
 
     /** Takes or renews the single-owner lease of a session; another owner's lease is taken only after it expired. */

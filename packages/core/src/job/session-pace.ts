@@ -31,7 +31,7 @@ export const createSessionPace = (d: D) => {
     const pairedAt = rec?.paired_at ?? null;
     if (cur) return Object.assign(cur, { policy, pairedAt, readAt: now });
     const day = utcDay(now);
-    const sent = await d.store.sessions.sentOn(sessionId, day);
+    const sent = await d.store.sessions.sentOn(tenantId, sessionId, day);
     const recent = sent.last_at === null ? [] : Array.from({ length: policy.burst?.max ?? 1 }, () => sent.last_at as number);
     const state = { policy, pairedAt, sends: { lastAt: sent.last_at, recent, day, dayCount: sent.count }, readAt: now };
     sessions.set(sessionId, state);

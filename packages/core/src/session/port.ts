@@ -64,7 +64,7 @@ export interface SessionRepo {
   /** Renames the session and/or sets its pacing policy (null: back to the transport's default); false if it does not exist. */
   update(tenantId: string, id: string, patch: { name?: string; pacing?: PacingPolicy | null }, now: string): Promise<boolean>;
   /** What the session sent on a UTC day (`yyyy-mm-dd`). */
-  sentOn(sessionId: string, day: string): Promise<SessionDay>;
+  sentOn(tenantId: string, sessionId: string, day: string): Promise<SessionDay>;
   acquireLease(sessionId: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(sessionId: string, owner: string): Promise<void>;
   /** Who holds the session's lease, and until when (a new owner waits for that moment). */
