@@ -110,6 +110,11 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
     const dynamo = per("DynamoDB");
     const usd10k =
       10_000 * (sqs * PRICES.sqsRequest + ((used.writeUnits + used.gsiWriteUnits) / total) * PRICES.writeUnit + (used.readUnits / total) * PRICES.readUnit);
+    // The sandbox's own writes (its outbox and status updates, item kind `SANDBOX/…`) do not exist on AWS.
+    const sandboxUnits = Object.entries(used.byItem)
+      .filter(([k]) => / SANDBOX\//.test(k))
+      .reduce((s, [, v]) => s + v, 0);
+    const awsUsd10k = usd10k - 10_000 * (sandboxUnits / total) * PRICES.writeUnit;
     return {
       recipients: n,
       delay_seconds: delay,
@@ -128,10 +133,13 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
         sqs_requests: round(sqs),
         dynamodb_requests: round(dynamo),
         write_units: round(used.writeUnits / total),
+        // The table's write units without the sandbox's own writes: what the same message costs on AWS.
+        write_units_on_aws: round((used.writeUnits - sandboxUnits) / total),
         gsi_write_units: round(used.gsiWriteUnits / total),
         read_units: round(used.readUnits / total),
       },
       usd_per_10k_messages: Math.round(usd10k * 10000) / 10000,
+      usd_per_10k_messages_on_aws: Math.round(awsUsd10k * 10000) / 10000,
       requests_by_command: Object.fromEntries(
         Object.entries(used.counts)
           .sort((a, b) => b[1] - a[1])
