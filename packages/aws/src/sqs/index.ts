@@ -22,6 +22,7 @@ export interface SqsQueueOptions {
    * For the local SQS server, which answers a long poll only once it has `MaxNumberOfMessages` or the
    * wait is over: long-poll for one message, then take what else is there without waiting. SQS itself
    * answers as soon as any message is there, so this stays off on AWS (it would cost a request more).
+   * A queue whose last look found messages is looked at once without waiting first.
    */
   firstMessageFirst?: boolean;
 }
@@ -60,6 +61,8 @@ export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOpti
   /** Where a message goes: events, or the shard queue of the session it is about. */
   const routeOf = (queue: QueueName, body: unknown) =>
     queue === "events" ? urls.events : (urls.sends[shardOf((body as { session_id: string }).session_id, shards)] as string);
+  /** Queues whose last look found messages (with `firstMessageFirst`). */
+  const found = new Set<QueueId>();
   const receive = async (queue: QueueId, max: number, waitSeconds: number, visibilitySeconds: number | undefined) => {
     const res = await client.send(
       new ReceiveMessageCommand({
@@ -113,8 +116,17 @@ export const createSqsQueue = ({ urls, client, firstMessageFirst }: SqsQueueOpti
 
     async receive(queue, { max, waitSeconds, visibilitySeconds }) {
       if (!firstMessageFirst || max <= 1 || waitSeconds === 0) return receive(queue, max, waitSeconds, visibilitySeconds);
+      // The last look found messages: more are likely there (a consumer that gathers paced messages
+      // waits between receives), so take them without waiting, in one request instead of two.
+      if (found.has(queue)) {
+        const now = await receive(queue, max, 0, visibilitySeconds);
+        if (now.length > 0) return now;
+        found.delete(queue);
+      }
       const first = await receive(queue, 1, waitSeconds, visibilitySeconds);
-      return first.length === 0 ? first : [...first, ...(await receive(queue, max - 1, 0, visibilitySeconds))];
+      if (first.length === 0) return first;
+      found.add(queue);
+      return [...first, ...(await receive(queue, max - 1, 0, visibilitySeconds))];
     },
 
     async backlog(queue) {

@@ -19,6 +19,14 @@ export interface Consumer {
 export const SENDS_VISIBILITY_S = 30;
 
 /**
+ * How long a sends consumer waits for company between receives, and before deletes (`gatherMs`,
+ * `deleteWithinMs` below). Paced sends arrive LEAD_MS (2 s) before they are due: half a second of
+ * gathering leaves them 1.5 s; a delete may wait longer, being on nobody's path.
+ */
+export const SENDS_GATHER_MS = 500;
+export const SENDS_DELETE_WITHIN_MS = 2000;
+
+/**
  * Long-polls a queue and runs `handle` for each message with bounded concurrency. A message is
  * deleted only after its handler succeeded; a failure leaves it to come back (at least once). With
  * `visibilitySeconds`, messages are received invisible for that long and kept invisible while their
@@ -32,6 +40,21 @@ export const startConsumer = (opts: {
   pollers?: number;
   waitSeconds: number;
   visibilitySeconds?: number;
+  /**
+   * How long a receive waits for company (default: none). A receive that found fewer messages than it
+   * asked for is followed by the next one only after up to this long (all of it after a single
+   * message, none after a full batch: a busy queue is read at once), so messages that arrive one by
+   * one — paced sends — are received several to a request. A message may then wait this long in the
+   * queue: keep it well below how early messages arrive before they are due.
+   */
+  gatherMs?: number;
+  /**
+   * How long a handled message may wait for its delete, so that deletes go ten to a request (default
+   * 50 ms). Keep it well below a third of `visibilitySeconds`: a handled message is no longer kept
+   * invisible. A crash loses the deletes still waiting: those messages come back, and their work must
+   * refuse to run twice (the sender's claim does).
+   */
+  deleteWithinMs?: number;
   logger: Logger;
 }): Consumer => {
   let stopping = false;
@@ -64,8 +87,9 @@ export const startConsumer = (opts: {
       await opts.queue.delete(opts.name, batch).catch((e) => opts.logger.warn({ err: e, queue: opts.name }, "delete failed; messages will be redelivered"));
     }
   };
-  // Deletes go out in batches of 10: at once when a batch is full, else after a short wait for company.
+  // Deletes go out in batches of 10: at once when a batch is full, else after a wait for company (`deleteWithinMs`).
   let flushTimer: NodeJS.Timeout | undefined;
+  const gatherMs = opts.gatherMs ?? 0;
   const scheduleFlush = () => {
     if (toDelete.length >= 10 && !flushing) {
       if (flushTimer) clearTimeout(flushTimer);
@@ -82,7 +106,7 @@ export const startConsumer = (opts: {
             flushing = undefined;
           });
         }
-      }, 50);
+      }, opts.deleteWithinMs ?? 50);
     }
   };
 
@@ -104,6 +128,19 @@ export const startConsumer = (opts: {
       await new Promise<void>((r) => waiters.push(r));
     }
   };
+
+  /** Pauses between receives, cut short by `stop`. */
+  const pauses = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        pauses.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      pauses.add(done);
+    });
 
   const poll = async () => {
     while (!stopping) {
@@ -161,6 +198,8 @@ export const startConsumer = (opts: {
           });
         pending.add(p);
       }
+      // Fewer than asked for: the queue is (nearly) empty, so the next receive waits for company.
+      if (gatherMs > 0 && msgs.length > 0 && msgs.length < n && !stopping) await pause(gatherMs * (1 - msgs.length / n));
     }
   };
 
@@ -169,6 +208,7 @@ export const startConsumer = (opts: {
     async stop() {
       stopping = true;
       for (const w of waiters.splice(0)) w();
+      for (const p of [...pauses]) p();
       await Promise.allSettled([...pollers, ...pending]);
       if (heartbeat) clearInterval(heartbeat);
       if (flushTimer) clearTimeout(flushTimer);

@@ -3,7 +3,7 @@ import type { dispatch } from "@outreach/core/message";
 import { shardQueue } from "@outreach/core/port";
 import { shardOf } from "@outreach/core/shard";
 import type { Logger } from "@outreach/log";
-import { type Consumer, SENDS_CONCURRENCY, SENDS_VISIBILITY_S, startConsumer } from "../consumer";
+import { type Consumer, SENDS_CONCURRENCY, SENDS_DELETE_WITHIN_MS, SENDS_GATHER_MS, SENDS_VISIBILITY_S, startConsumer } from "../consumer";
 import { createFleet } from "../fleet";
 import { createSessionHost } from "../host";
 import { createLanes } from "../lane";
@@ -77,6 +77,8 @@ export const createHosting = async (deps: Adapters, o: HostSettings & { logger: 
             pollers: 1,
             waitSeconds: opts.waitSeconds,
             visibilitySeconds: SENDS_VISIBILITY_S,
+            gatherMs: SENDS_GATHER_MS,
+            deleteWithinMs: SENDS_DELETE_WITHIN_MS,
             logger,
           });
       }
