@@ -34,6 +34,10 @@ describe("the Lambda bundles", () => {
     // The MCP server too is loaded at the first /mcp request, not at a cold start; so is the console.
     expect(sizes.api.loadedInputs.some((f) => f.includes("@modelcontextprotocol/sdk"))).toBe(false);
     expect(sizes.api.loadedInputs.some((f) => f.includes("packages/console/dist/assets.mjs"))).toBe(false);
+    // zod's messages in English only (its default); none of its other locales, which the API never selects
+    // (zod's namespace is never a value: packages/api/src/openapi/).
+    expect(sizes.api.loadedInputs.some((f) => f.endsWith("node_modules/zod/v4/locales/en.js"))).toBe(true);
+    expect(sizes.api.loadedInputs.filter((f) => /node_modules\/zod\/v4\/locales\/(?!en\.js$)/.test(f))).toEqual([]);
     // The Lambdas that only parse queue messages do so with zod's mini build, without the classic one
     // (the API's schemas) nor the session host (not in their graph: @outreach/system/serverless).
     for (const name of ["events", "repair"] as const) {

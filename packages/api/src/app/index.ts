@@ -1,4 +1,3 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError } from "@outreach/core/error";
 import { fleetStatus } from "@outreach/core/shard";
 import type { MiddlewareHandler } from "hono";
@@ -7,6 +6,7 @@ import { authMiddleware, publicRateLimit } from "../auth";
 import { consoleRoutes } from "../console";
 import { docsPage } from "../docs";
 import { errorBody, toResponse } from "../errors";
+import { OpenAPIHono } from "../openapi";
 import { apiKeyRoutes, authRoutes } from "../routes/api-keys";
 import { billingRoutes } from "../routes/billing";
 import { conversationRoutes } from "../routes/conversations";

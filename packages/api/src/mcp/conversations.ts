@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import * as Confirmation from "@outreach/core/confirmation";
 import * as Conversation from "@outreach/core/conversation";
+import * as z from "../openapi/z";
 import { ConversationsQuery, MessagesQuery } from "../routes/conversations";
 import { SendBody } from "../routes/messages";
 import { Phone } from "../schemas";
