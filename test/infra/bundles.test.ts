@@ -34,6 +34,9 @@ describe("the Lambda bundles", () => {
     // The MCP server too is loaded at the first /mcp request, not at a cold start; so is the console.
     expect(sizes.api.loadedInputs.some((f) => f.includes("@modelcontextprotocol/sdk"))).toBe(false);
     expect(sizes.api.loadedInputs.some((f) => f.includes("packages/console/dist/assets.mjs"))).toBe(false);
+    // The phone tables (libphonenumber-js/max) are a chunk of their own, loaded by the first request that reads a number.
+    expect(sizes.api.loadedInputs.filter((f) => f.includes("node_modules/libphonenumber-js/"))).toEqual([]);
+    expect(sizes.api.allInputs.some((f) => f.includes("node_modules/libphonenumber-js/metadata.max.json"))).toBe(true);
     // zod's messages in English only (its default); none of its other locales, which the API never selects
     // (zod's namespace is never a value: packages/api/src/openapi/).
     expect(sizes.api.loadedInputs.some((f) => f.endsWith("node_modules/zod/v4/locales/en.js"))).toBe(true);
