@@ -1,11 +1,9 @@
 import { createLogger } from "@outreach/log";
 import { createSystemWith } from "@outreach/system/create";
-import { domain } from "@outreach/system/domain";
 import type { Adapters } from "@outreach/system/serverless";
+import { sweeperDomain } from "@outreach/system/sweeper";
 
-// Every invocation sweeps, and a sweep runs the timers' repair and job recovery: they are imported with
-// the entry (loading them lazily would only move the same load into the first event).
-const createSystem = createSystemWith(undefined, async () => domain);
+const createSystem = createSystemWith(undefined, sweeperDomain);
 
 /**
  * The 5-minute repair sweep (the `sweeper` role): overdue schedules and reports fire once, timers due
