@@ -3,6 +3,7 @@ import type * as Upstream from "@hono/zod-openapi";
 import { zValidator } from "@hono/zod-validator";
 import { type Context, type Env, Hono, type MiddlewareHandler, type Schema } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { BlankSchema } from "hono/types";
 import { mergePath } from "hono/utils/url";
 import type { ZodType } from "zod";
 import "./z";
@@ -107,7 +108,7 @@ const validatorsOf = (route: RouteConfig, hook: AnyHook): MiddlewareHandler[] =>
   return out;
 };
 
-// biome-ignore lint/suspicious/noExplicitAny: typed through `OpenAPIHono` below, as the package types it
+// Typed through `OpenAPIHono` below, as the package types it.
 class RouteLayer extends Hono<any, any, any> {
   openAPIRegistry = new OpenAPIRegistry();
   defaultHook: AnyHook | undefined;
@@ -151,7 +152,6 @@ class RouteLayer extends Hono<any, any, any> {
   }
 
   /** Mounts `app` at `path`; its routes, components and schemas join this app's document under that prefix. */
-  // biome-ignore lint/suspicious/noExplicitAny: as above
   override route(path: string, app: Hono<any, any, any>): any {
     super.route(path, app);
     if (!(app instanceof RouteLayer)) return this;
@@ -186,7 +186,7 @@ class RouteLayer extends Hono<any, any, any> {
 
 /** `@hono/zod-openapi`'s `OpenAPIHono` (its type), served by `RouteLayer`. */
 export const OpenAPIHono = RouteLayer as unknown as typeof Upstream.OpenAPIHono;
-export type OpenAPIHono<E extends Env = Env, S extends Schema = {}, B extends string = "/"> = Upstream.OpenAPIHono<E, S, B>;
+export type OpenAPIHono<E extends Env = Env, S extends Schema = BlankSchema, B extends string = "/"> = Upstream.OpenAPIHono<E, S, B>;
 
 /** A route definition (`getRoutingPath` not enumerable, as the package does it). */
 export const createRoute: typeof Upstream.createRoute = (config) =>
