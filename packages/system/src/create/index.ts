@@ -35,7 +35,13 @@ const DOMAIN_MESSAGES = Object.keys({
 const domainHandlersOf = (loadDomain: LoadDomain, deps: Adapters): Pick<Handlers, DomainMessage> => {
   let built: Promise<ReturnType<Domain["domainHandlers"]>> | undefined;
   const handlers = () => {
-    built ??= loadDomain().then((d) => d.domainHandlers(deps));
+    // A failed import is tried again at the next message, not remembered for the life of the process.
+    built ??= loadDomain()
+      .then((d) => d.domainHandlers(deps))
+      .catch((e) => {
+        built = undefined;
+        throw e;
+      });
     return built;
   };
   const one =
