@@ -39,13 +39,12 @@ const ACCOUNT = "000000000000";
 export const coldStart = async (rounds = Number(process.env.BENCH_ROUNDS ?? 5)) => {
   const stage = await startStage();
   try {
-    const sqsEvent = () => ({
+    const sqsEvent = (body: object) => () => ({
       Records: [
         {
           messageId: randomBytes(8).toString("hex"),
           receiptHandle: "cold-start",
-          // A session that does not exist: the consumer reads the store, finds nothing to do, acknowledges.
-          body: JSON.stringify({ type: "session.sync", tenant_id: stage.tenant.id, session_id: "ses_cold_start" }),
+          body: JSON.stringify(body),
           attributes: {},
           messageAttributes: {},
           eventSource: "aws:sqs",
@@ -69,10 +68,14 @@ export const coldStart = async (rounds = Number(process.env.BENCH_ROUNDS ?? 5)) 
       isBase64Encoded: false,
     });
     const out: Record<string, unknown> = {};
-    for (const [name, event] of [
-      ["api", urlEvent],
-      ["events", sqsEvent],
-      ["repair", () => scheduledEvent()],
+    // `events`: a session that does not exist: the consumer relays session control, acknowledges.
+    // `events_job_plan`: a job that does not exist: the planner (a chunk the events Lambda imports at its
+    // first domain message) reads the store, finds nothing to plan, acknowledges.
+    for (const [label, name, event] of [
+      ["api", "api", urlEvent],
+      ["events", "events", sqsEvent({ type: "session.sync", tenant_id: stage.tenant.id, session_id: "ses_cold_start" })],
+      ["events_job_plan", "events", sqsEvent({ type: "job.plan", tenant_id: stage.tenant.id, job_id: "bulk_cold_start", epoch: 0 })],
+      ["repair", "repair", () => scheduledEvent()],
     ] as const) {
       const times: number[] = [];
       for (let i = 0; i < rounds; i++) {
@@ -93,7 +96,7 @@ export const coldStart = async (rounds = Number(process.env.BENCH_ROUNDS ?? 5)) 
           throw new Error(`events failed: ${JSON.stringify(answer)}`);
         await fn.stop();
       }
-      out[name] = {
+      out[label] = {
         ...sizes(name),
         first_event_ms: { p50: Math.round(percentile(times, 50)), max: Math.round(Math.max(...times)), runs: times.map(Math.round) },
       };

@@ -204,6 +204,32 @@ describe("the deployed stage (built bundles on Node 22, each role's grants enfor
     expect(result).toEqual(expect.objectContaining({ fired: expect.any(Number) }));
   });
 
+  it("fires an overdue run whose timer was lost from the repair sweep (the firing code its bundle loads on first use)", async () => {
+    const at = new Date(Math.ceil((Date.now() + 2000) / 1000) * 1000).toISOString();
+    const created = await api().post("/scheduled-messages", {
+      name: "stage lost timer",
+      schedule_type: "one_time",
+      scheduled_time: at,
+      session_id: sessionId,
+      custom_group_id: groupId,
+      message_content: "Found again, {{name}}",
+      min_delay_seconds: 0,
+      max_delay_seconds: 0,
+    });
+    expect(created.status).toBe(201);
+    // The schedule is lost before it fires (as if deleted by hand in the console).
+    const [name, lost] = [...stage.scheduler.schedules.entries()].find(([, s]) => s.input.Target.Input.includes(created.body.id)) ?? [];
+    expect(lost).toBeDefined();
+    if (lost?.timer) clearTimeout(lost.timer);
+    stage.scheduler.schedules.delete(name as string);
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(at) - Date.now()) + 200));
+    const swept = (await stage.runRepair()) as Record<string, number>;
+    expect(swept.fired).toBeGreaterThanOrEqual(1);
+    const run = (await api().get(`/scheduled-messages/${created.body.id}/history`)).body.executions?.[0];
+    expect(run).toMatchObject({ status: "created", bulk_send_id: expect.stringMatching(/^bulk_/) });
+    expect(stage.scheduler.fired.some((f) => f.body.includes(created.body.id))).toBe(false);
+  });
+
   it("runs every function and the worker with a process-level unhandled-rejection handler (a stray promise never ends the process)", async () => {
     for (const fn of Object.values(stage.functions)) expect(fn.unhandledRejectionListeners(), fn.name).toBeGreaterThan(0);
     // The worker bundle as the image runs it installs the same handler (its log event's name is in the bundle).

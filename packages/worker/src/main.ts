@@ -7,6 +7,7 @@ import { createGuardedFetch } from "@outreach/fetch";
 import { createLogger, keepServingOnUnhandledRejection } from "@outreach/log";
 import { composeAws, sendsUrlsOf } from "@outreach/system/compose";
 import { createSystemWith } from "@outreach/system/create";
+import { domain } from "@outreach/system/domain";
 import { startLiveness } from "@outreach/system/health";
 import * as Hosting from "@outreach/system/hosting";
 import { countingEvents, countingTransportEvents, createMetrics } from "@outreach/system/metrics";
@@ -91,7 +92,10 @@ metrics.count("WorkerStarts");
 const fetchMedia = createGuardedFetch();
 // The host imported statically: the image is one file, and a dynamic import in its graph makes esbuild
 // wrap every module it reaches, untouched by tree-shaking (+445 KiB).
-const createSystem = createSystemWith(async () => Hosting);
+const createSystem = createSystemWith(
+  async () => Hosting,
+  async () => domain,
+);
 const system = await createSystem({
   roles: ["host", "sender"],
   // The tenant's webhooks hear of every send, and so does the MessagesSent/MessagesFailed count.

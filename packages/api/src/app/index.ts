@@ -1,4 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { providePhoneTables } from "@outreach/core/e164";
 import { DomainError } from "@outreach/core/error";
 import { fleetStatus } from "@outreach/core/shard";
 import type { MiddlewareHandler } from "hono";
@@ -7,6 +7,7 @@ import { authMiddleware, publicRateLimit } from "../auth";
 import { consoleRoutes } from "../console";
 import { docsPage } from "../docs";
 import { errorBody, toResponse } from "../errors";
+import { OpenAPIHono } from "../openapi";
 import { apiKeyRoutes, authRoutes } from "../routes/api-keys";
 import { billingRoutes } from "../routes/billing";
 import { conversationRoutes } from "../routes/conversations";
@@ -85,6 +86,9 @@ export type AppType = ReturnType<typeof apiRoutes>;
 
 /** The Hono app: the whole HTTP API, served by Node locally and by Lambda (streaming) on AWS. */
 export const createApp = (deps: ApiDeps, opts: { extend?: (app: OpenAPIHono<Env>) => void } = {}) => {
+  // Members, opt-outs, pairing and report recipients are phone numbers: their tables load at the first
+  // request that reads one (a chunk of their own in the Lambda's bundle), not at a cold start.
+  providePhoneTables(() => import("@outreach/core/phone").then((m) => m.normalize));
   const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
 
   app.use("*", async (c, next) => {

@@ -1,7 +1,7 @@
-import { z } from "@hono/zod-openapi";
 import { DomainError } from "@outreach/core/error";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import * as z from "../openapi/z";
 import { type Env, STREAM_MAX_SECONDS } from "./env";
 
 /** The query of a route that streams or answers one snapshot. */

@@ -1,5 +1,5 @@
-import type { Hook } from "@hono/zod-openapi";
 import { errorBody } from "../errors";
+import type { Hook } from "../openapi";
 
 type Issue = { code: string; path: PropertyKey[]; message: string; input?: unknown };
 

@@ -1,7 +1,7 @@
-import { z } from "@hono/zod-openapi";
 import * as OptOut from "@outreach/core/optout";
 import * as Session from "@outreach/core/session";
 import { currentUsage, listKeys, usageHistory } from "@outreach/core/tenant";
+import * as z from "../openapi/z";
 import { AddOptOutsBody, OptOutQuery } from "../routes/optouts";
 import { Id, NoInput, type Tool, tool } from "./tool";
 

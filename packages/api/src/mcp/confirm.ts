@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import * as Confirmation from "@outreach/core/confirmation";
+import * as z from "../openapi/z";
 import type { ToolContext } from "./tool";
 
 /** The optional token argument of a tool that can cause WhatsApp sends. */

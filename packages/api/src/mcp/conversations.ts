@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import * as Confirmation from "@outreach/core/confirmation";
 import * as Conversation from "@outreach/core/conversation";
+import * as z from "../openapi/z";
 import { ConversationsQuery, MessagesQuery } from "../routes/conversations";
 import { SendBody } from "../routes/messages";
 import { Phone } from "../schemas";
@@ -42,7 +42,7 @@ export const conversationTools: Tool[] = [
       const { deps, tenantId } = ctx;
       return confirmed(ctx, "message_send", args, {
         preview: async () => {
-          const to = Conversation.recipientOf(input);
+          const to = await Conversation.recipientOfAsync(input);
           const reply = await Conversation.wroteRecently(deps, tenantId, input.session_id, to);
           const opted = (await deps.store.optouts.which(tenantId, [to])).has(to);
           return {
@@ -58,7 +58,7 @@ export const conversationTools: Tool[] = [
         newId: () => deps.ids.next("msg"),
         act: async (id, replay) => {
           if (replay) return Conversation.sent(deps, tenantId, id);
-          const to = Conversation.recipientOf(input);
+          const to = await Conversation.recipientOfAsync(input);
           if (!(await Conversation.wroteRecently(deps, tenantId, input.session_id, to))) await Confirmation.takeNewContactAllowance(deps, ctx.key);
           return Conversation.send(deps, tenantId, input, { id });
         },

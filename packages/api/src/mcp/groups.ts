@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import * as Group from "@outreach/core/group";
+import * as z from "../openapi/z";
 import { AddMembersBody, CreateGroupBody, RemoveMembersBody } from "../routes/groups";
 import { PageQuery } from "../schemas";
 import { Id, type Tool, tool } from "./tool";

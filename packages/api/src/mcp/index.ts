@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 // The low-level server, on purpose: tools are listed per key (its scopes), and arguments are validated
 // here with the HTTP routes' schemas so that a refusal says exactly what the HTTP API says.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
@@ -19,6 +18,7 @@ import type { Env } from "../app/env";
 import { invalidInput } from "../app/validation";
 import { chargeCalls } from "../auth";
 import { errorBody } from "../errors";
+import * as z from "../openapi/z";
 import { accountTools } from "./account";
 import { conversationTools } from "./conversations";
 import { groupTools } from "./groups";

@@ -1,9 +1,9 @@
-import { z } from "@hono/zod-openapi";
 import * as Confirmation from "@outreach/core/confirmation";
 import * as Jobs from "@outreach/core/job";
 import * as Report from "@outreach/core/report";
 import { Scheduled } from "@outreach/core/schedule";
 import { assertScopes } from "../auth";
+import * as z from "../openapi/z";
 import { CreateReportBody } from "../routes/reports";
 import { CreateScheduledBody } from "../routes/scheduled";
 import { PageQuery } from "../schemas";

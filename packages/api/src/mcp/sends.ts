@@ -1,7 +1,7 @@
-import { z } from "@hono/zod-openapi";
 import * as Confirmation from "@outreach/core/confirmation";
 import { DomainError } from "@outreach/core/error";
 import * as Jobs from "@outreach/core/job";
+import * as z from "../openapi/z";
 import { CreateBulkSendBody } from "../routes/jobs";
 import { Id, type Tool, type ToolContext, tool } from "./tool";
 

@@ -1,7 +1,7 @@
-import { z } from "@hono/zod-openapi";
 import type { ApiKey, Scope } from "@outreach/core/tenant";
 import type { Logger } from "@outreach/log";
 import type { ApiDeps } from "../app/env";
+import * as z from "../openapi/z";
 
 /** What a tool runs with: the request's dependencies, tenant and key. */
 export interface ToolContext {

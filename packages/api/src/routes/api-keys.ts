@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { issueKey, listKeys, me, revokeKey, SCOPES } from "@outreach/core/tenant";
 import type { Env } from "../app/env";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
 import { forgetKey, KEY_CACHE_MS } from "../auth/key-cache";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { body, Deleted, errors, IdParam, json, Name } from "../schemas";
 
 const Scope = z.enum(SCOPES);

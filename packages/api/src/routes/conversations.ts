@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Conversation from "@outreach/core/conversation";
 import type { Env } from "../app/env";
 import { keyStream, StreamQuery, streamOrSnapshot, wantsStream } from "../app/key-stream";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { errors, json, PageQuery, Phone } from "../schemas";
 
 const ConversationSchema = z.object(Conversation.ConversationView.shape).openapi("Conversation");

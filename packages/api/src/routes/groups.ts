@@ -1,10 +1,11 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Group from "@outreach/core/group";
 import { stream } from "hono/streaming";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { body, Deleted, Description, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
 import { csvRow } from "./csv";
 

@@ -1,4 +1,3 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Job } from "@outreach/core/job";
 import * as Jobs from "@outreach/core/job";
 import type { Env } from "../app/env";
@@ -6,6 +5,8 @@ import { idempotency } from "../app/idempotency";
 import { keyStream, StreamQuery, streamOrSnapshot, wantsStream } from "../app/key-stream";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { actionRoute, body, errors, IdParam, json, PageQuery } from "../schemas";
 
 const HM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM (24 h)");

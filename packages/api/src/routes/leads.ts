@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Lead from "@outreach/core/lead";
 import { stream } from "hono/streaming";
 import type { Env } from "../app/env";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { body, errors, IdParam, json, PageQuery } from "../schemas";
 import { csvRow } from "./csv";
 

@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Conversation from "@outreach/core/conversation";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { body, errors, IdParam, json, Phone } from "../schemas";
 
 /** `POST /messages/send` (MoltFlow's body; also the MCP tool's input). */

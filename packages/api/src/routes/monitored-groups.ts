@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Monitor from "@outreach/core/monitor";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { body, Deleted, errors, IdParam, json, Name, PageQuery, QueryBool } from "../schemas";
 
 const GroupSchema = z.object(Monitor.MonitoredGroupView.shape).openapi("MonitoredGroup");

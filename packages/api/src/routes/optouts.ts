@@ -1,8 +1,9 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as OptOut from "@outreach/core/optout";
 import type { Env } from "../app/env";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { body, errors, json, PageQuery, Phone } from "../schemas";
 
 const OptOutSchema = z

@@ -1,4 +1,3 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Report from "@outreach/core/report";
 import { PERIODS, TEMPLATE_IDS } from "@outreach/core/report";
 import type { Context } from "hono";
@@ -6,6 +5,8 @@ import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { assertScopes, requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { actionRoute, body, Deleted, errors, IdParam, json, Name, PageQuery, Phone } from "../schemas";
 import { TimingFields } from "./timing";
 

@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Review from "@outreach/core/review";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { body, Deleted, errors, IdParam, json, Name, PageQuery, QueryBool } from "../schemas";
 
 const CollectorSchema = z.object(Review.CollectorView.shape).openapi("ReviewCollector");

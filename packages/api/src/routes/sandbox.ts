@@ -1,7 +1,7 @@
 import { normalize } from "@outreach/core/phone";
 import type { SandboxTransport } from "@outreach/whatsapp/sandbox";
 import { type Context, Hono, type Next } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { errorBody } from "../errors";
 import { inboxPage } from "./sandbox-page";
 

@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { previewRuns, Scheduled, ScheduledMessageView, SchedulePreviewView, ScheduleRunView, WEEKDAYS } from "@outreach/core/schedule";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { actionRoute, body, Deleted, errors, IdParam, json, Name, PageQuery } from "../schemas";
 import { MessageFields } from "./jobs";
 import { TimingFields } from "./timing";

@@ -1,10 +1,11 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { PacingPolicy } from "@outreach/core/pacing";
 import * as Session from "@outreach/core/session";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { body, Deleted, errors, IdParam, json, Name, Phone } from "../schemas";
 
 const SessionSchema = z.object(Session.SessionView.shape).openapi("Session");

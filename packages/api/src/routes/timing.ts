@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "../openapi/z";
 
 /** Timing fields shared by scheduled messages and reports. */
 export const TimingFields = {

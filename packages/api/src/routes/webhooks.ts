@@ -1,10 +1,11 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "@outreach/core/event";
 import * as Webhook from "@outreach/core/webhook";
 import type { Env } from "../app/env";
 import { idempotency } from "../app/idempotency";
 import { validationHook } from "../app/validation";
 import { requireScope } from "../auth";
+import { createRoute, OpenAPIHono } from "../openapi";
+import * as z from "../openapi/z";
 import { body, Deleted, errors, IdParam, json, Name, PageQuery } from "../schemas";
 
 const WebhookSchema = z.object(Webhook.WebhookView.shape).openapi("Webhook");

@@ -1,6 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../app/env";
+import { createRoute } from "../openapi";
+import * as z from "../openapi/z";
 
 export const ErrorResponse = z
   .object({

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { createCoalescer } from "../coalesce";
 import type { Uses } from "../deps";
+import { chatIdOf, loadNormalize } from "../e164";
 import type { DomainEvent } from "../event";
 import * as OptOut from "../optout";
-import { chatIdOf, normalize } from "../phone";
 import { type InboundEvent, iso } from "../port";
 import { type ConversationSettings, expiresAt, settingsOf } from "../tenant";
 import { preview } from "../text";
@@ -79,6 +79,7 @@ const after = (c: Conversation | undefined, r: InboundRecord, replied: boolean):
  */
 export const recordInbound = async (d: D, tenantId: string, events: InboundEvent[], settings: ConversationSettings): Promise<InboundOutcome[]> => {
   const out: InboundOutcome[] = events.map(() => ({ stored: false, replied: false, opted_out: false }));
+  const normalize = await loadNormalize();
   const rawStops = new Set<string>();
   const queues = new Map<string, { i: number; e: InboundEvent; phone: string }[]>();
   const seen = new Set<string>();

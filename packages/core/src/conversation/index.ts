@@ -2,10 +2,10 @@ export * from "./port";
 export * from "./view";
 
 import type { Uses } from "../deps";
+import { normalizeAsync } from "../e164";
 import { notFound } from "../error";
 import type { Recipient } from "../job/port";
 import { mediaKindOf } from "../media";
-import { normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
 import { render } from "../template";
 import { settingsOf } from "../tenant";
@@ -13,9 +13,10 @@ import type { Conversation, ConversationEntry } from "./port";
 import { messageStatus } from "./send";
 import type { ConversationMessageView, ConversationView } from "./view";
 
-export { chatIdOf } from "../phone";
+export { chatIdOf } from "../e164";
 export { createInboundRecorder, INBOUND_BATCH, INBOUND_LINGER_MS, type InboundOutcome, onInbound, recordInbound, replyTarget, safeMessageId } from "./inbound";
-export { directPacing, messageStatus, recipientOf, type SendInput, send, sent, sentMessage, wroteRecently } from "./send";
+export { recipientOf } from "./recipient";
+export { directPacing, messageStatus, recipientOfAsync, type SendInput, send, sent, sentMessage, wroteRecently } from "./send";
 
 type D = Uses<"conversations" | "tenants", "clock">;
 
@@ -107,8 +108,8 @@ const entryView = (e: ConversationEntry, phone: string): ConversationMessageView
   };
 };
 
-const phoneOrNotFound = (phone: string) => {
-  const p = normalize(phone);
+const phoneOrNotFound = async (phone: string) => {
+  const p = await normalizeAsync(phone);
   if (!p.ok) throw notFound("conversation", phone);
   return p.e164;
 };
@@ -119,7 +120,7 @@ const phoneOrNotFound = (phone: string) => {
  * retention. 404 when the tenant has no conversation with the number (with that session, if given).
  */
 export const messages = async (d: D, tenantId: string, phoneParam: string, q: { session_id?: string; order: "asc" | "desc" }, page: PageRequest) => {
-  const phone = phoneOrNotFound(phoneParam);
+  const phone = await phoneOrNotFound(phoneParam);
   const convs = (await d.store.conversations.ofPhone(tenantId, phone)).filter((c) => !q.session_id || c.session_id === q.session_id);
   if (convs.length === 0) throw notFound("conversation", phone);
   const { retention_days } = settingsOf(await d.store.tenants.get(tenantId));

@@ -1,10 +1,11 @@
 import type { Uses } from "../deps";
+import { chatIdOf, loadNormalize } from "../e164";
 import { conflict, DomainError, invalid, notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
 import { jobRecord, WATCH_GRACE_MS } from "../job";
 import type { SendMessage } from "../job/messages";
 import type { Job, Recipient } from "../job/port";
-import { chatIdOf, normalize } from "../phone";
+import type { Normalize } from "../phone";
 import { iso } from "../port";
 import * as Session from "../session";
 import { expiresAt, REPLY_EXEMPT_HOURS, settingsOf, tenantPlan } from "../tenant";
@@ -38,28 +39,33 @@ export const directPacing = async (_d: D, _session: Session.Session, m: { reply:
 const CHAT_ID = /^(\d{5,20})@(c\.us|s\.whatsapp\.net)$/;
 
 /** The recipient's E.164 from `chat_id` or `phone` (exactly one, or both naming the same number). */
-export const recipientOf = (input: Pick<SendInput, "chat_id" | "phone">): string => {
-  let fromChat: string | undefined;
-  if (input.chat_id) {
-    if (/@g\.us$/.test(input.chat_id))
-      throw unprocessable("message.group_chat", "Sending to WhatsApp groups is not supported; use a person's chat_id or phone.");
-    const m = CHAT_ID.exec(input.chat_id);
-    const r = m ? normalize(`+${m[1]}`) : undefined;
-    if (!r?.ok) throw invalid("chat_id.invalid", `chat_id must be a person's WhatsApp chat id, like 5511999999999@c.us.`);
-    fromChat = r.e164;
-  }
-  let fromPhone: string | undefined;
-  if (input.phone) {
-    const r = normalize(input.phone);
-    if (!r.ok) throw invalid("phone.invalid", `phone is not a valid phone number (${r.reason}).`);
-    fromPhone = r.e164;
-  }
-  if (fromChat && fromPhone && fromChat !== fromPhone)
-    throw unprocessable("message.recipient_mismatch", "chat_id and phone name different numbers; give one of them.");
-  const to = fromChat ?? fromPhone;
-  if (!to) throw unprocessable("request.missing_field", "Missing required field: chat_id or phone.", { fields: ["chat_id", "phone"] });
-  return to;
-};
+export const recipientWith =
+  (normalize: Normalize) =>
+  (input: Pick<SendInput, "chat_id" | "phone">): string => {
+    let fromChat: string | undefined;
+    if (input.chat_id) {
+      if (/@g\.us$/.test(input.chat_id))
+        throw unprocessable("message.group_chat", "Sending to WhatsApp groups is not supported; use a person's chat_id or phone.");
+      const m = CHAT_ID.exec(input.chat_id);
+      const r = m ? normalize(`+${m[1]}`) : undefined;
+      if (!r?.ok) throw invalid("chat_id.invalid", `chat_id must be a person's WhatsApp chat id, like 5511999999999@c.us.`);
+      fromChat = r.e164;
+    }
+    let fromPhone: string | undefined;
+    if (input.phone) {
+      const r = normalize(input.phone);
+      if (!r.ok) throw invalid("phone.invalid", `phone is not a valid phone number (${r.reason}).`);
+      fromPhone = r.e164;
+    }
+    if (fromChat && fromPhone && fromChat !== fromPhone)
+      throw unprocessable("message.recipient_mismatch", "chat_id and phone name different numbers; give one of them.");
+    const to = fromChat ?? fromPhone;
+    if (!to) throw unprocessable("request.missing_field", "Missing required field: chat_id or phone.", { fields: ["chat_id", "phone"] });
+    return to;
+  };
+
+/** `recipientOf` with the phone tables loaded at the first call (`e164`). */
+export const recipientOfAsync = async (input: Pick<SendInput, "chat_id" | "phone">) => recipientWith(await loadNormalize())(input);
 
 /** What a recipient's state shows as a message's status (`pending`/`sending` have not gone out yet). */
 export const messageStatus = (s: Recipient["status"]): MessageStatus => (s === "pending" || s === "sending" ? "queued" : s);
@@ -103,7 +109,7 @@ export const wroteRecently = async (d: D, tenantId: string, sessionId: string, p
 };
 
 export const send = async (d: D, tenantId: string, input: SendInput, opts: { id?: string } = {}): Promise<SentMessageView> => {
-  const phone = recipientOf(input);
+  const phone = await recipientOfAsync(input);
   const text = input.message;
   if (!text.trim()) throw unprocessable("request.missing_field", "message must not be empty.", { fields: ["message"] });
   const { tenant, plan } = await tenantPlan(d.store, tenantId);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { INBOUND_MEDIA_TYPES } from "./port";
 
 /** Public shapes of conversations and messages (allow-lists: internal fields of the records stay inside). */

@@ -2,9 +2,9 @@ export * from "./port";
 export * from "./view";
 
 import type { Uses } from "../deps";
+import { loadNormalize } from "../e164";
 import { notFound, unprocessable } from "../error";
 import { looksLikeId } from "../id";
-import { normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
 import { fieldKey } from "../template";
 import { planLimitError, tenantPlan } from "../tenant";
@@ -40,7 +40,8 @@ export interface AddResult {
 type D = Uses<"activity" | "contacts" | "groups" | "tenants" | "waGroups", "clock" | "ids" | "queue">;
 
 /** Normalizes and dedupes contacts; invalid numbers are reported, never stored. */
-export const prepareContacts = (contacts: ContactInput[]) => {
+export const prepareContacts = async (contacts: ContactInput[]) => {
+  const normalize = await loadNormalize();
   const valid = new Map<string, { name: string | null; fields?: Record<string, string> }>();
   const invalid: { phone: string; reason: string }[] = [];
   let duplicates = 0;
@@ -111,7 +112,7 @@ export const create = async (
   }
   if (!input.members) return group;
   try {
-    const result = await addPrepared(d, tenantId, group.id, prepareContacts(input.members));
+    const result = await addPrepared(d, tenantId, group.id, await prepareContacts(input.members));
     return { ...(await get(d, tenantId, group.id, true)), ...result };
   } catch (e) {
     // Never leave a half-filled new group behind: the client sees the error and may simply retry.
@@ -120,7 +121,7 @@ export const create = async (
   }
 };
 
-const addPrepared = async (d: D, tenantId: string, groupId: string, prepared: ReturnType<typeof prepareContacts>): Promise<AddResult> => {
+const addPrepared = async (d: D, tenantId: string, groupId: string, prepared: Awaited<ReturnType<typeof prepareContacts>>): Promise<AddResult> => {
   const res = await d.store.groups.addMembers(tenantId, groupId, prepared.members, iso(d.clock.now()));
   if (!res.found) throw notFound("custom_group", groupId);
   return { added: res.applied, duplicates: prepared.duplicates + res.rejected, invalid: prepared.invalid };
@@ -128,7 +129,7 @@ const addPrepared = async (d: D, tenantId: string, groupId: string, prepared: Re
 
 export const addMembers = async (d: D, tenantId: string, id: string, contacts: ContactInput[]): Promise<AddResult> => {
   await get(d, tenantId, id);
-  return addPrepared(d, tenantId, id, prepareContacts(contacts));
+  return addPrepared(d, tenantId, id, await prepareContacts(contacts));
 };
 
 /** Removes members given by number, by member id, or both; unknown ones are counted in `not_found`. */
@@ -141,6 +142,7 @@ export const removeMembers = async (d: D, tenantId: string, id: string, phones: 
     if (!p || wanted.has(p)) notFoundCount++;
     else wanted.add(p);
   }
+  const normalize = await loadNormalize();
   for (const p of phones) {
     const r = normalize(p);
     if (!r.ok || wanted.has(r.e164)) {

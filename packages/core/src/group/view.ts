@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Public shapes of groups and members (allow-lists; one source for HTTP, OpenAPI and clients). */
 export const GroupView = z.object({

@@ -1,5 +1,5 @@
+import { chatIdOf } from "../e164";
 import type { DomainEvent } from "../event";
-import { chatIdOf } from "../phone";
 import { iso } from "../port";
 import { view } from "./job";
 import type { Job } from "./port";

@@ -5,6 +5,8 @@ import { iso } from "../port";
 import * as Session from "../session";
 import type { SlotState } from "../session/port";
 import { pauseSessionJobs } from "./control";
+import { planMessage, type SendMessage } from "./messages";
+import { WATCH_GRACE_MS } from "./reconcile";
 
 /** How far ahead sends are put on the queue (SQS delays reach 15 minutes). */
 export const HORIZON_MS = 14 * 60_000;
@@ -12,10 +14,8 @@ export const HORIZON_MS = 14 * 60_000;
 export const PLAN_BATCH = 100;
 /** Sends are queued this much before their slot; the sender holds them until the slot, to the millisecond. */
 export const LEAD_MS = 2_000;
-/** How long after its expected next activity a running job counts as stalled (its queued messages lost). */
-export const WATCH_GRACE_MS = 60_000;
-
-import { planMessage, type SendMessage } from "./messages";
+/** (Defined beside `isStalled`, which the repair sweep loads without the planner.) */
+export { WATCH_GRACE_MS };
 
 /** What this module uses. */
 type D = Uses<"activity" | "jobs" | "recipients" | "sessions" | "tenants", "clock" | "queue">;

@@ -1,11 +1,13 @@
 import type { Uses } from "../deps";
 import { checkCompletion } from "./control";
 import { planMessage, snapshotMessage } from "./messages";
-import { WATCH_GRACE_MS } from "./planner";
 import type { Job, SendingClaim } from "./port";
 
 /** What this module uses. */
 type D = Uses<"activity" | "jobs" | "recipients" | "sessions" | "tenants", "claimant" | "clock" | "queue">;
+
+/** How long after its expected next activity a running job counts as stalled (its queued messages lost). */
+export const WATCH_GRACE_MS = 60_000;
 
 /** A running job with pending recipients, past its `watch_at`, and no send ended within the grace. */
 export const isStalled = (job: Job, now: number) =>

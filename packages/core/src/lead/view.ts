@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LEAD_SOURCES, LEAD_STATUSES } from "./port";
 
 /** A lead as the API shows it (MoltFlow's fields, plus *(ours)* the status history). */

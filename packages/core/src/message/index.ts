@@ -72,4 +72,8 @@ export const dispatch =
     if (!handler) return onDropped(raw, `no handler for ${parsed.data.type} here`);
     await handler(parsed.data, ctx);
   };
-export { domainHandlers } from "./handlers";
+
+// The domain's own handlers (`domainHandlers`) are `@outreach/core/message/handlers`, not exported
+// here: this module is what every consumer loads to parse and dispatch, and the handlers reach every
+// noun; a Lambda that loads them lazily must not reach them through this file (a bundle puts a file
+// in the chunk of every module that imports it).

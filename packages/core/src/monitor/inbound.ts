@@ -1,8 +1,8 @@
 import { safeMessageId } from "../conversation";
 import type { Uses } from "../deps";
+import { normalizeAsync } from "../e164";
 import { compileLists, foldMessage } from "../keywords";
 import * as Lead from "../lead";
-import { normalize } from "../phone";
 import { type InboundEvent, iso } from "../port";
 import { activeCollectors, collectorLists, hitsOf, type KeywordHits } from "../review";
 import type { Collector } from "../review/port";
@@ -49,7 +49,7 @@ export const onGroupMessage = async (d: D & { onRecorded: readonly OnGroupMessag
   const g = await d.store.monitors.byWaGroup(tenantId, e.sessionId, e.waGroupId);
   if (!g) return { stored: false, reason: "group not monitored", matched: [], lead: false };
   if (!g.is_active) return { stored: false, reason: "monitoring paused", matched: [], lead: false };
-  const from = e.from ? normalize(e.from) : undefined;
+  const from = e.from ? await normalizeAsync(e.from) : undefined;
   const phone = from?.ok ? from.e164 : null;
   // One pass for the group's keywords and those of every collector reading the session.
   const collectors = (await activeCollectors(d, tenantId)).filter((c) => c.session_id === e.sessionId);

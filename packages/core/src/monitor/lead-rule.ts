@@ -1,5 +1,6 @@
 import type { Uses } from "../deps";
-import { normalize } from "../phone";
+import { loadNormalize } from "../e164";
+import type { Normalize } from "../phone";
 import type { InboundEvent } from "../port";
 import type { MonitoredGroup } from "./port";
 
@@ -7,7 +8,7 @@ import type { MonitoredGroup } from "./port";
 type D = Uses<"sessions">;
 
 /** A mention as an E.164 number, from a phone number or a phone JID (`5511…@s.whatsapp.net`, `…@c.us`); LIDs stay unknown. */
-const mentionedPhone = (m: string) => {
+const mentionedPhone = (normalize: Normalize, m: string) => {
   const jid = /^(\d{5,20})(?::\d+)?@(s\.whatsapp\.net|c\.us)$/.exec(m);
   const r = normalize(jid ? `+${jid[1]}` : m);
   return r.ok ? r.e164 : undefined;
@@ -32,7 +33,9 @@ export const leadOf = async (d: D, tenantId: string, g: MonitoredGroup, e: Inbou
     case "mentions": {
       if (!e.mentions?.length) return false;
       const own = (await d.store.sessions.get(tenantId, g.session_id))?.phone;
-      return !!own && e.mentions.some((m) => mentionedPhone(m) === own);
+      if (!own) return false;
+      const normalize = await loadNormalize();
+      return e.mentions.some((m) => mentionedPhone(normalize, m) === own);
     }
     case "all":
       return matched.length > 0;

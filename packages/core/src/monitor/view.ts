@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { INBOUND_MEDIA_TYPES } from "../conversation/port";
 import { MONITOR_MODES } from "./port";
 

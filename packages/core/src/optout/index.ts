@@ -4,10 +4,10 @@ export * from "./port";
 
 import { dayKey } from "../activity";
 import type { OnMessagesRecorded } from "../conversation/port";
+import { chatIdOf, loadNormalize } from "../e164";
 import { DomainError, notFound } from "../error";
 import type { DomainEvent } from "../event";
 import type { JobRef } from "../job/port";
-import { chatIdOf, normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
 import type { OptOutFilter } from "./port";
 
@@ -25,6 +25,7 @@ export type StopOrigin = { name: string | null; campaign: JobRef | null };
  * contact's name and the campaign it answered, and that campaign's `opted_out_count` grows in the same write.
  */
 export const add = async (d: D, tenantId: string, phones: string[], source: "api" | "inbound", about?: ReadonlyMap<string, StopOrigin>) => {
+  const normalize = await loadNormalize();
   const invalid: { phone: string; reason: string }[] = [];
   let added = 0;
   let already = 0;
@@ -92,7 +93,7 @@ export const addRaw = async (d: D, tenantId: string, rawId: string) => {
 
 /** Removes an opt-out added through the API. One the contact made by writing STOP stays: only they can undo it. */
 export const remove = async (d: D, tenantId: string, phone: string) => {
-  const r = normalize(phone);
+  const r = (await loadNormalize())(phone);
   const res = r.ok ? await d.store.optouts.remove(tenantId, r.e164) : "not_found";
   if (res === "not_found") throw notFound("opt_out", phone);
   if (res === "removed" && r.ok) await d.store.conversations.setOptedOut(tenantId, r.e164, false);

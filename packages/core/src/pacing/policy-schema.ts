@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Its own module: the API validates and documents it; a role that only paces (the events Lambda)
 // imports the rules below without zod's classic build (core is side-effect free: "sideEffects": false).

@@ -1,12 +1,16 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 
 export type PhoneResult = { ok: true; e164: string } | { ok: false; reason: string };
+export type Normalize = (input: unknown) => PhoneResult;
 
 /**
  * Normalizes a phone number to E.164. Accepts `+`, a leading `00`, spaces, dashes, dots and brackets;
  * digits without a prefix are read as international (country code first), as WhatsApp numbers are.
+ * Checked against libphonenumber's `/max` metadata (each country's lengths and ranges), whose tables
+ * (≈ 195 KiB minified) this module holds: code that may run in a Lambda takes it from `./load`, which
+ * loads this module at its first call; synchronous here for the transports' event mapping.
  */
-export const normalize = (input: unknown): PhoneResult => {
+export const normalize: Normalize = (input) => {
   if (typeof input !== "string" || input.trim() === "") return { ok: false, reason: "empty" };
   const trimmed = input.trim();
   if (trimmed.length > 40) return { ok: false, reason: "too_long" };
@@ -27,5 +31,4 @@ export const fromJidUser = (user: string): string | undefined => {
   return r.ok ? r.e164 : undefined;
 };
 
-/** WhatsApp's chat id of a person: MoltFlow's `5511999999999@c.us` (also accepted: `@s.whatsapp.net`). */
-export const chatIdOf = (e164: string) => `${e164.replace(/^\+/, "")}@c.us`;
+export { chatIdOf } from "../e164";

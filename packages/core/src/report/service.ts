@@ -1,10 +1,10 @@
 import * as Contact from "../contact";
 import type { Uses } from "../deps";
+import { normalizeAsync } from "../e164";
 import { DomainError, isDomainError, notFound } from "../error";
 import { idAt } from "../id";
 import * as Jobs from "../job";
 import { validZone } from "../job";
-import { normalize } from "../phone";
 import { iso, type PageRequest } from "../port";
 import * as Session from "../session";
 import { planLimitError, requireFeature, tenantPlan } from "../tenant";
@@ -101,7 +101,7 @@ const build = async (d: D, tenantId: string, input: ReportInput, base?: Report):
   const session = input.session_id ? await Session.get(d, tenantId, input.session_id) : undefined;
   let recipient: string | null = null;
   if (input.recipient_phone) {
-    const p = normalize(input.recipient_phone);
+    const p = await normalizeAsync(input.recipient_phone);
     if (!p.ok) throw new DomainError("invalid", "phone.invalid", `recipient_phone is not a valid phone number (${p.reason}).`);
     recipient = p.e164;
   }

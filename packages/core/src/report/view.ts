@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { TimedView } from "../timing";
 import { PERIODS, TEMPLATE_IDS } from "./port";
 

@@ -1,10 +1,10 @@
 import type { OnMessagesRecorded } from "../conversation/port";
 import type { Uses } from "../deps";
+import { chatIdOf } from "../e164";
 import { idAt } from "../id";
 import { compileLists, foldMessage } from "../keywords";
 import type { GroupMessage, OnGroupMessageRecorded } from "../monitor/port";
 import { isStopMessage } from "../optout";
-import { chatIdOf } from "../phone";
 import { iso } from "../port";
 import { settingsOf } from "../tenant";
 import { collectorView, loadCollector } from "./collector";

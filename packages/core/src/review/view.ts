@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SKIP_REASONS, SOURCE_TYPES } from "./port";
 
 /** A collector as the API shows it: MoltFlow's fields plus *(ours)* what it scanned and skipped. */

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { z } from "zod";
+import * as z from "zod";
 import { unprocessable } from "../error";
 import { iso } from "../port";
 import { compile, type Timing } from "../timing";

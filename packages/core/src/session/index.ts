@@ -4,11 +4,11 @@ export * from "./port";
 export * from "./view";
 
 import type { Uses } from "../deps";
+import { normalizeAsync } from "../e164";
 import { conflict, DomainError, notFound } from "../error";
 import type { DomainEvent } from "../event";
 import { looksLikeId } from "../id";
 import { defaultPolicy, type PacingPolicy, policyWarnings } from "../pacing";
-import { normalize } from "../phone";
 import { iso, type SessionStatus } from "../port";
 import { planLimitError, tenantPlan } from "../tenant";
 import type { Session } from "./port";
@@ -114,7 +114,7 @@ export const pairingCode = async (d: D, tenantId: string, id: string, phone: str
   if (s.status !== "qr") {
     throw conflict("session.not_pairable", `The session is ${s.status}; a pairing code can be requested only while its status is qr (a QR code is shown).`);
   }
-  const r = normalize(phone);
+  const r = await normalizeAsync(phone);
   if (!r.ok) throw new DomainError("invalid", "phone.invalid", `The phone number is not valid (${r.reason}).`);
   await d.store.sessions.setStatus(tenantId, id, { status: s.status, reason: s.status_reason, pairing_code: null }, iso(d.clock.now()));
   await d.queue.send("events", [{ body: { type: "session.pair", tenant_id: tenantId, session_id: id, phone: r.e164 } }]);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PacingPolicy } from "../pacing";
 
 /** A session as the API shows it (an allow-list: no QR, pairing code, pacing timeline or lease). */

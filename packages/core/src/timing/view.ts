@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The public fields every timed record shows (scheduled messages and reports). */
 export const TimedView = z.object({

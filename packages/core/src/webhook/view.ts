@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EVENT_TYPES } from "../event";
 
 const Event = z.enum([...EVENT_TYPES, "webhook.test", "webhook.disabled"]);

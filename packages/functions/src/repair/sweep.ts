@@ -1,5 +1,9 @@
 import { createLogger } from "@outreach/log";
-import { type Adapters, createSystem } from "@outreach/system/serverless";
+import { createSystemWith } from "@outreach/system/create";
+import type { Adapters } from "@outreach/system/serverless";
+import { sweeperDomain } from "@outreach/system/sweeper";
+
+const createSystem = createSystemWith(undefined, sweeperDomain);
 
 /**
  * The 5-minute repair sweep (the `sweeper` role): overdue schedules and reports fire once, timers due

@@ -1,17 +1,55 @@
 import { randomBytes } from "node:crypto";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import * as Jobs from "@outreach/core/job";
-import { dispatch, domainHandlers, type Handlers } from "@outreach/core/message";
+import { dispatch, type Handlers } from "@outreach/core/message";
 import type { QueueName } from "@outreach/core/port";
-import * as Timer from "@outreach/core/timer";
 import { createEmitter } from "@outreach/core/webhook";
 import { type Consumer, startConsumer } from "../consumer";
+import type { Domain } from "../domain";
 import type * as Hosting from "../hosting";
-import { claimantId, recoverAtStart } from "../ownership";
+import { claimantId } from "../ownership/claimant";
 import type { Adapters, AnyConfig, ApiSettings, HostSettings, Role, SystemConfig } from "../roles";
 
 /** Loads the session host's module: only where sessions are hosted (`createSystem` in `./index`). */
 export type LoadHosting = () => Promise<typeof Hosting>;
+
+/** Loads the domain's handlers, timer repair and job recovery (`../domain`): statically, or at first use. */
+export type LoadDomain = () => Promise<Domain>;
+
+type DomainMessage = keyof ReturnType<Domain["domainHandlers"]>;
+/** The messages whose handlers are the domain's own: `satisfies` stops the build when `domainHandlers` gains or loses one. */
+const DOMAIN_MESSAGES = Object.keys({
+  "job.snapshot": 0,
+  "job.plan": 0,
+  "job.finalize": 0,
+  "group.purge": 0,
+  purge: 0,
+  "timer.fire": 0,
+  "webhook.deliver": 0,
+} satisfies Record<DomainMessage, 0>) as DomainMessage[];
+
+/**
+ * The domain's handlers built at the first message that needs one (once per process: the webhook
+ * deliveries keep this process's line of attempts), so a loader that imports the domain lazily runs
+ * only when such a message comes.
+ */
+const domainHandlersOf = (loadDomain: LoadDomain, deps: Adapters): Pick<Handlers, DomainMessage> => {
+  let built: Promise<ReturnType<Domain["domainHandlers"]>> | undefined;
+  const handlers = () => {
+    // A failed import is tried again at the next message, not remembered for the life of the process.
+    built ??= loadDomain()
+      .then((d) => d.domainHandlers(deps))
+      .catch((e) => {
+        built = undefined;
+        throw e;
+      });
+    return built;
+  };
+  const one =
+    <T extends DomainMessage>(type: T) =>
+    async (m: Parameters<Handlers[T]>[0], ctx?: Parameters<Handlers[T]>[1]) =>
+      ((await handlers())[type] as (m: Parameters<Handlers[T]>[0], ctx?: Parameters<Handlers[T]>[1]) => Promise<unknown>)(m, ctx);
+  return Object.fromEntries(DOMAIN_MESSAGES.map((t) => [t, one(t)])) as unknown as Pick<Handlers, DomainMessage>;
+};
 
 /**
  * The one composition root: builds the roles a process plays on the given adapters. Every consumer
@@ -20,7 +58,7 @@ export type LoadHosting = () => Promise<typeof Hosting>;
  * What each role needs is checked by the config's type (`src/roles.ts`), not here.
  */
 export const createSystemWith =
-  (loadHosting?: LoadHosting) =>
+  (loadHosting: LoadHosting | undefined, loadDomain: LoadDomain) =>
   async <const R extends readonly Role[]>(config: { roles: R } & SystemConfig<R>) => {
     const c: AnyConfig = config;
     const { logger, roles } = c;
@@ -47,7 +85,7 @@ export const createSystemWith =
     // Session control reaches whoever hosts the session: this host when the session's shard is its own,
     // else the shard's owner through the sends queue (on AWS the events Lambda relays it there).
     const handlers: Partial<Handlers> = {
-      ...(has("events") ? domainHandlers(deps) : {}),
+      ...(has("events") ? domainHandlersOf(loadDomain, deps) : {}),
       "session.sync": (m) => (hosting?.hosts(m.session_id) ? hosting.host.sync(m.tenant_id, m.session_id) : deps.queue.send("sends", [{ body: m }])),
       "session.pair": (m) => (hosting?.hosts(m.session_id) ? hosting.host.pair(m.tenant_id, m.session_id, m.phone) : deps.queue.send("sends", [{ body: m }])),
       ...(sender ? { send: sender.handle } : {}),
@@ -62,12 +100,12 @@ export const createSystemWith =
 
     /** The repair sweep: overdue timers fire once, lost ones are armed again, stalled jobs are planned again. */
     const sweep = async (opts: { armWithinMs?: number } = {}) => {
-      const timers = await Timer.repair(deps, opts);
+      const timers = await (await loadDomain()).repairTimers(deps, opts);
       const claims = await watch();
       return { ...timers, ...claims };
     };
     /** Claims whose lease expired become `unknown`; running jobs past their watch time are planned again. */
-    const watch = () => Jobs.reconcile(deps, { sendingBefore: deps.clock.now(), replan: "stalled" });
+    const watch = async () => (await loadDomain()).reconcile(deps, { sendingBefore: deps.clock.now(), replan: "stalled" });
 
     const consumers: Consumer[] = [];
     const stops: (() => Promise<void>)[] = [];
@@ -89,7 +127,7 @@ export const createSystemWith =
       async start(opts: { poll: QueueName[]; sweepEveryMs?: number }) {
         // Lease-expired claims settle; with a queue that forgets (locally) the planner's side plans running jobs again.
         if (sender || has("events")) {
-          const recovered = await recoverAtStart(deps, { durableQueues: c.durableQueues || !has("events") });
+          const recovered = await (await loadDomain()).recoverAtStart(deps, { durableQueues: c.durableQueues || !has("events") });
           if (recovered.unknown || recovered.replanned) logger.info(recovered, "recovered jobs of the previous run");
         }
         if (opts.poll.includes("events"))

@@ -1,5 +1,6 @@
 import * as Conversation from "@outreach/core/conversation";
 import type { Deps } from "@outreach/core/deps";
+import { providePhoneTables } from "@outreach/core/e164";
 import * as Jobs from "@outreach/core/job";
 import * as Monitor from "@outreach/core/monitor";
 import { iso, type Transport, type TransportEvents } from "@outreach/core/port";
@@ -23,6 +24,8 @@ export const createSessionHost = (
     inScope?: (sessionId: string) => boolean;
   },
 ) => {
+  // Inbound senders, mentions and group members are phone numbers: their tables load at the first one.
+  providePhoneTables(() => import("@outreach/core/phone").then((m) => m.normalize));
   const inScope = d.inScope ?? (() => true);
   const tenants = new Map<string, string>();
   /** Sessions whose lease another host still held when this one wanted it: synced again when it runs out. */

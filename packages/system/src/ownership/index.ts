@@ -13,5 +13,4 @@ import * as Jobs from "@outreach/core/job";
  */
 export const recoverAtStart = (d: Deps, opts: { durableQueues: boolean }) => Jobs.reconcile(d, { sendingBefore: d.clock.now(), replan: !opts.durableQueues });
 
-/** A claimant id for this start of a process: unique per start, so a restart never mistakes old claims for its own. */
-export const claimantId = (owner: string | undefined, random: string) => `${owner ?? "process"}~${random}`;
+export { claimantId } from "./claimant";
