@@ -7,8 +7,9 @@ export type Normalize = (input: unknown) => PhoneResult;
  * Normalizes a phone number to E.164. Accepts `+`, a leading `00`, spaces, dashes, dots and brackets;
  * digits without a prefix are read as international (country code first), as WhatsApp numbers are.
  * Checked against libphonenumber's `/max` metadata (each country's lengths and ranges), whose tables
- * (≈ 195 KiB minified) this module holds: code that may run in a Lambda takes it from `./load`, which
- * loads this module at its first call; synchronous here for the transports' event mapping.
+ * (≈ 195 KiB minified) this module holds: code that may run in a Lambda takes it from `../e164`
+ * (`loadNormalize`), which loads this module at its first call; synchronous here for the transports'
+ * event mapping.
  */
 export const normalize: Normalize = (input) => {
   if (typeof input !== "string" || input.trim() === "") return { ok: false, reason: "empty" };
