@@ -31,6 +31,10 @@ const retried = async <T>(fn: () => Promise<T>): Promise<T> => {
  * a claim already is. While the read runs the recipient is `sending` with a lease, so nothing else
  * takes it, and a crash there leaves it to recovery (`unknown`), never to a second send.
  *
+ * The two steps are also offered apart (`take`, then `confirm` later; `release` to give a take back
+ * unused): the sender takes the next recipient of a session while the previous message is being sent
+ * and confirms it once that send is done, so the read still follows the previous send and the update.
+ *
  * Cost: 1 write unit (+1 in the lease index) and 2 read units, against 6 write units for a
  * transaction of three items; the undo (2 more writes) happens only when the claim is refused.
  */
@@ -52,9 +56,10 @@ export const createClaim = (db: Db) => {
       ),
     );
 
-  return async (job: JobRef, phone: string, epoch: number, leaseUntil: number, messageId: string, claimant?: string): Promise<ClaimResult> => {
+  /** The update: `pending` → `sending` with the lease; false when the recipient was not pending. */
+  const take = (job: JobRef, phone: string, leaseUntil: number, messageId: string, claimant?: string): Promise<boolean> => {
     const entry = Lists.sendingRecipient(leaseUntil, job.tenant_id, job.id, phone);
-    const took = await conditional(
+    return conditional(
       db.doc.send(
         new UpdateCommand({
           TableName: db.table,
@@ -75,7 +80,10 @@ export const createClaim = (db: Db) => {
         }),
       ),
     );
-    if (!took) return "not_pending";
+  };
+
+  /** The read that makes a take a claim, or refuses and undoes it (see above). */
+  const confirm = async (job: JobRef, phone: string, epoch: number, messageId: string): Promise<Exclude<ClaimResult, "not_pending">> => {
     const jobKey = Keys.job(job.tenant_id, job.id);
     const optOutKey = Keys.optOut(job.tenant_id, phone);
     const items = await retried(() =>
@@ -91,5 +99,14 @@ export const createClaim = (db: Db) => {
     }
     await retried(() => undo(job, phone, messageId));
     return jobItem?.status === "running" && jobItem.plan_epoch === epoch ? "opted_out" : "job_inactive";
+  };
+
+  return {
+    claim: async (job: JobRef, phone: string, epoch: number, leaseUntil: number, messageId: string, claimant?: string): Promise<ClaimResult> =>
+      (await take(job, phone, leaseUntil, messageId, claimant)) ? confirm(job, phone, epoch, messageId) : "not_pending",
+    take,
+    confirm,
+    /** A take that will not be confirmed (its message goes back to the queue): `pending` again, its attempt given back. */
+    release: (job: JobRef, phone: string, messageId: string) => retried(() => undo(job, phone, messageId)).then(() => undefined),
   };
 };

@@ -174,8 +174,11 @@ export const createRecipientStore = (db: Db) => {
       return out;
     },
 
-    /** Claims a recipient for sending (see `createClaim`: a conditional update, then a consistent check of the job and the opt-out list). */
-    claim: createClaim(db),
+    /**
+     * Claims a recipient for sending (see `createClaim`: a conditional update, then a consistent check of
+     * the job and the opt-out list), whole (`claim`) or in its two steps (`take`, `confirm`, `release`).
+     */
+    ...createClaim(db),
 
     /** Recipients left in `sending` whose lease ended before `before` (the process that claimed them is gone). */
     async sendingExpired(before: number): Promise<SendingClaim[]> {

@@ -219,6 +219,18 @@ export interface RecipientRepo {
     messageId: string,
     claimant?: string,
   ): Promise<"claimed" | "job_inactive" | "opted_out" | "not_pending">;
+  /**
+   * `claim`'s first step alone: `pending` → `sending` with the lease; false when not pending. The
+   * recipient must not be sent before `confirm` says `claimed`; a take never confirmed is released.
+   */
+  take(job: JobRef, phone: string, leaseUntil: number, messageId: string, claimant?: string): Promise<boolean>;
+  /**
+   * `claim`'s second step: a consistent read of the job (running at `epoch`) and of the opt-out list
+   * after the take; a refusal undoes the take (back to `pending`, or `cancelled` in a cancelled job).
+   */
+  confirm(job: JobRef, phone: string, epoch: number, messageId: string): Promise<"claimed" | "job_inactive" | "opted_out">;
+  /** A take that will not be confirmed: `sending` → `pending` as if never taken (attempt given back). */
+  release(job: JobRef, phone: string, messageId: string): Promise<void>;
   /** Recipients left `sending` whose claim lease ends before `before`, with who claimed them. */
   sendingExpired(before: number): Promise<SendingClaim[]>;
   /**

@@ -90,8 +90,18 @@ export const persist = async <T>(d: D, fn: () => Promise<T>): Promise<T> => {
  * Runs `fn` in the session's lane: one at a time per session, not before `notBefore`, and at least
  * `minGapMs` after the previous message the lane sent.
  * `fn` returns whether it sent a message, or `{ retryAt }` to take its turn again at that time.
+ * `fn` calls `ahead` when its message is about to be sent: the lane then calls `prepare` of the message
+ * that would follow a send made now, if that one is due at once; when `prepare` says it took something
+ * ahead (its recipient's claim), that message is the lane's next turn. A message whose turn never
+ * comes (the lane closes or drains) ends with `Deferred`, and whatever it took ahead is its own to give back.
  */
-export type Lane = ((sessionId: string, notBefore: number, minGapMs: number, fn: () => Promise<boolean | { retryAt: number }>) => Promise<void>) & {
+export type Lane = ((
+  sessionId: string,
+  notBefore: number,
+  minGapMs: number,
+  fn: (ahead: () => void) => Promise<boolean | { retryAt: number }>,
+  prepare?: () => boolean,
+) => Promise<void>) & {
   /** Messages waiting in a session's lane (not the one being sent). */
   queued?(sessionId: string): number;
   /** How long the lane's current send has been running (0 when none is). */

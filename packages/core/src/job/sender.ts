@@ -5,6 +5,7 @@ import { Deferred, type HandlerContext } from "../message/port";
 import { shardQueue, type Transport, TransportError } from "../port";
 import { shardOf } from "../shard";
 import { preview } from "../text";
+import { createClaimAhead } from "./claim-ahead";
 import { checkCompletion, finalize, pauseOnFailures, pauseSessionJobs } from "./control";
 import { messageEvent } from "./events";
 import { ref } from "./job";
@@ -35,9 +36,11 @@ export { HAND_BACK_S, HOLD_MS, LEASE_MS, MAX_ATTEMPTS, RECORD_BATCH, RECORD_LING
 type D = Uses<"activity" | "jobs" | "recipients" | "sessions" | "tenants", "claimant" | "clock" | "events" | "queue">;
 
 /**
- * The sender: claim (job running at this epoch, recipient pending, number not opted out — one
- * transaction), send with our message id, record. A crash between send and record leaves the
- * recipient `sending`, which the reconciler turns into `unknown`: it is never sent twice.
+ * The sender: claim (recipient pending → sending, then job running at this epoch and number not opted
+ * out, read after it; for a message due right after the session's previous one, the first step runs
+ * while that one is being sent: `claim-ahead.ts`), send with our message id, record. A crash between
+ * send and record leaves the recipient `sending`, which the reconciler turns into `unknown`: it is
+ * never sent twice.
  */
 export const createSender = (
   d: D,
@@ -186,7 +189,10 @@ export const createSender = (
     const message = outbound(job, { phone: msg.phone, name: msg.name ?? null, fields: msg.fields }, messageId);
     let outcome: Outcome = { kind: "dropped" };
     let soonSince: number | undefined;
-    const turn = lane(msg.session_id, msg.slot_at, msg.min_gap_ms, async () => {
+    const here = () => (opts.hosts?.(msg.session_id) ?? "here") === "here" && (transport.ready?.(msg.session_id) ?? true);
+    const early = createClaimAhead(d, claims, ref(job), msg.session_id, msg.phone, messageId);
+    /** `claim` when the message may be claimed now; otherwise what its turn answers the lane. */
+    const mayClaim = async (): Promise<"claim" | false | { retryAt: number }> => {
       // Only the holder of the session's lease sends on it; the message goes back for the holder. A
       // session whose shard was just taken over waits here while its lease comes free (up to SOON_MS).
       const where = opts.hosts?.(msg.session_id) ?? "here";
@@ -211,35 +217,55 @@ export const createSender = (
         outcome = { kind: "later", at: now + OFFLINE_WAIT_MS };
         return false;
       }
-      const claim = await d.store.recipients.claim(ref(job), msg.phone, msg.epoch, d.clock.now() + LEASE_MS, messageId, d.claimant);
-      if (claim === "opted_out") outcome = { kind: "opted_out" };
-      if (claim !== "claimed") return false;
-      claims.add(msg.session_id, 1);
-      try {
-        await withTimeout(transport.send(msg.session_id, message), sendTimeoutMs);
-        const at = d.clock.now();
-        await pace.noteSent(job, msg, at);
-        outcome = { kind: "sent", messageId, at };
-        return true;
-      } catch (error) {
-        try {
-          if (error instanceof SendTimeout) {
-            await persist(d, () => d.store.recipients.unclaim(ref(job), msg.phone, "unknown", error.message));
-            outcome = { kind: "error", result: "failed" };
-            return false;
-          }
-          outcome = { kind: "error", result: await onSendError(job, msg, error) };
-          return false;
-        } finally {
-          claims.add(msg.session_id, -1);
+      return "claim";
+    };
+    // The lane may take this message's claim while the session's previous message is being sent (see `createClaimAhead`).
+    const prepare = () => pace.mayFollow(job, msg, d.clock.now()) && here() && early.start();
+    const turn = lane(
+      msg.session_id,
+      msg.slot_at,
+      msg.min_gap_ms,
+      async (ahead) => {
+        const may = await mayClaim();
+        if (may !== "claim") {
+          await early.giveBack();
+          return may;
         }
-      }
-    });
+        const claim = await early.claim(msg.epoch);
+        if (claim === "opted_out") outcome = { kind: "opted_out" };
+        if (claim !== "claimed") return false;
+        ahead();
+        try {
+          await withTimeout(transport.send(msg.session_id, message), sendTimeoutMs);
+          const at = d.clock.now();
+          await pace.noteSent(job, msg, at);
+          outcome = { kind: "sent", messageId, at };
+          return true;
+        } catch (error) {
+          try {
+            if (error instanceof SendTimeout) {
+              await persist(d, () => d.store.recipients.unclaim(ref(job), msg.phone, "unknown", error.message));
+              outcome = { kind: "error", result: "failed" };
+              return false;
+            }
+            outcome = { kind: "error", result: await onSendError(job, msg, error) };
+            return false;
+          } finally {
+            claims.add(msg.session_id, -1);
+          }
+        }
+      },
+      prepare,
+    );
     // From here the message only waits for its session's turn; once that turn is held up by a stuck
     // send, it gives its consumer slot back.
     const watch = ctx && lane.stuckFor ? setInterval(() => (lane.stuckFor?.(msg.session_id) ?? 0) >= STUCK_MS && ctx.waiting(), 500) : undefined;
     try {
       await turn;
+    } catch (e) {
+      // The turn never came (the lane closed or drained): a claim taken ahead goes back before the message does.
+      await early.giveBack();
+      throw e;
     } finally {
       if (watch) clearInterval(watch);
     }

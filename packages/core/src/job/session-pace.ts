@@ -90,6 +90,20 @@ export const createSessionPace = (d: D) => {
       if (session.sends.lastAt !== null && session.sends.lastAt + gap > allowed.at) return { at: session.sends.lastAt + gap, reason: allowed.reason };
       return allowed;
     },
+    /**
+     * Whether this message may go at once after a send made now, decided from what this process already
+     * knows (no read; when in doubt, no): the session's policy with that send counted, no gap of its
+     * own and no running job on the session with one.
+     */
+    mayFollow(job: Pick<Job, "reply">, msg: SendMessage, now: number): boolean {
+      const session = sessions.get(msg.session_id);
+      if (!session || now - session.readAt >= POLICY_TTL_MS || msg.min_gap_ms > 0) return false;
+      if (!job.reply) for (const [jobId, j] of recentJobs.get(msg.session_id) ?? []) if (jobId !== msg.job_id && j.minGapMs > 0) return false;
+      const policy = job.reply ? { ...session.policy, burst: null } : session.policy;
+      const sends = { ...session.sends, recent: [...session.sends.recent] };
+      noteSend(sends, now, policy.burst?.max ?? 1);
+      return nextAllowed(policy, sends, now, session.pairedAt).at <= now;
+    },
     /** Says on the job why it waits (once per reason and minute). */
     async noteWaiting(job: Pick<Job, "tenant_id" | "id">, reason: WaitingReason, at: number) {
       const key = `${reason}@${Math.floor(at / 60_000)}`;

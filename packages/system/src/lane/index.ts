@@ -7,7 +7,11 @@ interface Entry {
   /** The message's own slot (ties go to the earlier slot, so two jobs held to one gap take turns). */
   slot: number;
   minGapMs: number;
-  fn: () => Promise<boolean | { retryAt: number }>;
+  fn: (ahead: () => void) => Promise<boolean | { retryAt: number }>;
+  /** Takes this message's claim ahead, while the message before it is being sent (see `Lane`). */
+  prepare?: () => boolean;
+  /** Its claim was taken ahead: it is the lane's next turn. */
+  prepared?: boolean;
   done: (e?: unknown) => void;
 }
 
@@ -26,20 +30,39 @@ export const createLanes = (
     else queue.splice(idx, 0, entry);
   };
 
-  const pump = (id: string) => {
-    const lane = lanes.get(id);
-    if (!lane || lane.busy) return;
-    // The entry that may go first (its slot, and its own gap from the last send): a message of a job with
-    // a long gap never holds up another job's message that may go sooner.
+  /**
+   * The entry that may go first after a send at `lastSent` (its slot, and its own gap from that send): a
+   * message of a job with a long gap never holds up another job's message that may go sooner.
+   */
+  const first = (queue: Entry[], lastSent: number) => {
     let pick = -1;
     let at = Number.POSITIVE_INFINITY;
-    lane.queue.forEach((e, i) => {
-      const t = Math.max(e.notBefore, lane.lastSent + e.minGapMs);
-      if (t < at || (t === at && e.slot < (lane.queue[pick] as Entry).slot)) {
+    queue.forEach((e, i) => {
+      const t = Math.max(e.notBefore, lastSent + e.minGapMs);
+      if (t < at || (t === at && e.slot < (queue[pick] as Entry).slot)) {
         at = t;
         pick = i;
       }
     });
+    return { pick, at };
+  };
+
+  /** The message being sent is about to go: the one due at once after it may take its claim now. */
+  const ahead = (queue: Entry[]) => {
+    if (closed || queue.some((e) => e.prepared)) return;
+    const now = clock.now();
+    const { pick, at } = first(queue, now);
+    const next = queue[pick];
+    if (!next?.prepare || at > now) return;
+    next.prepared = next.prepare();
+  };
+
+  const pump = (id: string) => {
+    const lane = lanes.get(id);
+    if (!lane || lane.busy) return;
+    // An entry whose claim was taken ahead goes first (it was due when taken); otherwise the earliest.
+    const held = lane.queue.findIndex((e) => e.prepared);
+    const { pick, at } = held >= 0 ? { pick: held, at: clock.now() } : first(lane.queue, lane.lastSent);
     const next = lane.queue[pick];
     if (!next) return;
     const wait = at - clock.now();
@@ -56,20 +79,23 @@ export const createLanes = (
       next.done(e);
       pump(id);
     };
-    next.fn().then((sent) => {
-      if (typeof sent === "object") {
-        // Held back (the session's pacing policy): the message takes its turn again at `retryAt`.
-        lane.busy = false;
-        if (closed) return next.done(new Deferred(0));
-        insert(lane.queue, { ...next, notBefore: sent.retryAt });
-        return pump(id);
-      }
-      if (sent) lane.lastSent = clock.now();
-      finish();
-    }, finish);
+    const queue = lane.queue;
+    next
+      .fn(() => ahead(queue))
+      .then((sent) => {
+        if (typeof sent === "object") {
+          // Held back (the session's pacing policy): the message takes its turn again at `retryAt`.
+          lane.busy = false;
+          if (closed) return next.done(new Deferred(0));
+          insert(lane.queue, { ...next, notBefore: sent.retryAt, prepared: false });
+          return pump(id);
+        }
+        if (sent) lane.lastSent = clock.now();
+        finish();
+      }, finish);
   };
 
-  const run: Lane = (sessionId, notBefore, minGapMs, fn) =>
+  const run: Lane = (sessionId, notBefore, minGapMs, fn, prepare) =>
     new Promise<void>((resolve, reject) => {
       if (closed) return reject(new Deferred(0));
       let lane = lanes.get(sessionId);
@@ -77,7 +103,7 @@ export const createLanes = (
         lane = { queue: [], busy: false, busySince: 0, lastSent: 0 };
         lanes.set(sessionId, lane);
       }
-      const entry: Entry = { notBefore, slot: notBefore, minGapMs, fn, done: (e) => (e ? reject(e) : resolve()) };
+      const entry: Entry = { notBefore, slot: notBefore, minGapMs, fn, prepare, done: (e) => (e ? reject(e) : resolve()) };
       insert(lane.queue, entry);
       pump(sessionId);
     });
