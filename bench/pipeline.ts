@@ -78,6 +78,8 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
     const bases: number[] = [];
     let jobCpu = 0;
     let baseCpu = 0;
+    // This process's CPU (the runtime and the benchmark: API, consumers, worker, local SQS, SDK clients) while jobs run.
+    let nodeCpu = 0;
     counter.reset();
     counter.pause();
     for (let r = 0; r < rounds; r++) {
@@ -88,8 +90,11 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
       bases.push(await baseline(n, `r${r}`));
       const c1 = rt.dynamoCpuSeconds();
       counter.resume();
+      const n0 = process.cpuUsage();
       jobs.push(await sendJob(group));
       const c2 = rt.dynamoCpuSeconds();
+      const n1 = process.cpuUsage(n0);
+      nodeCpu += (n1.user + n1.system) / 1e6;
       // Receipts (delivered, read) are part of each message's cost: let them land.
       await new Promise((res) => setTimeout(res, 3000));
       counter.pause();
@@ -129,6 +134,8 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
       // DynamoDB Local's CPU per message (it is the bottleneck here): the pipeline's and the baseline's.
       dynamodb_local_cpu_ms_per_message: round((jobCpu * 1000) / total),
       baseline_dynamodb_local_cpu_ms_per_message: round((baseCpu * 1000) / total),
+      // Node's CPU per message while the jobs ran (the whole local runtime is this one process).
+      node_cpu_ms_per_message: round((nodeCpu * 1000) / total),
       per_message: {
         sqs_requests: round(sqs),
         dynamodb_requests: round(dynamo),
