@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createIds } from "../../packages/core/src/id";
 import { createSender, type SendMessage } from "../../packages/core/src/job";
 import { type Outbound, systemClock, type Transport } from "../../packages/core/src/port";
 import { createLanes } from "../../packages/system/src/lane";
@@ -50,11 +49,7 @@ const setup = async (n: number) => {
     },
   } as unknown as Transport;
   const lanes = createLanes(systemClock);
-  const sender = createSender(
-    { store, queue: { send: async () => {} } as never, clock: systemClock, ids: createIds(), timers: { arm: async () => {}, disarm: async () => {} } },
-    transport,
-    lanes,
-  );
+  const sender = createSender({ store, queue: { send: async () => {} } as never, clock: systemClock }, transport, lanes);
   const now = Date.now();
   const msgs = phones.map((phone, i) => sendMessage(job, phone, { slot_at: now + i }));
   // The sender reads the job and the session once: a message for nobody in the job (its claim finds no
