@@ -70,7 +70,8 @@ const decode = (text: string) => {
  * path. Why: measured on this machine (`npm run bench -- aws-requests`, BENCHMARKS.md "Issue 31,
  * fourth round"), the SDK's per-request pipeline (middleware resolution, configuration copies,
  * schema serde, endpoint rules, user agent, retry strategy, signing glue) and its http handler cost
- * ≈ 0.9–1.1 ms of CPU per request, against ≈ 0.3–0.4 ms for the same request made here: marshalled
+ * ≈ 0.45–0.75 ms of the client's CPU per request (0.9–1.1 ms in the lead's first measurement),
+ * against ≈ 0.17–0.24 ms for the same request made here (three times less): marshalled
  * with `@aws-sdk/util-dynamodb` by the command's own key-node table (the same marshall options),
  * signed (SigV4), POSTed over a keep-alive socket, parsed and unmarshalled. The worker makes ≈ 6–7
  * AWS requests per message, so that was most of its CPU. The control plane (`CreateTable`,

@@ -14,7 +14,7 @@ export type SqsClient = LeanClient<SQSClient>;
 
 /**
  * An SQS client whose hot requests — the ones the worker makes for every message — do not go through
- * the AWS SDK's request path, for the reason `./dynamodb.ts` gives (≈ 0.6 ms of CPU per request
+ * the AWS SDK's request path, for the reason `./dynamodb.ts` gives (≈ 0.3–0.5 ms of CPU per request
  * saved; `npm run bench -- aws-requests`). SQS's JSON protocol (`x-amz-target: AmazonSQS.<Op>`,
  * `application/x-amz-json-1.0`, as the SDK sends it, with its `x-amzn-query-mode` header) takes the
  * command's input as it is and answers with the SDK's output shape. Queue creation and attributes
