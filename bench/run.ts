@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { apiLatency } from "./api-latency";
 import { apiOverhead } from "./api-overhead";
+import { awsRequests } from "./aws-requests";
 import { baileysRss } from "./baileys-rss";
 import { coldStart } from "./cold-start";
 import { dynamoLocal } from "./dynamo-local";
@@ -48,6 +49,7 @@ const all: Record<string, () => Promise<unknown>> = {
   keywords: () => keywordsBench(),
   "dynamo-local": () => dynamoLocal(),
   "cold-start": () => coldStart(),
+  "aws-requests": () => awsRequests(),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results: Record<string, unknown> = { machine: machine(), date: new Date().toISOString() };

@@ -13,11 +13,12 @@ import type { Queue, QueueId, QueueName, ReceivedMessage } from "@outreach/core/
 import { shardOf } from "@outreach/core/shard";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { mapUnavailable } from "../errors";
+import { createLeanSqsClient, type SqsClient } from "../lean/sqs";
 
 export interface SqsQueueOptions {
   /** Queue URLs: events, and the sends queue of each shard in shard order (from SST `Resource` on AWS, from `ensureQueues` locally). */
   urls: QueueUrls;
-  client: SQSClient;
+  client: SqsClient;
   /**
    * For the local SQS server, which answers a long poll only once it has `MaxNumberOfMessages` or the
    * wait is over: long-poll for one message, then take what else is there without waiting. SQS itself
@@ -27,7 +28,11 @@ export interface SqsQueueOptions {
   firstMessageFirst?: boolean;
 }
 
-export const createSqsClient = (opts: { endpoint?: string; region?: string } = {}) => {
+/**
+ * An SQS client: the worker's hot requests (receive, delete, visibility, send batches) made by the
+ * lean client (`../lean/sqs.ts`), the rest by the SDK's.
+ */
+export const createSqsClient = (opts: { endpoint?: string; region?: string } = {}): SqsClient => {
   const client = new SQSClient({
     region: opts.region ?? process.env.AWS_REGION ?? "us-east-1",
     ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
@@ -38,8 +43,9 @@ export const createSqsClient = (opts: { endpoint?: string; region?: string } = {
     // (The DynamoDB document client refuses this option: its commands capture their instance.)
     cacheMiddleware: true,
   });
-  mapUnavailable(client);
-  return client;
+  const lean = createLeanSqsClient(client, { connectTimeoutMs: 1000, requestTimeoutMs: 25_000, maxAttempts: 3 });
+  mapUnavailable(lean);
+  return lean;
 };
 
 export interface QueueUrls {
@@ -182,7 +188,7 @@ const safeParse = (body: string | undefined): unknown => {
  * Creates the events queue and the `shards` sends queues (`<prefix>-sends-<i>`), each with its
  * dead-letter queue, when missing; returns their URLs.
  */
-export const ensureQueues = async (client: SQSClient, prefix: string, shards = 1): Promise<QueueUrls> => {
+export const ensureQueues = async (client: SqsClient, prefix: string, shards = 1): Promise<QueueUrls> => {
   const make = async (name: string, attributes: Record<string, string>) => {
     try {
       const r = await client.send(new GetQueueUrlCommand({ QueueName: name }));

@@ -13,20 +13,22 @@ import { DomainError } from "@outreach/core/error";
 import type { Page, PageRequest } from "@outreach/core/port";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { mapUnavailable } from "../errors";
+import { createLeanDocClient, type DocClient } from "../lean/dynamodb";
 import { openCursor, processCursorKey, sealCursor } from "./cursor";
 import { INDEX, KEY_ATTRIBUTES } from "./keys";
 
 export type Item = Record<string, unknown>;
 
 export interface Db {
-  doc: DynamoDBDocumentClient;
+  /** Data-plane requests made by the lean client (`../lean`), the rest by the SDK's document client. */
+  doc: DocClient;
   table: string;
   /** Seals the cursors of `queryPage` (`cursor.ts`); every instance that serves lists must share it. */
   cursorKey: Buffer;
 }
 
 /**
- * A DynamoDB document client with short timeouts, so an unreachable store becomes a quick 503,
+ * A DynamoDB document client (lean for the data plane, `../lean/dynamodb.ts`) with short timeouts, so an unreachable store becomes a quick 503,
  * never a hanging request.
  */
 export const createDb = (opts: { table: string; endpoint?: string; region?: string; config?: DynamoDBClientConfig; cursorKey?: Buffer }): Db => {
@@ -37,10 +39,15 @@ export const createDb = (opts: { table: string; endpoint?: string; region?: stri
     requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 5000 }),
     ...opts.config,
   });
-  mapUnavailable(client);
-  const doc = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  const marshallOptions = { removeUndefinedValues: true, convertClassInstanceToMap: false };
+  const sdk = DynamoDBDocumentClient.from(client, { marshallOptions });
+  const doc = createLeanDocClient(client, sdk, {
+    marshallOptions,
+    connectTimeoutMs: 1000,
+    requestTimeoutMs: 5000,
+    maxAttempts: typeof opts.config?.maxAttempts === "number" ? opts.config.maxAttempts : 3,
   });
+  mapUnavailable(doc);
   return { doc, table: opts.table, cursorKey: opts.cursorKey ?? processCursorKey() };
 };
 
