@@ -1,12 +1,9 @@
-import { createHash, createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb, transact, whenHolds } from "../store/db";
-import { amzDate, createSigner } from "./sigv4";
 import { createLeanSqsClient } from "./sqs";
 
 /**
@@ -162,43 +159,14 @@ describe("the lean DynamoDB client", () => {
 });
 
 describe("signing", () => {
-  it("signs the session token in (Lambda and ECS credentials carry one), as the SDK's SigV4 signer does", async () => {
+  it("signs the session token in (Lambda and ECS credentials carry one), with the SDK's SigV4 signer", async () => {
     await dbOf().doc.send(update());
     const h = seen[0]?.headers as IncomingHttpHeaders;
     expect(h["x-amz-security-token"]).toBe(credentials.sessionToken);
     expect(h.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIATEST\/\d{8}\/us-east-1\/dynamodb\/aws4_request, SignedHeaders=[^ ]*x-amz-security-token/);
 
-    // The same request signed by @smithy/signature-v4 (the SDK's signer) gives the same signature.
-    const at = new Date("2026-12-07T11:41:25Z");
-    const body = '{"TableName":"t"}';
-    const headers = { host: "dynamodb.eu-west-1.amazonaws.com", "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.GetItem" };
-    const ours = createSigner("dynamodb", "eu-west-1")({ ...headers }, body, credentials, at);
-    class Sha256 {
-      private h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-      constructor(secret?: string | Uint8Array) {
-        this.h = secret ? createHmac("sha256", secret) : createHash("sha256");
-      }
-      update(data: string | Uint8Array) {
-        this.h.update(data);
-      }
-      async digest() {
-        return new Uint8Array(this.h.digest());
-      }
-    }
-    const signer = new SignatureV4({ service: "dynamodb", region: "eu-west-1", credentials, sha256: Sha256 as never });
-    const theirs = await signer.sign(
-      {
-        method: "POST",
-        protocol: "https:",
-        hostname: headers.host,
-        path: "/",
-        headers: { ...headers, "x-amz-content-sha256": ours["x-amz-content-sha256"] as string },
-        body,
-      },
-      { signingDate: at },
-    );
-    expect(ours["x-amz-date"]).toBe(amzDate(at));
-    expect(ours.authorization).toBe(theirs.headers.authorization);
+    // What the signature covers: the operation and the token too (a request replayed with another is refused).
+    expect(h.authorization).toMatch(/SignedHeaders=(?=[^ ]*\bhost\b)(?=[^ ]*x-amz-target)(?=[^ ]*x-amz-content-sha256)[^ ]*,/);
   });
 });
 

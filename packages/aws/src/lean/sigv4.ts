@@ -1,4 +1,8 @@
 import { createHash, createHmac } from "node:crypto";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { SourceData } from "@smithy/types";
+
+const bytes = (d: SourceData) => (typeof d === "string" ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d));
 
 export interface Credentials {
   accessKeyId: string;
@@ -6,44 +10,34 @@ export interface Credentials {
   sessionToken?: string;
 }
 
-const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).update(data, "utf8").digest();
-const sha256Hex = (data: string) => createHash("sha256").update(data, "utf8").digest("hex");
-
-/** `20261207T114125Z` */
-export const amzDate = (at: Date) => at.toISOString().replace(/[:-]|\.\d{3}/g, "");
+/** The hash the signer asks for, on node:crypto (what the SDK's `@smithy/hash-node` does). */
+class Sha256 {
+  private readonly hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
+  constructor(secret?: SourceData) {
+    this.hash = secret ? createHmac("sha256", bytes(secret)) : createHash("sha256");
+  }
+  update(data: Uint8Array) {
+    this.hash.update(data);
+  }
+  async digest() {
+    return new Uint8Array(this.hash.digest());
+  }
+}
 
 /**
- * AWS Signature Version 4 for the POST requests of a JSON protocol (path `/`, no query string), as
- * AWS documents it ("Create a signed AWS API request"): every header given is signed, with the body's
- * SHA-256 also sent as `x-amz-content-sha256` (as the SDK does), and the session token, when there is
- * one, sent and signed as `x-amz-security-token` (Lambda and ECS credentials always carry one). The
- * signing key is derived once per day, region, service and secret.
+ * Signs the POST requests of a JSON protocol (path `/`) with the SDK's own SigV4 signer
+ * (`@smithy/signature-v4`): every header given is signed, the body's SHA-256 is sent as
+ * `x-amz-content-sha256`, and the session token, when there is one (Lambda and ECS credentials always
+ * carry one), as `x-amz-security-token`. `credentials` is the SDK client's memoized, refreshing provider.
  */
-export const createSigner = (service: string, region: string) => {
-  let cached: { scope: string; secret: string; key: Buffer } | undefined;
-  const signingKey = (secret: string, day: string) => {
-    if (cached?.scope === day && cached.secret === secret) return cached.key;
-    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), "aws4_request");
-    cached = { scope: day, secret, key };
-    return key;
-  };
-  /** Adds `x-amz-date`, `x-amz-content-sha256`, `x-amz-security-token` and `authorization` to `headers` (lower-case names, `host` included). */
-  return (headers: Record<string, string>, body: string, credentials: Credentials, at = new Date()): Record<string, string> => {
-    const date = amzDate(at);
-    const day = date.slice(0, 8);
-    const bodyHash = sha256Hex(body);
-    headers["x-amz-date"] = date;
-    headers["x-amz-content-sha256"] = bodyHash;
-    if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
-    const names = Object.keys(headers).sort();
-    const signedHeaders = names.join(";");
-    let canonicalHeaders = "";
-    for (const n of names) canonicalHeaders += `${n}:${String(headers[n]).trim().replace(/\s+/g, " ")}\n`;
-    const canonicalRequest = `POST\n/\n\n${canonicalHeaders}\n${signedHeaders}\n${bodyHash}`;
-    const scope = `${day}/${region}/${service}/aws4_request`;
-    const toSign = `AWS4-HMAC-SHA256\n${date}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-    const signature = createHmac("sha256", signingKey(credentials.secretAccessKey, day)).update(toSign, "utf8").digest("hex");
-    headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
-    return headers;
+export const createSigner = (service: string, region: string, credentials: () => Promise<Credentials>) => {
+  const signer = new SignatureV4({ service, region, credentials, sha256: Sha256, uriEscapePath: true, applyChecksum: true });
+  /** `headers` (lower-case names, `host` included) with `x-amz-date`, `x-amz-content-sha256`, `x-amz-security-token` and `authorization` added. */
+  return async (headers: Record<string, string>, body: string, at?: Date): Promise<Record<string, string>> => {
+    const signed = await signer.sign(
+      { method: "POST", protocol: "https:", hostname: headers.host ?? "", path: "/", query: {}, headers, body },
+      at ? { signingDate: at } : {},
+    );
+    return signed.headers as Record<string, string>;
   };
 };

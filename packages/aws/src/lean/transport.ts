@@ -108,6 +108,7 @@ const timeoutError = (message: string) => Object.assign(new Error(message), { na
 export const createTransport = (opts: TransportOptions) => {
   const maxAttempts = opts.maxAttempts ?? 3;
   let quota = 500;
+  const credentials = async () => (typeof opts.config.credentials === "function" ? await opts.config.credentials() : opts.config.credentials);
   let resolved: { url: URL; region: string; sign: ReturnType<typeof createSigner>; agent: http.Agent } | undefined;
   const resolve = async () => {
     if (resolved) return resolved;
@@ -118,14 +119,13 @@ export const createTransport = (opts: TransportOptions) => {
       ? new URL(`${configured.protocol}//${configured.hostname}${configured.port ? `:${configured.port}` : ""}${configured.path ?? "/"}`)
       : new URL(env ?? `https://${opts.service}.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}/`);
     const agent = url.protocol === "https:" ? new https.Agent({ keepAlive: true, maxSockets: 50 }) : new http.Agent({ keepAlive: true, maxSockets: 50 });
-    resolved = { url, region, sign: createSigner(opts.service, region), agent };
+    resolved = { url, region, sign: createSigner(opts.service, region, credentials), agent };
     return resolved;
   };
-  const credentials = async () => (typeof opts.config.credentials === "function" ? await opts.config.credentials() : opts.config.credentials);
 
   const once = async (operation: string, body: string): Promise<{ status: number; headers: IncomingMessage["headers"]; text: string }> => {
     const { url, sign, agent } = await resolve();
-    const headers = sign(
+    const headers = await sign(
       {
         host: url.host,
         "content-type": "application/x-amz-json-1.0",
@@ -134,7 +134,6 @@ export const createTransport = (opts: TransportOptions) => {
         ...opts.extraHeaders,
       },
       body,
-      await credentials(),
     );
     return new Promise((ok, fail) => {
       const req = (url.protocol === "https:" ? https.request : http.request)(
