@@ -72,8 +72,8 @@ describe("message-id entries of a record (DynamoDB Local)", () => {
     counting.doc.middlewareStack.add(
       (next, context) => async (args: any) => {
         const input = args.input ?? {};
-        if (context.commandName.startsWith("TransactWrite")) seen.push({ command: "transact", items: input.TransactItems.length });
-        if (context.commandName.startsWith("BatchWrite"))
+        if (context.commandName?.startsWith("TransactWrite")) seen.push({ command: "transact", items: input.TransactItems.length });
+        if (context.commandName?.startsWith("BatchWrite"))
           seen.push({ command: "batchWrite", items: (Object.values(input.RequestItems)[0] as unknown[]).length });
         return next(args);
       },
