@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Job, JobStatus, Recipient } from "@outreach/core/job";
 import type { WaitingReason } from "@outreach/core/pacing";
@@ -50,7 +51,7 @@ const transitionOf =
     if (set.status && !ACTIVE.includes(set.status)) removes.push(INDEX.pk, INDEX.sk);
     // A job that may become active again has its entry first (a refused change leaves one that the next look drops).
     if (set.status && ACTIVE.includes(set.status) && from.some((s) => !ACTIVE.includes(s)))
-      await db.doc.send(new PutCommand(activeEntryPut(db, tenantId, id, new Date().toISOString())));
+      await db.doc.send(new PutCommand(activeEntryPut(db, tenantId, id, `${new Date().toISOString()}#${randomUUID()}`)));
     from.forEach((s, i) => {
       values[`:from${i}`] = s;
     });
