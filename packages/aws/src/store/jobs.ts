@@ -1,10 +1,12 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { randomUUID } from "node:crypto";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Job, JobStatus, Recipient } from "@outreach/core/job";
 import type { WaitingReason } from "@outreach/core/pacing";
 import type { Store } from "@outreach/core/port";
 import type { SlotState } from "@outreach/core/session";
-import { conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact, whenHolds } from "./db";
-import { INDEX, Keys, Lists, PREFIX } from "./keys";
+import { ACTIVE, activeEntryPut, listActive } from "./active-jobs";
+import { conditional, type Db, type Item, type PageRequest, queryAll, queryPage, strip, transact, whenHolds } from "./db";
+import { INDEX, Keys, PREFIX } from "./keys";
 
 export const jobKey = Keys.job;
 export const usageKey = Keys.usage;
@@ -22,13 +24,10 @@ export const reserveUpdate = (db: Db, tenantId: string, month: string, n: number
   },
 });
 
-/** Active jobs (pending, running, paused) are in the sparse index `ACTIVE_JOBS` for the reconciler. */
-const ACTIVE: JobStatus[] = ["pending", "running", "paused"];
-
 /**
  * Conditional state change: applies `set` only when the job is in one of `from` (and, if given, at
  * `epoch`). Returns the new job, or undefined when the condition did not hold. Active jobs are listed
- * in the sparse index for the reconciler; a job leaving the active states leaves it.
+ * for the reconciler by entries of their own (`active-jobs.ts`).
  */
 const transitionOf =
   (db: Db) =>
@@ -48,11 +47,11 @@ const transitionOf =
       values[`:v${i}`] = v;
       sets.push(`#f${i} = :v${i}`);
     });
+    // A job item listed itself before the list had entries of its own: it leaves the list with its state.
     if (set.status && !ACTIVE.includes(set.status)) removes.push(INDEX.pk, INDEX.sk);
-    if (set.status && ACTIVE.includes(set.status)) {
-      sets.push(`${INDEX.pk} = :active, ${INDEX.sk} = id`);
-      values[":active"] = Lists.activeJobs;
-    }
+    // A job that may become active again has its entry first (a refused change leaves one that the next look drops).
+    if (set.status && ACTIVE.includes(set.status) && from.some((s) => !ACTIVE.includes(s)))
+      await db.doc.send(new PutCommand(activeEntryPut(db, tenantId, id, `${new Date().toISOString()}#${randomUUID()}`)));
     from.forEach((s, i) => {
       values[`:from${i}`] = s;
     });
@@ -96,10 +95,11 @@ export const createJobStore = (db: Db) => {
         {
           Put: {
             TableName: db.table,
-            Item: { ...jobKey(job.tenant_id, job.id), ...Lists.activeJob(job.id), ...job },
+            Item: { ...jobKey(job.tenant_id, job.id), ...job },
             ConditionExpression: "attribute_not_exists(pk)",
           },
         },
+        { Put: activeEntryPut(db, job.tenant_id, job.id, job.created_at) },
         ...(reserve > 0 ? [reserveUpdate(db, job.tenant_id, job.quota_month, reserve, limit)] : []),
       ]);
       if (res.ok) return "ok";
@@ -113,10 +113,11 @@ export const createJobStore = (db: Db) => {
         {
           Put: {
             TableName: db.table,
-            Item: { ...jobKey(job.tenant_id, job.id), ...Lists.activeJob(job.id), ...job },
+            Item: { ...jobKey(job.tenant_id, job.id), ...job },
             ConditionExpression: "attribute_not_exists(pk)",
           },
         },
+        { Put: activeEntryPut(db, job.tenant_id, job.id, job.created_at) },
         { Put: { TableName: db.table, Item: { ...Keys.recipient(job.id, recipient.phone), ...recipient, ...(job.ttl ? { ttl: job.ttl } : {}) } } },
         reserveUpdate(db, job.tenant_id, job.quota_month, 1, limit),
       ]);
@@ -152,23 +153,8 @@ export const createJobStore = (db: Db) => {
       return out;
     },
 
-    async active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] }[]> {
-      const out: { tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] }[] = [];
-      for await (const i of queryAll(db, {
-        ...onIndex,
-        KeyConditionExpression: "#ipk = :p",
-        ExpressionAttributeNames: { "#ipk": INDEX.pk },
-        ExpressionAttributeValues: { ":p": Lists.activeJobs },
-      }))
-        out.push({
-          tenant_id: i.tenant_id as string,
-          id: i.id as string,
-          status: i.status as JobStatus,
-          session_id: i.session_id as string,
-          origin: (i.origin as Job["origin"]) ?? "api",
-        });
-      return out;
-    },
+    /** Every active job (pending, running, paused), for the reconciler. */
+    active: () => listActive(db),
 
     /**
      * Conditional state change: applies `set` only when the job is in one of `from` (and, if given, at

@@ -71,6 +71,8 @@ export const Keys = {
   authItem: (sessionId: string, name: string) => k(`S#${sessionId}`, `${PREFIX.auth}${name}`),
 
   job: (tenantId: string, id: string) => k(T(tenantId), `${PREFIX.job}${id}`),
+  /** An active job's entry in the `ACTIVE_JOBS` list (`active-jobs.ts`); outside the `JOB#` and `ACT#` ranges. */
+  activeJob: (tenantId: string, id: string) => k(T(tenantId), `ACTIVEJOB#${id}`),
   recipientPartition: (jobId: string) => `JOB#${jobId}`,
   recipient: (jobId: string, phone: string) => k(`JOB#${jobId}`, `R#${phone}`),
   message: (messageId: string) => k(`MSG#${messageId}`, "MSG"),

@@ -3,14 +3,21 @@ import type { ConversationContext, MessageRef, Recipient, RecipientStatus, Sendi
 import type { Store } from "@outreach/core/port";
 import { activityUpdate } from "./activity";
 import { CLAIM_ATTRIBUTES, createClaim } from "./claim";
-import { batchGet, conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
+import { batchGet, batchWrite, conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
 import { INDEX, Keys, Lists } from "./keys";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
-import { sentConversation, sentRecords, sessionDayUpdate } from "./sent-records";
+import { messageEntry, sentConversation, sessionDayUpdate } from "./sent-records";
 
 /** Conversation summaries updated at once by one `markSent` (a record batch holds up to 32 messages). */
 const SUMMARY_CONCURRENCY = 8;
+
+/**
+ * Recipients one record transaction moves at most: the sender's record batch (`RECORD_BATCH`), so a
+ * larger record is moved as that many batches would be, and a transaction that fails leaves at most
+ * this many message-id entries written before it.
+ */
+const RECORD_CHUNK = 32;
 
 export type { JobRef, Move } from "./recipient-moves";
 
@@ -22,12 +29,42 @@ export type { JobRef, Move } from "./recipient-moves";
 export const createRecipientStore = (db: Db) => {
   const move = createMover(db);
   const phones = (list: Iterable<string>) => [...list].map((phone) => ({ phone }));
+  /** Message-id entries, 25 a request, the requests at once (a record transaction moves at most 32 recipients). */
+  const putEntries = (entries: Item[]) =>
+    Promise.all(
+      Array.from({ length: Math.ceil(entries.length / 25) }, (_, k) =>
+        batchWrite(
+          db,
+          entries.slice(k * 25, k * 25 + 25).map((put) => ({ put })),
+        ),
+      ),
+    );
+  /** The entries of refused recipients, except where the recipient carries that message id (it was recorded before). */
+  const dropEntries = async (job: JobRef, refused: SentMessage[]) => {
+    if (refused.length === 0) return;
+    const recs = await batchGet(
+      db,
+      refused.map((m) => recipientKey(job.id, m.phone)),
+      { consistent: true, projection: "#p, #m", names: { "#p": "phone", "#m": "message_id" } },
+    );
+    const carried = new Set(recs.map((r) => `${r.phone}\u0000${r.message_id}`));
+    await batchWrite(
+      db,
+      refused.filter((m) => !carried.has(`${m.phone}\u0000${m.messageId}`)).map((m) => ({ delete: Keys.message(m.messageId) })),
+    );
+  };
   return {
     /**
-     * Records sent messages (`sending` → `sent`) with their message-id index entries and the day's
-     * activity; messages of one UTC day share the counters of each transaction. The contacts'
-     * conversation summaries are updated first, each once per message (they count messages that went
-     * out, whether or not the recipient is still `sending` when the transaction runs).
+     * Records sent messages (`sending` → `sent`) and the day's activity; messages of one UTC day share
+     * the counters of each transaction. The contacts' conversation summaries are updated first, each
+     * once per message (they count messages that went out, whether or not the recipient is still
+     * `sending` when the transaction runs). Each transaction's message-id entries are plain puts just
+     * before it (1 write unit each, not 2 as transaction items): an entry can be there a moment before
+     * its recipient is `sent` — receipts then find a recipient still `sending` and move nothing, as
+     * they found nothing before — and a recipient the transaction refuses loses its entry again unless
+     * it carries that message id (a retried record of a message already recorded). A crash between the
+     * puts and the transaction leaves entries of recipients that recovery makes `unknown`: messages
+     * that went out, which receipts cannot move (they move `sent` recipients only).
      */
     async markSent(job: JobRef, sent: SentMessage[], opts: { sessionId?: string; conversation?: ConversationContext } = {}) {
       const conversation = opts.conversation;
@@ -44,34 +81,43 @@ export const createRecipientStore = (db: Db) => {
       const moved: string[] = [];
       const refused: string[] = [];
       for (const [day, group] of days) {
-        const res = await move(
-          job,
-          "sending",
-          "sent",
-          group.map((m) => ({
-            phone: m.phone,
-            set: { sent_at: new Date(m.at).toISOString(), message_id: m.messageId, error: null },
-            remove: CLAIM_ATTRIBUTES,
-            with: sentRecords(db, job, m, conversation),
-          })),
-          // The session's day is also the tenant's activity of the day (one item for both).
-          (n) => [
-            opts.sessionId
-              ? { Update: sessionDayUpdate(db, job.tenant_id, opts.sessionId, day, n, Math.max(...group.map((m) => m.at))) }
-              : { Update: activityUpdate(db, job.tenant_id, day, { sent: n }) },
-          ],
-          {
-            progressAt: Math.max(...group.map((m) => m.at)),
-            sentDays: (phones) => {
-              const counts: Record<string, number> = {};
-              const inChunk = new Set(phones);
-              for (const m of group) if (m.day && inChunk.has(m.phone)) counts[m.day] = (counts[m.day] ?? 0) + 1;
-              return counts;
+        const lastAt = Math.max(...group.map((m) => m.at));
+        for (let i = 0; i < group.length; i += RECORD_CHUNK) {
+          const chunk = group.slice(i, i + RECORD_CHUNK);
+          await putEntries(chunk.map((m) => messageEntry(job, m, conversation)));
+          const res = await move(
+            job,
+            "sending",
+            "sent",
+            chunk.map((m) => ({
+              phone: m.phone,
+              set: { sent_at: new Date(m.at).toISOString(), message_id: m.messageId, error: null },
+              remove: CLAIM_ATTRIBUTES,
+            })),
+            // The session's day is also the tenant's activity of the day (one item for both).
+            (n) => [
+              opts.sessionId
+                ? { Update: sessionDayUpdate(db, job.tenant_id, opts.sessionId, day, n, lastAt) }
+                : { Update: activityUpdate(db, job.tenant_id, day, { sent: n }) },
+            ],
+            {
+              progressAt: lastAt,
+              sentDays: (phones) => {
+                const counts: Record<string, number> = {};
+                const inChunk = new Set(phones);
+                for (const m of chunk) if (m.day && inChunk.has(m.phone)) counts[m.day] = (counts[m.day] ?? 0) + 1;
+                return counts;
+              },
             },
-          },
-        );
-        moved.push(...res.moved);
-        refused.push(...res.refused);
+          );
+          moved.push(...res.moved);
+          refused.push(...res.refused);
+          const no = new Set(res.refused);
+          await dropEntries(
+            job,
+            chunk.filter((m) => no.has(m.phone)),
+          );
+        }
       }
       return { moved, refused };
     },

@@ -1,4 +1,3 @@
-import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { ConversationContext, SentMessage } from "@outreach/core/job";
 import { expiresAt, MIN_INDEX_DAYS } from "@outreach/core/tenant";
 import { outboundSummaryUpdate } from "./conversation-writes";
@@ -22,39 +21,28 @@ export const sessionDayUpdate = (db: Db, tenantId: string, sessionId: string, da
 });
 
 /**
- * What a sent message writes besides its recipient, in the same transaction: its message-id index
- * entry (receipts and replies find the recipient by it; it is also the message's place in the
- * contact's message list). The conversation summary is `sentConversation`, outside the transaction.
+ * A sent message's message-id index entry: receipts and replies find the recipient by it, and it is
+ * the message's place in the contact's message list. `markSent` writes it as a plain put (1 write
+ * unit) before the transaction that moves the recipient to `sent`; the conversation summary is
+ * `sentConversation`, also outside the transaction.
  */
-export const sentRecords = (
-  db: Db,
-  job: JobRef,
-  m: SentMessage,
-  conversation: ConversationContext | undefined,
-): NonNullable<TransactWriteCommandInput["TransactItems"]> => [
-  {
-    Put: {
-      TableName: db.table,
-      Item: {
-        ...Keys.message(m.messageId),
-        tenant_id: job.tenant_id,
-        job_id: job.id,
-        phone: m.phone,
-        quota_month: job.quota_month,
-        ttl: Math.floor(m.at / 1000) + MESSAGE_INDEX_TTL_S,
-        // In the contact's message list for the tenant's retention (at least as long as receipts may come).
-        ...(conversation
-          ? {
-              session_id: conversation.session_id,
-              sent_at: new Date(m.at).toISOString(),
-              ttl: expiresAt(m.at, Math.max(MIN_INDEX_DAYS, conversation.retention_days)),
-              ...Lists.contactMessage(job.tenant_id, m.phone, new Date(m.at).toISOString(), "OUT", conversation.session_id, m.messageId),
-            }
-          : {}),
-      },
-    },
-  },
-];
+export const messageEntry = (job: JobRef, m: SentMessage, conversation: ConversationContext | undefined) => ({
+  ...Keys.message(m.messageId),
+  tenant_id: job.tenant_id,
+  job_id: job.id,
+  phone: m.phone,
+  quota_month: job.quota_month,
+  ttl: Math.floor(m.at / 1000) + MESSAGE_INDEX_TTL_S,
+  // In the contact's message list for the tenant's retention (at least as long as receipts may come).
+  ...(conversation
+    ? {
+        session_id: conversation.session_id,
+        sent_at: new Date(m.at).toISOString(),
+        ttl: expiresAt(m.at, Math.max(MIN_INDEX_DAYS, conversation.retention_days)),
+        ...Lists.contactMessage(job.tenant_id, m.phone, new Date(m.at).toISOString(), "OUT", conversation.session_id, m.messageId),
+      }
+    : {}),
+});
 
 /** The contact's conversation summary after a sent message (a conditional update counted once per message id; see `outboundSummaryUpdate`). */
 export const sentConversation = (db: Db, job: JobRef, m: SentMessage, conversation: ConversationContext) =>

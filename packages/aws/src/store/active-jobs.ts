@@ -1,0 +1,81 @@
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
+import type { Job, JobStatus } from "@outreach/core/job";
+import { batchGet, conditional, type Db, type Item, onIndex, queryAll } from "./db";
+import { INDEX, Keys, Lists } from "./keys";
+
+/** Active jobs (pending, running, paused): the reconciler's list. */
+export const ACTIVE: JobStatus[] = ["pending", "running", "paused"];
+
+export type ActiveJob = { tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] };
+
+/**
+ * A job's place in the `ACTIVE_JOBS` list is a small item of its own (`T#<tenant>` · `ACTIVEJOB#<id>`),
+ * not the job item: the index projects every attribute, so while the job item itself was listed every
+ * write to it — the counters of each record and receipt transaction — was also a write to the index
+ * (one unit more per write, two for a job item over 1 KB). The entry is put with the job, and before
+ * any change that may make a job active again; a job that is no longer active loses it at the next
+ * `listActive`, which reads the jobs' states. `since` tells one activation from the next, so that a
+ * stale look never deletes the entry of a job made active again after it.
+ */
+export const activeEntryPut = (db: Db, tenantId: string, id: string, since: string) => ({
+  TableName: db.table,
+  Item: { ...Keys.activeJob(tenantId, id), ...Lists.activeJob(id), tenant_id: tenantId, id, since },
+});
+
+/** Every active job, from the list's entries and the jobs they name (and job items listed by an older version). */
+export const listActive = async (db: Db): Promise<ActiveJob[]> => {
+  const listed: Item[] = [];
+  for await (const i of queryAll(db, {
+    ...onIndex,
+    KeyConditionExpression: "#ipk = :p",
+    ExpressionAttributeNames: { "#ipk": INDEX.pk },
+    ExpressionAttributeValues: { ":p": Lists.activeJobs },
+  }))
+    listed.push(i);
+  const entries = listed.filter((i) => String(i.sk).startsWith(Keys.activeJob("", "").sk));
+  const jobs = new Map(
+    (
+      await batchGet(
+        db,
+        entries.map((e) => Keys.job(e.tenant_id as string, e.id as string)),
+        {
+          consistent: true,
+          projection: "tenant_id, id, #s, session_id, origin",
+          names: { "#s": "status" },
+        },
+      )
+    ).map((j) => [`${j.tenant_id}/${j.id}`, j]),
+  );
+  const out: ActiveJob[] = [];
+  const seen = new Set<string>();
+  const add = (j: Item) => {
+    const key = `${j.tenant_id}/${j.id}`;
+    if (seen.has(key) || !ACTIVE.includes(j.status as JobStatus)) return;
+    seen.add(key);
+    out.push({
+      tenant_id: j.tenant_id as string,
+      id: j.id as string,
+      status: j.status as JobStatus,
+      session_id: j.session_id as string,
+      origin: (j.origin as Job["origin"]) ?? "api",
+    });
+  };
+  for (const e of entries) {
+    const job = jobs.get(`${e.tenant_id}/${e.id}`);
+    if (job && ACTIVE.includes(job.status as JobStatus)) add(job);
+    else
+      await conditional(
+        db.doc.send(
+          new DeleteCommand({
+            TableName: db.table,
+            Key: Keys.activeJob(e.tenant_id as string, e.id as string),
+            ConditionExpression: "since = :since",
+            ExpressionAttributeValues: { ":since": e.since },
+          }),
+        ),
+      );
+  }
+  // Job items listed themselves before their entries existed; they leave the list when they stop being active.
+  for (const j of listed) if (!String(j.sk).startsWith(Keys.activeJob("", "").sk)) add(j);
+  return out;
+};
