@@ -1,4 +1,3 @@
-import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { mapUnavailable } from "@outreach/aws/errors";
 import { createEventBridgeTimers } from "@outreach/aws/scheduler";
 import { createSqsClient, createSqsQueue } from "@outreach/aws/sqs";
@@ -41,9 +40,14 @@ export const composeAws = (r: AwsResources): Adapters => {
     requireAuthKey: r.requireAuthKey,
   });
   const queue = createSqsQueue({ client: createSqsClient(), urls: { events: r.eventsUrl, sends: r.sendsUrls } });
-  const scheduler = new SchedulerClient({});
-  mapUnavailable(scheduler);
-  const timers = createEventBridgeTimers({ client: scheduler, ...r.scheduler });
+  const timers = createEventBridgeTimers({
+    client: (sdk) => {
+      const scheduler = new sdk.SchedulerClient({});
+      mapUnavailable(scheduler);
+      return scheduler;
+    },
+    ...r.scheduler,
+  });
   // Webhook deliveries go through the guard with its defaults: no private or loopback URL, ever, on AWS.
   return { store, queue, timers, clock: systemClock, ids: createIds(), post: createGuardedPost() };
 };
