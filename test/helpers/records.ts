@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import type { DynamoStore } from "../../packages/aws/src/store";
 import type { Job, SendMessage } from "../../packages/core/src/job";
 import { jobRecord as newJobRecord } from "../../packages/core/src/job";
 import type { Collector } from "../../packages/core/src/review";
@@ -60,3 +62,27 @@ export const sendMessage = (job: Pick<Job, "tenant_id" | "id" | "session_id">, p
   name: null,
   ...over,
 });
+
+/**
+ * A running job written through the store with its snapshot, whose first `claimed` recipients are
+ * claimed (`sending`, message id `mid(phone)`), as the sender leaves them before recording; the rest
+ * stay `pending`.
+ */
+export const claimedJob = async (store: DynamoStore, tenantId: string, phones: string[], opts: { sessionId?: string; claimed?: number } = {}) => {
+  const j = jobRecord({
+    id: `bulk_${randomBytes(6).toString("hex")}`,
+    tenant_id: tenantId,
+    session_id: opts.sessionId ?? "ses_a",
+    total_recipients: phones.length,
+    quota_held: phones.length,
+    quota_month: "2026-11",
+  });
+  await store.jobs.create(j, phones.length, null);
+  const ref = { tenant_id: tenantId, id: j.id, quota_month: j.quota_month };
+  const rs = phones.map((phone) => ({ phone, name: null, status: "pending" as const, attempts: 0, sent_at: null, error: null, message_id: null }));
+  if (!(await store.recipients.writeSnapshotChunk(ref, rs, null, phones.at(-1) as string, true))) throw new Error("the snapshot was not written");
+  const mid = (p: string) => `m-${j.id}-${p}`;
+  for (const p of phones.slice(0, opts.claimed ?? phones.length))
+    if ((await store.recipients.claim(ref, p, 0, Date.now() + 60_000, mid(p))) !== "claimed") throw new Error(`${p} was not claimed`);
+  return { j, ref, mid };
+};

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { Job } from "@outreach/core/job";
 import { createReceiptRecorder } from "@outreach/core/job";
 import { systemClock } from "@outreach/core/port";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { jobRecord } from "../../../../test/helpers/records";
+import { claimedJob } from "../../../../test/helpers/records";
 import { createDb, createStore, ensureTable } from ".";
 import { Keys } from "./keys";
 
@@ -27,20 +26,7 @@ const tenant = async () => {
 /** A running job whose first `claimed` recipients are `sending` (the rest stay `pending`). */
 const job = async (phones: string[], claimed = phones.length) => {
   const t = await tenant();
-  const j: Job = jobRecord({
-    id: `bulk_${randomBytes(6).toString("hex")}`,
-    tenant_id: t,
-    total_recipients: phones.length,
-    quota_held: phones.length,
-    quota_month: "2026-11",
-  });
-  await store.jobs.create(j, phones.length, null);
-  const ref = { tenant_id: t, id: j.id, quota_month: j.quota_month };
-  const rs = phones.map((phone) => ({ phone, name: null, status: "pending" as const, attempts: 0, sent_at: null, error: null, message_id: null }));
-  expect(await store.recipients.writeSnapshotChunk(ref, rs, null, phones.at(-1) as string, true)).toBe(true);
-  const mid = (p: string) => `e-${j.id}-${p}`;
-  for (const p of phones.slice(0, claimed)) expect(await store.recipients.claim(ref, p, 0, Date.now() + 60_000, mid(p))).toBe("claimed");
-  return { t, j, ref, mid };
+  return { t, ...(await claimedJob(store, t, phones, { claimed })) };
 };
 
 const entry = async (messageId: string) => (await db.doc.send(new GetCommand({ TableName: table, Key: Keys.message(messageId), ConsistentRead: true }))).Item;

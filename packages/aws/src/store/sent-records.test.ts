@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { Job } from "@outreach/core/job";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { jobRecord } from "../../../../test/helpers/records";
+import { claimedJob as claimed } from "../../../../test/helpers/records";
 import { createDb, createStore, ensureTable } from ".";
 import { Keys } from "./keys";
 
@@ -18,23 +17,7 @@ beforeAll(() => ensureTable(db));
 
 const conversation = (sessionId: string) => ({ session_id: sessionId, origin: "api" as const, retention_days: 90 });
 
-/** A running job whose recipients are claimed (`sending`), as the sender leaves them before recording. */
-const claimedJob = async (t: string, phones: string[], sessionId = "ses_a") => {
-  const j: Job = jobRecord({
-    id: `bulk_${randomBytes(6).toString("hex")}`,
-    tenant_id: t,
-    session_id: sessionId,
-    total_recipients: phones.length,
-    quota_held: phones.length,
-    quota_month: "2026-11",
-  });
-  await store.jobs.create(j, phones.length, null);
-  const ref = { tenant_id: t, id: j.id, quota_month: j.quota_month };
-  const rs = phones.map((phone) => ({ phone, name: null, status: "pending" as const, attempts: 0, sent_at: null, error: null, message_id: null }));
-  expect(await store.recipients.writeSnapshotChunk(ref, rs, null, phones.at(-1) as string, true)).toBe(true);
-  for (const p of phones) expect(await store.recipients.claim(ref, p, 0, Date.now() + 60_000, `m-${j.id}-${p}`)).toBe("claimed");
-  return { j, ref, mid: (p: string) => `m-${j.id}-${p}` };
-};
+const claimedJob = (t: string, phones: string[], sessionId = "ses_a") => claimed(store, t, phones, { sessionId });
 
 const tenant = async () => {
   const t = `ten_${randomBytes(6).toString("hex")}`;
