@@ -6,6 +6,9 @@ import { INDEX, Keys, Lists } from "./keys";
 /** Active jobs (pending, running, paused): the reconciler's list. */
 export const ACTIVE: JobStatus[] = ["pending", "running", "paused"];
 
+/** Entries of ended jobs deleted at once by a look. */
+const DROP_CONCURRENCY = 16;
+
 export type ActiveJob = { tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] };
 
 /**
@@ -60,21 +63,28 @@ export const listActive = async (db: Db): Promise<ActiveJob[]> => {
       origin: (j.origin as Job["origin"]) ?? "api",
     });
   };
+  const ended: Item[] = [];
   for (const e of entries) {
     const job = jobs.get(`${e.tenant_id}/${e.id}`);
     if (job && ACTIVE.includes(job.status as JobStatus)) add(job);
-    else
-      await conditional(
-        db.doc.send(
-          new DeleteCommand({
-            TableName: db.table,
-            Key: Keys.activeJob(e.tenant_id as string, e.id as string),
-            ConditionExpression: "since = :since",
-            ExpressionAttributeValues: { ":since": e.since },
-          }),
-        ),
-      );
+    else ended.push(e);
   }
+  // The entries of jobs that ended since the last look go, several at a time (a look after many jobs ended is not held up by them).
+  for (let i = 0; i < ended.length; i += DROP_CONCURRENCY)
+    await Promise.all(
+      ended.slice(i, i + DROP_CONCURRENCY).map((e) =>
+        conditional(
+          db.doc.send(
+            new DeleteCommand({
+              TableName: db.table,
+              Key: Keys.activeJob(e.tenant_id as string, e.id as string),
+              ConditionExpression: "since = :since",
+              ExpressionAttributeValues: { ":since": e.since },
+            }),
+          ),
+        ),
+      ),
+    );
   // Job items listed themselves before their entries existed; they leave the list when they stop being active.
   for (const j of listed) if (!String(j.sk).startsWith(Keys.activeJob("", "").sk)) add(j);
   return out;
