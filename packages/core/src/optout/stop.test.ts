@@ -44,7 +44,8 @@ describe("stop words: bounded work on hostile inbound texts", () => {
       expect(text.length).toBeGreaterThanOrEqual(65536);
       expect(isStopMessage(text)).toBe(answer);
     }
-    // The regex took 2.3 s on the first of these alone.
-    expect(performance.now() - started).toBeLessThan(50);
+    // The regex took 2.3 s on the first of these alone; a linear scan of all eight takes a few ms.
+    // The bound sits far from both, so a busy CI machine cannot fail it and a regression cannot pass.
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
