@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { DynamoStore } from "../../packages/aws/src/store";
+import type { Db, DynamoStore } from "../../packages/aws/src/store";
 import type { Job, SendMessage } from "../../packages/core/src/job";
 import { jobRecord as newJobRecord } from "../../packages/core/src/job";
 import type { Collector } from "../../packages/core/src/review";
@@ -85,4 +85,25 @@ export const claimedJob = async (store: DynamoStore, tenantId: string, phones: s
   for (const p of phones.slice(0, opts.claimed ?? phones.length))
     if ((await store.recipients.claim(ref, p, 0, Date.now() + 60_000, mid(p))) !== "claimed") throw new Error(`${p} was not claimed`);
   return { j, ref, mid };
+};
+
+/**
+ * Notes the batch and transaction requests made through `db` as they are sent: `transact` with its
+ * items, `batchWrite` with its puts and deletes, `batchGet` (items 0).
+ */
+export const noteRequests = (db: Db) => {
+  const seen: { command: string; items: number }[] = [];
+  db.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = (args as { input?: { TransactItems?: unknown[]; RequestItems?: Record<string, unknown[]> } }).input ?? {};
+      const name = context.commandName ?? "";
+      const requests = Object.values(input.RequestItems ?? {})[0] ?? [];
+      if (name.startsWith("TransactWrite")) seen.push({ command: "transact", items: input.TransactItems?.length ?? 0 });
+      else if (name.startsWith("BatchWrite")) seen.push({ command: "batchWrite", items: requests.length });
+      else if (name.startsWith("BatchGet")) seen.push({ command: "batchGet", items: 0 });
+      return next(args);
+    },
+    { step: "initialize", name: "noteRequests" },
+  );
+  return seen;
 };

@@ -23,7 +23,7 @@ export const createActivityStore = (db: Db) =>
       await db.doc.send(new UpdateCommand(activityUpdate(db, tenantId, day, counts)));
     },
 
-    /** The days' activity; a day's `sent` adds its sessions' items (see `sessionDayUpdate`) to its own. */
+    /** The days' activity; a day's `sent` adds its sessions' items (see `sentDayTally`) to its own. */
     async range(tenantId: string, fromDay: string, toDay: string): Promise<DayActivity[]> {
       const days = new Map<string, DayActivity>();
       const prefix = Keys.activity(tenantId, "").sk.length;

@@ -1,15 +1,24 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { ConversationContext, MessageRef, Recipient, RecipientStatus, SendingClaim, SentMessage } from "@outreach/core/job";
+import type {
+  ConversationContext,
+  MessageRef,
+  Moved,
+  ReceiptBatch,
+  Recipient,
+  RecipientStatus,
+  SendingClaim,
+  SentMessage,
+  SentRecord,
+} from "@outreach/core/job";
 import type { Store } from "@outreach/core/port";
-import { activityUpdate } from "./activity";
 import { CLAIM_ATTRIBUTES, createClaim } from "./claim";
 import { batchGet, batchWrite, conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
 import { INDEX, Keys, Lists } from "./keys";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
-import { messageEntry, sentConversation, sessionDayUpdate } from "./sent-records";
+import { messageEntry, sentConversation, sentDayTally } from "./sent-records";
 
-/** Conversation summaries updated at once by one `markSent` (a record batch holds up to 32 messages). */
+/** Conversation summaries updated at once by one record (a record batch holds up to 32 messages). */
 const SUMMARY_CONCURRENCY = 8;
 
 /**
@@ -40,87 +49,98 @@ export const createRecipientStore = (db: Db) => {
       ),
     );
   /** The entries of refused recipients, except where the recipient carries that message id (it was recorded before). */
-  const dropEntries = async (job: JobRef, refused: SentMessage[]) => {
+  const dropEntries = async (refused: { job: JobRef; m: SentMessage }[]) => {
     if (refused.length === 0) return;
     const recs = await batchGet(
       db,
-      refused.map((m) => recipientKey(job.id, m.phone)),
-      { consistent: true, projection: "#p, #m", names: { "#p": "phone", "#m": "message_id" } },
+      refused.map(({ job, m }) => recipientKey(job.id, m.phone)),
+      { consistent: true, projection: "pk, #p, #m", names: { "#p": "phone", "#m": "message_id" } },
     );
-    const carried = new Set(recs.map((r) => `${r.phone}\u0000${r.message_id}`));
+    const carried = new Set(recs.map((r) => `${r.pk}\u0000${r.phone}\u0000${r.message_id}`));
     await batchWrite(
       db,
-      refused.filter((m) => !carried.has(`${m.phone}\u0000${m.messageId}`)).map((m) => ({ delete: Keys.message(m.messageId) })),
+      refused
+        .filter(({ job, m }) => !carried.has(`${recipientKey(job.id, m.phone).pk}\u0000${m.phone}\u0000${m.messageId}`))
+        .map(({ m }) => ({ delete: Keys.message(m.messageId) })),
     );
   };
+
+  /**
+   * Records sent messages of one or more jobs (`sending` → `sent`) with the days' activity; see
+   * `markSent`. The messages of several jobs share each transaction: each job's counters once, the
+   * month's usage once per tenant and month, a session's day once. Answers each record's moved and
+   * refused phones, in order.
+   */
+  const markSentMany = async (records: SentRecord[]): Promise<Moved[]> => {
+    const all = records.flatMap((r, at) => r.sent.map((m) => ({ r, at, m })));
+    const summarized = all.filter(({ r }) => r.conversation);
+    for (let i = 0; i < summarized.length; i += SUMMARY_CONCURRENCY)
+      await Promise.all(
+        summarized
+          .slice(i, i + SUMMARY_CONCURRENCY)
+          .map(({ r, m }) => conditional(db.doc.send(new UpdateCommand(sentConversation(db, r.job, m, r.conversation as ConversationContext))))),
+      );
+    const out: Moved[] = records.map(() => ({ moved: [], refused: [] }));
+    for (let i = 0; i < all.length; i += RECORD_CHUNK) {
+      const chunk = all.slice(i, i + RECORD_CHUNK);
+      await putEntries(chunk.map(({ r, m }) => messageEntry(r.job, m, r.conversation)));
+      const batches = records.flatMap((r, at) => {
+        const mine = chunk.filter((c) => c.at === at).map((c) => c.m);
+        if (mine.length === 0) return [];
+        const moves = mine.map((m) => ({
+          phone: m.phone,
+          set: { sent_at: new Date(m.at).toISOString(), message_id: m.messageId, error: null },
+          remove: CLAIM_ATTRIBUTES,
+          // The session's day is also the tenant's activity of the day (one item for both).
+          tallies: [sentDayTally(r.job.tenant_id, r.sessionId, m)],
+          sentDay: m.day,
+        }));
+        return [{ at, batch: { job: r.job, moves, progressAt: Math.max(...mine.map((m) => m.at)) } }];
+      });
+      const res = await move.many(
+        "sending",
+        "sent",
+        batches.map((b) => b.batch),
+      );
+      const refused: { job: JobRef; m: SentMessage }[] = [];
+      batches.forEach(({ at }, k) => {
+        const r = res[k] as Moved;
+        const o = out[at] as Moved;
+        o.moved.push(...r.moved);
+        o.refused.push(...r.refused);
+        const no = new Set(r.refused);
+        for (const c of chunk) if (c.at === at && no.has(c.m.phone)) refused.push({ job: c.r.job, m: c.m });
+      });
+      await dropEntries(refused);
+    }
+    return out;
+  };
+
+  /** Moves recipients of several jobs by their receipts, one batch per job (see `move.many`). */
+  const receipts = (from: RecipientStatus, to: RecipientStatus, batches: ReceiptBatch[]) =>
+    move.many(
+      from,
+      to,
+      batches.map((b) => ({ job: b.job, moves: phones(b.phones) })),
+    );
+
   return {
     /**
-     * Records sent messages (`sending` → `sent`) and the day's activity; messages of one UTC day share
-     * the counters of each transaction. The contacts' conversation summaries are updated first, each
-     * once per message (they count messages that went out, whether or not the recipient is still
-     * `sending` when the transaction runs). Each transaction's message-id entries are plain puts just
-     * before it (1 write unit each, not 2 as transaction items): an entry can be there a moment before
-     * its recipient is `sent` — receipts then find a recipient still `sending` and move nothing, as
-     * they found nothing before — and a recipient the transaction refuses loses its entry again unless
-     * it carries that message id (a retried record of a message already recorded). A crash between the
-     * puts and the transaction leaves entries of recipients that recovery makes `unknown`: messages
-     * that went out, which receipts cannot move (they move `sent` recipients only).
+     * Records sent messages (`sending` → `sent`) and the day's activity. The contacts' conversation
+     * summaries are updated first, each once per message (they count messages that went out, whether
+     * or not the recipient is still `sending` when the transaction runs). Each transaction's message-id
+     * entries are plain puts just before it (1 write unit each, not 2 as transaction items): an entry
+     * can be there a moment before its recipient is `sent` — receipts then find a recipient still
+     * `sending` and move nothing, as they found nothing before — and a recipient the transaction
+     * refuses loses its entry again unless it carries that message id (a retried record of a message
+     * already recorded). A crash between the puts and the transaction leaves entries of recipients
+     * that recovery makes `unknown`: messages that went out, which receipts cannot move (they move
+     * `sent` recipients only).
      */
-    async markSent(job: JobRef, sent: SentMessage[], opts: { sessionId?: string; conversation?: ConversationContext } = {}) {
-      const conversation = opts.conversation;
-      if (conversation)
-        for (let i = 0; i < sent.length; i += SUMMARY_CONCURRENCY)
-          await Promise.all(
-            sent.slice(i, i + SUMMARY_CONCURRENCY).map((m) => conditional(db.doc.send(new UpdateCommand(sentConversation(db, job, m, conversation))))),
-          );
-      const days = new Map<string, SentMessage[]>();
-      for (const m of sent) {
-        const day = new Date(m.at).toISOString().slice(0, 10);
-        days.set(day, [...(days.get(day) ?? []), m]);
-      }
-      const moved: string[] = [];
-      const refused: string[] = [];
-      for (const [day, group] of days) {
-        const lastAt = Math.max(...group.map((m) => m.at));
-        for (let i = 0; i < group.length; i += RECORD_CHUNK) {
-          const chunk = group.slice(i, i + RECORD_CHUNK);
-          await putEntries(chunk.map((m) => messageEntry(job, m, conversation)));
-          const res = await move(
-            job,
-            "sending",
-            "sent",
-            chunk.map((m) => ({
-              phone: m.phone,
-              set: { sent_at: new Date(m.at).toISOString(), message_id: m.messageId, error: null },
-              remove: CLAIM_ATTRIBUTES,
-            })),
-            // The session's day is also the tenant's activity of the day (one item for both).
-            (n) => [
-              opts.sessionId
-                ? { Update: sessionDayUpdate(db, job.tenant_id, opts.sessionId, day, n, lastAt) }
-                : { Update: activityUpdate(db, job.tenant_id, day, { sent: n }) },
-            ],
-            {
-              progressAt: lastAt,
-              sentDays: (phones) => {
-                const counts: Record<string, number> = {};
-                const inChunk = new Set(phones);
-                for (const m of chunk) if (m.day && inChunk.has(m.phone)) counts[m.day] = (counts[m.day] ?? 0) + 1;
-                return counts;
-              },
-            },
-          );
-          moved.push(...res.moved);
-          refused.push(...res.refused);
-          const no = new Set(res.refused);
-          await dropEntries(
-            job,
-            chunk.filter((m) => no.has(m.phone)),
-          );
-        }
-      }
-      return { moved, refused };
-    },
+    markSent: async (job: JobRef, sent: SentMessage[], opts: { sessionId?: string; conversation?: ConversationContext } = {}) =>
+      (await markSentMany([{ job, sent, ...opts }]))[0] as Moved,
+
+    markSentMany,
 
     /** Ends a claim that did not send: back to `pending` (retry, logout), or `failed` / `unknown`, with the reason. */
     unclaim: (job: JobRef, phone: string, to: "pending" | "failed" | "unknown", error: string) =>
@@ -141,12 +161,18 @@ export const createRecipientStore = (db: Db) => {
         list.map((phone) => ({ phone, set: { error: null, attempts: 0 } })),
       ),
 
-    markDelivered: (job: JobRef, list: Iterable<string>) => move(job, "sent", "delivered", phones(list)),
+    markDelivered: async (job: JobRef, list: Iterable<string>) => (await receipts("sent", "delivered", [{ job, phones: list }]))[0] as Moved,
+
+    /** Delivered receipts of several jobs, in as few transactions as fit them. */
+    markDeliveredMany: (batches: ReceiptBatch[]) => receipts("sent", "delivered", batches),
 
     markRejected: (job: JobRef, phone: string, error: string) => move(job, "sent", "failed", [{ phone, set: { error } }]),
 
     /** Read receipts move forward only, from `sent` or `delivered`; refused phones are in neither state. */
-    markRead: (job: JobRef, from: "sent" | "delivered", list: Iterable<string>) => move(job, from, "read", phones(list)),
+    markRead: async (job: JobRef, from: "sent" | "delivered", list: Iterable<string>) => (await receipts(from, "read", [{ job, phones: list }]))[0] as Moved,
+
+    /** Read receipts of several jobs from one state, in as few transactions as fit them. */
+    markReadMany: (from: "sent" | "delivered", batches: ReceiptBatch[]) => receipts(from, "read", batches),
 
     /**
      * Writes one chunk of a job's snapshot (≤ 98 recipients) together with the job's counters, only

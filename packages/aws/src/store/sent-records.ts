@@ -3,22 +3,23 @@ import { expiresAt, MIN_INDEX_DAYS } from "@outreach/core/tenant";
 import { outboundSummaryUpdate } from "./conversation-writes";
 import type { Db } from "./db";
 import { Keys, Lists } from "./keys";
-import type { JobRef } from "./recipient-moves";
+import type { JobRef, Tally } from "./recipient-moves";
 
 /** A message id leads back to its recipient for this long (receipts and replies come within days). */
 const MESSAGE_INDEX_TTL_S = 60 * 86400;
 
 /**
  * What a session really sent on a UTC day (its pacing policy's counts, with the time of its last
- * send). The item is also the tenant's `sent` activity of the day for that session (`activity.range`
- * adds the sessions' items to the day's own), so a record transaction writes one item for both.
+ * send), one message's part of it. The item is also the tenant's `sent` activity of the day for that
+ * session (`activity.range` adds the sessions' items to the day's own), so a record transaction writes
+ * one item for both; without a session, the tenant's own item of the day counts the message.
  */
-export const sessionDayUpdate = (db: Db, tenantId: string, sessionId: string, day: string, n: number, lastAt: number) => ({
-  TableName: db.table,
-  Key: Keys.sessionActivity(tenantId, day, sessionId),
-  UpdateExpression: "ADD sent :n SET last_at = :at",
-  ExpressionAttributeValues: { ":n": n, ":at": lastAt },
-});
+export const sentDayTally = (tenantId: string, sessionId: string | undefined, m: SentMessage): Tally => {
+  const day = new Date(m.at).toISOString().slice(0, 10);
+  return sessionId
+    ? { key: Keys.sessionActivity(tenantId, day, sessionId), add: { sent: 1 }, latest: { last_at: m.at } }
+    : { key: Keys.activity(tenantId, day), add: { sent: 1 } };
+};
 
 /**
  * A sent message's message-id index entry: receipts and replies find the recipient by it, and it is

@@ -21,5 +21,6 @@ export { isStalled, reconcile, recoverSession, WATCH_GRACE_MS } from "./reconcil
 export { recordRejection, sentContent } from "./rejections";
 export { type Lane, messageIdFor, outbound } from "./send-parts";
 export { createSender, LEASE_MS, RECORD_LINGER_MS } from "./sender";
+export { createSentRecorder } from "./sent-recorder";
 export { snapshot } from "./snapshot";
 export * from "./view";

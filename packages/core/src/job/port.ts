@@ -151,6 +151,20 @@ export interface ConversationContext {
   retention_days: number;
 }
 
+/** One job's sent messages in a record of several jobs (`markSentMany`), with `markSent`'s options. */
+export interface SentRecord {
+  job: JobRef;
+  sent: SentMessage[];
+  sessionId?: string;
+  conversation?: ConversationContext;
+}
+
+/** One job's recipients in a move of several jobs' receipts. */
+export interface ReceiptBatch {
+  job: JobRef;
+  phones: Iterable<string>;
+}
+
 /** Recipients that moved, and those refused because they were no longer in the expected state. */
 export interface Moved {
   moved: string[];
@@ -239,14 +253,24 @@ export interface RecipientRepo {
    * `conversation`, the messages join their contacts' conversations in the same transaction.
    */
   markSent(job: JobRef, sent: SentMessage[], opts?: { sessionId?: string; conversation?: ConversationContext }): Promise<Moved>;
+  /**
+   * `markSent` for several jobs at once: their recipients share each transaction (each job's counters
+   * once, each shared item — the month's usage, a session's day — once). Each record's moved and
+   * refused phones, in order.
+   */
+  markSentMany(records: SentRecord[]): Promise<Moved[]>;
   /** `sending` → `pending` (to retry), `failed` or `unknown`, with the reason. */
   unclaim(job: JobRef, phone: string, to: "pending" | "failed" | "unknown", error: string): Promise<Moved>;
   markSkipped(job: JobRef, phone: string, reason: string): Promise<Moved>;
   cancelPending(job: JobRef, phones: string[]): Promise<Moved>;
   requeueFailed(job: JobRef, phones: string[]): Promise<Moved>;
   markDelivered(job: JobRef, phones: Iterable<string>): Promise<Moved>;
+  /** `markDelivered` for several jobs in as few transactions as fit them; each batch's result, in order. */
+  markDeliveredMany(batches: ReceiptBatch[]): Promise<Moved[]>;
   /** WhatsApp refused a message after the send resolved: `sent` → `failed` with the reason (its job's counts move with it). */
   markRejected(job: JobRef, phone: string, error: string): Promise<Moved>;
   markRead(job: JobRef, from: "sent" | "delivered", phones: Iterable<string>): Promise<Moved>;
+  /** `markRead` for several jobs in as few transactions as fit them; each batch's result, in order. */
+  markReadMany(from: "sent" | "delivered", batches: ReceiptBatch[]): Promise<Moved[]>;
   byMessageIds(messageIds: string[]): Promise<Map<string, MessageRef>>;
 }

@@ -2,7 +2,7 @@ import { createCoalescer } from "../coalesce";
 import type { Uses } from "../deps";
 import type { DomainEvent } from "../event";
 import { messageEvent } from "./events";
-import type { MessageRef } from "./port";
+import type { JobRef, MessageRef, Moved } from "./port";
 
 /** What this module uses. */
 type D = Uses<"recipients", "clock" | "events">;
@@ -12,50 +12,72 @@ export const RECEIPT_LINGER_MS = 100;
 
 type State = "delivered" | "read";
 
+interface JobReceipts {
+  ref: MessageRef;
+  job: JobRef;
+  delivered: Set<string>;
+  read: Set<string>;
+  events: DomainEvent[];
+}
+
 /**
- * Moves recipients to delivered / read (never backwards) with their jobs' counts. Receipts of one
- * state that arrive close together are written together: one BatchGet finds their recipients, then
- * one transaction per job moves them (a crash in the linger loses those receipts, never a message:
- * the recipients stay `sent`).
+ * Moves recipients to delivered / read (never backwards) with their jobs' counts. Receipts that
+ * arrive close together are written together, whatever their jobs: one BatchGet finds their
+ * recipients, then one transaction per state moves the recipients of every job (each job's counters
+ * once; a crash in the linger loses those receipts, never a message: the recipients stay `sent`).
  */
 export const createReceiptRecorder = (d: D) => {
   const write = async (receipts: { messageId: string; state: State }[]) => {
     const refs = await d.store.recipients.byMessageIds(receipts.map((r) => r.messageId));
     // Per job, each recipient once (one transaction cannot touch an item twice); read wins over delivered.
-    const byJob = new Map<string, { ref: MessageRef; delivered: Set<string>; read: Set<string> }>();
+    const byJob = new Map<string, JobReceipts>();
+    const idOf = new Map<string, string>();
     for (const { messageId, state } of receipts) {
       const ref = refs.get(messageId);
       if (!ref) continue;
-      const job = byJob.get(ref.job_id) ?? { ref, delivered: new Set<string>(), read: new Set<string>() };
+      const job = byJob.get(ref.job_id) ?? {
+        ref,
+        job: { tenant_id: ref.tenant_id, id: ref.job_id, quota_month: ref.quota_month },
+        delivered: new Set<string>(),
+        read: new Set<string>(),
+        events: [],
+      };
       job[state].add(ref.phone);
       byJob.set(ref.job_id, job);
+      idOf.set(`${ref.job_id}#${ref.phone}`, messageId);
     }
-    const idOf = new Map<string, string>();
-    for (const { messageId } of receipts) {
-      const ref = refs.get(messageId);
-      if (ref) idOf.set(`${ref.job_id}#${ref.phone}`, messageId);
+    const jobs = [...byJob.values()];
+    const told = (type: "message.delivered" | "message.read", results: Moved[], of: JobReceipts[]) => {
+      const at = d.clock.now();
+      results.forEach((res, k) => {
+        const j = of[k] as JobReceipts;
+        for (const phone of res.moved)
+          j.events.push(messageEvent(type, { jobId: j.ref.job_id, phone, messageId: idOf.get(`${j.ref.job_id}#${phone}`) ?? "", at }));
+      });
+    };
+    const delivered = jobs.filter((j) => [...j.delivered].some((p) => !j.read.has(p)));
+    if (delivered.length > 0)
+      told(
+        "message.delivered",
+        await d.store.recipients.markDeliveredMany(delivered.map((j) => ({ job: j.job, phones: [...j.delivered].filter((p) => !j.read.has(p)) }))),
+        delivered,
+      );
+    // A read recipient is `delivered` or still `sent`; whatever is refused by both is read already.
+    let left = jobs.filter((j) => j.read.size > 0).map((j) => ({ j, phones: [...j.read] }));
+    for (const from of ["delivered", "sent", "delivered"] as const) {
+      if (left.length === 0) break;
+      const res = await d.store.recipients.markReadMany(
+        from,
+        left.map(({ j, phones }) => ({ job: j.job, phones })),
+      );
+      told(
+        "message.read",
+        res,
+        left.map(({ j }) => j),
+      );
+      left = left.map(({ j }, k) => ({ j, phones: (res[k] as Moved).refused })).filter(({ phones }) => phones.length > 0);
     }
-    for (const { ref, delivered, read } of byJob.values()) {
-      const r = { tenant_id: ref.tenant_id, id: ref.job_id, quota_month: ref.quota_month };
-      const onlyDelivered = [...delivered].filter((p) => !read.has(p));
-      const events: DomainEvent[] = [];
-      const told = (type: "message.delivered" | "message.read", phones: string[]) => {
-        const at = d.clock.now();
-        for (const phone of phones) {
-          events.push(messageEvent(type, { jobId: ref.job_id, phone, messageId: idOf.get(`${ref.job_id}#${phone}`) ?? "", at }));
-        }
-      };
-      if (onlyDelivered.length > 0) told("message.delivered", (await d.store.recipients.markDelivered(r, onlyDelivered)).moved);
-      // A read recipient is `delivered` or still `sent`; whatever is refused by both is read already.
-      let left = [...read];
-      for (const from of ["delivered", "sent", "delivered"] as const) {
-        if (left.length === 0) break;
-        const res = await d.store.recipients.markRead(r, from, left);
-        told("message.read", res.moved);
-        left = res.refused;
-      }
-      await d.events?.emit(ref.tenant_id, events);
-    }
+    for (const j of jobs) await d.events?.emit(j.ref.tenant_id, j.events);
   };
   // One flush at a time for both states: a delivered and a read receipt of one message never race.
   const add = createCoalescer<{ messageId: string; state: State }>({ max: 100, lingerMs: RECEIPT_LINGER_MS, flush: (_key, items) => write(items) });

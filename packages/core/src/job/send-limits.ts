@@ -3,9 +3,9 @@
 /** A claim older than this is taken to be a crash between send and record (the recipient becomes `unknown`). */
 export const LEASE_MS = 10 * 60_000;
 export const MAX_ATTEMPTS = 3;
-/** Sent messages of one job recorded in one transaction (three items each — recipient, message-id index, conversation — plus three shared). */
+/** Sent messages recorded together, of any jobs (`markSentMany`: their recipients, each job's counters and the shared items in as few transactions as fit). */
 export const RECORD_BATCH = 32;
-/** How long a sent message waits for others of its job before it is recorded (the crash window grows by as much). */
+/** How long a sent message waits for others before it is recorded (the crash window grows by as much). */
 export const RECORD_LINGER_MS = 100;
 
 /**

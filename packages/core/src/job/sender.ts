@@ -1,4 +1,3 @@
-import { createCoalescer } from "../coalesce";
 import type { Uses } from "../deps";
 import { mediaKindOf } from "../media";
 import { Deferred, type HandlerContext } from "../message/port";
@@ -15,7 +14,6 @@ import { HAND_BACK_S, HOLD_MS, LEASE_MS, MAX_ATTEMPTS, RECORD_BATCH, RECORD_LING
 import {
   type Content,
   createClaimCounter,
-  createRetentionCache,
   dayIn,
   LANE_CAP,
   type Lane,
@@ -28,6 +26,7 @@ import {
   STUCK_MS,
   withTimeout,
 } from "./send-parts";
+import { createSentRecorder } from "./sent-recorder";
 import { createSessionPace } from "./session-pace";
 
 export { HAND_BACK_S, HOLD_MS, LEASE_MS, MAX_ATTEMPTS, RECORD_BATCH, RECORD_LINGER_MS, SEND_TIMEOUT_MS, SOON_MS };
@@ -68,8 +67,6 @@ export const createSender = (
     return job;
   };
 
-  const retentionDays = createRetentionCache(d);
-
   /**
    * Messages of each job being handled in this process. Only the one that brings its job's count to
    * zero checks for completion (one read instead of one per message); whichever process handles a
@@ -86,32 +83,7 @@ export const createSender = (
     if (lastOfJob(job.id)) await persist(d, () => checkCompletion(d, job.tenant_id, job.id));
   };
 
-  /**
-   * Records sent messages: recipient `sent` with the job's counters, the month's usage, the message-id
-   * index and the day's activity. Messages of one job sent close together share one transaction (the
-   * counters once, not once per message); a message waits at most RECORD_LINGER_MS for company.
-   */
-  const record = createCoalescer<{ job: Content; phone: string; name: string | null; text: string; messageId: string; at: number; day: string }>({
-    max: RECORD_BATCH,
-    lingerMs: RECORD_LINGER_MS,
-    flush: async (_jobId, sent) => {
-      const job = (sent[0] as (typeof sent)[number]).job;
-      const conversation = { session_id: job.session_id, origin: job.origin, retention_days: await persist(d, () => retentionDays(job.tenant_id)) };
-      await persist(d, () =>
-        d.store.recipients.markSent(
-          ref(job),
-          sent.map((m) => ({ phone: m.phone, messageId: m.messageId, at: m.at, day: m.day, name: m.name, text: m.text })),
-          { sessionId: job.session_id, conversation },
-        ),
-      );
-      await d.events?.emit(
-        job.tenant_id,
-        sent.map((m) =>
-          messageEvent("message.sent", { jobId: job.id, sessionId: job.session_id, phone: m.phone, messageId: m.messageId, at: m.at }, { message: m.text }),
-        ),
-      );
-    },
-  });
+  const record = createSentRecorder(d);
 
   /** Processes one `send` message; returns a delay in seconds when the message should be retried later. */
   const handle = async (msg: SendMessage & { name?: string | null }, ctx?: HandlerContext): Promise<void> => {
@@ -153,7 +125,7 @@ export const createSender = (
       return "retry";
     }
     // A sent message resets the failures in a row: its record must land before this failure counts.
-    await record.drain(job.id);
+    await record.drain();
     await persist(d, () => d.store.recipients.unclaim(r, msg.phone, "failed", reason));
     await d.events?.emit(job.tenant_id, [
       messageEvent(
@@ -290,7 +262,7 @@ export const createSender = (
     if (o.kind === "sent") {
       const text = message.kind === "text" ? preview(message.text) : preview(message.caption, mediaKindOf(message.url));
       try {
-        await record(job.id, { job, phone: msg.phone, name: msg.name ?? null, text, messageId: o.messageId, at: o.at, day: dayIn(job, o.at) });
+        await record.record({ job, phone: msg.phone, name: msg.name ?? null, text, messageId: o.messageId, at: o.at, day: dayIn(job, o.at) });
       } finally {
         claims.add(msg.session_id, -1);
       }
