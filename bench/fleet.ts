@@ -37,6 +37,13 @@ export const fleetScale = async (workers: number, sessions: number, seconds = 60
     const pids = rt.workers.map((w) => w.pid as number);
     // Jobs created first start sending while later ones are set up: count only what the window sends.
     const sent0 = (await rt.call("GET", "/usage/current")).total_messages;
+    // Receipts recorded (delivered and read counts of the jobs): whether the worker kept up with them.
+    const receipts = async () =>
+      ((await rt.call("GET", "/bulk-send?limit=200")).jobs as { delivered_count: number; read_count: number }[]).reduce(
+        (n, j) => n + j.delivered_count + j.read_count,
+        0,
+      );
+    const receipts0 = await receipts();
     const cpu0 = pids.map((p) => procStats(p).cpuSeconds);
     const self0 = process.cpuUsage();
     const java0 = rt.dynamoCpuSeconds();
@@ -51,6 +58,7 @@ export const fleetScale = async (workers: number, sessions: number, seconds = 60
     clearInterval(sampler);
     const wall = (performance.now() - t0) / 1000;
     const sent = (await rt.call("GET", "/usage/current")).total_messages - sent0;
+    const recorded = (await receipts()) - receipts0;
     const self = process.cpuUsage(self0);
     const workerCpu = pids.map((p, i) => procStats(p).cpuSeconds - (cpu0[i] as number));
     const runtimeCpu = (self.user + self.system) / 1e6;
@@ -71,6 +79,8 @@ export const fleetScale = async (workers: number, sessions: number, seconds = 60
         sent / wall >= (sessions / 1.5) * 0.9 ? "pace (every session at its pace)" : busy > 0.85 || load > cpus().length ? "the machine" : "the fleet",
       messages_sent: sent,
       messages_per_second: round1(sent / wall),
+      /** Delivered and read receipts recorded in the window per message sent in it (2 when the worker keeps up with them). */
+      receipts_recorded_per_message: sent ? Math.round((recorded / sent) * 100) / 100 : null,
       // Gaps drawn from 1–2 s: each session paces at 1 / 1.5 s on average.
       paced_rate_expected: round1(sessions / 1.5),
       shards_per_worker: pids.map((p) => info.workers.find((w) => w.pid === p)?.shards.length ?? null),
