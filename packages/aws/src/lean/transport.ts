@@ -2,6 +2,7 @@
 // (bench/profile/count-hook.mjs counts requests by wrapping it).
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
+import type { Socket } from "node:net";
 import { type Credentials, createSigner } from "./sigv4";
 
 /** What the lean clients take from the SDK client they stand beside (its resolved configuration). */
@@ -26,6 +27,8 @@ export interface TransportOptions {
   maxAttempts?: number;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  /** A socket silent this long during a request fails it (`TimeoutError`); 300 s, the SDK's default. */
+  socketTimeoutMs?: number;
 }
 
 /** An AWS error as the SDK shapes it: `name` is the error type, the body's other fields ride along. */
@@ -96,6 +99,35 @@ const SOCKET_TIMEOUT_MS = 300_000;
 const timeoutError = (message: string) => Object.assign(new Error(message), { name: "TimeoutError" });
 
 /**
+ * A keep-alive agent whose timeouts are set once per socket, not once per request: the connection
+ * timeout is armed when the socket is created, and the inactivity timeout is the agent's own
+ * (`timeout`), which Node gives the socket at its creation and leaves in place from one request to the
+ * next. A per-request `req.setTimeout` (the SDK handler's way) started a timer at each request and
+ * cleared it at each answer. Node's agent shortens a free socket's timeout to a server's `Keep-Alive:
+ * timeout=` hint (a Node server sends 5 s); a socket taken again gets its full timeout back.
+ */
+const createAgent = (protocol: string, connectTimeoutMs: number, socketTimeoutMs: number): http.Agent => {
+  const Base: typeof http.Agent = protocol === "https:" ? (https.Agent as unknown as typeof http.Agent) : http.Agent;
+  class Agent extends Base {
+    override createConnection(...args: Parameters<http.Agent["createConnection"]>) {
+      const socket = super.createConnection(...args) as Socket;
+      const timer = setTimeout(
+        () => socket.destroy(timeoutError(`Socket timed out without establishing a connection within ${connectTimeoutMs} ms`)),
+        connectTimeoutMs,
+      );
+      socket.once("connect", () => clearTimeout(timer));
+      socket.once("close", () => clearTimeout(timer));
+      return socket;
+    }
+    override reuseSocket(socket: Socket, req: http.ClientRequest) {
+      super.reuseSocket(socket, req);
+      if (socket.timeout !== socketTimeoutMs) socket.setTimeout(socketTimeoutMs);
+    }
+  }
+  return new Agent({ keepAlive: true, maxSockets: 50, timeout: socketTimeoutMs });
+};
+
+/**
  * Signed POSTs of AWS's JSON protocols over keep-alive sockets, with the SDK's standard retries
  * (`maxAttempts`, 3 by default: throttling, 5xx, network errors and timeouts, after a jittered
  * exponential backoff of base 100 ms, 500 ms for throttling, capped at 20 s, within a retry quota of
@@ -107,6 +139,7 @@ const timeoutError = (message: string) => Object.assign(new Error(message), { na
  */
 export const createTransport = (opts: TransportOptions) => {
   const maxAttempts = opts.maxAttempts ?? 3;
+  const socketTimeoutMs = opts.socketTimeoutMs ?? SOCKET_TIMEOUT_MS;
   let quota = 500;
   const credentials = async () => (typeof opts.config.credentials === "function" ? await opts.config.credentials() : opts.config.credentials);
   let resolved: { url: URL; region: string; sign: ReturnType<typeof createSigner>; agent: http.Agent } | undefined;
@@ -118,7 +151,7 @@ export const createTransport = (opts: TransportOptions) => {
     const url = configured
       ? new URL(`${configured.protocol}//${configured.hostname}${configured.port ? `:${configured.port}` : ""}${configured.path ?? "/"}`)
       : new URL(env ?? `https://${opts.service}.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}/`);
-    const agent = url.protocol === "https:" ? new https.Agent({ keepAlive: true, maxSockets: 50 }) : new http.Agent({ keepAlive: true, maxSockets: 50 });
+    const agent = createAgent(url.protocol, opts.connectTimeoutMs, socketTimeoutMs);
     resolved = { url, region, sign: createSigner(opts.service, region, credentials), agent };
     return resolved;
   };
@@ -148,21 +181,9 @@ export const createTransport = (opts: TransportOptions) => {
           });
         },
       );
-      let connectTimer: NodeJS.Timeout | undefined;
-      req.on("socket", (socket) => {
-        if (!socket.connecting) return;
-        connectTimer = setTimeout(
-          () => req.destroy(timeoutError(`Socket timed out without establishing a connection within ${opts.connectTimeoutMs} ms`)),
-          opts.connectTimeoutMs,
-        );
-        socket.once("connect", () => clearTimeout(connectTimer));
-      });
-      req.setTimeout(SOCKET_TIMEOUT_MS, () => req.destroy(timeoutError(`the request socket timed out after ${SOCKET_TIMEOUT_MS} ms of inactivity`)));
-      req.on("error", (e) => {
-        clearTimeout(connectTimer);
-        fail(e);
-      });
-      req.on("close", () => clearTimeout(connectTimer));
+      // The agent's socket timeout (see `createAgent`) is announced on the request that holds the socket.
+      req.on("timeout", () => req.destroy(timeoutError(`the request socket timed out after ${socketTimeoutMs} ms of inactivity`)));
+      req.on("error", fail);
       req.end(body);
     });
   };
