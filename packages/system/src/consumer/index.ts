@@ -20,10 +20,11 @@ export const SENDS_VISIBILITY_S = 30;
 
 /**
  * How long a sends consumer waits for company between receives, and before deletes (`gatherMs`,
- * `deleteWithinMs` below). Paced sends arrive LEAD_MS (2 s) before they are due: half a second of
- * gathering leaves them 1.5 s; a delete may wait longer, being on nobody's path.
+ * `deleteWithinMs` below). Paced sends arrive LEAD_MS (2 s) before they are due: a second of
+ * gathering leaves them one (at 40 paced sessions a worker made 0.82 receives per message with
+ * 500 ms, 0.42 with 1 s: BENCHMARKS.md, "Fleet"); a delete may wait longer, being on nobody's path.
  */
-export const SENDS_GATHER_MS = 500;
+export const SENDS_GATHER_MS = 1000;
 export const SENDS_DELETE_WITHIN_MS = 2000;
 
 /**
