@@ -28,6 +28,9 @@ const SUMMARY_CONCURRENCY = 8;
  */
 const RECORD_CHUNK = 32;
 
+/** Message ids recorded by this process that `byMessageIds` answers from memory (≈ 200 bytes each). */
+const RECORDED_MAX = 20_000;
+
 export type { JobRef, Move } from "./recipient-moves";
 
 /**
@@ -37,6 +40,16 @@ export type { JobRef, Move } from "./recipient-moves";
  */
 export const createRecipientStore = (db: Db) => {
   const move = createMover(db);
+  /**
+   * Where the message ids this process recorded lead (see `byMessageIds`): a message-id entry never
+   * changes once written, and the receipts of a message come to the process that sent it (its
+   * session's host), so a receipt wave mostly needs no lookup. The oldest go first past RECORDED_MAX.
+   */
+  const recorded = new Map<string, MessageRef>();
+  const remember = (messageId: string, ref: MessageRef) => {
+    recorded.set(messageId, ref);
+    if (recorded.size > RECORDED_MAX) recorded.delete(recorded.keys().next().value as string);
+  };
   const phones = (list: Iterable<string>) => [...list].map((phone) => ({ phone }));
   /** Message-id entries, 25 a request, the requests at once (a record transaction moves at most 32 recipients). */
   const putEntries = (entries: Item[]) =>
@@ -109,7 +122,11 @@ export const createRecipientStore = (db: Db) => {
         o.moved.push(...r.moved);
         o.refused.push(...r.refused);
         const no = new Set(r.refused);
-        for (const c of chunk) if (c.at === at && no.has(c.m.phone)) refused.push({ job: c.r.job, m: c.m });
+        for (const c of chunk) {
+          if (c.at !== at) continue;
+          if (no.has(c.m.phone)) refused.push({ job: c.r.job, m: c.m });
+          else remember(c.m.messageId, { tenant_id: c.r.job.tenant_id, job_id: c.r.job.id, phone: c.m.phone, quota_month: c.r.job.quota_month });
+        }
       });
       await dropEntries(refused);
     }
@@ -267,15 +284,21 @@ export const createRecipientStore = (db: Db) => {
       return out;
     },
 
-    /** Where each of the message ids leads (one BatchGet per 100); ids without an index entry are absent. */
+    /**
+     * Where each of the message ids leads: those this process recorded from memory, the others by
+     * their index entries (one BatchGet per 100); ids without an index entry are absent.
+     */
     async byMessageIds(messageIds: string[]): Promise<Map<string, MessageRef>> {
-      const items = await batchGet(db, messageIds.map(Keys.message));
-      return new Map(
-        items.map((i) => [
-          Keys.messageIdOf(i.pk as string),
-          { tenant_id: i.tenant_id, job_id: i.job_id, phone: i.phone, quota_month: i.quota_month } as MessageRef,
-        ]),
-      );
+      const out = new Map<string, MessageRef>();
+      for (const id of messageIds) {
+        const ref = recorded.get(id);
+        if (ref) out.set(id, ref);
+      }
+      const unknown = messageIds.filter((id) => !out.has(id));
+      if (unknown.length === 0) return out;
+      for (const i of await batchGet(db, unknown.map(Keys.message)))
+        out.set(Keys.messageIdOf(i.pk as string), { tenant_id: i.tenant_id, job_id: i.job_id, phone: i.phone, quota_month: i.quota_month } as MessageRef);
+      return out;
     },
   } satisfies Store["recipients"];
 };

@@ -195,4 +195,26 @@ describe("records and receipts across jobs (DynamoDB Local)", () => {
     ]);
     expect(emitted.map((e) => e.tenant)).toEqual([ta, ta, tb]);
   });
+
+  it("finds the messages this process recorded without a lookup, and looks up only the others", async () => {
+    const t = await tenant();
+    const phones = phonesOf("8200", 3);
+    const { ref, mid } = await claimedJob(store, t, phones);
+    const { c, deps } = counted();
+    // Two messages recorded by the receipts' own process, the third by another one (another store).
+    await c.store.recipients.markSent(
+      ref,
+      phones.slice(0, 2).map((p) => ({ phone: p, messageId: mid(p), at: Date.now() })),
+    );
+    await store.recipients.markSent(ref, [{ phone: phones[2] as string, messageId: mid(phones[2] as string), at: Date.now() }]);
+    c.seen.length = 0;
+    const refs = await c.store.recipients.byMessageIds([...phones.map(mid), "never-sent"]);
+    expect([...refs.entries()].sort()).toEqual(phones.map((p) => [mid(p), { tenant_id: t, job_id: ref.id, phone: p, quota_month: ref.quota_month }]).sort());
+    expect(c.seen).toEqual([{ command: "batchGet", items: 0 }]);
+    c.seen.length = 0;
+    const receipts = createReceiptRecorder(deps);
+    await Promise.all(phones.slice(0, 2).map((p) => receipts.record(mid(p), "delivered")));
+    expect(c.seen).toEqual([{ command: "transact", items: 3 }]);
+    expect(await store.jobs.get(t, ref.id, true)).toMatchObject({ sent_count: 3, delivered_count: 2 });
+  });
 });
