@@ -16,6 +16,7 @@ import { batchGet, batchWrite, conditional, type Db, type Item, onIndex, type Pa
 import { jobKey } from "./jobs";
 import { INDEX, Keys, Lists } from "./keys";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
+import { createRecordedMessages } from "./recorded-messages";
 import { messageEntry, sentConversation, sentDayTally } from "./sent-records";
 
 /** Conversation summaries updated at once by one record (a record batch holds up to 32 messages). */
@@ -28,9 +29,6 @@ const SUMMARY_CONCURRENCY = 8;
  */
 const RECORD_CHUNK = 32;
 
-/** Message ids recorded by this process that `byMessageIds` answers from memory (≈ 200 bytes each). */
-const RECORDED_MAX = 20_000;
-
 export type { JobRef, Move } from "./recipient-moves";
 
 /**
@@ -40,16 +38,8 @@ export type { JobRef, Move } from "./recipient-moves";
  */
 export const createRecipientStore = (db: Db) => {
   const move = createMover(db);
-  /**
-   * Where the message ids this process recorded lead (see `byMessageIds`): a message-id entry never
-   * changes once written, and the receipts of a message come to the process that sent it (its
-   * session's host), so a receipt wave mostly needs no lookup. The oldest go first past RECORDED_MAX.
-   */
-  const recorded = new Map<string, MessageRef>();
-  const remember = (messageId: string, ref: MessageRef) => {
-    recorded.set(messageId, ref);
-    if (recorded.size > RECORDED_MAX) recorded.delete(recorded.keys().next().value as string);
-  };
+  const recorded = createRecordedMessages();
+
   const phones = (list: Iterable<string>) => [...list].map((phone) => ({ phone }));
   /** Message-id entries, 25 a request, the requests at once (a record transaction moves at most 32 recipients). */
   const putEntries = (entries: Item[]) =>
@@ -125,7 +115,7 @@ export const createRecipientStore = (db: Db) => {
         for (const c of chunk) {
           if (c.at !== at) continue;
           if (no.has(c.m.phone)) refused.push({ job: c.r.job, m: c.m });
-          else remember(c.m.messageId, { tenant_id: c.r.job.tenant_id, job_id: c.r.job.id, phone: c.m.phone, quota_month: c.r.job.quota_month });
+          else recorded.remember(c.m.messageId, { tenant_id: c.r.job.tenant_id, job_id: c.r.job.id, phone: c.m.phone, quota_month: c.r.job.quota_month });
         }
       });
       await dropEntries(refused);
