@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createReceiptRecorder } from "../../packages/core/src/job";
+import { createReceiptRecorder, createSentRecorder } from "../../packages/core/src/job";
 import { systemClock } from "../../packages/core/src/port";
 import { store, useTable } from "../helpers/baileys-fixture";
-import { jobRecord } from "../helpers/records";
+import { claimedJob, jobRecord } from "../helpers/records";
 
 useTable();
 
@@ -50,5 +50,25 @@ describe("receipts (DynamoDB Local)", () => {
     expect(states.filter((s) => s === "delivered")).toHaveLength(10);
     expect(states.filter((s) => s === "sent")).toHaveLength(5);
     expect(states[22]).toBe("read");
+  });
+
+  it("a receipt that arrives while its message's record still lingers waits for it instead of being lost", async () => {
+    const tenantId = `ten_${randomBytes(5).toString("hex")}`;
+    const phones = ["+5511977700101", "+5511977700102"];
+    const { j, mid } = await claimedJob(store, tenantId, phones);
+    const sent = createSentRecorder({ store, clock: systemClock });
+    const receipts = createReceiptRecorder({ store, clock: systemClock }, { recording: sent.recording });
+    const at = Date.now();
+    // Both messages went out; their record waits up to RECORD_LINGER_MS. The first one's recipient answers at once
+    // (delivered, then read), before its record is written: the recipient is still `sending` then.
+    const records = phones.map((phone) => sent.record({ job: j, phone, name: null, text: "hi", messageId: mid(phone), at, day: "2026-11-20" }));
+    expect(sent.recording(mid(phones[0] as string))).toBeDefined();
+    expect(await store.recipients.get(j.id, phones[0] as string)).toMatchObject({ status: "sending" });
+    await Promise.all([receipts.record(mid(phones[0] as string), "delivered"), receipts.record(mid(phones[1] as string), "read"), ...records]);
+    await receipts.drain();
+    expect(sent.recording(mid(phones[0] as string))).toBeUndefined();
+    expect(await store.recipients.get(j.id, phones[0] as string)).toMatchObject({ status: "delivered" });
+    expect(await store.recipients.get(j.id, phones[1] as string)).toMatchObject({ status: "read" });
+    expect(await store.jobs.get(tenantId, j.id, true)).toMatchObject({ sent_count: 2, delivered_count: 2, read_count: 1 });
   });
 });

@@ -7,8 +7,11 @@ import type { JobRef, MessageRef, Moved } from "./port";
 /** What this module uses. */
 type D = Uses<"recipients", "clock" | "events">;
 
-/** How long a receipt waits for others before it is written (receipts come in waves after a bulk send). */
-export const RECEIPT_LINGER_MS = 100;
+/**
+ * How long a receipt waits for others before it is written (receipts come in waves after a bulk send,
+ * and paced sends' receipts come a few a second: a wave of this length is written in one transaction).
+ */
+export const RECEIPT_LINGER_MS = 400;
 
 type State = "delivered" | "read";
 
@@ -25,8 +28,12 @@ interface JobReceipts {
  * arrive close together are written together, whatever their jobs: one BatchGet finds their
  * recipients, then one transaction per state moves the recipients of every job (each job's counters
  * once; a crash in the linger loses those receipts, never a message: the recipients stay `sent`).
+ *
+ * A receipt can arrive while its message's own record still lingers (a recipient online answers
+ * within a second): given `recording` (the sender of this process), it waits for that record first,
+ * else it would find no recipient `sent` and be lost.
  */
-export const createReceiptRecorder = (d: D) => {
+export const createReceiptRecorder = (d: D, o: { recording?: (messageId: string) => Promise<void> | undefined } = {}) => {
   const write = async (receipts: { messageId: string; state: State }[]) => {
     const refs = await d.store.recipients.byMessageIds(receipts.map((r) => r.messageId));
     // Per job, each recipient once (one transaction cannot touch an item twice); read wins over delivered.
@@ -84,7 +91,10 @@ export const createReceiptRecorder = (d: D) => {
 
   return {
     /** Records a receipt; settles once it is written. */
-    record: (messageId: string, state: State) => add("receipts", { messageId, state }),
+    record: async (messageId: string, state: State) => {
+      await o.recording?.(messageId);
+      return add("receipts", { messageId, state });
+    },
     /** Writes what waits now (on shutdown). */
     drain: () => add.drain("receipts"),
   };

@@ -5,8 +5,11 @@ export const LEASE_MS = 10 * 60_000;
 export const MAX_ATTEMPTS = 3;
 /** Sent messages recorded together, of any jobs (`markSentMany`: their recipients, each job's counters and the shared items in as few transactions as fit). */
 export const RECORD_BATCH = 32;
-/** How long a sent message waits for others before it is recorded (the crash window grows by as much). */
-export const RECORD_LINGER_MS = 100;
+/**
+ * How long a sent message waits for others before it is recorded (the crash window grows by as much):
+ * long enough that a worker's paced messages, a few a second across its sessions, share a record.
+ */
+export const RECORD_LINGER_MS = 400;
 
 /**
  * The longest a send may take (the media download is capped at 60 s before it). A send that takes

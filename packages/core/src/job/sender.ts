@@ -276,5 +276,7 @@ export const createSender = (
     handle,
     /** Whether a send on the session is claimed and not yet recorded (its lane may already be free). */
     busy: claims.busy,
+    /** Settles once the record of a message this process sent is done; undefined when none is under way. */
+    recording: record.recording,
   };
 };

@@ -61,9 +61,24 @@ export const createSentRecorder = (d: D) => {
       }
     },
   });
+  /** The records not yet written, by message id: a receipt that arrives first waits for its message's (`recording`). */
+  const pending = new Map<string, Promise<void>>();
   return {
     /** Records a sent message; settles once its record is written. */
-    record: (m: SentItem) => add(ALL, m),
+    record: (m: SentItem) => {
+      const written = add(ALL, m);
+      const settled = written.then(
+        () => undefined,
+        () => undefined,
+      );
+      pending.set(m.messageId, settled);
+      void settled.then(() => {
+        if (pending.get(m.messageId) === settled) pending.delete(m.messageId);
+      });
+      return written;
+    },
+    /** While a message's record lingers or is being written: a promise settled once it is done (written or failed). */
+    recording: (messageId: string): Promise<void> | undefined => pending.get(messageId),
     /** Writes what waits now: a failure counts after the sends before it (they reset the failures in a row). */
     drain: () => add.drain(ALL),
   };

@@ -22,6 +22,8 @@ export const createSessionHost = (
     owner: string;
     /** Whether this host may run the session: its shard is one this worker holds (absent: every session). */
     inScope?: (sessionId: string) => boolean;
+    /** The sender's record of a message under way, which the message's receipts wait for (see `createReceiptRecorder`). */
+    recording?: (messageId: string) => Promise<void> | undefined;
   },
 ) => {
   // Inbound senders, mentions and group members are phone numbers: their tables load at the first one.
@@ -37,7 +39,7 @@ export const createSessionHost = (
   /** When the last renew-and-sync round finished (liveness: a host whose rounds stop is stalled). */
   let lastRoundAt = d.clock.now();
   const now = () => iso(d.clock.now());
-  const receipts = Jobs.createReceiptRecorder(d);
+  const receipts = Jobs.createReceiptRecorder(d, { recording: d.recording });
   const inbound = Conversation.createInboundRecorder({ ...d, onRecorded: inboundSubscribers(d) });
   const groupSubscribers = groupSubscribersOf(d);
 

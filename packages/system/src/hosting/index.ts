@@ -21,7 +21,14 @@ export const createHosting = async (deps: Adapters, o: HostSettings & { logger: 
   const inShard = (shard: number) => (sessionId: string) => shardOf(sessionId, shards) === shard;
   const lanes = createLanes(deps.clock);
   // The host runs the sessions of the shards this worker holds: shard leases, then session leases.
-  const host = createSessionHost({ ...deps, logger, owner, inScope: (id) => fleet.owns(shardOf(id, shards)) });
+  // A receipt for a message whose record still lingers waits for it (the sender is made below, after the transport).
+  const host = createSessionHost({
+    ...deps,
+    logger,
+    owner,
+    inScope: (id) => fleet.owns(shardOf(id, shards)),
+    recording: (messageId) => sender?.recording(messageId),
+  });
   const transport = await o.transport(host.events);
   host.attach(transport);
   const sender = o.sender ? Jobs.createSender(deps, transport, lanes, { hosts: host.hosts }) : undefined;

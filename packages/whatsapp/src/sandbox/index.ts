@@ -89,7 +89,7 @@ export const createSandboxTransport = (deps: {
   // changes of one message in a batch, the later one is written.
   const setStatus = createCoalescer<{ m: SandboxMessage; seq: string }>({
     max: 25,
-    lingerMs: 100,
+    lingerMs: 400,
     flush: (_key, updates) => deps.outbox.setStatuses([...new Map(updates.map((u) => [u.seq, u])).values()]),
   });
 
