@@ -1,7 +1,9 @@
 import type { Uses } from "../deps";
 import { checkCompletion } from "./control";
+import { FINAL } from "./job";
 import { planMessage, snapshotMessage } from "./messages";
 import type { Job, SendingClaim } from "./port";
+import { LEASE_MS } from "./send-limits";
 
 /** What this module uses. */
 type D = Uses<"activity" | "jobs" | "recipients" | "sessions" | "tenants", "claimant" | "clock" | "queue">;
@@ -15,12 +17,18 @@ export const isStalled = (job: Job, now: number) =>
 
 /**
  * Recovery after a crash or lost queue messages:
- * - recipients left `sending` whose claim expired before `sendingBefore` become `unknown` (never resent);
+ * - recipients left `sending` whose claim expired before `sendingBefore` become `unknown` (never resent):
+ *   at start-up (`replan` true or false) in every job that may hold a claim; in the periodic sweep
+ *   (`replan: "stalled"`) only where a stuck claim is plausible (see `suspects`);
  * - active jobs are re-planned under a new epoch (queued sends of the old epoch are dropped), and
  *   unfinished snapshots are resumed; with `replan: "stalled"` only running jobs past their `watch_at`.
  */
 export const reconcile = async (d: D, opts: { sendingBefore: number; replan: boolean | "stalled" }) => {
-  const stuck = await settleInterrupted(d, await d.store.recipients.sendingExpired(opts.sendingBefore));
+  const expired =
+    opts.replan === "stalled"
+      ? await d.store.recipients.sendingExpired(opts.sendingBefore, await suspects(d))
+      : await d.store.recipients.sendingExpired(opts.sendingBefore);
+  const stuck = await settleInterrupted(d, expired);
   if (!opts.replan) return { unknown: stuck, replanned: 0 };
   let replanned = 0;
   for (const a of await d.store.jobs.active()) {
@@ -41,6 +49,31 @@ export const reconcile = async (d: D, opts: { sendingBefore: number; replan: boo
     replanned++;
   }
   return { unknown: stuck, replanned };
+};
+
+/**
+ * The jobs the periodic sweep looks for expired claims in. Finding a claim reads its job's recipients
+ * whole (a claim is in no index), so the sweep reads only jobs that count a pending recipient and either
+ * - run but are stalled (`isStalled`: no send ended within the grace and past their `watch_at`; the
+ *   sweep plans them again, which reads their partition too): a job whose only pending recipients are
+ *   stuck claims is one of these until they are settled, so it still completes; or
+ * - ended at least a lease ago (a cancel leaves the sends under way to be recorded; no claim is made
+ *   after it, so every claim it left has expired by then): a count still above 0 is a claim that will
+ *   not be recorded, and one look settles them all.
+ * A running job that still sends keeps a stuck claim until it runs out of other recipients and stalls;
+ * a paused one until it runs again, its session changes hands (`recoverSession`) or a process starts.
+ * A claim whose process crashed is found sooner: when another host takes its session, or at start-up.
+ */
+const suspects = async (d: D) => {
+  const now = d.clock.now();
+  const out: Job[] = [];
+  for (const a of await d.store.jobs.listed()) {
+    const job = await d.store.jobs.get(a.tenant_id, a.id, true);
+    if (!job || job.pending_count === 0) continue;
+    const ended = FINAL.includes(job.status) && (Date.parse(job.completed_at ?? "") || 0) <= now - LEASE_MS;
+    if (ended || isStalled(job, now)) out.push(job);
+  }
+  return out;
 };
 
 /**
@@ -75,9 +108,12 @@ const settleInterrupted = async (d: D, stuck: SendingClaim[], keep: (job: Job) =
  * over) can no longer be recorded by it, since a claimant records only while its host holds the lease.
  * Claims of this process, and of sessions whose lease is someone else's, are left alone.
  */
-export const recoverSession = async (d: D, tenantId: string, sessionId: string) =>
-  settleInterrupted(
+export const recoverSession = async (d: D, tenantId: string, sessionId: string) => {
+  // Only the jobs on this session can hold its claims (each of their recipients is read).
+  const jobs = (await d.store.jobs.listed()).filter((j) => j.tenant_id === tenantId && j.session_id === sessionId);
+  return settleInterrupted(
     d,
-    (await d.store.recipients.sendingExpired(Number.MAX_SAFE_INTEGER)).filter((s) => s.tenant_id === tenantId && s.claimed_by !== d.claimant),
+    (await d.store.recipients.sendingExpired(Number.MAX_SAFE_INTEGER, jobs)).filter((s) => s.tenant_id === tenantId && s.claimed_by !== d.claimant),
     (job) => job.session_id === sessionId,
   );
+};
