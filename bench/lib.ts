@@ -7,6 +7,9 @@ import { startRuntime } from "../packages/local/src/runtime";
 /** The key attributes of the table's one global index (projection ALL, as SST's Dynamo creates it). */
 const GSI_KEYS = ["gsi1pk", "gsi1sk"];
 
+/** The size a read is counted at for an item the query did not return whole (a recipient item is ≈ 250 bytes). */
+const ITEM_BYTES = 250;
+
 const text = (v: any): string => (typeof v === "string" ? v : (v?.S ?? String(v?.N ?? "")));
 
 /** One write as the index sees it: the item's key, and whether the write puts it in, takes it out or leaves that as it was. */
@@ -89,7 +92,8 @@ const unitsByItem = (commandName: string, input: any): [string, number][] => {
  * table's: an item that enters, leaves or changes while in gsi1 costs one more write unit (two when
  * its index key changes: the old entry is deleted, the new one put). Whether an item is in the index
  * is tracked from the writes seen (also while paused), so items written before counting began are
- * taken as outside it.
+ * taken as outside it, and a write that removes index attributes from an item outside the index (the
+ * moves out of `sending` still remove the claim's old `SENDING` place) counts nothing, as on AWS.
  */
 export const createCounter = () => {
   const counts: Record<string, number> = {};
@@ -140,9 +144,15 @@ export const createCounter = () => {
           // Long polls that ended with messages (on AWS idle polls are a fixed cost; these are the per-message ones).
           if (context.commandName === "ReceiveMessageCommand" && (result.output?.Messages?.length ?? 0) > 0)
             counts["SQS.ReceiveMessage (with messages)"] = (counts["SQS.ReceiveMessage (with messages)"] ?? 0) + 1;
-          // A query reads 4 KB per unit of what it returns (estimated from the items' JSON size).
+          // A query reads 4 KB per unit of what it reads (estimated from the items' JSON size). Items a
+          // filter dropped (`ScannedCount` − `Count`) were read too: at the returned items' size where
+          // they are whole, else at a recipient item's (≈ 250 B). A projection's items count as returned.
           if (context.commandName === "QueryCommand") {
-            const bytes = JSON.stringify(result.output?.Items ?? []).length;
+            const returned = JSON.stringify(result.output?.Items ?? []).length;
+            const count = result.output?.Count ?? 0;
+            const scanned = result.output?.ScannedCount ?? count;
+            const dropped = Math.max(0, scanned - count);
+            const bytes = returned + dropped * (!input.ProjectionExpression && count > 0 ? returned / count : ITEM_BYTES);
             readUnits += Math.max(1, Math.ceil(bytes / 4096)) * (input.ConsistentRead ? 1 : 0.5);
           }
           return result;

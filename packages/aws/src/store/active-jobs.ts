@@ -17,16 +17,25 @@ export type ActiveJob = { tenant_id: string; id: string; status: JobStatus; sess
  * write to it — the counters of each record and receipt transaction — was also a write to the index
  * (one unit more per write, two for a job item over 1 KB). The entry is put with the job, and before
  * any change that may make a job active again; a job that is no longer active loses it at the next
- * `listActive`, which reads the jobs' states. `since` tells one activation from the next, so that a
- * stale look never deletes the entry of a job made active again after it.
+ * `listJobs`, which reads the jobs' states, once it counts no pending recipient. `since` tells one
+ * activation from the next, so that a stale look never deletes the entry of a job made active again
+ * after it.
+ *
+ * The list is also where recovery looks for claims (`sending` recipients) since they left the index:
+ * a job that ended with claims not yet recorded (a cancel leaves the sends under way to be recorded)
+ * still counts them in `pending_count`, so its entry stays until they are recorded or settled.
  */
 export const activeEntryPut = (db: Db, tenantId: string, id: string, since: string) => ({
   TableName: db.table,
   Item: { ...Keys.activeJob(tenantId, id), ...Lists.activeJob(id), tenant_id: tenantId, id, since },
 });
 
-/** Every active job, from the list's entries and the jobs they name (and job items listed by an older version). */
-export const listActive = async (db: Db): Promise<ActiveJob[]> => {
+/**
+ * Every listed job: the active ones, and ended ones that still count pending recipients (claims not
+ * yet recorded), from the list's entries and the jobs they name (and job items listed by an older
+ * version). Entries of ended jobs that count none are deleted.
+ */
+export const listJobs = async (db: Db): Promise<ActiveJob[]> => {
   const listed: Item[] = [];
   for await (const i of queryAll(db, {
     ...onIndex,
@@ -43,7 +52,7 @@ export const listActive = async (db: Db): Promise<ActiveJob[]> => {
         entries.map((e) => Keys.job(e.tenant_id as string, e.id as string)),
         {
           consistent: true,
-          projection: "tenant_id, id, #s, session_id, origin",
+          projection: "tenant_id, id, #s, session_id, origin, pending_count",
           names: { "#s": "status" },
         },
       )
@@ -51,9 +60,10 @@ export const listActive = async (db: Db): Promise<ActiveJob[]> => {
   );
   const out: ActiveJob[] = [];
   const seen = new Set<string>();
+  const held = (j: Item) => ACTIVE.includes(j.status as JobStatus) || Number(j.pending_count ?? 0) > 0;
   const add = (j: Item) => {
     const key = `${j.tenant_id}/${j.id}`;
-    if (seen.has(key) || !ACTIVE.includes(j.status as JobStatus)) return;
+    if (seen.has(key) || !held(j)) return;
     seen.add(key);
     out.push({
       tenant_id: j.tenant_id as string,
@@ -66,7 +76,7 @@ export const listActive = async (db: Db): Promise<ActiveJob[]> => {
   const ended: Item[] = [];
   for (const e of entries) {
     const job = jobs.get(`${e.tenant_id}/${e.id}`);
-    if (job && ACTIVE.includes(job.status as JobStatus)) add(job);
+    if (job && held(job)) add(job);
     else ended.push(e);
   }
   // The entries of jobs that ended since the last look go, several at a time (a look after many jobs ended is not held up by them).
@@ -89,3 +99,6 @@ export const listActive = async (db: Db): Promise<ActiveJob[]> => {
   for (const j of listed) if (!String(j.sk).startsWith(Keys.activeJob("", "").sk)) add(j);
   return out;
 };
+
+/** Every active job (pending, running, paused). */
+export const listActive = async (db: Db): Promise<ActiveJob[]> => (await listJobs(db)).filter((j) => ACTIVE.includes(j.status));

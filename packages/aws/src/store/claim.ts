@@ -1,9 +1,13 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { batchGet, conditional, type Db } from "./db";
-import { INDEX, Keys, Lists } from "./keys";
+import { INDEX, Keys } from "./keys";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
 
-/** What a claim adds and every move out of `sending` removes: the lease and its place in the `SENDING` list. */
+/**
+ * What every move out of `sending` removes: the lease, and the place in the `SENDING` list a claim
+ * made by an earlier version has (a claim is no longer in the index; removing attributes an item does
+ * not have writes nothing to the index, so this costs nothing and a deploy leaves no claim listed).
+ */
 export const CLAIM_ATTRIBUTES = ["lease_until", "claimed_by", INDEX.pk, INDEX.sk];
 
 export type ClaimResult = "claimed" | "job_inactive" | "opted_out" | "not_pending";
@@ -35,8 +39,10 @@ const retried = async <T>(fn: () => Promise<T>): Promise<T> => {
  * unused): the sender takes the next recipient of a session while the previous message is being sent
  * and confirms it once that send is done, so the read still follows the previous send and the update.
  *
- * Cost: 1 write unit (+1 in the lease index) and 2 read units, against 6 write units for a
- * transaction of three items; the undo (2 more writes) happens only when the claim is refused.
+ * Cost: 1 write unit and 2 read units, against 6 write units for a transaction of three items; the
+ * undo (2 more writes) happens only when the claim is refused. The claim is in no index: recovery
+ * finds expired claims in their jobs' partitions (`sendingExpired`), so the claim and the move that
+ * ends it write nothing to the index (they cost 1 index write unit each while the claim was listed).
  */
 export const createClaim = (db: Db) => {
   const move = createMover(db);
@@ -57,30 +63,26 @@ export const createClaim = (db: Db) => {
     );
 
   /** The update: `pending` → `sending` with the lease; false when the recipient was not pending. */
-  const take = (job: JobRef, phone: string, leaseUntil: number, messageId: string, claimant?: string): Promise<boolean> => {
-    const entry = Lists.sendingRecipient(leaseUntil, job.tenant_id, job.id, phone);
-    return conditional(
+  const take = (job: JobRef, phone: string, leaseUntil: number, messageId: string, claimant?: string): Promise<boolean> =>
+    conditional(
       db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: recipientKey(job.id, phone),
-          UpdateExpression: "SET #status = :sending, lease_until = :lease, message_id = :mid, claimed_by = :by, #ipk = :g, #isk = :gs ADD attempts :one",
+          UpdateExpression: "SET #status = :sending, lease_until = :lease, message_id = :mid, claimed_by = :by ADD attempts :one",
           ConditionExpression: "#status = :pending",
-          ExpressionAttributeNames: { "#status": "status", "#ipk": INDEX.pk, "#isk": INDEX.sk },
+          ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":sending": "sending",
             ":pending": "pending",
             ":lease": leaseUntil,
             ":mid": messageId,
             ":by": claimant ?? null,
-            ":g": entry[INDEX.pk],
-            ":gs": entry[INDEX.sk],
             ":one": 1,
           },
         }),
       ),
     );
-  };
 
   /** The read that makes a take a claim, or refuses and undoes it (see above). */
   const confirm = async (job: JobRef, phone: string, epoch: number, messageId: string): Promise<Exclude<ClaimResult, "not_pending">> => {

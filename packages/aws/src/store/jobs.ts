@@ -4,7 +4,7 @@ import type { Job, JobStatus, Recipient } from "@outreach/core/job";
 import type { WaitingReason } from "@outreach/core/pacing";
 import type { Store } from "@outreach/core/port";
 import type { SlotState } from "@outreach/core/session";
-import { ACTIVE, activeEntryPut, listActive } from "./active-jobs";
+import { ACTIVE, activeEntryPut, listActive, listJobs } from "./active-jobs";
 import { conditional, type Db, type Item, type PageRequest, queryAll, queryPage, strip, transact, whenHolds } from "./db";
 import { INDEX, Keys, PREFIX } from "./keys";
 
@@ -155,6 +155,9 @@ export const createJobStore = (db: Db) => {
 
     /** Every active job (pending, running, paused), for the reconciler. */
     active: () => listActive(db),
+
+    /** The active jobs and the ended ones that still count pending recipients (claims a cancel left to be recorded). */
+    listed: () => listJobs(db),
 
     /**
      * Conditional state change: applies `set` only when the job is in one of `from` (and, if given, at

@@ -128,11 +128,13 @@ export const Lists = {
   session: (tenantId: string, id: string) => listed("SESSIONS", `${tenantId}#${id}`),
   activeJobs: "ACTIVE_JOBS",
   activeJob: (id: string) => listed("ACTIVE_JOBS", id),
-  /** Recipients being sent, ordered by the end of their claim (crash recovery finds the expired ones). */
+  /**
+   * Recipients being sent, ordered by the end of their claim: where earlier versions listed a claim
+   * (`<lease_until 15 digits>#<tenant>#<job>#<phone>`). Claims are no longer listed; recovery still
+   * reads the list for claims such a version made.
+   */
   sending: "SENDING",
   sendingAt: (leaseUntil: number) => String(leaseUntil).padStart(15, "0"),
-  sendingRecipient: (leaseUntil: number, tenantId: string, jobId: string, phone: string) =>
-    listed("SENDING", `${String(leaseUntil).padStart(15, "0")}#${tenantId}#${jobId}#${phone}`),
   parseSending: (sk: string) => {
     const [, tenant_id, job_id, phone] = sk.split("#");
     return tenant_id && job_id && phone ? { tenant_id, job_id, phone } : undefined;

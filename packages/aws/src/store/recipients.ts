@@ -1,22 +1,13 @@
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type {
-  ConversationContext,
-  MessageRef,
-  Moved,
-  ReceiptBatch,
-  Recipient,
-  RecipientStatus,
-  SendingClaim,
-  SentMessage,
-  SentRecord,
-} from "@outreach/core/job";
+import type { ConversationContext, MessageRef, Moved, ReceiptBatch, Recipient, RecipientStatus, SentMessage, SentRecord } from "@outreach/core/job";
 import type { Store } from "@outreach/core/port";
 import { CLAIM_ATTRIBUTES, createClaim } from "./claim";
-import { batchGet, batchWrite, conditional, type Db, type Item, onIndex, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
+import { batchGet, batchWrite, conditional, type Db, type Item, type PageRequest, queryAll, queryPage, strip, transact } from "./db";
 import { jobKey } from "./jobs";
-import { INDEX, Keys, Lists } from "./keys";
+import { Keys } from "./keys";
 import { createMover, type JobRef, recipientKey } from "./recipient-moves";
 import { createRecordedMessages } from "./recorded-messages";
+import { sendingExpired } from "./sending-claims";
 import { messageEntry, sentConversation, sentDayTally } from "./sent-records";
 
 /** Conversation summaries updated at once by one record (a record batch holds up to 32 messages). */
@@ -259,20 +250,8 @@ export const createRecipientStore = (db: Db) => {
      */
     ...createClaim(db),
 
-    /** Recipients left in `sending` whose lease ended before `before` (the process that claimed them is gone). */
-    async sendingExpired(before: number): Promise<SendingClaim[]> {
-      const out: SendingClaim[] = [];
-      for await (const i of queryAll(db, {
-        ...onIndex,
-        KeyConditionExpression: "#ipk = :g AND #isk < :b",
-        ExpressionAttributeNames: { "#ipk": INDEX.pk, "#isk": INDEX.sk },
-        ExpressionAttributeValues: { ":g": Lists.sending, ":b": Lists.sendingAt(before) },
-      })) {
-        const ref = Lists.parseSending(i[INDEX.sk] as string);
-        if (ref) out.push(typeof i.claimed_by === "string" ? { ...ref, claimed_by: i.claimed_by } : ref);
-      }
-      return out;
-    },
+    /** Recipients left in `sending` whose lease ended before `before`, in the given jobs or every listed one (see `sendingExpired`). */
+    sendingExpired: (before: number, jobs?: { tenant_id: string; id: string }[]) => sendingExpired(db, before, jobs),
 
     /**
      * Where each of the message ids leads: those this process recorded from memory, the others by

@@ -179,6 +179,11 @@ export interface JobRepo {
   createdBetween(tenantId: string, fromId: string, toId: string): Promise<Job[]>;
   active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] }[]>;
   /**
+   * The active jobs and the ended ones that still count pending recipients: every job that may hold a
+   * claim (`sending`), as a cancel leaves the sends under way to be recorded.
+   */
+  listed(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] }[]>;
+  /**
    * A one-recipient job of `POST /messages/send`, running at once: the job, its recipient (`pending`)
    * and the month's reservation in one transaction ("exists" when the id was used before).
    */
@@ -245,8 +250,13 @@ export interface RecipientRepo {
   confirm(job: JobRef, phone: string, epoch: number, messageId: string): Promise<"claimed" | "job_inactive" | "opted_out">;
   /** A take that will not be confirmed: `sending` → `pending` as if never taken (attempt given back). */
   release(job: JobRef, phone: string, messageId: string): Promise<void>;
-  /** Recipients left `sending` whose claim lease ends before `before`, with who claimed them. */
-  sendingExpired(before: number): Promise<SendingClaim[]>;
+  /**
+   * Recipients left `sending` whose claim lease ends before `before`, with who claimed them: in the
+   * given jobs, or in every listed job (`JobRepo.listed`). Each job's recipients are read whole (a
+   * claim is in no index), so callers name the jobs where a stuck claim is plausible. Claims an
+   * earlier version listed in an index are answered wherever they are (as that version did).
+   */
+  sendingExpired(before: number, jobs?: { tenant_id: string; id: string }[]): Promise<SendingClaim[]>;
   /**
    * `sending` → `sent` with the message ids (so receipts find them) and the day's sent count; with
    * `sessionId`, also what the session really sent that day (its pacing policy's daily counts); with

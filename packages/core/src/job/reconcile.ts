@@ -1,7 +1,9 @@
 import type { Uses } from "../deps";
 import { checkCompletion } from "./control";
+import { FINAL } from "./job";
 import { planMessage, snapshotMessage } from "./messages";
 import type { Job, SendingClaim } from "./port";
+import { LEASE_MS } from "./send-limits";
 
 /** What this module uses. */
 type D = Uses<"activity" | "jobs" | "recipients" | "sessions" | "tenants", "claimant" | "clock" | "queue">;
@@ -15,41 +17,87 @@ export const isStalled = (job: Job, now: number) =>
 
 /**
  * Recovery after a crash or lost queue messages:
- * - recipients left `sending` whose claim expired before `sendingBefore` become `unknown` (never resent);
+ * - recipients left `sending` whose claim expired before `sendingBefore` become `unknown` (never resent):
+ *   at start-up (`replan` true or false) in every job that may hold a claim; in the periodic sweep
+ *   (`replan: "stalled"`) only where a stuck claim is plausible (see `isSuspect`);
  * - active jobs are re-planned under a new epoch (queued sends of the old epoch are dropped), and
  *   unfinished snapshots are resumed; with `replan: "stalled"` only running jobs past their `watch_at`.
  */
 export const reconcile = async (d: D, opts: { sendingBefore: number; replan: boolean | "stalled" }) => {
-  const stuck = await settleInterrupted(d, await d.store.recipients.sendingExpired(opts.sendingBefore));
-  if (!opts.replan) return { unknown: stuck, replanned: 0 };
-  let replanned = 0;
-  for (const a of await d.store.jobs.active()) {
-    const job = await d.store.jobs.get(a.tenant_id, a.id, true);
-    if (!job) continue;
-    if (!job.snapshot_settled) {
-      await d.queue.send("events", [{ body: snapshotMessage(job.tenant_id, job.id) }]);
-      continue;
+  if (opts.replan !== "stalled") {
+    const { settled } = await settleInterrupted(d, await d.store.recipients.sendingExpired(opts.sendingBefore));
+    if (!opts.replan) return { unknown: settled, replanned: 0 };
+    let replanned = 0;
+    for (const a of await d.store.jobs.active()) {
+      const job = await d.store.jobs.get(a.tenant_id, a.id, true);
+      if (job && (await replan(d, job, true))) replanned++;
     }
-    if (job.status === "cancelled") continue;
-    if (job.status !== "running" && job.status !== "pending") continue;
-    // "stalled": only jobs that should have shown activity by now (their queued messages were lost).
-    // A job still working through a backlog (a send ended within the grace) is slow, not lost.
-    if (opts.replan === "stalled" && !isStalled(job, d.clock.now())) continue;
-    const next = await d.store.jobs.transition(job.tenant_id, job.id, [job.status], { plan_cursor: null, plan_done: false }, { bumpEpoch: true });
-    if (!next) continue;
-    await d.queue.send("events", [{ body: planMessage(next) }]);
-    replanned++;
+    return { unknown: settled, replanned };
   }
-  return { unknown: stuck, replanned };
+  // The periodic sweep reads each listed job once, for the claim search and the re-plan; a job whose
+  // claims it settled is read again (it may have completed).
+  const now = d.clock.now();
+  const jobs: Job[] = [];
+  for (const a of await d.store.jobs.listed()) {
+    const job = await d.store.jobs.get(a.tenant_id, a.id, true);
+    if (job) jobs.push(job);
+  }
+  const expired = await d.store.recipients.sendingExpired(
+    opts.sendingBefore,
+    jobs.filter((j) => isSuspect(j, now)),
+  );
+  const { settled, touched } = await settleInterrupted(d, expired);
+  let replanned = 0;
+  for (const listed of jobs) {
+    if (!ACTIVE.includes(listed.status)) continue;
+    const job = touched.has(`${listed.tenant_id}/${listed.id}`) ? await d.store.jobs.get(listed.tenant_id, listed.id, true) : listed;
+    if (job && (await replan(d, job, "stalled"))) replanned++;
+  }
+  return { unknown: settled, replanned };
+};
+
+const ACTIVE: Job["status"][] = ["pending", "running", "paused"];
+
+/** Resumes an unfinished snapshot, or plans a running or pending job again (with "stalled", only a stalled one); true when re-planned. */
+const replan = async (d: D, job: Job, mode: true | "stalled") => {
+  if (!job.snapshot_settled) {
+    await d.queue.send("events", [{ body: snapshotMessage(job.tenant_id, job.id) }]);
+    return false;
+  }
+  if (job.status !== "running" && job.status !== "pending") return false;
+  // "stalled": only jobs that should have shown activity by now (their queued messages were lost).
+  // A job still working through a backlog (a send ended within the grace) is slow, not lost.
+  if (mode === "stalled" && !isStalled(job, d.clock.now())) return false;
+  const next = await d.store.jobs.transition(job.tenant_id, job.id, [job.status], { plan_cursor: null, plan_done: false }, { bumpEpoch: true });
+  if (!next) return false;
+  await d.queue.send("events", [{ body: planMessage(next) }]);
+  return true;
 };
 
 /**
+ * Whether the periodic sweep looks for expired claims in a job. Finding a claim reads its job's
+ * recipients whole (a claim is in no index), so the sweep reads only jobs that count a pending
+ * recipient and either
+ * - run but are stalled (`isStalled`: no send ended within the grace and past their `watch_at`; the
+ *   sweep plans them again, which reads their partition too): a job whose only pending recipients are
+ *   stuck claims is one of these until they are settled, so it still completes; or
+ * - ended at least a lease ago (a cancel leaves the sends under way to be recorded; no claim is made
+ *   after it, so every claim it left has expired by then): a count still above 0 is a claim that will
+ *   not be recorded, and one look settles them all.
+ * A running job that still sends keeps a stuck claim until it runs out of other recipients and stalls;
+ * a paused one until it runs again, its session changes hands (`recoverSession`) or a process starts.
+ * A claim whose process crashed is found sooner: when another host takes its session, or at start-up.
+ */
+const isSuspect = (job: Job, now: number) =>
+  job.pending_count > 0 && (isStalled(job, now) || (FINAL.includes(job.status) && (Date.parse(job.completed_at ?? "") || 0) <= now - LEASE_MS));
+
+/**
  * Claims that will never be recorded become `unknown` (never resent: the message may have left), and
- * their jobs are checked for completion. Returns how many were settled.
+ * their jobs are checked for completion. Answers how many were settled, and in which jobs.
  */
 const settleInterrupted = async (d: D, stuck: SendingClaim[], keep: (job: Job) => boolean = () => true) => {
   const touched = new Set<string>();
-  let n = 0;
+  let settled = 0;
   for (const s of stuck) {
     const job = await d.store.jobs.get(s.tenant_id, s.job_id, true);
     if (!job || !keep(job)) continue;
@@ -59,14 +107,14 @@ const settleInterrupted = async (d: D, stuck: SendingClaim[], keep: (job: Job) =
       "unknown",
       "interrupted between sending and recording; not retried to avoid a duplicate",
     );
-    n += res.moved.length;
+    settled += res.moved.length;
     touched.add(`${s.tenant_id}/${s.job_id}`);
   }
   for (const key of touched) {
     const [tenantId, jobId] = key.split("/") as [string, string];
     await checkCompletion(d, tenantId, jobId);
   }
-  return n;
+  return { settled, touched };
 };
 
 /**
@@ -75,9 +123,13 @@ const settleInterrupted = async (d: D, stuck: SendingClaim[], keep: (job: Job) =
  * over) can no longer be recorded by it, since a claimant records only while its host holds the lease.
  * Claims of this process, and of sessions whose lease is someone else's, are left alone.
  */
-export const recoverSession = async (d: D, tenantId: string, sessionId: string) =>
-  settleInterrupted(
+export const recoverSession = async (d: D, tenantId: string, sessionId: string) => {
+  // Only the jobs on this session can hold its claims (each of their recipients is read).
+  const jobs = (await d.store.jobs.listed()).filter((j) => j.tenant_id === tenantId && j.session_id === sessionId);
+  const { settled } = await settleInterrupted(
     d,
-    (await d.store.recipients.sendingExpired(Number.MAX_SAFE_INTEGER)).filter((s) => s.tenant_id === tenantId && s.claimed_by !== d.claimant),
+    (await d.store.recipients.sendingExpired(Number.MAX_SAFE_INTEGER, jobs)).filter((s) => s.tenant_id === tenantId && s.claimed_by !== d.claimant),
     (job) => job.session_id === sessionId,
   );
+  return settled;
+};
