@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { describe, expect, it } from "vitest";
-import { createStore } from "../../packages/aws/src/store";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { createDb, createStore, ensureTable } from "../../packages/aws/src/store";
 import { createIds } from "../../packages/core/src/id";
 import { LEASE_MS, reconcile } from "../../packages/core/src/job";
 import { iso } from "../../packages/core/src/port";
-import { db, store, useTable } from "../helpers/baileys-fixture";
 import { jobRecord } from "../helpers/records";
 
-useTable();
+// A table of this file's own: its dead claims stay `sending` on purpose, and a start-up recovery of
+// another file sharing this worker's modules (`isolate: false`) reads every listed job of its table.
+const db = createDb({ table: `sweep-${randomBytes(4).toString("hex")}`, endpoint: inject("dynamoEndpoint") });
+const store = createStore(db);
+beforeAll(() => ensureTable(db));
 
 /**
  * The periodic sweep (`reconcile` with `replan: "stalled"`) finds claims left `sending` by a process
