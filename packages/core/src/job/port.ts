@@ -171,18 +171,21 @@ export interface Moved {
   refused: string[];
 }
 
+/** A job as the reconciler's list names it. */
+export type ListedJob = { tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] };
+
 export interface JobRepo {
   /** "exists" when a job with this id was created before (deterministic ids of scheduled runs). */
   create(job: Job, reserve: number, limit: number | null): Promise<"ok" | "quota" | "exists">;
   get(tenantId: string, id: string, consistent?: boolean): Promise<Job | undefined>;
   list(tenantId: string, status: JobStatus | undefined, page: PageRequest, opts?: { excludeOrigins?: Job["origin"][] }): Promise<Page<Job>>;
   createdBetween(tenantId: string, fromId: string, toId: string): Promise<Job[]>;
-  active(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] }[]>;
+  active(): Promise<ListedJob[]>;
   /**
    * The active jobs and the ended ones that still count pending recipients: every job that may hold a
    * claim (`sending`), as a cancel leaves the sends under way to be recorded.
    */
-  listed(): Promise<{ tenant_id: string; id: string; status: JobStatus; session_id: string; origin: Job["origin"] }[]>;
+  listed(): Promise<ListedJob[]>;
   /**
    * A one-recipient job of `POST /messages/send`, running at once: the job, its recipient (`pending`)
    * and the month's reservation in one transaction ("exists" when the id was used before).

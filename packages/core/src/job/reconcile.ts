@@ -25,10 +25,13 @@ export const isStalled = (job: Job, now: number) =>
  */
 export const reconcile = async (d: D, opts: { sendingBefore: number; replan: boolean | "stalled" }) => {
   if (opts.replan !== "stalled") {
-    const { settled } = await settleInterrupted(d, await d.store.recipients.sendingExpired(opts.sendingBefore));
+    // Start-up: the list is read once, for the claim search (every listed job) and the re-plan (the active ones).
+    const listed = await d.store.jobs.listed();
+    const { settled } = await settleInterrupted(d, await d.store.recipients.sendingExpired(opts.sendingBefore, listed));
     if (!opts.replan) return { unknown: settled, replanned: 0 };
     let replanned = 0;
-    for (const a of await d.store.jobs.active()) {
+    for (const a of listed) {
+      if (FINAL.includes(a.status)) continue;
       const job = await d.store.jobs.get(a.tenant_id, a.id, true);
       if (job && (await replan(d, job, true))) replanned++;
     }
@@ -49,14 +52,12 @@ export const reconcile = async (d: D, opts: { sendingBefore: number; replan: boo
   const { settled, touched } = await settleInterrupted(d, expired);
   let replanned = 0;
   for (const listed of jobs) {
-    if (!ACTIVE.includes(listed.status)) continue;
+    if (FINAL.includes(listed.status)) continue;
     const job = touched.has(`${listed.tenant_id}/${listed.id}`) ? await d.store.jobs.get(listed.tenant_id, listed.id, true) : listed;
     if (job && (await replan(d, job, "stalled"))) replanned++;
   }
   return { unknown: settled, replanned };
 };
-
-const ACTIVE: Job["status"][] = ["pending", "running", "paused"];
 
 /** Resumes an unfinished snapshot, or plans a running or pending job again (with "stalled", only a stalled one); true when re-planned. */
 const replan = async (d: D, job: Job, mode: true | "stalled") => {
