@@ -1,11 +1,37 @@
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createDb, createStore } from "../packages/aws/src/store";
-import { batchWrite } from "../packages/aws/src/store/db";
+import { batchWrite, type Db } from "../packages/aws/src/store/db";
 import { hashKey } from "../packages/core/src/tenant";
 import { createCounter, runtime } from "./lib";
 
 /** AWS list prices (us-east-1, on demand): SQS standard per request, DynamoDB per write / read unit. */
 export const PRICES = { sqsRequest: 0.4 / 1e6, writeUnit: 0.625 / 1e6, readUnit: 0.125 / 1e6 };
+
+/**
+ * The bare baseline: per message one conditional update and one sandbox record (`PutItem`), one message
+ * at a time; resolves with its seconds (the recipients' items are written before the clock starts).
+ */
+export const bareBaseline = async (db: Db, count: number, tag: string) => {
+  await batchWrite(
+    db,
+    Array.from({ length: count }, (_, i) => ({ put: { pk: `BASE#${tag}`, sk: `R#${i}`, status: "pending" } })),
+  );
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: { pk: `BASE#${tag}`, sk: `R#${i}` },
+        UpdateExpression: "SET #s = :sent",
+        ConditionExpression: "#s = :pending",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":sent": "sent", ":pending": "pending" },
+      }),
+    );
+    await db.doc.send(new PutCommand({ TableName: db.table, Item: { pk: "BASEBOX", sk: `${Date.now()}#${tag}#${i}`, to: `+${i}`, text: "Hello" } }));
+  }
+  return (performance.now() - t0) / 1000;
+};
 
 /**
  * End-to-end messages per second of a bulk send with delays 0 on the sandbox, the AWS requests it
@@ -40,28 +66,7 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
       }
       return (performance.now() - t0) / 1000;
     };
-    /** The baseline: per message one conditional update and one sandbox record, one message at a time. */
-    const baseline = async (count: number, tag: string) => {
-      await batchWrite(
-        db,
-        Array.from({ length: count }, (_, i) => ({ put: { pk: `BASE#${tag}`, sk: `R#${i}`, status: "pending" } })),
-      );
-      const t0 = performance.now();
-      for (let i = 0; i < count; i++) {
-        await db.doc.send(
-          new UpdateCommand({
-            TableName: "outreach",
-            Key: { pk: `BASE#${tag}`, sk: `R#${i}` },
-            UpdateExpression: "SET #s = :sent",
-            ConditionExpression: "#s = :pending",
-            ExpressionAttributeNames: { "#s": "status" },
-            ExpressionAttributeValues: { ":sent": "sent", ":pending": "pending" },
-          }),
-        );
-        await db.doc.send(new PutCommand({ TableName: "outreach", Item: { pk: "BASEBOX", sk: `${Date.now()}#${tag}#${i}`, to: `+${i}`, text: "Hello" } }));
-      }
-      return (performance.now() - t0) / 1000;
-    };
+    const baseline = (count: number, tag: string) => bareBaseline(db, count, tag);
     const quiet = (prefix: number, count: number) => {
       // Without receipts, only the pipeline's own work is measured; with them, everything a message costs.
       if (!receipts) for (let i = 0; i < count; i++) rt.sandbox?.setReceipts(`+55119${prefix}${String(i).padStart(4, "0")}`, "none");
@@ -165,8 +170,8 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
   }
 };
 
-const round = (x: number) => Math.round(x * 100) / 100;
-const median = (xs: number[]) => {
+export const round = (x: number) => Math.round(x * 100) / 100;
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;

@@ -12,6 +12,7 @@ import { keywordsBench } from "./keywords";
 import { machine } from "./lib";
 import { pacing } from "./pacing";
 import { pipeline } from "./pipeline";
+import { type FloorParts, pipelineFloor } from "./pipeline-floor";
 import { scale } from "./scale";
 import { sentiment } from "./sentiment";
 import { stop } from "./stop";
@@ -30,6 +31,9 @@ const all: Record<string, () => Promise<unknown>> = {
       with_receipts: only === "without" ? undefined : await run(true),
     };
   },
+  // `BENCH_FLOOR=no-summaries` leaves the conversation summaries out of the records, `lane` the records.
+  "pipeline-floor": () =>
+    pipelineFloor(Number(process.env.BENCH_RECIPIENTS ?? 1000), Number(process.env.BENCH_ROUNDS ?? 3), (process.env.BENCH_FLOOR ?? "all") as FloorParts),
   groups: () => groups(),
   "api-latency": () => apiLatency(),
   "api-overhead": () => apiOverhead(),
