@@ -5,6 +5,7 @@ import { awsRequests } from "./aws-requests";
 import { baileysRss } from "./baileys-rss";
 import { coldStart } from "./cold-start";
 import { dynamoLocal } from "./dynamo-local";
+import { dynamoRequests } from "./dynamo-requests";
 import { fleetScale } from "./fleet";
 import { groups } from "./groups";
 import { inbound } from "./inbound";
@@ -34,6 +35,7 @@ const all: Record<string, () => Promise<unknown>> = {
   // `BENCH_FLOOR=no-summaries` leaves the conversation summaries out of the records, `lane` the records.
   "pipeline-floor": () =>
     pipelineFloor(Number(process.env.BENCH_RECIPIENTS ?? 1000), Number(process.env.BENCH_ROUNDS ?? 3), (process.env.BENCH_FLOOR ?? "all") as FloorParts),
+  "dynamo-requests": () => dynamoRequests(Number(process.env.BENCH_REQUESTS ?? 300)),
   groups: () => groups(),
   "api-latency": () => apiLatency(),
   "api-overhead": () => apiOverhead(),
