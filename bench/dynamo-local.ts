@@ -1,13 +1,7 @@
-import { readFileSync } from "node:fs";
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createDb, ensureTable } from "../packages/aws/src/store";
 import { JAVA_OPTIONS, startDynamoLocal } from "../packages/local/src/dynamo-local";
-
-/** CPU seconds a process has used (user + system, from /proc). */
-const cpuOf = (pid: number) => {
-  const f = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
+import { procStats } from "./lib";
 
 /**
  * DynamoDB Local's JVM (issue 35): the same start and the same requests (3,000 puts in batches of
@@ -23,7 +17,7 @@ export const dynamoLocal = async () => {
     const t0 = Date.now();
     const dl = await startDynamoLocal({ javaOptions });
     const start_ms = Date.now() - t0;
-    const start_cpu_s = cpuOf(dl.pid);
+    const start_cpu_s = procStats(dl.pid).cpuSeconds;
     const db = createDb({ table: "bench", endpoint: dl.endpoint });
     await ensureTable(db);
     const t1 = Date.now();
@@ -35,7 +29,7 @@ export const dynamoLocal = async () => {
       await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk, sk: `s${i}-0` } }));
       await db.doc.send(new QueryCommand({ TableName: db.table, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": pk }, Limit: 20 }));
     }
-    out[name] = { start_ms, start_cpu_s, work_ms: Date.now() - t1, total_cpu_s: cpuOf(dl.pid) };
+    out[name] = { start_ms, start_cpu_s, work_ms: Date.now() - t1, total_cpu_s: procStats(dl.pid).cpuSeconds };
     await dl.stop();
   }
   return out;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
@@ -6,12 +6,8 @@ import { createDb, createStore, ensureTable } from "../packages/aws/src/store";
 import { Keys } from "../packages/aws/src/store/keys";
 import { sentConversation } from "../packages/aws/src/store/sent-records";
 import { startDynamoLocal } from "../packages/local/src/dynamo-local";
+import { procStats } from "./lib";
 import { baselineRequests, round } from "./pipeline";
-
-const cpuOf = (pid: number) => {
-  const f = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
 
 /**
  * What each request a delay-0 message makes costs DynamoDB Local (issue 31, point 4): one request kind
@@ -59,9 +55,9 @@ export const dynamoRequests = async (n = 300) => {
     const out: Record<string, { cpu_ms_per_request: number; messages_per_request: number; cpu_ms_per_message: number }> = {};
     const measure = async (name: string, perRequest: number, fn: (i: number) => Promise<unknown>) => {
       for (let i = 0; i < 100; i++) await fn(n + i);
-      const c0 = cpuOf(dl.pid);
+      const c0 = procStats(dl.pid).cpuSeconds;
       for (let i = 0; i < n; i++) await fn(i);
-      const ms = ((cpuOf(dl.pid) - c0) * 1000) / n;
+      const ms = ((procStats(dl.pid).cpuSeconds - c0) * 1000) / n;
       out[name] = { cpu_ms_per_request: round(ms), messages_per_request: perRequest, cpu_ms_per_message: round(ms / perRequest) };
     };
     await baselineRequests.seed(db, "requests", 0, n + 100);

@@ -256,8 +256,7 @@ const javaCpuSeconds = (dataDir: string) => {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
       if (!cmd.includes("DynamoDBLocal") || !cmd.includes(dataDir)) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / 100;
+      return procStats(Number(pid)).cpuSeconds;
     } catch {}
   }
   return 0;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
@@ -9,12 +9,8 @@ import { sentConversation } from "../packages/aws/src/store/sent-records";
 import { createCoalescer } from "../packages/core/src/coalesce";
 import { RECORD_BATCH, RECORD_LINGER_MS } from "../packages/core/src/job/send-limits";
 import { startDynamoLocal } from "../packages/local/src/dynamo-local";
+import { procStats } from "./lib";
 import { bareBaseline, median, round } from "./pipeline";
-
-const cpuOf = (pid: number) => {
-  const f = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
 
 /**
  * What the floor makes: everything; without the conversation summaries; only the snapshot and the
@@ -124,12 +120,12 @@ export const pipelineFloor = async (n: number, rounds = 3, parts: FloorParts = "
     let floorCpu = 0;
     let baseCpu = 0;
     for (let r = 0; r < rounds; r++) {
-      const c0 = cpuOf(dl.pid);
+      const c0 = procStats(dl.pid).cpuSeconds;
       bases.push(await bareBaseline(db, n, `r${r}`));
-      const c1 = cpuOf(dl.pid);
+      const c1 = procStats(dl.pid).cpuSeconds;
       floors.push(await floor(n, `r${r}`));
       baseCpu += c1 - c0;
-      floorCpu += cpuOf(dl.pid) - c1;
+      floorCpu += procStats(dl.pid).cpuSeconds - c1;
     }
     const seconds = median(floors);
     const baseSeconds = median(bases);
