@@ -1,13 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { createDb, createStore, ensureTable } from "../packages/aws/src/store";
-import { Keys } from "../packages/aws/src/store/keys";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { sentConversation } from "../packages/aws/src/store/sent-records";
-import { startDynamoLocal } from "../packages/local/src/dynamo-local";
-import { procStats } from "./lib";
 import { baselineRequests, round } from "./pipeline";
+import { benchDynamo, pendingRecipient, putRunningJob } from "./pipeline-floor";
 
 /**
  * What each request a delay-0 message makes costs DynamoDB Local (issue 31, point 4): one request kind
@@ -16,36 +10,19 @@ import { baselineRequests, round } from "./pipeline";
  * snapshot chunk 98). The baseline's two requests are measured the same way.
  */
 export const dynamoRequests = async (n = 300) => {
-  const dataDir = mkdtempSync(join(tmpdir(), "outreach-requests-"));
-  const dl = await startDynamoLocal({ dataDir: join(dataDir, "dynamodb") });
+  const { db, store, cpuSeconds, close } = await benchDynamo("requests");
   try {
-    const db = createDb({ table: "outreach", endpoint: dl.endpoint });
-    await ensureTable(db);
-    const store = createStore(db);
     const tenantId = "requests-tenant";
     const sessionId = "requests-session";
     const conversation = { session_id: sessionId, origin: "api" as const, retention_days: 30 };
     const job = { tenant_id: tenantId, id: "requests-job", quota_month: "2026-12" };
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: { ...Keys.job(tenantId, job.id), id: job.id, tenant_id: tenantId, status: "running", plan_epoch: 1, sent_days: {}, template: "x".repeat(800) },
-      }),
-    );
+    await putRunningJob(db, job);
     const total = (n + 100) * 32;
     const phone = (i: number) => `+55119${String(i).padStart(7, "0")}`;
     for (let i = 0; i < total; i += 98)
       await store.recipients.writeSnapshotChunk(
         job,
-        Array.from({ length: Math.min(98, total - i) }, (_, k) => ({
-          phone: phone(i + k),
-          name: "Someone",
-          status: "pending" as const,
-          attempts: 0,
-          sent_at: null,
-          error: null,
-          message_id: null,
-        })),
+        Array.from({ length: Math.min(98, total - i) }, (_, k) => pendingRecipient(phone(i + k))),
         i === 0 ? null : phone(i - 1),
         phone(Math.min(i + 98, total) - 1),
         i + 98 >= total,
@@ -55,9 +32,9 @@ export const dynamoRequests = async (n = 300) => {
     const out: Record<string, { cpu_ms_per_request: number; messages_per_request: number; cpu_ms_per_message: number }> = {};
     const measure = async (name: string, perRequest: number, fn: (i: number) => Promise<unknown>) => {
       for (let i = 0; i < 100; i++) await fn(n + i);
-      const c0 = procStats(dl.pid).cpuSeconds;
+      const c0 = cpuSeconds();
       for (let i = 0; i < n; i++) await fn(i);
-      const ms = ((procStats(dl.pid).cpuSeconds - c0) * 1000) / n;
+      const ms = ((cpuSeconds() - c0) * 1000) / n;
       out[name] = { cpu_ms_per_request: round(ms), messages_per_request: perRequest, cpu_ms_per_message: round(ms / perRequest) };
     };
     await baselineRequests.seed(db, "requests", 0, n + 100);
@@ -67,15 +44,7 @@ export const dynamoRequests = async (n = 300) => {
     await measure("snapshot chunk (transaction of 98 puts and the job)", 98, async (i) =>
       store.recipients.writeSnapshotChunk(
         { ...job, id: `snap-${i}` },
-        Array.from({ length: 98 }, (_, k) => ({
-          phone: phone(k),
-          name: "Someone",
-          status: "pending" as const,
-          attempts: 0,
-          sent_at: null,
-          error: null,
-          message_id: null,
-        })),
+        Array.from({ length: 98 }, (_, k) => pendingRecipient(phone(k))),
         null,
         phone(97),
         true,
@@ -106,7 +75,6 @@ export const dynamoRequests = async (n = 300) => {
     );
     return out;
   } finally {
-    await dl.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 };

@@ -3,14 +3,61 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createDb, createStore, ensureTable } from "../packages/aws/src/store";
-import { transact } from "../packages/aws/src/store/db";
+import { type Db, transact } from "../packages/aws/src/store/db";
 import { Keys } from "../packages/aws/src/store/keys";
+import type { JobRef } from "../packages/aws/src/store/recipient-moves";
 import { sentConversation } from "../packages/aws/src/store/sent-records";
 import { createCoalescer } from "../packages/core/src/coalesce";
 import { RECORD_BATCH, RECORD_LINGER_MS } from "../packages/core/src/job/send-limits";
 import { startDynamoLocal } from "../packages/local/src/dynamo-local";
 import { procStats } from "./lib";
 import { bareBaseline, median, round } from "./pipeline";
+
+/** A DynamoDB Local started as the runtime starts it (data on disk), with the table and the store. */
+export const benchDynamo = async (name: string, javaOptions?: string[]) => {
+  const dataDir = mkdtempSync(join(tmpdir(), `outreach-${name}-`));
+  const dl = await startDynamoLocal({ dataDir: join(dataDir, "dynamodb"), ...(javaOptions ? { javaOptions } : {}) });
+  const db = createDb({ table: "outreach", endpoint: dl.endpoint });
+  await ensureTable(db);
+  return {
+    db,
+    store: createStore(db),
+    /** The Java process's CPU seconds so far. */
+    cpuSeconds: () => procStats(dl.pid).cpuSeconds,
+    async close() {
+      await dl.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** A running job's item as the API writes it (about the real item's 1.1 KB: the template and the options). */
+export const putRunningJob = (db: Db, job: JobRef) =>
+  db.doc.send(
+    new PutCommand({
+      TableName: db.table,
+      Item: {
+        ...Keys.job(job.tenant_id, job.id),
+        id: job.id,
+        tenant_id: job.tenant_id,
+        status: "running",
+        plan_epoch: 1,
+        sent_days: {},
+        template: "x".repeat(800),
+      },
+    }),
+  );
+
+/** A snapshot's recipient, pending. */
+export const pendingRecipient = (phone: string) => ({
+  phone,
+  name: "Someone",
+  status: "pending" as const,
+  attempts: 0,
+  sent_at: null,
+  error: null,
+  message_id: null,
+});
 
 /**
  * What the floor makes: everything; without the conversation summaries; only the snapshot and the
@@ -36,37 +83,21 @@ export type FloorParts = "all" | "no-summaries" | "lane" | "summaries-in-tx";
  */
 export const pipelineFloor = async (n: number, rounds = 3, parts: FloorParts = "all") => {
   const summaries = parts === "all";
-  const dataDir = mkdtempSync(join(tmpdir(), "outreach-floor-"));
-  const dl = await startDynamoLocal({ dataDir: join(dataDir, "dynamodb"), ...(process.env.BENCH_JVM === "defaults" ? { javaOptions: [] } : {}) });
+  const { db, store, cpuSeconds, close } = await benchDynamo("floor", process.env.BENCH_JVM === "defaults" ? [] : undefined);
   try {
-    const db = createDb({ table: "outreach", endpoint: dl.endpoint });
-    await ensureTable(db);
-    const store = createStore(db);
     const tenantId = "floor-tenant";
     const sessionId = "floor-session";
 
     const floor = async (count: number, tag: string) => {
       const job = { tenant_id: tenantId, id: `job-${tag}`, quota_month: "2026-12" };
       const t0 = performance.now();
-      // The job as the API writes it (about the real item's 1.1 KB: the template and the options).
-      await db.doc.send(
-        new PutCommand({
-          TableName: db.table,
-          Item: { ...Keys.job(tenantId, job.id), id: job.id, tenant_id: tenantId, status: "running", plan_epoch: 1, sent_days: {}, template: "x".repeat(800) },
-        }),
-      );
+      await putRunningJob(db, job);
       const phones = Array.from({ length: count }, (_, i) => `+55119${tag.length}${String(i).padStart(6, "0")}`);
       let from: string | null = null;
       for (let i = 0; i < count; i += 98) {
         const chunk = phones.slice(i, i + 98);
         const to = chunk[chunk.length - 1] as string;
-        await store.recipients.writeSnapshotChunk(
-          job,
-          chunk.map((phone) => ({ phone, name: "Someone", status: "pending", attempts: 0, sent_at: null, error: null, message_id: null })),
-          from,
-          to,
-          i + 98 >= count,
-        );
+        await store.recipients.writeSnapshotChunk(job, chunk.map(pendingRecipient), from, to, i + 98 >= count);
         from = to;
       }
       const conversation = { session_id: sessionId, origin: "api" as const, retention_days: 30 };
@@ -120,12 +151,12 @@ export const pipelineFloor = async (n: number, rounds = 3, parts: FloorParts = "
     let floorCpu = 0;
     let baseCpu = 0;
     for (let r = 0; r < rounds; r++) {
-      const c0 = procStats(dl.pid).cpuSeconds;
+      const c0 = cpuSeconds();
       bases.push(await bareBaseline(db, n, `r${r}`));
-      const c1 = procStats(dl.pid).cpuSeconds;
+      const c1 = cpuSeconds();
       floors.push(await floor(n, `r${r}`));
       baseCpu += c1 - c0;
-      floorCpu += procStats(dl.pid).cpuSeconds - c1;
+      floorCpu += cpuSeconds() - c1;
     }
     const seconds = median(floors);
     const baseSeconds = median(bases);
@@ -142,7 +173,6 @@ export const pipelineFloor = async (n: number, rounds = 3, parts: FloorParts = "
       baseline_dynamodb_local_cpu_ms_per_message: round((baseCpu * 1000) / (n * rounds)),
     };
   } finally {
-    await dl.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 };
