@@ -32,7 +32,8 @@ const all: Record<string, () => Promise<unknown>> = {
       with_receipts: only === "without" ? undefined : await run(true),
     };
   },
-  // `BENCH_FLOOR=no-summaries` leaves the conversation summaries out of the records, `lane` the records.
+  // `BENCH_FLOOR=no-summaries` leaves the conversation summaries out of the records, `lane` the records,
+  // `summaries-in-tx` writes the summaries in a transaction; `BENCH_JVM=defaults`: DynamoDB Local on the JVM's defaults.
   "pipeline-floor": () =>
     pipelineFloor(Number(process.env.BENCH_RECIPIENTS ?? 1000), Number(process.env.BENCH_ROUNDS ?? 3), (process.env.BENCH_FLOOR ?? "all") as FloorParts),
   "dynamo-requests": () => dynamoRequests(Number(process.env.BENCH_REQUESTS ?? 300)),
