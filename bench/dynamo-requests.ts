@@ -1,7 +1,8 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { sentConversation } from "../packages/aws/src/store/sent-records";
-import { baselineRequests, round } from "./pipeline";
-import { benchDynamo, pendingRecipient, putRunningJob } from "./pipeline-floor";
+import { benchDynamo, round } from "./lib";
+import { baselineRequests } from "./pipeline";
+import { pendingRecipient, putRunningJob } from "./pipeline-floor";
 
 /**
  * What each request a delay-0 message makes costs DynamoDB Local (issue 31, point 4): one request kind

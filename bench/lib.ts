@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { createDb, createStore, ensureTable } from "../packages/aws/src/store";
+import { startDynamoLocal } from "../packages/local/src/dynamo-local";
 import { freePort } from "../packages/local/src/net";
 import { startRuntime } from "../packages/local/src/runtime";
 
@@ -260,4 +262,31 @@ const javaCpuSeconds = (dataDir: string) => {
     } catch {}
   }
   return 0;
+};
+
+/** A DynamoDB Local started as the runtime starts it (data on disk), with the table and the store. */
+export const benchDynamo = async (name: string, javaOptions?: string[]) => {
+  const dataDir = mkdtempSync(join(tmpdir(), `outreach-${name}-`));
+  const dl = await startDynamoLocal({ dataDir: join(dataDir, "dynamodb"), ...(javaOptions ? { javaOptions } : {}) });
+  const db = createDb({ table: "outreach", endpoint: dl.endpoint });
+  await ensureTable(db);
+  return {
+    db,
+    store: createStore(db),
+    /** The Java process's CPU seconds so far. */
+    cpuSeconds: () => procStats(dl.pid).cpuSeconds,
+    async close() {
+      await dl.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** Two decimals. */
+export const round = (x: number) => Math.round(x * 100) / 100;
+/** The median (the mean of the middle two for an even count). */
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };

@@ -1,35 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { createDb, createStore, ensureTable } from "../packages/aws/src/store";
 import { type Db, transact } from "../packages/aws/src/store/db";
 import { Keys } from "../packages/aws/src/store/keys";
 import type { JobRef } from "../packages/aws/src/store/recipient-moves";
 import { sentConversation } from "../packages/aws/src/store/sent-records";
 import { createCoalescer } from "../packages/core/src/coalesce";
 import { RECORD_BATCH, RECORD_LINGER_MS } from "../packages/core/src/job/send-limits";
-import { startDynamoLocal } from "../packages/local/src/dynamo-local";
-import { procStats } from "./lib";
-import { bareBaseline, median, round } from "./pipeline";
-
-/** A DynamoDB Local started as the runtime starts it (data on disk), with the table and the store. */
-export const benchDynamo = async (name: string, javaOptions?: string[]) => {
-  const dataDir = mkdtempSync(join(tmpdir(), `outreach-${name}-`));
-  const dl = await startDynamoLocal({ dataDir: join(dataDir, "dynamodb"), ...(javaOptions ? { javaOptions } : {}) });
-  const db = createDb({ table: "outreach", endpoint: dl.endpoint });
-  await ensureTable(db);
-  return {
-    db,
-    store: createStore(db),
-    /** The Java process's CPU seconds so far. */
-    cpuSeconds: () => procStats(dl.pid).cpuSeconds,
-    async close() {
-      await dl.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-};
+import { benchDynamo, median, round } from "./lib";
+import { bareBaseline } from "./pipeline";
 
 /** A running job's item as the API writes it (about the real item's 1.1 KB: the template and the options). */
 export const putRunningJob = (db: Db, job: JobRef) =>

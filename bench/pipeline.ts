@@ -2,7 +2,7 @@ import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createDb, createStore } from "../packages/aws/src/store";
 import { batchWrite, type Db } from "../packages/aws/src/store/db";
 import { hashKey } from "../packages/core/src/tenant";
-import { createCounter, runtime } from "./lib";
+import { createCounter, median, round, runtime } from "./lib";
 
 /** AWS list prices (us-east-1, on demand): SQS standard per request, DynamoDB per write / read unit. */
 export const PRICES = { sqsRequest: 0.4 / 1e6, writeUnit: 0.625 / 1e6, readUnit: 0.125 / 1e6 };
@@ -179,11 +179,4 @@ export const pipeline = async (n: number, receipts: boolean, rounds = 3, delay =
   } finally {
     await rt.close();
   }
-};
-
-export const round = (x: number) => Math.round(x * 100) / 100;
-export const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
